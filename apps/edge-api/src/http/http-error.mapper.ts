@@ -1,0 +1,52 @@
+// Maps whatever was thrown during an HTTP request to an error code and a title of our own.
+import { HttpException } from '@nestjs/common';
+import { ErrorCode, GardienError, type ErrorDetail } from '@gardien/contracts';
+
+export interface MappedError {
+  code: ErrorCode;
+  title: string;
+  errors?: ErrorDetail[];
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  [ErrorCode.ValidationFailed]: 'The request is not valid',
+  [ErrorCode.Unauthenticated]: 'Authentication is required',
+  [ErrorCode.Forbidden]: 'This action is not allowed',
+  [ErrorCode.NotFound]: 'Not found',
+  [ErrorCode.Conflict]: 'Conflict with the current state',
+  [ErrorCode.PayloadTooLarge]: 'The request body is too large',
+  [ErrorCode.RateLimited]: 'Too many requests',
+  [ErrorCode.Timeout]: 'A service did not answer in time',
+  [ErrorCode.Unavailable]: 'A service is not available',
+  [ErrorCode.Internal]: 'Internal error',
+};
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.ValidationFailed,
+  401: ErrorCode.Unauthenticated,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  405: ErrorCode.NotFound,
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.ValidationFailed,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.Unavailable,
+  504: ErrorCode.Timeout,
+};
+
+export function mapHttpError(error: unknown): MappedError {
+  if (error instanceof GardienError) {
+    return { code: error.code, title: TITLES[error.code], ...(error.details ? { errors: error.details } : {}) };
+  }
+  const status = statusFrom(error);
+  const code = (status !== undefined ? HTTP_STATUS_CODES[status] : undefined) ?? ErrorCode.Internal;
+  return { code, title: TITLES[code] };
+}
+
+/** HttpException (Nest) and errors with a statusCode (Fastify: body parsing, size limit). */
+function statusFrom(error: unknown): number | undefined {
+  if (error instanceof HttpException) return error.getStatus();
+  const statusCode = (error as { statusCode?: unknown })?.statusCode;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 ? statusCode : undefined;
+}

@@ -1,0 +1,28 @@
+// The edge's one exception filter: everything thrown during a request becomes problem+json.
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '@gardien/contracts';
+import { safeError, type Logger } from '@gardien/observability';
+import { mapHttpError } from './http-error.mapper.js';
+import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
+import { requestState } from './request-context.js';
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception, this.logger);
+  }
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, exception: unknown, logger: Logger): void {
+  const { requestId } = requestState(request);
+  const mapped = mapHttpError(exception);
+  if (mapped.code === ErrorCode.Internal) {
+    logger.error({ requestId, err: safeError(exception) }, 'request failed');
+  }
+  const problem = problemOf(mapped.code, mapped.title, requestId, mapped.errors);
+  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}

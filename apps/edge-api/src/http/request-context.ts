@@ -1,0 +1,48 @@
+// Per-request context at the edge: the request id (the client's if it is a short opaque token,
+// else a new uuid), the trace context for downstream calls, and the start time.
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { isValidRequestId, isValidTraceparent, type CallContext } from '@gardien/contracts';
+import { extractTraceContext, injectTraceparent, newTraceparent } from '@gardien/observability';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export interface EdgeRequestState {
+  requestId: string;
+  traceparent: string;
+  startedAt: bigint;
+}
+
+const STATE = Symbol('gardien.edge.request');
+
+type RequestWithState = FastifyRequest & { [STATE]?: EdgeRequestState };
+
+export function initRequestState(request: FastifyRequest): EdgeRequestState {
+  const headerId = request.headers[REQUEST_ID_HEADER];
+  const incomingTrace = request.headers.traceparent;
+  const traceparent = isValidTraceparent(incomingTrace)
+    ? (injectTraceparent(extractTraceContext(incomingTrace)) ?? incomingTrace)
+    : newTraceparent();
+  const state: EdgeRequestState = {
+    requestId: isValidRequestId(headerId) ? headerId : randomUUID(),
+    traceparent,
+    startedAt: process.hrtime.bigint(),
+  };
+  (request as RequestWithState)[STATE] = state;
+  return state;
+}
+
+export function requestState(request: FastifyRequest): EdgeRequestState {
+  return (request as RequestWithState)[STATE] ?? initRequestState(request);
+}
+
+/** The context passed on the bus for calls made on behalf of this request. */
+export function callContextOf(request: FastifyRequest): CallContext {
+  const state = requestState(request);
+  const authorization = request.headers.authorization;
+  return {
+    requestId: state.requestId,
+    traceparent: state.traceparent,
+    ...(authorization?.startsWith('Bearer ') ? { token: authorization.slice('Bearer '.length) } : {}),
+  };
+}

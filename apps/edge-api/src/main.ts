@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { BusClient } from '@gardien/contracts';
+import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
+import { onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/platform';
+import { AppModule } from './app.module.js';
+import { EdgeConfigSchema } from './config.js';
+import { registerAccessLog } from './http/access-log.js';
+import { ProblemFilter, sendProblem } from './http/problem.filter.js';
+
+const context = await openProcessContext('edge-api', EdgeConfigSchema);
+const { config, logger } = context;
+try {
+  const connection = await openBusConnection(config, 'gardien-edge-api');
+  const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS);
+  const adapter = new FastifyAdapter({ logger: false, bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES, return503OnClosing: true });
+  const fastify = adapter.getInstance();
+  registerAccessLog(fastify, logger, context.metrics);
+  fastify.setErrorHandler((error, request, reply) => sendProblem(request, reply, error, logger));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, bus, metrics: context.metrics }), adapter, {
+    logger: frameworkLogger(logger),
+  });
+  app.useGlobalFilters(new ProblemFilter(logger));
+  await app.listen(config.GARDIEN_HTTP_PORT, config.GARDIEN_HTTP_HOST);
+  onShutdownSignal(logger, async () => {
+    await app.close();
+    await connection.drain();
+    context.metricsServer.close();
+    await stopTracing();
+  });
+  logger.info(
+    { startMs: Date.now() - context.startedAt, url: `http://${config.GARDIEN_HTTP_HOST}:${config.GARDIEN_HTTP_PORT}` },
+    'edge ready',
+  );
+} catch (error) {
+  logger.fatal({ err: safeError(error) }, 'edge failed to start');
+  logger.flush();
+  setTimeout(() => process.exit(1), 100);
+}

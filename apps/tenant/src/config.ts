@@ -1,0 +1,4 @@
+import { BaseConfigSchema } from '@gardien/platform';
+
+/** Configuration of the tenant service, validated at boot. */
+export const TenantConfigSchema = BaseConfigSchema.extend({});

@@ -1,0 +1,74 @@
+// The one way to make a request on the bus: a timeout on every call, the caller's token, trace
+// context and request id in headers, replies validated, error envelopes turned back into GardienError.
+import { headers as natsHeaders, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
+import type { z } from 'zod';
+import { ErrorCode, GardienError } from './errors.js';
+import {
+  HEADER_AUTHORIZATION,
+  HEADER_REQUEST_ID,
+  HEADER_TRACEPARENT,
+  HEADER_TRACESTATE,
+  type CallContext,
+} from './headers.js';
+import { parsePayload } from './validation.js';
+import { decodeReply, encodeRequest } from './wire.js';
+
+export interface BusRequestOptions {
+  /** Overrides the client's default timeout for this call. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
+
+export class BusClient {
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly defaultTimeoutMs = DEFAULT_BUS_TIMEOUT_MS,
+  ) {}
+
+  async request<S extends z.ZodType>(
+    subject: string,
+    payload: unknown,
+    context: CallContext,
+    replySchema: S,
+    options: BusRequestOptions = {},
+  ): Promise<z.infer<S>> {
+    const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+    let raw: string;
+    try {
+      const reply = await this.connection.request(subject, encodeRequest(subject, payload), {
+        timeout,
+        headers: toHeaders(context),
+      });
+      raw = reply.string();
+    } catch (error) {
+      throw translateTransportError(error);
+    }
+    return parsePayload(replySchema, decodeReply(raw), 'reply');
+  }
+}
+
+export function toHeaders(context: CallContext): MsgHdrs {
+  const h = natsHeaders();
+  h.set(HEADER_REQUEST_ID, context.requestId);
+  if (context.token) h.set(HEADER_AUTHORIZATION, `Bearer ${context.token}`);
+  if (context.traceparent) h.set(HEADER_TRACEPARENT, context.traceparent);
+  if (context.tracestate) h.set(HEADER_TRACESTATE, context.tracestate);
+  return h;
+}
+
+function translateTransportError(error: unknown): GardienError {
+  if (error instanceof GardienError) return error;
+  const name = error instanceof Error ? error.name : '';
+  const cause = error instanceof Error ? (error.cause as Error | undefined) : undefined;
+  const isNoResponders =
+    name === 'NoRespondersError' ||
+    cause?.name === 'NoRespondersError' ||
+    (typeof (error as { isNoResponders?: () => boolean })?.isNoResponders === 'function' &&
+      (error as { isNoResponders: () => boolean }).isNoResponders());
+  if (isNoResponders) return new GardienError(ErrorCode.Unavailable, 'the service is not available');
+  if (name === 'TimeoutError' || cause?.name === 'TimeoutError') {
+    return new GardienError(ErrorCode.Timeout, 'the service did not answer in time');
+  }
+  return new GardienError(ErrorCode.Unavailable, 'the bus is not available');
+}

@@ -1,0 +1,20 @@
+// The services that answer on the bus. Their names are also their NATS queue groups,
+// their database names (gardien_<name>) and their metric label.
+export const BUS_SERVICES = [
+  'auth',
+  'tenant',
+  'llm-gateway',
+  'rights-pipeline',
+  'vector-store',
+  'audit',
+] as const;
+
+export type BusService = (typeof BUS_SERVICES)[number];
+
+/** Every process of the platform: the bus services plus the HTTP edge. */
+export const ALL_SERVICES = ['edge-api', ...BUS_SERVICES] as const;
+export type ServiceName = (typeof ALL_SERVICES)[number];
+
+export function isBusService(value: string): value is BusService {
+  return (BUS_SERVICES as readonly string[]).includes(value);
+}

@@ -1,0 +1,41 @@
+// Subject names of request/reply on the bus: gardien.v1.<service>.<action>.
+// The version segment changes only when a payload changes incompatibly.
+import type { BusService } from './services.js';
+
+export const SUBJECT_PREFIX = 'gardien.v1';
+
+const ACTION_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+export function subjectOf(service: BusService, action: string): string {
+  if (!ACTION_PATTERN.test(action)) {
+    throw new Error(`invalid bus action "${action}"`);
+  }
+  return `${SUBJECT_PREFIX}.${service}.${action}`;
+}
+
+export const healthSubject = (service: BusService): string => subjectOf(service, 'health');
+
+/** JetStream streams and the subjects they capture. */
+export const STREAMS = {
+  AUDIT: { name: 'AUDIT', subjects: ['gardien.audit.>'] },
+  RIGHTS: { name: 'RIGHTS', subjects: ['gardien.rights.>'] },
+  EVENTS: { name: 'EVENTS', subjects: ['gardien.events.>'] },
+} as const;
+
+export type StreamName = keyof typeof STREAMS;
+
+/** Subject of an audit entry emitted by a service: gardien.audit.<service>.<action>. */
+export function auditSubject(service: string, action: string): string {
+  if (!ACTION_PATTERN.test(action)) {
+    throw new Error(`invalid audit action "${action}"`);
+  }
+  return `gardien.audit.${service}.${action}`;
+}
+
+/** Subject of a domain event: gardien.events.<name>, e.g. gardien.events.tenant.created. */
+export function eventSubject(name: string): string {
+  if (!ACTION_PATTERN.test(name)) {
+    throw new Error(`invalid event name "${name}"`);
+  }
+  return `gardien.events.${name}`;
+}

@@ -1,0 +1,45 @@
+// The packet format of @nestjs/microservices over NATS, spoken by BusClient so that callers
+// need not load Nest. Requests: {pattern, data, id}; replies: {id, response | err, isDisposed}.
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, GardienError, isErrorEnvelope, type ErrorEnvelope } from './errors.js';
+
+export interface RequestPacket<T> {
+  pattern: string;
+  data: T;
+  id: string;
+}
+
+interface ReplyPacket {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+export function encodeRequest<T>(subject: string, data: T): string {
+  const packet: RequestPacket<T> = { pattern: subject, data, id: randomUUID() };
+  return JSON.stringify(packet);
+}
+
+/** Returns the response of a reply, or throws the GardienError its error envelope describes. */
+export function decodeReply(raw: string): unknown {
+  let packet: ReplyPacket;
+  try {
+    packet = JSON.parse(raw) as ReplyPacket;
+  } catch {
+    throw new GardienError(ErrorCode.Internal, 'malformed reply on the bus');
+  }
+  if (packet.err !== undefined && packet.err !== null) {
+    throw GardienError.fromEnvelope(asEnvelope(packet.err));
+  }
+  return packet.response;
+}
+
+function asEnvelope(err: unknown): ErrorEnvelope {
+  if (isErrorEnvelope(err)) return err;
+  // Nest answers "There is no matching message handler defined in the remote service." as a string.
+  if (typeof err === 'string' && err.includes('no matching message handler')) {
+    return { code: ErrorCode.NotFound, message: 'no handler for this subject' };
+  }
+  return { code: ErrorCode.Internal, message: 'internal error' };
+}

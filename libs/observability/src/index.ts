@@ -1,0 +1,5 @@
+export * from './logger.js';
+export * from './safe-error.js';
+export * from './nest-logger.js';
+export * from './metrics.js';
+export * from './tracing.js';

@@ -1,0 +1,21 @@
+// Every error a bus handler throws leaves as an error envelope {code, message, details?}.
+// Unknown errors become INTERNAL without their message; they are logged by type and stack frames.
+import { Catch, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
+import type { NatsContext } from '@nestjs/microservices';
+import { ErrorCode, toErrorEnvelope, type ErrorEnvelope } from '@gardien/contracts';
+import { safeError, type Logger } from '@gardien/observability';
+import { throwError, type Observable } from 'rxjs';
+
+@Catch()
+export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    const envelope: ErrorEnvelope = toErrorEnvelope(exception);
+    const subject = host.switchToRpc().getContext<NatsContext>()?.getSubject?.();
+    if (envelope.code === ErrorCode.Internal) {
+      this.logger.error({ subject, err: safeError(exception) }, 'bus handler failed');
+    }
+    return throwError(() => envelope);
+  }
+}

@@ -1,0 +1,41 @@
+// Around every bus handler: a span child of the caller's traceparent, the latency histogram and
+// error counter, and one log line for failures. Labels are subjects and codes, never payloads.
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { NatsContext } from '@nestjs/microservices';
+import { toErrorEnvelope } from '@gardien/contracts';
+import { extractTraceContext, inSpan, type ServiceMetrics } from '@gardien/observability';
+import { Observable } from 'rxjs';
+import { callContextOf } from './call-context.decorator.js';
+
+@Injectable()
+export class BusObserverInterceptor implements NestInterceptor {
+  constructor(private readonly metrics: ServiceMetrics) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const subject = context.switchToRpc().getContext<NatsContext>().getSubject();
+    const caller = callContextOf(context);
+    const startedAt = process.hrtime.bigint();
+    return new Observable((subscriber) => {
+      void inSpan(subject, extractTraceContext(caller.traceparent, caller.tracestate), (span) =>
+        new Promise<void>((resolve) => {
+          span.setAttribute('gardien.request_id', caller.requestId);
+          next.handle().subscribe({
+            next: (value) => subscriber.next(value),
+            error: (error: unknown) => {
+              const { code } = toErrorEnvelope(error);
+              span.setAttribute('gardien.error_code', code);
+              this.metrics.observe(subject, startedAt, code);
+              subscriber.error(error);
+              resolve();
+            },
+            complete: () => {
+              this.metrics.observe(subject, startedAt);
+              subscriber.complete();
+              resolve();
+            },
+          });
+        }),
+      );
+    });
+  }
+}

@@ -1,0 +1,59 @@
+// Configuration read from the environment and validated at boot. A bad or missing value stops
+// the process with the name of the variable, never its value. `X_FILE` variables (Docker
+// secrets) are read in place of `X`.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly variables: string[]) {
+    super(`invalid configuration: ${variables.join(', ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/** What every service process needs. Apps extend it with their own variables. */
+export const BaseConfigSchema = z.object({
+  GARDIEN_NATS_URL: z.string().url().default('nats://127.0.0.1:4222'),
+  GARDIEN_NATS_USER: z.string().min(1).optional(),
+  GARDIEN_NATS_PASSWORD: z.string().min(1).optional(),
+  GARDIEN_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  GARDIEN_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,20}$/).default('gardien'),
+  GARDIEN_DB_ROLE_SECRET: z.string().min(16).optional(),
+  GARDIEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GARDIEN_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  GARDIEN_METRICS_PORT: port.default(0),
+  GARDIEN_OTEL_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+  GARDIEN_OTEL_ENDPOINT: z.string().url().optional(),
+  GARDIEN_BUS_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5_000),
+  GARDIEN_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+});
+export type BaseConfig = z.infer<typeof BaseConfigSchema>;
+
+/** Variables whose values are secrets: they may come from a file and are never printed. */
+export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_DB_ROLE_SECRET']);
+
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const values: Record<string, string | undefined> = {};
+  const unreadable: string[] = [];
+  for (const key of Object.keys(schema.shape)) {
+    const fileVariable = `${key}_FILE`;
+    const file = env[fileVariable];
+    if (file) {
+      try {
+        values[key] = readFileSync(file, 'utf8').trim();
+      } catch {
+        unreadable.push(fileVariable);
+      }
+    } else if (env[key] !== undefined && env[key] !== '') {
+      values[key] = env[key];
+    }
+  }
+  if (unreadable.length > 0) throw new ConfigError(unreadable);
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    throw new ConfigError([...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? '(root)')))]);
+  }
+  return result.data;
+}

@@ -1,0 +1,19 @@
+// Every bus service answers gardien.v1.<service>.health with the same report; the controller is
+// made per service because the subject is part of its decorator.
+import { Controller, type Type } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { healthSubject, type BusService, type ServiceHealth } from '@gardien/contracts';
+import { ServiceHealthService } from './service-health.js';
+
+export function healthMessageController(service: BusService): Type<unknown> {
+  @Controller()
+  class HealthMessageController {
+    constructor(private readonly health: ServiceHealthService) {}
+
+    @MessagePattern(healthSubject(service))
+    check(): Promise<ServiceHealth> {
+      return this.health.report();
+    }
+  }
+  return HealthMessageController;
+}

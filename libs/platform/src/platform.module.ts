@@ -1,0 +1,56 @@
+// The providers every bus service gets: its logger, metrics, runtime data source, bus client,
+// outbox relay and health report. The resources are opened by runService before Nest starts,
+// so that a service that cannot reach its database never announces itself on the bus.
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { BusClient } from '@gardien/contracts';
+import { ServiceMetrics, type Logger } from '@gardien/observability';
+import { OutboxRelay } from '@gardien/persistence';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DataSource } from 'typeorm';
+import { HEALTH_DEPENDENCIES, ServiceHealthService, type HealthDependencies } from './service-health.js';
+
+export const LOGGER = Symbol('LOGGER');
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+export interface PlatformResources<C = unknown> {
+  service: string;
+  config: C;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  dataSource: DataSource;
+  connection: NatsConnection;
+  bus: BusClient;
+  outbox: OutboxRelay;
+  instanceId: string;
+  startedAt: number;
+}
+
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(resources: PlatformResources): DynamicModule {
+    const health: HealthDependencies = {
+      service: resources.service,
+      instanceId: resources.instanceId,
+      startedAt: resources.startedAt,
+      dataSource: resources.dataSource,
+      connection: resources.connection,
+    };
+    return {
+      module: PlatformModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      providers: [
+        { provide: LOGGER, useValue: resources.logger },
+        { provide: SERVICE_CONFIG, useValue: resources.config },
+        { provide: ServiceMetrics, useValue: resources.metrics },
+        { provide: DataSource, useValue: resources.dataSource },
+        { provide: BusClient, useValue: resources.bus },
+        { provide: OutboxRelay, useValue: resources.outbox },
+        { provide: HEALTH_DEPENDENCIES, useValue: health },
+        ServiceHealthService,
+      ],
+      exports: [LOGGER, SERVICE_CONFIG, ServiceMetrics, DataSource, BusClient, OutboxRelay, ServiceHealthService],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+// What every process sets up first: validated configuration, logger, metrics endpoint, tracing.
+// A configuration error is reported by variable name on stderr, and the process exits 78 (EX_CONFIG).
+import { hostname } from 'node:os';
+import type { Server } from 'node:http';
+import type { z } from 'zod';
+import { createLogger, serveMetrics, ServiceMetrics, startTracing, type Logger } from '@gardien/observability';
+import { ConfigError, loadConfig, type BaseConfigSchema } from './config.js';
+
+export interface ProcessContext<C> {
+  service: string;
+  config: C;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  metricsServer: Server;
+  instanceId: string;
+  startedAt: number;
+}
+
+export const EXIT_CONFIG = 78;
+
+export function loadConfigOrExit<S extends typeof BaseConfigSchema>(service: string, schema: S): z.infer<S> {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `${JSON.stringify({ level: 'fatal', service, msg: 'invalid configuration', variables: error.variables })}\n`,
+      );
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+}
+
+export async function openProcessContext<S extends typeof BaseConfigSchema>(
+  service: string,
+  schema: S,
+): Promise<ProcessContext<z.infer<S>>> {
+  const startedAt = Date.now();
+  const config = loadConfigOrExit(service, schema);
+  const logger = createLogger({ service, level: config.GARDIEN_LOG_LEVEL });
+  await startTracing(service, config.GARDIEN_OTEL_EXPORTER, config.GARDIEN_OTEL_ENDPOINT);
+  const metrics = new ServiceMetrics(service);
+  const { server, port } = await serveMetrics(metrics, config.GARDIEN_METRICS_HOST, config.GARDIEN_METRICS_PORT);
+  logger.info({ metricsPort: port }, 'metrics endpoint listening');
+  const instanceId = config.GARDIEN_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  return { service, config, logger, metrics, metricsServer: server, instanceId, startedAt };
+}

@@ -1,0 +1,99 @@
+// Starts one bus service: configuration, database (provisioned and migrated), bus, outbox relay,
+// then the Nest microservice in the service's queue group so that replicas share its requests.
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { DynamicModule } from '@nestjs/common';
+import { jetstream } from '@nats-io/jetstream';
+import type { MigrationInterface, EntitySchema } from 'typeorm';
+import type { z } from 'zod';
+import { BusClient, type BusService } from '@gardien/contracts';
+import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
+import {
+  CreateOutbox1732579200000,
+  OutboxRelay,
+  createServiceDataSource,
+  provisionServiceDatabase,
+  rolePassword,
+  runMigrationsAsOwner,
+  serviceDatabase,
+  urlFor,
+} from '@gardien/persistence';
+import { BusExceptionFilter } from './bus-exception.filter.js';
+import { BusObserverInterceptor } from './bus-observer.interceptor.js';
+import { natsConnectionOptions, openBusConnection } from './bus-connection.js';
+import type { BaseConfigSchema } from './config.js';
+import type { PlatformResources } from './platform.module.js';
+import { openProcessContext } from './process-context.js';
+import { onShutdownSignal } from './shutdown.js';
+import { ensureStreams } from './streams.js';
+
+type EntityClass = abstract new (...args: never[]) => unknown;
+
+export interface ServiceDefinition<S extends typeof BaseConfigSchema> {
+  name: BusService;
+  configSchema: S;
+  /** The app's own migrations; the outbox migration is added in front of them. */
+  migrations: Array<new () => MigrationInterface>;
+  entities: Array<EntityClass | EntitySchema>;
+  module: (resources: PlatformResources<z.infer<S>>) => DynamicModule;
+}
+
+export async function runService<S extends typeof BaseConfigSchema>(definition: ServiceDefinition<S>): Promise<void> {
+  const context = await openProcessContext(definition.name, definition.configSchema);
+  const { config, logger } = context;
+  try {
+    const db = serviceDatabase(definition.name, config.GARDIEN_DATABASE_PREFIX);
+    const adminUrl = config.GARDIEN_DATABASE_URL;
+    const secret = config.GARDIEN_DB_ROLE_SECRET;
+    await provisionServiceDatabase(db, { adminUrl, ...(secret ? { roleSecret: secret } : {}) });
+    const applied = await runMigrationsAsOwner({
+      url: urlFor(adminUrl, db.database, db.ownerRole, rolePassword(secret, db.ownerRole)),
+      migrations: [CreateOutbox1732579200000, ...definition.migrations],
+      entities: definition.entities,
+      applicationName: `gardien-${definition.name}-migrations`,
+    });
+    logger.info({ database: db.database, applied: applied.length }, 'database ready');
+
+    const dataSource = createServiceDataSource({
+      url: urlFor(adminUrl, db.database, db.runtimeRole, rolePassword(secret, db.runtimeRole)),
+      entities: definition.entities,
+      applicationName: `gardien-${definition.name}`,
+    });
+    await dataSource.initialize();
+
+    const connection = await openBusConnection(config, `gardien-${definition.name}-client`);
+    await ensureStreams(connection);
+    const outbox = new OutboxRelay(dataSource, jetstream(connection), logger);
+    outbox.start();
+
+    const resources: PlatformResources<z.infer<S>> = {
+      ...context,
+      dataSource,
+      connection,
+      bus: new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS),
+      outbox,
+    };
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.module(resources), {
+      transport: Transport.NATS,
+      options: { ...natsConnectionOptions(config, `gardien-${definition.name}`), queue: definition.name },
+      logger: frameworkLogger(logger),
+    });
+    app.useGlobalFilters(new BusExceptionFilter(logger));
+    app.useGlobalInterceptors(new BusObserverInterceptor(context.metrics));
+    await app.listen();
+
+    onShutdownSignal(logger, async () => {
+      await app.close();
+      await outbox.stop();
+      await connection.drain();
+      await dataSource.destroy();
+      context.metricsServer.close();
+      await stopTracing();
+    });
+    logger.info({ startMs: Date.now() - context.startedAt, queue: definition.name }, 'service ready');
+  } catch (error) {
+    logger.fatal({ err: safeError(error) }, 'service failed to start');
+    logger.flush();
+    setTimeout(() => process.exit(1), 100);
+  }
+}
