@@ -1,0 +1,5 @@
+export * from './free-port.js';
+export * from './test-databases.js';
+export * from './private-nats.js';
+export * from './service-processes.js';
+export * from './canaries.js';

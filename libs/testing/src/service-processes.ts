@@ -1,0 +1,144 @@
+// Starts the built services as real processes (node apps/<service>/dist/main.js), each with its
+// environment, and keeps every line each one writes on stdout and stderr: tests read them for
+// readiness and for the canary check, benchmarks read their timings.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ALL_SERVICES, type ServiceName } from '@gardien/contracts';
+import { freePort } from './free-port.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface PlatformOptions {
+  databasePrefix: string;
+  natsUrl?: string;
+  services?: readonly ServiceName[];
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+export interface CapturedLine {
+  process: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+interface RunningProcess {
+  name: string;
+  service: ServiceName;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export class PlatformProcesses {
+  readonly lines: CapturedLine[] = [];
+  private readonly running = new Map<string, RunningProcess>();
+  private readonly env: Record<string, string>;
+  readonly httpPort: number;
+
+  private constructor(options: PlatformOptions, httpPort: number, private readonly readyTimeoutMs: number) {
+    this.httpPort = httpPort;
+    this.env = {
+      GARDIEN_DATABASE_PREFIX: options.databasePrefix,
+      GARDIEN_NATS_URL: options.natsUrl ?? 'nats://127.0.0.1:4222',
+      GARDIEN_HTTP_PORT: String(httpPort),
+      GARDIEN_METRICS_PORT: '0',
+      ...options.env,
+    };
+  }
+
+  static async start(options: PlatformOptions): Promise<PlatformProcesses> {
+    const platform = new PlatformProcesses(options, await freePort(), options.readyTimeoutMs ?? 30_000);
+    const services = options.services ?? ALL_SERVICES;
+    try {
+      await Promise.all(services.filter((s) => s !== 'edge-api').map((service) => platform.launch(service, service)));
+      if (services.includes('edge-api')) await platform.launch('edge-api', 'edge-api');
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+    return platform;
+  }
+
+  get edgeUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  /** Starts one process of a service under a name of its own (a second replica, say). */
+  async launch(service: ServiceName, name: string, env: Record<string, string> = {}): Promise<void> {
+    if (this.running.has(name)) throw new Error(`process ${name} is already running`);
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...this.env, GARDIEN_INSTANCE_ID: name, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const entry: RunningProcess = { name, service, child, exited };
+    this.running.set(name, entry);
+    void exited.then(() => {
+      if (this.running.get(name) === entry) this.running.delete(name);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} not ready after ${this.readyTimeoutMs} ms:\n${this.tail(name)}`)), this.readyTimeoutMs);
+      const onLine = (stream: 'stdout' | 'stderr') => {
+        let pending = '';
+        return (chunk: Buffer) => {
+          pending += chunk.toString('utf8');
+          const parts = pending.split('\n');
+          pending = parts.pop() ?? '';
+          for (const line of parts) {
+            this.lines.push({ process: name, stream, line });
+            if (line.includes('"msg":"service ready"') || line.includes('"msg":"edge ready"')) {
+              clearTimeout(timer);
+              resolve();
+            }
+          }
+        };
+      };
+      child.stdout?.on('data', onLine('stdout'));
+      child.stderr?.on('data', onLine('stderr'));
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited with code ${code} before it was ready:\n${this.tail(name)}`));
+      });
+    });
+  }
+
+  /** Kills a process (SIGKILL by default: a crash, not a clean stop) and waits for its exit. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    const entry = this.running.get(name);
+    if (!entry) throw new Error(`no running process named ${name}`);
+    entry.child.kill(signal);
+    return entry.exited;
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  pid(name: string): number | undefined {
+    return this.running.get(name)?.child.pid;
+  }
+
+  /** Stops every process with SIGTERM, then SIGKILL after the deadline. */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    const entries = [...this.running.values()];
+    for (const entry of entries) entry.child.kill('SIGTERM');
+    const timer = setTimeout(() => entries.forEach((entry) => entry.child.kill('SIGKILL')), deadlineMs);
+    await Promise.all(entries.map((entry) => entry.exited));
+    clearTimeout(timer);
+  }
+
+  /** Every line written by every process so far, as one text. */
+  allOutput(): string {
+    return this.lines.map((entry) => entry.line).join('\n');
+  }
+
+  private tail(name: string): string {
+    return this.lines
+      .filter((entry) => entry.process === name)
+      .slice(-20)
+      .map((entry) => entry.line)
+      .join('\n');
+  }
+}
