@@ -1,0 +1,18 @@
+import { BUS_SERVICES } from './services.js';
+import { auditSubject, eventSubject, healthSubject, subjectOf } from './subjects.js';
+
+test('request subjects follow gardien.v1.<service>.<action>', () => {
+  expect(subjectOf('auth', 'login')).toBe('gardien.v1.auth.login');
+  expect(subjectOf('rights-pipeline', 'subject.export')).toBe('gardien.v1.rights-pipeline.subject.export');
+  expect(BUS_SERVICES.map(healthSubject)).toContain('gardien.v1.llm-gateway.health');
+});
+
+test.each(['', 'Login', 'a b', 'x.>', '*', 'a..b', 'jean@example.fr'])('action %p is refused', (action) => {
+  expect(() => subjectOf('auth', action)).toThrow(/invalid bus action/);
+});
+
+test('audit and event subjects land in their streams', () => {
+  expect(auditSubject('tenant', 'tenant.created')).toBe('gardien.audit.tenant.tenant.created');
+  expect(eventSubject('subject.erased')).toBe('gardien.events.subject.erased');
+  expect(() => eventSubject('>')).toThrow();
+});

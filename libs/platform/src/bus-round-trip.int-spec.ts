@@ -1,0 +1,116 @@
+// The bus contract end to end, against a real NATS: BusClient -> Nest microservice (queue group,
+// filter, interceptor, Caller decorator) -> reply. Headers arrive, errors come back typed,
+// unknown errors say nothing of themselves, silence becomes TIMEOUT and absence UNAVAILABLE.
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MessagePattern, Payload, Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { BusClient, ErrorCode, GardienError, type CallContext } from '@gardien/contracts';
+import { ServiceMetrics } from '@gardien/observability';
+import { PrivateNats } from '@gardien/testing';
+import { BusExceptionFilter } from './bus-exception.filter.js';
+import { BusObserverInterceptor } from './bus-observer.interceptor.js';
+import { Caller } from './call-context.decorator.js';
+import { ZodPayloadPipe } from './zod-payload.pipe.js';
+
+const Echo = z.object({ word: z.string().max(20) }).strict();
+const EchoReply = z.object({ word: z.string(), caller: z.record(z.string(), z.string()) });
+
+@Controller()
+class ProbeController {
+  @MessagePattern('gardien.v1.tenant.probe.echo')
+  echo(@Payload(new ZodPayloadPipe(Echo)) payload: z.infer<typeof Echo>, @Caller() caller: CallContext) {
+    return { word: payload.word, caller: { ...caller } };
+  }
+
+  @MessagePattern('gardien.v1.tenant.probe.refuse')
+  refuse(): never {
+    throw new GardienError(ErrorCode.Forbidden, 'not for you');
+  }
+
+  @MessagePattern('gardien.v1.tenant.probe.crash')
+  crash(): never {
+    throw new Error('leaky message jean@exemple.fr');
+  }
+
+  @MessagePattern('gardien.v1.tenant.probe.slow')
+  async slow(): Promise<string> {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return 'late';
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+let nats: PrivateNats;
+let app: INestMicroservice;
+let connection: NatsConnection;
+let bus: BusClient;
+const metrics = new ServiceMetrics('probe');
+
+beforeAll(async () => {
+  nats = await PrivateNats.start();
+  app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeModule, {
+    transport: Transport.NATS,
+    options: { servers: nats.url, queue: 'tenant' },
+    logger: false,
+  });
+  app.useGlobalFilters(new BusExceptionFilter(pino({ level: 'silent' })));
+  app.useGlobalInterceptors(new BusObserverInterceptor(metrics));
+  await app.listen();
+  connection = await connect({ servers: nats.url });
+  bus = new BusClient(connection, 2_000);
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await app?.close();
+  await nats?.dispose();
+});
+
+const caller: CallContext = {
+  requestId: 'req-42',
+  token: 'eyJhbGciOiJFZERTQSJ9.e30.sig',
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+};
+
+test('payload and caller context (token, traceparent, request id) reach the handler', async () => {
+  const reply = await bus.request('gardien.v1.tenant.probe.echo', { word: 'hello' }, caller, EchoReply);
+  expect(reply).toEqual({ word: 'hello', caller: { requestId: 'req-42', token: caller.token, traceparent: caller.traceparent } });
+});
+
+test('an invalid payload comes back as VALIDATION_FAILED with paths, not values', async () => {
+  const error = await bus.request('gardien.v1.tenant.probe.echo', { word: 'x'.repeat(50), email: 'a@b.fr' }, caller, EchoReply).catch((e) => e);
+  expect(error).toBeInstanceOf(GardienError);
+  expect(error.code).toBe(ErrorCode.ValidationFailed);
+  expect(JSON.stringify(error.details)).not.toContain('a@b.fr');
+});
+
+test('a GardienError thrown by a handler arrives with its code', async () => {
+  await expect(bus.request('gardien.v1.tenant.probe.refuse', {}, caller, z.unknown())).rejects.toMatchObject({
+    code: ErrorCode.Forbidden,
+    message: 'not for you',
+  });
+});
+
+test('an unexpected error arrives as INTERNAL without its message', async () => {
+  const error = await bus.request('gardien.v1.tenant.probe.crash', {}, caller, z.unknown()).catch((e) => e);
+  expect(error).toMatchObject({ code: ErrorCode.Internal, message: 'internal error' });
+  expect(String(error.message)).not.toContain('jean');
+});
+
+test('a handler that does not answer in time gives TIMEOUT; a subject nobody serves gives UNAVAILABLE', async () => {
+  await expect(bus.request('gardien.v1.tenant.probe.slow', {}, caller, z.unknown(), { timeoutMs: 100 })).rejects.toMatchObject({
+    code: ErrorCode.Timeout,
+  });
+  await expect(bus.request('gardien.v1.audit.nobody', {}, caller, z.unknown())).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+});
+
+test('handler latency and errors are counted by subject and code', async () => {
+  const text = await metrics.registry.metrics();
+  expect(text).toMatch(/gardien_handler_duration_seconds_count\{service="probe",handler="gardien.v1.tenant.probe.echo",outcome="ok"\} [1-9]/);
+  expect(text).toMatch(/gardien_handler_errors_total\{handler="gardien.v1.tenant.probe.refuse",code="FORBIDDEN",service="probe"\} 1/);
+});

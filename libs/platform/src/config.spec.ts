@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BaseConfigSchema, ConfigError, loadConfig } from './config.js';
+
+test('defaults apply when nothing is set', () => {
+  const config = loadConfig(BaseConfigSchema, {});
+  expect(config.GARDIEN_NATS_URL).toBe('nats://127.0.0.1:4222');
+  expect(config.GARDIEN_DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/postgres');
+  expect(config.GARDIEN_METRICS_PORT).toBe(0);
+});
+
+test('a bad value names the variable and never prints the value', () => {
+  const secretLooking = 'postgres//user:s3cr3t-password@host';
+  let caught: unknown;
+  try {
+    loadConfig(BaseConfigSchema, { GARDIEN_DATABASE_URL: secretLooking, GARDIEN_METRICS_PORT: '70000' });
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ConfigError);
+  const error = caught as ConfigError;
+  expect(error.variables.sort()).toEqual(['GARDIEN_DATABASE_URL', 'GARDIEN_METRICS_PORT']);
+  expect(error.message).not.toContain('s3cr3t');
+  expect(error.message).not.toContain('70000');
+});
+
+test('secrets are read from X_FILE, and an unreadable file is named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gardien-config-'));
+  const file = join(dir, 'secret');
+  writeFileSync(file, 'a-long-enough-role-secret\n', { mode: 0o600 });
+  expect(loadConfig(BaseConfigSchema, { GARDIEN_DB_ROLE_SECRET_FILE: file }).GARDIEN_DB_ROLE_SECRET).toBe('a-long-enough-role-secret');
+  expect(() => loadConfig(BaseConfigSchema, { GARDIEN_DB_ROLE_SECRET_FILE: join(dir, 'missing') })).toThrow(
+    expect.objectContaining({ variables: ['GARDIEN_DB_ROLE_SECRET_FILE'] }),
+  );
+});
