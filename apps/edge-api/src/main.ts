@@ -7,7 +7,7 @@ import { onShutdownSignal, openBusConnection, openProcessContext } from '@gardie
 import { AppModule } from './app.module.js';
 import { EdgeConfigSchema } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
-import { ProblemFilter, sendProblem } from './http/problem.filter.js';
+import { ProblemFilter } from './http/problem.filter.js';
 
 const context = await openProcessContext('edge-api', EdgeConfigSchema);
 const { config, logger } = context;
@@ -15,9 +15,8 @@ try {
   const connection = await openBusConnection(config, 'gardien-edge-api');
   const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS);
   const adapter = new FastifyAdapter({ logger: false, bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES, return503OnClosing: true });
-  const fastify = adapter.getInstance();
-  registerAccessLog(fastify, logger, context.metrics);
-  fastify.setErrorHandler((error, request, reply) => sendProblem(request, reply, error, logger));
+  // Parser errors (bad JSON, body too large) reach the ProblemFilter through Nest's error handler.
+  registerAccessLog(adapter.getInstance(), logger, context.metrics);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, bus, metrics: context.metrics }), adapter, {
     logger: frameworkLogger(logger),
   });

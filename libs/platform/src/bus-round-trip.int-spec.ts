@@ -83,7 +83,9 @@ test('payload and caller context (token, traceparent, request id) reach the hand
 });
 
 test('an invalid payload comes back as VALIDATION_FAILED with paths, not values', async () => {
-  const error = await bus.request('gardien.v1.tenant.probe.echo', { word: 'x'.repeat(50), email: 'a@b.fr' }, caller, EchoReply).catch((e) => e);
+  const error = (await bus
+    .request('gardien.v1.tenant.probe.echo', { word: 'x'.repeat(50), email: 'a@b.fr' }, caller, EchoReply)
+    .catch((e: unknown) => e)) as GardienError;
   expect(error).toBeInstanceOf(GardienError);
   expect(error.code).toBe(ErrorCode.ValidationFailed);
   expect(JSON.stringify(error.details)).not.toContain('a@b.fr');
@@ -97,7 +99,7 @@ test('a GardienError thrown by a handler arrives with its code', async () => {
 });
 
 test('an unexpected error arrives as INTERNAL without its message', async () => {
-  const error = await bus.request('gardien.v1.tenant.probe.crash', {}, caller, z.unknown()).catch((e) => e);
+  const error = (await bus.request('gardien.v1.tenant.probe.crash', {}, caller, z.unknown()).catch((e: unknown) => e)) as GardienError;
   expect(error).toMatchObject({ code: ErrorCode.Internal, message: 'internal error' });
   expect(String(error.message)).not.toContain('jean');
 });

@@ -1,0 +1,93 @@
+// What `npm start` runs after install and build: `gardien start`. It brings every service up,
+// /health follows a service killed and brought back with `gardien start --only`, and Ctrl-C
+// stops every process within 10 s.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { BUS_SERVICES } from '@gardien/contracts';
+import { PrivateNats, REPO_ROOT, dropTestDatabases, freePort, testDatabasePrefix, waitFor } from '@gardien/testing';
+
+const prefix = testDatabasePrefix();
+const CLI = join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
+let nats: PrivateNats;
+let port: number;
+let env: NodeJS.ProcessEnv;
+const started: ChildProcess[] = [];
+
+function gardienStart(...args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [CLI, 'start', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+function childrenOf(pid: number): Array<{ pid: number; args: string }> {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).trim();
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [pidText, ...rest] = line.trim().split(/\s+/);
+      return { pid: Number(pidText), args: rest.join(' ') };
+    });
+}
+
+async function health(): Promise<{ status: number; body: { status: string; services: Record<string, string> } }> {
+  const response = await fetch(`http://127.0.0.1:${port}/health`);
+  return { status: response.status, body: await response.json() };
+}
+
+beforeAll(async () => {
+  nats = await PrivateNats.start();
+  port = await freePort();
+  env = {
+    ...process.env,
+    GARDIEN_NATS_URL: nats.url,
+    GARDIEN_DATABASE_PREFIX: prefix,
+    GARDIEN_HTTP_PORT: String(port),
+    GARDIEN_METRICS_PORT: '0',
+  };
+});
+
+afterAll(async () => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+  await nats?.dispose();
+  await dropTestDatabases(prefix);
+});
+
+test('gardien start: all up, a killed service down then back, Ctrl-C stops everything within 10 s', async () => {
+  const main = gardienStart();
+  await waitFor(async () => main.output().includes(`Gardien edge: http://127.0.0.1:${port}`), 60_000, 'the edge URL to be printed');
+  expect((await health()).status).toBe(200);
+  const children = childrenOf(main.child.pid!);
+  expect(children.filter((c) => c.args.includes('/dist/main.js'))).toHaveLength(7);
+
+  const audit = children.find((c) => c.args.includes(join('apps', 'audit', 'dist')))!;
+  process.kill(audit.pid, 'SIGKILL');
+  const killedAt = Date.now();
+  await waitFor(async () => (await health()).status === 503, 5_000, '/health to report the killed service');
+  expect(Date.now() - killedAt).toBeLessThan(5_000);
+  expect((await health()).body).toEqual({
+    status: 'degraded',
+    services: { ...Object.fromEntries(BUS_SERVICES.map((s) => [s, 'up'])), audit: 'down' },
+  });
+
+  const again = gardienStart('--only', 'audit');
+  await waitFor(async () => (await health()).status === 200, 30_000, '/health to be ok again');
+
+  const allPids = [main.child.pid!, ...childrenOf(main.child.pid!).map((c) => c.pid), again.child.pid!, ...childrenOf(again.child.pid!).map((c) => c.pid)];
+  const stoppedAt = Date.now();
+  main.child.kill('SIGINT');
+  again.child.kill('SIGINT');
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await waitFor(async () => allPids.every((pid) => !alive(pid)), 10_000, 'every process to stop', 100);
+  expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+});
