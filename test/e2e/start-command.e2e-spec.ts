@@ -33,9 +33,14 @@ function childrenOf(pid: number): Array<{ pid: number; args: string }> {
     });
 }
 
-async function health(): Promise<{ status: number; body: { status: string; services: Record<string, string> } }> {
+interface HealthBody {
+  status: string;
+  services: Record<string, string>;
+}
+
+async function health(): Promise<{ status: number; body: HealthBody }> {
   const response = await fetch(`http://127.0.0.1:${port}/health`);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as HealthBody };
 }
 
 beforeAll(async () => {

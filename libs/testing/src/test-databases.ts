@@ -3,7 +3,6 @@
 // say "test", so a misconfigured URL can never wipe a real deployment.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { quoteIdent } from '@gardien/persistence';
 
 export const ADMIN_URL = process.env.GARDIEN_TEST_DATABASE_URL ?? process.env.GARDIEN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -36,6 +35,11 @@ export async function dropTestDatabases(prefix: string, adminUrl = ADMIN_URL): P
       await client.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`);
     }
   });
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing unsafe identifier "${name}"`);
+  return `"${name}"`;
 }
 
 async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
