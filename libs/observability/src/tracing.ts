@@ -1,7 +1,7 @@
 // W3C trace context carried HTTP -> NATS -> service. Propagation always works; spans are
 // recorded and exported only when an exporter is configured (off by default), and the SDK is
 // loaded only then, so that an idle service does not pay for it.
-import { context, propagation, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, context, propagation, trace, type Context, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { randomBytes } from 'node:crypto';
 
@@ -69,4 +69,10 @@ export function newTraceparent(): string {
 /** The trace id of a traceparent, for log correlation. */
 export function traceIdOf(traceparent: string | undefined): string | undefined {
   return traceparent?.split('-')[1];
+}
+
+/** A server span for an incoming HTTP request; its context is what downstream calls carry. */
+export function startServerSpan(name: string, parent: Context): { span: Span; traceparent: string | undefined } {
+  const span = trace.getTracer('gardien').startSpan(name, { kind: SpanKind.SERVER }, parent);
+  return { span, traceparent: injectTraceparent(trace.setSpan(parent, span)) };
 }

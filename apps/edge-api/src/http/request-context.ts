@@ -3,13 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { isValidRequestId, isValidTraceparent, type CallContext } from '@gardien/contracts';
-import { extractTraceContext, injectTraceparent, newTraceparent } from '@gardien/observability';
+import type { Span } from '@opentelemetry/api';
+import { extractTraceContext, newTraceparent, startServerSpan } from '@gardien/observability';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface EdgeRequestState {
   requestId: string;
+  /** The traceparent downstream calls carry: the edge's server span, child of the client's. */
   traceparent: string;
+  span: Span;
   startedAt: bigint;
 }
 
@@ -20,12 +23,12 @@ type RequestWithState = FastifyRequest & { [STATE]?: EdgeRequestState };
 export function initRequestState(request: FastifyRequest): EdgeRequestState {
   const headerId = request.headers[REQUEST_ID_HEADER];
   const incomingTrace = request.headers.traceparent;
-  const traceparent = isValidTraceparent(incomingTrace)
-    ? (injectTraceparent(extractTraceContext(incomingTrace)) ?? incomingTrace)
-    : newTraceparent();
+  const parent = extractTraceContext(isValidTraceparent(incomingTrace) ? incomingTrace : newTraceparent());
+  const { span, traceparent } = startServerSpan(`HTTP ${request.method}`, parent);
   const state: EdgeRequestState = {
     requestId: isValidRequestId(headerId) ? headerId : randomUUID(),
-    traceparent,
+    traceparent: traceparent ?? newTraceparent(),
+    span,
     startedAt: process.hrtime.bigint(),
   };
   (request as RequestWithState)[STATE] = state;
