@@ -1,0 +1,54 @@
+// What an operator relies on from every process: a bad configuration stops it with the name of
+// the variable (never the value) and exit code 78; a running service serves Prometheus metrics.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PlatformProcesses, PrivateNats, REPO_ROOT, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+
+test.each(['edge-api', 'auth'])('%s refuses a bad configuration, naming the variable only', (service) => {
+  const secretLooking = 'nats//user:S3cr3tValue@host';
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
+    env: { ...process.env, GARDIEN_NATS_URL: secretLooking, GARDIEN_LOG_LEVEL: 'loud' },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect(result.status).toBe(78);
+  const report = JSON.parse(result.stderr.trim().split('\n').at(-1)!);
+  expect(report).toMatchObject({ level: 'fatal', msg: 'invalid configuration' });
+  expect(report.variables.sort()).toEqual(['GARDIEN_LOG_LEVEL', 'GARDIEN_NATS_URL']);
+  expect(result.stdout + result.stderr).not.toContain('S3cr3tValue');
+  expect(result.stdout + result.stderr).not.toContain('loud');
+});
+
+describe('metrics', () => {
+  const prefix = testDatabasePrefix();
+  let nats: PrivateNats;
+  let platform: PlatformProcesses;
+
+  beforeAll(async () => {
+    nats = await PrivateNats.start();
+    platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, services: ['tenant', 'edge-api'] });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await nats?.dispose();
+    await dropTestDatabases(prefix);
+  });
+
+  function metricsPortOf(process: string): number {
+    const line = platform.lines.find((l) => l.process === process && l.line.includes('"metricsPort"'));
+    return JSON.parse(line!.line).metricsPort;
+  }
+
+  test('each process serves handler latency, errors and process metrics on its internal port', async () => {
+    await fetch(`${platform.edgeUrl}/api/v1/status/tenant`);
+    await fetch(`${platform.edgeUrl}/api/v1/status/nowhere`);
+    const tenant = await (await fetch(`http://127.0.0.1:${metricsPortOf('tenant')}/metrics`)).text();
+    expect(tenant).toMatch(/gardien_handler_duration_seconds_count\{service="tenant",handler="gardien.v1.tenant.health",outcome="ok"\} [1-9]/);
+    expect(tenant).toContain('process_resident_memory_bytes{service="tenant"}');
+    const edge = await (await fetch(`http://127.0.0.1:${metricsPortOf('edge-api')}/metrics`)).text();
+    expect(edge).toMatch(/gardien_handler_duration_seconds_count\{service="edge-api",handler="GET \/api\/v1\/status\/:service",outcome="ok"\} 1/);
+    expect(edge).toMatch(/gardien_handler_errors_total\{handler="GET \/api\/v1\/status\/:service",code="404",service="edge-api"\} 1/);
+    expect(edge).not.toContain('nowhere');
+  });
+});
