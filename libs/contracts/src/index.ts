@@ -6,3 +6,4 @@ export * from './validation.js';
 export * from './wire.js';
 export * from './bus-client.js';
 export * from './schemas/health.js';
+export * from './schemas/audit.js';

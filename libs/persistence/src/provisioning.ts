@@ -20,12 +20,14 @@ export async function provisionServiceDatabase(db: ServiceDatabase, options: Pro
     try {
       await ensureRole(admin, db.ownerRole, rolePassword(options.roleSecret, db.ownerRole));
       await ensureRole(admin, db.runtimeRole, rolePassword(options.roleSecret, db.runtimeRole));
+      await ensureRole(admin, db.maintenanceRole, rolePassword(options.roleSecret, db.maintenanceRole), 'BYPASSRLS');
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.database]);
       if (exists.rowCount === 0) {
         await admin.query(`CREATE DATABASE ${quoteIdent(db.database)} OWNER ${quoteIdent(db.ownerRole)}`);
       }
       await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(db.database)} FROM PUBLIC`);
       await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(db.database)} TO ${quoteIdent(db.runtimeRole)}`);
+      await admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(db.database)} TO ${quoteIdent(db.maintenanceRole)}`);
     } finally {
       await admin.query('SELECT pg_advisory_unlock($1)', [PROVISIONING_LOCK]);
     }
@@ -35,12 +37,17 @@ export async function provisionServiceDatabase(db: ServiceDatabase, options: Pro
   await grantRuntimePrivileges(db, options);
 }
 
-async function ensureRole(admin: pg.Client, role: string, password: string | undefined): Promise<void> {
+async function ensureRole(
+  admin: pg.Client,
+  role: string,
+  password: string | undefined,
+  rowSecurity: 'NOBYPASSRLS' | 'BYPASSRLS' = 'NOBYPASSRLS',
+): Promise<void> {
   const found = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   const verb = found.rowCount === 0 ? 'CREATE' : 'ALTER';
   const passwordClause = password ? `PASSWORD ${quoteLiteral(password)}` : 'PASSWORD NULL';
   await admin.query(
-    `${verb} ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS ${passwordClause}`,
+    `${verb} ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ${rowSecurity} ${passwordClause}`,
   );
 }
 
@@ -55,7 +62,7 @@ async function grantRuntimePrivileges(db: ServiceDatabase, options: Provisioning
     const runtime = quoteIdent(db.runtimeRole);
     await client.query(`ALTER SCHEMA public OWNER TO ${owner}`);
     await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
-    await client.query(`GRANT USAGE ON SCHEMA public TO ${runtime}`);
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${runtime}, ${quoteIdent(db.maintenanceRole)}`);
     await client.query(
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${runtime}`,
     );
@@ -71,7 +78,7 @@ export async function dropServiceDatabase(db: ServiceDatabase, adminUrl: string)
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(db.database)} WITH (FORCE)`);
-    for (const role of [db.runtimeRole, db.ownerRole]) {
+    for (const role of [db.runtimeRole, db.maintenanceRole, db.ownerRole]) {
       await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
     }
   } finally {

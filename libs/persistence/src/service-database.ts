@@ -7,6 +7,11 @@ export interface ServiceDatabase {
   database: string;
   ownerRole: string;
   runtimeRole: string;
+  /**
+   * Used only by the retention purge: it must see every tenant's expired rows, so it bypasses
+   * row-level security; it may only read and delete the tables that declare a retention.
+   */
+  maintenanceRole: string;
 }
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -15,7 +20,7 @@ export function serviceDatabase(service: string, prefix = 'gardien'): ServiceDat
   if (!SERVICE_NAME.test(service)) throw new Error(`invalid service name "${service}"`);
   if (!/^[a-z][a-z0-9_]{0,20}$/.test(prefix)) throw new Error(`invalid database prefix "${prefix}"`);
   const database = `${prefix}_${service.replaceAll('-', '_')}`;
-  return { service, database, ownerRole: `${database}_owner`, runtimeRole: `${database}_app` };
+  return { service, database, ownerRole: `${database}_owner`, runtimeRole: `${database}_app`, maintenanceRole: `${database}_maint` };
 }
 
 /**

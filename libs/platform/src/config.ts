@@ -27,6 +27,7 @@ export const BaseConfigSchema = z.object({
   GARDIEN_OTEL_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   GARDIEN_OTEL_ENDPOINT: z.string().url().optional(),
   GARDIEN_BUS_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5_000),
+  GARDIEN_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   GARDIEN_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;

@@ -10,7 +10,10 @@ import { BusClient, type BusService } from '@gardien/contracts';
 import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
 import {
   CreateOutbox1732579200000,
+  CreateRetentionOverrides1732579200100,
   OutboxRelay,
+  RetentionPurgeJob,
+  type RetentionPolicy,
   createServiceDataSource,
   provisionServiceDatabase,
   rolePassword,
@@ -23,7 +26,7 @@ import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import { natsConnectionOptions, openBusConnection } from './bus-connection.js';
 import type { BaseConfigSchema } from './config.js';
 import type { PlatformResources } from './platform.module.js';
-import { openProcessContext } from './process-context.js';
+import { openProcessContext, type ProcessContext } from './process-context.js';
 import { onShutdownSignal } from './shutdown.js';
 import { ensureStreams } from './streams.js';
 
@@ -35,6 +38,8 @@ export interface ServiceDefinition<S extends typeof BaseConfigSchema> {
   /** The app's own migrations; the outbox migration is added in front of them. */
   migrations: Array<new () => MigrationInterface>;
   entities: Array<EntityClass | EntitySchema>;
+  /** Retention declared by the service's entities; the purge job runs when there is any. */
+  retention?: RetentionPolicy[];
   module: (resources: PlatformResources<z.infer<S>>) => DynamicModule;
 }
 
@@ -48,7 +53,7 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
     await provisionServiceDatabase(db, { adminUrl, ...(secret ? { roleSecret: secret } : {}) });
     const applied = await runMigrationsAsOwner({
       url: urlFor(adminUrl, db.database, db.ownerRole, rolePassword(secret, db.ownerRole)),
-      migrations: [CreateOutbox1732579200000, ...definition.migrations],
+      migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, ...definition.migrations],
       entities: definition.entities,
       applicationName: `gardien-${definition.name}-migrations`,
     });
@@ -60,6 +65,8 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
       applicationName: `gardien-${definition.name}`,
     });
     await dataSource.initialize();
+
+    const purge = await startRetentionPurge(definition, db, context);
 
     const connection = await openBusConnection(config, `gardien-${definition.name}-client`);
     await ensureStreams(connection);
@@ -84,6 +91,8 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
 
     onShutdownSignal(logger, async () => {
       await app.close();
+      await purge?.job.stop();
+      await purge?.dataSource.destroy();
       await outbox.stop();
       await connection.drain();
       await dataSource.destroy();
@@ -96,4 +105,23 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
     logger.flush();
     setTimeout(() => process.exit(1), 100);
   }
+}
+
+async function startRetentionPurge<S extends typeof BaseConfigSchema>(
+  definition: ServiceDefinition<S>,
+  db: ReturnType<typeof serviceDatabase>,
+  context: ProcessContext<z.infer<S>>,
+) {
+  const policies = definition.retention ?? [];
+  if (policies.length === 0) return undefined;
+  const { config, logger } = context;
+  const dataSource = createServiceDataSource({
+    url: urlFor(config.GARDIEN_DATABASE_URL, db.database, db.maintenanceRole, rolePassword(config.GARDIEN_DB_ROLE_SECRET, db.maintenanceRole)),
+    applicationName: `gardien-${definition.name}-retention`,
+    poolSize: 1,
+  });
+  await dataSource.initialize();
+  const job = new RetentionPurgeJob(dataSource, definition.name, policies, logger);
+  job.schedule(config.GARDIEN_RETENTION_INTERVAL_MS);
+  return { job, dataSource };
 }

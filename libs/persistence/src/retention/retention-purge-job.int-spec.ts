@@ -1,0 +1,109 @@
+// The purge deletes exactly the rows past their retention (the declared maximum, or a tenant's
+// shorter override), in batches, and audits the count per tenant through the outbox.
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { AuditEntry, ErrorCode } from '@gardien/contracts';
+import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import { createServiceDataSource, runMigrationsAsOwner } from '../data-source.js';
+import { CreateOutbox1732579200000 } from '../migrations/1732579200000-create-outbox.js';
+import { CreateRetentionOverrides1732579200100 } from '../migrations/1732579200100-create-retention-overrides.js';
+import { provisionServiceDatabase } from '../provisioning.js';
+import { enableTenantIsolation } from '../row-level-security.js';
+import { serviceDatabase, urlFor } from '../service-database.js';
+import { withTenant } from '../tenant-context.js';
+import { allowRetentionPurge } from './retention-grants.js';
+import { declareRetention } from './retention-policy.js';
+import { RetentionPurgeJob } from './retention-purge-job.js';
+import { setTenantRetention, tenantRetentionDays } from './tenant-retention.js';
+
+const prefix = testDatabasePrefix();
+const db = serviceDatabase('retention-probe', prefix);
+const tenantA = randomUUID();
+const tenantB = randomUUID();
+const policy = declareRetention({ kind: 'chat-history', table: 'messages', timestampColumn: 'created_at', maxDays: 30, justification: 'test' });
+let runtime: DataSource;
+let maintenance: DataSource;
+
+class CreateMessages1732579201000 {
+  name = 'CreateMessages1732579201000';
+  async up(runner: QueryRunner) {
+    await runner.query('CREATE TABLE messages (id serial PRIMARY KEY, tenant_id uuid NOT NULL, label text NOT NULL, created_at timestamptz NOT NULL)');
+    await enableTenantIsolation(runner, 'messages');
+    await allowRetentionPurge(runner, 'messages');
+  }
+  async down(runner: QueryRunner) {
+    await runner.query('DROP TABLE messages');
+  }
+}
+
+async function insert(tenantId: string, label: string, ageDays: number) {
+  await withTenant(runtime, tenantId, (m) =>
+    m.query("INSERT INTO messages (tenant_id, label, created_at) VALUES ($1, $2, now() - make_interval(days => $3))", [tenantId, label, ageDays]),
+  );
+}
+
+async function labels(tenantId: string): Promise<string[]> {
+  const rows: Array<{ label: string }> = await withTenant(runtime, tenantId, (m) => m.query('SELECT label FROM messages ORDER BY label'));
+  return rows.map((r) => r.label);
+}
+
+async function purgeAudits(): Promise<AuditEntry[]> {
+  const rows: Array<{ payload: unknown }> = await runtime.query("SELECT payload FROM gardien_outbox WHERE subject = 'gardien.audit.retention-probe.retention.purged'");
+  return rows.map((r) => AuditEntry.parse(r.payload));
+}
+
+beforeAll(async () => {
+  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
+  await runMigrationsAsOwner({
+    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
+    migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateMessages1732579201000],
+    applicationName: 'retention-test-migrations',
+  });
+  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'retention-test' });
+  maintenance = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.maintenanceRole), applicationName: 'retention-test-maint', poolSize: 1 });
+  await runtime.initialize();
+  await maintenance.initialize();
+  for (const [label, age] of [['a-40d', 40], ['a-31d', 31], ['a-29d', 29], ['a-1d', 1]] as const) await insert(tenantA, label, age);
+  for (const [label, age] of [['b-40d', 40], ['b-10d', 10], ['b-6d', 6]] as const) await insert(tenantB, label, age);
+  await setTenantRetention(runtime, policy, 7, { service: 'retention-probe', tenantId: tenantB, actorId: 'admin-b' });
+});
+
+afterAll(async () => {
+  await runtime?.destroy();
+  await maintenance?.destroy();
+  await dropTestDatabases(prefix);
+});
+
+test('a tenant may shorten its retention, never lengthen it past the declared maximum', async () => {
+  expect(await tenantRetentionDays(runtime, policy, tenantB)).toBe(7);
+  expect(await tenantRetentionDays(runtime, policy, tenantA)).toBe(30);
+  await expect(setTenantRetention(runtime, policy, 31, { service: 'retention-probe', tenantId: tenantA, actorId: 'admin-a' })).rejects.toMatchObject({
+    code: ErrorCode.ValidationFailed,
+  });
+  expect(await tenantRetentionDays(runtime, policy, tenantA)).toBe(30);
+});
+
+test('the purge deletes exactly the expired rows, in batches, and audits the count per tenant', async () => {
+  const job = new RetentionPurgeJob(maintenance, 'retention-probe', [policy], pino({ level: 'silent' }), { batchSize: 1 });
+  expect(await job.runOnce()).toEqual([{ kind: 'chat-history', deleted: 4, tenants: 2 }]);
+  expect(await labels(tenantA)).toEqual(['a-1d', 'a-29d']);
+  expect(await labels(tenantB)).toEqual(['b-6d']);
+
+  const audits = await purgeAudits();
+  const total = (tenantId: string) => audits.filter((a) => a.tenantId === tenantId).reduce((sum, a) => sum + Number(a.details.count), 0);
+  expect(total(tenantA)).toBe(2);
+  expect(total(tenantB)).toBe(2);
+  expect(audits.find((a) => a.tenantId === tenantB)?.details.days).toBe(7);
+  expect(JSON.stringify(audits)).not.toMatch(/a-40d|b-40d|b-10d|a-31d/);
+
+  // Nothing left to purge: nothing deleted, nothing audited.
+  expect(await job.runOnce()).toEqual([{ kind: 'chat-history', deleted: 0, tenants: 0 }]);
+  expect(await purgeAudits()).toHaveLength(audits.length);
+});
+
+test('the maintenance role may not write or read other tables', async () => {
+  await expect(maintenance.query("UPDATE messages SET label = 'x'")).rejects.toThrow(/permission denied/);
+  await expect(maintenance.query("INSERT INTO messages (tenant_id, label, created_at) VALUES ($1, 'x', now())", [tenantA])).rejects.toThrow(/permission denied/);
+  await expect(maintenance.query('SELECT * FROM gardien_migrations')).rejects.toThrow(/permission denied/);
+});
