@@ -2,6 +2,7 @@
 // The `gardien` command. Operations that must never be reachable over HTTP (bootstrap, key
 // operations, audit verification) live here and run on the server itself.
 import { Command } from 'commander';
+import { natsConfigCommand } from './nats-config/nats-config.command.js';
 import { startCommand } from './start/start.command.js';
 
 const program = new Command()
@@ -17,6 +18,15 @@ program
   .action(async (options: { only?: string[]; dataDir?: string }) => {
     await startCommand(options);
   });
+
+program
+  .command('nats-config')
+  .description('write the nats-server configuration (one nkey user per service, least-privilege permissions) and the seed files')
+  .requiredOption('--out <file>', 'where to write nats-server.conf')
+  .requiredOption('--seeds-dir <dir>', 'where each service nkey seed is kept (<service>.nk, mode 0600; created once)')
+  .option('--listen <address>', 'listen address of the server', '0.0.0.0:4222')
+  .option('--store-dir <dir>', 'JetStream storage directory', '/data/jetstream')
+  .action((options: { out: string; seedsDir: string; listen: string; storeDir: string }) => natsConfigCommand(options));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`gardien: ${error instanceof Error ? error.message : 'failed'}\n`);

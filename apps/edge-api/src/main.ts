@@ -12,7 +12,7 @@ import { ProblemFilter } from './http/problem.filter.js';
 const context = await openProcessContext('edge-api', EdgeConfigSchema);
 const { config, logger } = context;
 try {
-  const connection = await openBusConnection(config, 'gardien-edge-api');
+  const connection = await openBusConnection(config, 'edge-api', 'gardien-edge-api');
   const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS);
   const adapter = new FastifyAdapter({ logger: false, bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES, return503OnClosing: true });
   // Parser errors (bad JSON, body too large) reach the ProblemFilter through Nest's error handler.

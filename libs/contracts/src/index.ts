@@ -7,3 +7,4 @@ export * from './wire.js';
 export * from './bus-client.js';
 export * from './schemas/health.js';
 export * from './schemas/audit.js';
+export * from './bus-permissions.js';

@@ -13,6 +13,6 @@ test.each(['', 'Login', 'a b', 'x.>', '*', 'a..b', 'jean@example.fr'])('action %
 
 test('audit and event subjects land in their streams', () => {
   expect(auditSubject('tenant', 'tenant.created')).toBe('gardien.audit.tenant.tenant.created');
-  expect(eventSubject('subject.erased')).toBe('gardien.events.subject.erased');
-  expect(() => eventSubject('>')).toThrow();
+  expect(eventSubject('tenant', 'tenant.created')).toBe('gardien.events.tenant.tenant.created');
+  expect(() => eventSubject('tenant', '>')).toThrow();
 });

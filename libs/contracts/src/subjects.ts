@@ -32,10 +32,18 @@ export function auditSubject(service: string, action: string): string {
   return `gardien.audit.${service}.${action}`;
 }
 
-/** Subject of a domain event: gardien.events.<name>, e.g. gardien.events.tenant.created. */
-export function eventSubject(name: string): string {
+/** Subject of a domain event, under its emitting service: gardien.events.<service>.<name>. */
+export function eventSubject(service: string, name: string): string {
   if (!ACTION_PATTERN.test(name)) {
     throw new Error(`invalid event name "${name}"`);
   }
-  return `gardien.events.${name}`;
+  return `gardien.events.${service}.${name}`;
+}
+
+/** Subject of a data-subject request in stream RIGHTS: gardien.rights.<kind>. */
+export function rightsSubject(kind: string): string {
+  if (!ACTION_PATTERN.test(kind)) {
+    throw new Error(`invalid rights request kind "${kind}"`);
+  }
+  return `gardien.rights.${kind}`;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BaseConfigSchema, ConfigError, loadConfig } from './config.js';
+import { BaseConfigSchema, ConfigError, loadConfig, printableConfig } from './config.js';
 
 test('defaults apply when nothing is set', () => {
   const config = loadConfig(BaseConfigSchema, {});
@@ -33,4 +33,17 @@ test('secrets are read from X_FILE, and an unreadable file is named', () => {
   expect(() => loadConfig(BaseConfigSchema, { GARDIEN_DB_ROLE_SECRET_FILE: join(dir, 'missing') })).toThrow(
     expect.objectContaining({ variables: ['GARDIEN_DB_ROLE_SECRET_FILE'] }),
   );
+});
+
+test('the printable configuration masks secrets and URL passwords', () => {
+  const config = loadConfig(BaseConfigSchema, {
+    GARDIEN_DATABASE_URL: 'postgres://admin:Sup3rS3cret@db:5432/postgres',
+    GARDIEN_DB_ROLE_SECRET: 'another-long-secret-value',
+    GARDIEN_NATS_NKEY_SEED: `SU${'A'.repeat(56)}`,
+  });
+  const printed = JSON.stringify(printableConfig(config));
+  expect(printed).not.toContain('Sup3rS3cret');
+  expect(printed).not.toContain('another-long-secret-value');
+  expect(printed).not.toContain('A'.repeat(56));
+  expect(printableConfig(config)).toMatchObject({ GARDIEN_DB_ROLE_SECRET: '[set]', GARDIEN_DATABASE_URL: 'postgres://admin:***@db:5432/postgres' });
 });

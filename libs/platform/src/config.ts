@@ -18,6 +18,8 @@ export const BaseConfigSchema = z.object({
   GARDIEN_NATS_URL: z.string().url().default('nats://127.0.0.1:4222'),
   GARDIEN_NATS_USER: z.string().min(1).optional(),
   GARDIEN_NATS_PASSWORD: z.string().min(1).optional(),
+  /** The service's NATS nkey seed (from GARDIEN_NATS_NKEY_SEED_FILE in production). */
+  GARDIEN_NATS_NKEY_SEED: z.string().regex(/^SU[A-Z2-7]{56}$/).optional(),
   GARDIEN_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   GARDIEN_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,20}$/).default('gardien'),
   GARDIEN_DB_ROLE_SECRET: z.string().min(16).optional(),
@@ -33,7 +35,7 @@ export const BaseConfigSchema = z.object({
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
 
 /** Variables whose values are secrets: they may come from a file and are never printed. */
-export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_DB_ROLE_SECRET']);
+export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_NATS_NKEY_SEED', 'GARDIEN_DB_ROLE_SECRET']);
 
 export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const values: Record<string, string | undefined> = {};
@@ -57,4 +59,24 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
     throw new ConfigError([...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? '(root)')))]);
   }
   return result.data;
+}
+
+/** The configuration as it may be logged: secrets masked, passwords in URLs removed. */
+export function printableConfig(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => {
+      if (value === undefined) return [key, value];
+      if (SENSITIVE_VARIABLES.has(key)) return [key, '[set]'];
+      if (typeof value === 'string' && /^[a-z]+:\/\//.test(value)) {
+        try {
+          const url = new URL(value);
+          if (url.password) url.password = '***';
+          return [key, url.toString()];
+        } catch {
+          return [key, '[unparsable]'];
+        }
+      }
+      return [key, value];
+    }),
+  );
 }

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { z } from 'zod';
 import { createLogger, serveMetrics, ServiceMetrics, startTracing, type Logger } from '@gardien/observability';
-import { ConfigError, loadConfig, type BaseConfigSchema } from './config.js';
+import { ConfigError, loadConfig, printableConfig, type BaseConfigSchema } from './config.js';
 
 export interface ProcessContext<C> {
   service: string;
@@ -42,6 +42,7 @@ export async function openProcessContext<S extends typeof BaseConfigSchema>(
   await startTracing(service, config.GARDIEN_OTEL_EXPORTER, config.GARDIEN_OTEL_ENDPOINT);
   const metrics = new ServiceMetrics(service);
   const { server, port } = await serveMetrics(metrics, config.GARDIEN_METRICS_HOST, config.GARDIEN_METRICS_PORT);
+  logger.info({ config: printableConfig(config) }, 'configuration');
   logger.info({ metricsPort: port }, 'metrics endpoint listening');
   const instanceId = config.GARDIEN_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   return { service, config, logger, metrics, metricsServer: server, instanceId, startedAt };

@@ -68,7 +68,7 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
 
     const purge = await startRetentionPurge(definition, db, context);
 
-    const connection = await openBusConnection(config, `gardien-${definition.name}-client`);
+    const connection = await openBusConnection(config, definition.name, `gardien-${definition.name}-client`);
     await ensureStreams(connection);
     const outbox = new OutboxRelay(dataSource, jetstream(connection), logger);
     outbox.start();
@@ -82,7 +82,7 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
     };
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.module(resources), {
       transport: Transport.NATS,
-      options: { ...natsConnectionOptions(config, `gardien-${definition.name}`), queue: definition.name },
+      options: { ...natsConnectionOptions(config, definition.name, `gardien-${definition.name}`), queue: definition.name },
       logger: frameworkLogger(logger),
     });
     app.useGlobalFilters(new BusExceptionFilter(logger));

@@ -15,10 +15,12 @@ export class PrivateNats {
   private constructor(
     readonly port: number,
     private readonly storeDir: string,
+    private readonly configFile?: string,
   ) {}
 
-  static async start(): Promise<PrivateNats> {
-    const nats = new PrivateNats(await freePort(), mkdtempSync(join(tmpdir(), 'gardien-nats-')));
+  /** `configFile`: a full nats-server configuration (users, JetStream storage); the port still comes from here. */
+  static async start(configFile?: string): Promise<PrivateNats> {
+    const nats = new PrivateNats(await freePort(), mkdtempSync(join(tmpdir(), 'gardien-nats-')), configFile);
     await nats.resume();
     return nats;
   }
@@ -30,7 +32,8 @@ export class PrivateNats {
   /** Starts the server again on the same port and storage. */
   async resume(): Promise<void> {
     if (this.child) return;
-    const child = spawn(NATS_SERVER_BIN, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+    const storage = this.configFile ? ['-c', this.configFile] : ['-js', '-sd', this.storeDir];
+    const child = spawn(NATS_SERVER_BIN, [...storage, '-a', '127.0.0.1', '-p', String(this.port)], {
       stdio: 'ignore',
     });
     this.child = child;

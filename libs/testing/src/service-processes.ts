@@ -14,6 +14,8 @@ export interface PlatformOptions {
   natsUrl?: string;
   services?: readonly ServiceName[];
   env?: Record<string, string>;
+  /** Environment of one service only (its credentials, say). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   readyTimeoutMs?: number;
 }
 
@@ -34,10 +36,12 @@ export class PlatformProcesses {
   readonly lines: CapturedLine[] = [];
   private readonly running = new Map<string, RunningProcess>();
   private readonly env: Record<string, string>;
+  private readonly serviceEnv: Partial<Record<ServiceName, Record<string, string>>>;
   readonly httpPort: number;
 
   private constructor(options: PlatformOptions, httpPort: number, private readonly readyTimeoutMs: number) {
     this.httpPort = httpPort;
+    this.serviceEnv = options.serviceEnv ?? {};
     this.env = {
       GARDIEN_DATABASE_PREFIX: options.databasePrefix,
       GARDIEN_NATS_URL: options.natsUrl ?? 'nats://127.0.0.1:4222',
@@ -69,7 +73,7 @@ export class PlatformProcesses {
     if (this.running.has(name)) throw new Error(`process ${name} is already running`);
     const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...this.env, GARDIEN_INSTANCE_ID: name, ...env },
+      env: { ...process.env, ...this.env, ...this.serviceEnv[service], GARDIEN_INSTANCE_ID: name, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
