@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/platform';
+import { BaseConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the audit service, validated at boot. */
 export const AuditConfigSchema = BaseConfigSchema.extend({});

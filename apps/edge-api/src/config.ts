@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseConfigSchema } from '@gardien/platform';
+import { BaseConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the HTTP edge, validated at boot. */
 export const EdgeConfigSchema = BaseConfigSchema.extend({

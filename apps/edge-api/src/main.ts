@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusClient } from '@gardien/contracts';
 import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
-import { onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/platform';
+import { onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/bootstrap';
 import { AppModule } from './app.module.js';
 import { EdgeConfigSchema } from './config.js';
 import { registerAccessLog } from './http/access-log.js';

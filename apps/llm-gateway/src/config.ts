@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/platform';
+import { BaseConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the llm-gateway service, validated at boot. */
 export const LlmGatewayConfigSchema = BaseConfigSchema.extend({});

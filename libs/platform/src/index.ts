@@ -1,4 +1,3 @@
-export * from './config.js';
 export * from './call-context.decorator.js';
 export * from './bus-exception.filter.js';
 export * from './bus-observer.interceptor.js';
@@ -6,8 +5,5 @@ export * from './zod-payload.pipe.js';
 export * from './streams.js';
 export * from './service-health.js';
 export * from './health.controller-factory.js';
-export * from './bus-connection.js';
-export * from './shutdown.js';
-export * from './process-context.js';
 export * from './platform.module.js';
 export * from './run-service.js';

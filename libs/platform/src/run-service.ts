@@ -6,6 +6,14 @@ import type { DynamicModule } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import type { MigrationInterface, EntitySchema } from 'typeorm';
 import type { z } from 'zod';
+import {
+  natsConnectionOptions,
+  onShutdownSignal,
+  openBusConnection,
+  openProcessContext,
+  type BaseConfigSchema,
+  type ProcessContext,
+} from '@gardien/bootstrap';
 import { BusClient, type BusService } from '@gardien/contracts';
 import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
 import {
@@ -23,11 +31,7 @@ import {
 } from '@gardien/persistence';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
-import { natsConnectionOptions, openBusConnection } from './bus-connection.js';
-import type { BaseConfigSchema } from './config.js';
 import type { PlatformResources } from './platform.module.js';
-import { openProcessContext, type ProcessContext } from './process-context.js';
-import { onShutdownSignal } from './shutdown.js';
 import { ensureStreams } from './streams.js';
 
 type EntityClass = abstract new (...args: never[]) => unknown;

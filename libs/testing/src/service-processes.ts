@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { ALL_SERVICES, type ServiceName } from '@gardien/contracts';
+import { ALL_SERVICES, SERVICE_NODE_FLAGS, type ServiceName } from '@gardien/contracts';
 import { freePort } from './free-port.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -71,7 +71,7 @@ export class PlatformProcesses {
   /** Starts one process of a service under a name of its own (a second replica, say). */
   async launch(service: ServiceName, name: string, env: Record<string, string> = {}): Promise<void> {
     if (this.running.has(name)) throw new Error(`process ${name} is already running`);
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.env, ...this.serviceEnv[service], GARDIEN_INSTANCE_ID: name, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 // with SIGKILL whatever is still running at the deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { ServiceName } from '@gardien/contracts';
+import { SERVICE_NODE_FLAGS, type ServiceName } from '@gardien/contracts';
 
 export interface SupervisedService {
   name: ServiceName;
@@ -23,7 +23,7 @@ export class Supervisor {
 
   /** Starts a service and resolves once it has logged that it is ready. */
   start(service: SupervisedService, readyTimeoutMs = 60_000): Promise<void> {
-    const child = spawn(process.execPath, [join(this.root, 'apps', service.name, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(this.root, 'apps', service.name, 'dist', 'main.js')], {
       cwd: this.root,
       env: { ...process.env, ...service.env },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,0 +1,4 @@
+export * from './config.js';
+export * from './process-context.js';
+export * from './bus-connection.js';
+export * from './shutdown.js';
