@@ -8,6 +8,12 @@ import { randomBytes } from 'node:crypto';
 export type TraceExporter = 'none' | 'otlp' | 'console';
 
 let shutdownTracing: (() => Promise<void>) | undefined;
+let recording = false;
+
+/** Whether spans are recorded and exported (an exporter is configured). */
+export function tracingEnabled(): boolean {
+  return recording;
+}
 
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
@@ -27,6 +33,7 @@ export async function startTracing(service: string, exporter: TraceExporter, otl
     spanProcessors: [new BatchSpanProcessor(spanExporter)],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
+  recording = true;
   shutdownTracing = () => provider.shutdown();
 }
 
@@ -75,4 +82,12 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
 export function startServerSpan(name: string, parent: Context): { span: Span; traceparent: string | undefined } {
   const span = trace.getTracer('gardien').startSpan(name, { kind: SpanKind.SERVER }, parent);
   return { span, traceparent: injectTraceparent(trace.setSpan(parent, span)) };
+}
+
+/**
+ * The traceparent of a new hop when no span is recorded: same trace, new span id, same flags.
+ * Keeps propagation correct at no allocation cost beyond the string.
+ */
+export function childTraceparent(parent: string): string {
+  return `${parent.slice(0, 36)}${randomBytes(8).toString('hex')}${parent.slice(52)}`;
 }

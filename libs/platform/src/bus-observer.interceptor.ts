@@ -3,8 +3,8 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
 import { toErrorEnvelope } from '@gardien/contracts';
-import { extractTraceContext, inSpan, type ServiceMetrics } from '@gardien/observability';
-import { Observable } from 'rxjs';
+import { extractTraceContext, inSpan, tracingEnabled, type ServiceMetrics } from '@gardien/observability';
+import { Observable, tap } from 'rxjs';
 import { callContextOf } from './call-context.decorator.js';
 
 @Injectable()
@@ -13,8 +13,9 @@ export class BusObserverInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const subject = context.switchToRpc().getContext<NatsContext>().getSubject();
-    const caller = callContextOf(context);
     const startedAt = process.hrtime.bigint();
+    if (!tracingEnabled()) return this.measured(subject, startedAt, next);
+    const caller = callContextOf(context);
     return new Observable((subscriber) => {
       void inSpan(subject, extractTraceContext(caller.traceparent, caller.tracestate), (span) =>
         new Promise<void>((resolve) => {
@@ -37,5 +38,15 @@ export class BusObserverInterceptor implements NestInterceptor {
         }),
       );
     });
+  }
+
+  /** Without tracing: only the latency histogram and error counter. */
+  private measured(subject: string, startedAt: bigint, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      tap({
+        complete: () => this.metrics.observe(subject, startedAt),
+        error: (error: unknown) => this.metrics.observe(subject, startedAt, toErrorEnvelope(error).code),
+      }),
+    );
   }
 }

@@ -15,11 +15,13 @@ export function registerAccessLog(fastify: FastifyInstance, logger: Logger, metr
     const handler = `${request.method} ${route}`;
     const errorCode = reply.statusCode >= 400 ? String(reply.statusCode) : undefined;
     metrics.observe(handler, state.startedAt, errorCode);
-    state.span.updateName(handler);
-    state.span.setAttribute('http.route', route);
-    state.span.setAttribute('http.response.status_code', reply.statusCode);
-    state.span.setAttribute('gardien.request_id', state.requestId);
-    state.span.end();
+    if (state.span) {
+      state.span.updateName(handler);
+      state.span.setAttribute('http.route', route);
+      state.span.setAttribute('http.response.status_code', reply.statusCode);
+      state.span.setAttribute('gardien.request_id', state.requestId);
+      state.span.end();
+    }
     logger.info(
       {
         method: request.method,

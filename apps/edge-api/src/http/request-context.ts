@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { isValidRequestId, isValidTraceparent, type CallContext } from '@gardien/contracts';
 import type { Span } from '@opentelemetry/api';
-import { extractTraceContext, newTraceparent, startServerSpan } from '@gardien/observability';
+import { childTraceparent, extractTraceContext, newTraceparent, startServerSpan, tracingEnabled } from '@gardien/observability';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -12,7 +12,8 @@ export interface EdgeRequestState {
   requestId: string;
   /** The traceparent downstream calls carry: the edge's server span, child of the client's. */
   traceparent: string;
-  span: Span;
+  /** Present only when tracing is enabled. */
+  span?: Span;
   startedAt: bigint;
 }
 
@@ -22,15 +23,18 @@ type RequestWithState = FastifyRequest & { [STATE]?: EdgeRequestState };
 
 export function initRequestState(request: FastifyRequest): EdgeRequestState {
   const headerId = request.headers[REQUEST_ID_HEADER];
-  const incomingTrace = request.headers.traceparent;
-  const parent = extractTraceContext(isValidTraceparent(incomingTrace) ? incomingTrace : newTraceparent());
-  const { span, traceparent } = startServerSpan(`HTTP ${request.method}`, parent);
+  const incoming = request.headers.traceparent;
+  const parent = isValidTraceparent(incoming) ? incoming : newTraceparent();
   const state: EdgeRequestState = {
     requestId: isValidRequestId(headerId) ? headerId : randomUUID(),
-    traceparent: traceparent ?? newTraceparent(),
-    span,
+    traceparent: childTraceparent(parent),
     startedAt: process.hrtime.bigint(),
   };
+  if (tracingEnabled()) {
+    const { span, traceparent } = startServerSpan(`HTTP ${request.method}`, extractTraceContext(parent));
+    state.span = span;
+    if (traceparent) state.traceparent = traceparent;
+  }
   (request as RequestWithState)[STATE] = state;
   return state;
 }

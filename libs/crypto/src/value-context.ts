@@ -1,0 +1,61 @@
+// Where a value lives. Every encrypted value is bound, through the AES-GCM associated data, to
+// its exact place: service, tenant, subject, table (or kind), record id and column. A ciphertext
+// copied to any other place fails to authenticate. The encoding is length-prefixed so that no two
+// different places can produce the same bytes.
+import { CryptoError, CryptoErrorCode } from './crypto.errors.js';
+import { assertName, assertOpaqueId, assertServiceName, assertTenantId } from './identifiers.js';
+
+/** Whose data it is. */
+export interface SubjectRef {
+  readonly tenant: string;
+  readonly subject: string;
+}
+
+/** Where the value is stored: a table (or another kind of record), a record id and a column. */
+export interface ValuePlace {
+  readonly table: string;
+  readonly recordId: string;
+  readonly column: string;
+}
+
+export interface ValueContext extends SubjectRef, ValuePlace {
+  readonly service: string;
+}
+
+export function assertValueContext(context: ValueContext): void {
+  assertServiceName(context.service);
+  assertTenantId(context.tenant);
+  assertOpaqueId('subject id', context.subject);
+  assertName('table', context.table);
+  assertOpaqueId('record id', context.recordId);
+  assertName('column', context.column);
+}
+
+const DOMAIN = 'gardien/value';
+
+export function encodeAssociatedData(context: ValueContext, formatVersion: number, keyId: string): Buffer {
+  const parts = [
+    DOMAIN,
+    String(formatVersion),
+    keyId,
+    context.service,
+    context.tenant,
+    context.subject,
+    context.table,
+    context.recordId,
+    context.column,
+  ].map((part) => Buffer.from(part, 'utf8'));
+  const out = Buffer.allocUnsafe(parts.reduce((sum, part) => sum + 2 + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    if (part.length > 0xffff) throw new CryptoError(CryptoErrorCode.InvalidArgument, 'associated data part too long');
+    offset = out.writeUInt16BE(part.length, offset);
+    offset += part.copy(out, offset);
+  }
+  return out;
+}
+
+/** How a record is named in errors: ids only. */
+export function describePlace(context: ValuePlace): string {
+  return `${context.table}/${context.recordId}.${context.column}`;
+}
