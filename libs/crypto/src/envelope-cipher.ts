@@ -1,9 +1,10 @@
 // AES-256-GCM sealing and opening of one value under a data key, with the value's place as
 // associated data. Synchronous on purpose: once a caller holds a key it uses it at once, with no
 // await in between, so a cache eviction (which zeroes keys) can never happen mid-operation.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { CryptoError, CryptoErrorCode } from './crypto.errors.js';
-import { CIPHERTEXT_FORMAT_VERSION, IV_BYTES, TAG_BYTES, formatCiphertext, type ParsedCiphertext } from './ciphertext-format.js';
+import { CIPHERTEXT_FORMAT_VERSION, TAG_BYTES, formatCiphertext, type ParsedCiphertext } from './ciphertext-format.js';
+import { nextIv } from './iv-source.js';
 import { describePlace, encodeAssociatedData, type ValueContext } from './value-context.js';
 
 const ALGORITHM = 'aes-256-gcm';
@@ -11,7 +12,7 @@ export const DATA_KEY_BYTES = 32;
 
 export function encryptValue(key: Buffer, keyId: string, context: ValueContext, plaintext: Uint8Array): string {
   assertKey(key);
-  const iv = randomBytes(IV_BYTES);
+  const iv = nextIv();
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(encodeAssociatedData(context, CIPHERTEXT_FORMAT_VERSION, keyId));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -65,7 +65,7 @@ export class LocalKms implements Kms {
     }
   }
 
-  ensureTenantKey(ref: TenantKeyRef): Promise<void> {
+  async ensureTenantKey(ref: TenantKeyRef): Promise<void> {
     return this.mutate(ref, (contents) => {
       if (contents.has(ref.tenant)) return false;
       contents.set(ref.tenant, { latestVersion: 1, minDecryptionVersion: 1, versions: new Map([[1, randomBytes(KEY_BYTES)]]) });
@@ -127,7 +127,7 @@ export class LocalKms implements Kms {
     }
   }
 
-  retireVersionsBelow(ref: TenantKeyRef, minVersion: number): Promise<void> {
+  async retireVersionsBelow(ref: TenantKeyRef, minVersion: number): Promise<void> {
     return this.mutate(ref, (contents) => {
       const entry = requireTenant(contents, ref);
       if (!Number.isInteger(minVersion) || minVersion < 1 || minVersion > entry.latestVersion) {
@@ -171,7 +171,7 @@ export class LocalKms implements Kms {
   }
 
   /** Applies `change` to a copy; writes the file if it says so; only then makes the copy current. */
-  private mutate(ref: TenantKeyRef, change: (contents: KeystoreContents) => boolean): Promise<void> {
+  private async mutate(ref: TenantKeyRef, change: (contents: KeystoreContents) => boolean): Promise<void> {
     this.assertOwnKey(ref);
     return this.exclusive(async () => {
       const current = await this.load();

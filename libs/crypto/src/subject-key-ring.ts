@@ -26,6 +26,14 @@ export interface SubjectKeyRingOptions {
 
 type LoadMode = 'create' | 'existing';
 
+const RETRY = Symbol('retry');
+type Loaded = CachedKey | undefined | typeof RETRY;
+
+interface Loading {
+  result: Promise<Loaded>;
+  waiters: number;
+}
+
 const LOAD_ATTEMPTS = 3;
 
 export class SubjectKeyRing {
@@ -33,7 +41,7 @@ export class SubjectKeyRing {
   private readonly kms: Kms;
   private readonly store: SubjectKeyStore;
   private readonly cache: BoundedKeyCache;
-  private readonly loading = new Map<string, Promise<void>>();
+  private readonly loading = new Map<string, Loading>();
   /** Bumped by every erasure, so that a key loaded while an erasure ran is never cached. */
   private erasures = 0;
 
@@ -67,6 +75,8 @@ export class SubjectKeyRing {
     const parsed = parseCiphertext(ciphertext, describePlace(place));
     const cached = this.cache.get(cacheId(subject));
     if (cached?.keyId === parsed.keyId) return decryptValue(cached.key, parsed, context);
+    // Not the cached key: moved here, erased, or the subject got a new key in another replica.
+    if (cached) this.cache.delete(cacheId(subject));
     const opened = await this.withKey(subject, 'existing', (key) =>
       key?.keyId === parsed.keyId ? { plaintext: decryptValue(key.key, parsed, context) } : undefined,
     );
@@ -109,44 +119,55 @@ export class SubjectKeyRing {
 
   /**
    * Runs `use` synchronously with the subject's key (undefined if it has none and mode is
-   * 'existing'), loading it first. The key is read from the cache in the same turn as `use`
-   * runs, so an eviction can never hand `use` a zeroed key.
+   * 'existing'). Concurrent callers share one load; they get a private copy of the key, zeroed
+   * after the last of them has used it, so that a cache eviction can never zero it under them.
    */
   private async withKey<T>(subject: SubjectRef, mode: 'create', use: (key: CachedKey) => T): Promise<T>;
   private async withKey<T>(subject: SubjectRef, mode: 'existing', use: (key: CachedKey | undefined) => T): Promise<T>;
   private async withKey<T>(subject: SubjectRef, mode: LoadMode, use: (key: CachedKey) => T): Promise<T> {
-    const id = cacheId(subject);
     for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt += 1) {
-      const found = await this.load(subject, mode);
-      const cached = this.cache.get(id);
+      const cached = this.cache.get(cacheId(subject));
       if (cached) return use(cached);
-      if (!found && mode === 'existing') return (use as (key: CachedKey | undefined) => T)(undefined);
+      const load = this.load(subject, mode);
+      load.waiters += 1;
+      let loaded: Loaded;
+      try {
+        loaded = await load.result;
+      } catch (error) {
+        load.waiters -= 1;
+        throw error;
+      }
+      try {
+        if (loaded !== RETRY) return (use as (key: CachedKey | undefined) => T)(loaded);
+      } finally {
+        load.waiters -= 1;
+        if (load.waiters === 0 && loaded !== RETRY) loaded?.key.fill(0);
+      }
     }
-    throw new CryptoError(CryptoErrorCode.KmsUnavailable, `key of a subject could not be loaded; retry`, {});
+    throw new CryptoError(CryptoErrorCode.KmsUnavailable, 'a subject key kept being erased while it loaded; retry');
   }
 
-  /** Loads (or creates) the subject's key into the cache; false if it has none. One load per subject at a time. */
-  private load(subject: SubjectRef, mode: LoadMode): Promise<boolean> {
+  /** One load per subject and mode at a time: fetches the key and caches a copy of it. */
+  private load(subject: SubjectRef, mode: LoadMode): Loading {
     const id = `${mode}:${cacheId(subject)}`;
     const pending = this.loading.get(id);
-    if (pending) return pending.then(() => this.cache.get(cacheId(subject)) !== undefined);
+    if (pending) return pending;
     const erasuresAtStart = this.erasures;
-    const work = this.fetchKey(subject, mode).then((key) => {
-      if (!key) return false;
-      if (this.erasures !== erasuresAtStart) {
+    const result = this.fetchKey(subject, mode).then((key): Loaded => {
+      if (key && this.erasures !== erasuresAtStart) {
         key.key.fill(0);
-        return true; // an erasure ran meanwhile: not cached, the caller tries again
+        return RETRY; // an erasure ran meanwhile: never cached, the callers look again
       }
-      this.cache.set(cacheId(subject), key);
-      return true;
+      if (key) this.cache.set(cacheId(subject), { keyId: key.keyId, key: Buffer.from(key.key) });
+      return key;
     });
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
+    const loading: Loading = { result, waiters: 0 };
+    this.loading.set(id, loading);
+    void result.then(
+      () => this.loading.delete(id),
+      () => this.loading.delete(id),
     );
-    this.loading.set(id, settled);
-    void settled.finally(() => this.loading.delete(id));
-    return work;
+    return loading;
   }
 
   private async fetchKey(subject: SubjectRef, mode: LoadMode): Promise<CachedKey | undefined> {

@@ -3,6 +3,7 @@
 // again after Vault refuses a token (it may have expired or been rotated), never logged.
 import { readFile } from 'node:fs/promises';
 import { CryptoError, CryptoErrorCode } from './crypto.errors.js';
+import { vaultAnswerOf } from './vault-transit-errors.js';
 
 export type VaultAuth =
   | { readonly method: 'token'; readonly token: string }
@@ -14,7 +15,7 @@ export interface AppRoleLogin {
   approleLogin(args: { role_id: string; secret_id: string; mount_point?: string }): Promise<unknown>;
 }
 
-/** Obtains a token for the client; `login` is called again when Vault refuses the current one. */
+/** A token for the client; the adapter asks again (re-reading files, logging in again) when Vault refuses it. */
 export async function obtainToken(auth: VaultAuth, client: AppRoleLogin): Promise<string> {
   switch (auth.method) {
     case 'token':
@@ -24,9 +25,14 @@ export async function obtainToken(auth: VaultAuth, client: AppRoleLogin): Promis
     case 'approle': {
       const roleId = await readSecretFile(auth.roleIdFile, 'AppRole role_id file');
       const secretId = await readSecretFile(auth.secretIdFile, 'AppRole secret_id file');
-      const answer = (await client.approleLogin({ role_id: roleId, secret_id: secretId, ...(auth.mount ? { mount_point: auth.mount } : {}) })) as {
-        auth?: { client_token?: unknown };
-      };
+      let answer: { auth?: { client_token?: unknown } };
+      try {
+        answer = (await client.approleLogin({ role_id: roleId, secret_id: secretId, ...(auth.mount ? { mount_point: auth.mount } : {}) })) as typeof answer;
+      } catch (error) {
+        const status = vaultAnswerOf(error)?.status;
+        if (status === 400 || status === 403) throw new CryptoError(CryptoErrorCode.PermissionDenied, 'Vault refused the AppRole login');
+        throw error;
+      }
       const token = answer.auth?.client_token;
       if (typeof token !== 'string' || token === '') throw new CryptoError(CryptoErrorCode.KmsRejected, 'Vault AppRole login returned no token');
       return token;
