@@ -13,3 +13,5 @@ export * from './retention/tenant-retention.js';
 export * from './retention/retention-grants.js';
 export * from './retention/retention-purge-job.js';
 export { CreateRetentionOverrides1732579200100 } from './migrations/1732579200100-create-retention-overrides.js';
+export * from './personal-data/tenant-scoped-sql.js';
+export * from './personal-data/personal-data.js';

@@ -3,3 +3,4 @@ export * from './test-databases.js';
 export * from './private-nats.js';
 export * from './service-processes.js';
 export * from './canaries.js';
+export * from './database-dumps.js';
