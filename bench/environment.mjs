@@ -40,7 +40,7 @@ export class BenchEnvironment {
   async release(platform) {
     this.#platforms = this.#platforms.filter((p) => p !== platform);
     const steps = [
-      () => platform.processes?.stop(),
+      () => platform.processes?.dispose(),
       () => platform.nats.dispose(),
       () => dropTestDatabases(platform.prefix),
     ];

@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await platform?.stop();
+  await platform?.dispose();
   await nats?.dispose();
   rmSync(dir, { recursive: true, force: true });
   await dropTestDatabases(prefix);

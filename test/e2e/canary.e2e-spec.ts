@@ -1,7 +1,7 @@
 // Rule 2 of the design: no personal data in logs. Values that look like personal data are sent
 // through every part of the public HTTP surface (path, query, headers, bodies valid and not);
 // then every line of every process's output is searched for every form of them.
-import { PlatformProcesses, PrivateNats, dropTestDatabases, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
+import { PlatformProcesses, PrivateNats, dropTestDatabases, dumpLeaks, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
 
 const prefix = testDatabasePrefix();
 const canaries = makeCanaries();
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await platform?.stop();
+  await platform?.dispose();
   await nats?.dispose();
   await dropTestDatabases(prefix);
 });
@@ -67,4 +67,9 @@ test('no byte sequence of a canary appears in any process output', async () => {
   expect(output).toContain(marker);
   expect(statuses.filter((status) => status >= 400).length).toBeGreaterThan(5);
   expect(findLeaks(output, canaries)).toEqual([]);
+
+  // Nor in any database of the platform: what a stolen dump or backup would show.
+  const { dumped, leaks } = await dumpLeaks(prefix, canaries);
+  expect(dumped).toHaveLength(6);
+  expect(leaks).toEqual([]);
 });

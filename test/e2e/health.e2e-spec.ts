@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await platform?.stop();
+  await platform?.dispose();
   await nats?.dispose();
   await dropTestDatabases(prefix);
 });

@@ -1,6 +1,8 @@
 // What an operator relies on from every process: a bad configuration stops it with the name of
 // the variable (never the value) and exit code 78; a running service serves Prometheus metrics.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlatformProcesses, PrivateNats, REPO_ROOT, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 
@@ -19,6 +21,25 @@ test.each(['edge-api', 'auth'])('%s refuses a bad configuration, naming the vari
   expect(result.stdout + result.stderr).not.toContain('loud');
 });
 
+test('a service whose keystore is opened with the wrong master key refuses to start, naming the file', async () => {
+  const prefix = testDatabasePrefix();
+  const nats = await PrivateNats.start();
+  const platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, services: ['audit'] });
+  try {
+    await platform.kill('audit', 'SIGTERM');
+    const wrongKey = join(platform.dataDir, 'other.key');
+    writeFileSync(wrongKey, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    await expect(platform.launch('audit', 'audit-wrong-key', { GARDIEN_MASTER_KEY_FILE: wrongKey })).rejects.toThrow(/exited with code 1/);
+    const fatal = platform.lines.find((l) => l.process === 'audit-wrong-key' && l.line.includes('"level":"fatal"'));
+    expect(JSON.parse(fatal!.line).err).toMatchObject({ type: 'CryptoError', code: 'WRONG_MASTER_KEY' });
+    expect(fatal!.line).toContain(platform.dataDir);
+  } finally {
+    await platform.dispose();
+    await nats.dispose();
+    await dropTestDatabases(prefix);
+  }
+});
+
 describe('metrics', () => {
   const prefix = testDatabasePrefix();
   let nats: PrivateNats;
@@ -30,7 +51,7 @@ describe('metrics', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform?.dispose();
     await nats?.dispose();
     await dropTestDatabases(prefix);
   });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await connection?.close();
-  await platform?.stop();
+  await platform?.dispose();
   await nats?.dispose();
   await dropTestDatabases(prefix);
 });

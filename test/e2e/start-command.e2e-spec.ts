@@ -2,6 +2,8 @@
 // /health follows a service killed and brought back with `gardien start --only`, and Ctrl-C
 // stops every process within 10 s.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUS_SERVICES } from '@gardien/contracts';
 import { PrivateNats, REPO_ROOT, dropTestDatabases, freePort, testDatabasePrefix, waitFor } from '@gardien/testing';
@@ -12,9 +14,10 @@ let nats: PrivateNats;
 let port: number;
 let env: NodeJS.ProcessEnv;
 const started: ChildProcess[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'gardien-start-'));
 
 function gardienStart(...args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [CLI, 'start', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'start', '--data-dir', dataDir, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,12 +62,15 @@ afterAll(async () => {
   for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
   await nats?.dispose();
   await dropTestDatabases(prefix);
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('gardien start: all up, a killed service down then back, Ctrl-C stops everything within 10 s', async () => {
   const main = gardienStart();
   await waitFor(async () => main.output().includes(`Gardien edge: http://127.0.0.1:${port}`), 60_000, 'the edge URL to be printed');
   expect((await health()).status).toBe(200);
+  // In development the master key of the embedded keystores is created once, readable by its owner only.
+  expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
   const children = childrenOf(main.child.pid!);
   expect(children.filter((c) => c.args.includes('/dist/main.js'))).toHaveLength(7);
 

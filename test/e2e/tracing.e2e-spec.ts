@@ -47,7 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await platform?.stop();
+  await platform?.dispose();
   await nats?.dispose();
   collector?.close();
   await dropTestDatabases(prefix);

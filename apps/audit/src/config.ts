@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/bootstrap';
+import { ServiceConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the audit service, validated at boot. */
-export const AuditConfigSchema = BaseConfigSchema.extend({});
+export const AuditConfigSchema = ServiceConfigSchema.extend({});

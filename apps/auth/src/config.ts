@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/bootstrap';
+import { ServiceConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the auth service, validated at boot. */
-export const AuthConfigSchema = BaseConfigSchema.extend({});
+export const AuthConfigSchema = ServiceConfigSchema.extend({});

@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/bootstrap';
+import { ServiceConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the llm-gateway service, validated at boot. */
-export const LlmGatewayConfigSchema = BaseConfigSchema.extend({});
+export const LlmGatewayConfigSchema = ServiceConfigSchema.extend({});

@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/bootstrap';
+import { ServiceConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the rights-pipeline service, validated at boot. */
-export const RightsPipelineConfigSchema = BaseConfigSchema.extend({});
+export const RightsPipelineConfigSchema = ServiceConfigSchema.extend({});

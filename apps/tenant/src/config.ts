@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/bootstrap';
+import { ServiceConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the tenant service, validated at boot. */
-export const TenantConfigSchema = BaseConfigSchema.extend({});
+export const TenantConfigSchema = ServiceConfigSchema.extend({});

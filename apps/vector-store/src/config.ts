@@ -1,4 +1,4 @@
-import { BaseConfigSchema } from '@gardien/bootstrap';
+import { ServiceConfigSchema } from '@gardien/bootstrap';
 
 /** Configuration of the vector-store service, validated at boot. */
-export const VectorStoreConfigSchema = BaseConfigSchema.extend({});
+export const VectorStoreConfigSchema = ServiceConfigSchema.extend({});

@@ -32,12 +32,51 @@ export const BaseConfigSchema = z.object({
   GARDIEN_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   GARDIEN_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
 });
+
+/**
+ * Key management of a service that holds personal data: the embedded keystore (`local`, sealed
+ * by a master key file) or Vault Transit (`vault`). Checked at boot like everything else.
+ */
+export const KmsConfigSchema = z.object({
+  GARDIEN_ENV: z.enum(['development', 'production']).default('development'),
+  GARDIEN_KMS: z.enum(['local', 'vault']).default('local'),
+  GARDIEN_DATA_DIR: z.string().min(1).default('.gardien/data'),
+  GARDIEN_MASTER_KEY_FILE: z.string().min(1).optional(),
+  GARDIEN_VAULT_ADDR: z.string().url().optional(),
+  GARDIEN_VAULT_TOKEN: z.string().min(1).optional(),
+  GARDIEN_VAULT_ROLE_ID_FILE: z.string().min(1).optional(),
+  GARDIEN_VAULT_SECRET_ID_FILE: z.string().min(1).optional(),
+  GARDIEN_VAULT_MOUNT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('transit'),
+  GARDIEN_VAULT_NAMESPACE: z.string().min(1).optional(),
+});
+
+/** The KMS variables that the chosen KMS needs are present. */
+export function requireKmsSettings(config: z.infer<typeof KmsConfigSchema>, context: z.RefinementCtx): void {
+  const missing = (variable: string) => context.addIssue({ code: 'custom', path: [variable], message: 'required' });
+  if (config.GARDIEN_KMS === 'local' && !config.GARDIEN_MASTER_KEY_FILE) missing('GARDIEN_MASTER_KEY_FILE');
+  if (config.GARDIEN_KMS === 'vault') {
+    if (!config.GARDIEN_VAULT_ADDR) missing('GARDIEN_VAULT_ADDR');
+    const approle = config.GARDIEN_VAULT_ROLE_ID_FILE || config.GARDIEN_VAULT_SECRET_ID_FILE;
+    if (approle && !(config.GARDIEN_VAULT_ROLE_ID_FILE && config.GARDIEN_VAULT_SECRET_ID_FILE)) {
+      missing(config.GARDIEN_VAULT_ROLE_ID_FILE ? 'GARDIEN_VAULT_SECRET_ID_FILE' : 'GARDIEN_VAULT_ROLE_ID_FILE');
+    }
+    if (!approle && !config.GARDIEN_VAULT_TOKEN) missing('GARDIEN_VAULT_TOKEN');
+  }
+}
+
+/** Configuration of a bus service: the base, plus its key management. */
+export const ServiceConfigSchema = BaseConfigSchema.extend(KmsConfigSchema.shape);
+export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
 
 /** Variables whose values are secrets: they may come from a file and are never printed. */
-export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_NATS_NKEY_SEED', 'GARDIEN_DB_ROLE_SECRET']);
+export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_NATS_NKEY_SEED', 'GARDIEN_DB_ROLE_SECRET', 'GARDIEN_VAULT_TOKEN']);
 
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+  refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,
+): z.infer<S> {
   const values: Record<string, string | undefined> = {};
   const unreadable: string[] = [];
   for (const key of Object.keys(schema.shape)) {
@@ -54,7 +93,7 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
     }
   }
   if (unreadable.length > 0) throw new ConfigError(unreadable);
-  const result = schema.safeParse(values);
+  const result = (refine ? schema.superRefine(refine) : schema).safeParse(values);
   if (!result.success) {
     throw new ConfigError([...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? '(root)')))]);
   }

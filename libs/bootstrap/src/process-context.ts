@@ -18,9 +18,13 @@ export interface ProcessContext<C> {
 
 export const EXIT_CONFIG = 78;
 
-export function loadConfigOrExit<S extends typeof BaseConfigSchema>(service: string, schema: S): z.infer<S> {
+export function loadConfigOrExit<S extends typeof BaseConfigSchema>(
+  service: string,
+  schema: S,
+  refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,
+): z.infer<S> {
   try {
-    return loadConfig(schema);
+    return loadConfig(schema, process.env, refine);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(
@@ -35,9 +39,10 @@ export function loadConfigOrExit<S extends typeof BaseConfigSchema>(service: str
 export async function openProcessContext<S extends typeof BaseConfigSchema>(
   service: string,
   schema: S,
+  refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,
 ): Promise<ProcessContext<z.infer<S>>> {
   const startedAt = Date.now();
-  const config = loadConfigOrExit(service, schema);
+  const config = loadConfigOrExit(service, schema, refine);
   const logger = createLogger({ service, level: config.GARDIEN_LOG_LEVEL });
   await startTracing(service, config.GARDIEN_OTEL_EXPORTER, config.GARDIEN_OTEL_ENDPOINT);
   const metrics = new ServiceMetrics(service);

@@ -5,6 +5,8 @@ export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
+  /** The data existed and was erased (crypto-shredded): it will never be readable again. */
+  Gone = 'GONE',
   Conflict = 'CONFLICT',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   RateLimited = 'RATE_LIMITED',

@@ -6,7 +6,8 @@
 // One process owns a keystore: mutations are serialised in memory and each one replaces the file
 // atomically; a mutation whose write fails leaves both the file and the memory as they were.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CryptoError, CryptoErrorCode } from './crypto.errors.js';
 import { assertServiceName } from './identifiers.js';
 import { assertTenantKeyRef, describeTenantKey, parseWrappedKey, type GeneratedDataKey, type Kms, type TenantKeyRef } from './kms.port.js';
@@ -58,7 +59,7 @@ export class LocalKms implements Kms {
     const masterKey = await loadMasterKey({ file: options.masterKeyFile, generateIfMissing: options.generateMasterKeyIfMissing });
     try {
       const kms = new LocalKms({ service: options.service, dataDir: options.dataDir, masterKey });
-      await kms.exclusive(() => kms.load());
+      await kms.exclusive(() => kms.sealIfMissing());
       return kms;
     } finally {
       masterKey.fill(0);
@@ -180,6 +181,21 @@ export class LocalKms implements Kms {
       await writeKeystore(this.file, this.masterKey, this.service, next);
       this.contents = next;
     });
+  }
+
+  /**
+   * Reads the keystore, or writes an empty one sealed by this master key: from the first start
+   * on, a process given another master key fails at once (WRONG_MASTER_KEY), not at first use.
+   */
+  private async sealIfMissing(): Promise<void> {
+    const exists = await access(this.file).then(
+      () => true,
+      () => false,
+    );
+    const contents = await this.load();
+    if (exists) return;
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+    await writeKeystore(this.file, this.masterKey, this.service, contents);
   }
 
   private async load(): Promise<KeystoreContents> {

@@ -28,3 +28,9 @@ test('database error codes are kept, details are not', () => {
   expect(safeError(error)).toEqual({ type: 'Error', code: '23505', frames: expect.any(Array) });
   expect(safeError('text')).toEqual({ type: 'string' });
 });
+
+test('fields already made safe pass through the logger serializer unchanged', () => {
+  const once = safeError(new GardienError(ErrorCode.Conflict, 'exists'));
+  expect(safeError(once)).toBe(once);
+  expect(safeError({ type: 'Error', message: 'forged' })).toEqual({ type: 'object' });
+});

@@ -2,10 +2,10 @@
 // error counter, and one log line for failures. Labels are subjects and codes, never payloads.
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import { toErrorEnvelope } from '@gardien/contracts';
 import { extractTraceContext, inSpan, tracingEnabled, type ServiceMetrics } from '@gardien/observability';
 import { Observable, tap } from 'rxjs';
 import { callContextOf } from './call-context.decorator.js';
+import { errorEnvelopeOf } from './error-envelope.js';
 
 @Injectable()
 export class BusObserverInterceptor implements NestInterceptor {
@@ -23,7 +23,7 @@ export class BusObserverInterceptor implements NestInterceptor {
           next.handle().subscribe({
             next: (value) => subscriber.next(value),
             error: (error: unknown) => {
-              const { code } = toErrorEnvelope(error);
+              const { code } = errorEnvelopeOf(error);
               span.setAttribute('gardien.error_code', code);
               this.metrics.observe(subject, startedAt, code);
               subscriber.error(error);
@@ -45,7 +45,7 @@ export class BusObserverInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         complete: () => this.metrics.observe(subject, startedAt),
-        error: (error: unknown) => this.metrics.observe(subject, startedAt, toErrorEnvelope(error).code),
+        error: (error: unknown) => this.metrics.observe(subject, startedAt, errorEnvelopeOf(error).code),
       }),
     );
   }

@@ -7,3 +7,5 @@ export * from './service-health.js';
 export * from './health.controller-factory.js';
 export * from './platform.module.js';
 export * from './run-service.js';
+export * from './error-envelope.js';
+export * from './kms.js';

@@ -4,6 +4,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { BusClient } from '@gardien/contracts';
+import { BlindIndex, KMS, SubjectKeyRing, type Kms } from '@gardien/crypto';
 import { ServiceMetrics, type Logger } from '@gardien/observability';
 import { OutboxRelay } from '@gardien/persistence';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -22,6 +23,9 @@ export interface PlatformResources<C = unknown> {
   connection: NatsConnection;
   bus: BusClient;
   outbox: OutboxRelay;
+  kms: Kms;
+  keyRing: SubjectKeyRing;
+  blindIndex: BlindIndex;
   instanceId: string;
   startedAt: number;
 }
@@ -47,10 +51,13 @@ export class PlatformModule {
         { provide: DataSource, useValue: resources.dataSource },
         { provide: BusClient, useValue: resources.bus },
         { provide: OutboxRelay, useValue: resources.outbox },
+        { provide: KMS, useValue: resources.kms },
+        { provide: SubjectKeyRing, useValue: resources.keyRing },
+        { provide: BlindIndex, useValue: resources.blindIndex },
         { provide: HEALTH_DEPENDENCIES, useValue: health },
         ServiceHealthService,
       ],
-      exports: [LOGGER, SERVICE_CONFIG, ServiceMetrics, DataSource, BusClient, OutboxRelay, ServiceHealthService],
+      exports: [LOGGER, SERVICE_CONFIG, ServiceMetrics, DataSource, BusClient, OutboxRelay, KMS, SubjectKeyRing, BlindIndex, ServiceHealthService],
     };
   }
 }

@@ -11,9 +11,11 @@ import {
   onShutdownSignal,
   openBusConnection,
   openProcessContext,
-  type BaseConfigSchema,
+  requireKmsSettings,
   type ProcessContext,
+  type ServiceConfigSchema,
 } from '@gardien/bootstrap';
+import { BlindIndex, CreateGardienKeys1732579300000, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing } from '@gardien/crypto';
 import { BusClient, type BusService } from '@gardien/contracts';
 import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
 import {
@@ -27,16 +29,18 @@ import {
   rolePassword,
   runMigrationsAsOwner,
   serviceDatabase,
+  tenantScopedSql,
   urlFor,
 } from '@gardien/persistence';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import type { PlatformResources } from './platform.module.js';
+import { openKms } from './kms.js';
 import { ensureStreams } from './streams.js';
 
 type EntityClass = abstract new (...args: never[]) => unknown;
 
-export interface ServiceDefinition<S extends typeof BaseConfigSchema> {
+export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
   name: BusService;
   configSchema: S;
   /** The app's own migrations; the outbox migration is added in front of them. */
@@ -47,8 +51,8 @@ export interface ServiceDefinition<S extends typeof BaseConfigSchema> {
   module: (resources: PlatformResources<z.infer<S>>) => DynamicModule;
 }
 
-export async function runService<S extends typeof BaseConfigSchema>(definition: ServiceDefinition<S>): Promise<void> {
-  const context = await openProcessContext(definition.name, definition.configSchema);
+export async function runService<S extends typeof ServiceConfigSchema>(definition: ServiceDefinition<S>): Promise<void> {
+  const context = await openProcessContext(definition.name, definition.configSchema, requireKmsSettings);
   const { config, logger } = context;
   try {
     const db = serviceDatabase(definition.name, config.GARDIEN_DATABASE_PREFIX);
@@ -57,7 +61,7 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
     await provisionServiceDatabase(db, { adminUrl, ...(secret ? { roleSecret: secret } : {}) });
     const applied = await runMigrationsAsOwner({
       url: urlFor(adminUrl, db.database, db.ownerRole, rolePassword(secret, db.ownerRole)),
-      migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, ...definition.migrations],
+      migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateGardienKeys1732579300000, ...definition.migrations],
       entities: definition.entities,
       applicationName: `gardien-${definition.name}-migrations`,
     });
@@ -69,6 +73,12 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
       applicationName: `gardien-${definition.name}`,
     });
     await dataSource.initialize();
+
+    const kms = await openKms(config, definition.name);
+    const keySql = tenantScopedSql(dataSource);
+    const keyRing = new SubjectKeyRing({ service: definition.name, kms, store: new PostgresSubjectKeyStore(keySql) });
+    const blindIndex = new BlindIndex({ service: definition.name, kms, store: new PostgresTenantKeyStore(keySql) });
+    logger.info({ kms: config.GARDIEN_KMS }, 'keys ready');
 
     const purge = await startRetentionPurge(definition, db, context);
 
@@ -83,6 +93,9 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
       connection,
       bus: new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS),
       outbox,
+      kms,
+      keyRing,
+      blindIndex,
     };
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.module(resources), {
       transport: Transport.NATS,
@@ -100,6 +113,7 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
       await outbox.stop();
       await connection.drain();
       await dataSource.destroy();
+      keyRing.clearCache();
       context.metricsServer.close();
       await stopTracing();
     });
@@ -111,7 +125,7 @@ export async function runService<S extends typeof BaseConfigSchema>(definition: 
   }
 }
 
-async function startRetentionPurge<S extends typeof BaseConfigSchema>(
+async function startRetentionPurge<S extends typeof ServiceConfigSchema>(
   definition: ServiceDefinition<S>,
   db: ReturnType<typeof serviceDatabase>,
   context: ProcessContext<z.infer<S>>,

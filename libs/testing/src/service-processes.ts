@@ -2,6 +2,9 @@
 // environment, and keeps every line each one writes on stdout and stderr: tests read them for
 // readiness and for the canary check, benchmarks read their timings.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ALL_SERVICES, SERVICE_NODE_FLAGS, type ServiceName } from '@gardien/contracts';
@@ -39,10 +42,17 @@ export class PlatformProcesses {
   private readonly serviceEnv: Partial<Record<ServiceName, Record<string, string>>>;
   readonly httpPort: number;
 
+  /** The platform's own key material: a development master key and the services' keystores. */
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'gardien-platform-'));
+
   private constructor(options: PlatformOptions, httpPort: number, private readonly readyTimeoutMs: number) {
     this.httpPort = httpPort;
     this.serviceEnv = options.serviceEnv ?? {};
+    const masterKeyFile = join(this.dataDir, 'master.key');
+    writeFileSync(masterKeyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     this.env = {
+      GARDIEN_MASTER_KEY_FILE: masterKeyFile,
+      GARDIEN_DATA_DIR: join(this.dataDir, 'keys'),
       GARDIEN_DATABASE_PREFIX: options.databasePrefix,
       GARDIEN_NATS_URL: options.natsUrl ?? 'nats://127.0.0.1:4222',
       GARDIEN_HTTP_PORT: String(httpPort),
@@ -131,6 +141,12 @@ export class PlatformProcesses {
     const timer = setTimeout(() => entries.forEach((entry) => entry.child.kill('SIGKILL')), deadlineMs);
     await Promise.all(entries.map((entry) => entry.exited));
     clearTimeout(timer);
+  }
+
+  /** Stops everything and deletes the platform's key material. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   /** Every line written by every process so far, as one text. */

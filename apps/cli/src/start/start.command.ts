@@ -2,6 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ALL_SERVICES, BUS_SERVICES, type ServiceName } from '@gardien/contracts';
+import { ensureDevelopmentMasterKey } from './master-key.js';
 import { repoRoot } from '../repo-root.js';
 import { answers, endpointOf, isLocal, startLocalNats, startLocalPostgres, waitUntilAnswers } from './infrastructure.js';
 import { Supervisor } from './supervisor.js';
@@ -44,7 +45,12 @@ export async function startCommand(options: StartOptions): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  const baseEnv = { GARDIEN_DATABASE_URL: databaseUrl, GARDIEN_NATS_URL: natsUrl };
+  const baseEnv = {
+    GARDIEN_DATABASE_URL: databaseUrl,
+    GARDIEN_NATS_URL: natsUrl,
+    GARDIEN_DATA_DIR: process.env.GARDIEN_DATA_DIR ?? join(dataDir, 'keys'),
+    GARDIEN_MASTER_KEY_FILE: await ensureDevelopmentMasterKey(dataDir, say),
+  };
   const envOf = (name: ServiceName) => ({
     ...baseEnv,
     GARDIEN_METRICS_PORT: process.env.GARDIEN_METRICS_PORT ?? String(METRICS_PORT_BASE + ALL_SERVICES.indexOf(name)),

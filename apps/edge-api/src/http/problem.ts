@@ -28,6 +28,8 @@ export function statusOf(code: ErrorCode): number {
       return 404;
     case ErrorCode.Conflict:
       return 409;
+    case ErrorCode.Gone:
+      return 410;
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.RateLimited:

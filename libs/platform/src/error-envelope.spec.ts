@@ -1,0 +1,22 @@
+import { ErrorCode, GardienError } from '@gardien/contracts';
+import { CryptoError, CryptoErrorCode } from '@gardien/crypto';
+import { errorEnvelopeOf } from './error-envelope.js';
+
+test('an erased subject is GONE, an unreachable or sealed KMS is UNAVAILABLE', () => {
+  expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.SubjectErased, 'people/r1 belongs to an erased subject'))).toEqual({
+    code: ErrorCode.Gone,
+    message: 'the data of this subject was erased',
+  });
+  expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.KmsUnavailable, 'x')).code).toBe(ErrorCode.Unavailable);
+  expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.KmsSealed, 'x')).code).toBe(ErrorCode.Unavailable);
+});
+
+test('integrity and configuration failures stay INTERNAL and say nothing more', () => {
+  for (const code of [CryptoErrorCode.DecryptionFailed, CryptoErrorCode.WrongMasterKey, CryptoErrorCode.KeystoreTampered]) {
+    expect(errorEnvelopeOf(new CryptoError(code, 'cannot decrypt people/r1'))).toEqual({ code: ErrorCode.Internal, message: 'internal error' });
+  }
+});
+
+test('other errors keep their usual envelope', () => {
+  expect(errorEnvelopeOf(new GardienError(ErrorCode.Forbidden, 'no'))).toEqual({ code: 'FORBIDDEN', message: 'no' });
+});
