@@ -32,6 +32,7 @@ interface Slot<V extends CachedKey> {
 export class BoundedKeyCache<V extends CachedKey = CachedKey> {
   private readonly slots = new Map<string, Slot<V>>();
   private readonly now: () => number;
+  private mostRecent: string | undefined;
 
   constructor(private readonly options: BoundedKeyCacheOptions) {
     if (!(options.maxEntries >= 1) || !(options.ttlMs >= 1)) throw new RangeError('cache bounds must be at least 1');
@@ -49,9 +50,13 @@ export class BoundedKeyCache<V extends CachedKey = CachedKey> {
       this.drop(id, slot);
       return undefined;
     }
-    // Re-insert to mark it most recently used (a Map iterates in insertion order).
-    this.slots.delete(id);
-    this.slots.set(id, slot);
+    // Re-insert to mark it most recently used (a Map iterates in insertion order); the hot path,
+    // the same key again, skips it.
+    if (this.mostRecent !== id) {
+      this.slots.delete(id);
+      this.slots.set(id, slot);
+      this.mostRecent = id;
+    }
     return slot.value;
   }
 

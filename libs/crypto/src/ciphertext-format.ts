@@ -27,8 +27,11 @@ export function formatCiphertext(keyId: string, iv: Buffer, body: Buffer, tag: B
   return `${PREFIX}.${keyId}.${Buffer.concat([iv, body, tag]).toString('base64url')}`;
 }
 
-/** Parses without decrypting. `where` names the record in the error (ids only). */
-export function parseCiphertext(text: string, where: string): ParsedCiphertext {
+/**
+ * Parses without decrypting. `where` names the record in the error (ids only); it may be given as
+ * a function so that the name is only built when there is an error.
+ */
+export function parseCiphertext(text: string, where: string | (() => string)): ParsedCiphertext {
   const parts = text.split('.');
   if (parts.length !== 3 || parts[0] !== PREFIX || !KEY_ID.test(parts[1])) throw malformed(where);
   const encoded = parts[2];
@@ -50,6 +53,7 @@ export function looksLikeCiphertext(text: string): boolean {
   return text.startsWith(`${PREFIX}.`) && text.split('.').length === 3;
 }
 
-function malformed(where: string): CryptoError {
+function malformed(place: string | (() => string)): CryptoError {
+  const where = typeof place === 'function' ? place() : place;
   return new CryptoError(CryptoErrorCode.DecryptionFailed, `malformed ciphertext in ${where}`);
 }

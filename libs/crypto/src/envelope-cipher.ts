@@ -15,7 +15,9 @@ export function encryptValue(key: Buffer, keyId: string, context: ValueContext, 
   const iv = nextIv();
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(encodeAssociatedData(context, CIPHERTEXT_FORMAT_VERSION, keyId));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  // GCM is a stream mode: update() returns every byte and final() none, so no concatenation.
+  const body = cipher.update(plaintext);
+  cipher.final();
   return formatCiphertext(keyId, iv, body, cipher.getAuthTag());
 }
 
@@ -26,7 +28,9 @@ export function decryptValue(key: Buffer, parsed: ParsedCiphertext, context: Val
     const decipher = createDecipheriv(ALGORITHM, key, parsed.iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(encodeAssociatedData(context, parsed.version, parsed.keyId));
     decipher.setAuthTag(parsed.tag);
-    return Buffer.concat([decipher.update(parsed.body), decipher.final()]);
+    const plaintext = decipher.update(parsed.body);
+    decipher.final(); // throws unless the tag authenticates the ciphertext and the associated data
+    return plaintext;
   } catch {
     throw new CryptoError(
       CryptoErrorCode.DecryptionFailed,

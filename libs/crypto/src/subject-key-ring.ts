@@ -72,7 +72,7 @@ export class SubjectKeyRing {
    */
   async decryptFor(subject: SubjectRef, place: ValuePlace, ciphertext: string): Promise<Buffer> {
     const context = this.context(subject, place);
-    const parsed = parseCiphertext(ciphertext, describePlace(place));
+    const parsed = parseCiphertext(ciphertext, () => describePlace(place));
     const cached = this.cache.get(cacheId(subject));
     if (cached?.keyId === parsed.keyId) return decryptValue(cached.key, parsed, context);
     // Not the cached key: moved here, erased, or the subject got a new key in another replica.

@@ -44,13 +44,16 @@ export function encodeAssociatedData(context: ValueContext, formatVersion: numbe
     context.table,
     context.recordId,
     context.column,
-  ].map((part) => Buffer.from(part, 'utf8'));
-  const out = Buffer.allocUnsafe(parts.reduce((sum, part) => sum + 2 + part.length, 0));
+  ];
+  let size = 0;
+  for (const part of parts) size += 2 + Buffer.byteLength(part, 'utf8');
+  const out = Buffer.allocUnsafe(size);
   let offset = 0;
   for (const part of parts) {
-    if (part.length > 0xffff) throw new CryptoError(CryptoErrorCode.InvalidArgument, 'associated data part too long');
-    offset = out.writeUInt16BE(part.length, offset);
-    offset += part.copy(out, offset);
+    const length = out.write(part, offset + 2, 'utf8');
+    if (length > 0xffff) throw new CryptoError(CryptoErrorCode.InvalidArgument, 'associated data part too long');
+    out.writeUInt16BE(length, offset);
+    offset += 2 + length;
   }
   return out;
 }
