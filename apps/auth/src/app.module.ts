@@ -1,13 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, healthMessageController, type PlatformResources } from '@gardien/platform';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
 
 @Module({})
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService(resources)],
-      controllers: [healthMessageController('auth')],
+      imports: [PlatformModule.forService(resources), SigningKeysModule],
+      controllers: [healthMessageController('auth'), whoAmIMessageController('auth')],
     };
   }
 }

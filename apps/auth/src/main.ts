@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { runService } from '@gardien/platform';
 import { AppModule } from './app.module.js';
 import { AuthConfigSchema } from './config.js';
+import { CreateSigningKeys1732580000000 } from './migrations/1732580000000-create-signing-keys.js';
 
 await runService({
   name: 'auth',
   configSchema: AuthConfigSchema,
-  migrations: [],
+  migrations: [CreateSigningKeys1732580000000],
   entities: [],
   module: (resources) => AppModule.register(resources),
 });

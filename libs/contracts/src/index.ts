@@ -8,3 +8,4 @@ export * from './bus-client.js';
 export * from './schemas/health.js';
 export * from './schemas/audit.js';
 export * from './bus-permissions.js';
+export * from './schemas/identity.js';

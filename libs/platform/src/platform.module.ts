@@ -10,6 +10,8 @@ import { OutboxRelay } from '@gardien/persistence';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { HEALTH_DEPENDENCIES, ServiceHealthService, type HealthDependencies } from './service-health.js';
+import { BusAuthGuard } from './bus-auth.guard.js';
+import { TokenVerifier } from './token-verifier.js';
 
 export const LOGGER = Symbol('LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -26,6 +28,7 @@ export interface PlatformResources<C = unknown> {
   kms: Kms;
   keyRing: SubjectKeyRing;
   blindIndex: BlindIndex;
+  tokens: TokenVerifier;
   instanceId: string;
   startedAt: number;
 }
@@ -55,9 +58,11 @@ export class PlatformModule {
         { provide: SubjectKeyRing, useValue: resources.keyRing },
         { provide: BlindIndex, useValue: resources.blindIndex },
         { provide: HEALTH_DEPENDENCIES, useValue: health },
+        { provide: TokenVerifier, useValue: resources.tokens },
         ServiceHealthService,
+        BusAuthGuard,
       ],
-      exports: [LOGGER, SERVICE_CONFIG, ServiceMetrics, DataSource, BusClient, OutboxRelay, KMS, SubjectKeyRing, BlindIndex, ServiceHealthService],
+      exports: [LOGGER, SERVICE_CONFIG, ServiceMetrics, DataSource, BusClient, OutboxRelay, KMS, SubjectKeyRing, BlindIndex, TokenVerifier, BusAuthGuard, ServiceHealthService],
     };
   }
 }

@@ -37,6 +37,7 @@ import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import type { PlatformResources } from './platform.module.js';
 import { openKms } from './kms.js';
 import { ensureStreams } from './streams.js';
+import { TokenVerifier, keySetFromBus } from './token-verifier.js';
 
 type EntityClass = abstract new (...args: never[]) => unknown;
 
@@ -87,11 +88,13 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     const outbox = new OutboxRelay(dataSource, jetstream(connection), logger);
     outbox.start();
 
+    const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS);
     const resources: PlatformResources<z.infer<S>> = {
       ...context,
       dataSource,
       connection,
-      bus: new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS),
+      bus,
+      tokens: new TokenVerifier(keySetFromBus(bus)),
       outbox,
       kms,
       keyRing,

@@ -1,0 +1,86 @@
+// Token signing keys: Ed25519, generated here, private halves sealed by the key ring (never stored
+// in clear), rotated with overlap (a retired key stays in the JWKS until every token it signed has
+// expired). Access tokens are signed with the newest key.
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
+import {
+  ACCESS_TOKEN_MAX_TTL_SECONDS,
+  PLATFORM_TENANT_ID,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type AccessTokenClaims,
+  type JsonWebKeySet,
+} from '@gardien/contracts';
+import { SubjectKeyRing } from '@gardien/crypto';
+import { SigningKeysRepository, type SigningKeyRow } from './signing-keys.repository.js';
+
+const KEY_OWNER = { tenant: PLATFORM_TENANT_ID, subject: 'auth-signing-keys' };
+const SIGNS_FOR_DAYS = 30;
+/** A retired key stays published this long: longer than any access token lives. */
+const OVERLAP_MINUTES = Math.ceil(ACCESS_TOKEN_MAX_TTL_SECONDS / 60) + 5;
+
+@Injectable()
+export class SigningKeysService {
+  constructor(
+    private readonly keys: SigningKeysRepository,
+    private readonly keyRing: SubjectKeyRing,
+  ) {}
+
+  async jwks(): Promise<JsonWebKeySet> {
+    await this.current();
+    const rows = await this.keys.published();
+    return { keys: rows.map((row) => ({ kty: 'OKP', crv: 'Ed25519', x: row.public_jwk.x!, kid: row.kid, alg: 'EdDSA', use: 'sig' })) };
+  }
+
+  /** Signs an access token for `claims`, valid `ttlSeconds` (at most 15 minutes). */
+  async issueAccessToken(claims: AccessTokenClaims, ttlSeconds = ACCESS_TOKEN_MAX_TTL_SECONDS): Promise<{ token: string; expiresIn: number }> {
+    const expiresIn = Math.min(ttlSeconds, ACCESS_TOKEN_MAX_TTL_SECONDS);
+    const key = await this.current();
+    const privateJwk = JSON.parse(
+      await this.keyRing.decryptStringFor(KEY_OWNER, { table: 'auth_signing_keys', recordId: key.kid, column: 'private_key' }, key.private_key_sealed),
+    ) as Record<string, string>;
+    const privateKey = await importJWK({ ...privateJwk, alg: 'EdDSA' }, 'EdDSA');
+    const { sub, ...rest } = claims;
+    const token = await new SignJWT({ ...rest })
+      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject(sub)
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .setExpirationTime(`${expiresIn}s`)
+      .sign(privateKey);
+    return { token, expiresIn };
+  }
+
+  /** A new signing key takes over; the previous one keeps verifying during the overlap. */
+  async rotate(): Promise<string> {
+    const previous = await this.keys.current();
+    const kid = await this.create();
+    if (previous) await this.keys.retireFromSigning(previous.kid, OVERLAP_MINUTES);
+    return kid;
+  }
+
+  private async current(): Promise<SigningKeyRow> {
+    const existing = await this.keys.current();
+    if (existing) return existing;
+    await this.create();
+    const created = await this.keys.current();
+    if (!created) throw new Error('no signing key after creating one');
+    return created;
+  }
+
+  private async create(): Promise<string> {
+    const kid = randomUUID();
+    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const sealed = await this.keyRing.encryptFor(
+      KEY_OWNER,
+      { table: 'auth_signing_keys', recordId: kid, column: 'private_key' },
+      JSON.stringify(await exportJWK(privateKey)),
+    );
+    const publicJwk = await exportJWK(publicKey);
+    await this.keys.insert({ kid, public_jwk: { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x! }, private_key_sealed: sealed }, SIGNS_FOR_DAYS, OVERLAP_MINUTES);
+    return kid;
+  }
+}

@@ -1,0 +1,28 @@
+// Guards a bus handler: the message must carry a valid access token, verified here, in this
+// service. The verified principal is attached to the message context for @CurrentPrincipal().
+import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ErrorCode, GardienError, type Principal } from '@gardien/contracts';
+import { callContextOf } from './call-context.decorator.js';
+import { TokenVerifier } from './token-verifier.js';
+
+const PRINCIPAL = Symbol('gardien.principal');
+
+type WithPrincipal = { [PRINCIPAL]?: Principal };
+
+@Injectable()
+export class BusAuthGuard implements CanActivate {
+  constructor(private readonly verifier: TokenVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const principal = await this.verifier.verifyCaller(callContextOf(context));
+    (context.switchToRpc().getContext<object>() as WithPrincipal)[PRINCIPAL] = principal;
+    return true;
+  }
+}
+
+/** Handler parameter: the principal BusAuthGuard verified. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  const principal = (context.switchToRpc().getContext<object>() as WithPrincipal)[PRINCIPAL];
+  if (!principal) throw new GardienError(ErrorCode.Unauthenticated, 'a valid access token is required');
+  return principal;
+});

@@ -1,0 +1,109 @@
+// The verification every service applies to every caller's token.
+import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { ErrorCode, TOKEN_AUDIENCE, TOKEN_ISSUER, type JsonWebKeySet } from '@gardien/contracts';
+import { TokenVerifier } from './token-verifier.js';
+
+interface TestKey {
+  kid: string;
+  privateKey: CryptoKey;
+  jwk: JsonWebKeySet['keys'][number];
+}
+
+async function makeKey(kid: string): Promise<TestKey> {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const { x } = await exportJWK(publicKey);
+  return { kid, privateKey, jwk: { kty: 'OKP', crv: 'Ed25519', x: x!, kid, alg: 'EdDSA', use: 'sig' } };
+}
+
+const claims = { tid: '7f1d1e6e-5a7b-4a8e-9a51-0d1f6f2b9c11', kind: 'user', roles: ['developer'], mfa: false };
+
+function sign(key: TestKey, overrides: { kid?: string; exp?: string | number; iss?: string; aud?: string; payload?: object } = {}) {
+  return new SignJWT({ ...claims, ...overrides.payload })
+    .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? key.kid })
+    .setIssuer(overrides.iss ?? TOKEN_ISSUER)
+    .setAudience(overrides.aud ?? TOKEN_AUDIENCE)
+    .setSubject('user-1')
+    .setIssuedAt()
+    .setExpirationTime(overrides.exp ?? '10m')
+    .sign(key.privateKey);
+}
+
+let current: TestKey;
+let other: TestKey;
+let published: JsonWebKeySet;
+let fetches = 0;
+const source = async () => {
+  fetches += 1;
+  return published;
+};
+
+beforeAll(async () => {
+  current = await makeKey('key-1');
+  other = await makeKey('key-other');
+  published = { keys: [current.jwk] };
+});
+
+async function refusal(token: string | undefined, verifier = new TokenVerifier(source)) {
+  return verifier.verify(token).then(
+    () => 'accepted',
+    (error: { code?: string }) => error.code,
+  );
+}
+
+test('a valid token gives its principal', async () => {
+  const principal = await new TokenVerifier(source).verify(await sign(current));
+  expect(principal).toEqual({ kind: 'user', id: 'user-1', tenantId: claims.tid, roles: ['developer'], mfa: false });
+});
+
+test('missing, malformed, alg none and HMAC tokens are refused', async () => {
+  expect(await refusal(undefined)).toBe(ErrorCode.Unauthenticated);
+  expect(await refusal('not.a.token')).toBe(ErrorCode.Unauthenticated);
+  const none = new UnsecuredJWT({ ...claims }).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject('user-1').setExpirationTime('10m').encode();
+  expect(await refusal(none)).toBe(ErrorCode.Unauthenticated);
+  const hmac = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setSubject('user-1')
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(current.jwk.x));
+  expect(await refusal(hmac)).toBe(ErrorCode.Unauthenticated);
+});
+
+test('expired tokens, other issuers or audiences, and bad claims are refused', async () => {
+  expect(await refusal(await sign(current, { exp: Math.floor(Date.now() / 1000) - 60 }))).toBe(ErrorCode.Unauthenticated);
+  expect(await refusal(await sign(current, { iss: 'someone-else' }))).toBe(ErrorCode.Unauthenticated);
+  expect(await refusal(await sign(current, { aud: 'another-app' }))).toBe(ErrorCode.Unauthenticated);
+  expect(await refusal(await sign(current, { payload: { roles: ['root'] } }))).toBe(ErrorCode.Unauthenticated);
+  // A far expiry does not make a token live longer: its age since issue is capped at 15 min (+ 1 min skew).
+  expect(await refusal(await sign(current, { exp: '2h' }))).toBe('accepted');
+  const longLived = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'EdDSA', kid: current.kid })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setSubject('user-1')
+    .setIssuedAt(Math.floor(Date.now() / 1000) - 3_600)
+    .setExpirationTime('10m')
+    .sign(current.privateKey);
+  expect(await refusal(longLived)).toBe(ErrorCode.Unauthenticated);
+});
+
+test('a token signed by another key is refused, whether its kid is unknown or borrowed', async () => {
+  expect(await refusal(await sign(other))).toBe(ErrorCode.Unauthenticated);
+  expect(await refusal(await sign(other, { kid: current.kid }))).toBe(ErrorCode.Unauthenticated);
+});
+
+test('a new key is picked up without restart; the key set is not refetched on every unknown kid', async () => {
+  let now = 1_000_000;
+  const verifier = new TokenVerifier(source, { now: () => now, minRefreshIntervalMs: 30_000 });
+  await verifier.verify(await sign(current));
+  const rotated = await makeKey('key-2');
+  published = { keys: [rotated.jwk, current.jwk] };
+  const before = fetches;
+  expect(await refusal(await sign(rotated), verifier)).toBe(ErrorCode.Unauthenticated); // within 30 s: no refetch
+  expect(fetches).toBe(before);
+  now += 31_000;
+  expect((await verifier.verify(await sign(rotated))).id).toBe('user-1');
+  expect(fetches).toBe(before + 1);
+  published = { keys: [current.jwk] };
+});

@@ -1,0 +1,127 @@
+// Every service verifies the caller's access token itself (rule 3: the edge is not trusted to
+// have done it). The key set comes from the auth service over the bus and is cached; a token signed
+// by a key not in the cache triggers one refresh (at most every 30 s), so key rotation needs no
+// restart. Only EdDSA is accepted: `alg: none`, HMAC and any other algorithm are refused.
+import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import {
+  AccessTokenClaims,
+  ACCESS_TOKEN_MAX_TTL_SECONDS,
+  type BusClient,
+  ErrorCode,
+  GardienError,
+  JsonWebKeySet,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  subjectOf,
+  type CallContext,
+  type Principal,
+} from '@gardien/contracts';
+
+export interface TokenVerifierOptions {
+  cacheTtlMs?: number;
+  minRefreshIntervalMs?: number;
+  now?: () => number;
+}
+
+/** Where the key set comes from: the auth service on the bus, or (in auth itself) its own keys. */
+export type KeySetSource = () => Promise<JsonWebKeySet>;
+
+export function keySetFromBus(bus: BusClient): KeySetSource {
+  return () => bus.request(subjectOf('auth', 'jwks'), {}, { requestId: 'jwks-refresh' }, JsonWebKeySet, { timeoutMs: 2_000 });
+}
+
+export class TokenVerifier {
+  private keys: JWTVerifyGetKey | undefined;
+  private kids = new Set<string>();
+  private fetchedAt = 0;
+  private refreshing: Promise<void> | undefined;
+  private readonly cacheTtlMs: number;
+  private readonly minRefreshIntervalMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly source: KeySetSource,
+    options: TokenVerifierOptions = {},
+  ) {
+    this.cacheTtlMs = options.cacheTtlMs ?? 5 * 60_000;
+    this.minRefreshIntervalMs = options.minRefreshIntervalMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The principal of a valid token; UNAUTHENTICATED for anything else (never saying which check failed). */
+  async verify(token: string | undefined): Promise<Principal> {
+    if (!token) throw unauthenticated();
+    const kid = headerKid(token);
+    if (!kid) throw unauthenticated();
+    await this.ensureKeys(kid);
+    if (!this.keys || !this.kids.has(kid)) throw unauthenticated();
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        algorithms: ['EdDSA'],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        maxTokenAge: ACCESS_TOKEN_MAX_TTL_SECONDS + 60,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch {
+      throw unauthenticated();
+    }
+    const claims = AccessTokenClaims.safeParse(payload);
+    if (!claims.success) throw unauthenticated();
+    const c = claims.data;
+    return {
+      kind: c.kind,
+      id: c.sub,
+      tenantId: c.tid,
+      roles: c.roles,
+      mfa: c.mfa,
+      ...(c.sid ? { sessionId: c.sid } : {}),
+      ...(c.purposes ? { purposes: c.purposes } : {}),
+      ...(c.models ? { models: c.models } : {}),
+    };
+  }
+
+  /** Verifies the token a bus message carries. */
+  verifyCaller(caller: CallContext): Promise<Principal> {
+    return this.verify(caller.token);
+  }
+
+  private async ensureKeys(kid: string): Promise<void> {
+    const age = this.now() - this.fetchedAt;
+    const stale = !this.keys || age > this.cacheTtlMs;
+    const unknownKid = !this.kids.has(kid) && age > this.minRefreshIntervalMs;
+    if (!stale && !unknownKid) return;
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = undefined;
+    });
+    await this.refreshing;
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const set = await this.source();
+      this.keys = createLocalJWKSet(set);
+      this.kids = new Set(set.keys.map((key) => key.kid));
+      this.fetchedAt = this.now();
+    } catch {
+      // Keep serving with the keys we have; without any, callers get UNAVAILABLE rather than a wrong 401.
+      if (!this.keys) throw new GardienError(ErrorCode.Unavailable, 'the token keys cannot be fetched');
+    }
+  }
+}
+
+function headerKid(token: string): string | undefined {
+  const [header] = token.split('.');
+  if (!header || header.length > 1_000) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid?: unknown; alg?: unknown };
+    return parsed.alg === 'EdDSA' && typeof parsed.kid === 'string' && parsed.kid.length <= 100 ? parsed.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function unauthenticated(): GardienError {
+  return new GardienError(ErrorCode.Unauthenticated, 'a valid access token is required');
+}

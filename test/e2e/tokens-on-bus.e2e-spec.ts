@@ -1,0 +1,81 @@
+// Rule 3: every service verifies the caller's token itself. Tokens that are forged, expired,
+// signed by another key, or `alg: none`, sent straight onto NATS (no edge in between) to each
+// service, are refused with UNAUTHENTICATED. The services fetch the key set from auth: a refusal
+// rather than UNAVAILABLE shows that they could.
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
+import {
+  BUS_SERVICES,
+  BusClient,
+  ErrorCode,
+  JsonWebKeySet,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  WhoAmI,
+  subjectOf,
+  type GardienError,
+} from '@gardien/contracts';
+import { PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+
+const prefix = testDatabasePrefix();
+let nats: PrivateNats;
+let platform: PlatformProcesses;
+let connection: NatsConnection;
+let bus: BusClient;
+
+beforeAll(async () => {
+  nats = await PrivateNats.start();
+  platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, services: [...BUS_SERVICES] });
+  connection = await connect({ servers: nats.url });
+  bus = new BusClient(connection);
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await platform?.dispose();
+  await nats?.dispose();
+  await dropTestDatabases(prefix);
+});
+
+const claims = { tid: '7f1d1e6e-5a7b-4a8e-9a51-0d1f6f2b9c11', kind: 'user', roles: ['tenant_admin'], mfa: true };
+
+async function forgedTokens(): Promise<Record<string, string | undefined>> {
+  const jwks = await bus.request(subjectOf('auth', 'jwks'), {}, { requestId: 'e2e-jwks' }, JsonWebKeySet);
+  expect(jwks.keys.length).toBeGreaterThan(0);
+  const realKid = jwks.keys[0]!.kid;
+  const { privateKey: attackerKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const signed = (kid: string, exp: string | number) =>
+    new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject('attacker')
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(attackerKey);
+  return {
+    missing: undefined,
+    garbage: 'eyJhbGciOiJFZERTQSJ9.garbage.garbage',
+    'alg none': new UnsecuredJWT({ ...claims }).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject('attacker').setExpirationTime('10m').encode(),
+    'signed by another key, real kid': await signed(realKid, '10m'),
+    'signed by another key, unknown kid': await signed('not-a-gardien-key', '10m'),
+    'expired, real kid': await signed(realKid, Math.floor(Date.now() / 1000) - 60),
+  };
+}
+
+test('every service refuses forged, expired, foreign-key and alg-none tokens sent directly on NATS', async () => {
+  const tokens = await forgedTokens();
+  const outcomes: Record<string, string> = {};
+  for (const service of BUS_SERVICES) {
+    for (const [name, token] of Object.entries(tokens)) {
+      outcomes[`${service}: ${name}`] = await bus
+        .request(subjectOf(service, 'whoami'), {}, { requestId: 'e2e-forged', ...(token ? { token } : {}) }, WhoAmI)
+        .then(
+          () => 'accepted',
+          (error: GardienError) => error.code,
+        );
+    }
+  }
+  const expected = Object.fromEntries(Object.keys(outcomes).map((key) => [key, ErrorCode.Unauthenticated]));
+  expect(outcomes).toEqual(expected);
+});
