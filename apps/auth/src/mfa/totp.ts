@@ -2,13 +2,8 @@
 // The enrolment URI names the account by id, never by email. A code is accepted once: the time
 // step it was accepted at is kept and older or equal steps are refused (replay protection).
 import { generate, generateSecret, generateURI, verify } from 'otplib';
-import type { Role } from '@gardien/contracts';
 
-export const MFA_REQUIRED_ROLES: readonly Role[] = ['superadmin', 'tenant_admin', 'dpo', 'auditor'];
-
-export function requiresMfa(roles: readonly Role[]): boolean {
-  return roles.some((role) => MFA_REQUIRED_ROLES.includes(role));
-}
+export { requiresMfa } from '@gardien/authz';
 
 export interface TotpEnrolment {
   secret: string;

@@ -1,0 +1,35 @@
+// authorize: silent when allowed, a Forbidden GardienError that names nothing when refused.
+import { ErrorCode, GardienError } from '@gardien/contracts';
+import { authorize, defineAbilityFor, isAllowed, type Principal } from './index.js';
+
+const caller: Principal = { kind: 'user', id: 'user-7', tenantId: 'tenant-a', roles: ['user'], mfa: false };
+const ability = defineAbilityFor(caller);
+
+test('passes when the action is allowed on the resource', () => {
+  expect(() => authorize(ability, 'read', 'Document', { tenantId: 'tenant-a', ownerId: 'user-7', classification: 'health' })).not.toThrow();
+});
+
+test("refuses another tenant's resource with a Forbidden error that carries no value", () => {
+  const attempt = () => authorize(ability, 'read', 'Document', { tenantId: 'tenant-b', ownerId: 'user-7', classification: 'health' });
+  expect(attempt).toThrow(GardienError);
+  try {
+    attempt();
+  } catch (error) {
+    const envelope = (error as GardienError).toEnvelope();
+    expect(envelope.code).toBe(ErrorCode.Forbidden);
+    expect(envelope.details).toBeUndefined();
+    for (const value of ['tenant-a', 'tenant-b', 'user-7', 'health', 'Document']) expect(envelope.message).not.toContain(value);
+  }
+});
+
+test('refuses an action no rule grants', () => {
+  expect(() => authorize(ability, 'delete', 'User', { tenantId: 'tenant-a', id: 'user-7' })).toThrow(
+    expect.objectContaining({ code: ErrorCode.Forbidden }),
+  );
+});
+
+test("leaves the caller's attributes untouched", () => {
+  const attributes = { tenantId: 'tenant-a', id: 'user-7' };
+  expect(isAllowed(ability, 'read', 'User', attributes)).toBe(true);
+  expect(Object.keys(attributes)).toEqual(['tenantId', 'id']);
+});

@@ -1,0 +1,330 @@
+// The policy as a table: for each role, what it may and may not do. Every allowed check on a
+// tenant-owned resource is replayed on another tenant's resource and must be refused, and every
+// privileged role's allowed checks are replayed without MFA and must be refused.
+import {
+  defineAbilityFor,
+  isAllowed,
+  MFA_REQUIRED_ROLES,
+  type ActionOn,
+  type AppAbility,
+  type Classification,
+  type Principal,
+  type Role,
+  type SubjectAttributes,
+  type SubjectType,
+} from './index.js';
+
+const TENANT_A = 'tenant-a';
+const TENANT_B = 'tenant-b';
+const ME = 'principal-me';
+const OTHER = 'principal-other';
+
+interface Check {
+  label: string;
+  allowedBy(ability: AppAbility): boolean;
+  /** The same check on a resource of another tenant, when the resource belongs to a tenant. */
+  inOtherTenant?: Check;
+}
+
+function check<S extends SubjectType>(action: ActionOn<S>, type: S, attributes: SubjectAttributes[S], what = ''): Check {
+  const plain = checkOnly(action, type, attributes, what);
+  if (!('tenantId' in attributes)) return plain;
+  return { ...plain, inOtherTenant: checkOnly(action, type, { ...attributes, tenantId: TENANT_B }, what ? `${what}, other tenant` : 'other tenant') };
+}
+
+function checkOnly<S extends SubjectType>(action: ActionOn<S>, type: S, attributes: SubjectAttributes[S], what: string): Check {
+  return { label: `${action} ${type}${what ? ` (${what})` : ''}`, allowedBy: (ability) => isAllowed(ability, action, type, attributes) };
+}
+
+function principal(roles: Role[], overrides: Partial<Principal> = {}): Principal {
+  return { kind: 'user', id: ME, tenantId: TENANT_A, roles, mfa: true, ...overrides };
+}
+
+const doc = (classification: Classification, ownerId = OTHER): SubjectAttributes['Document'] => ({ tenantId: TENANT_A, ownerId, classification });
+const user = (id: string): SubjectAttributes['User'] => ({ tenantId: TENANT_A, id });
+const apiKey = (ownerId: string): SubjectAttributes['ApiKey'] => ({ tenantId: TENANT_A, ownerId });
+const consent = (subjectId: string): SubjectAttributes['Consent'] => ({ tenantId: TENANT_A, subjectId });
+const inTenant = { tenantId: TENANT_A };
+const call = { tenantId: TENANT_A, purpose: 'support', model: 'mistral-7b' };
+
+interface RoleCase {
+  role: Role;
+  principal: Principal;
+  allowed: Check[];
+  refused: Check[];
+}
+
+const roleCases: RoleCase[] = [
+  {
+    role: 'superadmin',
+    principal: principal(['superadmin'], { tenantId: null }),
+    allowed: [
+      ...(['create', 'read', 'update', 'suspend', 'delete'] as const).map((action) => check(action, 'Tenant', { id: TENANT_A })),
+      check('read', 'TenantSettings', { tenantId: TENANT_A }),
+      check('read', 'TenantSettings', { tenantId: TENANT_B }),
+    ],
+    refused: [
+      ...(['create', 'read', 'update', 'delete'] as const).map((action) => check(action, 'User', user(OTHER))),
+      check('read', 'Document', doc('public')),
+      check('read', 'AuditEntry', inTenant),
+      check('export', 'AuditEntry', inTenant),
+      check('read', 'Consent', consent(OTHER)),
+      check('read', 'DataSubjectRequest', inTenant),
+      check('approve', 'DataSubjectRequest', inTenant),
+      check('read', 'Role', inTenant),
+      check('read', 'Purpose', inTenant),
+      check('create', 'ApiKey', apiKey(ME)),
+      check('update', 'TenantSettings', inTenant),
+      check('invoke', 'ModelCall', call),
+    ],
+  },
+  {
+    role: 'tenant_admin',
+    principal: principal(['tenant_admin']),
+    allowed: [
+      ...(['create', 'read', 'update', 'delete'] as const).flatMap((action) => [
+        check(action, 'User', user(OTHER)),
+        check(action, 'Role', inTenant),
+        check(action, 'ApiKey', apiKey(OTHER)),
+        check(action, 'Purpose', inTenant),
+        check(action, 'TenantSettings', inTenant),
+      ]),
+      check('rotate', 'ApiKey', apiKey(OTHER)),
+    ],
+    refused: [
+      check('read', 'Tenant', { id: TENANT_A }),
+      check('suspend', 'Tenant', { id: TENANT_A }),
+      check('read', 'AuditEntry', inTenant),
+      check('read', 'Document', doc('public')),
+      check('read', 'Consent', consent(OTHER)),
+      check('read', 'DataSubjectRequest', inTenant),
+      check('approve', 'DataSubjectRequest', inTenant),
+      check('invoke', 'ModelCall', call),
+    ],
+  },
+  {
+    role: 'dpo',
+    principal: principal(['dpo']),
+    allowed: [
+      ...(['create', 'read', 'approve', 'reject'] as const).map((action) => check(action, 'DataSubjectRequest', inTenant)),
+      check('read', 'Consent', consent(OTHER)),
+      check('read', 'Purpose', inTenant),
+      check('read', 'Document', doc('public')),
+      check('read', 'Document', doc('health'), 'health'),
+    ],
+    refused: [
+      check('delete', 'DataSubjectRequest', inTenant),
+      check('update', 'Consent', consent(OTHER)),
+      check('create', 'Purpose', inTenant),
+      check('update', 'Document', doc('health')),
+      check('read', 'AuditEntry', inTenant),
+      check('read', 'User', user(OTHER)),
+      check('invoke', 'ModelCall', call),
+    ],
+  },
+  {
+    role: 'auditor',
+    principal: principal(['auditor']),
+    allowed: (['read', 'export', 'verify'] as const).map((action) => check(action, 'AuditEntry', inTenant)),
+    refused: [
+      check('read', 'Document', doc('public')),
+      check('read', 'User', user(OTHER)),
+      check('read', 'DataSubjectRequest', inTenant),
+      check('read', 'Consent', consent(OTHER)),
+      check('read', 'Purpose', inTenant),
+      check('read', 'TenantSettings', inTenant),
+      check('invoke', 'ModelCall', call),
+    ],
+  },
+  {
+    role: 'developer',
+    principal: principal(['developer'], { mfa: false }),
+    allowed: [
+      check('invoke', 'ModelCall', call),
+      check('invoke', 'ModelCall', { ...call, purpose: 'any-declared-purpose' }, 'humans are not purpose-bound here'),
+      ...(['create', 'read', 'rotate', 'delete'] as const).map((action) => check(action, 'ApiKey', apiKey(ME), 'own')),
+      check('read', 'Purpose', inTenant),
+      check('read', 'Document', doc('public'), 'public'),
+      check('read', 'Document', doc('internal'), 'internal'),
+      check('read', 'Document', doc('confidential'), 'confidential'),
+    ],
+    refused: [
+      check('read', 'Document', doc('health'), 'health'),
+      check('read', 'Document', doc('health', ME), 'own health'),
+      check('update', 'Document', doc('public')),
+      ...(['create', 'read', 'rotate', 'delete'] as const).map((action) => check(action, 'ApiKey', apiKey(OTHER), "someone else's")),
+      check('update', 'ApiKey', apiKey(ME), 'own'),
+      check('create', 'Purpose', inTenant),
+      check('read', 'User', user(ME), 'self'),
+      check('read', 'AuditEntry', inTenant),
+      check('approve', 'DataSubjectRequest', inTenant),
+    ],
+  },
+  {
+    role: 'user',
+    principal: principal(['user'], { mfa: false }),
+    allowed: [
+      check('invoke', 'ModelCall', call),
+      check('read', 'User', user(ME), 'self'),
+      check('update', 'User', user(ME), 'self'),
+      ...(['create', 'read', 'update', 'delete'] as const).map((action) => check(action, 'Document', doc('health', ME), 'own')),
+      check('create', 'Consent', consent(ME), 'own'),
+      check('read', 'Consent', consent(ME), 'own'),
+    ],
+    refused: [
+      check('read', 'User', user(OTHER), 'someone else'),
+      check('update', 'User', user(OTHER), 'someone else'),
+      check('delete', 'User', user(ME), 'self'),
+      ...(['create', 'read', 'update', 'delete'] as const).map((action) => check(action, 'Document', doc('public', OTHER), "someone else's")),
+      check('create', 'Consent', consent(OTHER), 'for someone else'),
+      check('read', 'Consent', consent(OTHER), "someone else's"),
+      check('update', 'Consent', consent(ME), 'own'),
+      check('read', 'Purpose', inTenant),
+      check('create', 'ApiKey', apiKey(ME), 'own'),
+      check('read', 'Role', inTenant),
+    ],
+  },
+  {
+    role: 'service',
+    principal: principal(['service'], { kind: 'service', purposes: ['support'], models: ['mistral-7b'] }),
+    allowed: [check('invoke', 'ModelCall', call)],
+    refused: [
+      check('invoke', 'ModelCall', { ...call, purpose: 'marketing' }, 'purpose not bound'),
+      check('invoke', 'ModelCall', { ...call, model: 'llama-70b' }, 'model not bound'),
+      check('read', 'Document', doc('public')),
+      check('create', 'ApiKey', apiKey(ME)),
+      check('read', 'Purpose', inTenant),
+    ],
+  },
+];
+
+/** Rows for test.each: the label for the title, the check to run. */
+const rows = (checks: Check[]): [string, Check][] => checks.map((c) => [c.label, c]);
+
+describe.each(roleCases)('$role', ({ principal: caller, allowed, refused }) => {
+  const ability = defineAbilityFor(caller);
+
+  test.each(rows(allowed))('may %s', (_label, c) => {
+    expect(c.allowedBy(ability)).toBe(true);
+  });
+
+  test.each(rows(refused))('may not %s', (_label, c) => {
+    expect(c.allowedBy(ability)).toBe(false);
+  });
+
+  const crossTenant = caller.tenantId === null ? [] : allowed.flatMap((c) => (c.inOtherTenant ? [c.inOtherTenant] : []));
+  if (crossTenant.length > 0) {
+    test.each(rows(crossTenant))('may not %s', (_label, c) => {
+      expect(c.allowedBy(ability)).toBe(false);
+    });
+  }
+});
+
+test('every tenant-scoped role has its cross-tenant refusals', () => {
+  for (const { principal: caller, allowed } of roleCases) {
+    if (caller.tenantId === null) continue;
+    expect(allowed.every((c) => c.inOtherTenant !== undefined)).toBe(true);
+  }
+});
+
+describe('without MFA, privileged roles get nothing', () => {
+  const privileged = roleCases.filter(({ role }) => MFA_REQUIRED_ROLES.includes(role));
+
+  test('every privileged role is in the table', () => {
+    expect(privileged.map(({ role }) => role).sort()).toEqual([...MFA_REQUIRED_ROLES].sort());
+  });
+
+  describe.each(privileged)('$role', ({ principal: caller, allowed }) => {
+    const ability = defineAbilityFor({ ...caller, mfa: false });
+
+    test('has no rule at all', () => {
+      expect(ability.rules).toEqual([]);
+    });
+
+    test.each(rows(allowed))('may not %s', (_label, c) => {
+      expect(c.allowedBy(ability)).toBe(false);
+    });
+  });
+
+  test('keeps the grants of its non-privileged roles', () => {
+    const ability = defineAbilityFor(principal(['tenant_admin', 'user'], { mfa: false }));
+    expect(isAllowed(ability, 'read', 'User', user(ME))).toBe(true);
+    expect(isAllowed(ability, 'read', 'User', user(OTHER))).toBe(false);
+  });
+});
+
+describe('API keys and service accounts', () => {
+  const key = (overrides: Partial<Principal>): AppAbility =>
+    defineAbilityFor(principal(['developer'], { kind: 'api_key', mfa: false, purposes: ['support'], ...overrides }));
+
+  test('call models for their purposes, on any model when none is bound', () => {
+    const ability = key({});
+    expect(isAllowed(ability, 'invoke', 'ModelCall', call)).toBe(true);
+    expect(isAllowed(ability, 'invoke', 'ModelCall', { ...call, model: 'llama-70b' })).toBe(true);
+  });
+
+  test('may not call a model for another purpose', () => {
+    expect(isAllowed(key({}), 'invoke', 'ModelCall', { ...call, purpose: 'marketing' })).toBe(false);
+  });
+
+  test('may not call a model outside their bound models', () => {
+    const ability = key({ models: ['mistral-7b'] });
+    expect(isAllowed(ability, 'invoke', 'ModelCall', call)).toBe(true);
+    expect(isAllowed(ability, 'invoke', 'ModelCall', { ...call, model: 'llama-70b' })).toBe(false);
+  });
+
+  test('may not call anything when bound to no purpose', () => {
+    expect(isAllowed(key({ purposes: [] }), 'invoke', 'ModelCall', call)).toBe(false);
+    expect(isAllowed(key({ purposes: undefined }), 'invoke', 'ModelCall', call)).toBe(false);
+  });
+
+  test('may not call a model of another tenant', () => {
+    expect(isAllowed(key({}), 'invoke', 'ModelCall', { ...call, tenantId: TENANT_B })).toBe(false);
+  });
+
+  test('get nothing but model calls, whatever roles they carry', () => {
+    const developerKey = key({});
+    expect(isAllowed(developerKey, 'create', 'ApiKey', apiKey(ME))).toBe(false);
+    expect(isAllowed(developerKey, 'read', 'Document', doc('public'))).toBe(false);
+    expect(isAllowed(developerKey, 'read', 'Purpose', inTenant)).toBe(false);
+
+    const adminKey = key({ roles: ['tenant_admin', 'auditor'], mfa: true });
+    expect(adminKey.rules).toEqual([]);
+  });
+
+  test('a human with the service role is purpose-bound too', () => {
+    const ability = defineAbilityFor(principal(['service'], { purposes: ['support'] }));
+    expect(isAllowed(ability, 'invoke', 'ModelCall', call)).toBe(true);
+    expect(isAllowed(ability, 'invoke', 'ModelCall', { ...call, purpose: 'marketing' })).toBe(false);
+  });
+});
+
+describe('doubtful callers get nothing', () => {
+  test('a tenant role without a tenant', () => {
+    const ability = defineAbilityFor(principal(['tenant_admin', 'developer', 'user'], { tenantId: null }));
+    expect(ability.rules).toEqual([]);
+  });
+
+  test('a super-admin that claims a tenant', () => {
+    const ability = defineAbilityFor(principal(['superadmin']));
+    expect(isAllowed(ability, 'create', 'Tenant', { id: TENANT_B })).toBe(false);
+    expect(ability.rules).toEqual([]);
+  });
+
+  test('a caller without roles', () => {
+    expect(defineAbilityFor(principal([])).rules).toEqual([]);
+  });
+});
+
+describe('roles combine without taking from each other', () => {
+  test('a DPO who is also a developer still reads health documents', () => {
+    const ability = defineAbilityFor(principal(['developer', 'dpo']));
+    expect(isAllowed(ability, 'read', 'Document', doc('health'))).toBe(true);
+  });
+
+  test('the same role twice grants the same as once', () => {
+    const once = defineAbilityFor(principal(['user']));
+    const twice = defineAbilityFor(principal(['user', 'user']));
+    expect(twice.rules).toEqual(once.rules);
+  });
+});

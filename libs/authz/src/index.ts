@@ -1,0 +1,17 @@
+// libs/authz: roles, the attribute-based abilities built from a verified caller, and the check that
+// refuses with a Forbidden error. Framework-free: used by every service and by the edge.
+export { ROLES, type Role, type Principal } from '@gardien/contracts';
+export { MFA_REQUIRED_ROLES, requiresMfa } from './roles.js';
+export {
+  SUBJECT_TYPES,
+  CLASSIFICATIONS,
+  type SubjectType,
+  type Classification,
+  type SubjectActions,
+  type SubjectAttributes,
+  type ActionOn,
+  type Action,
+} from './subjects.js';
+export type { AppAbility, AppAbilities, SubjectInstance } from './app-ability.js';
+export { defineAbilityFor } from './define-ability.js';
+export { authorize, isAllowed } from './authorize.js';

@@ -1,0 +1,62 @@
+// The policy, one function per role: what each role may do and under which attribute conditions.
+// Every rule of a tenant role carries `tenantId` of the caller's tenant, so no rule here can reach
+// another tenant's resources; ownership, purpose and classification narrow it further.
+import type { AbilityBuilder, MongoQuery } from '@casl/ability';
+import type { Role } from '@gardien/contracts';
+import type { AppAbility, SubjectInstance } from './app-ability.js';
+import type { Classification } from './subjects.js';
+
+type Can = AbilityBuilder<AppAbility>['can'];
+
+export interface TenantScope {
+  tenantId: string;
+  principalId: string;
+  /** Conditions of every ModelCall `invoke`: the tenant, plus purpose and model for purpose-bound callers. */
+  modelCall: MongoQuery<SubjectInstance<'ModelCall'>>;
+}
+
+/** Listed rather than "all but health", so that a classification added later starts out refused. */
+const DEVELOPER_READABLE: Classification[] = ['public', 'internal', 'confidential'];
+
+/**
+ * The super-admin runs the platform, not the tenants: it creates, suspends and deletes tenants and
+ * reads their settings (models, quotas, retention), and nothing else. No users, documents, consents,
+ * requests or audit entries: data protection by design, the platform operator never sees the
+ * tenants' personal data, not even their user lists. It belongs to no tenant, hence no tenant condition.
+ */
+export function grantSuperadmin(can: Can): void {
+  can(['create', 'read', 'update', 'suspend', 'delete'], 'Tenant');
+  can('read', 'TenantSettings');
+}
+
+const tenantRoleGrants: Record<Exclude<Role, 'superadmin'>, (can: Can, scope: TenantScope) => void> = {
+  tenant_admin(can, { tenantId }) {
+    can('manage', ['User', 'Role', 'ApiKey', 'Purpose', 'TenantSettings'], { tenantId });
+  },
+  dpo(can, { tenantId }) {
+    can(['create', 'read', 'approve', 'reject'], 'DataSubjectRequest', { tenantId });
+    can('read', ['Consent', 'Purpose', 'Document'], { tenantId });
+  },
+  auditor(can, { tenantId }) {
+    can(['read', 'export', 'verify'], 'AuditEntry', { tenantId });
+  },
+  developer(can, { tenantId, principalId, modelCall }) {
+    can('invoke', 'ModelCall', modelCall);
+    can(['create', 'read', 'rotate', 'delete'], 'ApiKey', { tenantId, ownerId: principalId });
+    can('read', 'Purpose', { tenantId });
+    can('read', 'Document', { tenantId, classification: { $in: DEVELOPER_READABLE } });
+  },
+  user(can, { tenantId, principalId, modelCall }) {
+    can('invoke', 'ModelCall', modelCall);
+    can(['read', 'update'], 'User', { tenantId, id: principalId });
+    can(['create', 'read', 'update', 'delete'], 'Document', { tenantId, ownerId: principalId });
+    can(['create', 'read'], 'Consent', { tenantId, subjectId: principalId });
+  },
+  service(can, { modelCall }) {
+    can('invoke', 'ModelCall', modelCall);
+  },
+};
+
+export function grantTenantRole(role: Exclude<Role, 'superadmin'>, can: Can, scope: TenantScope): void {
+  tenantRoleGrants[role](can, scope);
+}

@@ -1,0 +1,63 @@
+// The resource types abilities speak about, the attributes their conditions read, and the actions
+// each type accepts. Actions are listed per type so that a check no rule could ever grant (say,
+// `invoke` on a Document) fails to compile instead of quietly returning false.
+
+export const SUBJECT_TYPES = [
+  'Tenant',
+  'TenantSettings',
+  'User',
+  'Role',
+  'ApiKey',
+  'Purpose',
+  'Consent',
+  'DataSubjectRequest',
+  'AuditEntry',
+  'ModelCall',
+  'Document',
+] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+
+export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'health'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+type Crud = 'create' | 'read' | 'update' | 'delete';
+
+export interface SubjectActions {
+  Tenant: Crud | 'suspend';
+  TenantSettings: Crud;
+  User: Crud;
+  /** A role assignment. Changing someone's roles is an action on Role, never an update of User. */
+  Role: Crud;
+  ApiKey: Crud | 'rotate';
+  Purpose: Crud;
+  Consent: Crud;
+  DataSubjectRequest: Crud | 'approve' | 'reject';
+  /** The audit log is append-only and written through the outbox, not by callers: no create, update or delete. */
+  AuditEntry: 'read' | 'export' | 'verify';
+  /** Calling a model is the only thing one does with a ModelCall; `invoke` is how one is created. */
+  ModelCall: 'invoke';
+  Document: Crud;
+}
+
+/** The actions accepted on one type; `manage` is CASL's "every action". */
+export type ActionOn<S extends SubjectType> = SubjectActions[S] | 'manage';
+export type Action = ActionOn<SubjectType>;
+
+interface TenantOwned {
+  tenantId: string;
+}
+
+/** What a rule's conditions may read on each type. Every type but Tenant belongs to a tenant. */
+export interface SubjectAttributes {
+  Tenant: { id: string };
+  TenantSettings: TenantOwned;
+  User: TenantOwned & { id: string };
+  Role: TenantOwned;
+  ApiKey: TenantOwned & { ownerId: string };
+  Purpose: TenantOwned;
+  Consent: TenantOwned & { subjectId: string };
+  DataSubjectRequest: TenantOwned;
+  AuditEntry: TenantOwned;
+  ModelCall: TenantOwned & { purpose: string; model: string };
+  Document: TenantOwned & { ownerId: string; classification: Classification };
+}
