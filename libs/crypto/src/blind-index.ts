@@ -72,6 +72,7 @@ export class BlindIndex {
     this.forgets += 1;
     this.cache.delete(tenant);
     await this.store.deleteAllForTenant(tenant);
+    this.forgets += 1; // a load that began during the delete must not be cached
     this.cache.delete(tenant);
   }
 

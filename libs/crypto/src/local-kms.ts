@@ -12,6 +12,7 @@ import { CryptoError, CryptoErrorCode } from './crypto.errors.js';
 import { assertServiceName } from './identifiers.js';
 import { assertTenantKeyRef, describeTenantKey, parseWrappedKey, type GeneratedDataKey, type Kms, type TenantKeyRef } from './kms.port.js';
 import { loadMasterKey } from './master-key.js';
+import { withKeystoreLock } from './keystore-lock.js';
 import { readKeystore, writeKeystore, type KeystoreContents, type TenantKeyVersions } from './keystore-file.js';
 
 const PREFIX = 'local';
@@ -168,19 +169,23 @@ export class LocalKms implements Kms {
   private async currentKey(ref: TenantKeyRef): Promise<() => TenantKeyVersions> {
     this.assertOwnKey(ref);
     if (!this.contents) await this.exclusive(() => this.load());
+    // Another process of this service may have created or rotated the key since we read the file.
+    if (!this.contents?.has(ref.tenant)) await this.exclusive(() => this.reload());
     return () => requireTenant(this.contents ?? new Map(), ref);
   }
 
   /** Applies `change` to a copy; writes the file if it says so; only then makes the copy current. */
   private async mutate(ref: TenantKeyRef, change: (contents: KeystoreContents) => boolean): Promise<void> {
     this.assertOwnKey(ref);
-    return this.exclusive(async () => {
-      const current = await this.load();
-      const next = new Map(current);
-      if (!change(next)) return;
-      await writeKeystore(this.file, this.masterKey, this.service, next);
-      this.contents = next;
-    });
+    return this.exclusive(() =>
+      withKeystoreLock(this.file, async () => {
+        const current = await this.reload();
+        const next = new Map(current);
+        if (!change(next)) return;
+        await writeKeystore(this.file, this.masterKey, this.service, next);
+        this.contents = next;
+      }),
+    );
   }
 
   /**
@@ -195,7 +200,20 @@ export class LocalKms implements Kms {
     const contents = await this.load();
     if (exists) return;
     await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-    await writeKeystore(this.file, this.masterKey, this.service, contents);
+    await withKeystoreLock(this.file, async () => {
+      const created = await access(this.file).then(
+        () => true,
+        () => false,
+      );
+      if (!created) await writeKeystore(this.file, this.masterKey, this.service, contents);
+      else await this.reload();
+    });
+  }
+
+  /** Reads the file anew (under the lock when writing): what other processes wrote is kept. */
+  private async reload(): Promise<KeystoreContents> {
+    this.contents = await readKeystore(this.file, this.masterKey, this.service);
+    return this.contents;
   }
 
   private async load(): Promise<KeystoreContents> {

@@ -95,6 +95,8 @@ export class SubjectKeyRing {
     this.erasures += 1;
     this.cache.delete(cacheId(ref));
     await this.store.delete(tenant, subject);
+    // Again after the delete: a load that began during it may have read the row before it went.
+    this.erasures += 1;
     this.cache.delete(cacheId(ref));
   }
 
@@ -109,6 +111,7 @@ export class SubjectKeyRing {
     this.cache.deletePrefix(`${tenant}/`);
     await this.kms.destroyTenantKey(this.tenantKey(tenant));
     await this.store.deleteAllForTenant(tenant);
+    this.erasures += 1;
     this.cache.deletePrefix(`${tenant}/`);
   }
 
