@@ -1,6 +1,7 @@
 // Rule 2 of the design: no personal data in logs. Values that look like personal data are sent
 // through every part of the public HTTP surface (path, query, headers, bodies valid and not);
 // then every line of every process's output is searched for every form of them.
+import { randomUUID } from 'node:crypto';
 import { PlatformProcesses, PrivateNats, dropTestDatabases, dumpLeaks, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
 
 const prefix = testDatabasePrefix();
@@ -30,6 +31,8 @@ test('no byte sequence of a canary appears in any process output', async () => {
     [`/api/v1/status/auth?phone=${encodeURIComponent(phone)}`, {}],
     [`/${encodeURIComponent(name)}/${encodeURIComponent(iban)}`, {}],
     ['/api/v1/status/auth', { headers: { authorization: `Bearer ${email}`, 'x-request-id': email, traceparent: phone } }],
+    ['/health', { headers: { 'x-request-id': phone.replace(/\D/g, '') } }],
+    ['/health', { headers: { 'x-request-id': iban.replaceAll(' ', '') } }],
     ['/api/v1/status/auth', { headers: { cookie: `session=${iban}`, 'user-agent': name, 'x-forwarded-for': phone } }],
     ['/api/v1/status/auth', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }],
     ['/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }],
@@ -59,7 +62,7 @@ test('no byte sequence of a canary appears in any process output', async () => {
     expect(findLeaks(body, canaries)).toEqual([]);
   }
   // A request id the client chose (a valid opaque token) is logged: proof that the capture sees request logs.
-  const marker = `canary-run-${prefix}`;
+  const marker = randomUUID();
   await fetch(`${base}/api/v1/status/tenant`, { headers: { 'x-request-id': marker } });
   await platform.stop();
 

@@ -2,6 +2,7 @@
 // signed by another key, or `alg: none`, sent straight onto NATS (no edge in between) to each
 // service, are refused with UNAUTHENTICATED. The services fetch the key set from auth: a refusal
 // rather than UNAVAILABLE shows that they could.
+import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import {
@@ -40,7 +41,7 @@ afterAll(async () => {
 const claims = { tid: '7f1d1e6e-5a7b-4a8e-9a51-0d1f6f2b9c11', kind: 'user', roles: ['tenant_admin'], mfa: true };
 
 async function forgedTokens(): Promise<Record<string, string | undefined>> {
-  const jwks = await bus.request(subjectOf('auth', 'jwks'), {}, { requestId: 'e2e-jwks' }, JsonWebKeySet);
+  const jwks = await bus.request(subjectOf('auth', 'jwks'), {}, { requestId: randomUUID() }, JsonWebKeySet);
   expect(jwks.keys.length).toBeGreaterThan(0);
   const realKid = jwks.keys[0]!.kid;
   const { privateKey: attackerKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -69,7 +70,7 @@ test('every service refuses forged, expired, foreign-key and alg-none tokens sen
   for (const service of BUS_SERVICES) {
     for (const [name, token] of Object.entries(tokens)) {
       outcomes[`${service}: ${name}`] = await bus
-        .request(subjectOf(service, 'whoami'), {}, { requestId: 'e2e-forged', ...(token ? { token } : {}) }, WhoAmI)
+        .request(subjectOf(service, 'whoami'), {}, { requestId: randomUUID(), ...(token ? { token } : {}) }, WhoAmI)
         .then(
           () => 'accepted',
           (error: GardienError) => error.code,

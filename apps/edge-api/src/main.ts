@@ -9,7 +9,11 @@ import { EdgeConfigSchema } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
 import { ProblemFilter } from './http/problem.filter.js';
 
-const context = await openProcessContext('edge-api', EdgeConfigSchema);
+const context = await openProcessContext('edge-api', EdgeConfigSchema).catch((error: unknown) => {
+  // No logger yet (metrics port taken, tracing exporter broken): one JSON line on stderr.
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'edge-api', msg: 'edge failed to start', err: safeError(error) })}\n`);
+  process.exit(1);
+});
 const { config, logger } = context;
 try {
   const connection = await openBusConnection(config, 'edge-api', 'gardien-edge-api');

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BaseConfigSchema, ConfigError, loadConfig, printableConfig } from './config.js';
+import { BaseConfigSchema, ConfigError, loadConfig, printableConfig, requireProductionSettings } from './config.js';
 
 test('defaults apply when nothing is set', () => {
   const config = loadConfig(BaseConfigSchema, {});
@@ -46,4 +46,17 @@ test('the printable configuration masks secrets and URL passwords', () => {
   expect(printed).not.toContain('another-long-secret-value');
   expect(printed).not.toContain('A'.repeat(56));
   expect(printableConfig(config)).toMatchObject({ GARDIEN_DB_ROLE_SECRET: '[set]', GARDIEN_DATABASE_URL: 'postgres://admin:***@db:5432/postgres' });
+});
+
+test('production refuses developer defaults: NATS credentials and role passwords are required', () => {
+  expect(() => loadConfig(BaseConfigSchema, { GARDIEN_ENV: 'production' }, requireProductionSettings)).toThrow(
+    expect.objectContaining({ variables: ['GARDIEN_NATS_NKEY_SEED', 'GARDIEN_DB_ROLE_SECRET'] }),
+  );
+  expect(
+    loadConfig(
+      BaseConfigSchema,
+      { GARDIEN_ENV: 'production', GARDIEN_NATS_NKEY_SEED: `SU${'A'.repeat(56)}`, GARDIEN_DB_ROLE_SECRET: 'a-long-enough-role-secret' },
+      requireProductionSettings,
+    ).GARDIEN_ENV,
+  ).toBe('production');
 });

@@ -15,6 +15,7 @@ const port = z.coerce.number().int().min(0).max(65_535);
 
 /** What every service process needs. Apps extend it with their own variables. */
 export const BaseConfigSchema = z.object({
+  GARDIEN_ENV: z.enum(['development', 'production']).default('development'),
   GARDIEN_NATS_URL: z.string().url().default('nats://127.0.0.1:4222'),
   GARDIEN_NATS_USER: z.string().min(1).optional(),
   GARDIEN_NATS_PASSWORD: z.string().min(1).optional(),
@@ -38,7 +39,6 @@ export const BaseConfigSchema = z.object({
  * by a master key file) or Vault Transit (`vault`). Checked at boot like everything else.
  */
 export const KmsConfigSchema = z.object({
-  GARDIEN_ENV: z.enum(['development', 'production']).default('development'),
   GARDIEN_KMS: z.enum(['local', 'vault']).default('local'),
   GARDIEN_DATA_DIR: z.string().min(1).default('.gardien/data'),
   GARDIEN_MASTER_KEY_FILE: z.string().min(1).optional(),
@@ -62,6 +62,17 @@ export function requireKmsSettings(config: z.infer<typeof KmsConfigSchema>, cont
     }
     if (!approle && !config.GARDIEN_VAULT_TOKEN) missing('GARDIEN_VAULT_TOKEN');
   }
+}
+
+/**
+ * In production nothing runs on defaults meant for a developer's machine: every process needs its
+ * own NATS credentials, and database roles need passwords (derived from GARDIEN_DB_ROLE_SECRET).
+ */
+export function requireProductionSettings(config: BaseConfig, context: z.RefinementCtx): void {
+  if (config.GARDIEN_ENV !== 'production') return;
+  const missing = (variable: string) => context.addIssue({ code: 'custom', path: [variable], message: 'required in production' });
+  if (!config.GARDIEN_NATS_NKEY_SEED && !(config.GARDIEN_NATS_USER && config.GARDIEN_NATS_PASSWORD)) missing('GARDIEN_NATS_NKEY_SEED');
+  if (!config.GARDIEN_DB_ROLE_SECRET) missing('GARDIEN_DB_ROLE_SECRET');
 }
 
 /** Configuration of a bus service: the base, plus its key management. */

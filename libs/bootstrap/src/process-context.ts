@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { z } from 'zod';
 import { createLogger, serveMetrics, ServiceMetrics, startTracing, type Logger } from '@gardien/observability';
-import { ConfigError, loadConfig, printableConfig, type BaseConfigSchema } from './config.js';
+import { ConfigError, loadConfig, printableConfig, requireProductionSettings, type BaseConfigSchema } from './config.js';
 
 export interface ProcessContext<C> {
   service: string;
@@ -24,7 +24,10 @@ export function loadConfigOrExit<S extends typeof BaseConfigSchema>(
   refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,
 ): z.infer<S> {
   try {
-    return loadConfig(schema, process.env, refine);
+    return loadConfig(schema, process.env, (config, context) => {
+      requireProductionSettings(config, context);
+      refine?.(config, context);
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(

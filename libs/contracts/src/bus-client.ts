@@ -10,7 +10,6 @@ import {
   HEADER_TRACESTATE,
   type CallContext,
 } from './headers.js';
-import { parsePayload } from './validation.js';
 import { decodeReply, encodeRequest } from './wire.js';
 
 export interface BusRequestOptions {
@@ -44,7 +43,11 @@ export class BusClient {
     } catch (error) {
       throw translateTransportError(error);
     }
-    return parsePayload(replySchema, decodeReply(raw), 'reply');
+    const reply = decodeReply(raw);
+    const parsed = replySchema.safeParse(reply);
+    // A reply that breaks its contract is the service's fault, not the caller's.
+    if (!parsed.success) throw new GardienError(ErrorCode.Internal, 'a service answered outside its contract');
+    return parsed.data;
   }
 }
 

@@ -1,7 +1,11 @@
 import { isValidRequestId, isValidTraceparent } from './headers.js';
 
-test('request ids are short opaque tokens', () => {
-  expect(isValidRequestId('3f2a-11')).toBe(true);
+test('request ids are UUIDs or ULIDs, nothing a client could fill with personal data', () => {
+  expect(isValidRequestId('6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b')).toBe(true);
+  expect(isValidRequestId('01JD0Q5Z8K3M4N5P6Q7R8S9T0V')).toBe(true);
+  expect(isValidRequestId('0612345678')).toBe(false);
+  expect(isValidRequestId('FR7630006000011234567890189')).toBe(false);
+  expect(isValidRequestId('jean.dupont')).toBe(false);
   expect(isValidRequestId('jean@exemple.fr')).toBe(false);
   expect(isValidRequestId('a b')).toBe(false);
   expect(isValidRequestId('x'.repeat(129))).toBe(false);

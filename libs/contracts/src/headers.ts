@@ -17,10 +17,11 @@ export interface CallContext {
   requestId: string;
 }
 
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+// A UUID or a ULID: free-form ids chosen by clients could carry a phone number or a name into logs.
+const REQUEST_ID_PATTERN = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9A-HJKMNP-TV-Z]{26})$/i;
 const TRACEPARENT_PATTERN = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** A request id supplied by a client is kept only if it is a short opaque token. */
+/** A request id supplied by a client is kept only if it is a UUID or a ULID. */
 export function isValidRequestId(value: unknown): value is string {
   return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
 }

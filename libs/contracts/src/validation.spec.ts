@@ -23,3 +23,14 @@ test('an invalid payload names paths and reasons, never the values', () => {
   expect(JSON.stringify(error.toEnvelope())).not.toContain(secret);
   expect(JSON.stringify(error.toEnvelope())).not.toContain('not-an-email');
 });
+
+test('keys that come from the input are not echoed in error paths', () => {
+  const Scores = z.record(z.string(), z.number());
+  let caught: GardienError | undefined;
+  try {
+    parsePayload(Scores, { 'jean.dupont@exemple.fr': 'not a number' });
+  } catch (error) {
+    caught = error as GardienError;
+  }
+  expect(caught?.details).toEqual([{ path: 'payload.*', reason: 'invalid_type' }]);
+});

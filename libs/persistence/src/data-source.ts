@@ -36,6 +36,10 @@ export async function runMigrationsAsOwner(options: ServiceDataSourceOptions): P
     await owner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       const applied = await owner.runMigrations({ transaction: 'each' });
+      // The runtime role must not be able to mark a migration as applied (a row-level security one, say).
+      await owner.query(
+        `DO $$ BEGIN EXECUTE format('REVOKE ALL ON gardien_migrations FROM %I', regexp_replace(current_user, '_owner$', '_app')); END $$`,
+      );
       return applied.map((m) => m.name);
     } finally {
       await owner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);

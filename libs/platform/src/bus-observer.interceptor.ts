@@ -17,10 +17,11 @@ export class BusObserverInterceptor implements NestInterceptor {
     if (!tracingEnabled()) return this.measured(subject, startedAt, next);
     const caller = callContextOf(context);
     return new Observable((subscriber) => {
-      void inSpan(subject, extractTraceContext(caller.traceparent, caller.tracestate), (span) =>
+      let inner: { unsubscribe(): void } | undefined;
+      inSpan(subject, extractTraceContext(caller.traceparent, caller.tracestate), (span) =>
         new Promise<void>((resolve) => {
           span.setAttribute('gardien.request_id', caller.requestId);
-          next.handle().subscribe({
+          inner = next.handle().subscribe({
             next: (value) => subscriber.next(value),
             error: (error: unknown) => {
               const { code } = errorEnvelopeOf(error);
@@ -36,7 +37,8 @@ export class BusObserverInterceptor implements NestInterceptor {
             },
           });
         }),
-      );
+      ).catch((error: unknown) => subscriber.error(error));
+      return () => inner?.unsubscribe();
     });
   }
 

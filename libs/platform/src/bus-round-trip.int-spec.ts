@@ -72,14 +72,14 @@ afterAll(async () => {
 });
 
 const caller: CallContext = {
-  requestId: 'req-42',
+  requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01',
   token: 'eyJhbGciOiJFZERTQSJ9.e30.sig',
   traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
 };
 
 test('payload and caller context (token, traceparent, request id) reach the handler', async () => {
   const reply = await bus.request('gardien.v1.tenant.probe.echo', { word: 'hello' }, caller, EchoReply);
-  expect(reply).toEqual({ word: 'hello', caller: { requestId: 'req-42', token: caller.token, traceparent: caller.traceparent } });
+  expect(reply).toEqual({ word: 'hello', caller: { requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01', token: caller.token, traceparent: caller.traceparent } });
 });
 
 test('an invalid payload comes back as VALIDATION_FAILED with paths, not values', async () => {

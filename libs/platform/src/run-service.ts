@@ -53,7 +53,14 @@ export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
 }
 
 export async function runService<S extends typeof ServiceConfigSchema>(definition: ServiceDefinition<S>): Promise<void> {
-  const context = await openProcessContext(definition.name, definition.configSchema, requireKmsSettings);
+  let context: ProcessContext<z.infer<S>>;
+  try {
+    context = await openProcessContext(definition.name, definition.configSchema, requireKmsSettings);
+  } catch (error) {
+    // No logger yet (metrics port taken, tracing exporter broken): one JSON line on stderr.
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'service failed to start', err: safeError(error) })}\n`);
+    process.exit(1);
+  }
   const { config, logger } = context;
   try {
     const db = serviceDatabase(definition.name, config.GARDIEN_DATABASE_PREFIX);

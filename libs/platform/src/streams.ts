@@ -14,7 +14,11 @@ const POLICIES: Record<StreamName, Pick<StreamConfig, 'retention' | 'max_age'>> 
   EVENTS: { retention: RetentionPolicy.Limits, max_age: nanos(7 * DAY_MS) },
 };
 
-export const DEDUPLICATION_WINDOW_MS = 2 * 60_000;
+/**
+ * Long enough to cover an outbox relay that published, then could not mark its rows (database or
+ * process down) for up to an hour; consumers also de-duplicate by entry id beyond that.
+ */
+export const DEDUPLICATION_WINDOW_MS = 60 * 60_000;
 
 export async function ensureStreams(connection: NatsConnection): Promise<void> {
   const manager = await jetstreamManager(connection);

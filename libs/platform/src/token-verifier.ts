@@ -2,6 +2,7 @@
 // have done it). The key set comes from the auth service over the bus and is cached; a token signed
 // by a key not in the cache triggers one refresh (at most every 30 s), so key rotation needs no
 // restart. Only EdDSA is accepted: `alg: none`, HMAC and any other algorithm are refused.
+import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import {
   AccessTokenClaims,
@@ -27,7 +28,7 @@ export interface TokenVerifierOptions {
 export type KeySetSource = () => Promise<JsonWebKeySet>;
 
 export function keySetFromBus(bus: BusClient): KeySetSource {
-  return () => bus.request(subjectOf('auth', 'jwks'), {}, { requestId: 'jwks-refresh' }, JsonWebKeySet, { timeoutMs: 2_000 });
+  return () => bus.request(subjectOf('auth', 'jwks'), {}, { requestId: randomUUID() }, JsonWebKeySet, { timeoutMs: 2_000 });
 }
 
 export class TokenVerifier {
@@ -105,8 +106,10 @@ export class TokenVerifier {
       this.kids = new Set(set.keys.map((key) => key.kid));
       this.fetchedAt = this.now();
     } catch {
-      // Keep serving with the keys we have; without any, callers get UNAVAILABLE rather than a wrong 401.
+      // Keep serving with the keys we have, and wait before asking again rather than on every request;
+      // without any keys, callers get UNAVAILABLE rather than a wrong 401.
       if (!this.keys) throw new GardienError(ErrorCode.Unavailable, 'the token keys cannot be fetched');
+      this.fetchedAt = this.now() - this.cacheTtlMs + this.minRefreshIntervalMs;
     }
   }
 }

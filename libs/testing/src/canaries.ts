@@ -25,6 +25,7 @@ export function makeCanaries(): Canaries {
 export function leakForms(value: string): string[] {
   const forms = new Set([value, value.replaceAll(' ', ''), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
   forms.add(value.replaceAll(' ', '+'));
+  forms.add(value.replace(/[^A-Za-z0-9@.]/g, ''));
   return [...forms];
 }
 

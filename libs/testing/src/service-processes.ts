@@ -86,7 +86,8 @@ export class PlatformProcesses {
       env: { ...process.env, ...this.env, ...this.serviceEnv[service], GARDIEN_INSTANCE_ID: name, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close' comes after the output pipes are drained: no line written before exiting is missed.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const entry: RunningProcess = { name, service, child, exited };
     this.running.set(name, entry);
     void exited.then(() => {
@@ -96,6 +97,10 @@ export class PlatformProcesses {
       const timer = setTimeout(() => reject(new Error(`${name} not ready after ${this.readyTimeoutMs} ms:\n${this.tail(name)}`)), this.readyTimeoutMs);
       const onLine = (stream: 'stdout' | 'stderr') => {
         let pending = '';
+        const source = stream === 'stdout' ? child.stdout : child.stderr;
+        source?.once('end', () => {
+          if (pending) this.lines.push({ process: name, stream, line: pending });
+        });
         return (chunk: Buffer) => {
           pending += chunk.toString('utf8');
           const parts = pending.split('\n');

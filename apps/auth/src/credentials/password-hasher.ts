@@ -11,7 +11,8 @@ export const PASSWORD_MAX_LENGTH = 256;
 
 @Injectable()
 export class PasswordHasher {
-  private dummy: Promise<string> | undefined;
+  /** Computed at start, so that the first unknown account costs no more than the others. */
+  private readonly dummy = argon2.hash('gardien-no-such-account', ARGON2_OPTIONS);
 
   hash(password: string): Promise<string> {
     return argon2.hash(password, ARGON2_OPTIONS);
@@ -20,7 +21,6 @@ export class PasswordHasher {
   /** True if the password matches; `hash` undefined (no such account) costs the same and is false. */
   async verify(hash: string | undefined, password: string): Promise<boolean> {
     if (!hash) {
-      this.dummy ??= argon2.hash('gardien-no-such-account', ARGON2_OPTIONS);
       await argon2.verify(await this.dummy, password);
       return false;
     }

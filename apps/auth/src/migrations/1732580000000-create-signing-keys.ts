@@ -14,6 +14,7 @@ export class CreateSigningKeys1732580000000 implements MigrationInterface {
         public_jwk jsonb NOT NULL,
         private_key_sealed text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
+        signs_from timestamptz NOT NULL DEFAULT now(),
         signs_until timestamptz NOT NULL,
         published_until timestamptz NOT NULL
       )`);

@@ -32,7 +32,7 @@ beforeAll(async () => {
   await generateMasterKeyFile(join(dir, 'master.key'));
   const kms = await LocalKms.open({ service: 'auth', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
   const ring = new SubjectKeyRing({ service: 'auth', kms, store: new PostgresSubjectKeyStore(tenantScopedSql(runtime)) });
-  service = new SigningKeysService(new SigningKeysRepository(runtime), ring);
+  service = new SigningKeysService(new SigningKeysRepository(runtime), ring, 300);
 });
 
 afterAll(async () => {
@@ -52,10 +52,15 @@ test('issued tokens verify with the published key set; private keys are stored s
   expect(rows[0]!.private_key_sealed).not.toContain('"d"');
 });
 
-test('after a rotation, new tokens use the new key and tokens signed before still verify', async () => {
+test('a rotation publishes the new key before it signs; tokens signed before still verify', async () => {
   const verifier = new TokenVerifier(() => service.jwks(), { minRefreshIntervalMs: 0 });
   const before = (await service.issueAccessToken(claims)).token;
   const newKid = await service.rotate();
+  const kidNow = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
+  // Published at once, but the previous key signs until the new one takes over.
+  expect((await service.jwks()).keys.map((k) => k.kid)).toContain(newKid);
+  expect(kidNow((await service.issueAccessToken(claims)).token)).toBe(kidNow(before));
+  await new Promise((resolve) => setTimeout(resolve, 400));
   const after = (await service.issueAccessToken(claims)).token;
   const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
   expect(kidOf(after)).toBe(newKid);

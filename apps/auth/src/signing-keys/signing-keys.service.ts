@@ -2,7 +2,7 @@
 // in clear), rotated with overlap (a retired key stays in the JWKS until every token it signed has
 // expired). Access tokens are signed with the newest key.
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
 import {
   ACCESS_TOKEN_MAX_TTL_SECONDS,
@@ -19,12 +19,19 @@ const KEY_OWNER = { tenant: PLATFORM_TENANT_ID, subject: 'auth-signing-keys' };
 const SIGNS_FOR_DAYS = 30;
 /** A retired key stays published this long: longer than any access token lives. */
 const OVERLAP_MINUTES = Math.ceil(ACCESS_TOKEN_MAX_TTL_SECONDS / 60) + 5;
+/**
+ * A new key is published this long before it signs: longer than a verifier waits before fetching
+ * the key set again (30 s), so that no valid token is ever refused during a rotation.
+ */
+export const PUBLISH_AHEAD_MS = 45_000;
+export const SIGNING_KEY_PUBLISH_AHEAD = Symbol('SIGNING_KEY_PUBLISH_AHEAD');
 
 @Injectable()
 export class SigningKeysService {
   constructor(
     private readonly keys: SigningKeysRepository,
     private readonly keyRing: SubjectKeyRing,
+    @Optional() @Inject(SIGNING_KEY_PUBLISH_AHEAD) private readonly publishAheadMs: number = PUBLISH_AHEAD_MS,
   ) {}
 
   async jwks(): Promise<JsonWebKeySet> {
@@ -54,11 +61,14 @@ export class SigningKeysService {
     return { token, expiresIn };
   }
 
-  /** A new signing key takes over; the previous one keeps verifying during the overlap. */
+  /**
+   * A new signing key, published at once, takes over after PUBLISH_AHEAD_MS; the previous one signs
+   * until then and keeps verifying for the overlap after.
+   */
   async rotate(): Promise<string> {
     const previous = await this.keys.current();
-    const kid = await this.create();
-    if (previous) await this.keys.retireFromSigning(previous.kid, OVERLAP_MINUTES);
+    const kid = await this.create(previous ? this.publishAheadMs : 0);
+    if (previous) await this.keys.retireFromSigning(previous.kid, kid, OVERLAP_MINUTES);
     return kid;
   }
 
@@ -71,7 +81,7 @@ export class SigningKeysService {
     return created;
   }
 
-  private async create(): Promise<string> {
+  private async create(signsInMs = 0): Promise<string> {
     const kid = randomUUID();
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const sealed = await this.keyRing.encryptFor(
@@ -80,7 +90,12 @@ export class SigningKeysService {
       JSON.stringify(await exportJWK(privateKey)),
     );
     const publicJwk = await exportJWK(publicKey);
-    await this.keys.insert({ kid, public_jwk: { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x! }, private_key_sealed: sealed }, SIGNS_FOR_DAYS, OVERLAP_MINUTES);
+    await this.keys.insert(
+      { kid, public_jwk: { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x! }, private_key_sealed: sealed },
+      signsInMs,
+      SIGNS_FOR_DAYS,
+      OVERLAP_MINUTES,
+    );
     return kid;
   }
 }

@@ -42,8 +42,10 @@ export async function startCommand(options: StartOptions): Promise<void> {
     say('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // `on`, not `once`: Ctrl-C may reach us twice (from the terminal and from npm start's launcher),
+  // and a second signal must not kill this process before it has stopped the services.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 
   const baseEnv = {
     GARDIEN_DATABASE_URL: databaseUrl,
@@ -51,9 +53,12 @@ export async function startCommand(options: StartOptions): Promise<void> {
     GARDIEN_DATA_DIR: process.env.GARDIEN_DATA_DIR ?? join(dataDir, 'keys'),
     GARDIEN_MASTER_KEY_FILE: await ensureDevelopmentMasterKey(dataDir, say),
   };
+  // GARDIEN_METRICS_PORT is the base port; each service gets base + its index. Replicas started with
+  // --only next to a running platform take any free port, so that they do not collide with it.
+  const metricsBase = Number(process.env.GARDIEN_METRICS_PORT ?? METRICS_PORT_BASE);
   const envOf = (name: ServiceName) => ({
     ...baseEnv,
-    GARDIEN_METRICS_PORT: process.env.GARDIEN_METRICS_PORT ?? String(METRICS_PORT_BASE + ALL_SERVICES.indexOf(name)),
+    GARDIEN_METRICS_PORT: options.only?.length || metricsBase === 0 ? '0' : String(metricsBase + ALL_SERVICES.indexOf(name)),
   });
   try {
     await Promise.all(services.filter((s) => s !== 'edge-api').map((name) => supervisor.start({ name, env: envOf(name) })));

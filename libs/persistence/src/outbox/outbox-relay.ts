@@ -68,7 +68,7 @@ export class OutboxRelay {
 
   /** One pass: publishes up to a batch of pending rows. Returns how many went out. */
   async publishPending(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager) => {
       const rows: PendingRow[] = await manager.query(
         `SELECT id, subject, payload, headers FROM gardien_outbox
           WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -93,12 +93,12 @@ export class OutboxRelay {
       if (published.length > 0) {
         await manager.query('UPDATE gardien_outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])', [published]);
       }
-      if (failed) {
-        await manager.query('UPDATE gardien_outbox SET attempts = attempts + 1 WHERE id = $1', [failed.id]);
-        throw new RelayPassFailed(published.length);
-      }
-      return published.length;
+      if (failed) await manager.query('UPDATE gardien_outbox SET attempts = attempts + 1 WHERE id = $1', [failed.id]);
+      return { published: published.length, failed: failed !== undefined };
     });
+    // Reported after the commit, so that the marks of what went out and the failed attempt are kept.
+    if (outcome.failed) throw new RelayPassFailed(outcome.published);
+    return outcome.published;
   }
 
   private schedule(delayMs: number): void {
