@@ -15,3 +15,4 @@ export * from './retention/retention-purge-job.js';
 export { CreateRetentionOverrides1732579200100 } from './migrations/1732579200100-create-retention-overrides.js';
 export * from './personal-data/tenant-scoped-sql.js';
 export * from './personal-data/personal-data.js';
+export * from './scram-verifier.js';

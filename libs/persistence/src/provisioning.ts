@@ -2,6 +2,7 @@
 // several processes at once: an advisory lock on the admin database serialises them.
 import pg from 'pg';
 import { quoteIdent, quoteLiteral } from './sql.js';
+import { scramSha256Verifier } from './scram-verifier.js';
 import { rolePassword, type ServiceDatabase } from './service-database.js';
 
 const PROVISIONING_LOCK = 0x67617264; // "gard"
@@ -45,7 +46,7 @@ async function ensureRole(
 ): Promise<void> {
   const found = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   const verb = found.rowCount === 0 ? 'CREATE' : 'ALTER';
-  const passwordClause = password ? `PASSWORD ${quoteLiteral(password)}` : 'PASSWORD NULL';
+  const passwordClause = password ? `PASSWORD ${quoteLiteral(scramSha256Verifier(password))}` : 'PASSWORD NULL';
   await admin.query(
     `${verb} ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ${rowSecurity} ${passwordClause}`,
   );
