@@ -3,7 +3,7 @@
 // expired). Access tokens are signed with the newest key.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey } from 'jose';
 import {
   ACCESS_TOKEN_MAX_TTL_SECONDS,
   PLATFORM_TENANT_ID,
@@ -28,6 +28,9 @@ export const SIGNING_KEY_PUBLISH_AHEAD = Symbol('SIGNING_KEY_PUBLISH_AHEAD');
 
 @Injectable()
 export class SigningKeysService {
+  /** Private keys imported once per key id, as non-extractable keys: no clear copy stays around. */
+  private readonly signers = new Map<string, Promise<CryptoKey>>();
+
   constructor(
     private readonly keys: SigningKeysRepository,
     private readonly keyRing: SubjectKeyRing,
@@ -44,10 +47,7 @@ export class SigningKeysService {
   async issueAccessToken(claims: AccessTokenClaims, ttlSeconds = ACCESS_TOKEN_MAX_TTL_SECONDS): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = Math.min(ttlSeconds, ACCESS_TOKEN_MAX_TTL_SECONDS);
     const key = await this.current();
-    const privateJwk = JSON.parse(
-      await this.keyRing.decryptStringFor(KEY_OWNER, { table: 'auth_signing_keys', recordId: key.kid, column: 'private_key' }, key.private_key_sealed),
-    ) as Record<string, string>;
-    const privateKey = await importJWK({ ...privateJwk, alg: 'EdDSA' }, 'EdDSA');
+    const privateKey = await this.signerOf(key);
     const { sub, ...rest } = claims;
     const token = await new SignJWT({ ...rest })
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
@@ -70,6 +70,26 @@ export class SigningKeysService {
     const kid = await this.create(previous ? this.publishAheadMs : 0);
     if (previous) await this.keys.retireFromSigning(previous.kid, kid, OVERLAP_MINUTES);
     return kid;
+  }
+
+  private signerOf(key: SigningKeyRow): Promise<CryptoKey> {
+    let signer = this.signers.get(key.kid);
+    if (!signer) {
+      signer = this.importSigner(key);
+      this.signers.set(key.kid, signer);
+      signer.catch(() => this.signers.delete(key.kid));
+    }
+    return signer;
+  }
+
+  private async importSigner(key: SigningKeyRow): Promise<CryptoKey> {
+    const clear = await this.keyRing.decryptFor(KEY_OWNER, { table: 'auth_signing_keys', recordId: key.kid, column: 'private_key' }, key.private_key_sealed);
+    try {
+      const jwk = JSON.parse(clear.toString('utf8')) as Record<string, string>;
+      return (await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA', { extractable: false })) as CryptoKey;
+    } finally {
+      clear.fill(0);
+    }
   }
 
   private async current(): Promise<SigningKeyRow> {
