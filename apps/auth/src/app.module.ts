@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { BruteForceModule } from './brute-force/brute-force.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
 
@@ -7,7 +8,7 @@ export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService(resources), SigningKeysModule],
+      imports: [PlatformModule.forService(resources), SigningKeysModule, BruteForceModule],
       controllers: [healthMessageController('auth'), whoAmIMessageController('auth')],
     };
   }
