@@ -1,0 +1,94 @@
+// Sessions against the machine's Postgres, as the auth runtime role under row-level security:
+// rotation, reuse detection (the whole session dies), idle and absolute timeouts, logout; each end
+// audited through the outbox with ids only.
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AuditEntry, ErrorCode } from '@gardien/contracts';
+import {
+  CreateOutbox1732579200000,
+  createServiceDataSource,
+  provisionServiceDatabase,
+  runMigrationsAsOwner,
+  serviceDatabase,
+  urlFor,
+} from '@gardien/persistence';
+import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import { CreateSessions1732580200000 } from '../migrations/1732580200000-create-sessions.js';
+import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, SessionsService } from './sessions.service.js';
+
+const prefix = testDatabasePrefix();
+const db = serviceDatabase('auth', prefix);
+const tenant = randomUUID();
+let runtime: DataSource;
+let sessions: SessionsService;
+
+beforeAll(async () => {
+  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
+  await runMigrationsAsOwner({
+    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
+    migrations: [CreateOutbox1732579200000, CreateSessions1732580200000],
+    applicationName: 'sessions-test',
+  });
+  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'sessions-test' });
+  await runtime.initialize();
+  sessions = new SessionsService(runtime);
+});
+
+afterAll(async () => {
+  await runtime?.destroy();
+  await dropTestDatabases(prefix);
+});
+
+const refused = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+
+async function audits(action: string): Promise<AuditEntry[]> {
+  const rows: Array<{ payload: unknown }> = await runtime.query('SELECT payload FROM gardien_outbox WHERE subject = $1', [`gardien.audit.auth.${action}`]);
+  return rows.map((r) => AuditEntry.parse(r.payload));
+}
+
+test('each refresh gives a new token and spends the old one', async () => {
+  const user = randomUUID();
+  const t0 = new Date('2026-11-25T10:00:00Z');
+  const opened = await sessions.open(tenant, user, t0);
+  const second = await sessions.refresh(opened.refreshToken, new Date(t0.getTime() + 60_000));
+  expect(second).toMatchObject({ sessionId: opened.sessionId, userId: user, tenantId: tenant });
+  expect(second.refreshToken).not.toBe(opened.refreshToken);
+  const third = await sessions.refresh(second.refreshToken, new Date(t0.getTime() + 120_000));
+  expect(third.sessionId).toBe(opened.sessionId);
+});
+
+test('reusing a spent token revokes the whole session, and is audited', async () => {
+  const user = randomUUID();
+  const t0 = new Date('2026-11-25T11:00:00Z');
+  const opened = await sessions.open(tenant, user, t0);
+  const next = await sessions.refresh(opened.refreshToken, new Date(t0.getTime() + 1_000));
+  await refused(sessions.refresh(opened.refreshToken, new Date(t0.getTime() + 2_000)));
+  await refused(sessions.refresh(next.refreshToken, new Date(t0.getTime() + 3_000)));
+  const [entry] = (await audits('session.reuse-detected')).filter((a) => a.target?.id === opened.sessionId);
+  expect(entry).toMatchObject({ outcome: 'denied', tenantId: tenant, actor: { type: 'user', id: user }, details: { reason: 'reuse' } });
+  expect(JSON.stringify(entry)).not.toContain(opened.refreshToken);
+});
+
+test('a session idle for more than 30 minutes ends', async () => {
+  const t0 = new Date('2026-11-25T12:00:00Z');
+  const opened = await sessions.open(tenant, randomUUID(), t0);
+  const kept = await sessions.refresh(opened.refreshToken, new Date(t0.getTime() + IDLE_TIMEOUT_MS - 1_000));
+  await refused(sessions.refresh(kept.refreshToken, new Date(t0.getTime() + 2 * IDLE_TIMEOUT_MS)));
+});
+
+test('a session ends 12 hours after login however active it is', async () => {
+  const t0 = new Date('2026-11-25T00:00:00Z');
+  let grant = await sessions.open(tenant, randomUUID(), t0);
+  for (let t = 20 * 60_000; t < ABSOLUTE_LIFETIME_MS; t += 20 * 60_000) grant = await sessions.refresh(grant.refreshToken, new Date(t0.getTime() + t));
+  await refused(sessions.refresh(grant.refreshToken, new Date(t0.getTime() + ABSOLUTE_LIFETIME_MS + 1)));
+});
+
+test('logout revokes the session; malformed tokens and tokens of another tenant are refused', async () => {
+  const t0 = new Date('2026-11-25T13:00:00Z');
+  const opened = await sessions.open(tenant, randomUUID(), t0);
+  await sessions.close(opened.refreshToken, new Date(t0.getTime() + 1_000));
+  await refused(sessions.refresh(opened.refreshToken, new Date(t0.getTime() + 2_000)));
+  await refused(sessions.refresh('not-a-token'));
+  const other = opened.refreshToken.replace(tenant, randomUUID());
+  await refused(sessions.refresh(other, new Date(t0.getTime() + 3_000)));
+});

@@ -1,0 +1,121 @@
+// Sessions and rotating refresh tokens. Each refresh returns a new token and spends the old one;
+// presenting a spent token again means it was stolen (or replayed): the whole session is revoked
+// and audited. A session also ends after 30 minutes without use (idle) and 12 hours after login
+// (absolute), and on logout. Every refusal is the same UNAUTHENTICATED, saying nothing of why.
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ErrorCode, GardienError } from '@gardien/contracts';
+import { recordAudit, withTenant } from '@gardien/persistence';
+import { hashRefreshToken, newRefreshToken, parseRefreshToken } from './refresh-token.js';
+
+export const IDLE_TIMEOUT_MS = 30 * 60_000;
+export const ABSOLUTE_LIFETIME_MS = 12 * 3_600_000;
+
+export interface SessionGrant {
+  sessionId: string;
+  userId: string;
+  tenantId: string;
+  refreshToken: string;
+}
+
+interface TokenRow {
+  session_id: string;
+  used_at: Date | null;
+  user_id: string;
+  last_used_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A new session for a user who has just logged in. */
+  async open(tenantId: string, userId: string, now = new Date()): Promise<SessionGrant> {
+    const sessionId = randomUUID();
+    const refreshToken = newRefreshToken(tenantId);
+    await withTenant(this.dataSource, tenantId, async (manager) => {
+      await manager.query(
+        'INSERT INTO auth_sessions (id, tenant_id, user_id, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)',
+        [sessionId, tenantId, userId, now, new Date(now.getTime() + ABSOLUTE_LIFETIME_MS)],
+      );
+      await this.insertToken(manager, tenantId, sessionId, refreshToken, now);
+    });
+    return { sessionId, userId, tenantId, refreshToken };
+  }
+
+  /** Spends `refreshToken` and returns the next one; reuse of a spent token revokes the session. */
+  async refresh(refreshToken: string, now = new Date()): Promise<SessionGrant> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) throw unauthenticated();
+    const tenantId = parsed.tenantId;
+    const outcome = await withTenant(this.dataSource, tenantId, async (manager) => {
+      const [row]: TokenRow[] = await manager.query(
+        `SELECT t.session_id, t.used_at, s.user_id, s.last_used_at, s.expires_at, s.revoked_at
+           FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
+          WHERE t.token_hash = $1 FOR UPDATE`,
+        [hashRefreshToken(refreshToken)],
+      );
+      if (!row || row.revoked_at) return undefined;
+      if (row.used_at) {
+        await this.revoke(manager, tenantId, row.session_id, row.user_id, 'reuse', now);
+        return undefined;
+      }
+      const idle = now.getTime() - row.last_used_at.getTime() > IDLE_TIMEOUT_MS;
+      if (idle || now >= row.expires_at) {
+        await this.revoke(manager, tenantId, row.session_id, row.user_id, idle ? 'idle' : 'expired', now);
+        return undefined;
+      }
+      await manager.query('UPDATE auth_refresh_tokens SET used_at = $2 WHERE token_hash = $1', [hashRefreshToken(refreshToken), now]);
+      await manager.query('UPDATE auth_sessions SET last_used_at = $2 WHERE id = $1', [row.session_id, now]);
+      const next = newRefreshToken(tenantId);
+      await this.insertToken(manager, tenantId, row.session_id, next, now);
+      return { sessionId: row.session_id, userId: row.user_id, tenantId, refreshToken: next };
+    });
+    if (!outcome) throw unauthenticated();
+    return outcome;
+  }
+
+  /** Logout: the session and every refresh token of it stop working. */
+  async close(refreshToken: string, now = new Date()): Promise<void> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) throw unauthenticated();
+    await withTenant(this.dataSource, parsed.tenantId, async (manager) => {
+      const [row]: Array<{ session_id: string; user_id: string }> = await manager.query(
+        `SELECT t.session_id, s.user_id FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
+          WHERE t.token_hash = $1 AND s.revoked_at IS NULL`,
+        [hashRefreshToken(refreshToken)],
+      );
+      if (row) await this.revoke(manager, parsed.tenantId, row.session_id, row.user_id, 'logout', now);
+    });
+  }
+
+  private async insertToken(manager: EntityManager, tenantId: string, sessionId: string, token: string, now: Date): Promise<void> {
+    await manager.query('INSERT INTO auth_refresh_tokens (token_hash, tenant_id, session_id, issued_at) VALUES ($1, $2, $3, $4)', [
+      hashRefreshToken(token),
+      tenantId,
+      sessionId,
+      now,
+    ]);
+  }
+
+  private async revoke(manager: EntityManager, tenantId: string, sessionId: string, userId: string, reason: 'reuse' | 'idle' | 'expired' | 'logout', now: Date) {
+    await manager.query('UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, now, reason]);
+    await recordAudit(manager, {
+      service: 'auth',
+      action: reason === 'reuse' ? 'session.reuse-detected' : 'session.ended',
+      outcome: reason === 'reuse' ? 'denied' : 'success',
+      tenantId,
+      actor: { type: 'user', id: userId },
+      target: { type: 'session', id: sessionId },
+      details: { reason },
+      requestId: null,
+    });
+  }
+}
+
+function unauthenticated(): GardienError {
+  return new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+}
