@@ -16,3 +16,4 @@ export { CreateRetentionOverrides1732579200100 } from './migrations/173257920010
 export * from './personal-data/tenant-scoped-sql.js';
 export * from './personal-data/personal-data.js';
 export * from './scram-verifier.js';
+export * from './open-service-database.js';

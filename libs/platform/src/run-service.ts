@@ -25,10 +25,9 @@ import {
   RetentionPurgeJob,
   type RetentionPolicy,
   createServiceDataSource,
-  provisionServiceDatabase,
+  openServiceDatabase,
   rolePassword,
-  runMigrationsAsOwner,
-  serviceDatabase,
+  type serviceDatabase,
   tenantScopedSql,
   urlFor,
 } from '@gardien/persistence';
@@ -63,24 +62,15 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
   }
   const { config, logger } = context;
   try {
-    const db = serviceDatabase(definition.name, config.GARDIEN_DATABASE_PREFIX);
-    const adminUrl = config.GARDIEN_DATABASE_URL;
-    const secret = config.GARDIEN_DB_ROLE_SECRET;
-    await provisionServiceDatabase(db, { adminUrl, ...(secret ? { roleSecret: secret } : {}) });
-    const applied = await runMigrationsAsOwner({
-      url: urlFor(adminUrl, db.database, db.ownerRole, rolePassword(secret, db.ownerRole)),
+    const { db, runtime: dataSource, applied } = await openServiceDatabase({
+      service: definition.name,
+      prefix: config.GARDIEN_DATABASE_PREFIX,
+      adminUrl: config.GARDIEN_DATABASE_URL,
+      ...(config.GARDIEN_DB_ROLE_SECRET ? { roleSecret: config.GARDIEN_DB_ROLE_SECRET } : {}),
       migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateGardienKeys1732579300000, ...definition.migrations],
       entities: definition.entities,
-      applicationName: `gardien-${definition.name}-migrations`,
     });
     logger.info({ database: db.database, applied: applied.length }, 'database ready');
-
-    const dataSource = createServiceDataSource({
-      url: urlFor(adminUrl, db.database, db.runtimeRole, rolePassword(secret, db.runtimeRole)),
-      entities: definition.entities,
-      applicationName: `gardien-${definition.name}`,
-    });
-    await dataSource.initialize();
 
     const kms = await openKms(config, definition.name);
     const keySql = tenantScopedSql(dataSource);

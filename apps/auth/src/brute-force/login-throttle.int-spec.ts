@@ -1,20 +1,16 @@
 // Brute-force protection against the machine's Postgres, as the auth runtime role.
 import type { DataSource } from 'typeorm';
-import { createServiceDataSource, provisionServiceDatabase, runMigrationsAsOwner, serviceDatabase, urlFor } from '@gardien/persistence';
+import { openServiceDatabase } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { CreateLoginThrottle1732580100000 } from '../migrations/1732580100000-create-login-throttle.js';
 import { LoginThrottle } from './login-throttle.service.js';
 
 const prefix = testDatabasePrefix();
-const db = serviceDatabase('auth', prefix);
 let runtime: DataSource;
 let throttle: LoginThrottle;
 
 beforeAll(async () => {
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({ url: urlFor(ADMIN_URL, db.database, db.ownerRole), migrations: [CreateLoginThrottle1732580100000], applicationName: 'throttle-test' });
-  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'throttle-test' });
-  await runtime.initialize();
+  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateLoginThrottle1732580100000] }));
   throttle = new LoginThrottle(runtime);
 });
 

@@ -4,33 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AuditEntry, ErrorCode } from '@gardien/contracts';
-import {
-  CreateOutbox1732579200000,
-  createServiceDataSource,
-  provisionServiceDatabase,
-  runMigrationsAsOwner,
-  serviceDatabase,
-  urlFor,
-} from '@gardien/persistence';
+import { CreateOutbox1732579200000, openServiceDatabase } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { CreateSessions1732580200000 } from '../migrations/1732580200000-create-sessions.js';
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, SessionsService } from './sessions.service.js';
 
 const prefix = testDatabasePrefix();
-const db = serviceDatabase('auth', prefix);
 const tenant = randomUUID();
 let runtime: DataSource;
 let sessions: SessionsService;
 
 beforeAll(async () => {
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({
-    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
-    migrations: [CreateOutbox1732579200000, CreateSessions1732580200000],
-    applicationName: 'sessions-test',
-  });
-  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'sessions-test' });
-  await runtime.initialize();
+  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateSessions1732580200000] }));
   sessions = new SessionsService(runtime);
 });
 

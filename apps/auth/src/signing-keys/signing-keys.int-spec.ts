@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { CreateGardienKeys1732579300000, LocalKms, PostgresSubjectKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
-import { createServiceDataSource, provisionServiceDatabase, runMigrationsAsOwner, serviceDatabase, tenantScopedSql, urlFor } from '@gardien/persistence';
+import { openServiceDatabase, tenantScopedSql } from '@gardien/persistence';
 import { TokenVerifier } from '@gardien/platform';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { CreateSigningKeys1732580000000 } from '../migrations/1732580000000-create-signing-keys.js';
@@ -13,7 +13,6 @@ import { SigningKeysRepository } from './signing-keys.repository.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 const prefix = testDatabasePrefix();
-const db = serviceDatabase('auth', prefix);
 const dir = mkdtempSync(join(tmpdir(), 'gardien-signing-keys-'));
 let runtime: DataSource;
 let service: SigningKeysService;
@@ -21,14 +20,7 @@ let service: SigningKeysService;
 const claims = { sub: 'user-42', tid: '2c0d9f8e-6f0a-4c55-b0f4-1c7e2d9a8b30', kind: 'user' as const, roles: ['developer' as const], mfa: false };
 
 beforeAll(async () => {
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({
-    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
-    migrations: [CreateGardienKeys1732579300000, CreateSigningKeys1732580000000],
-    applicationName: 'signing-keys-test',
-  });
-  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'signing-keys-test' });
-  await runtime.initialize();
+  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateGardienKeys1732579300000, CreateSigningKeys1732580000000] }));
   await generateMasterKeyFile(join(dir, 'master.key'));
   const kms = await LocalKms.open({ service: 'auth', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
   const ring = new SubjectKeyRing({ service: 'auth', kms, store: new PostgresSubjectKeyStore(tenantScopedSql(runtime)) });
