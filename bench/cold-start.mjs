@@ -3,6 +3,7 @@
 // answering GET /health 200 with every service "up". The nats-server is started before the clock
 // starts: it is infrastructure, like Postgres, not part of Gardien's start.
 import { performance } from 'node:perf_hooks';
+import { containsReadyLine } from '@gardien/bootstrap';
 import { ALL_SERVICES } from '@gardien/contracts';
 
 const HEALTH_DEADLINE_MS = 60_000;
@@ -65,7 +66,7 @@ function readyTimes(lines, wallStart) {
   /** @type {Record<string, number>} */
   const readyAt = {};
   for (const { process: name, line } of lines) {
-    if (!line.includes('"msg":"service ready"') && !line.includes('"msg":"edge ready"')) continue;
+    if (!containsReadyLine(line)) continue;
     const time = Date.parse(/** @type {{time?: string}} */ (JSON.parse(line)).time ?? '');
     if (Number.isFinite(time)) readyAt[name] = time - wallStart;
   }

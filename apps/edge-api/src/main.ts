@@ -3,17 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusClient } from '@gardien/contracts';
 import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
-import { onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/bootstrap';
+import { EDGE_READY_MESSAGE, onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/bootstrap';
 import { AppModule } from './app.module.js';
 import { EdgeConfigSchema } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
 import { ProblemFilter } from './http/problem.filter.js';
 
-const context = await openProcessContext('edge-api', EdgeConfigSchema).catch((error: unknown) => {
-  // No logger yet (metrics port taken, tracing exporter broken): one JSON line on stderr.
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'edge-api', msg: 'edge failed to start', err: safeError(error) })}\n`);
-  process.exit(1);
-});
+const context = await openProcessContext('edge-api', EdgeConfigSchema);
 const { config, logger } = context;
 try {
   const connection = await openBusConnection(config, 'edge-api', 'gardien-edge-api');
@@ -34,7 +30,7 @@ try {
   });
   logger.info(
     { startMs: Date.now() - context.startedAt, url: `http://${config.GARDIEN_HTTP_HOST}:${config.GARDIEN_HTTP_PORT}` },
-    'edge ready',
+    EDGE_READY_MESSAGE,
   );
 } catch (error) {
   logger.fatal({ err: safeError(error) }, 'edge failed to start');

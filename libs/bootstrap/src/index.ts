@@ -2,3 +2,4 @@ export * from './config.js';
 export * from './process-context.js';
 export * from './bus-connection.js';
 export * from './shutdown.js';
+export * from './ready-line.js';

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { z } from 'zod';
-import { createLogger, serveMetrics, ServiceMetrics, startTracing, type Logger } from '@gardien/observability';
+import { createLogger, safeError, serveMetrics, ServiceMetrics, startTracing, type Logger } from '@gardien/observability';
 import { ConfigError, loadConfig, printableConfig, requireProductionSettings, type BaseConfigSchema } from './config.js';
 
 export interface ProcessContext<C> {
@@ -39,7 +39,25 @@ export function loadConfigOrExit<S extends typeof BaseConfigSchema>(
   }
 }
 
+/**
+ * Opens the process context, or stops the process: a configuration error exits 78 naming the
+ * variables; any other failure here (metrics port taken, tracing exporter broken) happens before
+ * there is a logger, so it is written as one JSON line on stderr and the process exits 1.
+ */
 export async function openProcessContext<S extends typeof BaseConfigSchema>(
+  service: string,
+  schema: S,
+  refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,
+): Promise<ProcessContext<z.infer<S>>> {
+  try {
+    return await open(service, schema, refine);
+  } catch (error) {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service, msg: 'failed to start', err: safeError(error) })}\n`);
+    process.exit(1);
+  }
+}
+
+async function open<S extends typeof BaseConfigSchema>(
   service: string,
   schema: S,
   refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,

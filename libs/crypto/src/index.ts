@@ -24,4 +24,3 @@ export type { KeyCacheLimits } from './bounded-key-cache.js';
 export { SubjectKeyRing, type SubjectKeyRingOptions } from './subject-key-ring.js';
 export { rotateTenantKey, rewrapTenantKeys, type TenantKeyRotationOptions, type TenantKeyRotationResult } from './tenant-key-rotation.js';
 export { BlindIndex, BLIND_INDEX_PURPOSE, normaliseEmail, exactValue, type BlindIndexOptions, type Normaliser } from './blind-index.js';
-export { createBenchmarkKeyRing, encryptThenDecrypt, type BenchmarkKeyRing } from './bench-support.js';

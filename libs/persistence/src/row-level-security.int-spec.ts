@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
-import { createServiceDataSource, runMigrationsAsOwner } from './data-source.js';
+
+import { openServiceDatabase } from './open-service-database.js';
 import { provisionServiceDatabase } from './provisioning.js';
 import { enableTenantIsolation } from './row-level-security.js';
-import { serviceDatabase, urlFor } from './service-database.js';
+import { serviceDatabase } from './service-database.js';
 import { withTenant } from './tenant-context.js';
 
 const prefix = testDatabasePrefix();
@@ -31,13 +32,7 @@ beforeAll(async () => {
   await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
   // Provisioning twice changes nothing and does not fail.
   await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({
-    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
-    migrations: [CreateNotes1732579200002],
-    applicationName: 'rls-test-migrations',
-  });
-  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'rls-test' });
-  await runtime.initialize();
+  ({ runtime } = await openServiceDatabase({ service: 'rls-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateNotes1732579200002] }));
   await withTenant(runtime, tenantA, (m) => m.query("INSERT INTO notes (tenant_id, label) VALUES ($1, 'a1'), ($1, 'a2')", [tenantA]));
   await withTenant(runtime, tenantB, (m) => m.query("INSERT INTO notes (tenant_id, label) VALUES ($1, 'b1')", [tenantB]));
 });

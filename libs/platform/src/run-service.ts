@@ -11,6 +11,7 @@ import {
   onShutdownSignal,
   openBusConnection,
   openProcessContext,
+  SERVICE_READY_MESSAGE,
   requireKmsSettings,
   type ProcessContext,
   type ServiceConfigSchema,
@@ -52,14 +53,7 @@ export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
 }
 
 export async function runService<S extends typeof ServiceConfigSchema>(definition: ServiceDefinition<S>): Promise<void> {
-  let context: ProcessContext<z.infer<S>>;
-  try {
-    context = await openProcessContext(definition.name, definition.configSchema, requireKmsSettings);
-  } catch (error) {
-    // No logger yet (metrics port taken, tracing exporter broken): one JSON line on stderr.
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'service failed to start', err: safeError(error) })}\n`);
-    process.exit(1);
-  }
+  const context = await openProcessContext(definition.name, definition.configSchema, requireKmsSettings);
   const { config, logger } = context;
   try {
     const { db, runtime: dataSource, applied } = await openServiceDatabase({
@@ -117,7 +111,7 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
       context.metricsServer.close();
       await stopTracing();
     });
-    logger.info({ startMs: Date.now() - context.startedAt, queue: definition.name }, 'service ready');
+    logger.info({ startMs: Date.now() - context.startedAt, queue: definition.name }, SERVICE_READY_MESSAGE);
   } catch (error) {
     logger.fatal({ err: safeError(error) }, 'service failed to start');
     logger.flush();

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { containsReadyLine } from '@gardien/bootstrap';
 import { ALL_SERVICES, SERVICE_NODE_FLAGS, type ServiceName } from '@gardien/contracts';
 import { freePort } from './free-port.js';
 
@@ -107,7 +108,7 @@ export class PlatformProcesses {
           pending = parts.pop() ?? '';
           for (const line of parts) {
             this.lines.push({ process: name, stream, line });
-            if (line.includes('"msg":"service ready"') || line.includes('"msg":"edge ready"')) {
+            if (containsReadyLine(line)) {
               clearTimeout(timer);
               resolve();
             }

@@ -3,6 +3,7 @@
 // with SIGKILL whatever is still running at the deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { containsReadyLine } from '@gardien/bootstrap';
 import { SERVICE_NODE_FLAGS, type ServiceName } from '@gardien/contracts';
 
 export interface SupervisedService {
@@ -37,7 +38,7 @@ export class Supervisor {
         process.stdout.write(chunk);
         if (ready) return;
         pending += chunk.toString('utf8');
-        if (pending.includes('"msg":"service ready"') || pending.includes('"msg":"edge ready"')) {
+        if (containsReadyLine(pending)) {
           ready = true;
           pending = '';
           clearTimeout(timer);

@@ -223,23 +223,26 @@ export class FakeVaultTransitServer {
   }
 
   private decrypt(name: string, body: Record<string, unknown>): Answer {
-    const key = this.keys.get(name);
-    if (!key) return error('encryption key not found');
-    const ciphertext = body['ciphertext'];
-    if (typeof ciphertext !== 'string' || ciphertext === '') return error('missing ciphertext to decrypt');
-    const opened = open(key, ciphertext);
-    if (typeof opened === 'string') return error(opened);
-    return { status: 200, body: envelope({ plaintext: opened.toString('base64') }) };
+    const opened = this.openCiphertext(name, body);
+    if ('status' in opened) return opened;
+    return { status: 200, body: envelope({ plaintext: opened.plaintext.toString('base64') }) };
   }
 
   private rewrap(name: string, body: Record<string, unknown>): Answer {
+    const opened = this.openCiphertext(name, body);
+    if ('status' in opened) return opened;
+    return { status: 200, body: envelope({ ciphertext: seal(opened.key, opened.plaintext), key_version: opened.key.latestVersion }) };
+  }
+
+  /** What decrypt and rewrap share: the named key, and the request's ciphertext opened under it. */
+  private openCiphertext(name: string, body: Record<string, unknown>): Answer | { key: TransitKey; plaintext: Buffer } {
     const key = this.keys.get(name);
     if (!key) return error('encryption key not found');
     const ciphertext = body['ciphertext'];
     if (typeof ciphertext !== 'string' || ciphertext === '') return error('missing ciphertext to decrypt');
     const opened = open(key, ciphertext);
     if (typeof opened === 'string') return error(opened);
-    return { status: 200, body: envelope({ ciphertext: seal(key, opened), key_version: key.latestVersion }) };
+    return { key, plaintext: opened };
   }
 }
 

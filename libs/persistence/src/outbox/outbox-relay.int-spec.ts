@@ -6,15 +6,12 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
 import { PrivateNats, dropTestDatabases, testDatabasePrefix, waitFor, ADMIN_URL } from '@gardien/testing';
-import { createServiceDataSource, runMigrationsAsOwner } from '../data-source.js';
+import { openServiceDatabase } from '../open-service-database.js';
 import { CreateOutbox1732579200000 } from '../migrations/1732579200000-create-outbox.js';
-import { provisionServiceDatabase } from '../provisioning.js';
-import { serviceDatabase, urlFor } from '../service-database.js';
 import { appendToOutbox } from './outbox-writer.js';
 import { OutboxRelay } from './outbox-relay.js';
 
 const prefix = testDatabasePrefix();
-const db = serviceDatabase('outbox-probe', prefix);
 const STREAM = 'OUTBOX_PROBE';
 let nats: PrivateNats;
 let connection: NatsConnection;
@@ -36,14 +33,7 @@ beforeAll(async () => {
   connection = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
   manager = await jetstreamManager(connection);
   await manager.streams.add({ name: STREAM, subjects: ['probe.>'], duplicate_window: nanos(120_000) });
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({
-    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
-    migrations: [CreateOutbox1732579200000, CreateWidgets1732579200001],
-    applicationName: 'outbox-test-migrations',
-  });
-  dataSource = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'outbox-test' });
-  await dataSource.initialize();
+  ({ runtime: dataSource } = await openServiceDatabase({ service: 'outbox-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateWidgets1732579200001] }));
 });
 
 afterAll(async () => {

@@ -18,8 +18,8 @@ import {
   generateMasterKeyFile,
 } from '@gardien/crypto';
 import { ADMIN_URL, dropTestDatabases, dumpLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
-import { createServiceDataSource, runMigrationsAsOwner } from '../data-source.js';
-import { provisionServiceDatabase } from '../provisioning.js';
+import { openServiceDatabase } from '../open-service-database.js';
+import { createServiceDataSource } from '../data-source.js';
 import { enableTenantIsolation } from '../row-level-security.js';
 import { serviceDatabase, urlFor } from '../service-database.js';
 import { withTenant } from '../tenant-context.js';
@@ -86,14 +86,7 @@ async function findByEmail(tenant: string, email: string) {
 }
 
 beforeAll(async () => {
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({
-    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
-    migrations: [CreateGardienKeys1732579300000, CreatePeople1732579400000],
-    applicationName: 'personal-data-test-migrations',
-  });
-  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'personal-data-test' });
-  await runtime.initialize();
+  ({ runtime } = await openServiceDatabase({ service: 'people-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateGardienKeys1732579300000, CreatePeople1732579400000] }));
   const masterKeyFile = join(dir, 'master.key');
   await generateMasterKeyFile(masterKeyFile);
   const kms = await LocalKms.open({ service: 'people-probe', dataDir: dir, masterKeyFile, generateMasterKeyIfMissing: false });

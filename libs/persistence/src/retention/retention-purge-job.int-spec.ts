@@ -5,10 +5,10 @@ import { pino } from 'pino';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { AuditEntry, ErrorCode } from '@gardien/contracts';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
-import { createServiceDataSource, runMigrationsAsOwner } from '../data-source.js';
+import { openServiceDatabase } from '../open-service-database.js';
+import { createServiceDataSource } from '../data-source.js';
 import { CreateOutbox1732579200000 } from '../migrations/1732579200000-create-outbox.js';
 import { CreateRetentionOverrides1732579200100 } from '../migrations/1732579200100-create-retention-overrides.js';
-import { provisionServiceDatabase } from '../provisioning.js';
 import { enableTenantIsolation } from '../row-level-security.js';
 import { serviceDatabase, urlFor } from '../service-database.js';
 import { withTenant } from '../tenant-context.js';
@@ -54,15 +54,8 @@ async function purgeAudits(): Promise<AuditEntry[]> {
 }
 
 beforeAll(async () => {
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({
-    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
-    migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateMessages1732579201000],
-    applicationName: 'retention-test-migrations',
-  });
-  runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'retention-test' });
+  ({ runtime } = await openServiceDatabase({ service: 'retention-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateMessages1732579201000] }));
   maintenance = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.maintenanceRole), applicationName: 'retention-test-maint', poolSize: 1 });
-  await runtime.initialize();
   await maintenance.initialize();
   for (const [label, age] of [['a-40d', 40], ['a-31d', 31], ['a-29d', 29], ['a-1d', 1]] as const) await insert(tenantA, label, age);
   for (const [label, age] of [['b-40d', 40], ['b-10d', 10], ['b-6d', 6]] as const) await insert(tenantB, label, age);
