@@ -15,3 +15,4 @@ export {
 export type { AppAbility, AppAbilities, SubjectInstance } from './app-ability.js';
 export { defineAbilityFor } from './define-ability.js';
 export { authorize, isAllowed } from './authorize.js';
+export { TokenVerifier, keySetFromBus, type KeySetSource, type TokenVerifierOptions } from './token-verifier.js';

@@ -3,6 +3,8 @@
 export enum ErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   Unauthenticated = 'UNAUTHENTICATED',
+  /** The password was right; the account needs a TOTP code as well (problem type .../mfa-required). */
+  MfaRequired = 'MFA_REQUIRED',
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
   /** The data existed and was erased (crypto-shredded): it will never be readable again. */

@@ -3,7 +3,7 @@
 import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ErrorCode, GardienError, type Principal } from '@gardien/contracts';
 import { callContextOf } from './call-context.decorator.js';
-import { TokenVerifier } from './token-verifier.js';
+import { TokenVerifier } from '@gardien/authz';
 
 const PRINCIPAL = Symbol('gardien.principal');
 

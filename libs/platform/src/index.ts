@@ -9,6 +9,5 @@ export * from './platform.module.js';
 export * from './run-service.js';
 export * from './error-envelope.js';
 export * from './kms.js';
-export * from './token-verifier.js';
 export * from './bus-auth.guard.js';
 export * from './whoami.controller-factory.js';

@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { HEALTH_DEPENDENCIES, ServiceHealthService, type HealthDependencies } from './service-health.js';
 import { BusAuthGuard } from './bus-auth.guard.js';
-import { TokenVerifier } from './token-verifier.js';
+import { TokenVerifier } from '@gardien/authz';
 
 export const LOGGER = Symbol('LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

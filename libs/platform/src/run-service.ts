@@ -37,7 +37,7 @@ import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import type { PlatformResources } from './platform.module.js';
 import { openKms } from './kms.js';
 import { ensureStreams } from './streams.js';
-import { TokenVerifier, keySetFromBus } from './token-verifier.js';
+import { TokenVerifier, keySetFromBus } from '@gardien/authz';
 
 type EntityClass = abstract new (...args: never[]) => unknown;
 

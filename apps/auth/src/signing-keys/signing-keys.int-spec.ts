@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { CreateGardienKeys1732579300000, LocalKms, PostgresSubjectKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
 import { openServiceDatabase, tenantScopedSql } from '@gardien/persistence';
-import { TokenVerifier } from '@gardien/platform';
+import { TokenVerifier } from '@gardien/authz';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { CreateSigningKeys1732580000000 } from '../migrations/1732580000000-create-signing-keys.js';
 import { SigningKeysRepository } from './signing-keys.repository.js';

@@ -11,6 +11,7 @@ export interface MappedError {
 const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.ValidationFailed]: 'The request is not valid',
   [ErrorCode.Unauthenticated]: 'Authentication is required',
+  [ErrorCode.MfaRequired]: 'A one-time code (TOTP) is required',
   [ErrorCode.Forbidden]: 'This action is not allowed',
   [ErrorCode.NotFound]: 'Not found',
   [ErrorCode.Conflict]: 'Conflict with the current state',

@@ -21,6 +21,7 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.ValidationFailed:
       return 400;
     case ErrorCode.Unauthenticated:
+    case ErrorCode.MfaRequired:
       return 401;
     case ErrorCode.Forbidden:
       return 403;
