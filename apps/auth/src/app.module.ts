@@ -1,15 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { BruteForceModule } from './brute-force/brute-force.module.js';
-import { SessionsModule } from './sessions/sessions.module.js';
-import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { LoginModule } from './login/login.module.js';
+import { MfaModule } from './mfa/mfa.module.js';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService(resources), SigningKeysModule, BruteForceModule, SessionsModule],
+      imports: [PlatformModule.forService(resources), SigningKeysModule, LoginModule, MfaModule, UsersModule, ApiKeysModule, BootstrapModule],
       controllers: [healthMessageController('auth'), whoAmIMessageController('auth')],
     };
   }

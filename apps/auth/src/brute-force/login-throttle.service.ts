@@ -4,7 +4,7 @@
 // other accounts stays suspect). The caller records a failure for an unknown account exactly as for
 // a wrong password, so that both get the same answers.
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ACCOUNT_RULE, SOURCE_RULE, afterFailure, decide, type ThrottleDecision, type ThrottleRule, type ThrottleState } from './login-throttle.policy.js';
 
 export interface ThrottleKeys {
@@ -12,6 +12,11 @@ export interface ThrottleKeys {
   account: string;
   /** e.g. `source:<keyed hash of the client address>`. */
   source: string;
+}
+
+/** Whether this failure is the one that locked the account (audited as a lock). */
+export interface FailureOutcome {
+  accountLockedNow: boolean;
 }
 
 interface Row {
@@ -37,31 +42,37 @@ export class LoginThrottle {
     return refused.length === 0 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(...refused.map((d) => d.retryAfterMs)) };
   }
 
-  async recordFailure(keys: ThrottleKeys, now = Date.now()): Promise<void> {
-    await this.fail(keys.account, ACCOUNT_RULE, now);
-    await this.fail(keys.source, SOURCE_RULE, now);
+  /**
+   * Counts one failure against both keys in one transaction, in which `audit` (if given) records
+   * the failure, so that the counter and its audit entry commit together. Tells whether the account
+   * is now locked.
+   */
+  async recordFailure(keys: ThrottleKeys, now = Date.now(), audit?: (manager: EntityManager, outcome: FailureOutcome) => Promise<void>): Promise<FailureOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const account = await this.fail(manager, keys.account, ACCOUNT_RULE, now);
+      await this.fail(manager, keys.source, SOURCE_RULE, now);
+      const outcome: FailureOutcome = { accountLockedNow: account.lockedUntil !== null && account.failures === ACCOUNT_RULE.lockAfter };
+      await audit?.(manager, outcome);
+      return outcome;
+    });
   }
 
   async recordSuccess(keys: ThrottleKeys): Promise<void> {
     await this.dataSource.query('DELETE FROM auth_login_throttle WHERE key = $1', [keys.account]);
   }
 
-  /** Counts one failure under `key`, serialised with concurrent failures on the same key. */
-  private async fail(key: string, rule: ThrottleRule, now: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('INSERT INTO auth_login_throttle (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
-      const [row]: Row[] = await manager.query(
-        'SELECT failures, last_failure_at, locked_until FROM auth_login_throttle WHERE key = $1 FOR UPDATE',
-        [key],
-      );
-      const next = afterFailure(toState(row), rule, now);
-      await manager.query('UPDATE auth_login_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1', [
-        key,
-        next.failures,
-        new Date(next.lastFailureAt),
-        next.lockedUntil === null ? null : new Date(next.lockedUntil),
-      ]);
-    });
+  /** Counts one failure under `key`, serialised with concurrent failures on the same key (row lock). */
+  private async fail(manager: EntityManager, key: string, rule: ThrottleRule, now: number): Promise<ThrottleState> {
+    await manager.query('INSERT INTO auth_login_throttle (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
+    const [row]: Row[] = await manager.query('SELECT failures, last_failure_at, locked_until FROM auth_login_throttle WHERE key = $1 FOR UPDATE', [key]);
+    const next = afterFailure(toState(row), rule, now);
+    await manager.query('UPDATE auth_login_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1', [
+      key,
+      next.failures,
+      new Date(next.lastFailureAt),
+      next.lockedUntil === null ? null : new Date(next.lockedUntil),
+    ]);
+    return next;
   }
 }
 

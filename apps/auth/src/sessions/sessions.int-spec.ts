@@ -7,6 +7,7 @@ import { AuditEntry, ErrorCode } from '@gardien/contracts';
 import { CreateOutbox1732579200000, openServiceDatabase } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { CreateSessions1732580200000 } from '../migrations/1732580200000-create-sessions.js';
+import { AddSessionMfa1732580350000 } from '../migrations/1732580350000-add-session-mfa.js';
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, SessionsService } from './sessions.service.js';
 
 const prefix = testDatabasePrefix();
@@ -15,7 +16,7 @@ let runtime: DataSource;
 let sessions: SessionsService;
 
 beforeAll(async () => {
-  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateSessions1732580200000] }));
+  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateSessions1732580200000, AddSessionMfa1732580350000] }));
   sessions = new SessionsService(runtime);
 });
 

@@ -12,11 +12,15 @@ import { hashRefreshToken, newRefreshToken, parseRefreshToken } from './refresh-
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_LIFETIME_MS = 12 * 3_600_000;
 
+export type RevocationReason = 'reuse' | 'idle' | 'expired' | 'logout' | 'account-deleted' | 'account-gone';
+
 export interface SessionGrant {
   sessionId: string;
   userId: string;
   tenantId: string;
   refreshToken: string;
+  /** Whether MFA was satisfied when the session began. */
+  mfa: boolean;
 }
 
 interface TokenRow {
@@ -26,6 +30,7 @@ interface TokenRow {
   last_used_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  mfa: boolean;
 }
 
 @Injectable()
@@ -33,17 +38,17 @@ export class SessionsService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A new session for a user who has just logged in. */
-  async open(tenantId: string, userId: string, now = new Date()): Promise<SessionGrant> {
+  async open(tenantId: string, userId: string, now = new Date(), mfa = false): Promise<SessionGrant> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken(tenantId);
     await withTenant(this.dataSource, tenantId, async (manager) => {
       await manager.query(
-        'INSERT INTO auth_sessions (id, tenant_id, user_id, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)',
-        [sessionId, tenantId, userId, now, new Date(now.getTime() + ABSOLUTE_LIFETIME_MS)],
+        'INSERT INTO auth_sessions (id, tenant_id, user_id, created_at, last_used_at, expires_at, mfa) VALUES ($1, $2, $3, $4, $4, $5, $6)',
+        [sessionId, tenantId, userId, now, new Date(now.getTime() + ABSOLUTE_LIFETIME_MS), mfa],
       );
       await this.insertToken(manager, tenantId, sessionId, refreshToken, now);
     });
-    return { sessionId, userId, tenantId, refreshToken };
+    return { sessionId, userId, tenantId, refreshToken, mfa };
   }
 
   /** Spends `refreshToken` and returns the next one; reuse of a spent token revokes the session. */
@@ -53,7 +58,7 @@ export class SessionsService {
     const tenantId = parsed.tenantId;
     const outcome = await withTenant(this.dataSource, tenantId, async (manager) => {
       const [row]: TokenRow[] = await manager.query(
-        `SELECT t.session_id, t.used_at, s.user_id, s.last_used_at, s.expires_at, s.revoked_at
+        `SELECT t.session_id, t.used_at, s.user_id, s.last_used_at, s.expires_at, s.revoked_at, s.mfa
            FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
           WHERE t.token_hash = $1 FOR UPDATE`,
         [hashRefreshToken(refreshToken)],
@@ -72,7 +77,7 @@ export class SessionsService {
       await manager.query('UPDATE auth_sessions SET last_used_at = $2 WHERE id = $1', [row.session_id, now]);
       const next = newRefreshToken(tenantId);
       await this.insertToken(manager, tenantId, row.session_id, next, now);
-      return { sessionId: row.session_id, userId: row.user_id, tenantId, refreshToken: next };
+      return { sessionId: row.session_id, userId: row.user_id, tenantId, refreshToken: next, mfa: row.mfa };
     });
     if (!outcome) throw unauthenticated();
     return outcome;
@@ -92,6 +97,31 @@ export class SessionsService {
     });
   }
 
+  /** Logout with an access token: its session (the `sid` claim) and every refresh token of it stop working. */
+  async closeSession(tenantId: string, sessionId: string, userId: string, now = new Date()): Promise<void> {
+    await withTenant(this.dataSource, tenantId, async (manager) => {
+      const [row]: Array<{ id: string }> = await manager.query('SELECT id FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR UPDATE', [sessionId, userId]);
+      if (row) await this.revoke(manager, tenantId, sessionId, userId, 'logout', now);
+    });
+  }
+
+  /** Whether the session an access token belongs to is still open (not logged out, revoked or timed out). */
+  async isLive(tenantId: string, sessionId: string, now = new Date()): Promise<boolean> {
+    return withTenant(this.dataSource, tenantId, async (manager) => {
+      const [row]: Array<{ last_used_at: Date; expires_at: Date }> = await manager.query(
+        'SELECT last_used_at, expires_at FROM auth_sessions WHERE id = $1 AND revoked_at IS NULL',
+        [sessionId],
+      );
+      return row !== undefined && now < row.expires_at && now.getTime() - row.last_used_at.getTime() <= IDLE_TIMEOUT_MS;
+    });
+  }
+
+  /** Ends every open session of a user (account deleted), inside the caller's transaction. */
+  async revokeAllOf(manager: EntityManager, tenantId: string, userId: string, now: Date): Promise<void> {
+    const open: Array<{ id: string }> = await manager.query('SELECT id FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+    for (const { id } of open) await this.revoke(manager, tenantId, id, userId, 'account-deleted', now);
+  }
+
   private async insertToken(manager: EntityManager, tenantId: string, sessionId: string, token: string, now: Date): Promise<void> {
     await manager.query('INSERT INTO auth_refresh_tokens (token_hash, tenant_id, session_id, issued_at) VALUES ($1, $2, $3, $4)', [
       hashRefreshToken(token),
@@ -101,7 +131,7 @@ export class SessionsService {
     ]);
   }
 
-  private async revoke(manager: EntityManager, tenantId: string, sessionId: string, userId: string, reason: 'reuse' | 'idle' | 'expired' | 'logout', now: Date) {
+  private async revoke(manager: EntityManager, tenantId: string, sessionId: string, userId: string, reason: RevocationReason, now: Date) {
     await manager.query('UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, now, reason]);
     await recordAudit(manager, {
       service: 'auth',

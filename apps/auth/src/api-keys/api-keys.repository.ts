@@ -1,0 +1,49 @@
+// Queries on auth_api_keys, inside the caller's transaction (tenant set for row-level security).
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  owner_id: string;
+  name: string;
+  purpose: string;
+  models: string[] | null;
+  key_hash: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, tenant_id, owner_id, name, purpose, models, key_hash, expires_at, revoked_at, created_at';
+
+@Injectable()
+export class ApiKeysRepository {
+  async insert(manager: EntityManager, row: Omit<ApiKeyRow, 'revoked_at'>): Promise<void> {
+    await manager.query(
+      'INSERT INTO auth_api_keys (id, tenant_id, owner_id, name, purpose, models, key_hash, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [row.id, row.tenant_id, row.owner_id, row.name, row.purpose, row.models, row.key_hash, row.expires_at, row.created_at],
+    );
+  }
+
+  async findById(manager: EntityManager, id: string): Promise<ApiKeyRow | undefined> {
+    const [row]: ApiKeyRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth_api_keys WHERE id = $1`, [id]);
+    return row;
+  }
+
+  async list(manager: EntityManager, limit: number): Promise<ApiKeyRow[]> {
+    return manager.query(`SELECT ${COLUMNS} FROM auth_api_keys ORDER BY created_at, id LIMIT $1`, [limit]);
+  }
+
+  async revoke(manager: EntityManager, id: string, now: Date): Promise<void> {
+    await manager.query('UPDATE auth_api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, now]);
+  }
+
+  async revokeAllOwnedBy(manager: EntityManager, ownerId: string, now: Date): Promise<void> {
+    await manager.query('UPDATE auth_api_keys SET revoked_at = $2 WHERE owner_id = $1 AND revoked_at IS NULL', [ownerId, now]);
+  }
+
+  async touch(manager: EntityManager, id: string, now: Date): Promise<void> {
+    await manager.query('UPDATE auth_api_keys SET last_used_at = $2 WHERE id = $1', [id, now]);
+  }
+}

@@ -1,0 +1,133 @@
+// API keys for service accounts: created by a developer or tenant admin for one declared purpose
+// (and optionally a set of models), shown once, stored hashed, expiring (90 days unless said
+// otherwise, one year at most), revocable. The edge trades a key for a short access token
+// (kind api_key, bound to the purpose and models) that every service verifies like any other.
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
+import {
+  ErrorCode,
+  GardienError,
+  type ApiKey,
+  type CallContext,
+  type CreateApiKeyRequest,
+  type CreatedApiKey,
+  type ExchangedApiKey,
+  type Principal,
+} from '@gardien/contracts';
+import { withTenant } from '@gardien/persistence';
+import { actorOf, auditAuth } from '../audit/auth-audit.js';
+import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
+import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
+import { tenantOf } from '../users/user-accounts.service.js';
+import { apiKeyMatches, hashApiKey, newApiKey, parseApiKey } from './api-key-secret.js';
+import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_API_KEY_LIFETIME_MS = 90 * DAY_MS;
+export const MAX_API_KEY_LIFETIME_MS = 365 * DAY_MS;
+/** Short: a revoked key stops working at the services within this time (the edge caches less). */
+export const API_KEY_TOKEN_TTL_SECONDS = 120;
+const LIST_LIMIT = 1000;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keys: ApiKeysRepository,
+    private readonly directory: TenantDirectory,
+    private readonly signingKeys: SigningKeysService,
+  ) {}
+
+  async create(caller: Principal, input: CreateApiKeyRequest, context: CallContext, now = new Date()): Promise<CreatedApiKey> {
+    const tenantId = tenantOf(caller);
+    authorize(defineAbilityFor(caller), 'create', 'ApiKey', { tenantId, ownerId: caller.id });
+    const expiresAt = expiryOf(input.expires_at, now);
+    if (!(await this.directory.purposeExists(context, input.purpose))) {
+      throw new GardienError(ErrorCode.ValidationFailed, 'the purpose is not declared by the tenant', [{ path: 'payload.purpose', reason: 'unknown_purpose' }]);
+    }
+    const id = randomUUID();
+    const key = newApiKey(tenantId, id);
+    const row: Omit<ApiKeyRow, 'revoked_at'> = {
+      id,
+      tenant_id: tenantId,
+      owner_id: caller.id,
+      name: input.name,
+      purpose: input.purpose,
+      models: input.models ? [...new Set(input.models)] : null,
+      key_hash: hashApiKey(key),
+      expires_at: expiresAt,
+      created_at: now,
+    };
+    await withTenant(this.dataSource, tenantId, async (manager) => {
+      await this.keys.insert(manager, row);
+      await auditAuth(manager, { action: 'api-key.created', tenantId, actor: actorOf(caller), target: { type: 'api-key', id }, requestId: context.requestId });
+    });
+    return { ...view({ ...row, revoked_at: null }), key };
+  }
+
+  async list(caller: Principal): Promise<ApiKey[]> {
+    const tenantId = tenantOf(caller);
+    const ability = defineAbilityFor(caller);
+    const rows = await withTenant(this.dataSource, tenantId, (manager) => this.keys.list(manager, LIST_LIMIT));
+    return rows.filter((row) => isAllowed(ability, 'read', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id })).map(view);
+  }
+
+  async revoke(caller: Principal, id: string, requestId: string): Promise<void> {
+    const tenantId = tenantOf(caller);
+    const ability = defineAbilityFor(caller);
+    await withTenant(this.dataSource, tenantId, async (manager) => {
+      const row = await this.keys.findById(manager, id);
+      if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
+      authorize(ability, 'delete', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
+      if (row.revoked_at) return;
+      await this.keys.revoke(manager, id, new Date());
+      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: actorOf(caller), target: { type: 'api-key', id }, requestId });
+    });
+  }
+
+  /** A short access token for a valid key; every refusal is the same UNAUTHENTICATED. */
+  async exchange(key: string, requestId: string, now = new Date()): Promise<ExchangedApiKey> {
+    const parsed = parseApiKey(key);
+    if (!parsed) throw invalidKey();
+    const row = await withTenant(this.dataSource, parsed.tenantId, (manager) => this.keys.findById(manager, parsed.keyId));
+    const usable = row && apiKeyMatches(key, row.key_hash) && !row.revoked_at && (!row.expires_at || row.expires_at > now);
+    if (!row || !usable) throw invalidKey();
+    const tenant = await this.directory.resolveId(row.tenant_id, requestId);
+    if (tenant?.status !== 'active') throw invalidKey();
+    await withTenant(this.dataSource, row.tenant_id, (manager) => this.keys.touch(manager, row.id, now));
+    const { token, expiresIn } = await this.signingKeys.issueAccessToken(
+      { sub: row.id, tid: row.tenant_id, kind: 'api_key', roles: ['service'], mfa: false, purposes: [row.purpose], ...(row.models ? { models: row.models } : {}) },
+      API_KEY_TOKEN_TTL_SECONDS,
+    );
+    return { access_token: token, expires_in: expiresIn };
+  }
+}
+
+function expiryOf(requested: string | undefined, now: Date): Date {
+  if (!requested) return new Date(now.getTime() + DEFAULT_API_KEY_LIFETIME_MS);
+  const at = new Date(requested);
+  if (at <= now || at.getTime() - now.getTime() > MAX_API_KEY_LIFETIME_MS) {
+    throw new GardienError(ErrorCode.ValidationFailed, 'the expiry must be in the future and within one year', [{ path: 'payload.expires_at', reason: 'out_of_range' }]);
+  }
+  return at;
+}
+
+function view(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    owner_id: row.owner_id,
+    name: row.name,
+    purpose: row.purpose,
+    models: row.models,
+    expires_at: row.expires_at ? row.expires_at.toISOString() : null,
+    revoked_at: row.revoked_at ? row.revoked_at.toISOString() : null,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+function invalidKey(): GardienError {
+  return new GardienError(ErrorCode.Unauthenticated, 'the API key is not valid');
+}

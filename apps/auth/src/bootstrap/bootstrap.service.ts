@@ -1,0 +1,78 @@
+// `gardien bootstrap`, auth's side: creates the super-admin and, optionally, the first tenant (in
+// the tenant service) with its administrator, once. Reached only over the bus by the CLI's NATS
+// user (the edge's user may not publish the subject). Both accounts are written in one transaction
+// under an advisory lock; a unique index allows one super-admin at most, so a second run (or two
+// racing) is refused with CONFLICT. A tenant created for a bootstrap that then fails is removed.
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';
+import { TENANT_SETTING, withTenant } from '@gardien/persistence';
+import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
+import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
+import { NewAccountFactory, type PreparedAccount } from '../users/new-account.js';
+import { UsersRepository, isUniqueViolation } from '../users/users.repository.js';
+
+const BOOTSTRAP_ACTOR: AuditActor = { type: 'system', id: 'bootstrap' };
+const ALREADY_DONE = 'the platform is already bootstrapped: a super-admin exists';
+
+@Injectable()
+export class BootstrapService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly accounts: NewAccountFactory,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  async bootstrap(request: BootstrapRequest, requestId: string): Promise<BootstrapResult> {
+    if (await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) => this.users.superadminExists(manager))) throw alreadyDone();
+    const admin = await this.accounts.prepare(PLATFORM_TENANT_ID, { ...request.admin, roles: ['superadmin'] });
+    if (!request.tenant) {
+      await this.write(admin, undefined, requestId);
+      return { superadmin: created(admin) };
+    }
+    const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, requestId);
+    try {
+      const tenantAdmin = await this.accounts.prepare(tenant.id, { ...request.tenant.admin, roles: ['tenant_admin'] });
+      await this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, requestId);
+      return { superadmin: created(admin), tenant: { id: tenant.id, slug: tenant.slug, admin: created(tenantAdmin) } };
+    } catch (error) {
+      await this.directory.deleteTenant(tenant.id, requestId);
+      throw error;
+    }
+  }
+
+  private async write(admin: PreparedAccount, tenant: { tenantId: string; account: PreparedAccount } | undefined, requestId: string): Promise<void> {
+    try {
+      await withTenant(this.dataSource, PLATFORM_TENANT_ID, async (manager) => {
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('gardien.auth.bootstrap'))`);
+        if (await this.users.superadminExists(manager)) throw alreadyDone();
+        await this.insert(manager, PLATFORM_TENANT_ID, admin, requestId);
+        if (tenant) {
+          await manager.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, tenant.tenantId]);
+          await this.insert(manager, tenant.tenantId, tenant.account, requestId);
+        }
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw alreadyDone();
+      throw error;
+    }
+  }
+
+  private async insert(manager: EntityManager, tenantId: string, account: PreparedAccount, requestId: string): Promise<void> {
+    await this.users.insert(manager, account.row);
+    const target = { type: 'user', id: account.row.id };
+    await auditAuth(manager, { action: 'user.created', tenantId, actor: BOOTSTRAP_ACTOR, target, details: { bootstrap: true }, requestId });
+    await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: BOOTSTRAP_ACTOR, target, requestId });
+  }
+}
+
+function created(account: PreparedAccount): { id: string; totp_uri: string } {
+  // Both bootstrap roles require MFA, so the factory always made a secret.
+  if (!account.totpUri) throw new GardienError(ErrorCode.Internal, 'a bootstrap account was created without MFA');
+  return { id: account.row.id, totp_uri: account.totpUri };
+}
+
+function alreadyDone(): GardienError {
+  return new GardienError(ErrorCode.Conflict, ALREADY_DONE);
+}

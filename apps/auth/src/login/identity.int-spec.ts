@@ -1,0 +1,387 @@
+// The auth service's identity flows against the machine's Postgres, as its runtime role under
+// row-level security, with real keys (local KMS), real argon2id and real TOTP; only the tenant
+// service is replaced, by an in-memory directory. Login (same answer for unknown accounts, tenants
+// and wrong passwords), MFA, refresh and logout with /me, users and roles, API keys, bootstrap.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { TokenVerifier } from '@gardien/authz';
+import { BlindIndex, CreateGardienKeys1732579300000, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
+import {
+  AuditEntry,
+  ErrorCode,
+  GardienError,
+  type CallContext,
+  type CreateTenantRequest,
+  type Principal,
+  type ResolvedTenant,
+  type Tenant,
+  type TokenPair,
+} from '@gardien/contracts';
+import { CreateOutbox1732579200000, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
+import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { BootstrapService } from '../bootstrap/bootstrap.service.js';
+import { LoginThrottle } from '../brute-force/login-throttle.service.js';
+import { PasswordHasher } from '../credentials/password-hasher.js';
+import { MfaEnrolmentService } from '../mfa/mfa-enrolment.service.js';
+import { currentTotp } from '../mfa/totp.js';
+import { AUTH_MIGRATIONS } from '../migrations/index.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { SigningKeysRepository } from '../signing-keys/signing-keys.repository.js';
+import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
+import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
+import { NewAccountFactory } from '../users/new-account.js';
+import { UserAccountsService } from '../users/user-accounts.service.js';
+import { UserCodec } from '../users/user-codec.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { AccessTokens } from './access-tokens.js';
+import { LoginService } from './login.service.js';
+
+/** The tenant service, in memory: slugs, statuses and purposes. */
+class InMemoryTenantDirectory extends TenantDirectory {
+  readonly tenants = new Map<string, ResolvedTenant>();
+  readonly purposes = new Set<string>();
+  readonly deleted: string[] = [];
+
+  constructor() {
+    super(undefined as never, undefined as never);
+  }
+  add(slug: string, status: ResolvedTenant['status'] = 'active'): string {
+    const id = randomUUID();
+    this.tenants.set(id, { id, slug, status });
+    return id;
+  }
+  override async resolveSlug(slug: string): Promise<ResolvedTenant | undefined> {
+    return [...this.tenants.values()].find((t) => t.slug === slug);
+  }
+  override async resolveId(id: string): Promise<ResolvedTenant | undefined> {
+    return this.tenants.get(id);
+  }
+  override async createTenant(input: CreateTenantRequest): Promise<Tenant> {
+    if (await this.resolveSlug(input.slug)) throw new GardienError(ErrorCode.Conflict, 'slug taken');
+    const id = this.add(input.slug);
+    return { id, slug: input.slug, name: input.name, status: 'active', created_at: new Date().toISOString() };
+  }
+  override async deleteTenant(id: string): Promise<void> {
+    this.tenants.delete(id);
+    this.deleted.push(id);
+  }
+  override async purposeExists(_: CallContext, id: string): Promise<boolean> {
+    return this.purposes.has(id);
+  }
+}
+
+const prefix = testDatabasePrefix();
+const dir = mkdtempSync(join(tmpdir(), 'gardien-identity-'));
+const PASSWORD = 'correct horse battery staple';
+let runtime: DataSource;
+let directory: InMemoryTenantDirectory;
+let login: LoginService;
+let accounts: UserAccountsService;
+let mfa: MfaEnrolmentService;
+let apiKeys: ApiKeysService;
+let bootstrap: BootstrapService;
+let verifier: TokenVerifier;
+let factory: NewAccountFactory;
+/** Each test logs in from its own address, so that per-source throttling of one test does not spill into the next. */
+let source: string;
+beforeEach(() => {
+  source = `198.51.100.${Math.floor(Math.random() * 250)}:${randomUUID().slice(0, 8)}`;
+});
+let tenantA: string;
+let tenantB: string;
+let adminA: Principal;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ctx = (): CallContext => ({ requestId: randomUUID() });
+const code = async (error: Promise<unknown>) => (await error.then(() => undefined, (e: GardienError) => e))?.code;
+const totpSecretOf = (uri: string) => new URL(uri).searchParams.get('secret')!;
+
+async function audits(action: string): Promise<AuditEntry[]> {
+  const rows: Array<{ payload: unknown }> = await runtime.query('SELECT payload FROM gardien_outbox WHERE subject = $1 ORDER BY created_at', [`gardien.audit.auth.${action}`]);
+  return rows.map((r) => AuditEntry.parse(r.payload));
+}
+
+/** A principal as the token verifier would hand it to a handler. */
+async function principalOf(pair: TokenPair): Promise<Principal> {
+  return verifier.verify(pair.access_token);
+}
+
+/** Creates a tenant user with the given roles through the tenant admin; returns its id and TOTP secret if any. */
+async function userIn(admin: Principal, roles: Parameters<UserAccountsService['create']>[1]['roles'], email = `${randomUUID()}@example.test`) {
+  const created = await accounts.create(admin, { email, password: PASSWORD, roles });
+  return { id: created.id, email, secret: created.totp_uri ? totpSecretOf(created.totp_uri) : undefined };
+}
+
+beforeAll(async () => {
+  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateGardienKeys1732579300000, ...AUTH_MIGRATIONS] }));
+  await generateMasterKeyFile(join(dir, 'master.key'));
+  const kms = await LocalKms.open({ service: 'auth', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
+  const sql = tenantScopedSql(runtime);
+  const ring = new SubjectKeyRing({ service: 'auth', kms, store: new PostgresSubjectKeyStore(sql) });
+  const blindIndex = new BlindIndex({ service: 'auth', kms, store: new PostgresTenantKeyStore(sql) });
+  const signing = new SigningKeysService(new SigningKeysRepository(runtime), ring, 0);
+  verifier = new TokenVerifier(() => signing.jwks(), { minRefreshIntervalMs: 0 });
+  directory = new InMemoryTenantDirectory();
+  const users = new UsersRepository();
+  const codec = new UserCodec(ring, blindIndex);
+  const hasher = new PasswordHasher();
+  const sessions = new SessionsService(runtime);
+  factory = new NewAccountFactory(hasher, codec);
+  const keysRepository = new ApiKeysRepository();
+  login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime), sessions, new AccessTokens(signing), directory, blindIndex);
+  accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository);
+  mfa = new MfaEnrolmentService(runtime, users, codec);
+  apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
+  bootstrap = new BootstrapService(runtime, users, factory, directory);
+  tenantB = directory.add('tenant-b');
+});
+
+afterAll(async () => {
+  await runtime?.destroy();
+  await dropTestDatabases(prefix);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bootstrap', () => {
+  test('creates the super-admin and the first tenant with its admin, each with a TOTP URI, once', async () => {
+    const result = await bootstrap.bootstrap(
+      { admin: { email: 'root@example.test', password: PASSWORD }, tenant: { slug: 'tenant-a', name: 'Tenant A', admin: { email: 'admin@a.example', password: PASSWORD } } },
+      randomUUID(),
+    );
+    expect(result.superadmin.totp_uri).toMatch(/^otpauth:\/\/totp\//);
+    expect(result.tenant!.admin.totp_uri).toMatch(/^otpauth:\/\/totp\//);
+    expect(result.superadmin.totp_uri).not.toContain('example');
+    tenantA = result.tenant!.id;
+
+    const again = bootstrap.bootstrap({ admin: { email: 'other@example.test', password: PASSWORD } }, randomUUID());
+    await expect(again).rejects.toMatchObject({ code: ErrorCode.Conflict, message: expect.stringContaining('already bootstrapped') });
+    const withTenant = bootstrap.bootstrap(
+      { admin: { email: 'other@example.test', password: PASSWORD }, tenant: { slug: 'tenant-z', name: 'Z', admin: { email: 'z@z.example', password: PASSWORD } } },
+      randomUUID(),
+    );
+    await expect(withTenant).rejects.toMatchObject({ code: ErrorCode.Conflict });
+    expect(await directory.resolveSlug('tenant-z')).toBeUndefined();
+
+    const superadmins: unknown[] = await runtime.query(`SELECT 1 FROM auth_users WHERE 'superadmin' = ANY (roles)`);
+    expect(superadmins).toHaveLength(0); // the runtime role sees nothing without a tenant (row-level security)
+    const created = await audits('user.created');
+    expect(created.filter((e) => e.details.bootstrap === true)).toHaveLength(2);
+    expect(JSON.stringify(created)).not.toContain('example');
+
+    const adminSecret = totpSecretOf(result.tenant!.admin.totp_uri);
+    const pair = await login.login({ source, email: 'admin@a.example', password: PASSWORD, tenant: 'tenant-a', totp: await currentTotp(adminSecret) }, randomUUID());
+    adminA = await principalOf(pair);
+    expect(adminA).toMatchObject({ tenantId: tenantA, roles: ['tenant_admin'], mfa: true });
+
+    const rootSecret = totpSecretOf(result.superadmin.totp_uri);
+    const root = await principalOf(await login.login({ source, email: 'ROOT@example.test', password: PASSWORD, totp: await currentTotp(rootSecret) }, randomUUID()));
+    expect(root).toMatchObject({ tenantId: null, roles: ['superadmin'], mfa: true });
+  });
+});
+
+describe('login', () => {
+  test('an unknown account, an unknown tenant and a wrong password get the same answer', async () => {
+    const { email } = await userIn(adminA, ['user']);
+    const answers = await Promise.all([
+      login.login({ source, email, password: 'wrong password!!', tenant: 'tenant-a' }, randomUUID()).catch((e: GardienError) => e),
+      login.login({ source, email: 'nobody@example.test', password: PASSWORD, tenant: 'tenant-a' }, randomUUID()).catch((e: GardienError) => e),
+      login.login({ source, email, password: PASSWORD, tenant: 'no-such-tenant' }, randomUUID()).catch((e: GardienError) => e),
+      login.login({ source, email, password: PASSWORD }, randomUUID()).catch((e: GardienError) => e),
+    ]);
+    for (const answer of answers) expect(answer).toEqual(new GardienError(ErrorCode.Unauthenticated, 'the credentials are not valid'));
+    const failed = await audits('login.failed');
+    expect(failed.some((e) => e.actor.id === 'unknown-account')).toBe(true);
+    expect(JSON.stringify(failed)).not.toContain(email);
+  });
+
+  test('the 6th wrong password in a row is locked out, even with the right password', async () => {
+    const { id, email } = await userIn(adminA, ['developer']);
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(await code(login.login({ source, email, password: 'wrong password!!', tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+      if (attempt < 5) await sleep(250 * 2 ** (attempt - 1) + 20); // wait out the back-off, so that each attempt counts
+    }
+    expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.RateLimited);
+    expect((await audits('login.locked')).filter((e) => e.actor.id === id)).toHaveLength(1);
+  }, 20_000);
+
+  test('an account with an MFA role needs a valid code, used once only', async () => {
+    const dpo = await userIn(adminA, ['dpo']);
+    expect(dpo.secret).toBeDefined();
+    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.MfaRequired);
+    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp: '000000' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    await sleep(300); // the wrong code counted as a failure: back-off
+    const totp = await currentTotp(dpo.secret!);
+    const pair = await login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, randomUUID());
+    expect(await principalOf(pair)).toMatchObject({ roles: ['dpo'], mfa: true });
+    // The same code again is a replay.
+    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('a suspended tenant cannot log in; its refresh tokens stop working', async () => {
+    const { email } = await userIn(adminA, ['user']);
+    const pair = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    directory.tenants.set(tenantA, { ...directory.tenants.get(tenantA)!, status: 'suspended' });
+    try {
+      expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+      expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    } finally {
+      directory.tenants.set(tenantA, { ...directory.tenants.get(tenantA)!, status: 'active' });
+    }
+  });
+});
+
+describe('sessions', () => {
+  test('refresh rotates; reusing a spent refresh token revokes the whole family', async () => {
+    const { email } = await userIn(adminA, ['user']);
+    const first = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    const second = await login.refresh({ refresh_token: first.refresh_token }, randomUUID());
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect((await principalOf(second)).sessionId).toBe((await principalOf(first)).sessionId);
+    expect(await code(login.refresh({ refresh_token: first.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.refresh({ refresh_token: second.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.me(await principalOf(second)))).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('logout ends the session: refresh and /me are refused afterwards', async () => {
+    const { email } = await userIn(adminA, ['user']);
+    const pair = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    const me = await login.me(await principalOf(pair));
+    expect(me).toMatchObject({ email, tenant_id: tenantA, roles: ['user'], mfa_enrolled: false });
+    await login.logout(await principalOf(pair));
+    expect(await code(login.me(await principalOf(pair)))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+  });
+});
+
+describe('self-service MFA', () => {
+  test('a user enrols TOTP, confirms it, and must then give codes; the holder cannot replace it', async () => {
+    const { email } = await userIn(adminA, ['user']);
+    const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const { totp_uri } = await mfa.enrol(user);
+    expect(await code(mfa.confirm(user, '000000', randomUUID()))).toBe(ErrorCode.ValidationFailed);
+    await mfa.confirm(user, await currentTotp(totpSecretOf(totp_uri)), randomUUID());
+    expect(await code(mfa.enrol(user))).toBe(ErrorCode.Conflict);
+    expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.MfaRequired);
+  });
+});
+
+describe('users and roles', () => {
+  test('a tenant admin manages its users; another tenant’s admin cannot see or touch them', async () => {
+    const adminBAccount = await bootstrapLessAdmin(tenantB);
+    const member = await userIn(adminA, ['developer']);
+    expect((await accounts.list(adminA)).map((u) => u.id)).toContain(member.id);
+    expect((await accounts.list(adminBAccount)).map((u) => u.id)).not.toContain(member.id);
+    expect(await code(accounts.get(adminBAccount, member.id))).toBe(ErrorCode.NotFound);
+    expect(await code(accounts.setRoles(adminBAccount, { id: member.id, roles: ['tenant_admin'] }))).toBe(ErrorCode.NotFound);
+    expect(await code(accounts.delete(adminBAccount, member.id))).toBe(ErrorCode.NotFound);
+    expect(await code(accounts.resetMfa(adminBAccount, member.id))).toBe(ErrorCode.NotFound);
+
+    const promoted = await accounts.setRoles(adminA, { id: member.id, roles: ['developer', 'auditor'] });
+    expect(promoted.totp_uri).toMatch(/^otpauth:/);
+    expect((await audits('role.changed')).some((e) => e.target?.id === member.id && e.details.auditor === true)).toBe(true);
+    const reset = await accounts.resetMfa(adminA, member.id);
+    expect(reset.totp_uri).not.toBe(promoted.totp_uri);
+    expect((await audits('mfa.reset')).some((e) => e.target?.id === member.id)).toBe(true);
+  });
+
+  test('a developer cannot create users; nobody creates a super-admin through the API', async () => {
+    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    expect(await code(accounts.create(dev, { email: 'x@example.test', password: PASSWORD, roles: ['user'] }))).toBe(ErrorCode.Forbidden);
+    await expect(accounts.create(adminA, { email: 'y@example.test', password: PASSWORD, roles: ['superadmin' as never] })).rejects.toBeDefined();
+  });
+
+  test('the same email twice in a tenant is a conflict that names no email', async () => {
+    const email = `${randomUUID()}@example.test`;
+    await userIn(adminA, ['user'], email);
+    const error = await accounts.create(adminA, { email, password: PASSWORD, roles: ['user'] }).catch((e: GardienError) => e);
+    expect(error).toMatchObject({ code: ErrorCode.Conflict });
+    expect((error as GardienError).message).not.toContain(email);
+  });
+
+  test('deleting a user ends its sessions and shreds its email', async () => {
+    const member = await userIn(adminA, ['user']);
+    const subjectKey = 'SELECT key_id FROM gardien_keys.subject_keys WHERE subject_id = $1';
+    expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(1);
+    const pair = await login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    await accounts.delete(adminA, member.id);
+    expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(0);
+    expect((await audits('user.deleted')).some((e) => e.target?.id === member.id)).toBe(true);
+  });
+});
+
+describe('API keys', () => {
+  test('bound to a declared purpose, shown once, stored hashed, exchanged for a purpose-bound token, revocable', async () => {
+    directory.purposes.add('support');
+    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    expect(await code(apiKeys.create(dev, { name: 'bot', purpose: 'undeclared' }, ctx()))).toBe(ErrorCode.ValidationFailed);
+    const created = await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx());
+    expect(created.key).toMatch(/^gk1\./);
+    const stored: Array<{ key_hash: string }> = await runtime.query('SELECT key_hash FROM auth_api_keys');
+    expect(JSON.stringify(stored)).not.toContain(created.key.split('.')[3]);
+    expect((await apiKeys.list(dev)).map((k) => k.id)).toEqual([created.id]);
+    expect(JSON.stringify(await apiKeys.list(dev))).not.toContain(created.key);
+
+    const exchanged = await apiKeys.exchange(created.key, randomUUID());
+    expect(await verifier.verify(exchanged.access_token)).toMatchObject({ kind: 'api_key', tenantId: tenantA, purposes: ['support'], models: ['mistral:7b'] });
+    expect(await code(apiKeys.exchange(created.key.slice(0, -2) + 'xx', randomUUID()))).toBe(ErrorCode.Unauthenticated);
+
+    const adminB = await bootstrapLessAdmin(tenantB);
+    expect(await code(apiKeys.revoke(adminB, created.id, randomUUID()))).toBe(ErrorCode.NotFound);
+    await apiKeys.revoke(dev, created.id, randomUUID());
+    expect(await code(apiKeys.exchange(created.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect((await audits('api-key.revoked')).some((e) => e.target?.id === created.id)).toBe(true);
+  });
+
+  test('expired keys are refused; expiry is bounded to one year', async () => {
+    directory.purposes.add('support');
+    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const created = await apiKeys.create(dev, { name: 'short', purpose: 'support', expires_at: soon }, ctx());
+    expect(await code(apiKeys.exchange(created.key, randomUUID(), new Date(Date.now() + 120_000)))).toBe(ErrorCode.Unauthenticated);
+    const tooFar = new Date(Date.now() + 400 * 86_400_000).toISOString();
+    expect(await code(apiKeys.create(dev, { name: 'long', purpose: 'support', expires_at: tooFar }, ctx()))).toBe(ErrorCode.ValidationFailed);
+  });
+});
+
+describe('storage', () => {
+  test('emails and TOTP secrets are stored sealed; the email is found by its blind index only', async () => {
+    const member = await userIn(adminA, ['auditor'], 'canary.storage@example.test');
+    const rows: Array<Record<string, unknown>> = await runtime.query(
+      `SELECT * FROM auth_users WHERE id = $1`,
+      [member.id],
+    );
+    expect(rows).toHaveLength(0); // no tenant set: row-level security hides every row
+    const stored = await inTenant(tenantA, 'SELECT * FROM auth_users WHERE id = $1', [member.id]);
+    expect(stored).toHaveLength(1);
+    const dump = JSON.stringify(stored);
+    expect(dump).toContain('g1.');
+    expect(dump).not.toContain('canary.storage');
+    expect(dump).not.toContain(member.secret!);
+  });
+});
+
+/** A tenant admin of another tenant, created without the API (as a bootstrap would). */
+async function bootstrapLessAdmin(tenantId: string): Promise<Principal> {
+  const id = await createDirect(tenantId, ['tenant_admin']);
+  return { kind: 'user', id, tenantId, roles: ['tenant_admin'], mfa: true };
+}
+
+async function createDirect(tenantId: string, roles: ['tenant_admin']): Promise<string> {
+  const existing = (await inTenant(tenantId, `SELECT id FROM auth_users WHERE 'tenant_admin' = ANY (roles) LIMIT 1`)) as Array<{ id: string }>;
+  if (existing[0]) return existing[0].id;
+  const { row } = await factory.prepare(tenantId, { email: `${randomUUID()}@b.example`, password: PASSWORD, roles });
+  await withTenant(runtime, tenantId, (m) => new UsersRepository().insert(m, row));
+  return row.id;
+}
+
+function inTenant(tenantId: string, query: string, params: unknown[] = []): Promise<unknown[]> {
+  return withTenant(runtime, tenantId, (m) => m.query(query, params));
+}
+

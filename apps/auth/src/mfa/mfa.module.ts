@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module.js';
+import { MfaEnrolmentService } from './mfa-enrolment.service.js';
+import { MfaMessageController } from './mfa.message.controller.js';
+
+@Module({ imports: [UsersModule], controllers: [MfaMessageController], providers: [MfaEnrolmentService] })
+export class MfaModule {}

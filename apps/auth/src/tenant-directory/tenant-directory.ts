@@ -1,0 +1,66 @@
+// What auth asks the tenant service: which tenant a login names and whether it is active, the
+// tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), and
+// whether a purpose an API key is bound to exists (asked with the caller's own token).
+import { Injectable } from '@nestjs/common';
+import {
+  BusClient,
+  Empty,
+  ErrorCode,
+  GardienError,
+  Purpose,
+  ResolvedTenant,
+  TENANT_SUBJECTS,
+  Tenant,
+  type CallContext,
+  type CreateTenantRequest,
+} from '@gardien/contracts';
+import { ServiceTokens } from './service-tokens.js';
+
+@Injectable()
+export class TenantDirectory {
+  constructor(
+    private readonly bus: BusClient,
+    private readonly tokens: ServiceTokens,
+  ) {}
+
+  /** The tenant named by a slug, or undefined if there is none. */
+  async resolveSlug(slug: string, requestId: string): Promise<ResolvedTenant | undefined> {
+    return this.resolve({ slug }, requestId);
+  }
+
+  async resolveId(id: string, requestId: string): Promise<ResolvedTenant | undefined> {
+    return this.resolve({ id }, requestId);
+  }
+
+  async createTenant(input: CreateTenantRequest, requestId: string): Promise<Tenant> {
+    return this.bus.request(TENANT_SUBJECTS.createTenant, input, await this.asAuth(requestId), Tenant, { timeoutMs: 10_000 });
+  }
+
+  async deleteTenant(id: string, requestId: string): Promise<void> {
+    await this.bus.request(TENANT_SUBJECTS.deleteTenant, { id }, await this.asAuth(requestId), Empty, { timeoutMs: 10_000 });
+  }
+
+  /** Whether the caller's tenant declares this purpose; asked as the caller, so the tenant service checks its rights. */
+  async purposeExists(caller: CallContext, id: string): Promise<boolean> {
+    try {
+      await this.bus.request(TENANT_SUBJECTS.getPurpose, { id }, caller, Purpose);
+      return true;
+    } catch (error) {
+      if (error instanceof GardienError && error.code === ErrorCode.NotFound) return false;
+      throw error;
+    }
+  }
+
+  private async resolve(query: { slug: string } | { id: string }, requestId: string): Promise<ResolvedTenant | undefined> {
+    try {
+      return await this.bus.request(TENANT_SUBJECTS.resolveTenant, query, await this.asAuth(requestId), ResolvedTenant);
+    } catch (error) {
+      if (error instanceof GardienError && error.code === ErrorCode.NotFound) return undefined;
+      throw error;
+    }
+  }
+
+  private async asAuth(requestId: string): Promise<CallContext> {
+    return { requestId, token: await this.tokens.current() };
+  }
+}

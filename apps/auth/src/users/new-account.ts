@@ -1,0 +1,50 @@
+// Everything a new account needs before its row is written: the argon2id hash, the sealed email
+// and its blind index, and for accounts whose roles require MFA a TOTP secret (sealed) whose
+// enrolment URI is returned once. Done outside the transaction: hashing is slow.
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { requiresMfa } from '@gardien/authz';
+import type { Role } from '@gardien/contracts';
+import { PasswordHasher } from '../credentials/password-hasher.js';
+import { enrolTotp } from '../mfa/totp.js';
+import { UserCodec } from './user-codec.js';
+import type { NewUserRow } from './users.repository.js';
+
+export interface AccountInput {
+  email: string;
+  password: string;
+  roles: Role[];
+}
+
+export interface PreparedAccount {
+  row: NewUserRow;
+  /** Present when a TOTP secret was created: shown once to whoever created the account. */
+  totpUri?: string;
+}
+
+@Injectable()
+export class NewAccountFactory {
+  constructor(
+    private readonly hasher: PasswordHasher,
+    private readonly codec: UserCodec,
+  ) {}
+
+  async prepare(tenantId: string, input: AccountInput, now = new Date()): Promise<PreparedAccount> {
+    const id = randomUUID();
+    const roles = [...new Set(input.roles)];
+    const [passwordHash, email] = await Promise.all([this.hasher.hash(input.password), this.codec.sealEmail(tenantId, id, input.email)]);
+    const totp = requiresMfa(roles) ? enrolTotp(id) : undefined;
+    const row: NewUserRow = {
+      id,
+      tenant_id: tenantId,
+      ...email,
+      password_hash: passwordHash,
+      roles,
+      totp_secret: totp ? await this.codec.sealTotpSecret(tenantId, id, totp.secret) : null,
+      // The URI is handed over with the account: the first login with a code is the confirmation.
+      totp_confirmed: totp !== undefined,
+      created_at: now,
+    };
+    return totp ? { row, totpUri: totp.uri } : { row };
+  }
+}

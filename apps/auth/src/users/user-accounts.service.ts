@@ -1,0 +1,165 @@
+// Users of a tenant and their roles, managed by its tenant admin. Every operation checks the
+// caller's ability on the concrete user (tenant condition) and runs under row-level security in the
+// caller's tenant, so another tenant's user is simply not found. Each change is audited with ids.
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { authorize, defineAbilityFor, isAllowed, requiresMfa } from '@gardien/authz';
+import { SubjectKeyRing } from '@gardien/crypto';
+import { ErrorCode, GardienError, type CreateUserRequest, type CreatedUser, type Principal, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
+import { withTenant } from '@gardien/persistence';
+import { actorOf, auditAuth } from '../audit/auth-audit.js';
+import { enrolTotp } from '../mfa/totp.js';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { NewAccountFactory } from './new-account.js';
+import { UserCodec } from './user-codec.js';
+import { UsersRepository, isUniqueViolation, type UserRow } from './users.repository.js';
+
+const LIST_LIMIT = 1000;
+
+@Injectable()
+export class UserAccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly codec: UserCodec,
+    private readonly accounts: NewAccountFactory,
+    private readonly keyRing: SubjectKeyRing,
+    private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeysRepository,
+  ) {}
+
+  async create(caller: Principal, input: CreateUserRequest, requestId?: string): Promise<CreatedUser> {
+    const tenantId = tenantOf(caller);
+    authorize(defineAbilityFor(caller), 'create', 'User', { tenantId, id: '' });
+    const prepared = await this.accounts.prepare(tenantId, input);
+    const { row } = prepared;
+    await conflictOnDuplicate(withTenant(this.dataSource, tenantId, async (manager) => {
+      await this.users.insert(manager, row);
+      await auditAuth(manager, { action: 'user.created', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, details: rolesDetails(row.roles), requestId: requestId ?? null });
+      if (prepared.totpUri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+    }));
+    const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
+    return prepared.totpUri ? { ...user, totp_uri: prepared.totpUri } : user;
+  }
+
+  async list(caller: Principal): Promise<User[]> {
+    const tenantId = tenantOf(caller);
+    const ability = defineAbilityFor(caller);
+    const rows = await withTenant(this.dataSource, tenantId, (manager) => this.users.list(manager, LIST_LIMIT));
+    const readable = rows.filter((row) => isAllowed(ability, 'read', 'User', { tenantId: row.tenant_id, id: row.id }));
+    return Promise.all(readable.map((row) => this.view(row)));
+  }
+
+  async get(caller: Principal, id: string): Promise<User> {
+    const tenantId = tenantOf(caller);
+    const row = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, id));
+    if (!row) throw notFound();
+    authorize(defineAbilityFor(caller), 'read', 'User', { tenantId: row.tenant_id, id: row.id });
+    return this.view(row);
+  }
+
+  /** New roles; if they now require MFA and the user has none, a TOTP secret is created and its URI returned once. */
+  async setRoles(caller: Principal, input: SetUserRolesRequest, requestId?: string): Promise<CreatedUser> {
+    const tenantId = tenantOf(caller);
+    const roles = [...new Set(input.roles)];
+    const ability = defineAbilityFor(caller);
+    const { row, totpUri } = await withTenant(this.dataSource, tenantId, async (manager) => {
+      const current = await this.users.lockById(manager, input.id);
+      if (!current) throw notFound();
+      authorize(ability, 'update', 'Role', { tenantId: current.tenant_id });
+      if (current.roles.includes('tenant_admin') && !roles.includes('tenant_admin')) await this.keepOneAdmin(manager, current.id);
+      const now = new Date();
+      await this.users.setRoles(manager, current.id, roles, now);
+      let uri: string | undefined;
+      if (requiresMfa(roles) && !current.totp_confirmed) {
+        const totp = enrolTotp(current.id);
+        await this.users.setTotp(manager, current.id, await this.codec.sealTotpSecret(tenantId, current.id, totp.secret), true, now);
+        uri = totp.uri;
+      }
+      await auditAuth(manager, { action: 'role.changed', tenantId, actor: actorOf(caller), target: { type: 'user', id: current.id }, details: rolesDetails(roles), requestId: requestId ?? null });
+      if (uri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: actorOf(caller), target: { type: 'user', id: current.id }, requestId: requestId ?? null });
+      return { row: { ...current, roles, totp_confirmed: current.totp_confirmed || uri !== undefined }, totpUri: uri };
+    });
+    const user = await this.view(row);
+    return totpUri ? { ...user, totp_uri: totpUri } : user;
+  }
+
+  /** A new TOTP secret for a user who lost theirs; the old one stops working at once. */
+  async resetMfa(caller: Principal, id: string, requestId?: string): Promise<{ totp_uri: string }> {
+    const tenantId = tenantOf(caller);
+    const ability = defineAbilityFor(caller);
+    return withTenant(this.dataSource, tenantId, async (manager) => {
+      const row = await this.users.lockById(manager, id);
+      if (!row) throw notFound();
+      authorize(ability, 'update', 'User', { tenantId: row.tenant_id, id: row.id });
+      if (row.id === caller.id) throw new GardienError(ErrorCode.Forbidden, 'an administrator cannot reset their own MFA');
+      const totp = enrolTotp(row.id);
+      await this.users.setTotp(manager, row.id, await this.codec.sealTotpSecret(tenantId, row.id, totp.secret), true, new Date());
+      await auditAuth(manager, { action: 'mfa.reset', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      return { totp_uri: totp.uri };
+    });
+  }
+
+  /** Deletes the account, ends its sessions and shreds its data key (the sealed email becomes unreadable everywhere). */
+  async delete(caller: Principal, id: string, requestId?: string): Promise<void> {
+    const tenantId = tenantOf(caller);
+    const ability = defineAbilityFor(caller);
+    await withTenant(this.dataSource, tenantId, async (manager) => {
+      const row = await this.users.lockById(manager, id);
+      if (!row) throw notFound();
+      authorize(ability, 'delete', 'User', { tenantId: row.tenant_id, id: row.id });
+      if (row.id === caller.id) throw new GardienError(ErrorCode.Conflict, 'an administrator cannot delete their own account');
+      if (row.roles.includes('tenant_admin')) await this.keepOneAdmin(manager, row.id);
+      await this.sessions.revokeAllOf(manager, tenantId, row.id, new Date());
+      await this.apiKeys.revokeAllOwnedBy(manager, row.id, new Date());
+      await this.users.delete(manager, row.id);
+      await auditAuth(manager, { action: 'user.deleted', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+    });
+    await this.keyRing.forgetSubject(tenantId, id);
+  }
+
+  async view(row: UserRow): Promise<User> {
+    return {
+      id: row.id,
+      tenant_id: row.tenant_id,
+      email: await this.codec.openEmail(row),
+      roles: row.roles,
+      mfa_enrolled: row.totp_confirmed,
+      created_at: row.created_at.toISOString(),
+    };
+  }
+
+  /** A tenant keeps at least one administrator: nobody could manage it otherwise. */
+  private async keepOneAdmin(manager: EntityManager, leavingId: string): Promise<void> {
+    const [{ count }]: Array<{ count: number }> = await manager.query(
+      `SELECT count(*)::int AS count FROM auth_users WHERE 'tenant_admin' = ANY (roles) AND id <> $1`,
+      [leavingId],
+    );
+    if (count === 0) throw new GardienError(ErrorCode.Conflict, 'the tenant must keep at least one administrator');
+  }
+}
+
+/** The caller's tenant; the super-admin has none and manages no users (data protection by design). */
+export function tenantOf(caller: Principal): string {
+  if (!caller.tenantId) throw new GardienError(ErrorCode.Forbidden, 'this action belongs to a tenant and the caller has none');
+  return caller.tenantId;
+}
+
+function rolesDetails(roles: Role[]): Record<string, boolean> {
+  return Object.fromEntries(roles.map((role) => [role.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), true]));
+}
+
+/** A second account with the same email in the tenant is a conflict, said without the email. */
+export async function conflictOnDuplicate<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'an account with this email already exists in the tenant');
+    throw error;
+  }
+}
+
+function notFound(): GardienError {
+  return new GardienError(ErrorCode.NotFound, 'no such user');
+}
