@@ -75,8 +75,9 @@ test('expired tokens, other issuers or audiences, and bad claims are refused', a
   expect(await refusal(await sign(current, { iss: 'someone-else' }))).toBe(ErrorCode.Unauthenticated);
   expect(await refusal(await sign(current, { aud: 'another-app' }))).toBe(ErrorCode.Unauthenticated);
   expect(await refusal(await sign(current, { payload: { roles: ['root'] } }))).toBe(ErrorCode.Unauthenticated);
-  // A far expiry does not make a token live longer: its age since issue is capped at 15 min (+ 1 min skew).
-  expect(await refusal(await sign(current, { exp: '2h' }))).toBe('accepted');
+  // A token claiming a longer life than auth ever gives (15 min + 1 min skew) is refused outright,
+  // and so is one issued longer ago than that, whatever its expiry.
+  expect(await refusal(await sign(current, { exp: '2h' }))).toBe(ErrorCode.Unauthenticated);
   const longLived = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'EdDSA', kid: current.kid })
     .setIssuer(TOKEN_ISSUER)
@@ -94,7 +95,7 @@ test('a token signed by another key is refused, whether its kid is unknown or bo
 });
 
 test('a new key is picked up without restart; the key set is not refetched on every unknown kid', async () => {
-  let now = 1_000_000;
+  let now = Date.now();
   const verifier = new TokenVerifier(source, { now: () => now, minRefreshIntervalMs: 30_000 });
   await verifier.verify(await sign(current));
   const rotated = await makeKey('key-2');
@@ -106,4 +107,38 @@ test('a new key is picked up without restart; the key set is not refetched on ev
   expect((await verifier.verify(await sign(rotated))).id).toBe('user-1');
   expect(fetches).toBe(before + 1);
   published = { keys: [current.jwk] };
+});
+
+describe('verified-token cache', () => {
+  test('a token verified once is accepted again until it expires, then refused', async () => {
+    let now = Date.now();
+    const verifier = new TokenVerifier(source, { now: () => now, cacheTtlMs: 3_600_000 });
+    const token = await sign(current, { exp: '2m' });
+    expect(await refusal(token, verifier)).toBe('accepted');
+    expect(await refusal(token, verifier)).toBe('accepted');
+    now += 3 * 60_000;
+    expect(await refusal(token, verifier)).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('an altered copy of a cached token is verified, and refused', async () => {
+    const verifier = new TokenVerifier(source);
+    const token = await sign(current);
+    expect(await refusal(token, verifier)).toBe('accepted');
+    const [header, payload, signature] = token.split('.');
+    const altered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), roles: ['tenant_admin'] })).toString('base64url');
+    expect(await refusal(`${header}.${altered}.${signature}`, verifier)).toBe(ErrorCode.Unauthenticated);
+    expect(await refusal(`${token}x`, verifier)).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('cached tokens of a key that leaves the key set are refused after the next refresh', async () => {
+    const retiring = await makeKey('key-retiring');
+    let keys: JsonWebKeySet = { keys: [current.jwk, retiring.jwk] };
+    let now = Date.now();
+    const verifier = new TokenVerifier(async () => keys, { now: () => now, cacheTtlMs: 60_000, minRefreshIntervalMs: 0 });
+    const token = await sign(retiring);
+    expect(await refusal(token, verifier)).toBe('accepted');
+    keys = { keys: [current.jwk] };
+    now += 61_000;
+    expect(await refusal(token, verifier)).toBe(ErrorCode.Unauthenticated);
+  });
 });

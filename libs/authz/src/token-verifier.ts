@@ -4,6 +4,7 @@
 // restart. Only EdDSA is accepted: `alg: none`, HMAC and any other algorithm are refused.
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import {
   AccessTokenClaims,
   ACCESS_TOKEN_MAX_TTL_SECONDS,
@@ -20,6 +21,8 @@ import {
 
 export interface TokenVerifierOptions {
   cacheTtlMs?: number;
+  /** How many verified tokens to remember (0 disables the cache). */
+  verifiedTokens?: number;
   minRefreshIntervalMs?: number;
   now?: () => number;
 }
@@ -39,6 +42,7 @@ export class TokenVerifier {
   private readonly cacheTtlMs: number;
   private readonly minRefreshIntervalMs: number;
   private readonly now: () => number;
+  private readonly verified: VerifiedTokenCache;
 
   constructor(
     private readonly source: KeySetSource,
@@ -47,6 +51,7 @@ export class TokenVerifier {
     this.cacheTtlMs = options.cacheTtlMs ?? 5 * 60_000;
     this.minRefreshIntervalMs = options.minRefreshIntervalMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.verified = new VerifiedTokenCache(options.verifiedTokens ?? 5_000);
   }
 
   /** The principal of a valid token; UNAUTHENTICATED for anything else (never saying which check failed). */
@@ -56,6 +61,8 @@ export class TokenVerifier {
     if (!kid) throw unauthenticated();
     await this.ensureKeys(kid);
     if (!this.keys || !this.kids.has(kid)) throw unauthenticated();
+    const known = this.verified.get(token, this.now());
+    if (known) return known;
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -64,6 +71,7 @@ export class TokenVerifier {
         audience: TOKEN_AUDIENCE,
         maxTokenAge: ACCESS_TOKEN_MAX_TTL_SECONDS + 60,
         requiredClaims: ['exp', 'iat', 'sub'],
+        currentDate: new Date(this.now()),
       }));
     } catch {
       throw unauthenticated();
@@ -71,7 +79,7 @@ export class TokenVerifier {
     const claims = AccessTokenClaims.safeParse(payload);
     if (!claims.success) throw unauthenticated();
     const c = claims.data;
-    return {
+    const principal: Principal = {
       kind: c.kind,
       id: c.sub,
       tenantId: c.tid,
@@ -81,6 +89,11 @@ export class TokenVerifier {
       ...(c.purposes ? { purposes: c.purposes } : {}),
       ...(c.models ? { models: c.models } : {}),
     };
+    const { exp, iat } = payload as { exp: number; iat: number };
+    // A token may not live longer than auth ever issues one for, whatever its exp says.
+    if (exp - iat > ACCESS_TOKEN_MAX_TTL_SECONDS + 60) throw unauthenticated();
+    this.verified.set(token, principal, exp * 1000, kid);
+    return principal;
   }
 
   /** Verifies the token a bus message carries. */
@@ -104,6 +117,7 @@ export class TokenVerifier {
       const set = await this.source();
       this.keys = createLocalJWKSet(set);
       this.kids = new Set(set.keys.map((key) => key.kid));
+      this.verified.keepOnly(this.kids);
       this.fetchedAt = this.now();
     } catch {
       // Keep serving with the keys we have, and wait before asking again rather than on every request;
