@@ -134,7 +134,7 @@ beforeAll(async () => {
   factory = new NewAccountFactory(hasher, codec);
   const keysRepository = new ApiKeysRepository();
   login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime), sessions, new AccessTokens(signing), directory, blindIndex);
-  accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository);
+  accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository, directory);
   mfa = new MfaEnrolmentService(runtime, users, codec);
   apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
   bootstrap = new BootstrapService(runtime, users, factory, directory);
@@ -271,6 +271,19 @@ describe('self-service MFA', () => {
 });
 
 describe('users and roles', () => {
+  test('the super-admin gives a new tenant its first administrator, once, and nothing more', async () => {
+    const root: Principal = { kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true };
+    const tenantC = directory.add('tenant-c');
+    const input = { tenant_id: tenantC, email: 'first.admin@c.example', password: PASSWORD };
+    expect(await code(accounts.createInitialAdmin({ ...root, mfa: false }, input))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.createInitialAdmin(adminA, input))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.createInitialAdmin(root, { ...input, tenant_id: randomUUID() }))).toBe(ErrorCode.NotFound);
+    const admin = await accounts.createInitialAdmin(root, input);
+    expect(admin).toMatchObject({ tenant_id: tenantC, roles: ['tenant_admin'], totp_uri: expect.stringMatching(/^otpauth:/) });
+    expect(await code(accounts.createInitialAdmin(root, { ...input, email: 'second@c.example' }))).toBe(ErrorCode.Conflict);
+    expect(await code(accounts.list(root))).toBe(ErrorCode.Forbidden);
+  });
+
   test('a tenant admin manages its users; another tenant’s admin cannot see or touch them', async () => {
     const adminBAccount = await bootstrapLessAdmin(tenantB);
     const member = await userIn(adminA, ['developer']);

@@ -1,16 +1,18 @@
 // Users of a tenant and their roles, managed by its tenant admin. Every operation checks the
 // caller's ability on the concrete user (tenant condition) and runs under row-level security in the
 // caller's tenant, so another tenant's user is simply not found. Each change is audited with ids.
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed, requiresMfa } from '@gardien/authz';
 import { SubjectKeyRing } from '@gardien/crypto';
-import { ErrorCode, GardienError, type CreateUserRequest, type CreatedUser, type Principal, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
+import { ErrorCode, GardienError, type CreateInitialAdminRequest, type CreateUserRequest, type CreatedUser, type Principal, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { actorOf, auditAuth } from '../audit/auth-audit.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory } from './new-account.js';
 import { UserCodec } from './user-codec.js';
 import { UsersRepository, isUniqueViolation, type UserRow } from './users.repository.js';
@@ -27,6 +29,7 @@ export class UserAccountsService {
     private readonly keyRing: SubjectKeyRing,
     private readonly sessions: SessionsService,
     private readonly apiKeys: ApiKeysRepository,
+    private readonly directory: TenantDirectory,
   ) {}
 
   async create(caller: Principal, input: CreateUserRequest, requestId?: string): Promise<CreatedUser> {
@@ -41,6 +44,27 @@ export class UserAccountsService {
     }));
     const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
     return prepared.totpUri ? { ...user, totp_uri: prepared.totpUri } : user;
+  }
+
+  /** The first administrator of a tenant the super-admin created (once per tenant). */
+  async createInitialAdmin(caller: Principal, input: CreateInitialAdminRequest, requestId?: string): Promise<CreatedUser> {
+    const tenantId = input.tenant_id;
+    authorize(defineAbilityFor(caller), 'update', 'Tenant', { id: tenantId });
+    const tenant = await this.directory.resolveId(tenantId, requestId ?? randomUUID());
+    if (tenant?.status !== 'active') throw new GardienError(ErrorCode.NotFound, 'no such active tenant');
+    const prepared = await this.accounts.prepare(tenantId, { email: input.email, password: input.password, roles: ['tenant_admin'] });
+    const { row } = prepared;
+    await withTenant(this.dataSource, tenantId, async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gardien.auth.initial-admin.${tenantId}`]);
+      const [existing]: unknown[] = await manager.query(`SELECT 1 FROM auth_users WHERE 'tenant_admin' = ANY (roles) LIMIT 1`);
+      if (existing) throw new GardienError(ErrorCode.Conflict, 'the tenant already has an administrator');
+      await this.users.insert(manager, row);
+      const target = { type: 'user', id: row.id };
+      await auditAuth(manager, { action: 'user.created', tenantId, actor: actorOf(caller), target, details: rolesDetails(row.roles), requestId: requestId ?? null });
+      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: actorOf(caller), target, requestId: requestId ?? null });
+    });
+    const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
+    return { ...user, totp_uri: prepared.totpUri! };
   }
 
   async list(caller: Principal): Promise<User[]> {

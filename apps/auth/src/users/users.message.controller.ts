@@ -2,6 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AUTH_SUBJECTS,
+  CreateInitialAdminRequest,
   CreateUserRequest,
   Empty,
   SetUserRolesRequest,
@@ -24,6 +25,11 @@ export class UsersMessageController {
   @MessagePattern(AUTH_SUBJECTS.createUser)
   create(@Payload(new ZodPayloadPipe(CreateUserRequest)) request: CreateUserRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedUser> {
     return this.accounts.create(principal, request, caller.requestId);
+  }
+
+  @MessagePattern(AUTH_SUBJECTS.createInitialAdmin)
+  createInitialAdmin(@Payload(new ZodPayloadPipe(CreateInitialAdminRequest)) request: CreateInitialAdminRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedUser> {
+    return this.accounts.createInitialAdmin(principal, request, caller.requestId);
   }
 
   @MessagePattern(AUTH_SUBJECTS.listUsers)

@@ -94,6 +94,13 @@ export type User = z.infer<typeof User>;
 export const CreatedUser = User.extend({ totp_uri: z.string().startsWith('otpauth://').optional() }).strict();
 export type CreatedUser = z.infer<typeof CreatedUser>;
 
+/**
+ * The super-admin gives a tenant it created its first administrator (once: refused when the tenant
+ * has one). The only account the super-admin ever creates; it reads none.
+ */
+export const CreateInitialAdminRequest = z.object({ tenant_id: Uuid, email: Email, password: Password }).strict();
+export type CreateInitialAdminRequest = z.infer<typeof CreateInitialAdminRequest>;
+
 export const UserList = z.object({ users: z.array(User).max(1000) }).strict();
 export type UserList = z.infer<typeof UserList>;
 
@@ -185,6 +192,7 @@ export const AUTH_SUBJECTS = {
   enrolMfa: subjectOf('auth', 'mfa.enrol'),
   confirmMfa: subjectOf('auth', 'mfa.confirm'),
   createUser: subjectOf('auth', 'users.create'),
+  createInitialAdmin: subjectOf('auth', 'users.initial-admin.create'),
   listUsers: subjectOf('auth', 'users.list'),
   getUser: subjectOf('auth', 'users.get'),
   setUserRoles: subjectOf('auth', 'users.roles.set'),
