@@ -1,12 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
+import { PurposesModule } from './purposes/purposes.module.js';
+import { SettingsModule } from './settings/settings.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService(resources)],
+      imports: [PlatformModule.forService(resources), TenantsModule, SettingsModule, PurposesModule],
       controllers: [healthMessageController('tenant'), whoAmIMessageController('tenant')],
     };
   }

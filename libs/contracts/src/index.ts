@@ -11,3 +11,4 @@ export * from './bus-permissions.js';
 export * from './schemas/identity.js';
 export * from './schemas/auth-operations.js';
 export * from './schemas/tenant-operations.js';
+export * from './schemas/retention-catalogue.js';

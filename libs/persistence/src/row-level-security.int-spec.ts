@@ -3,6 +3,7 @@
 // runtime role, which owns nothing and cannot bypass row-level security.
 import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { PLATFORM_TENANT_ID } from '@gardien/contracts';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 
 import { openServiceDatabase } from './open-service-database.js';
@@ -28,13 +29,27 @@ class CreateNotes1732579200002 {
   }
 }
 
+/** A table the super-admin manages across tenants: the platform tenant reads and writes every row. */
+class CreateRegistry1732579200003 {
+  name = 'CreateRegistry1732579200003';
+  async up(runner: QueryRunner) {
+    await runner.query('CREATE TABLE registry (id serial PRIMARY KEY, tenant_id uuid NOT NULL, label text NOT NULL)');
+    await enableTenantIsolation(runner, 'registry', { platformAccess: true });
+  }
+  async down(runner: QueryRunner) {
+    await runner.query('DROP TABLE registry');
+  }
+}
+
 beforeAll(async () => {
   await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
   // Provisioning twice changes nothing and does not fail.
   await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  ({ runtime } = await openServiceDatabase({ service: 'rls-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateNotes1732579200002] }));
+  ({ runtime } = await openServiceDatabase({ service: 'rls-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateNotes1732579200002, CreateRegistry1732579200003] }));
   await withTenant(runtime, tenantA, (m) => m.query("INSERT INTO notes (tenant_id, label) VALUES ($1, 'a1'), ($1, 'a2')", [tenantA]));
   await withTenant(runtime, tenantB, (m) => m.query("INSERT INTO notes (tenant_id, label) VALUES ($1, 'b1')", [tenantB]));
+  await withTenant(runtime, tenantA, (m) => m.query("INSERT INTO registry (tenant_id, label) VALUES ($1, 'a')", [tenantA]));
+  await withTenant(runtime, tenantB, (m) => m.query("INSERT INTO registry (tenant_id, label) VALUES ($1, 'b')", [tenantB]));
 });
 
 afterAll(async () => {
@@ -83,4 +98,33 @@ test('the runtime role cannot change the schema or drop the policy', async () =>
 
 test('a tenant id that is not a uuid is refused before reaching the database', async () => {
   await expect(withTenant(runtime, "x' OR '1'='1", async () => 1)).rejects.toThrow(/uuid/);
+});
+
+describe('with platform access', () => {
+  const labels = (rows: Array<{ label: string }>) => rows.map((r) => r.label).sort();
+
+  test('without a tenant set, the table still returns no rows and takes none', async () => {
+    expect(await runtime.query('SELECT * FROM registry')).toEqual([]);
+    await expect(runtime.query("INSERT INTO registry (tenant_id, label) VALUES ($1, 'x')", [tenantA])).rejects.toThrow(/row-level security/);
+  });
+
+  test('a tenant sees and writes only its own rows', async () => {
+    expect(labels(await withTenant(runtime, tenantA, (m) => m.query('SELECT label FROM registry')))).toEqual(['a']);
+    await expect(
+      withTenant(runtime, tenantA, (m) => m.query("INSERT INTO registry (tenant_id, label) VALUES ($1, 'x')", [tenantB])),
+    ).rejects.toThrow(/row-level security/);
+    const updated = await withTenant(runtime, tenantA, (m) => m.query("UPDATE registry SET label = 'hijack' WHERE tenant_id = $1", [tenantB]));
+    expect(updated[1]).toBe(0);
+  });
+
+  test('the platform tenant sees every row and may write any tenant’s', async () => {
+    expect(labels(await withTenant(runtime, PLATFORM_TENANT_ID, (m) => m.query('SELECT label FROM registry')))).toEqual(['a', 'b']);
+    const other = randomUUID();
+    await withTenant(runtime, PLATFORM_TENANT_ID, (m) => m.query("INSERT INTO registry (tenant_id, label) VALUES ($1, 'c')", [other]));
+    expect(labels(await withTenant(runtime, other, (m) => m.query('SELECT label FROM registry')))).toEqual(['c']);
+  });
+
+  test('the default policy gives the platform tenant nothing', async () => {
+    expect(await withTenant(runtime, PLATFORM_TENANT_ID, (m) => m.query('SELECT * FROM notes'))).toEqual([]);
+  });
 });

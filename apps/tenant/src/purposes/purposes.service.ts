@@ -1,0 +1,73 @@
+// The purposes of processing of the caller's own tenant: declared by its tenant admin, read by
+// those allowed to read them (tenant admin, DPO, developer). The tenant is always the caller's,
+// never one named in the request: another tenant's purpose is simply not found.
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ErrorCode, GardienError, type CreatePurposeRequest, type Purpose, type PurposeList } from '@gardien/contracts';
+import { authorize, defineAbilityFor, type SubjectActions } from '@gardien/authz';
+import { withTenant } from '@gardien/persistence';
+import type { Acting } from '../callers.js';
+import { recordChange } from '../change-log.js';
+import { isUniqueViolation } from '../unique-violation.js';
+import { purposeAuditRef } from './purpose-ref.js';
+import { PurposesRepository, type PurposeRow } from './purposes.repository.js';
+
+@Injectable()
+export class PurposesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly purposes: PurposesRepository,
+  ) {}
+
+  async create(acting: Acting, request: CreatePurposeRequest): Promise<Purpose> {
+    const tenantId = this.authorizedTenant(acting, 'create');
+    try {
+      return await withTenant(this.dataSource, tenantId, async (manager) => {
+        const row = await this.purposes.insert(manager, tenantId, request);
+        await recordChange(manager, acting, {
+          action: 'purpose.created',
+          tenantId,
+          target: { type: 'purpose', id: purposeAuditRef(tenantId, row.id) },
+          details: { legalBasis: row.legal_basis.replaceAll('_', '-') },
+          eventIds: { purposeId: row.id },
+        });
+        return toPurpose(row);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'a purpose with this id already exists in the tenant');
+      throw error;
+    }
+  }
+
+  async list(acting: Acting): Promise<PurposeList> {
+    const tenantId = this.authorizedTenant(acting, 'read');
+    const rows = await withTenant(this.dataSource, tenantId, (manager) => this.purposes.list(manager, tenantId));
+    return { purposes: rows.map(toPurpose) };
+  }
+
+  async get(acting: Acting, id: string): Promise<Purpose> {
+    const tenantId = this.authorizedTenant(acting, 'read');
+    const row = await withTenant(this.dataSource, tenantId, (manager) => this.purposes.find(manager, tenantId, id));
+    if (!row) throw new GardienError(ErrorCode.NotFound, 'no such purpose');
+    return toPurpose(row);
+  }
+
+  /** The caller's tenant, once the caller may act on its purposes; callers of no tenant may not. */
+  private authorizedTenant(acting: Acting, action: SubjectActions['Purpose']): string {
+    const { tenantId } = acting.principal;
+    if (tenantId === null) throw new GardienError(ErrorCode.Forbidden, 'this action on this resource is not allowed for the caller');
+    authorize(defineAbilityFor(acting.principal), action, 'Purpose', { tenantId });
+    return tenantId;
+  }
+}
+
+function toPurpose(row: PurposeRow): Purpose {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    name: row.name,
+    legal_basis: row.legal_basis,
+    description: row.description,
+    created_at: row.created_at.toISOString(),
+  };
+}

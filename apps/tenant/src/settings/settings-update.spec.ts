@@ -1,0 +1,79 @@
+import { ErrorCode, type GardienError } from '@gardien/contracts';
+import { applySettingsUpdate, checkRetentionOverrides, DEFAULT_TENANT_SETTINGS, type SettingsValues } from './settings-update.js';
+
+const maxima = { 'auth.sessions': 30, 'auth.login-throttle': 1 };
+
+function refusal(overrides: Record<string, number>): GardienError {
+  try {
+    checkRetentionOverrides(overrides, maxima);
+  } catch (error) {
+    return error as GardienError;
+  }
+  throw new Error('the overrides were accepted');
+}
+
+test('overrides up to the declared maximum are accepted', () => {
+  expect(() => checkRetentionOverrides({ 'auth.sessions': 30, 'auth.login-throttle': 1 }, maxima)).not.toThrow();
+  expect(() => checkRetentionOverrides({ 'auth.sessions': 1 }, maxima)).not.toThrow();
+  expect(() => checkRetentionOverrides({}, maxima)).not.toThrow();
+});
+
+test('an override longer than the declared maximum is refused, naming the category but not the value', () => {
+  const error = refusal({ 'auth.sessions': 31 });
+  expect(error.code).toBe(ErrorCode.ValidationFailed);
+  expect(error.details).toEqual([{ path: 'payload.retention_days.auth.sessions', reason: 'exceeds_declared_maximum' }]);
+  expect(JSON.stringify(error.toEnvelope())).not.toContain('31');
+});
+
+test('an undeclared category is refused without echoing its name', () => {
+  const error = refusal({ 'jean.dupont': 5, 'auth.sessions': 10 });
+  expect(error.code).toBe(ErrorCode.ValidationFailed);
+  expect(error.details).toEqual([{ path: 'payload.retention_days.*', reason: 'unknown_category' }]);
+  expect(JSON.stringify(error.toEnvelope())).not.toMatch(/jean|dupont/);
+});
+
+test('inherited object keys are not declared categories', () => {
+  expect(refusal({ constructor: 1 }).details).toEqual([{ path: 'payload.retention_days.*', reason: 'unknown_category' }]);
+});
+
+test('the default catalogue declares the auth service’s categories', () => {
+  expect(() => checkRetentionOverrides({ 'auth.sessions': 30, 'auth.login-throttle': 1 })).not.toThrow();
+  expect(() => checkRetentionOverrides({ 'auth.login-throttle': 2 })).toThrow(expect.objectContaining({ code: ErrorCode.ValidationFailed }));
+});
+
+describe('applying an update', () => {
+  const current: SettingsValues = {
+    allowed_models: ['mistral:7b'],
+    quotas: { requests_per_minute: 600, tokens_per_day: 1_000_000 },
+    retention_days: { 'auth.sessions': 20 },
+  };
+
+  test('merges the quotas given and keeps the others', () => {
+    const { next, changed } = applySettingsUpdate(current, { quotas: { tokens_per_day: 5_000 } });
+    expect(next).toEqual({ ...current, quotas: { requests_per_minute: 600, tokens_per_day: 5_000 } });
+    expect(changed).toEqual({ allowedModels: false, quotas: true, retentionDays: false });
+  });
+
+  test('replaces the models (without duplicates) and the retention overrides given', () => {
+    const { next, changed } = applySettingsUpdate(current, { allowed_models: ['llama3:8b', 'llama3:8b', 'mistral:7b'], retention_days: {} });
+    expect(next.allowed_models).toEqual(['llama3:8b', 'mistral:7b']);
+    expect(next.retention_days).toEqual({});
+    expect(changed).toEqual({ allowedModels: true, quotas: false, retentionDays: true });
+  });
+
+  test('an update repeating the current values changes nothing', () => {
+    const { next, changed } = applySettingsUpdate(current, { allowed_models: ['mistral:7b'], quotas: { requests_per_minute: 600 }, retention_days: { 'auth.sessions': 20 } });
+    expect(next).toEqual(current);
+    expect(changed).toEqual({ allowedModels: false, quotas: false, retentionDays: false });
+  });
+
+  test('does not alter the current values', () => {
+    const before = structuredClone(current);
+    applySettingsUpdate(current, { allowed_models: [], quotas: { requests_per_minute: 1 }, retention_days: { 'auth.sessions': 1 } });
+    expect(current).toEqual(before);
+  });
+});
+
+test('a new tenant may call no model until its admin allows one', () => {
+  expect(DEFAULT_TENANT_SETTINGS).toEqual({ allowed_models: [], quotas: { requests_per_minute: 600, tokens_per_day: 1_000_000 }, retention_days: {} });
+});

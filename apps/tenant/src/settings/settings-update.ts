@@ -1,0 +1,59 @@
+// The rules of a settings update, without I/O: retention overrides may only name a declared
+// category and only shorten it; an update replaces the models and the overrides it gives and
+// merges the quotas it gives.
+import { ErrorCode, GardienError, RETENTION_MAXIMA_DAYS, type ErrorDetail, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+
+export type SettingsValues = Pick<TenantSettings, 'allowed_models' | 'quotas' | 'retention_days'>;
+
+/** What a new tenant starts with: no model allowed until its admin allows one. */
+export const DEFAULT_TENANT_SETTINGS: SettingsValues = {
+  allowed_models: [],
+  quotas: { requests_per_minute: 600, tokens_per_day: 1_000_000 },
+  retention_days: {},
+};
+
+/**
+ * VALIDATION_FAILED unless every override names a declared category and stays within its maximum.
+ * Paths name our own categories; an unknown key (the caller's text) is shown as `*`. No value is echoed.
+ */
+export function checkRetentionOverrides(overrides: Record<string, number>, maxima: Readonly<Record<string, number>> = RETENTION_MAXIMA_DAYS): void {
+  const details: ErrorDetail[] = [];
+  for (const [category, days] of Object.entries(overrides)) {
+    const max = Object.hasOwn(maxima, category) ? maxima[category] : undefined;
+    if (max === undefined) details.push({ path: 'payload.retention_days.*', reason: 'unknown_category' });
+    else if (days > max) details.push({ path: `payload.retention_days.${category}`, reason: 'exceeds_declared_maximum' });
+  }
+  if (details.length > 0) {
+    throw new GardienError(ErrorCode.ValidationFailed, 'retention overrides may only shorten a declared retention', details.slice(0, 20));
+  }
+}
+
+export interface SettingsChange {
+  next: SettingsValues;
+  changed: { allowedModels: boolean; quotas: boolean; retentionDays: boolean };
+}
+
+export function applySettingsUpdate(current: SettingsValues, update: Omit<UpdateTenantSettingsRequest, 'tenant_id'>): SettingsChange {
+  const next: SettingsValues = {
+    allowed_models: update.allowed_models ? [...new Set(update.allowed_models)] : current.allowed_models,
+    quotas: { ...current.quotas, ...update.quotas },
+    retention_days: update.retention_days ? { ...update.retention_days } : current.retention_days,
+  };
+  return {
+    next,
+    changed: {
+      allowedModels: !sameList(current.allowed_models, next.allowed_models),
+      quotas: !sameRecord(current.quotas, next.quotas),
+      retentionDays: !sameRecord(current.retention_days, next.retention_days),
+    },
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}

@@ -1,0 +1,63 @@
+// A tenant's settings: read by its tenant admin or the super-admin, changed by its tenant admin
+// only. The check is made on the tenant the request names, before anything is read, and the work
+// then runs in that tenant's context (never the platform's). A caller naming another tenant's id
+// gets FORBIDDEN, whether that tenant exists or not, so the answer tells nothing about it.
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ErrorCode, GardienError, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import { authorize, defineAbilityFor } from '@gardien/authz';
+import { withTenant } from '@gardien/persistence';
+import type { Acting } from '../callers.js';
+import { recordChange } from '../change-log.js';
+import { applySettingsUpdate, checkRetentionOverrides } from './settings-update.js';
+import { SettingsRepository, type SettingsRow } from './settings.repository.js';
+
+@Injectable()
+export class SettingsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: SettingsRepository,
+  ) {}
+
+  async get(acting: Acting, tenantId: string): Promise<TenantSettings> {
+    authorize(defineAbilityFor(acting.principal), 'read', 'TenantSettings', { tenantId });
+    const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
+    if (!row) throw notFound();
+    return toTenantSettings(row);
+  }
+
+  /** Applies the update; one that changes nothing is neither written nor audited. */
+  async update(acting: Acting, request: UpdateTenantSettingsRequest): Promise<TenantSettings> {
+    const { tenant_id: tenantId, ...update } = request;
+    authorize(defineAbilityFor(acting.principal), 'update', 'TenantSettings', { tenantId });
+    if (update.retention_days) checkRetentionOverrides(update.retention_days);
+    return withTenant(this.dataSource, tenantId, async (manager) => {
+      const current = await this.settings.find(manager, tenantId, true);
+      if (!current) throw notFound();
+      const { next, changed } = applySettingsUpdate(current, update);
+      if (!changed.allowedModels && !changed.quotas && !changed.retentionDays) return toTenantSettings(current);
+      const row = await this.settings.update(manager, tenantId, next);
+      await recordChange(manager, acting, {
+        action: 'settings.updated',
+        tenantId,
+        target: { type: 'tenant-settings', id: tenantId },
+        details: changed,
+      });
+      return toTenantSettings(row);
+    });
+  }
+}
+
+function toTenantSettings(row: SettingsRow): TenantSettings {
+  return {
+    tenant_id: row.tenant_id,
+    allowed_models: row.allowed_models,
+    quotas: row.quotas,
+    retention_days: row.retention_days,
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+function notFound(): GardienError {
+  return new GardienError(ErrorCode.NotFound, 'no settings for this tenant');
+}

@@ -1,0 +1,543 @@
+// The tenant service's operations against the machine's Postgres, as the service's runtime role
+// under row-level security, with a local KMS: tenants (super-admin, and the auth service for
+// bootstrap), settings and purposes, each change audited with its event in its own transaction,
+// and every cross-tenant or unprivileged attempt refused.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import pg from 'pg';
+import { pino } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import {
+  AuditEntry,
+  BusClient,
+  Empty,
+  ErrorCode,
+  Purpose,
+  PurposeList,
+  ResolvedTenant,
+  TENANT_SUBJECTS,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  Tenant,
+  TenantList,
+  TenantSettings,
+  type AccessTokenClaims,
+  type GardienError,
+  type Principal,
+} from '@gardien/contracts';
+import { TokenVerifier } from '@gardien/authz';
+import {
+  BlindIndex,
+  CreateGardienKeys1732579300000,
+  LocalKms,
+  PostgresSubjectKeyStore,
+  PostgresTenantKeyStore,
+  SubjectKeyRing,
+  generateMasterKeyFile,
+} from '@gardien/crypto';
+import { ServiceMetrics } from '@gardien/observability';
+import { CreateOutbox1732579200000, OutboxRelay, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
+import { BusExceptionFilter } from '@gardien/platform';
+import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import { AppModule } from './app.module.js';
+import type { Acting } from './callers.js';
+import { TENANT_MIGRATIONS } from './migrations/index.js';
+import { purposeAuditRef } from './purposes/purpose-ref.js';
+import { PurposesRepository } from './purposes/purposes.repository.js';
+import { PurposesService } from './purposes/purposes.service.js';
+import { SettingsRepository } from './settings/settings.repository.js';
+import { SettingsService } from './settings/settings.service.js';
+import { TenantKeys } from './tenants/tenant-keys.js';
+import { TenantsRepository } from './tenants/tenants.repository.js';
+import { TenantsService } from './tenants/tenants.service.js';
+
+const prefix = testDatabasePrefix();
+const dir = mkdtempSync(join(tmpdir(), 'gardien-tenant-'));
+let runtime: DataSource;
+let database: string;
+let kms: LocalKms;
+let keyRing: SubjectKeyRing;
+let blindIndex: BlindIndex;
+let tenants: TenantsService;
+let settings: SettingsService;
+let purposes: PurposesService;
+
+beforeAll(async () => {
+  const opened = await openServiceDatabase({
+    service: 'tenant',
+    prefix,
+    adminUrl: ADMIN_URL,
+    migrations: [CreateOutbox1732579200000, CreateGardienKeys1732579300000, ...TENANT_MIGRATIONS],
+  });
+  runtime = opened.runtime;
+  database = opened.db.database;
+  await generateMasterKeyFile(join(dir, 'master.key'));
+  kms = await LocalKms.open({ service: 'tenant', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
+  keyRing = new SubjectKeyRing({ service: 'tenant', kms, store: new PostgresSubjectKeyStore(tenantScopedSql(runtime)) });
+  blindIndex = new BlindIndex({ service: 'tenant', kms, store: new PostgresTenantKeyStore(tenantScopedSql(runtime)) });
+  const settingsRepository = new SettingsRepository();
+  tenants = new TenantsService(runtime, new TenantsRepository(), settingsRepository, new TenantKeys(keyRing, blindIndex));
+  settings = new SettingsService(runtime, settingsRepository);
+  purposes = new PurposesService(runtime, new PurposesRepository());
+});
+
+afterAll(async () => {
+  await runtime?.destroy();
+  await dropTestDatabases(prefix);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// --- callers --------------------------------------------------------------------------------------
+
+const as = (principal: Principal): Acting => ({ principal, requestId: randomUUID() });
+const superadmin = as({ kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true });
+const authService = as({ kind: 'service', id: 'auth', tenantId: null, roles: ['service'], mfa: false });
+const member = (tenantId: string, role: Principal['roles'][number]) => as({ kind: 'user', id: randomUUID(), tenantId, roles: [role], mfa: true });
+
+const refusedWith = (code: ErrorCode) => (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code });
+const forbidden = refusedWith(ErrorCode.Forbidden);
+const notFound = refusedWith(ErrorCode.NotFound);
+
+let slugs = 0;
+const newSlug = () => `tenant-${process.pid}-${(slugs += 1)}`;
+
+async function twoTenants(): Promise<[string, string]> {
+  const a = await tenants.create(superadmin, { slug: newSlug(), name: 'Tenant A' });
+  const b = await tenants.create(superadmin, { slug: newSlug(), name: 'Tenant B' });
+  return [a.id, b.id];
+}
+
+// --- what reached the outbox ----------------------------------------------------------------------
+
+interface OutboxRow {
+  subject: string;
+  payload: Record<string, unknown>;
+}
+
+async function outboxFor(tenantId: string): Promise<OutboxRow[]> {
+  return runtime.query(`SELECT subject, payload FROM gardien_outbox WHERE payload->>'tenantId' = $1 ORDER BY created_at`, [tenantId]);
+}
+
+async function outboxCount(): Promise<number> {
+  const [row]: Array<{ count: number }> = await runtime.query('SELECT count(*)::int AS count FROM gardien_outbox');
+  return row!.count;
+}
+
+async function auditsOf(tenantId: string, action: string): Promise<AuditEntry[]> {
+  return (await outboxFor(tenantId)).filter((row) => row.subject === `gardien.audit.tenant.${action}`).map((row) => AuditEntry.parse(row.payload));
+}
+
+async function eventsOf(tenantId: string, name: string): Promise<Array<Record<string, unknown>>> {
+  return (await outboxFor(tenantId)).filter((row) => row.subject === `gardien.events.tenant.${name}`).map((row) => row.payload);
+}
+
+async function expectChangeRecorded(tenantId: string, action: string, by: Acting, target: AuditEntry['target'], event: Record<string, unknown> = {}) {
+  const [entry, ...more] = await auditsOf(tenantId, action);
+  expect(more).toEqual([]);
+  expect(entry).toMatchObject({
+    service: 'tenant',
+    action,
+    outcome: 'success',
+    tenantId,
+    actor: { type: by.principal.kind === 'user' ? 'user' : 'service', id: by.principal.id },
+    target,
+    requestId: by.requestId,
+  });
+  expect(await eventsOf(tenantId, action)).toEqual([{ tenantId, ...event }]);
+}
+
+// --- tenants ----------------------------------------------------------------------------------------
+
+describe('tenants', () => {
+  test('the super-admin creates a tenant, with the default settings, audited with its event', async () => {
+    const slug = newSlug();
+    const tenant = await tenants.create(superadmin, { slug, name: 'Cabinet Martin' });
+    expect(tenant).toEqual({ id: expect.any(String), slug, name: 'Cabinet Martin', status: 'active', created_at: expect.any(String) });
+    expect(await settings.get(superadmin, tenant.id)).toMatchObject({
+      tenant_id: tenant.id,
+      allowed_models: [],
+      quotas: { requests_per_minute: 600, tokens_per_day: 1_000_000 },
+      retention_days: {},
+    });
+    await expectChangeRecorded(tenant.id, 'tenant.created', superadmin, { type: 'tenant', id: tenant.id });
+    expect(JSON.stringify(await outboxFor(tenant.id))).not.toMatch(/Cabinet|Martin|tenant-\d/);
+  });
+
+  test('a taken slug is a CONFLICT, and leaves nothing behind', async () => {
+    const slug = newSlug();
+    await tenants.create(superadmin, { slug, name: 'First' });
+    const before = await outboxCount();
+    await refusedWith(ErrorCode.Conflict)(tenants.create(superadmin, { slug, name: 'Second' }));
+    expect(await outboxCount()).toBe(before);
+    const names = (await tenants.list(superadmin)).tenants.filter((t) => t.slug === slug).map((t) => t.name);
+    expect(names).toEqual(['First']);
+  });
+
+  test('the super-admin lists every tenant and gets any; an unknown one is NOT_FOUND', async () => {
+    const a = await tenants.create(superadmin, { slug: newSlug(), name: 'A' });
+    const b = await tenants.create(superadmin, { slug: newSlug(), name: 'B' });
+    const listed = (await tenants.list(superadmin)).tenants.map((t) => t.id);
+    expect(listed).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect(await tenants.get(superadmin, b.id)).toEqual(b);
+    await notFound(tenants.get(superadmin, randomUUID()));
+  });
+
+  test('suspend and resume change the status, each audited with its event; repeating one records nothing', async () => {
+    const tenant = await tenants.create(superadmin, { slug: newSlug(), name: 'S' });
+    expect((await tenants.suspend(superadmin, tenant.id)).status).toBe('suspended');
+    expect((await tenants.suspend(superadmin, tenant.id)).status).toBe('suspended');
+    await expectChangeRecorded(tenant.id, 'tenant.suspended', superadmin, { type: 'tenant', id: tenant.id });
+    expect((await tenants.resume(superadmin, tenant.id)).status).toBe('active');
+    await expectChangeRecorded(tenant.id, 'tenant.resumed', superadmin, { type: 'tenant', id: tenant.id });
+    await notFound(tenants.suspend(superadmin, randomUUID()));
+  });
+
+  test('delete removes the tenant, its settings and purposes, destroys its keys, and is audited', async () => {
+    const tenant = await tenants.create(superadmin, { slug: newSlug(), name: 'D' });
+    await purposes.create(member(tenant.id, 'tenant_admin'), { id: 'support', name: 'Support', legal_basis: 'contract' });
+    const place = { table: 'tenant_probe', recordId: 'r1', column: 'secret' };
+    const sealed = await keyRing.encryptFor({ tenant: tenant.id, subject: 'probe' }, place, 'sealed before deletion');
+    await blindIndex.compute(tenant.id, 'probe', 'value');
+
+    expect(await tenants.delete(superadmin, tenant.id)).toEqual({});
+
+    const left = await withTenant(runtime, tenant.id, (m) =>
+      m.query(`SELECT (SELECT count(*) FROM tenant_tenants)::int AS tenants, (SELECT count(*) FROM tenant_settings)::int AS settings,
+                      (SELECT count(*) FROM tenant_purposes)::int AS purposes, (SELECT count(*) FROM gardien_keys.subject_keys)::int AS subject_keys,
+                      (SELECT count(*) FROM gardien_keys.tenant_keys)::int AS tenant_keys`),
+    );
+    expect(left).toEqual([{ tenants: 0, settings: 0, purposes: 0, subject_keys: 0, tenant_keys: 0 }]);
+    await expect(kms.generateDataKey({ service: 'tenant', tenant: tenant.id })).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+    await expect(keyRing.decryptFor({ tenant: tenant.id, subject: 'probe' }, place, sealed)).rejects.toBeDefined();
+    await expectChangeRecorded(tenant.id, 'tenant.deleted', superadmin, { type: 'tenant', id: tenant.id });
+    await notFound(tenants.get(superadmin, tenant.id));
+    await notFound(tenants.resolve(authService, { id: tenant.id }));
+    await notFound(tenants.delete(superadmin, tenant.id));
+  });
+
+  test('the auth service may create a tenant (bootstrap) and delete it (its compensation), as a service actor', async () => {
+    const tenant = await tenants.create(authService, { slug: newSlug(), name: 'Bootstrap' });
+    await expectChangeRecorded(tenant.id, 'tenant.created', authService, { type: 'tenant', id: tenant.id });
+    await tenants.delete(authService, tenant.id);
+    await expectChangeRecorded(tenant.id, 'tenant.deleted', authService, { type: 'tenant', id: tenant.id });
+  });
+
+  test('a tenant admin, a super-admin without MFA, or a tenant service account named "auth" can do nothing to tenants', async () => {
+    const own = await tenants.create(superadmin, { slug: newSlug(), name: 'Own' });
+    const callers = [
+      member(own.id, 'tenant_admin'),
+      as({ ...superadmin.principal, mfa: false }),
+      as({ kind: 'service', id: 'auth', tenantId: own.id, roles: ['service'], mfa: false }),
+    ];
+    for (const caller of callers) {
+      await forbidden(tenants.create(caller, { slug: newSlug(), name: 'Nope' }));
+      await forbidden(tenants.list(caller));
+      await forbidden(tenants.get(caller, own.id));
+      await forbidden(tenants.suspend(caller, own.id));
+      await forbidden(tenants.resume(caller, own.id));
+      await forbidden(tenants.delete(caller, own.id));
+    }
+    expect((await tenants.get(superadmin, own.id)).status).toBe('active');
+    expect(await auditsOf(own.id, 'tenant.deleted')).toEqual([]);
+  });
+
+  test('a change whose transaction fails at commit leaves neither the change nor its audit entry nor its event', async () => {
+    const admin = new pg.Client({ connectionString: Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString() });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE FUNCTION refuse_probe() RETURNS trigger LANGUAGE plpgsql AS $$
+                         BEGIN IF NEW.slug = 'refused-at-commit' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NULL; END $$`);
+      await admin.query(`CREATE CONSTRAINT TRIGGER refuse_probe AFTER INSERT ON tenant_tenants DEFERRABLE INITIALLY DEFERRED
+                         FOR EACH ROW EXECUTE FUNCTION refuse_probe()`);
+      const before = await outboxCount();
+      await expect(tenants.create(superadmin, { slug: 'refused-at-commit', name: 'Never' })).rejects.toThrow(/refused by the test/);
+      expect(await outboxCount()).toBe(before);
+      expect((await tenants.list(superadmin)).tenants.filter((t) => t.slug === 'refused-at-commit')).toEqual([]);
+      // The same create, without the trigger, does write its entry and event: the count above could have moved.
+      await admin.query('DROP TRIGGER refuse_probe ON tenant_tenants');
+      await tenants.create(superadmin, { slug: 'refused-at-commit', name: 'Now' });
+      expect(await outboxCount()).toBe(before + 2);
+    } finally {
+      await admin.end();
+    }
+  });
+});
+
+describe('resolve', () => {
+  test('the auth service resolves a tenant by slug or id; unknown ones are NOT_FOUND', async () => {
+    const slug = newSlug();
+    const tenant = await tenants.create(superadmin, { slug, name: 'R' });
+    await tenants.suspend(superadmin, tenant.id);
+    expect(await tenants.resolve(authService, { slug })).toEqual({ id: tenant.id, slug, status: 'suspended' });
+    expect(await tenants.resolve(authService, { id: tenant.id })).toEqual({ id: tenant.id, slug, status: 'suspended' });
+    await notFound(tenants.resolve(authService, { slug: 'no-such-tenant' }));
+    await notFound(tenants.resolve(authService, { id: randomUUID() }));
+  });
+
+  test('anyone but the auth service is refused, even for an existing tenant', async () => {
+    const slug = newSlug();
+    const tenant = await tenants.create(superadmin, { slug, name: 'R2' });
+    for (const caller of [
+      superadmin,
+      member(tenant.id, 'tenant_admin'),
+      as({ kind: 'service', id: 'auth', tenantId: tenant.id, roles: ['service'], mfa: false }),
+      as({ kind: 'user', id: 'auth', tenantId: null, roles: [], mfa: false }),
+    ]) {
+      await forbidden(tenants.resolve(caller, { slug }));
+      await forbidden(tenants.resolve(caller, { id: tenant.id }));
+    }
+  });
+});
+
+// --- settings ---------------------------------------------------------------------------------------
+
+describe('settings', () => {
+  let a: string;
+  let b: string;
+  beforeAll(async () => {
+    [a, b] = await twoTenants();
+  });
+
+  test('the tenant admin reads and updates its settings; the update is audited with ids only', async () => {
+    const admin = member(a, 'tenant_admin');
+    const updated = await settings.update(admin, {
+      tenant_id: a,
+      allowed_models: ['mistral:7b-instruct'],
+      quotas: { tokens_per_day: 50_000 },
+      retention_days: { 'auth.sessions': 7 },
+    });
+    expect(updated).toMatchObject({
+      tenant_id: a,
+      allowed_models: ['mistral:7b-instruct'],
+      quotas: { requests_per_minute: 600, tokens_per_day: 50_000 },
+      retention_days: { 'auth.sessions': 7 },
+    });
+    expect(await settings.get(admin, a)).toEqual(updated);
+    await expectChangeRecorded(a, 'settings.updated', admin, { type: 'tenant-settings', id: a });
+    const [entry] = await auditsOf(a, 'settings.updated');
+    expect(entry!.details).toEqual({ allowedModels: true, quotas: true, retentionDays: true });
+    expect(JSON.stringify(await outboxFor(a))).not.toContain('mistral');
+  });
+
+  test('an update that changes nothing is not recorded', async () => {
+    const admin = member(a, 'tenant_admin');
+    const current = await settings.get(admin, a);
+    await settings.update(admin, { tenant_id: a, allowed_models: current.allowed_models });
+    expect(await auditsOf(a, 'settings.updated')).toHaveLength(1);
+  });
+
+  test('a tenant admin of A can neither read nor update the settings of B', async () => {
+    const adminA = member(a, 'tenant_admin');
+    const before = await settings.get(member(b, 'tenant_admin'), b);
+    await forbidden(settings.get(adminA, b));
+    await forbidden(settings.update(adminA, { tenant_id: b, allowed_models: ['llama3:70b'] }));
+    // The answer is the same for a tenant that does not exist: it tells nothing.
+    await forbidden(settings.get(adminA, randomUUID()));
+    expect(await settings.get(member(b, 'tenant_admin'), b)).toEqual(before);
+    expect(await auditsOf(b, 'settings.updated')).toEqual([]);
+  });
+
+  test('the super-admin reads any tenant’s settings but changes none', async () => {
+    expect((await settings.get(superadmin, b)).tenant_id).toBe(b);
+    await forbidden(settings.update(superadmin, { tenant_id: b, quotas: { requests_per_minute: 1 } }));
+    await notFound(settings.get(superadmin, randomUUID()));
+  });
+
+  test('other roles of the tenant may not read or change its settings', async () => {
+    for (const role of ['dpo', 'developer', 'auditor', 'user'] as const) {
+      await forbidden(settings.get(member(a, role), a));
+      await forbidden(settings.update(member(a, role), { tenant_id: a, allowed_models: [] }));
+    }
+  });
+
+  test('retention overrides must name a declared category and stay within its maximum; a refused update changes nothing', async () => {
+    const admin = member(a, 'tenant_admin');
+    const before = await settings.get(admin, a);
+    const outbox = await outboxCount();
+    const tooLong = (await settings
+      .update(admin, { tenant_id: a, retention_days: { 'auth.sessions': 31 } })
+      .catch((e: unknown) => e)) as GardienError;
+    expect(tooLong.toEnvelope()).toEqual({
+      code: ErrorCode.ValidationFailed,
+      message: expect.any(String),
+      details: [{ path: 'payload.retention_days.auth.sessions', reason: 'exceeds_declared_maximum' }],
+    });
+    const unknown = (await settings
+      .update(admin, { tenant_id: a, allowed_models: [], retention_days: { 'chat.history': 10 } })
+      .catch((e: unknown) => e)) as GardienError;
+    expect(unknown.toEnvelope()).toEqual({
+      code: ErrorCode.ValidationFailed,
+      message: expect.any(String),
+      details: [{ path: 'payload.retention_days.*', reason: 'unknown_category' }],
+    });
+    expect(JSON.stringify(unknown.toEnvelope())).not.toContain('chat');
+    expect(await settings.get(admin, a)).toEqual(before);
+    expect(await outboxCount()).toBe(outbox);
+  });
+});
+
+// --- purposes ---------------------------------------------------------------------------------------
+
+describe('purposes', () => {
+  let a: string;
+  let b: string;
+  beforeAll(async () => {
+    [a, b] = await twoTenants();
+  });
+
+  test('the tenant admin declares a purpose, audited and announced with ids only', async () => {
+    const admin = member(a, 'tenant_admin');
+    const purpose = await purposes.create(admin, { id: 'support', name: 'Support client', legal_basis: 'legal_obligation', description: 'Tickets' });
+    expect(purpose).toEqual({
+      id: 'support',
+      tenant_id: a,
+      name: 'Support client',
+      legal_basis: 'legal_obligation',
+      description: 'Tickets',
+      created_at: expect.any(String),
+    });
+    await expectChangeRecorded(a, 'purpose.created', admin, { type: 'purpose', id: purposeAuditRef(a, 'support') }, { purposeId: 'support' });
+    expect(JSON.stringify(await outboxFor(a))).not.toMatch(/Support client|Tickets/);
+  });
+
+  test('the same id twice in a tenant is a CONFLICT; in another tenant it is its own purpose', async () => {
+    await refusedWith(ErrorCode.Conflict)(purposes.create(member(a, 'tenant_admin'), { id: 'support', name: 'Again', legal_basis: 'consent' }));
+    const inB = await purposes.create(member(b, 'tenant_admin'), { id: 'support', name: 'Support B', legal_basis: 'consent' });
+    expect(inB).toMatchObject({ tenant_id: b, name: 'Support B', description: null });
+    expect((await purposes.get(member(a, 'developer'), 'support')).name).toBe('Support client');
+  });
+
+  test('readers of a tenant see only its purposes; another tenant’s purpose is not found', async () => {
+    await purposes.create(member(b, 'tenant_admin'), { id: 'b-only', name: 'Only in B', legal_basis: 'contract' });
+    for (const role of ['tenant_admin', 'dpo', 'developer'] as const) {
+      const reader = member(a, role);
+      const listed = (await purposes.list(reader)).purposes;
+      expect(listed.map((p) => p.id)).toEqual(['support']);
+      expect(listed.every((p) => p.tenant_id === a)).toBe(true);
+      await notFound(purposes.get(reader, 'b-only'));
+    }
+    expect((await purposes.list(member(b, 'dpo'))).purposes.map((p) => p.id)).toEqual(['b-only', 'support']);
+  });
+
+  test('only the tenant admin declares purposes; users, auditors and callers of no tenant may not read them', async () => {
+    for (const role of ['dpo', 'developer', 'auditor', 'user'] as const) {
+      await forbidden(purposes.create(member(a, role), { id: `by-${role}`, name: 'No', legal_basis: 'consent' }));
+    }
+    for (const caller of [member(a, 'user'), member(a, 'auditor'), superadmin, authService]) {
+      await forbidden(purposes.list(caller));
+      await forbidden(purposes.get(caller, 'support'));
+    }
+    await forbidden(purposes.create(superadmin, { id: 'platform', name: 'No', legal_basis: 'consent' }));
+    expect((await purposes.list(member(a, 'tenant_admin'))).purposes.map((p) => p.id)).toEqual(['support']);
+  });
+});
+
+// --- over the bus -----------------------------------------------------------------------------------
+
+describe('over the bus', () => {
+  let nats: PrivateNats;
+  let connection: NatsConnection;
+  let app: INestMicroservice;
+  let bus: BusClient;
+  let signingKey: CryptoKey;
+
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    signingKey = privateKey;
+    const { x } = await exportJWK(publicKey);
+    const keySet = { keys: [{ kty: 'OKP' as const, crv: 'Ed25519' as const, x: x!, kid: 'k1', alg: 'EdDSA' as const, use: 'sig' as const }] };
+    nats = await PrivateNats.start();
+    connection = await connect({ servers: nats.url });
+    const logger = pino({ level: 'silent' });
+    const module = AppModule.register({
+      service: 'tenant',
+      config: {},
+      logger,
+      metrics: new ServiceMetrics('tenant'),
+      dataSource: runtime,
+      connection,
+      bus: new BusClient(connection, 5_000),
+      outbox: new OutboxRelay(runtime, jetstream(connection), logger),
+      kms,
+      keyRing,
+      blindIndex,
+      tokens: new TokenVerifier(async () => keySet),
+      instanceId: 'tenant-test',
+      startedAt: Date.now(),
+    });
+    app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+      transport: Transport.NATS,
+      options: { servers: nats.url, queue: 'tenant' },
+      logger: false,
+    });
+    app.useGlobalFilters(new BusExceptionFilter(logger));
+    await app.listen();
+    bus = new BusClient(connection, 5_000);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await connection?.close();
+    await nats?.dispose();
+  });
+
+  async function tokenOf(principal: Principal): Promise<string> {
+    const claims: Omit<AccessTokenClaims, 'sub'> = { tid: principal.tenantId, kind: principal.kind, roles: principal.roles, mfa: principal.mfa };
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject(principal.id)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(signingKey);
+  }
+
+  const call = async <S extends z.ZodType>(who: Acting, subject: string, payload: unknown, reply: S): Promise<z.infer<S>> =>
+    bus.request(subject, payload, { requestId: randomUUID(), token: await tokenOf(who.principal) }, reply);
+
+  test('every operation answers with its contract’s reply', async () => {
+    const slug = newSlug();
+    const tenant = await call(superadmin, TENANT_SUBJECTS.createTenant, { slug, name: 'Over the bus' }, Tenant);
+    expect((await call(superadmin, TENANT_SUBJECTS.listTenants, {}, TenantList)).tenants).toContainEqual(tenant);
+    expect(await call(superadmin, TENANT_SUBJECTS.getTenant, { id: tenant.id }, Tenant)).toEqual(tenant);
+    expect((await call(superadmin, TENANT_SUBJECTS.suspendTenant, { id: tenant.id }, Tenant)).status).toBe('suspended');
+    expect((await call(superadmin, TENANT_SUBJECTS.resumeTenant, { id: tenant.id }, Tenant)).status).toBe('active');
+    expect(await call(authService, TENANT_SUBJECTS.resolveTenant, { slug }, ResolvedTenant)).toEqual({ id: tenant.id, slug, status: 'active' });
+
+    const admin = member(tenant.id, 'tenant_admin');
+    const settingsUpdate = { tenant_id: tenant.id, quotas: { requests_per_minute: 60 } };
+    expect((await call(admin, TENANT_SUBJECTS.updateSettings, settingsUpdate, TenantSettings)).quotas.requests_per_minute).toBe(60);
+    expect((await call(superadmin, TENANT_SUBJECTS.getSettings, { tenant_id: tenant.id }, TenantSettings)).tenant_id).toBe(tenant.id);
+
+    const purpose = await call(admin, TENANT_SUBJECTS.createPurpose, { id: 'support', name: 'Support', legal_basis: 'contract' }, Purpose);
+    expect(await call(member(tenant.id, 'dpo'), TENANT_SUBJECTS.getPurpose, { id: 'support' }, Purpose)).toEqual(purpose);
+    expect(await call(member(tenant.id, 'developer'), TENANT_SUBJECTS.listPurposes, {}, PurposeList)).toEqual({ purposes: [purpose] });
+
+    expect(await call(superadmin, TENANT_SUBJECTS.deleteTenant, { id: tenant.id }, Empty)).toEqual({});
+  });
+
+  test('a call without a valid token, with unknown fields, or from a caller without the right is refused', async () => {
+    const own = (await tenants.create(superadmin, { slug: newSlug(), name: 'Refusals' })).id;
+    await expect(bus.request(TENANT_SUBJECTS.listTenants, {}, { requestId: randomUUID() }, TenantList)).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+    await expect(call(superadmin, TENANT_SUBJECTS.createTenant, { slug: newSlug(), name: 'X', owner: 'x@example.fr' }, Tenant)).rejects.toMatchObject({
+      code: ErrorCode.ValidationFailed,
+    });
+    await expect(call(member(own, 'tenant_admin'), TENANT_SUBJECTS.createTenant, { slug: newSlug(), name: 'X' }, Tenant)).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+    });
+    await expect(call(superadmin, TENANT_SUBJECTS.resolveTenant, { id: own }, ResolvedTenant)).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+    await expect(call(member(own, 'tenant_admin'), TENANT_SUBJECTS.getSettings, { tenant_id: randomUUID() }, TenantSettings)).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+    });
+  });
+});

@@ -1,0 +1,139 @@
+// Tenants: created, suspended, resumed and deleted by the super-admin (creation and deletion also
+// by the auth service, for `gardien bootstrap` and its compensation); resolved for the auth service
+// at login. Changes to a tenant run in that tenant's own context; only the look-ups across tenants
+// (list, resolve) run in the platform context.
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  ErrorCode,
+  GardienError,
+  PLATFORM_TENANT_ID,
+  type CreateTenantRequest,
+  type Empty,
+  type ResolveTenantRequest,
+  type ResolvedTenant,
+  type Tenant,
+  type TenantList,
+  type TenantStatus,
+} from '@gardien/contracts';
+import { authorize, defineAbilityFor, isAllowed, type AppAbility } from '@gardien/authz';
+import { withTenant } from '@gardien/persistence';
+import { isAuthService, type Acting } from '../callers.js';
+import { recordChange, type TenantServiceChange } from '../change-log.js';
+import { DEFAULT_TENANT_SETTINGS } from '../settings/settings-update.js';
+import { SettingsRepository } from '../settings/settings.repository.js';
+import { isUniqueViolation } from '../unique-violation.js';
+import { TenantKeys } from './tenant-keys.js';
+import { TenantsRepository, type TenantRow } from './tenants.repository.js';
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tenants: TenantsRepository,
+    private readonly settings: SettingsRepository,
+    private readonly keys: TenantKeys,
+  ) {}
+
+  /** A new active tenant with the default settings. CONFLICT if the slug is taken. */
+  async create(acting: Acting, request: CreateTenantRequest): Promise<Tenant> {
+    const id = randomUUID();
+    if (!isAuthService(acting.principal)) authorize(defineAbilityFor(acting.principal), 'create', 'Tenant', { id });
+    try {
+      return await withTenant(this.dataSource, id, async (manager) => {
+        const row = await this.tenants.insert(manager, { id, slug: request.slug, name: request.name });
+        await this.settings.insert(manager, id, DEFAULT_TENANT_SETTINGS);
+        await recordChange(manager, acting, { action: 'tenant.created', tenantId: id, target: { type: 'tenant', id } });
+        return toTenant(row);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'a tenant with this slug already exists');
+      throw error;
+    }
+  }
+
+  async list(acting: Acting): Promise<TenantList> {
+    const ability = defineAbilityFor(acting.principal);
+    if (!mayReadEveryTenant(ability)) throw forbidden();
+    const rows = await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) => this.tenants.list(manager));
+    return { tenants: rows.filter((row) => isAllowed(ability, 'read', 'Tenant', { id: row.id })).map(toTenant) };
+  }
+
+  async get(acting: Acting, id: string): Promise<Tenant> {
+    authorize(defineAbilityFor(acting.principal), 'read', 'Tenant', { id });
+    const row = await withTenant(this.dataSource, id, (manager) => this.tenants.findById(manager, id));
+    if (!row) throw notFound();
+    return toTenant(row);
+  }
+
+  suspend(acting: Acting, id: string): Promise<Tenant> {
+    return this.changeStatus(acting, id, 'suspended', 'tenant.suspended');
+  }
+
+  resume(acting: Acting, id: string): Promise<Tenant> {
+    return this.changeStatus(acting, id, 'active', 'tenant.resumed');
+  }
+
+  /**
+   * Destroys the tenant's keys in this service, then deletes its rows (tenant, settings, purposes).
+   * Keys first: if the rows' deletion then fails, the call can simply be repeated, whereas the
+   * other order could leave keys behind a tenant that no longer exists.
+   */
+  async delete(acting: Acting, id: string): Promise<Empty> {
+    if (!isAuthService(acting.principal)) authorize(defineAbilityFor(acting.principal), 'delete', 'Tenant', { id });
+    const existing = await withTenant(this.dataSource, id, (manager) => this.tenants.findById(manager, id));
+    if (!existing) throw notFound();
+    await this.keys.destroy(id);
+    await withTenant(this.dataSource, id, async (manager) => {
+      if (!(await this.tenants.findById(manager, id, true))) throw notFound();
+      await this.tenants.delete(manager, id);
+      await recordChange(manager, acting, { action: 'tenant.deleted', tenantId: id, target: { type: 'tenant', id }, details: { keysDestroyed: true } });
+    });
+    return {};
+  }
+
+  /** For the auth service only: a tenant by slug (login) or id (refresh). NOT_FOUND if unknown or deleted. */
+  async resolve(acting: Acting, request: ResolveTenantRequest): Promise<ResolvedTenant> {
+    if (!isAuthService(acting.principal)) throw forbidden();
+    const row = await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) =>
+      'slug' in request ? this.tenants.findBySlug(manager, request.slug) : this.tenants.findById(manager, request.id),
+    );
+    if (!row) throw notFound();
+    return { id: row.id, slug: row.slug, status: row.status };
+  }
+
+  /** Suspending a suspended tenant (or resuming an active one) changes nothing and records nothing. */
+  private async changeStatus(acting: Acting, id: string, status: TenantStatus, action: TenantServiceChange): Promise<Tenant> {
+    // Resuming lifts a suspension: the same authority as suspending.
+    authorize(defineAbilityFor(acting.principal), 'suspend', 'Tenant', { id });
+    return withTenant(this.dataSource, id, async (manager) => {
+      const current = await this.tenants.findById(manager, id, true);
+      if (!current) throw notFound();
+      if (current.status === status) return toTenant(current);
+      const row = await this.tenants.setStatus(manager, id, status);
+      await recordChange(manager, acting, { action, tenantId: id, target: { type: 'tenant', id } });
+      return toTenant(row);
+    });
+  }
+}
+
+/**
+ * Listing reads every tenant through the platform context, so it needs a grant to read any tenant
+ * (a rule without conditions), not merely some tenant; each row is still checked on its own.
+ */
+function mayReadEveryTenant(ability: AppAbility): boolean {
+  return ability.rulesFor('read', 'Tenant').some((rule) => !rule.inverted && !rule.conditions);
+}
+
+function toTenant(row: TenantRow): Tenant {
+  return { id: row.id, slug: row.slug, name: row.name, status: row.status, created_at: row.created_at.toISOString() };
+}
+
+function notFound(): GardienError {
+  return new GardienError(ErrorCode.NotFound, 'no such tenant');
+}
+
+function forbidden(): GardienError {
+  return new GardienError(ErrorCode.Forbidden, 'this action on this resource is not allowed for the caller');
+}
