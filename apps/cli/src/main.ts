@@ -2,8 +2,10 @@
 // The `gardien` command. Operations that must never be reachable over HTTP (bootstrap, key
 // operations, audit verification) live here and run on the server itself.
 import { Command } from 'commander';
+import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
 import { natsConfigCommand } from './nats-config/nats-config.command.js';
 import { startCommand } from './start/start.command.js';
+import { exitOnUsageError, withoutOptionValues } from './usage-errors.js';
 
 const program = new Command()
   .name('gardien')
@@ -21,12 +23,17 @@ program
 
 program
   .command('nats-config')
-  .description('write the nats-server configuration (one nkey user per service, least-privilege permissions) and the seed files')
+  .description('write the nats-server configuration (one nkey user per process and one for this command line, least-privilege permissions) and the seed files')
   .requiredOption('--out <file>', 'where to write nats-server.conf')
-  .requiredOption('--seeds-dir <dir>', 'where each service nkey seed is kept (<service>.nk, mode 0600; created once)')
+  .requiredOption('--seeds-dir <dir>', 'where each nkey seed is kept (<service>.nk and cli.nk, mode 0600; created once)')
   .option('--listen <address>', 'listen address of the server', '0.0.0.0:4222')
   .option('--store-dir <dir>', 'JetStream storage directory', '/data/jetstream')
   .action((options: { out: string; seedsDir: string; listen: string; storeDir: string }) => natsConfigCommand(options));
+
+program.addCommand(bootstrapCommand());
+
+// Errors of the program itself (an unknown command or global option): usage errors, values not echoed.
+program.configureOutput({ outputError: (message, write) => write(withoutOptionValues(message)) }).exitOverride(exitOnUsageError);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`gardien: ${error instanceof Error ? error.message : 'failed'}\n`);

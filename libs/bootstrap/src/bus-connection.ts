@@ -1,19 +1,22 @@
 // The process's own NATS connection (for JetStream and outgoing requests), with reconnection
 // forever: a service outlives a NATS restart.
 import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
-import { inboxPrefixOf, type ServiceName } from '@gardien/contracts';
+import { inboxPrefixOf, type BusUser } from '@gardien/contracts';
 import type { BaseConfig } from './config.js';
 
+/** What a NATS connection needs from the configuration (the command line has no more than this). */
+export type NatsSettings = Pick<BaseConfig, 'GARDIEN_NATS_URL' | 'GARDIEN_NATS_USER' | 'GARDIEN_NATS_PASSWORD' | 'GARDIEN_NATS_NKEY_SEED'>;
+
 /**
- * Options of every NATS connection of a service: its own inbox prefix (the server lets it read
+ * Options of every NATS connection of a process: its own inbox prefix (the server lets it read
  * only those replies), and its own credentials: an nkey (preferred) or a user and password.
  */
-export function natsConnectionOptions(config: BaseConfig, service: ServiceName, name: string) {
+export function natsConnectionOptions(config: NatsSettings, user: BusUser, name: string) {
   const seed = config.GARDIEN_NATS_NKEY_SEED;
   return {
     servers: config.GARDIEN_NATS_URL,
     name,
-    inboxPrefix: inboxPrefixOf(service),
+    inboxPrefix: inboxPrefixOf(user),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
@@ -22,6 +25,6 @@ export function natsConnectionOptions(config: BaseConfig, service: ServiceName, 
   };
 }
 
-export async function openBusConnection(config: BaseConfig, service: ServiceName, name: string): Promise<NatsConnection> {
-  return connect(natsConnectionOptions(config, service, name));
+export async function openBusConnection(config: NatsSettings, user: BusUser, name: string): Promise<NatsConnection> {
+  return connect(natsConnectionOptions(config, user, name));
 }

@@ -1,8 +1,9 @@
-// `gardien nats-config`: writes the nats-server configuration and each process's nkey seed file.
+// `gardien nats-config`: writes the nats-server configuration and the nkey seed file of each bus
+// user (every process, and the command line itself: cli.nk).
 import { writeFileSync } from 'node:fs';
-import { ALL_SERVICES } from '@gardien/contracts';
+import { BUS_USERS } from '@gardien/contracts';
 import { renderNatsServerConfig } from './nats-server-config.js';
-import { ensureServiceNkey } from './service-nkeys.js';
+import { ensureBusUserNkey } from './bus-user-nkeys.js';
 
 export interface NatsConfigOptions {
   out: string;
@@ -12,7 +13,7 @@ export interface NatsConfigOptions {
 }
 
 export function natsConfigCommand(options: NatsConfigOptions): void {
-  const users = ALL_SERVICES.map((service) => ensureServiceNkey(options.seedsDir, service));
+  const users = BUS_USERS.map((user) => ensureBusUserNkey(options.seedsDir, user));
   writeFileSync(
     options.out,
     renderNatsServerConfig({
@@ -23,6 +24,6 @@ export function natsConfigCommand(options: NatsConfigOptions): void {
     { mode: 0o644 },
   );
   process.stdout.write(
-    `${JSON.stringify({ config: options.out, seeds: users.map(({ service, seedFile }) => ({ service, seedFile, variable: 'GARDIEN_NATS_NKEY_SEED_FILE' })) })}\n`,
+    `${JSON.stringify({ config: options.out, seeds: users.map(({ user, seedFile }) => ({ user, seedFile, variable: 'GARDIEN_NATS_NKEY_SEED_FILE' })) })}\n`,
   );
 }

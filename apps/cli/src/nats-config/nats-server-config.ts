@@ -1,10 +1,11 @@
-// Renders the nats-server configuration of a deployment: one user per process, identified by its
-// nkey (public key in the configuration, seed only in that process's secret file), with the
-// permissions of libs/contracts' bus policy. Nothing secret is written into the configuration.
-import { busPermissionsOf, type ServiceName } from '@gardien/contracts';
+// Renders the nats-server configuration of a deployment: one user per process and one for the
+// command line, identified by its nkey (public key in the configuration, seed only in that
+// user's secret file), with the permissions of libs/contracts' bus policy. Nothing secret is
+// written into the configuration.
+import { busPermissionsOf, type BusUser } from '@gardien/contracts';
 
 export interface NatsServerConfigOptions {
-  users: Array<{ service: ServiceName; publicKey: string }>;
+  users: Array<{ user: BusUser; publicKey: string }>;
   listen?: string;
   jetstreamStoreDir?: string;
 }
@@ -13,14 +14,15 @@ const quote = (value: string) => JSON.stringify(value);
 const list = (values: string[]) => `[${values.map(quote).join(', ')}]`;
 
 export function renderNatsServerConfig(options: NatsServerConfigOptions): string {
-  const users = options.users.map(({ service, publicKey }) => {
-    const permissions = busPermissionsOf(service);
+  const users = options.users.map(({ user, publicKey }) => {
+    const permissions = busPermissionsOf(user);
+    const deny = permissions.publishDeny.length > 0 ? `, deny: ${list(permissions.publishDeny)}` : '';
     return [
-      `    # ${service}`,
+      `    # ${user}`,
       '    {',
       `      nkey: ${quote(publicKey)}`,
       '      permissions: {',
-      `        publish: { allow: ${list(permissions.publish)} }`,
+      `        publish: { allow: ${list(permissions.publish)}${deny} }`,
       `        subscribe: { allow: ${list(permissions.subscribe)} }`,
       ...(permissions.allowResponses ? ['        allow_responses: true'] : []),
       '      }',
