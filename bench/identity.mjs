@@ -13,7 +13,7 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { connect } from '@nats-io/transport-node';
 import { generate } from 'otplib';
 import { TokenVerifier } from '@gardien/authz';
-import { AUTH_SUBJECTS, BootstrapResult, BusClient, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@gardien/contracts';
+import { AUTH_SUBJECTS, BootstrapResult, BusClient, CLI_USER, TOKEN_AUDIENCE, TOKEN_ISSUER, inboxPrefixOf } from '@gardien/contracts';
 import { BenchEnvironment } from './environment.mjs';
 import { describeMachine, loadAverage } from './machine.mjs';
 import { latencySummary, median } from './stats.mjs';
@@ -82,7 +82,8 @@ async function loginLatency() {
     const platform = await environment.prepare();
     const processes = await environment.launch(platform);
     const api = `${processes.edgeUrl}/api/v1`;
-    const connection = await connect({ servers: platform.nats.url });
+    // As the operator command line does: auth answers a bootstrap only into the CLI's inbox.
+    const connection = await connect({ servers: platform.nats.url, inboxPrefix: inboxPrefixOf(CLI_USER) });
     const admin = { email: 'admin@bench.example', password: PASSWORD };
     const result = await new BusClient(connection, 30_000).request(
       AUTH_SUBJECTS.bootstrap,

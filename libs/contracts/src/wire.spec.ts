@@ -1,5 +1,5 @@
 import { ErrorCode, GardienError } from './errors.js';
-import { decodeReply, encodeRequest } from './wire.js';
+import { decodeReply, decodeRequest, encodeReply, encodeRequest } from './wire.js';
 
 test('a request is a Nest packet with the subject as pattern and a fresh id', () => {
   const a = JSON.parse(encodeRequest('gardien.v1.auth.health', { x: 1 }));
@@ -27,4 +27,17 @@ test('foreign error replies and malformed replies become typed errors', () => {
   expect(() => decodeReply(noHandler)).toThrow(expect.objectContaining({ code: ErrorCode.NotFound }));
   expect(() => decodeReply(JSON.stringify({ err: { status: 'error', message: 'boom' } }))).toThrow(expect.objectContaining({ code: ErrorCode.Internal }));
   expect(() => decodeReply('not json')).toThrow(expect.objectContaining({ code: ErrorCode.Internal }));
+});
+
+test('a raw request decodes to its packet; anything else to undefined', () => {
+  const packet = decodeRequest(encodeRequest('gardien.v1.auth.bootstrap', { a: 1 }));
+  expect(packet).toMatchObject({ pattern: 'gardien.v1.auth.bootstrap', data: { a: 1 }, id: expect.any(String) });
+  expect(decodeRequest('not json')).toBeUndefined();
+  expect(decodeRequest('{"pattern":"x"}')).toBeUndefined();
+  expect(decodeRequest('{"id":"1"}')).toBeUndefined();
+});
+
+test('replies written by encodeReply read back as their response or their error', () => {
+  expect(decodeReply(encodeReply('1', { response: { ok: true } }))).toEqual({ ok: true });
+  expect(() => decodeReply(encodeReply('1', { err: { code: ErrorCode.Forbidden, message: 'no' } }))).toThrow(expect.objectContaining({ code: ErrorCode.Forbidden }));
 });

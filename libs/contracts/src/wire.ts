@@ -21,6 +21,21 @@ export function encodeRequest<T>(subject: string, data: T): string {
   return JSON.stringify(packet);
 }
 
+/** The request packet of a raw message, or undefined if it is not one (no id, no pattern). */
+export function decodeRequest(raw: string): RequestPacket<unknown> | undefined {
+  try {
+    const packet = JSON.parse(raw) as Partial<RequestPacket<unknown>>;
+    return typeof packet.id === 'string' && typeof packet.pattern === 'string' ? { pattern: packet.pattern, data: packet.data, id: packet.id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A reply packet as Nest writes one: the response, or an error envelope. */
+export function encodeReply(id: string, outcome: { response: unknown } | { err: ErrorEnvelope }): string {
+  return JSON.stringify({ id, ...outcome, isDisposed: true });
+}
+
 /** Returns the response of a reply, or throws the GardienError its error envelope describes. */
 export function decodeReply(raw: string): unknown {
   let packet: ReplyPacket;

@@ -15,6 +15,8 @@ import { TokenVerifier } from '@gardien/authz';
 
 export const LOGGER = Symbol('LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+/** The service's NatsConnection, for the rare handler that must see more of a message than Nest shows (its reply subject). */
+export const BUS_CONNECTION = Symbol('BUS_CONNECTION');
 
 export interface PlatformResources<C = unknown> {
   service: string;
@@ -53,6 +55,7 @@ export class PlatformModule {
         { provide: ServiceMetrics, useValue: resources.metrics },
         { provide: DataSource, useValue: resources.dataSource },
         { provide: BusClient, useValue: resources.bus },
+        { provide: BUS_CONNECTION, useValue: resources.connection },
         { provide: OutboxRelay, useValue: resources.outbox },
         { provide: KMS, useValue: resources.kms },
         { provide: SubjectKeyRing, useValue: resources.keyRing },
@@ -62,7 +65,7 @@ export class PlatformModule {
         ServiceHealthService,
         BusAuthGuard,
       ],
-      exports: [LOGGER, SERVICE_CONFIG, ServiceMetrics, DataSource, BusClient, OutboxRelay, KMS, SubjectKeyRing, BlindIndex, TokenVerifier, BusAuthGuard, ServiceHealthService],
+      exports: [LOGGER, SERVICE_CONFIG, BUS_CONNECTION, ServiceMetrics, DataSource, BusClient, OutboxRelay, KMS, SubjectKeyRing, BlindIndex, TokenVerifier, BusAuthGuard, ServiceHealthService],
     };
   }
 }

@@ -159,10 +159,11 @@ describe('the bootstrap subject belongs to the command line', () => {
   // KNOWN GAP, recorded rather than hidden: with allow_responses, nats-server (2.9 here) lets a user
   // publish to the reply subject of any message it received, its deny list notwithstanding. A
   // service that sends itself a request whose reply subject is the bootstrap subject can then
-  // "answer" it with a bootstrap request of its own (and a reply subject of its own inbox). Closing
-  // it takes auth accepting a bootstrap only with a reply subject under `_INBOX_cli.`, or services
-  // answering through explicit inbox permissions instead of allow_responses. Until the bus itself
-  // refuses it, this test fails, and test.failing keeps that visible.
+  // "answer" it with a bootstrap request of its own (and a reply subject of its own inbox). Auth
+  // therefore answers a bootstrap only into the CLI's inbox (apps/auth bootstrap.listener, tested
+  // there with this very forgery): the forged request reaches auth but its answer reaches nobody.
+  // The bus alone does not refuse it: until it does (services answering through explicit inbox
+  // permissions instead of allow_responses), this test fails, and test.failing keeps that visible.
   test.failing('a service cannot reach the bootstrap subject by answering a request it sent itself', async () => {
     const watcher = await connectAs('auth');
     const reached: string[] = [];
