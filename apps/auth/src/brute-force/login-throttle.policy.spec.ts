@@ -30,3 +30,9 @@ test('after 5 failures in a row the 6th attempt is refused, whatever the passwor
 test('four failures do not lock', () => {
   expect(failures(4)!.lockedUntil).toBeNull();
 });
+
+test('failures count in a row within 15 minutes: older ones are forgotten', () => {
+  const four = failures(4)!;
+  expect(afterFailure(four, ACCOUNT_RULE, four.lastFailureAt + 10 * 60_000)).toMatchObject({ failures: 5, lockedUntil: expect.any(Number) });
+  expect(afterFailure(four, ACCOUNT_RULE, four.lastFailureAt + 16 * 60_000)).toEqual({ failures: 1, lastFailureAt: four.lastFailureAt + 16 * 60_000, lockedUntil: null });
+});

@@ -31,9 +31,14 @@ export function decide(state: ThrottleState | undefined, rule: ThrottleRule, now
   return now < earliest ? { allowed: false, retryAfterMs: earliest - now } : { allowed: true };
 }
 
-/** The state after one more failure. A lock that has run out starts a fresh count. */
+/**
+ * The state after one more failure. A lock that has run out starts a fresh count, and so does a
+ * failure coming more than `lockForMs` after the previous one: failures count "in a row" within
+ * that window, so that an office's occasional typos over weeks never add up to a lock.
+ */
 export function afterFailure(state: ThrottleState | undefined, rule: ThrottleRule, now: number): ThrottleState {
   const expired = state?.lockedUntil !== null && state?.lockedUntil !== undefined && now >= state.lockedUntil;
-  const failures = (expired ? 0 : (state?.failures ?? 0)) + 1;
+  const stale = state !== undefined && now - state.lastFailureAt > rule.lockForMs;
+  const failures = (expired || stale ? 0 : (state?.failures ?? 0)) + 1;
   return { failures, lastFailureAt: now, lockedUntil: failures >= rule.lockAfter ? now + rule.lockForMs : null };
 }
