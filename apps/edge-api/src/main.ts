@@ -1,26 +1,16 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusClient } from '@gardien/contracts';
-import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
+import { safeError, stopTracing } from '@gardien/observability';
 import { EDGE_READY_MESSAGE, onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/bootstrap';
-import { AppModule } from './app.module.js';
 import { EdgeConfigSchema } from './config.js';
-import { registerAccessLog } from './http/access-log.js';
-import { ProblemFilter } from './http/problem.filter.js';
+import { createEdgeApplication } from './edge-app.js';
 
 const context = await openProcessContext('edge-api', EdgeConfigSchema);
 const { config, logger } = context;
 try {
   const connection = await openBusConnection(config, 'edge-api', 'gardien-edge-api');
   const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS);
-  const adapter = new FastifyAdapter({ logger: false, bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES, return503OnClosing: true });
-  // Parser errors (bad JSON, body too large) reach the ProblemFilter through Nest's error handler.
-  registerAccessLog(adapter.getInstance(), logger, context.metrics);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, bus, metrics: context.metrics }), adapter, {
-    logger: frameworkLogger(logger),
-  });
-  app.useGlobalFilters(new ProblemFilter(logger));
+  const app = await createEdgeApplication({ config, bus, logger, metrics: context.metrics });
   await app.listen(config.GARDIEN_HTTP_PORT, config.GARDIEN_HTTP_HOST);
   onShutdownSignal(logger, async () => {
     await app.close();

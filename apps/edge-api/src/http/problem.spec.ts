@@ -1,6 +1,7 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { ErrorCode, GardienError } from '@gardien/contracts';
 import { mapHttpError } from './http-error.mapper.js';
+import { ProblemSchema } from '../openapi/openapi-document.js';
 import { problemOf, statusOf } from './problem.js';
 
 test('every error code maps to an HTTP status', () => {
@@ -27,4 +28,19 @@ test('framework and parser errors map to codes; their messages are not reused', 
   expect(mapHttpError(Object.assign(new Error('Body is too large'), { statusCode: 413 }))).toMatchObject({ code: ErrorCode.PayloadTooLarge });
   expect(mapHttpError(new Error('anything'))).toEqual({ code: ErrorCode.Internal, title: 'Internal error' });
   expect(mapHttpError(new GardienError(ErrorCode.Forbidden, 'own message'))).toEqual({ code: ErrorCode.Forbidden, title: 'This action is not allowed' });
+});
+
+test('problem documents match the schema the OpenAPI document gives for them', () => {
+  for (const code of Object.values(ErrorCode)) {
+    expect(ProblemSchema.safeParse(problemOf(code, 'title', 'r-2')).success).toBe(true);
+  }
+  expect(ProblemSchema.safeParse(problemOf(ErrorCode.ValidationFailed, 't', 'r-3', [{ path: 'body', reason: 'unrecognized_keys' }])).success).toBe(true);
+});
+
+test('MFA_REQUIRED is a 401 of its own problem type', () => {
+  expect(problemOf(ErrorCode.MfaRequired, 'A one-time code (TOTP) is required', 'r-4')).toMatchObject({
+    type: '/problems/mfa-required',
+    status: 401,
+    code: 'MFA_REQUIRED',
+  });
 });

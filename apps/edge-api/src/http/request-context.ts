@@ -53,3 +53,9 @@ export function callContextOf(request: FastifyRequest): CallContext {
     ...(authorization?.startsWith('Bearer ') ? { token: authorization.slice('Bearer '.length) } : {}),
   };
 }
+
+/** The context of a bus call made for an operation: the verified token only, never a header taken as is. */
+export function operationCallContext(request: FastifyRequest, token: string | undefined): CallContext {
+  const { requestId, traceparent } = requestState(request);
+  return { requestId, traceparent, ...(token ? { token } : {}) };
+}

@@ -1,0 +1,16 @@
+import { ConfigError, loadConfig } from '@gardien/bootstrap';
+import { EdgeConfigSchema } from './config.js';
+
+test('rate limits default to 600 a minute per source, 30 on authentication; no proxy is trusted', () => {
+  const config = loadConfig(EdgeConfigSchema, {});
+  expect(config).toMatchObject({ GARDIEN_RATE_LIMIT_MAX: 600, GARDIEN_RATE_LIMIT_AUTH_MAX: 30, GARDIEN_RATE_LIMIT_WINDOW_MS: 60_000 });
+  expect(config.GARDIEN_TRUSTED_PROXIES).toBeUndefined();
+});
+
+test('trusted proxies are addresses or ranges; anything else stops the start, by variable name', () => {
+  expect(loadConfig(EdgeConfigSchema, { GARDIEN_TRUSTED_PROXIES: '10.0.0.0/8,::1' }).GARDIEN_TRUSTED_PROXIES).toBe('10.0.0.0/8,::1');
+  expect(() => loadConfig(EdgeConfigSchema, { GARDIEN_TRUSTED_PROXIES: 'true' })).toThrow(ConfigError);
+  expect(() => loadConfig(EdgeConfigSchema, { GARDIEN_RATE_LIMIT_AUTH_MAX: '0' })).toThrow(
+    expect.objectContaining({ variables: ['GARDIEN_RATE_LIMIT_AUTH_MAX'] }),
+  );
+});

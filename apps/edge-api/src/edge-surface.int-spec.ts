@@ -1,0 +1,503 @@
+// The edge's public surface against a real NATS, with small fake auth and tenant services: every
+// operation of the table over REST and GraphQL (same subject, same payload, same token), body
+// validation before any bus call, the bearer and API-key strategies, the OpenAPI document and
+// Swagger UI, and no way to the bootstrap subject.
+import { randomUUID } from 'node:crypto';
+import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import { UnsecuredJWT } from 'jose';
+import { AUTH_SUBJECTS, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@gardien/contracts';
+import { PrivateNats } from '@gardien/testing';
+import { GraphqlSurface } from './graphql/graphql-surface.service.js';
+import type { Operation } from './operations/operation.js';
+import { OPERATIONS } from './operations/operations.js';
+import { FakeServices, SigningKey, startEdge, type RunningEdge } from './testing/edge-harness.js';
+
+const tenantId = randomUUID();
+const userId = randomUUID();
+const apiKeyId = randomUUID();
+const createdAt = new Date().toISOString();
+const user = { id: userId, tenant_id: tenantId, email: 'ada@example.org', roles: ['developer'], mfa_enrolled: false, created_at: createdAt };
+const apiKey = {
+  id: apiKeyId,
+  tenant_id: tenantId,
+  owner_id: userId,
+  name: 'ci',
+  purpose: 'support',
+  models: ['mistral:7b'],
+  expires_at: null,
+  revoked_at: null,
+  created_at: createdAt,
+};
+const tenant = { id: tenantId, slug: 'acme', name: 'Acme', status: 'active', created_at: createdAt };
+const settings = {
+  tenant_id: tenantId,
+  allowed_models: ['mistral:7b'],
+  quotas: { requests_per_minute: 60, tokens_per_day: 5_000_000_000 },
+  retention_days: { 'llm-gateway.prompts': 30 },
+  updated_at: createdAt,
+};
+const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, created_at: createdAt };
+const tokenPair = { access_token: 'new-access', refresh_token: 'new-refresh', token_type: 'Bearer', expires_in: 900 };
+const password = 'correct horse battery staple';
+
+interface Example {
+  params?: Record<string, string>;
+  body?: Record<string, unknown>;
+  /** What the service must receive. */
+  payload: Record<string, unknown>;
+  reply: unknown;
+}
+
+/** One valid call per operation; a test checks that every operation of the table has one. */
+const EXAMPLES: Record<string, Example> = {
+  'auth.login': {
+    body: { email: 'Ada@Example.org', password, tenant: 'acme' },
+    payload: { email: 'ada@example.org', password, tenant: 'acme', source: '127.0.0.1' },
+    reply: tokenPair,
+  },
+  'auth.refresh': { body: { refresh_token: 'old-refresh' }, payload: { refresh_token: 'old-refresh' }, reply: tokenPair },
+  'auth.logout': { payload: {}, reply: {} },
+  'auth.me': { payload: {}, reply: { id: userId, tenant_id: null, email: 'ada@example.org', roles: ['superadmin'], mfa_enrolled: true } },
+  'auth.mfa.enrol': { payload: {}, reply: { totp_uri: 'otpauth://totp/Gardien:x?secret=ABC' } },
+  'auth.mfa.confirm': { body: { totp: '123456' }, payload: { totp: '123456' }, reply: {} },
+  'users.create': {
+    body: { email: 'Ada@Example.org', password, roles: ['developer'] },
+    payload: { email: 'ada@example.org', password, roles: ['developer'] },
+    reply: user,
+  },
+  'users.list': { payload: {}, reply: { users: [user] } },
+  'users.get': { params: { id: userId }, payload: { id: userId }, reply: user },
+  'users.roles.set': {
+    params: { id: userId },
+    body: { roles: ['dpo'] },
+    payload: { id: userId, roles: ['dpo'] },
+    reply: { ...user, roles: ['dpo'], totp_uri: 'otpauth://totp/Gardien:y?secret=DEF' },
+  },
+  'users.mfa.reset': { params: { id: userId }, payload: { id: userId }, reply: { totp_uri: 'otpauth://totp/Gardien:z?secret=GHI' } },
+  'users.delete': { params: { id: userId }, payload: { id: userId }, reply: {} },
+  'api-keys.create': {
+    body: { name: 'ci', purpose: 'support', models: ['mistral:7b'] },
+    payload: { name: 'ci', purpose: 'support', models: ['mistral:7b'] },
+    reply: { ...apiKey, key: 'gk_shown_once' },
+  },
+  'api-keys.list': { payload: {}, reply: { api_keys: [apiKey] } },
+  'api-keys.revoke': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: {} },
+  'tenants.create': { body: { slug: 'acme', name: 'Acme' }, payload: { slug: 'acme', name: 'Acme' }, reply: tenant },
+  'tenants.list': { payload: {}, reply: { tenants: [tenant] } },
+  'tenants.get': { params: { id: tenantId }, payload: { id: tenantId }, reply: tenant },
+  'tenants.suspend': { params: { id: tenantId }, payload: { id: tenantId }, reply: { ...tenant, status: 'suspended' } },
+  'tenants.resume': { params: { id: tenantId }, payload: { id: tenantId }, reply: tenant },
+  'tenants.delete': { params: { id: tenantId }, payload: { id: tenantId }, reply: {} },
+  'users.initial-admin.create': {
+    params: { id: tenantId },
+    body: { email: 'Admin@Example.org', password },
+    payload: { tenant_id: tenantId, email: 'admin@example.org', password },
+    reply: { ...user, roles: ['tenant_admin'], totp_uri: 'otpauth://totp/Gardien:w?secret=JKL' },
+  },
+  'settings.get': { params: { id: tenantId }, payload: { tenant_id: tenantId }, reply: settings },
+  'settings.update': {
+    params: { id: tenantId },
+    body: { quotas: { requests_per_minute: 120 }, retention_days: { 'llm-gateway.prompts': 7 } },
+    payload: { tenant_id: tenantId, quotas: { requests_per_minute: 120 }, retention_days: { 'llm-gateway.prompts': 7 } },
+    reply: settings,
+  },
+  'purposes.create': {
+    body: { id: 'support', name: 'Support', legal_basis: 'contract' },
+    payload: { id: 'support', name: 'Support', legal_basis: 'contract' },
+    reply: purpose,
+  },
+  'purposes.list': { payload: {}, reply: { purposes: [purpose] } },
+  'purposes.get': { params: { id: 'support' }, payload: { id: 'support' }, reply: purpose },
+};
+
+const API_KEY = 'gk_live_0123456789abcdef0123456789abcdef';
+
+let nats: PrivateNats;
+let fakes: FakeServices;
+let edge: RunningEdge;
+let key: SigningKey;
+let schema: GraphQLSchema;
+let adminToken: string;
+let developerToken: string;
+let apiKeyToken: string;
+let bootstrapCalls = 0;
+
+beforeAll(async () => {
+  nats = await PrivateNats.start();
+  fakes = await FakeServices.start(nats.url);
+  key = await SigningKey.create('key-1');
+  adminToken = await key.sign({ sub: randomUUID(), roles: ['superadmin'] });
+  developerToken = await key.sign({ sub: userId, tid: tenantId, roles: ['developer'] });
+  apiKeyToken = await key.sign({ sub: apiKeyId, tid: tenantId, kind: 'api_key', roles: ['service'], purposes: ['support'] });
+  fakes.on(AUTH_SUBJECTS.jwks, () => ({ response: { keys: [key.jwk] } }));
+  fakes.on(AUTH_SUBJECTS.exchangeApiKey, (payload) =>
+    (payload as { key: string }).key === API_KEY
+      ? { response: { access_token: apiKeyToken, expires_in: 300 } }
+      : { err: { code: 'UNAUTHENTICATED', message: 'unknown key' } },
+  );
+  fakes.on(AUTH_SUBJECTS.bootstrap, () => {
+    bootstrapCalls += 1;
+    return { err: { code: 'FORBIDDEN', message: 'never over HTTP' } };
+  });
+  for (const operation of OPERATIONS) fakes.on(operation.subject, () => ({ response: EXAMPLES[operation.name]!.reply }));
+  edge = await startEdge(nats.url);
+  schema = edge.app.get(GraphqlSurface).schema;
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await fakes?.close();
+  await nats?.dispose();
+});
+
+beforeEach(() => fakes.forget());
+
+const json = { 'content-type': 'application/json' };
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+function restPath(operation: Operation, params: Record<string, string> = {}): string {
+  return operation.fullPath.replace(/\{([a-z_]+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
+}
+
+async function rest(method: string, path: string, init: { headers?: Record<string, string>; body?: unknown } = {}) {
+  const response = await fetch(`${edge.url}${path}`, {
+    method,
+    headers: { ...(init.body !== undefined ? json : {}), ...init.headers },
+    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+interface GraphqlResult {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+}
+
+async function graphql(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphqlResult> {
+  const response = await fetch(`${edge.url}/graphql`, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, ...((await response.json()) as Omit<GraphqlResult, 'status'>) };
+}
+
+/** Every scalar of a type, recursively: the whole reply. */
+function selectionOf(type: GraphQLOutputType): string {
+  const named = getNamedType(type);
+  if (!isObjectType(named)) return '';
+  return ` { ${Object.values(named.getFields())
+    .map((field) => `${field.name}${selectionOf(field.type)}`)
+    .join(' ')} }`;
+}
+
+/** The GraphQL document of an operation, every argument a variable. */
+function documentOf(operation: Operation): string {
+  const root = operation.graphql.type === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
+  const field = root.getFields()[operation.graphql.field]!;
+  const variables = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
+  const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
+  return `${operation.graphql.type}${variables ? `(${variables})` : ''} { ${field.name}${args ? `(${args})` : ''}${selectionOf(field.type)} }`;
+}
+
+function variablesOf(operation: Operation, example: Example): Record<string, unknown> {
+  const fromPath = Object.fromEntries(operation.pathParams.map(({ name, field }) => [field, example.params![name]]));
+  return { ...example.body, ...fromPath };
+}
+
+/** GraphQL answers null for an optional field the reply leaves out (a user's totp_uri): those nulls aside, the same object. */
+function withoutUnsentNulls(answer: unknown, reply: unknown): unknown {
+  if (typeof answer !== 'object' || answer === null || typeof reply !== 'object' || reply === null) return answer;
+  return Object.fromEntries(Object.entries(answer).filter(([field, value]) => value !== null || field in reply));
+}
+
+const credentialsFor = (operation: Operation) => (operation.auth === 'authenticated' ? bearer(adminToken) : {});
+
+test('every operation of the table has an example here', () => {
+  expect(Object.keys(EXAMPLES).sort()).toEqual(OPERATIONS.map((operation) => operation.name).sort());
+});
+
+describe.each(OPERATIONS.map((operation) => [operation.name, operation] as const))('%s', (_name, operation) => {
+  test('REST and GraphQL reach the same subject with the same payload and the verified token', async () => {
+    const example = EXAMPLES[operation.name]!;
+    const response = await rest(operation.method, restPath(operation, example.params), {
+      headers: credentialsFor(operation),
+      ...(example.body ? { body: example.body } : {}),
+    });
+    expect(response.status).toBe(operation.status);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    if (operation.status === 204) expect(response.text).toBe('');
+    else expect(response.body).toEqual(example.reply);
+    const restCalls = fakes.callsTo(operation.subject);
+
+    fakes.forget();
+    const result = await graphql(documentOf(operation), variablesOf(operation, example), credentialsFor(operation));
+    expect(result.errors).toBeUndefined();
+    expect(withoutUnsentNulls(result.data![operation.graphql.field], example.reply)).toEqual(operation.status === 204 ? true : example.reply);
+    const graphqlCalls = fakes.callsTo(operation.subject);
+
+    expect(restCalls).toHaveLength(1);
+    expect(graphqlCalls).toHaveLength(1);
+    expect(restCalls[0]!.payload).toEqual(example.payload);
+    expect(graphqlCalls[0]!.payload).toEqual(example.payload);
+    expect(restCalls[0]!.token).toBe(operation.auth === 'authenticated' ? adminToken : undefined);
+    expect(graphqlCalls[0]!.token).toBe(restCalls[0]!.token);
+  });
+});
+
+describe('validation happens before any bus call', () => {
+  test('an unknown field in a body is refused with its path and reason only', async () => {
+    const response = await rest('POST', '/api/v1/auth/login', { body: { email: 'ada@example.org', password, is_admin: true } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: '/problems/validation-failed', code: 'VALIDATION_FAILED', errors: [{ path: 'body', reason: 'unrecognized_keys' }] });
+    expect(response.text).not.toContain('is_admin');
+    expect(fakes.calls).toEqual([]);
+  });
+
+  test('the client cannot set the source address the edge adds to a login', async () => {
+    const response = await rest('POST', '/api/v1/auth/login', { body: { email: 'ada@example.org', password, source: '10.9.8.7' } });
+    expect(response.status).toBe(400);
+    expect(fakes.calls).toEqual([]);
+  });
+
+  test('an authenticated call with a bad body or a bad path id makes no operation call', async () => {
+    const unknownField = await rest('POST', '/api/v1/users', { headers: bearer(adminToken), body: { ...EXAMPLES['users.create']!.body, tenant_id: tenantId } });
+    expect(unknownField.status).toBe(400);
+    const badId = await rest('GET', '/api/v1/users/not-a-uuid', { headers: bearer(adminToken) });
+    expect(badId.status).toBe(400);
+    expect(badId.body!.errors).toEqual([{ path: 'path.id', reason: 'invalid_format' }]);
+    const bodyOnDelete = await rest('DELETE', `/api/v1/users/${userId}`, { headers: bearer(adminToken), body: { force: true } });
+    expect(bodyOnDelete.status).toBe(400);
+    expect(fakes.operationCalls()).toEqual([]);
+  });
+
+  test('no route creates a super-admin: the role is refused on REST and GraphQL', async () => {
+    const response = await rest('POST', '/api/v1/users', { headers: bearer(adminToken), body: { email: 'root@example.org', password, roles: ['superadmin'] } });
+    expect(response.status).toBe(400);
+    expect(response.body!.errors).toEqual([{ path: 'body.roles.0', reason: 'invalid_value' }]);
+    const result = await graphql(
+      'mutation { createUser(email: "root@example.org", password: "correct horse battery staple", roles: [superadmin]) { id } }',
+      {},
+      bearer(adminToken),
+    );
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'VALIDATION_FAILED' });
+    expect(fakes.operationCalls()).toEqual([]);
+  });
+
+  test('GraphQL arguments go through the same schema, with the same details', async () => {
+    const result = await graphql(documentOf(OPERATIONS.find((o) => o.name === 'users.create')!), { email: 'ada@example.org', password: 'short', roles: ['user'] }, bearer(adminToken));
+    expect(result.errors).toEqual([
+      {
+        message: 'The request is not valid',
+        path: ['createUser'],
+        locations: expect.any(Array),
+        extensions: { code: 'VALIDATION_FAILED', errors: [{ path: 'args.password', reason: 'too_small' }] },
+      },
+    ]);
+    expect(fakes.operationCalls()).toEqual([]);
+  });
+});
+
+describe('bearer strategy', () => {
+  test('a missing, forged, expired, unsigned or misplaced token is refused before any operation call', async () => {
+    const other = await SigningKey.create('key-1');
+    const refused = [
+      {},
+      bearer(await other.sign({ sub: userId, roles: ['superadmin'] })),
+      bearer(await other.sign({ sub: userId, roles: ['superadmin'] }, { kid: 'unknown-key' })),
+      bearer(await key.sign({ sub: userId, roles: ['superadmin'] }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })),
+      bearer(new UnsecuredJWT({ tid: null, kind: 'user', roles: ['superadmin'], mfa: true }).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject(userId).setIssuedAt().setExpirationTime('10m').encode()),
+      { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
+    ];
+    for (const headers of refused) {
+      const response = await rest('GET', '/api/v1/me', { headers });
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ type: '/problems/unauthenticated', code: 'UNAUTHENTICATED' });
+    }
+    // RFC 6750 also allows the query string and the body; tokens there end up in logs, so the edge refuses them.
+    expect((await rest('GET', `/api/v1/me?access_token=${adminToken}`)).status).toBe(401);
+    expect((await rest('POST', '/api/v1/auth/logout', { body: { access_token: adminToken } })).status).toBe(401);
+    expect(fakes.operationCalls()).toEqual([]);
+  });
+
+  test('GraphQL refuses authenticated fields without a valid token, field by field', async () => {
+    const anonymous = await graphql('{ me { id } }');
+    expect(anonymous.data).toBeNull();
+    expect(anonymous.errors).toEqual([{ message: 'Authentication is required', path: ['me'], locations: expect.any(Array), extensions: { code: 'UNAUTHENTICATED' } }]);
+    const forged = await graphql('{ me { id } }', {}, bearer(await (await SigningKey.create('key-1')).sign({ sub: userId, roles: ['superadmin'] })));
+    expect(forged.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(fakes.operationCalls()).toEqual([]);
+  });
+
+  test('the super-admin operations are refused to anyone else before any bus call', async () => {
+    const response = await rest('POST', '/api/v1/tenants', { headers: bearer(developerToken), body: { slug: 'other', name: 'Other' } });
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ code: 'FORBIDDEN' });
+    const result = await graphql('mutation { deleteTenant(id: "' + tenantId + '") }', {}, bearer(developerToken));
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN' });
+    expect(fakes.operationCalls()).toEqual([]);
+  });
+});
+
+describe('API key strategy', () => {
+  test('the key is exchanged once, then the cached access token is what services receive, on REST and GraphQL', async () => {
+    const first = await rest('GET', '/api/v1/me', { headers: { 'x-api-key': API_KEY } });
+    const second = await rest('GET', '/api/v1/users', { headers: { 'x-api-key': API_KEY } });
+    const third = await graphql('{ me { id } }', {}, { 'x-api-key': API_KEY });
+    expect([first.status, second.status, third.errors]).toEqual([200, 200, undefined]);
+    const exchanges = fakes.callsTo(AUTH_SUBJECTS.exchangeApiKey);
+    expect(exchanges).toHaveLength(1);
+    expect(exchanges[0]).toMatchObject({ payload: { key: API_KEY }, token: undefined });
+    const forwarded = [...fakes.callsTo(AUTH_SUBJECTS.me), ...fakes.callsTo(AUTH_SUBJECTS.listUsers)].map((call) => call.token);
+    expect(forwarded).toEqual([apiKeyToken, apiKeyToken, apiKeyToken]);
+  });
+
+  test('an unknown key is refused and reaches no operation', async () => {
+    const response = await rest('GET', '/api/v1/me', { headers: { 'x-api-key': 'gk_live_not_a_key' } });
+    expect(response.status).toBe(401);
+    expect(fakes.callsTo(AUTH_SUBJECTS.me)).toEqual([]);
+  });
+});
+
+describe('answers of the services', () => {
+  test('MFA_REQUIRED leaves as a 401 of type /problems/mfa-required, and as its code on GraphQL', async () => {
+    fakes.on(AUTH_SUBJECTS.login, () => ({ err: { code: 'MFA_REQUIRED', message: 'a one-time code is required' } }));
+    try {
+      const response = await rest('POST', '/api/v1/auth/login', { body: { email: 'ada@example.org', password } });
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ type: '/problems/mfa-required', code: 'MFA_REQUIRED', title: 'A one-time code (TOTP) is required' });
+      const result = await graphql('mutation { login(email: "ada@example.org", password: "x") { access_token } }');
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'MFA_REQUIRED' });
+    } finally {
+      fakes.on(AUTH_SUBJECTS.login, () => ({ response: tokenPair }));
+    }
+  });
+
+  test('a reply outside its contract is an INTERNAL error, not passed on', async () => {
+    fakes.on(AUTH_SUBJECTS.me, () => ({ response: { ...(EXAMPLES['auth.me']!.reply as object), password_hash: 'x' } }));
+    try {
+      const response = await rest('GET', '/api/v1/me', { headers: bearer(adminToken) });
+      expect(response.status).toBe(500);
+      expect(response.text).not.toContain('password_hash');
+    } finally {
+      fakes.on(AUTH_SUBJECTS.me, () => ({ response: EXAMPLES['auth.me']!.reply }));
+    }
+  });
+
+  test('X-Forwarded-For is not believed unless the proxy is trusted', async () => {
+    await rest('POST', '/api/v1/auth/login', { headers: { 'x-forwarded-for': '203.0.113.7' }, body: { email: 'ada@example.org', password } });
+    expect(fakes.callsTo(AUTH_SUBJECTS.login)[0]!.payload).toMatchObject({ source: '127.0.0.1' });
+  });
+});
+
+/** Routes Fastify serves, as `METHOD /path` with `{param}` (HEAD, added for each GET, left out). */
+function servedRoutes(): string[] {
+  const tree = edge.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  const stack: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:[│ ] {3})*)(?:├── |└── )(\S+?)(?: \(([^)]+)\))?$/.exec(line);
+    if (!match) continue;
+    stack.length = match[1]!.length / 4;
+    stack.push(match[2]!);
+    for (const method of match[3]?.split(', ') ?? []) {
+      if (method !== 'HEAD') routes.push(`${method} ${stack.join('').replace(/:([a-z_]+)/g, '{$1}')}`);
+    }
+  }
+  return routes.sort();
+}
+
+describe('OpenAPI document', () => {
+  let document: {
+    openapi: string;
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+    components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    document = (await rest('GET', '/api/docs-json')).body as typeof document;
+  });
+
+  test('lists every operation of the table with its name, isolation class, schemas and security', () => {
+    expect(document.openapi).toBe('3.1.0');
+    for (const operation of OPERATIONS) {
+      const described = document.paths[operation.fullPath]?.[operation.method.toLowerCase()];
+      expect([operation.name, described?.['x-gardien-operation'], described?.['x-gardien-isolation']]).toEqual([
+        operation.name,
+        operation.name,
+        operation.isolation,
+      ]);
+      expect(described!.operationId).toBe(operation.graphql.field);
+      expect(Object.keys(described!.responses as object)).toContain(String(operation.status));
+      expect(described!.security).toEqual(operation.auth === 'authenticated' ? [{ bearer: [] }, { 'api-key': [] }] : undefined);
+      if (operation.hasBody) expect(described!.requestBody).toMatchObject({ required: true });
+    }
+    expect(document.components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
+    });
+  });
+
+  test('every route under /api/v1 is in the document, every operation has an isolation class, every $ref resolves', () => {
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    const served = servedRoutes();
+    expect(served.filter((route) => route.includes(' /api/v1/'))).toEqual(documented.filter((route) => route.includes(' /api/v1/')));
+    expect(served).toEqual(expect.arrayContaining(documented));
+    const classes = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation['x-gardien-isolation']));
+    expect(classes.every((isolation) => ['public', 'self', 'tenant', 'tenant-resource', 'platform'].includes(String(isolation)))).toBe(true);
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!);
+    expect(refs.length).toBeGreaterThan(OPERATIONS.length);
+    expect(refs.filter((name) => !(name in document.components.schemas))).toEqual([]);
+  });
+
+  test('no route, documented or not, and no GraphQL field leads to the bootstrap', async () => {
+    expect(servedRoutes().filter((route) => /bootstrap/i.test(route))).toEqual([]);
+    expect(JSON.stringify(document)).not.toMatch(/bootstrap/i);
+    expect((await rest('POST', '/api/v1/bootstrap', { body: {} })).status).toBe(404);
+    expect((await rest('POST', '/api/v1/auth/bootstrap', { body: {} })).status).toBe(404);
+    const result = await graphql('mutation { bootstrap }');
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'VALIDATION_FAILED' });
+    expect(fakes.callsTo(AUTH_SUBJECTS.bootstrap)).toEqual([]);
+  });
+});
+
+describe('Swagger UI', () => {
+  test('/api/docs is an HTML page whose every resource is served here, and no other file of the package is', async () => {
+    const page = await fetch(`${edge.url}/api/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    const html = await page.text();
+    const resources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(resources.length).toBeGreaterThanOrEqual(4);
+    expect(resources.filter((url) => /^[a-z]+:|^\/\//i.test(url))).toEqual([]);
+    for (const resource of resources) {
+      const asset = await fetch(new URL(resource, `${edge.url}/api/docs`));
+      expect([resource, asset.status]).toEqual([resource, 200]);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    }
+    const init = await (await fetch(`${edge.url}/api/docs/swagger-ui-init.js`)).text();
+    expect(init).toContain('validatorUrl: null');
+    expect(init).not.toMatch(/https?:/);
+    for (const other of ['index.html', 'swagger-initializer.js', 'package.json', '..%2Fpackage.json']) {
+      expect([other, (await fetch(`${edge.url}/api/docs/${other}`)).status]).toEqual([other, 404]);
+    }
+  });
+});
+
+test('GraphQL introspection lists the same operations as the table', async () => {
+  const result = await graphql('{ __schema { queryType { fields { name } } mutationType { fields { name } } } }');
+  const schemaOf = result.data!.__schema as Record<string, { fields: Array<{ name: string }> }>;
+  const fields = [...schemaOf.queryType!.fields, ...schemaOf.mutationType!.fields].map((field) => field.name).sort();
+  expect(fields).toEqual(OPERATIONS.map((operation) => operation.graphql.field).sort());
+});
+
+test('nothing reached the bootstrap subject, and the edge logged no credential or personal data', () => {
+  expect(bootstrapCalls).toBe(0);
+  const log = edge.logLines.join('');
+  expect(edge.logLines.length).toBeGreaterThan(OPERATIONS.length);
+  for (const secret of [adminToken, developerToken, apiKeyToken, API_KEY, password, 'ada@example.org', 'Ada@Example.org']) {
+    expect(log).not.toContain(secret);
+  }
+});

@@ -1,0 +1,62 @@
+// GraphQL errors leave with a code in `extensions.code` and a message written by us. graphql-js's
+// own messages are not passed on: they quote parts of the request (field names, literal values),
+// which may be personal data. Locations and paths stay, so a client can still find its mistake.
+import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { ErrorCode, GardienError } from '@gardien/contracts';
+import { mapHttpError } from '../http/http-error.mapper.js';
+
+export const INVALID_GRAPHQL_REQUEST = 'The GraphQL request is not valid';
+
+/** A field's failure that is ours (a bug), not the caller's: logged, and answered as INTERNAL. */
+export function isInternalFailure(error: Readonly<GraphQLError | Error>): boolean {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  return original !== undefined && !(original instanceof GraphQLError) && !(original instanceof GardienError);
+}
+
+export function formatGraphqlError(error: Readonly<GraphQLError | Error>): GraphQLError {
+  const located =
+    error instanceof GraphQLError ? { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path } : {};
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  if (original instanceof GardienError) {
+    const mapped = mapHttpError(original);
+    return new GraphQLError(mapped.title, { ...located, extensions: { code: mapped.code, ...(mapped.errors ? { errors: mapped.errors } : {}) } });
+  }
+  if (isInternalFailure(error)) {
+    return new GraphQLError(mapHttpError(new GardienError(ErrorCode.Internal, 'internal')).title, { ...located, extensions: { code: ErrorCode.Internal } });
+  }
+  const reason = error instanceof GraphQLError ? error.extensions.reason : undefined;
+  return new GraphQLError(INVALID_GRAPHQL_REQUEST, {
+    ...located,
+    extensions: { code: ErrorCode.ValidationFailed, ...(typeof reason === 'string' ? { reason } : {}) },
+  });
+}
+
+function rootFieldCount(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      count += 1;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += rootFieldCount(selection.selectionSet, context, seen);
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = context.getFragment(selection.name.value);
+      if (fragment) count += rootFieldCount(fragment.selectionSet, context, seen);
+    }
+  }
+  return count;
+}
+
+/**
+ * At most `limit` fields at the root of an operation: each is a bus call, and aliases would
+ * otherwise let one HTTP request carry any number of them past the per-request rate limit.
+ */
+export function maxRootFields(limit: number): ValidationRule {
+  return (context) => ({
+    OperationDefinition(node) {
+      if (rootFieldCount(node.selectionSet, context, new Set()) > limit) {
+        context.reportError(new GraphQLError(`at most ${limit} root fields`, { nodes: node, extensions: { reason: 'too_many_root_fields' } }));
+      }
+    },
+  });
+}

@@ -1,0 +1,96 @@
+// Per-source rate limits, with small limits and a trusted proxy so that each test is its own
+// source (X-Forwarded-For): the stricter authentication bucket shared by REST and GraphQL, the
+// global limit, and refusals as RATE_LIMITED problems that the access log records like any other.
+import { AUTH_SUBJECTS, healthSubject } from '@gardien/contracts';
+import { PrivateNats } from '@gardien/testing';
+import { ProblemSchema } from '../openapi/openapi-document.js';
+import { FakeServices, startEdge, type RunningEdge } from '../testing/edge-harness.js';
+
+const GLOBAL_MAX = 8;
+const AUTH_MAX = 3;
+
+let nats: PrivateNats;
+let fakes: FakeServices;
+let edge: RunningEdge;
+
+const tokenPair = { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', expires_in: 900 };
+const health = { service: 'auth', status: 'up', checks: { bus: 'up' }, instance: 'auth', uptimeSeconds: 1 };
+const login = { email: 'ada@example.org', password: 'correct horse battery staple' };
+
+beforeAll(async () => {
+  nats = await PrivateNats.start();
+  fakes = await FakeServices.start(nats.url);
+  fakes.on(AUTH_SUBJECTS.login, () => ({ response: tokenPair }));
+  fakes.on(healthSubject('auth'), () => ({ response: health }));
+  edge = await startEdge(nats.url, {
+    GARDIEN_RATE_LIMIT_MAX: String(GLOBAL_MAX),
+    GARDIEN_RATE_LIMIT_AUTH_MAX: String(AUTH_MAX),
+    GARDIEN_TRUSTED_PROXIES: '127.0.0.1',
+  });
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await fakes?.close();
+  await nats?.dispose();
+});
+
+function from(source: string, init: RequestInit = {}): RequestInit {
+  return { ...init, headers: { 'content-type': 'application/json', 'x-forwarded-for': source, ...(init.headers as Record<string, string>) } };
+}
+
+async function expectRateLimited(response: Response): Promise<void> {
+  expect(response.status).toBe(429);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+  const problem = (await response.json()) as Record<string, unknown>;
+  expect(ProblemSchema.parse(problem)).toMatchObject({ type: '/problems/rate-limited', status: 429, code: 'RATE_LIMITED' });
+  expect(problem.request_id).toBe(response.headers.get('x-request-id'));
+}
+
+test('logins of one source beyond the auth limit get 429 and reach no service; another source still logs in', async () => {
+  const source = '203.0.113.10';
+  fakes.forget();
+  for (let i = 0; i < AUTH_MAX; i++) {
+    const response = await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) }));
+    expect(response.status).toBe(200);
+  }
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) })));
+  // Refresh shares the bucket: the limit is on authentication, not on one route.
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/auth/refresh`, from(source, { method: 'POST', body: '{"refresh_token":"r"}' })));
+  expect(fakes.callsTo(AUTH_SUBJECTS.login).map((call) => (call.payload as { source: string }).source)).toEqual([source, source, source]);
+
+  const other = await fetch(`${edge.url}/api/v1/auth/login`, from('203.0.113.11', { method: 'POST', body: JSON.stringify(login) }));
+  expect(other.status).toBe(200);
+});
+
+test('GraphQL logins count in the same bucket, each alias as one attempt', async () => {
+  const source = '203.0.113.20';
+  fakes.forget();
+  const aliases = Array.from({ length: AUTH_MAX + 1 }, (_, i) => `a${i}: login(email: "ada@example.org", password: "x") { expires_in }`).join(' ');
+  const response = await fetch(`${edge.url}/graphql`, from(source, { method: 'POST', body: JSON.stringify({ query: `mutation { ${aliases} }` }) }));
+  const result = (await response.json()) as { data: Record<string, unknown> | null; errors?: Array<{ path: string[]; extensions: { code: string } }> };
+  expect(result.errors).toEqual([expect.objectContaining({ path: [`a${AUTH_MAX}`], extensions: { code: 'RATE_LIMITED' } })]);
+  expect(response.headers.get('retry-after')).not.toBeNull();
+  expect(fakes.callsTo(AUTH_SUBJECTS.login)).toHaveLength(AUTH_MAX);
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) })));
+});
+
+test('every route counts against the global limit of its source, before authentication', async () => {
+  const source = '203.0.113.30';
+  for (let i = 0; i < GLOBAL_MAX; i++) {
+    expect((await fetch(`${edge.url}/api/v1/status/auth`, from(source))).status).toBe(200);
+  }
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/status/auth`, from(source)));
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/me`, from(source)));
+  await expectRateLimited(await fetch(`${edge.url}/graphql`, from(source, { method: 'POST', body: '{"query":"{ me { id } }"}' })));
+  expect((await fetch(`${edge.url}/api/v1/status/auth`, from('203.0.113.31'))).status).toBe(200);
+});
+
+test('refusals are in the access log by route and status, and client addresses are in no log line', async () => {
+  const refusals = edge.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.status === 429);
+  expect(refusals.map((entry) => entry.route)).toEqual(
+    expect.arrayContaining(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/status/:service', '/api/v1/me', '/graphql']),
+  );
+  expect(edge.logLines.join('')).not.toContain('203.0.113.');
+});

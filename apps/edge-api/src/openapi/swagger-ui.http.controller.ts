@@ -1,0 +1,87 @@
+// Swagger UI at /api/docs, from the swagger-ui-dist files that @nestjs/swagger ships, served here
+// from an allowlist: the page loads nothing from elsewhere (its online validator is off, and a
+// Content-Security-Policy of 'self' holds the browser to that), and no other file of the package
+// (its demo page points at a public petstore) is reachable.
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ErrorCode, GardienError } from '@gardien/contracts';
+
+const require = createRequire(import.meta.url);
+/** swagger-ui-dist as @nestjs/swagger resolves it (it is that package's dependency, not ours). */
+const ASSETS_DIR = dirname(createRequire(require.resolve('@nestjs/swagger')).resolve('swagger-ui-dist/package.json'));
+
+const ASSETS: Readonly<Record<string, string>> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+// Relative URLs: the page works behind a proxy that mounts the edge under another path.
+const PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Gardien API</title>
+  <link rel="stylesheet" href="./docs/swagger-ui.css">
+  <link rel="icon" type="image/png" href="./docs/favicon-32x32.png" sizes="32x32">
+  <link rel="icon" type="image/png" href="./docs/favicon-16x16.png" sizes="16x16">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="./docs/swagger-ui-bundle.js"></script>
+  <script src="./docs/swagger-ui-init.js"></script>
+</body>
+</html>
+`;
+
+const INIT_SCRIPT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: './docs-json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout'
+  });
+};
+`;
+
+@ApiExcludeController()
+@Controller('api/docs')
+export class SwaggerUiHttpController {
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', CSP)
+  page(): string {
+    return PAGE;
+  }
+
+  @Get('swagger-ui-init.js')
+  @Header('content-type', 'application/javascript; charset=utf-8')
+  init(): string {
+    return INIT_SCRIPT;
+  }
+
+  @Get(':asset')
+  asset(@Param('asset') asset: string, @Res() reply: FastifyReply): void {
+    const type = Object.hasOwn(ASSETS, asset) ? ASSETS[asset] : undefined;
+    if (!type) throw new GardienError(ErrorCode.NotFound, 'no such file');
+    void reply.header('content-type', type).header('cache-control', 'public, max-age=3600').send(createReadStream(join(ASSETS_DIR, asset)));
+  }
+}

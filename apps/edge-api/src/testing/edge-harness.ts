@@ -1,0 +1,148 @@
+// Test support for the edge's integration tests (not built into dist): the edge application
+// started in-process on a NATS server of the test's own, small fake responders in place of the
+// auth and tenant services, and Ed25519 token signing with a key set the fake auth publishes.
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import {
+  AUTH_SUBJECTS,
+  BusClient,
+  HEADER_AUTHORIZATION,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type AccessTokenClaims,
+  type ErrorCode,
+  type JsonWebKeySet,
+} from '@gardien/contracts';
+import { ServiceMetrics, createLogger } from '@gardien/observability';
+import { EdgeConfigSchema } from '../config.js';
+import { createEdgeApplication } from '../edge-app.js';
+
+export interface BusCall {
+  subject: string;
+  payload: unknown;
+  /** The access token the message carried, without "Bearer ". */
+  token: string | undefined;
+}
+
+/** What a fake responder answers: a reply, or an error envelope. */
+export type FakeAnswer = { response: unknown } | { err: { code: `${ErrorCode}`; message: string } };
+type Responder = (payload: unknown, call: BusCall) => FakeAnswer;
+
+/** Answers every `gardien.v1.>` request the way a Nest microservice would, and records each call. */
+export class FakeServices {
+  readonly calls: BusCall[] = [];
+  private readonly responders = new Map<string, Responder>();
+
+  private constructor(private readonly connection: NatsConnection) {
+    connection.subscribe('gardien.v1.>', {
+      callback: (error, message) => {
+        if (!error) this.answer(message);
+      },
+    });
+  }
+
+  static async start(natsUrl: string): Promise<FakeServices> {
+    const services = new FakeServices(await connect({ servers: natsUrl }));
+    await services.connection.flush();
+    return services;
+  }
+
+  on(subject: string, responder: Responder): void {
+    this.responders.set(subject, responder);
+  }
+
+  callsTo(subject: string): BusCall[] {
+    return this.calls.filter((call) => call.subject === subject);
+  }
+
+  /** Calls other than key-set fetches, which the edge makes whenever its cache allows. */
+  operationCalls(): BusCall[] {
+    return this.calls.filter((call) => call.subject !== AUTH_SUBJECTS.jwks);
+  }
+
+  forget(): void {
+    this.calls.length = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.connection.drain();
+  }
+
+  private answer(message: Msg): void {
+    const packet = JSON.parse(message.string()) as { pattern: string; data: unknown; id: string };
+    const authorization = message.headers?.get(HEADER_AUTHORIZATION);
+    const call: BusCall = {
+      subject: message.subject,
+      payload: packet.data,
+      token: authorization ? authorization.replace(/^Bearer /, '') : undefined,
+    };
+    this.calls.push(call);
+    const responder = this.responders.get(message.subject);
+    const answer: FakeAnswer = responder
+      ? responder(packet.data, call)
+      : { err: { code: 'NOT_FOUND', message: 'no handler for this subject' } };
+    message.respond(JSON.stringify({ id: packet.id, ...answer, isDisposed: true }));
+  }
+}
+
+/** An Ed25519 signing key like the auth service's, and its public JWK. */
+export class SigningKey {
+  private constructor(
+    readonly kid: string,
+    private readonly privateKey: CryptoKey,
+    readonly jwk: JsonWebKeySet['keys'][number],
+  ) {}
+
+  static async create(kid: string): Promise<SigningKey> {
+    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const { x } = await exportJWK(publicKey);
+    return new SigningKey(kid, privateKey, { kty: 'OKP', crv: 'Ed25519', x: x!, kid, alg: 'EdDSA', use: 'sig' });
+  }
+
+  /** An access token as auth issues them; `kid` lets a test borrow another key's id. */
+  sign(claims: Partial<AccessTokenClaims> & { sub: string }, options: { kid?: string; expiresIn?: string | number } = {}): Promise<string> {
+    const { sub, ...rest } = claims;
+    return new SignJWT({ tid: null, kind: 'user', roles: [], mfa: true, ...rest })
+      .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? this.kid })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime(options.expiresIn ?? '10m')
+      .sign(this.privateKey);
+  }
+}
+
+export interface RunningEdge {
+  app: NestFastifyApplication;
+  url: string;
+  /** Every line the edge logged. */
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+/** The edge as `main.ts` builds it, listening on a free port of 127.0.0.1. */
+export async function startEdge(natsUrl: string, env: Record<string, string> = {}): Promise<RunningEdge> {
+  const config = EdgeConfigSchema.parse({ GARDIEN_NATS_URL: natsUrl, GARDIEN_BUS_TIMEOUT_MS: '2000', ...env });
+  const connection = await connect({ servers: natsUrl });
+  const logLines: string[] = [];
+  const logger = createLogger({ service: 'edge-api', level: 'info', destination: { write: (line: string) => void logLines.push(line) } });
+  const app = await createEdgeApplication({
+    config,
+    bus: new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS),
+    logger,
+    metrics: new ServiceMetrics('edge-api'),
+  });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    logLines,
+    close: async () => {
+      await app.close();
+      await connection.drain();
+    },
+  };
+}
