@@ -40,6 +40,8 @@ function documentation(operation: Operation, schemas: OperationSchemas): MethodD
     ApiTags(operation.path.split('/')[1]!),
     ApiExtension('x-gardien-operation', operation.name),
     ApiExtension('x-gardien-isolation', operation.isolation),
+    // The same operation on the GraphQL surface, so that tests enumerating one find the other.
+    ApiExtension('x-gardien-graphql', `${operation.graphql.type}.${operation.graphql.field}`),
     ...operation.pathParams.map(({ name }) => ApiParam({ name, required: true, schema: jsonSchemaOf(operation.params.shape[name]!, 'input') as SchemaObject })),
     replyName
       ? ApiResponse({ status: operation.status, description: 'Success', schema: { $ref: `${COMPONENT_PREFIX}${replyName}` } })

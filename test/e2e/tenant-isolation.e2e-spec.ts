@@ -1,0 +1,300 @@
+// Tenant isolation, enumerated from the API's own descriptions: for every operation of the OpenAPI
+// document (/api/docs-json) and every field of the GraphQL schema (introspection), a caller of
+// tenant A aims at tenant B's resources and is refused, or sees only its own tenant. The lists come
+// from the documents, so a route added later without a probe makes this test fail. Afterwards, B's
+// resources are checked unchanged. Also: no route or GraphQL field creates a super-admin.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { BootstrapResult } from '@gardien/contracts';
+import { ADMIN_URL, PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import {
+  EdgeClient,
+  INTROSPECTION,
+  freshTotp,
+  isNonNull,
+  literal,
+  runCli,
+  someClientAddress,
+  selectionOf,
+  totpSecretOf,
+  type HttpAnswer,
+  type IntrospectedField,
+  type IntrospectedType,
+} from './identity-support.js';
+
+const prefix = testDatabasePrefix();
+const PASSWORD = 'a passphrase long enough to pass';
+const usedCodes = new Set<string>();
+
+interface DocumentedOperation {
+  method: string;
+  path: string;
+  name: string;
+  isolation: 'public' | 'self' | 'tenant' | 'tenant-resource' | 'platform';
+  graphql: string | undefined;
+  hasBody: boolean;
+}
+
+let nats: PrivateNats;
+let platform: PlatformProcesses;
+let edge: EdgeClient;
+const A = { tenant: '', admin: '', token: '', refresh: '' };
+const B = { tenant: '', admin: '', token: '', user: '', apiKey: '', purpose: 'b-only' };
+let rootToken = '';
+let operations: DocumentedOperation[] = [];
+
+const api = (method: string, path: string, options: Parameters<EdgeClient['call']>[2] = {}) => edge.call(method, `/api/v1${path}`, options);
+
+function ok(answer: HttpAnswer, status: number): HttpAnswer {
+  if (answer.status !== status) throw new Error(`expected ${status}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer;
+}
+
+async function loginWithTotp(email: string, tenant: string | undefined, secret: string): Promise<HttpAnswer> {
+  return ok(await api('POST', '/auth/login', { body: { email, password: PASSWORD, ...(tenant ? { tenant } : {}), totp: await freshTotp(secret, usedCodes) } }), 200);
+}
+
+const fromElsewhere = () => ({ 'x-forwarded-for': someClientAddress() });
+
+/** What every id of tenant B looks like in an answer: none may appear in anything A receives. */
+function markersOfB(): string[] {
+  return [B.tenant, B.admin, B.user, B.apiKey, B.purpose];
+}
+
+/** B's resource that a path template's `{id}` names, by the collection it sits in. */
+function foreignPath(path: string): string {
+  const collection = path.split('/')[3]!;
+  const ids: Record<string, string> = { users: B.user, 'api-keys': B.apiKey, purposes: B.purpose, tenants: B.tenant };
+  const id = ids[collection];
+  if (!id) throw new Error(`no tenant-B resource known for ${path}: add one to this test`);
+  return path.replace('{id}', id);
+}
+
+/** Valid inputs per operation, so that a refusal cannot be a validation error in disguise. */
+function validInput(name: string): Record<string, unknown> {
+  const inputs: Record<string, Record<string, unknown>> = {
+    'users.create': { email: `${randomUUID()}@a.example`, password: PASSWORD, roles: ['user'] },
+    'users.roles.set': { roles: ['tenant_admin'] },
+    'api-keys.create': { name: 'probe', purpose: 'shared' },
+    'purposes.create': { id: `p-${randomUUID().slice(0, 8)}`, name: 'Probe', legal_basis: 'contract' },
+    'settings.update': { allowed_models: ['evil:1b'] },
+    'tenants.create': { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Probe' },
+    'users.initial-admin.create': { email: `${randomUUID()}@b.example`, password: PASSWORD },
+    'auth.mfa.confirm': { totp: '123456' },
+  };
+  return inputs[name] ?? {};
+}
+
+beforeAll(async () => {
+  nats = await PrivateNats.start();
+  // Behind the proxy, as in production: each login probe comes from its own address, so that the
+  // per-source back-off of one failed probe cannot answer for the next.
+  platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' } });
+  edge = new EdgeClient(platform.edgeUrl);
+  const run = await runCli(
+    ['bootstrap', '--admin-email', 'root@platform.example', '--tenant', 'tenant-a', '--tenant-name', 'A', '--tenant-admin-email', 'admin@a.example'],
+    { GARDIEN_NATS_URL: nats.url, GARDIEN_BOOTSTRAP_PASSWORD: PASSWORD },
+  );
+  if (run.code !== 0) throw new Error(`bootstrap failed: ${run.stderr}`);
+  const result = BootstrapResult.parse(JSON.parse(run.stdout));
+  A.tenant = result.tenant!.id;
+  A.admin = result.tenant!.admin.id;
+  rootToken = (await loginWithTotp('root@platform.example', undefined, totpSecretOf(result.superadmin.totp_uri))).body.access_token;
+  const adminA = await loginWithTotp('admin@a.example', 'tenant-a', totpSecretOf(result.tenant!.admin.totp_uri));
+  A.token = adminA.body.access_token;
+  A.refresh = adminA.body.refresh_token;
+
+  B.tenant = ok(await api('POST', '/tenants', { token: rootToken, body: { slug: 'tenant-b', name: 'B' } }), 201).body.id;
+  const adminB = ok(await api('POST', `/tenants/${B.tenant}/admin`, { token: rootToken, body: { email: 'admin@b.example', password: PASSWORD } }), 201).body;
+  B.admin = adminB.id;
+  B.token = (await loginWithTotp('admin@b.example', 'tenant-b', totpSecretOf(adminB.totp_uri))).body.access_token;
+  B.user = ok(await api('POST', '/users', { token: B.token, body: { email: 'member@b.example', password: PASSWORD, roles: ['user'] } }), 201).body.id;
+  for (const [token, id] of [[B.token, B.purpose], [B.token, 'shared'], [A.token, 'shared']] as const) {
+    ok(await api('POST', '/purposes', { token, body: { id, name: 'Purpose', legal_basis: 'contract' } }), 201);
+  }
+  B.apiKey = ok(await api('POST', '/api-keys', { token: B.token, body: { name: 'b-key', purpose: B.purpose } }), 201).body.id;
+
+  const document = ok(await edge.call('GET', '/api/docs-json'), 200).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      name: String(op['x-gardien-operation']),
+      isolation: op['x-gardien-isolation'] as DocumentedOperation['isolation'],
+      graphql: op['x-gardien-graphql'] as string | undefined,
+      hasBody: op.requestBody !== undefined,
+    })),
+  );
+}, 90_000);
+
+afterAll(async () => {
+  await platform?.dispose();
+  await nats?.dispose();
+  await dropTestDatabases(prefix);
+});
+
+/** B's state, read by B's admin: it must be the same after every probe of A. */
+async function stateOfB(): Promise<unknown> {
+  const user = ok(await api('GET', `/users/${B.user}`, { token: B.token }), 200).body;
+  const keys = ok(await api('GET', '/api-keys', { token: B.token }), 200).body;
+  const settings = ok(await api('GET', `/tenants/${B.tenant}/settings`, { token: B.token }), 200).body;
+  const purposes = ok(await api('GET', '/purposes', { token: B.token }), 200).body;
+  const tenant = ok(await api('GET', `/tenants/${B.tenant}`, { token: rootToken }), 200).body;
+  return { user, keys, settings, purposes, tenant };
+}
+
+test('the OpenAPI document classifies every operation, and lists the identity API', () => {
+  expect(operations.length).toBeGreaterThanOrEqual(29);
+  for (const op of operations) expect(['public', 'self', 'tenant', 'tenant-resource', 'platform']).toContain(op.isolation);
+  expect(operations.map((o) => `${o.method} ${o.path}`)).toEqual(expect.arrayContaining(['POST /api/v1/auth/login', 'POST /api/v1/users', 'POST /api/v1/purposes']));
+});
+
+test('REST: for every documented operation, a tenant-A caller aimed at tenant B is refused or sees only A', async () => {
+  const before = await stateOfB();
+  const probed: string[] = [];
+  for (const op of operations) {
+    const where = `${op.method} ${op.path} (${op.name}, ${op.isolation})`;
+    const answer = await probeRest(op);
+    probed.push(where);
+    expect({ where, refusedOrOwn: answer }).toEqual({ where, refusedOrOwn: true });
+  }
+  expect(probed).toHaveLength(operations.length);
+  expect(await stateOfB()).toEqual(before);
+}, 60_000);
+
+/** True when the operation refused A's attempt on B, or answered with A's own data only. */
+async function probeRest(op: DocumentedOperation): Promise<boolean> {
+  const text = (answer: HttpAnswer) => JSON.stringify(answer.body ?? '');
+  const showsNoB = (answer: HttpAnswer) => !markersOfB().some((marker) => text(answer).includes(marker));
+  const refused = (answer: HttpAnswer) => [401, 403, 404].includes(answer.status);
+  const call = (path: string, body?: unknown) => edge.call(op.method, path, { token: A.token, ...(body !== undefined ? { body } : {}) });
+  switch (op.isolation) {
+    case 'platform':
+      return (await call(op.path.includes('{id}') ? op.path.replace('{id}', B.tenant) : op.path, op.hasBody ? validInput(op.name) : undefined)).status === 403;
+    case 'tenant-resource':
+      return refused(await call(foreignPath(op.path), op.hasBody ? validInput(op.name) : undefined));
+    case 'tenant': {
+      if (op.method === 'GET') {
+        const answer = await call(op.path);
+        return answer.status === 200 && showsNoB(answer);
+      }
+      // No way to name another tenant: a tenant field is refused, and what is created belongs to A.
+      const smuggled = await call(op.path, { ...validInput(op.name), tenant_id: B.tenant });
+      const created = await call(op.path, validInput(op.name));
+      return smuggled.status === 400 && created.status === 201 && created.body.tenant_id === A.tenant;
+    }
+    case 'self': {
+      if (op.method === 'GET') {
+        const answer = await call(op.path);
+        return answer.status === 200 && answer.body.id === A.admin && showsNoB(answer);
+      }
+      return (await call(op.path, { ...validInput(op.name), tenant_id: B.tenant, id: B.admin })).status === 400;
+    }
+    case 'public':
+      return probePublic(op);
+  }
+}
+
+async function probePublic(op: DocumentedOperation): Promise<boolean> {
+  switch (op.name) {
+    case 'auth.login':
+      // A's administrator's credentials, aimed at tenant B.
+      return (await api('POST', '/auth/login', { body: { email: 'admin@a.example', password: PASSWORD, tenant: 'tenant-b' }, headers: fromElsewhere() })).status === 401;
+    case 'auth.refresh':
+      // A's refresh token, re-addressed to tenant B.
+      return (await api('POST', '/auth/refresh', { body: { refresh_token: A.refresh.replace(A.tenant, B.tenant) }, headers: fromElsewhere() })).status === 401;
+    case 'platform.health':
+    case 'platform.status': {
+      const answer = await edge.call('GET', op.path.replace('{service}', 'tenant'));
+      return answer.status === 200 && !markersOfB().some((m) => JSON.stringify(answer.body).includes(m));
+    }
+    default:
+      throw new Error(`no isolation probe for public operation ${op.name}: add one to this test`);
+  }
+}
+
+test('GraphQL: for every query and mutation of the schema, a tenant-A caller aimed at tenant B is refused or sees only A', async () => {
+  const schema = ok(await edge.graphql(INTROSPECTION, {}, A.token), 200).body.data.__schema;
+  const types = new Map<string, IntrospectedType>(schema.types.map((t: IntrospectedType) => [t.name, t]));
+  const roots: Array<[string, IntrospectedField]> = [
+    ...types.get(schema.queryType.name)!.fields!.map((f): [string, IntrospectedField] => ['query', f]),
+    ...types.get(schema.mutationType.name)!.fields!.map((f): [string, IntrospectedField] => ['mutation', f]),
+  ];
+  const byGraphql = new Map(operations.filter((o) => o.graphql).map((o) => [o.graphql!, o]));
+  expect(roots.length).toBe(byGraphql.size);
+  const before = await stateOfB();
+  for (const [kind, field] of roots) {
+    const op = byGraphql.get(`${kind}.${field.name}`);
+    if (!op) throw new Error(`GraphQL ${kind} ${field.name} has no operation in the OpenAPI document`);
+    const where = `${kind} ${field.name} (${op.name}, ${op.isolation})`;
+    expect({ where, refusedOrOwn: await probeGraphql(kind, field, op, types) }).toEqual({ where, refusedOrOwn: true });
+  }
+  expect(await stateOfB()).toEqual(before);
+}, 60_000);
+
+async function probeGraphql(kind: string, field: IntrospectedField, op: DocumentedOperation, types: Map<string, IntrospectedType>): Promise<boolean> {
+  const foreignId = op.isolation === 'tenant-resource' || op.isolation === 'platform' ? foreignPath(op.path.includes('{id}') ? op.path : `${op.path}/{id}`).split('/').find((part) => markersOfB().includes(part)) : undefined;
+  const values: Record<string, unknown> = { ...validInput(op.name), ...(foreignId ? { id: foreignId, tenant_id: foreignId } : {}) };
+  if (op.isolation === 'public') return probePublicGraphql(field, types);
+  if (op.isolation === 'self' && kind === 'mutation') return probeSelfMutation(field);
+  const args = field.args.filter((arg) => values[arg.name] !== undefined);
+  for (const arg of field.args) if (isNonNull(arg.type) && values[arg.name] === undefined) throw new Error(`no value for required argument ${arg.name} of ${field.name}`);
+  const argList = args.length ? `(${args.map((arg) => `${arg.name}: ${literal(values[arg.name], arg.type, types)}`).join(', ')})` : '';
+  const query = `${kind} { result: ${field.name}${argList} ${selectionOf(field.type, types)} }`;
+  const answer = await edge.graphql(query, {}, A.token);
+  const errorCode = answer.body?.errors?.[0]?.extensions?.code as string | undefined;
+  const data = JSON.stringify(answer.body?.data ?? {});
+  switch (op.isolation) {
+    case 'platform':
+      return errorCode === 'FORBIDDEN';
+    case 'tenant-resource':
+      return errorCode === 'FORBIDDEN' || errorCode === 'NOT_FOUND';
+    case 'tenant':
+      if (kind === 'query') return errorCode === undefined && !markersOfB().some((m) => data.includes(m));
+      return errorCode === undefined && answer.body.data.result.tenant_id === A.tenant;
+    case 'self':
+      // Nothing can name a target: the caller's own data only (A's administrator).
+      return answer.body.data?.result?.id === A.admin && !markersOfB().some((m) => data.includes(m));
+  }
+}
+
+/** A mutation on the caller alone offers no argument naming anyone else: trying one is refused. */
+async function probeSelfMutation(field: IntrospectedField): Promise<boolean> {
+  const answer = await edge.graphql(`mutation { ${field.name}(tenant_id: "${B.tenant}", id: "${B.admin}") }`, {}, A.token);
+  return (answer.body?.errors?.length ?? 0) > 0 && answer.body?.data?.[field.name] == null;
+}
+
+async function probePublicGraphql(field: IntrospectedField, types: Map<string, IntrospectedType>): Promise<boolean> {
+  const selection = selectionOf(field.type, types);
+  const answers: Record<string, () => Promise<HttpAnswer>> = {
+    login: () => edge.graphql(`mutation { login(email: "admin@a.example", password: ${JSON.stringify(PASSWORD)}, tenant: "tenant-b") ${selection} }`, {}, undefined, fromElsewhere()),
+    refresh: () => edge.graphql(`mutation { refresh(refresh_token: ${JSON.stringify(A.refresh.replace(A.tenant, B.tenant))}) ${selection} }`, {}, undefined, fromElsewhere()),
+  };
+  const probe = answers[field.name];
+  if (!probe) throw new Error(`no isolation probe for public GraphQL field ${field.name}: add one to this test`);
+  return (await probe()).body?.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED';
+}
+
+test('no HTTP route and no GraphQL field creates a super-admin', async () => {
+  const withRoles = operations.filter((op) => op.hasBody && ['users.create', 'users.roles.set'].includes(op.name));
+  expect(withRoles).toHaveLength(2);
+  for (const token of [A.token, rootToken]) {
+    expect((await api('POST', '/users', { token, body: { email: 'x@a.example', password: PASSWORD, roles: ['superadmin'] } })).status).toBe(400);
+    expect((await api('PUT', `/users/${A.admin}/roles`, { token, body: { roles: ['superadmin'] } })).status).toBe(400);
+    const graphql = await edge.graphql(`mutation { createUser(email: "y@a.example", password: ${JSON.stringify(PASSWORD)}, roles: [superadmin]) { id } }`, {}, token);
+    expect(graphql.body.errors?.length).toBeGreaterThan(0);
+  }
+  expect(operations.some((op) => /bootstrap/.test(op.path) || /bootstrap/.test(op.name))).toBe(false);
+  expect((await api('POST', '/auth/bootstrap', { body: {} })).status).toBe(404);
+  const schema = JSON.stringify(ok(await edge.graphql(INTROSPECTION, {}, A.token), 200).body);
+  expect(schema).not.toMatch(/bootstrap/i);
+  // Counted in auth's database by the administrator: exactly the one bootstrap created.
+  const client = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${prefix}_auth`) });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM auth_users WHERE 'superadmin' = ANY (roles)`);
+    expect(rows[0].n).toBe(1);
+  } finally {
+    await client.end();
+  }
+});
