@@ -65,7 +65,7 @@ test('a request whose answer would go anywhere else is refused and runs nothing'
 test('a forged request, sent as the answer to a request with the bootstrap subject as reply, gets no answer back', async () => {
   const tenant = await connectWith(inboxPrefixOf('tenant'));
   const received: string[] = [];
-  tenant.subscribe(`${inboxPrefixOf('tenant')}.>`, { callback: (_e, msg) => received.push(msg.string()) });
+  tenant.subscribe(`${inboxPrefixOf('tenant')}.>`, { callback: (_e, msg) => void received.push(msg.string()) });
   tenant.subscribe('gardien.v1.tenant.loop', {
     callback: (_e, msg) => {
       msg.respond(JSON.stringify({ pattern: AUTH_SUBJECTS.bootstrap, data: REQUEST, id: 'forged' }), { reply: `${inboxPrefixOf('tenant')}.stolen` });

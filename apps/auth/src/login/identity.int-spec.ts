@@ -217,7 +217,10 @@ describe('login', () => {
     await sleep(300); // the wrong code counted as a failure: back-off
     const totp = await currentTotp(dpo.secret!);
     const pair = await login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, randomUUID());
-    expect(await principalOf(pair)).toMatchObject({ roles: ['dpo'], mfa: true });
+    const principal = await principalOf(pair);
+    expect(principal).toMatchObject({ roles: ['dpo'], mfa: true });
+    const succeeded = (await audits('login.succeeded')).filter((e) => e.actor.id === dpo.id);
+    expect(succeeded).toEqual([expect.objectContaining({ tenantId: tenantA, target: { type: 'session', id: principal.sessionId }, details: { mfa: true } })]);
     // The same code again is a replay.
     expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
   });

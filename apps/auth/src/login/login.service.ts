@@ -58,9 +58,8 @@ export class LoginService {
     await this.throttle.recordSuccess(keys);
     if (this.hasher.needsRehash(user.password_hash)) await this.rehash(user, request.password);
 
-    const grant = await this.sessions.open(tenantId, user.id, new Date(), mfaNeeded);
-    await withTenant(this.dataSource, tenantId, (manager) =>
-      auditAuth(manager, { action: 'login.succeeded', tenantId, actor: { type: 'user', id: user.id }, target: { type: 'session', id: grant.sessionId }, details: { mfa: mfaNeeded }, requestId }),
+    const grant = await this.sessions.open(tenantId, user.id, new Date(), mfaNeeded, (manager, sessionId) =>
+      auditAuth(manager, { action: 'login.succeeded', tenantId, actor: { type: 'user', id: user.id }, target: { type: 'session', id: sessionId }, details: { mfa: mfaNeeded }, requestId }),
     );
     return this.tokens.pairFor(user, grant.sessionId, mfaNeeded, grant.refreshToken);
   }

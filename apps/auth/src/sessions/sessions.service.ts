@@ -38,10 +38,12 @@ export class SessionsService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A new session for a user who has just logged in. */
-  async open(tenantId: string, userId: string, now = new Date(), mfa = false): Promise<SessionGrant> {
+  /** `audit`, when given, runs in the transaction that opens the session (the login's audit entry). */
+  async open(tenantId: string, userId: string, now = new Date(), mfa = false, audit?: (manager: EntityManager, sessionId: string) => Promise<void>): Promise<SessionGrant> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken(tenantId);
     await withTenant(this.dataSource, tenantId, async (manager) => {
+      await audit?.(manager, sessionId);
       await manager.query(
         'INSERT INTO auth_sessions (id, tenant_id, user_id, created_at, last_used_at, expires_at, mfa) VALUES ($1, $2, $3, $4, $4, $5, $6)',
         [sessionId, tenantId, userId, now, new Date(now.getTime() + ABSOLUTE_LIFETIME_MS), mfa],
