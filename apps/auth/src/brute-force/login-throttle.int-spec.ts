@@ -19,36 +19,46 @@ afterAll(async () => {
   await dropTestDatabases(prefix);
 });
 
+const refusedNow = async (keys: { account: string; source: string }, now: number) => !(await throttle.reserve(keys, now)).allowed;
+
 test('the 6th attempt on an account after 5 failures in a row is refused, for 15 minutes', async () => {
   const keys = { account: 'account:t1:index-a', source: 'source:s1' };
   let now = 1_000_000_000;
   for (let i = 0; i < 5; i++) {
-    expect(await throttle.check(keys, now)).toEqual({ allowed: true });
-    await throttle.recordFailure(keys, now);
+    expect(await throttle.reserve(keys, now)).toEqual({ allowed: true, accountLockedNow: i === 4 });
     now += 10_000;
   }
-  expect(await throttle.check(keys, now)).toEqual({ allowed: false, retryAfterMs: 15 * 60_000 - 10_000 });
+  expect(await throttle.reserve(keys, now)).toEqual({ allowed: false, retryAfterMs: 15 * 60_000 - 10_000 });
   // Another source does not lift the account's lock.
-  expect((await throttle.check({ ...keys, source: 'source:s2' }, now)).allowed).toBe(false);
-  expect((await throttle.check(keys, now + 15 * 60_000)).allowed).toBe(true);
+  expect(await refusedNow({ ...keys, source: 'source:s2' }, now)).toBe(true);
+  expect(await refusedNow(keys, now + 15 * 60_000)).toBe(false);
 });
 
-test('concurrent failures are all counted', async () => {
+test('a burst of concurrent attempts on one account lets exactly one through: the others see its reservation', async () => {
   const keys = { account: 'account:t1:index-b', source: 'source:s3' };
-  await Promise.all(Array.from({ length: 5 }, () => throttle.recordFailure(keys, 2_000_000_000)));
-  expect((await throttle.check(keys, 2_000_000_000 + 60_000)).allowed).toBe(false);
+  const answers = await Promise.all(Array.from({ length: 20 }, () => throttle.reserve(keys, 2_000_000_000)));
+  expect(answers.filter((a) => a.allowed)).toHaveLength(1);
 });
 
-test('a success clears the account, not the source', async () => {
+test('concurrent attempts on many accounts from many sources are all counted', async () => {
+  const account = 'account:t1:index-burst';
+  const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => throttle.reserve({ account, source: `source:burst-${i}` }, 2_500_000_000 + i * 1_000)));
+  // Back-off serialises them: the first passes; the others, arriving within its 250 ms, wait.
+  expect(answers.filter((a) => a.allowed).length).toBeLessThan(5);
+});
+
+test('a success clears the account, and gives the source back only this attempt', async () => {
   const keys = { account: 'account:t1:index-c', source: 'source:s4' };
-  await throttle.recordFailure(keys, 3_000_000_000);
-  await throttle.recordSuccess(keys);
-  expect(await throttle.check({ ...keys, source: 'source:fresh' }, 3_000_000_001)).toEqual({ allowed: true });
-  expect((await throttle.check(keys, 3_000_000_001)).allowed).toBe(false); // the source still waits its back-off
+  await throttle.reserve({ account: 'account:t1:other', source: keys.source }, 3_000_000_000); // a failure elsewhere
+  await throttle.reserve(keys, 3_000_000_500);
+  await throttle.release(keys);
+  expect(await refusedNow({ ...keys, source: 'source:fresh' }, 3_000_000_501)).toBe(false);
+  const [source] = await runtime.query('SELECT failures FROM auth_login_throttle WHERE key = $1', [keys.source]);
+  expect(source.failures).toBe(1); // the failure on the other account still counts
 });
 
 test('a source guessing at many accounts is locked after 20 failures', async () => {
   const source = 'source:s5';
-  for (let i = 0; i < 20; i++) await throttle.recordFailure({ account: `account:t1:guess-${i}`, source }, 4_000_000_000 + i * 10_000);
-  expect((await throttle.check({ account: 'account:t1:never-tried', source }, 4_000_000_000 + 20 * 10_000)).allowed).toBe(false);
+  for (let i = 0; i < 20; i++) expect((await throttle.reserve({ account: `account:t1:guess-${i}`, source }, 4_000_000_000 + i * 10_000)).allowed).toBe(true);
+  expect(await refusedNow({ account: 'account:t1:never-tried', source }, 4_000_000_000 + 20 * 10_000)).toBe(true);
 });

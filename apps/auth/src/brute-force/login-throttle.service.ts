@@ -1,25 +1,30 @@
 // Brute-force protection of logins, per account and per source, with the policy of
-// login-throttle.policy.ts. An attempt is allowed only if both keys allow it; a failure counts
-// against both; a success clears the account's count (not the source's: a source that guessed at
-// other accounts stays suspect). The caller records a failure for an unknown account exactly as for
-// a wrong password, so that both get the same answers.
+// login-throttle.policy.ts. Each attempt *reserves* a failure before the password is checked, in
+// one transaction with both rows locked: concurrent attempts see each other, so a burst cannot
+// test more passwords than the policy allows (checking first and counting after would let every
+// request of a burst through before the first failure is written). A success gives the
+// reservation back: the account starts afresh; the source only loses the failure reserved for
+// this attempt (a source that guessed at other accounts stays suspect; its back-off then runs from
+// this attempt, a small cost for an address that failed recently). The caller treats an
+// unknown account exactly as a wrong password, so that both get the same answers.
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ACCOUNT_RULE, SOURCE_RULE, afterFailure, decide, type ThrottleDecision, type ThrottleRule, type ThrottleState } from './login-throttle.policy.js';
+import { ACCOUNT_RULE, SOURCE_RULE, afterFailure, decide, type ThrottleRule, type ThrottleState } from './login-throttle.policy.js';
 
 export interface ThrottleKeys {
-  /** e.g. `account:<tenant id>:<email blind index>`. */
+  /** e.g. `account:<keyed hash of tenant and email>`. */
   account: string;
   /** e.g. `source:<keyed hash of the client address>`. */
   source: string;
 }
 
-/** Whether this failure is the one that locked the account (audited as a lock). */
-export interface FailureOutcome {
-  accountLockedNow: boolean;
-}
+export type Reservation =
+  | { allowed: false; retryAfterMs: number }
+  /** `accountLockedNow`: if this attempt fails, it is the one that locked the account (audited as a lock). */
+  | { allowed: true; accountLockedNow: boolean };
 
 interface Row {
+  key: string;
   failures: number;
   last_failure_at: Date | null;
   locked_until: Date | null;
@@ -29,43 +34,41 @@ interface Row {
 export class LoginThrottle {
   constructor(private readonly dataSource: DataSource) {}
 
-  async check(keys: ThrottleKeys, now = Date.now()): Promise<ThrottleDecision> {
-    const rows: Array<Row & { key: string }> = await this.dataSource.query(
-      'SELECT key, failures, last_failure_at, locked_until FROM auth_login_throttle WHERE key = ANY($1::text[])',
-      [[keys.account, keys.source]],
-    );
-    const decisions = [
-      decide(toState(rows.find((r) => r.key === keys.account)), ACCOUNT_RULE, now),
-      decide(toState(rows.find((r) => r.key === keys.source)), SOURCE_RULE, now),
-    ];
-    const refused = decisions.filter((d): d is { allowed: false; retryAfterMs: number } => !d.allowed);
-    return refused.length === 0 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(...refused.map((d) => d.retryAfterMs)) };
-  }
-
-  /**
-   * Counts one failure against both keys in one transaction, in which `audit` (if given) records
-   * the failure, so that the counter and its audit entry commit together. Tells whether the account
-   * is now locked.
-   */
-  async recordFailure(keys: ThrottleKeys, now = Date.now(), audit?: (manager: EntityManager, outcome: FailureOutcome) => Promise<void>): Promise<FailureOutcome> {
+  /** Whether an attempt may run now; if it may, it is counted as a failure until `release`. */
+  async reserve(keys: ThrottleKeys, now = Date.now()): Promise<Reservation> {
     return this.dataSource.transaction(async (manager) => {
-      const account = await this.fail(manager, keys.account, ACCOUNT_RULE, now);
-      await this.fail(manager, keys.source, SOURCE_RULE, now);
-      const outcome: FailureOutcome = { accountLockedNow: account.lockedUntil !== null && account.failures === ACCOUNT_RULE.lockAfter };
-      await audit?.(manager, outcome);
-      return outcome;
+      await manager.query('INSERT INTO auth_login_throttle (key) VALUES ($1), ($2) ON CONFLICT (key) DO NOTHING', [keys.account, keys.source]);
+      // Rows locked in key order everywhere, so that two attempts never wait for each other in a cycle.
+      const rows: Row[] = await manager.query(
+        'SELECT key, failures, last_failure_at, locked_until FROM auth_login_throttle WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE',
+        [[keys.account, keys.source]],
+      );
+      const account = toState(rows.find((r) => r.key === keys.account));
+      const source = toState(rows.find((r) => r.key === keys.source));
+      const refusals = [decide(account, ACCOUNT_RULE, now), decide(source, SOURCE_RULE, now)].filter((d) => !d.allowed);
+      if (refusals.length > 0) return { allowed: false, retryAfterMs: Math.max(...refusals.map((d) => (d.allowed ? 0 : d.retryAfterMs))) };
+      const nextAccount = await this.count(manager, keys.account, account, ACCOUNT_RULE, now);
+      await this.count(manager, keys.source, source, SOURCE_RULE, now);
+      return { allowed: true, accountLockedNow: nextAccount.lockedUntil !== null && nextAccount.failures === ACCOUNT_RULE.lockAfter };
     });
   }
 
-  async recordSuccess(keys: ThrottleKeys): Promise<void> {
-    await this.dataSource.query('DELETE FROM auth_login_throttle WHERE key = $1', [keys.account]);
+  /** The attempt succeeded (or never got to check a credential): its reserved failure is given back. */
+  async release(keys: ThrottleKeys): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM auth_login_throttle WHERE key = $1', [keys.account]);
+      await manager.query(
+        `UPDATE auth_login_throttle
+            SET failures = greatest(failures - 1, 0),
+                locked_until = CASE WHEN failures - 1 >= $2 THEN locked_until ELSE NULL END
+          WHERE key = $1`,
+        [keys.source, SOURCE_RULE.lockAfter],
+      );
+    });
   }
 
-  /** Counts one failure under `key`, serialised with concurrent failures on the same key (row lock). */
-  private async fail(manager: EntityManager, key: string, rule: ThrottleRule, now: number): Promise<ThrottleState> {
-    await manager.query('INSERT INTO auth_login_throttle (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
-    const [row]: Row[] = await manager.query('SELECT failures, last_failure_at, locked_until FROM auth_login_throttle WHERE key = $1 FOR UPDATE', [key]);
-    const next = afterFailure(toState(row), rule, now);
+  private async count(manager: EntityManager, key: string, state: ThrottleState | undefined, rule: ThrottleRule, now: number): Promise<ThrottleState> {
+    const next = afterFailure(state, rule, now);
     await manager.query('UPDATE auth_login_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1', [
       key,
       next.failures,

@@ -13,6 +13,7 @@ import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { acceptTotp } from '../mfa/totp.js';
+import { parseRefreshToken } from '../sessions/refresh-token.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { UserCodec } from '../users/user-codec.js';
@@ -25,6 +26,15 @@ interface Candidate {
   tenantId: string | undefined;
   user: UserRow | undefined;
 }
+
+interface Failed {
+  ok: false;
+  tenantId: string | null;
+  user: UserRow | undefined;
+  factor: 'password' | 'totp';
+}
+
+type Attempt = Failed | { ok: true; user: UserRow; tenantId: string; mfa: boolean };
 
 @Injectable()
 export class LoginService {
@@ -42,34 +52,49 @@ export class LoginService {
 
   async login(request: LoginRequest, requestId: string): Promise<TokenPair> {
     const keys = await this.throttleKeys(request);
-    const decision = await this.throttle.check(keys);
-    if (!decision.allowed) throw new GardienError(ErrorCode.RateLimited, 'too many failed attempts: try again later');
-
-    const candidate = await this.findCandidate(request, requestId);
-    const passwordOk = await this.hasher.verify(candidate.user?.password_hash, request.password);
-    const { user, tenantId } = candidate;
-    if (!passwordOk || !user || !tenantId) return this.fail(keys, tenantId ?? null, user, 'password', requestId);
-
-    const mfaNeeded = user.totp_confirmed || requiresMfa(user.roles);
-    if (mfaNeeded) {
-      if (!request.totp) throw new GardienError(ErrorCode.MfaRequired, 'a one-time code (TOTP) is required for this account');
-      if (!(await this.acceptCode(user, request.totp))) return this.fail(keys, tenantId, user, 'totp', requestId);
+    const reservation = await this.throttle.reserve(keys);
+    if (!reservation.allowed) throw new GardienError(ErrorCode.RateLimited, 'too many failed attempts: try again later');
+    let attempt: Attempt;
+    try {
+      attempt = await this.attempt(request, requestId);
+    } catch (error) {
+      // No credential was found wrong (MFA code still to come, a service unavailable): not a failure.
+      await this.throttle.release(keys);
+      throw error;
     }
-    await this.throttle.recordSuccess(keys);
+    if (!attempt.ok) return this.fail(attempt, reservation.accountLockedNow, requestId);
+    await this.throttle.release(keys);
+    const { user, tenantId, mfa } = attempt;
     if (this.hasher.needsRehash(user.password_hash)) await this.rehash(user, request.password);
-
-    const grant = await this.sessions.open(tenantId, user.id, new Date(), mfaNeeded, (manager, sessionId) =>
-      auditAuth(manager, { action: 'login.succeeded', tenantId, actor: { type: 'user', id: user.id }, target: { type: 'session', id: sessionId }, details: { mfa: mfaNeeded }, requestId }),
+    const grant = await this.sessions.open(tenantId, user.id, new Date(), mfa, (manager, sessionId) =>
+      auditAuth(manager, { action: 'login.succeeded', tenantId, actor: { type: 'user', id: user.id }, target: { type: 'session', id: sessionId }, details: { mfa }, requestId }),
     );
-    return this.tokens.pairFor(user, grant.sessionId, mfaNeeded, grant.refreshToken);
+    return this.tokens.pairFor(user, grant.sessionId, mfa, grant.refreshToken);
+  }
+
+  /** Checks the credentials; the same argon2id work whether or not the tenant and account exist. */
+  private async attempt(request: LoginRequest, requestId: string): Promise<Attempt> {
+    const { user, tenantId } = await this.findCandidate(request, requestId);
+    const passwordOk = await this.hasher.verify(user?.password_hash, request.password);
+    if (!passwordOk || !user || !tenantId) return { ok: false, tenantId: tenantId ?? null, user, factor: 'password' };
+    const mfa = user.totp_confirmed || requiresMfa(user.roles);
+    if (mfa) {
+      if (!request.totp) throw new GardienError(ErrorCode.MfaRequired, 'a one-time code (TOTP) is required for this account');
+      if (!(await this.acceptCode(user, request.totp))) return { ok: false, tenantId, user, factor: 'totp' };
+    }
+    return { ok: true, user, tenantId, mfa };
   }
 
   async refresh(request: RefreshRequest, requestId: string): Promise<TokenPair> {
+    // The tenant is checked before the token is spent: a failure here must leave the client able to retry.
+    const tenantId = parseRefreshToken(request.refresh_token)?.tenantId;
+    if (!tenantId) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+    const tenantActive = tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(tenantId, requestId))?.status === 'active';
+    if (!tenantActive) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
     const grant = await this.sessions.refresh(request.refresh_token);
     const user = await withTenant(this.dataSource, grant.tenantId, (manager) => this.users.findById(manager, grant.userId));
-    const tenantActive = grant.tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(grant.tenantId, requestId))?.status === 'active';
-    if (!user || !tenantActive) {
-      await this.sessions.closeSession(grant.tenantId, grant.sessionId, grant.userId);
+    if (!user) {
+      await this.sessions.closeSession(grant.tenantId, grant.sessionId, grant.userId, new Date(), 'account-gone');
       throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
     }
     return this.tokens.pairFor(user, grant.sessionId, grant.mfa, grant.refreshToken);
@@ -118,11 +143,12 @@ export class LoginService {
     });
   }
 
-  private async fail(keys: ThrottleKeys, tenantId: string | null, user: UserRow | undefined, factor: 'password' | 'totp', requestId: string): Promise<never> {
+  private async fail(attempt: Failed, accountLockedNow: boolean, requestId: string): Promise<never> {
+    const { tenantId, user, factor } = attempt;
     const actor: AuditActor = user ? { type: 'user', id: user.id } : { type: 'system', id: 'unknown-account' };
-    await this.throttle.recordFailure(keys, Date.now(), async (manager, outcome) => {
+    await this.dataSource.transaction(async (manager) => {
       await auditAuth(manager, { action: 'login.failed', outcome: 'failure', tenantId, actor, details: { factor }, requestId });
-      if (outcome.accountLockedNow) await auditAuth(manager, { action: 'login.locked', outcome: 'denied', tenantId, actor, requestId });
+      if (accountLockedNow) await auditAuth(manager, { action: 'login.locked', outcome: 'denied', tenantId, actor, requestId });
     });
     throw new GardienError(ErrorCode.Unauthenticated, INVALID_CREDENTIALS);
   }

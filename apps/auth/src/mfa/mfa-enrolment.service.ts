@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type MfaEnrolment, type Principal } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { actorOf, auditAuth } from '../audit/auth-audit.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { UserCodec } from '../users/user-codec.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { acceptTotp, enrolTotp } from './totp.js';
@@ -17,22 +18,28 @@ export class MfaEnrolmentService {
     private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly codec: UserCodec,
+    private readonly sessions: SessionsService,
   ) {}
 
-  async enrol(caller: Principal): Promise<MfaEnrolment> {
-    const tenantId = userTenantOf(caller);
+  async enrol(caller: Principal, requestId: string): Promise<MfaEnrolment> {
+    const tenantId = await this.liveSessionTenant(caller);
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, caller.id);
       if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
       if (user.totp_confirmed) throw new GardienError(ErrorCode.Conflict, 'MFA is already enrolled; an administrator can reset it');
       const totp = enrolTotp(user.id);
       await this.users.setTotp(manager, user.id, await this.codec.sealTotpSecret(tenantId, user.id, totp.secret), false, new Date());
+      await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: actorOf(caller), target: { type: 'user', id: user.id }, requestId });
       return { totp_uri: totp.uri };
     });
   }
 
+  private liveSessionTenant(caller: Principal): Promise<string> {
+    return liveSessionTenantOf(this.sessions, caller);
+  }
+
   async confirm(caller: Principal, code: string, requestId: string): Promise<void> {
-    const tenantId = userTenantOf(caller);
+    const tenantId = await this.liveSessionTenant(caller);
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, caller.id);
       if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
@@ -47,7 +54,10 @@ export class MfaEnrolmentService {
   }
 }
 
-function userTenantOf(caller: Principal): string {
-  if (caller.kind !== 'user') throw new GardienError(ErrorCode.Forbidden, 'only a user enrols MFA');
-  return caller.tenantId ?? PLATFORM_TENANT_ID;
+/** The caller's tenant, once its session is known to be open: a token outliving its logout cannot enrol. */
+async function liveSessionTenantOf(sessions: SessionsService, caller: Principal): Promise<string> {
+  if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, 'only a user enrols MFA');
+  const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
+  if (!(await sessions.isLive(tenantId, caller.sessionId))) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+  return tenantId;
 }

@@ -10,8 +10,8 @@ export class MfaMessageController {
   constructor(private readonly enrolment: MfaEnrolmentService) {}
 
   @MessagePattern(AUTH_SUBJECTS.enrolMfa)
-  enrol(@Payload(new ZodPayloadPipe(Empty)) _: Empty, @CurrentPrincipal() principal: Principal): Promise<MfaEnrolment> {
-    return this.enrolment.enrol(principal);
+  enrol(@Payload(new ZodPayloadPipe(Empty)) _: Empty, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<MfaEnrolment> {
+    return this.enrolment.enrol(principal, caller.requestId);
   }
 
   @MessagePattern(AUTH_SUBJECTS.confirmMfa)

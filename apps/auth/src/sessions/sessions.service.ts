@@ -100,10 +100,10 @@ export class SessionsService {
   }
 
   /** Logout with an access token: its session (the `sid` claim) and every refresh token of it stop working. */
-  async closeSession(tenantId: string, sessionId: string, userId: string, now = new Date()): Promise<void> {
+  async closeSession(tenantId: string, sessionId: string, userId: string, now = new Date(), reason: RevocationReason = 'logout'): Promise<void> {
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const [row]: Array<{ id: string }> = await manager.query('SELECT id FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR UPDATE', [sessionId, userId]);
-      if (row) await this.revoke(manager, tenantId, sessionId, userId, 'logout', now);
+      if (row) await this.revoke(manager, tenantId, sessionId, userId, reason, now);
     });
   }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { requiresMfa } from '@gardien/authz';
-import type { Role } from '@gardien/contracts';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type Role } from '@gardien/contracts';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { UserCodec } from './user-codec.js';
@@ -32,6 +32,11 @@ export class NewAccountFactory {
   async prepare(tenantId: string, input: AccountInput, now = new Date()): Promise<PreparedAccount> {
     const id = randomUUID();
     const roles = [...new Set(input.roles)];
+    // The super-admin, alone in the platform tenant, and nowhere else: whatever a caller asks for.
+    const platform = tenantId === PLATFORM_TENANT_ID;
+    if (platform !== roles.includes('superadmin') || (platform && roles.length !== 1)) {
+      throw new GardienError(ErrorCode.Forbidden, 'the super-admin role exists only for the platform account');
+    }
     const [passwordHash, email] = await Promise.all([this.hasher.hash(input.password), this.codec.sealEmail(tenantId, id, input.email)]);
     const totp = requiresMfa(roles) ? enrolTotp(id) : undefined;
     const row: NewUserRow = {

@@ -55,7 +55,7 @@ export class UserAccountsService {
     const prepared = await this.accounts.prepare(tenantId, { email: input.email, password: input.password, roles: ['tenant_admin'] });
     const { row } = prepared;
     await withTenant(this.dataSource, tenantId, async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gardien.auth.initial-admin.${tenantId}`]);
+      await lockAdministrators(manager, tenantId);
       const [existing]: unknown[] = await manager.query(`SELECT 1 FROM auth_users WHERE 'tenant_admin' = ANY (roles) LIMIT 1`);
       if (existing) throw new GardienError(ErrorCode.Conflict, 'the tenant already has an administrator');
       await this.users.insert(manager, row);
@@ -92,7 +92,7 @@ export class UserAccountsService {
       const current = await this.users.lockById(manager, input.id);
       if (!current) throw notFound();
       authorize(ability, 'update', 'Role', { tenantId: current.tenant_id });
-      if (current.roles.includes('tenant_admin') && !roles.includes('tenant_admin')) await this.keepOneAdmin(manager, current.id);
+      if (current.roles.includes('tenant_admin') && !roles.includes('tenant_admin')) await this.keepOneAdmin(manager, tenantId, current.id);
       const now = new Date();
       await this.users.setRoles(manager, current.id, roles, now);
       let uri: string | undefined;
@@ -134,7 +134,7 @@ export class UserAccountsService {
       if (!row) throw notFound();
       authorize(ability, 'delete', 'User', { tenantId: row.tenant_id, id: row.id });
       if (row.id === caller.id) throw new GardienError(ErrorCode.Conflict, 'an administrator cannot delete their own account');
-      if (row.roles.includes('tenant_admin')) await this.keepOneAdmin(manager, row.id);
+      if (row.roles.includes('tenant_admin')) await this.keepOneAdmin(manager, tenantId, row.id);
       await this.sessions.revokeAllOf(manager, tenantId, row.id, new Date());
       await this.apiKeys.revokeAllOwnedBy(manager, row.id, new Date());
       await this.users.delete(manager, row.id);
@@ -155,13 +155,19 @@ export class UserAccountsService {
   }
 
   /** A tenant keeps at least one administrator: nobody could manage it otherwise. */
-  private async keepOneAdmin(manager: EntityManager, leavingId: string): Promise<void> {
+  private async keepOneAdmin(manager: EntityManager, tenantId: string, leavingId: string): Promise<void> {
+    await lockAdministrators(manager, tenantId);
     const [{ count }]: Array<{ count: number }> = await manager.query(
       `SELECT count(*)::int AS count FROM auth_users WHERE 'tenant_admin' = ANY (roles) AND id <> $1`,
       [leavingId],
     );
     if (count === 0) throw new GardienError(ErrorCode.Conflict, 'the tenant must keep at least one administrator');
   }
+}
+
+/** Serialises changes to a tenant's set of administrators (two demotions racing could leave none). */
+async function lockAdministrators(manager: EntityManager, tenantId: string): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gardien.auth.administrators.${tenantId}`]);
 }
 
 /** The caller's tenant; the super-admin has none and manages no users (data protection by design). */
