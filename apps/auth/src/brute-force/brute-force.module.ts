@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LoginThrottle } from './login-throttle.service.js';
+import { ThrottleJanitor } from './throttle-janitor.js';
 
-/** Login throttling, used by the login flow. */
-@Module({ providers: [LoginThrottle], exports: [LoginThrottle] })
+/** Login throttling, used by the login flow, and the sweep that forgets stale counters. */
+@Module({ providers: [LoginThrottle, ThrottleJanitor], exports: [LoginThrottle] })
 export class BruteForceModule {}

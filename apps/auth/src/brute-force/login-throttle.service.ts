@@ -9,6 +9,7 @@
 // unknown account exactly as a wrong password, so that both get the same answers.
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RETENTION_MAXIMA_DAYS } from '@gardien/contracts';
 import { ACCOUNT_RULE, SOURCE_RULE, afterFailure, decide, type ThrottleRule, type ThrottleState } from './login-throttle.policy.js';
 
 export interface ThrottleKeys {
@@ -29,6 +30,9 @@ interface Row {
   last_failure_at: Date | null;
   locked_until: Date | null;
 }
+
+/** How long a counter is kept after its last failure (declared as `auth.login-throttle`). */
+export const THROTTLE_RETENTION_DAYS = RETENTION_MAXIMA_DAYS['auth.login-throttle']!;
 
 @Injectable()
 export class LoginThrottle {
@@ -65,6 +69,21 @@ export class LoginThrottle {
         [keys.source, SOURCE_RULE.lockAfter],
       );
     });
+  }
+
+  /**
+   * Forgets counters that no longer matter: no lock running and no failure for a day (the
+   * declared retention of `auth.login-throttle`). They are keyed hashes of addresses and emails:
+   * personal data all the same, kept no longer than they protect anyone.
+   */
+  async forgetStale(now = Date.now()): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM auth_login_throttle
+        WHERE (locked_until IS NULL OR locked_until < $1)
+          AND (failures = 0 OR last_failure_at IS NULL OR last_failure_at < $1 - make_interval(days => $2))`,
+      [new Date(now), THROTTLE_RETENTION_DAYS],
+    );
+    return result[1];
   }
 
   private async count(manager: EntityManager, key: string, state: ThrottleState | undefined, rule: ThrottleRule, now: number): Promise<ThrottleState> {

@@ -5,6 +5,7 @@ import { CreateSessions1732580200000 } from './1732580200000-create-sessions.js'
 import { CreateUsers1732580300000 } from './1732580300000-create-users.js';
 import { AddSessionMfa1732580350000 } from './1732580350000-add-session-mfa.js';
 import { CreateApiKeys1732580400000 } from './1732580400000-create-api-keys.js';
+import { AllowSessionPurge1732580500000 } from './1732580500000-allow-session-purge.js';
 
 export const AUTH_MIGRATIONS = [
   CreateSigningKeys1732580000000,
@@ -13,4 +14,5 @@ export const AUTH_MIGRATIONS = [
   CreateUsers1732580300000,
   AddSessionMfa1732580350000,
   CreateApiKeys1732580400000,
+  AllowSessionPurge1732580500000,
 ];
