@@ -31,7 +31,13 @@ export class BootstrapService {
       await this.write(admin, undefined, requestId);
       return { superadmin: created(admin) };
     }
-    const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, requestId);
+    const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, requestId).catch((error: unknown) => {
+      // Not "already bootstrapped" (no super-admin exists): the slug is taken, an input to change.
+      if (error instanceof GardienError && error.code === ErrorCode.Conflict) {
+        throw new GardienError(ErrorCode.ValidationFailed, 'the tenant slug is already taken', [{ path: 'payload.tenant.slug', reason: 'already_taken' }]);
+      }
+      throw error;
+    });
     try {
       const tenantAdmin = await this.accounts.prepare(tenant.id, { ...request.tenant.admin, roles: ['tenant_admin'] });
       await this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, requestId);

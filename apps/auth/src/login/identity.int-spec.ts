@@ -13,6 +13,7 @@ import {
   AuditEntry,
   ErrorCode,
   GardienError,
+  PLATFORM_TENANT_ID,
   type CallContext,
   type CreateTenantRequest,
   type Principal,
@@ -148,6 +149,15 @@ afterAll(async () => {
 });
 
 describe('bootstrap', () => {
+  test('a taken tenant slug is an input error, and creates nothing', async () => {
+    const taken = bootstrap.bootstrap(
+      { admin: { email: 'root@example.test', password: PASSWORD }, tenant: { slug: 'tenant-b', name: 'B again', admin: { email: 'b@b.example', password: PASSWORD } } },
+      randomUUID(),
+    );
+    await expect(taken).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.tenant.slug', reason: 'already_taken' }] });
+    expect(await inTenant(PLATFORM_TENANT_ID, 'SELECT id FROM auth_users')).toEqual([]);
+  });
+
   test('creates the super-admin and the first tenant with its admin, each with a TOTP URI, once', async () => {
     const result = await bootstrap.bootstrap(
       { admin: { email: 'root@example.test', password: PASSWORD }, tenant: { slug: 'tenant-a', name: 'Tenant A', admin: { email: 'admin@a.example', password: PASSWORD } } },
