@@ -26,11 +26,12 @@ export class BenchEnvironment {
   /**
    * Starts the 7 processes the way `gardien start` does (bus services in parallel, then the edge).
    * @param {Platform} platform
+   * @param {Record<string, string>} [extraEnv]
    */
-  async launch(platform) {
+  async launch(platform, extraEnv = {}) {
     // The load comes from one address, far above what a single client may send: the per-source
     // limits stay on (their cost is part of every request) but with a ceiling the bench never hits.
-    const env = { GARDIEN_RATE_LIMIT_MAX: '1000000', GARDIEN_RATE_LIMIT_AUTH_MAX: '1000000' };
+    const env = { GARDIEN_RATE_LIMIT_MAX: '1000000', GARDIEN_RATE_LIMIT_AUTH_MAX: '1000000', ...extraEnv };
     platform.processes = await PlatformProcesses.start({ databasePrefix: platform.prefix, natsUrl: platform.nats.url, env });
     return platform.processes;
   }

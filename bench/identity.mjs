@@ -5,7 +5,10 @@
 //      cache on, as a service sees real traffic (clients keep a token for its 10-minute life);
 //   2. login latency through the whole platform (HTTP edge -> NATS -> auth -> Postgres), for an
 //      account without MFA: POST /api/v1/auth/login, sequential, after 5 warm-up logins; p50 and p90.
-//      argon2id (19 MiB, t=2) dominates it.
+//      argon2id (19 MiB, t=2) dominates it;
+//   3. the answer time of a failed login for an unknown account and for a wrong password on an
+//      existing one (each from its own address, each account tried once): they must be alike, or the
+//      timing would tell which emails have an account.
 // Prints a table, writes bench/results/identity-<date>.json, exits 0 even when a target is missed.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,6 +26,7 @@ const DISTINCT_TOKENS = 20_000;
 const CLIENTS = 1_000;
 const CACHED_VERIFICATIONS = 200_000;
 const LOGINS = 40;
+const FAILED_LOGINS = 20;
 const PASSWORD = 'bench password, long enough';
 const say = (/** @type {string} */ line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -80,7 +84,8 @@ async function loginLatency() {
   const environment = new BenchEnvironment();
   try {
     const platform = await environment.prepare();
-    const processes = await environment.launch(platform);
+    // Each request from its own address (as behind the proxy), so that per-source back-off stays out of the timings.
+    const processes = await environment.launch(platform, { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' });
     const api = `${processes.edgeUrl}/api/v1`;
     // As the operator command line does: auth answers a bootstrap only into the CLI's inbox.
     const connection = await connect({ servers: platform.nats.url, inboxPrefix: inboxPrefixOf(CLI_USER) });
@@ -103,7 +108,29 @@ async function loginLatency() {
       await post(`${api}/auth/login`, login);
       durations.push(performance.now() - started);
     }
-    return latencySummary(durations);
+    const others = [];
+    for (let i = 0; i < FAILED_LOGINS; i++) {
+      others.push(`other${i}@bench.example`);
+      await post(`${api}/users`, { email: others[i], password: PASSWORD, roles: ['user'] }, session.access_token);
+    }
+    const failed = async (/** @type {string} */ email) => {
+      const started = performance.now();
+      const answer = await fetch(`${api}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}` },
+        body: JSON.stringify({ email, password: 'not the password, long enough', tenant: 'bench' }),
+      });
+      await answer.text();
+      if (answer.status !== 401) throw new Error(`a failed login answered ${answer.status}`);
+      return performance.now() - started;
+    };
+    const unknown = [];
+    const wrong = [];
+    for (let i = 0; i < FAILED_LOGINS; i++) {
+      unknown.push(await failed(`nobody${i}@bench.example`));
+      wrong.push(await failed(others[i]));
+    }
+    return { login: latencySummary(durations), unknownAccount: latencySummary(unknown), wrongPassword: latencySummary(wrong) };
   } finally {
     await environment.dispose();
   }
@@ -116,8 +143,8 @@ async function main() {
   say(`token verification: ${DISTINCT_TOKENS} distinct tokens without cache; ${CLIENTS} clients reusing theirs, ${CACHED_VERIFICATIONS} verifications`);
   const verification = await verificationRates();
   say(`login latency: ${LOGINS} sequential logins through the edge`);
-  const login = await loginLatency();
-  const result = { date, machine, load: { before: loadBefore, after: loadAverage() }, verification, login };
+  const { login, unknownAccount, wrongPassword } = await loginLatency();
+  const result = { date, machine, load: { before: loadBefore, after: loadAverage() }, verification, login, unknownAccount, wrongPassword };
   const fmt = (/** @type {number} */ v) => Math.round(v).toLocaleString('en-US');
   const lines = [
     `Gardien identity benchmark, ${date}`,
@@ -128,6 +155,8 @@ async function main() {
     `  every token new, cache off (Ed25519):    ${fmt(verification.distinctUncached)} /s  (info: the cost of one verification, ${(1e6 / verification.distinctUncached).toFixed(0)} µs)`,
     '',
     `login through the edge (argon2id-bound), n=${login.count}: p50 ${login.p50.toFixed(1)} ms, p90 ${login.p90.toFixed(1)} ms, max ${login.max.toFixed(1)} ms`,
+    `failed login, unknown account,   n=${unknownAccount.count}: p50 ${unknownAccount.p50.toFixed(1)} ms, p90 ${unknownAccount.p90.toFixed(1)} ms`,
+    `failed login, wrong password,    n=${wrongPassword.count}: p50 ${wrongPassword.p50.toFixed(1)} ms, p90 ${wrongPassword.p90.toFixed(1)} ms  (difference of medians ${(wrongPassword.p50 - unknownAccount.p50).toFixed(1)} ms)`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   const dir = new URL('./results/', import.meta.url);
