@@ -161,7 +161,7 @@ async function main() {
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  const file = new URL(`identity-${date.replaceAll(':', '-')}.json`, dir);
+  const file = new URL(`identity-${date.slice(0, 10)}.json`, dir);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`result written to ${file.pathname}\n`);
 }
