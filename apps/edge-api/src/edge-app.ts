@@ -1,6 +1,6 @@
 // The edge's HTTP application, wired once for the process and for the tests: Fastify with the
-// access log and the rate limits first (they must see every route), then Nest with its modules,
-// the problem filter, and the OpenAPI document. Returned initialised, not yet listening.
+// access log and the rate limits first (they must see every route), then Nest with its modules
+// and the problem filter. Returned initialised, not yet listening.
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BusClient } from '@gardien/contracts';
@@ -10,7 +10,6 @@ import type { EdgeConfig } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { registerRateLimits } from './http/rate-limit.js';
-import { serveOpenApi } from './openapi/openapi-document.js';
 import { OPERATIONS } from './operations/operations.js';
 
 export interface EdgeApplicationOptions {
@@ -37,7 +36,6 @@ export async function createEdgeApplication({ config, bus, logger, metrics }: Ed
     { logger: frameworkLogger(logger) },
   );
   app.useGlobalFilters(new ProblemFilter(logger));
-  serveOpenApi(app);
   await app.init();
   return app;
 }

@@ -356,6 +356,14 @@ describe('API key strategy', () => {
     expect(response.status).toBe(401);
     expect(fakes.callsTo(AUTH_SUBJECTS.me)).toEqual([]);
   });
+
+  test('a key anywhere but the X-API-Key header (query string, body, Authorization) is not read', async () => {
+    expect((await rest('GET', `/api/v1/me?api_key=${API_KEY}&x-api-key=${API_KEY}`)).status).toBe(401);
+    expect((await rest('POST', '/api/v1/auth/logout', { body: { api_key: API_KEY, 'x-api-key': API_KEY } })).status).toBe(401);
+    expect((await rest('GET', '/api/v1/me', { headers: { authorization: API_KEY } })).status).toBe(401);
+    expect(fakes.callsTo(AUTH_SUBJECTS.exchangeApiKey)).toEqual([]);
+    expect(fakes.operationCalls()).toEqual([]);
+  });
 });
 
 describe('answers of the services', () => {

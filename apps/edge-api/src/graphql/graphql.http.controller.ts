@@ -1,7 +1,6 @@
 // POST /graphql: the HTTP request goes to graphql-http as it is, so that the same guard logic
 // (passport strategies on this request) and the same rate limits apply as on REST.
 import { Controller, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphqlSurface } from './graphql-surface.service.js';
 
@@ -10,7 +9,6 @@ export class GraphqlHttpController {
   constructor(private readonly surface: GraphqlSurface) {}
 
   @Post('graphql')
-  @ApiExcludeEndpoint()
   async execute(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const [body, init] = await this.surface.handler({
       method: request.method,

@@ -1,18 +1,16 @@
-// Swagger UI at /api/docs, from the swagger-ui-dist files that @nestjs/swagger ships, served here
-// from an allowlist: the page loads nothing from elsewhere (its online validator is off, and a
+// Swagger UI at /api/docs, from the files of the swagger-ui-dist package, served here from an
+// allowlist: the page loads nothing from elsewhere (its online validator is off, and a
 // Content-Security-Policy of 'self' holds the browser to that), and no other file of the package
 // (its demo page points at a public petstore) is reachable.
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorCode, GardienError } from '@gardien/contracts';
 
-const require = createRequire(import.meta.url);
-/** swagger-ui-dist as @nestjs/swagger resolves it (it is that package's dependency, not ours). */
-const ASSETS_DIR = dirname(createRequire(require.resolve('@nestjs/swagger')).resolve('swagger-ui-dist/package.json'));
+/** Only the directory is resolved: the package's entry module would load the whole UI bundle into the process. */
+const ASSETS_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 const ASSETS: Readonly<Record<string, string>> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -62,7 +60,6 @@ const INIT_SCRIPT = `window.onload = function () {
 };
 `;
 
-@ApiExcludeController()
 @Controller('api/docs')
 export class SwaggerUiHttpController {
   @Get()

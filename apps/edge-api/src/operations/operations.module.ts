@@ -11,13 +11,16 @@ export const OPERATION_TABLE = Symbol('OPERATION_TABLE');
 @Module({})
 export class OperationsModule {
   static register(operations: readonly Operation[]): DynamicModule {
-    const schemas = new OperationSchemas(operations);
-    defineOperationRoutes(operations, schemas);
+    defineOperationRoutes(operations);
     return {
       module: OperationsModule,
       imports: [AuthenticationModule],
       controllers: [OperationsHttpController],
-      providers: [OperationInvoker, { provide: OperationSchemas, useValue: schemas }, { provide: OPERATION_TABLE, useValue: operations }],
+      providers: [
+        OperationInvoker,
+        { provide: OperationSchemas, useValue: new OperationSchemas(operations) },
+        { provide: OPERATION_TABLE, useValue: operations },
+      ],
       exports: [OperationInvoker, OperationSchemas, OPERATION_TABLE],
     };
   }
