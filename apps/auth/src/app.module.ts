@@ -5,6 +5,7 @@ import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { LoginModule } from './login/login.module.js';
 import { MfaModule } from './mfa/mfa.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+import { TenantLifecycleModule } from './tenant-lifecycle/tenant-lifecycle.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -12,7 +13,7 @@ export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService(resources), SigningKeysModule, LoginModule, MfaModule, UsersModule, ApiKeysModule, BootstrapModule],
+      imports: [PlatformModule.forService(resources), SigningKeysModule, LoginModule, MfaModule, UsersModule, ApiKeysModule, BootstrapModule, TenantLifecycleModule],
       controllers: [healthMessageController('auth'), whoAmIMessageController('auth')],
     };
   }

@@ -2,7 +2,8 @@
 // pattern matches it and no deny pattern does. (The generated configuration is also run through
 // a real nats-server in apps/cli/src/nats-config/nats-permissions.int-spec.ts.)
 import { AUTH_SUBJECTS } from './schemas/auth-operations.js';
-import { BUS_USERS, CLI_USER, busPermissionsOf, inboxPrefixOf, type BusPermissions } from './bus-permissions.js';
+import { BUS_USERS, CLI_USER, DURABLE_CONSUMERS, busPermissionsOf, durableConsumersOf, inboxPrefixOf, type BusPermissions } from './bus-permissions.js';
+import { TENANT_EVENTS } from './schemas/tenant-events.js';
 import { ALL_SERVICES } from './services.js';
 
 /** NATS subject matching: `*` is one token, `>` the rest (one token or more). */
@@ -51,4 +52,58 @@ test.each(ALL_SERVICES)('%s may not publish the bootstrap request, though its al
 test('services subscribe to their own subjects; the edge and the command line serve nothing', () => {
   expect(busPermissionsOf('auth').subscribe).toEqual(['gardien.v1.auth.>', '_INBOX_auth.>']);
   expect(busPermissionsOf('edge-api')).toMatchObject({ subscribe: ['_INBOX_edge-api.>'], allowResponses: false });
+});
+
+describe('durable consumers', () => {
+  const consumer = DURABLE_CONSUMERS.auth.tenantDeleted;
+  const api = (call: string, name: string = consumer.name) => `$JS.API.CONSUMER.${call}.EVENTS.${name}`;
+
+  test('auth reads the tenant deletions of stream EVENTS through a consumer named after it', () => {
+    expect(consumer).toEqual({ name: 'auth-tenant-deleted', stream: 'EVENTS', filterSubject: 'gardien.events.tenant.tenant.deleted' });
+    expect(TENANT_EVENTS.deleted).toBe(consumer.filterSubject);
+  });
+
+  test.each(ALL_SERVICES)('every consumer of %s is named after it and fits in one subject token', (service) => {
+    for (const { name } of durableConsumersOf(service)) expect(name).toMatch(new RegExp(`^${service}-[a-z0-9-]+$`));
+  });
+
+  test('auth may create its consumer with its own filter, look it up, pull from it and acknowledge its messages', () => {
+    const auth = busPermissionsOf('auth');
+    expect(mayPublish(auth, `${api('CREATE')}.gardien.events.tenant.tenant.deleted`)).toBe(true);
+    expect(mayPublish(auth, api('INFO'))).toBe(true);
+    expect(mayPublish(auth, api('MSG.NEXT'))).toBe(true);
+    expect(mayPublish(auth, '$JS.ACK.EVENTS.auth-tenant-deleted.1.7.7.1795657080419484072.0')).toBe(true);
+  });
+
+  test('auth may not widen its consumer, touch another consumer, or delete and update consumers', () => {
+    const auth = busPermissionsOf('auth');
+    expect(mayPublish(auth, api('CREATE'))).toBe(false); // no filter in the subject: any filter in the request
+    expect(mayPublish(auth, `${api('CREATE')}.gardien.events.>`)).toBe(false);
+    expect(mayPublish(auth, `$JS.API.CONSUMER.DURABLE.CREATE.EVENTS.${consumer.name}`)).toBe(false);
+    expect(mayPublish(auth, `${api('CREATE', 'auth-other')}.gardien.events.tenant.tenant.deleted`)).toBe(false);
+    expect(mayPublish(auth, api('INFO', 'audit-entries'))).toBe(false);
+    expect(mayPublish(auth, api('MSG.NEXT', 'audit-entries'))).toBe(false);
+    expect(mayPublish(auth, '$JS.ACK.EVENTS.audit-entries.1.7.7.1795657080419484072.0')).toBe(false);
+    expect(mayPublish(auth, api('DELETE'))).toBe(false);
+    expect(mayPublish(auth, '$JS.API.CONSUMER.LIST.EVENTS')).toBe(false);
+    expect(mayPublish(auth, `$JS.API.CONSUMER.CREATE.AUDIT.${consumer.name}.gardien.audit.>`)).toBe(false);
+  });
+
+  test.each(ALL_SERVICES.filter((service) => service !== 'auth'))('%s has no right on auth’s consumer', (service) => {
+    const permissions = busPermissionsOf(service);
+    expect(mayPublish(permissions, `${api('CREATE')}.gardien.events.tenant.tenant.deleted`)).toBe(false);
+    expect(mayPublish(permissions, api('INFO'))).toBe(false);
+    expect(mayPublish(permissions, api('MSG.NEXT'))).toBe(false);
+    expect(mayPublish(permissions, '$JS.ACK.EVENTS.auth-tenant-deleted.1.7.7.1795657080419484072.0')).toBe(false);
+  });
+
+  test('only the tenant service may publish the events auth acts on', () => {
+    for (const user of BUS_USERS) expect([user, mayPublish(busPermissionsOf(user), TENANT_EVENTS.deleted)]).toEqual([user, user === 'tenant']);
+  });
+
+  test('the command line and the edge may call no JetStream API at all', () => {
+    for (const user of [CLI_USER, 'edge-api'] as const) {
+      expect(busPermissionsOf(user).publish.filter((pattern) => pattern.startsWith('$JS'))).toEqual([]);
+    }
+  });
 });

@@ -12,3 +12,4 @@ export * from './schemas/identity.js';
 export * from './schemas/auth-operations.js';
 export * from './schemas/tenant-operations.js';
 export * from './schemas/retention-catalogue.js';
+export * from './schemas/tenant-events.js';

@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, type ConsumerConfig } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
-import { ALL_SERVICES, AUTH_SUBJECTS, BUS_USERS, CLI_USER, inboxPrefixOf, type BusUser } from '@gardien/contracts';
-import { PrivateNats } from '@gardien/testing';
+import { ALL_SERVICES, AUTH_SUBJECTS, BUS_USERS, CLI_USER, DURABLE_CONSUMERS, TENANT_EVENTS, inboxPrefixOf, type BusUser } from '@gardien/contracts';
+import { PrivateNats, waitFor } from '@gardien/testing';
 import { renderNatsServerConfig } from './nats-server-config.js';
 import { ensureBusUserNkey, type BusUserNkey } from './bus-user-nkeys.js';
 
@@ -191,5 +191,47 @@ describe('the bootstrap subject belongs to the command line', () => {
     expect(await subscriptionRefusal(cli, `${inboxPrefixOf(CLI_USER)}.>`)).toBeUndefined();
     expect(await subscriptionRefusal(cli, AUTH_SUBJECTS.bootstrap)).toBeInstanceOf(Error);
     expect(await subscriptionRefusal(cli, `${inboxPrefixOf('edge-api')}.>`)).toBeInstanceOf(Error);
+  });
+});
+
+describe('durable consumers of stream EVENTS', () => {
+  const consumer = DURABLE_CONSUMERS.auth.tenantDeleted;
+  const config: Partial<ConsumerConfig> = { durable_name: consumer.name, filter_subject: consumer.filterSubject, ack_policy: AckPolicy.Explicit };
+
+  beforeAll(async () => {
+    const tenant = await connectAs('tenant');
+    await (await jetstreamManager(tenant)).streams.add({ name: 'EVENTS', subjects: ['gardien.events.>'] });
+    tenant.publish(TENANT_EVENTS.deleted, JSON.stringify({ tenantId: '0b0c6a1e-59a4-4f7e-9c0e-3c1f1e2d7a10' }));
+    await tenant.flush();
+  });
+
+  test('auth creates its consumer, reads it, pulls from it and acknowledges (also after reporting progress)', async () => {
+    const auth = await connectAs('auth');
+    const manager = await jetstreamManager(auth);
+    await manager.consumers.add('EVENTS', config);
+    await manager.consumers.add('EVENTS', config); // again, as every replica and every restart does
+    expect((await manager.consumers.info('EVENTS', consumer.name)).config).toMatchObject({ filter_subject: TENANT_EVENTS.deleted });
+    const message = await (await jetstream(auth).consumers.get('EVENTS', consumer.name)).next({ expires: 2_000 });
+    expect(message?.subject).toBe(TENANT_EVENTS.deleted);
+    // Two replies to one message: beyond what allow_responses grants, so this needs the $JS.ACK permission.
+    message!.working();
+    message!.ack();
+    await auth.flush();
+    await waitFor(async () => (await manager.consumers.info('EVENTS', consumer.name)).ack_floor.stream_seq === message!.seq, 3_000, 'the ack to be applied');
+  });
+
+  test('auth may not widen its consumer nor create another one', async () => {
+    const manager = await jetstreamManager(await connectAs('auth'));
+    await expect(manager.consumers.add('EVENTS', { ...config, filter_subject: 'gardien.events.>' })).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.consumers.add('EVENTS', { ...config, durable_name: 'auth-everything' })).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.consumers.delete('EVENTS', consumer.name)).rejects.toThrow(/Permissions Violation/);
+  });
+
+  test.each(['edge-api', 'tenant'] as const)('%s can neither create nor read auth’s consumer', async (user) => {
+    const connection = await connectAs(user);
+    const manager = await jetstreamManager(connection, { checkAPI: false });
+    await expect(manager.consumers.add('EVENTS', config)).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.consumers.info('EVENTS', consumer.name)).rejects.toThrow(/Permissions Violation/);
+    expect(await requestRefusal(connection, `$JS.API.CONSUMER.MSG.NEXT.EVENTS.${consumer.name}`)).toMatchObject({ name: 'PermissionViolationError', operation: 'publish' });
   });
 });

@@ -1,0 +1,47 @@
+// Erasing a tenant in the auth service (design rule 5): its accounts, sessions, refresh tokens,
+// API keys and retention settings are deleted, then its keys are destroyed (the tenant's KMS key,
+// its subject keys and its blind-index key), after which nothing sealed for the tenant, in this
+// database or in its backups, can be opened again. Asked by the tenant service's `tenant.deleted`
+// event, which may arrive more than once: running it again finds nothing and destroys again.
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BlindIndex, SubjectKeyRing } from '@gardien/crypto';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID } from '@gardien/contracts';
+import { withTenant } from '@gardien/persistence';
+import { SYSTEM_ACTOR, auditAuth } from '../audit/auth-audit.js';
+import { TenantErasureRepository, type ErasedRows } from './tenant-erasure.repository.js';
+
+@Injectable()
+export class TenantErasureService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: TenantErasureRepository,
+    private readonly keyRing: SubjectKeyRing,
+    private readonly blindIndex: BlindIndex,
+  ) {}
+
+  /**
+   * Rows and their audit entry first, in one transaction; keys after it has committed (rule 6: no
+   * key destroyed without its audit entry). A failure in between leaves keys and no rows: the
+   * event comes back, deletes nothing, records that, and destroys the keys. `eventId` (a uuid,
+   * the event's id) ties the audit entry to the event that asked for it.
+   */
+  async erase(tenantId: string, eventId?: string): Promise<ErasedRows> {
+    if (tenantId === PLATFORM_TENANT_ID) throw new GardienError(ErrorCode.Forbidden, 'the platform tenant cannot be erased');
+    const erased = await withTenant(this.dataSource, tenantId, async (manager) => {
+      const rows = await this.repository.deleteAllOf(manager, tenantId);
+      await auditAuth(manager, {
+        action: 'tenant.erased',
+        tenantId,
+        actor: SYSTEM_ACTOR,
+        target: { type: 'tenant', id: tenantId },
+        details: { ...rows, ...(eventId ? { eventId } : {}) },
+      });
+      return rows;
+    });
+    // The KMS key first (inside forgetTenant): once it is gone, no wrapped key left anywhere opens.
+    await this.keyRing.forgetTenant(tenantId);
+    await this.blindIndex.forgetTenant(tenantId);
+    return erased;
+  }
+}

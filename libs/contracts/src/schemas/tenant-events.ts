@@ -1,0 +1,23 @@
+// Domain events of the tenant service, as they travel in stream EVENTS (published through its
+// outbox, Nats-Msg-Id = the outbox row id). Ids only. Only the tenant service may publish under
+// gardien.events.tenant.> (bus-permissions.ts), which is why a consumer can act on them.
+import { z } from 'zod';
+import { eventSubject } from '../subjects.js';
+import { PLATFORM_TENANT_ID } from './identity.js';
+
+export const TENANT_EVENTS = {
+  /** The tenant and its data in the tenant service are gone; every other service erases what it holds of it. */
+  deleted: eventSubject('tenant', 'tenant.deleted'),
+} as const;
+
+/**
+ * A producer may add ids to an event later: unknown fields are dropped, not refused, so that an
+ * older consumer keeps working. The platform tenant (the super-admin's) is never deleted.
+ */
+export const TenantDeletedEvent = z.object({
+  tenantId: z
+    .string()
+    .uuid()
+    .refine((id) => id !== PLATFORM_TENANT_ID, { message: 'the platform tenant is never deleted' }),
+});
+export type TenantDeletedEvent = z.infer<typeof TenantDeletedEvent>;
