@@ -4,7 +4,7 @@
 import { AUTH_SUBJECTS } from './schemas/auth-operations.js';
 import { BUS_USERS, CLI_USER, DURABLE_CONSUMERS, busPermissionsOf, durableConsumersOf, inboxPrefixOf, type BusPermissions } from './bus-permissions.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
-import { ALL_SERVICES } from './services.js';
+import { ALL_SERVICES, BUS_SERVICES } from './services.js';
 
 /** NATS subject matching: `*` is one token, `>` the rest (one token or more). */
 function matches(pattern: string, subject: string): boolean {
@@ -46,7 +46,7 @@ test.each(ALL_SERVICES)('%s may not publish the bootstrap request, though its al
   const permissions = busPermissionsOf(service);
   expect(permissions.publish.some((pattern) => matches(pattern, AUTH_SUBJECTS.bootstrap))).toBe(true);
   expect(mayPublish(permissions, AUTH_SUBJECTS.bootstrap)).toBe(false);
-  expect(mayPublish(permissions, AUTH_SUBJECTS.login)).toBe(true);
+  expect(mayPublish(permissions, AUTH_SUBJECTS.me)).toBe(true);
 });
 
 test('services subscribe to their own subjects; the edge and the command line serve nothing', () => {
@@ -106,4 +106,15 @@ describe('durable consumers', () => {
       expect(busPermissionsOf(user).publish.filter((pattern) => pattern.startsWith('$JS'))).toEqual([]);
     }
   });
+});
+
+test.each(BUS_SERVICES)('%s may not send logins, refreshes or API-key exchanges: only the edge may', (service) => {
+  const permissions = busPermissionsOf(service);
+  for (const subject of [AUTH_SUBJECTS.login, AUTH_SUBJECTS.refresh, AUTH_SUBJECTS.exchangeApiKey]) expect(mayPublish(permissions, subject)).toBe(false);
+  expect(mayPublish(permissions, AUTH_SUBJECTS.me)).toBe(true);
+});
+
+test('the edge sends logins, refreshes and API-key exchanges', () => {
+  const edge = busPermissionsOf('edge-api');
+  for (const subject of [AUTH_SUBJECTS.login, AUTH_SUBJECTS.refresh, AUTH_SUBJECTS.exchangeApiKey]) expect(mayPublish(edge, subject)).toBe(true);
 });

@@ -20,6 +20,13 @@ export type BusUser = (typeof BUS_USERS)[number];
  */
 export const CLI_ONLY_SUBJECTS: readonly string[] = [AUTH_SUBJECTS.bootstrap];
 
+/**
+ * Subjects that carry a client's credentials together with the address it came from: only the
+ * HTTP edge may publish them. A service could otherwise log in with a made-up source address on
+ * every attempt (dodging per-source throttling) or with a victim's address (locking it out).
+ */
+export const EDGE_ONLY_SUBJECTS: readonly string[] = [AUTH_SUBJECTS.login, AUTH_SUBJECTS.refresh, AUTH_SUBJECTS.exchangeApiKey];
+
 export interface BusPermissions {
   publish: string[];
   /** Refused even where `publish` allows them (in nats-server, deny wins over allow). */
@@ -96,6 +103,7 @@ function serviceBusPermissions(service: ServiceName, inbox: string): BusPermissi
   if (service === 'edge-api') {
     return { publish: ['gardien.v1.>'], publishDeny, subscribe: [inbox], allowResponses: false };
   }
+  publishDeny.push(...EDGE_ONLY_SUBJECTS);
   const publish = [
     'gardien.v1.>',
     `gardien.audit.${service}.>`,

@@ -146,6 +146,11 @@ describe('the bootstrap subject belongs to the command line', () => {
     expect((await edge.request(AUTH_SUBJECTS.login, '{}', { timeout: 2_000 })).string()).toBe('answered');
   });
 
+  test.each(['tenant', 'llm-gateway', 'auth'] as const)('%s may not send a login (only the edge may: it carries the client address)', async (service) => {
+    const connection = await connectAs(service);
+    expect(await requestRefusal(connection, AUTH_SUBJECTS.login)).toMatchObject({ name: 'PermissionViolationError', operation: 'publish', subject: AUTH_SUBJECTS.login });
+  });
+
   test('the command line may publish nothing else', async () => {
     const cli = await connectAs(CLI_USER);
     expect(await requestRefusal(cli, 'gardien.v1.tenant.tenants.create')).toMatchObject({
