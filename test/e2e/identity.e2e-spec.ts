@@ -167,6 +167,28 @@ describe('login and sessions', () => {
   }, 30_000);
 });
 
+describe('tenant deletion', () => {
+  test('deleting tenant B ends its logins, and auth forgets its accounts (through the tenant.deleted event)', async () => {
+    expect((await api('DELETE', `/tenants/${tenantB}`, { token: tokens.adminA })).status).toBe(403);
+    expect((await api('DELETE', `/tenants/${tenantB}`, { token: tokens.root })).status).toBe(204);
+    const admin = new pg.Client({ connectionString: urlOf(`${prefix}_auth`, 'postgres') });
+    await admin.connect();
+    try {
+      const accountsOfB = async () => (await admin.query('SELECT count(*)::int AS n FROM auth_users WHERE tenant_id = $1', [tenantB])).rows[0].n as number;
+      const keysOfB = async () => (await admin.query('SELECT count(*)::int AS n FROM gardien_keys.subject_keys WHERE tenant_id = $1', [tenantB])).rows[0].n as number;
+      const deadline = Date.now() + 10_000;
+      while ((await accountsOfB()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await accountsOfB()).toBe(0);
+      expect(await keysOfB()).toBe(0);
+    } finally {
+      await admin.end();
+    }
+    // The same answer as for any wrong credential (a code is not even asked for).
+    expect((await login(emails.adminB, 'tenant-b')).status).toBe(401);
+    expect((await api('GET', '/tenants', { token: tokens.root })).body.tenants.map((t: { id: string }) => t.id)).not.toContain(tenantB);
+  }, 20_000);
+});
+
 describe('storage', () => {
   test("row-level security, seen from each service's runtime role: not owner, not BYPASSRLS, and no tenant table shows a row without a tenant", async () => {
     const databases = await databasesOf(prefix);
