@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
 import { LoginModule } from './login/login.module.js';
 import { MfaModule } from './mfa/mfa.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
@@ -13,7 +14,7 @@ export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService(resources), SigningKeysModule, LoginModule, MfaModule, UsersModule, ApiKeysModule, BootstrapModule, TenantLifecycleModule],
+      imports: [PlatformModule.forService(resources), SigningKeysModule, LoginModule, MfaModule, UsersModule, ApiKeysModule, BootstrapModule, CredentialsModule, TenantLifecycleModule],
       controllers: [healthMessageController('auth'), whoAmIMessageController('auth')],
     };
   }

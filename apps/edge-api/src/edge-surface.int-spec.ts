@@ -60,6 +60,7 @@ const EXAMPLES: Record<string, Example> = {
   'auth.me': { payload: {}, reply: { id: userId, tenant_id: null, email: 'ada@example.org', roles: ['superadmin'], mfa_enrolled: true } },
   'auth.mfa.enrol': { payload: {}, reply: { totp_uri: 'otpauth://totp/Gardien:x?secret=ABC' } },
   'auth.mfa.confirm': { body: { totp: '123456' }, payload: { totp: '123456' }, reply: {} },
+  'auth.password.change': { body: { current_password: password, new_password: `${password} new` }, payload: { current_password: password, new_password: `${password} new` }, reply: {} },
   'users.create': {
     body: { email: 'Ada@Example.org', password, roles: ['developer'] },
     payload: { email: 'ada@example.org', password, roles: ['developer'] },

@@ -27,6 +27,7 @@ import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { BootstrapService } from '../bootstrap/bootstrap.service.js';
 import { LoginThrottle } from '../brute-force/login-throttle.service.js';
+import { PasswordChangeService } from '../credentials/password-change.service.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { MfaEnrolmentService } from '../mfa/mfa-enrolment.service.js';
 import { currentTotp } from '../mfa/totp.js';
@@ -84,6 +85,7 @@ let directory: InMemoryTenantDirectory;
 let login: LoginService;
 let accounts: UserAccountsService;
 let mfa: MfaEnrolmentService;
+let passwords: PasswordChangeService;
 let apiKeys: ApiKeysService;
 let bootstrap: BootstrapService;
 let verifier: TokenVerifier;
@@ -137,6 +139,7 @@ beforeAll(async () => {
   login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime), sessions, new AccessTokens(signing), directory, blindIndex);
   accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository, directory);
   mfa = new MfaEnrolmentService(runtime, users, codec, sessions);
+  passwords = new PasswordChangeService(runtime, users, hasher, new LoginThrottle(runtime), sessions);
   apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
   bootstrap = new BootstrapService(runtime, users, factory, directory);
   tenantB = directory.add('tenant-b');
@@ -291,6 +294,30 @@ describe('self-service MFA', () => {
     await mfa.confirm(user, await currentTotp(totpSecretOf(totp_uri)), randomUUID());
     expect(await code(mfa.enrol(user, randomUUID()))).toBe(ErrorCode.Conflict);
     expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.MfaRequired);
+  });
+});
+
+describe('password change', () => {
+  test('needs the current password, is throttled, ends the other sessions, and the old password stops working', async () => {
+    const { id, email } = await userIn(adminA, ['user']);
+    const other = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const NEW = 'another passphrase, long enough';
+    const wrong = await passwords.change(mine, { current_password: 'not it at all', new_password: NEW }, randomUUID()).catch((e: GardienError) => e);
+    expect(wrong).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
+    expect(await code(passwords.change(mine, { current_password: 'a second guess!', new_password: NEW }, randomUUID()))).toBe(ErrorCode.RateLimited);
+    await sleep(300);
+    expect(await code(passwords.change(mine, { current_password: PASSWORD, new_password: PASSWORD }, randomUUID()))).toBe(ErrorCode.ValidationFailed);
+    await sleep(300); // the session's earlier wrong guess still sets its back-off
+    await passwords.change(mine, { current_password: PASSWORD, new_password: NEW }, randomUUID());
+    expect(await code(login.refresh({ refresh_token: other.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect((await login.me(mine)).id).toBe(id);
+    await sleep(300);
+    expect(await code(login.login({ source: `${source}-old`, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    await sleep(300); // that failure's back-off on the account
+    await login.login({ source: `${source}-new`, email, password: NEW, tenant: 'tenant-a' }, randomUUID());
+    expect((await audits('password.changed')).filter((e) => e.target?.id === id)).toHaveLength(1);
+    expect((await audits('password.change-refused')).filter((e) => e.target?.id === id)).toHaveLength(1);
   });
 });
 

@@ -12,7 +12,7 @@ import { hashRefreshToken, newRefreshToken, parseRefreshToken } from './refresh-
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_LIFETIME_MS = 12 * 3_600_000;
 
-export type RevocationReason = 'reuse' | 'idle' | 'expired' | 'logout' | 'account-deleted' | 'account-gone';
+export type RevocationReason = 'reuse' | 'idle' | 'expired' | 'logout' | 'account-deleted' | 'account-gone' | 'password-changed';
 
 export interface SessionGrant {
   sessionId: string;
@@ -118,10 +118,14 @@ export class SessionsService {
     });
   }
 
-  /** Ends every open session of a user (account deleted), inside the caller's transaction. */
-  async revokeAllOf(manager: EntityManager, tenantId: string, userId: string, now: Date): Promise<void> {
+  /**
+   * Ends every open session of a user, inside the caller's transaction: all of them when the account
+   * is deleted, all but the caller's own when its password changed.
+   */
+  async revokeAllOf(manager: EntityManager, tenantId: string, userId: string, now: Date, except?: string): Promise<void> {
     const open: Array<{ id: string }> = await manager.query('SELECT id FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
-    for (const { id } of open) await this.revoke(manager, tenantId, id, userId, 'account-deleted', now);
+    const reason: RevocationReason = except ? 'password-changed' : 'account-deleted';
+    for (const { id } of open) if (id !== except) await this.revoke(manager, tenantId, id, userId, reason, now);
   }
 
   private async insertToken(manager: EntityManager, tenantId: string, sessionId: string, token: string, now: Date): Promise<void> {

@@ -18,7 +18,7 @@ test('every operation has a unique name, method + path, and GraphQL field', () =
   expect(duplicates(OPERATIONS.map((operation) => operation.name))).toEqual([]);
   expect(duplicates(OPERATIONS.map((operation) => `${operation.method} ${operation.fullPath}`))).toEqual([]);
   expect(duplicates(OPERATIONS.map((operation) => operation.graphql.field))).toEqual([]);
-  expect(OPERATIONS).toHaveLength(27);
+  expect(OPERATIONS).toHaveLength(28);
 });
 
 test('every operation targets a subject of the contracts, and none a subject kept off the public surface', () => {
@@ -84,7 +84,7 @@ test('bodies refuse unknown fields, like the contracts they come from', () => {
 test('success statuses: 201 for creations, 204 for empty replies, 200 otherwise', () => {
   const byStatus = (status: number) => OPERATIONS.filter((operation) => operation.status === status).map((operation) => operation.name);
   expect(byStatus(201)).toEqual(['users.create', 'api-keys.create', 'tenants.create', 'users.initial-admin.create', 'purposes.create']);
-  expect(byStatus(204)).toEqual(['auth.logout', 'auth.mfa.confirm', 'users.delete', 'api-keys.revoke', 'tenants.delete']);
+  expect(byStatus(204)).toEqual(['auth.logout', 'auth.mfa.confirm', 'auth.password.change', 'users.delete', 'api-keys.revoke', 'tenants.delete']);
   for (const operation of OPERATIONS.filter((operation) => operation.status === 204)) expect(operation.reply).toBe(Empty);
 });
 

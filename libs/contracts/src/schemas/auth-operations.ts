@@ -114,6 +114,13 @@ export type SetUserRolesRequest = z.infer<typeof SetUserRolesRequest>;
 export const MfaEnrolment = z.object({ totp_uri: z.string().startsWith('otpauth://') }).strict();
 export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
 
+/**
+ * A user changes their own password: the current one proves it is them (not just a stolen token);
+ * every other session of the account ends.
+ */
+export const ChangePasswordRequest = z.object({ current_password: z.string().min(1).max(128), new_password: Password }).strict();
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
 export const ConfirmMfaRequest = z.object({ totp: TotpCode }).strict();
 export type ConfirmMfaRequest = z.infer<typeof ConfirmMfaRequest>;
 
@@ -191,6 +198,7 @@ export const AUTH_SUBJECTS = {
   me: subjectOf('auth', 'me'),
   enrolMfa: subjectOf('auth', 'mfa.enrol'),
   confirmMfa: subjectOf('auth', 'mfa.confirm'),
+  changePassword: subjectOf('auth', 'password.change'),
   createUser: subjectOf('auth', 'users.create'),
   createInitialAdmin: subjectOf('auth', 'users.initial-admin.create'),
   listUsers: subjectOf('auth', 'users.list'),

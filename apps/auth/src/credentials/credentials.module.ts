@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { BruteForceModule } from '../brute-force/brute-force.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { PasswordChangeMessageController } from './password-change.message.controller.js';
+import { PasswordChangeService } from './password-change.service.js';
+
+/** A user's own password change. */
+@Module({ imports: [UsersModule, BruteForceModule, SessionsModule], controllers: [PasswordChangeMessageController], providers: [PasswordChangeService] })
+export class CredentialsModule {}
