@@ -5,7 +5,9 @@
 // resources are checked unchanged. Also: no route or GraphQL field creates a super-admin.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { BootstrapResult } from '@gardien/contracts';
+import { connect } from '@nats-io/transport-node';
+import { z } from 'zod';
+import { AUTH_SUBJECTS, BootstrapResult, BusClient, TENANT_SUBJECTS } from '@gardien/contracts';
 import { ADMIN_URL, PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import {
   EdgeClient,
@@ -298,4 +300,29 @@ test('no HTTP route and no GraphQL field creates a super-admin', async () => {
   } finally {
     await client.end();
   }
+});
+
+test('straight onto the bus, past the edge: every platform operation refuses tenant A’s administrator, in the service itself', async () => {
+  const connection = await connect({ servers: nats.url });
+  try {
+    const bus = new BusClient(connection);
+    const asA = { requestId: randomUUID(), token: A.token };
+    const probes: Array<[string, unknown]> = [
+      [TENANT_SUBJECTS.createTenant, { slug: 'from-the-bus', name: 'X' }],
+      [TENANT_SUBJECTS.listTenants, {}],
+      [TENANT_SUBJECTS.getTenant, { id: B.tenant }],
+      [TENANT_SUBJECTS.suspendTenant, { id: B.tenant }],
+      [TENANT_SUBJECTS.resumeTenant, { id: B.tenant }],
+      [TENANT_SUBJECTS.deleteTenant, { id: B.tenant }],
+      [TENANT_SUBJECTS.resolveTenant, { slug: 'tenant-b' }],
+      [AUTH_SUBJECTS.createInitialAdmin, { tenant_id: B.tenant, email: 'intruder@a.example', password: PASSWORD }],
+    ];
+    for (const [subject, payload] of probes) {
+      const refusal = await bus.request(subject, payload, asA, z.unknown()).then(() => 'accepted', (e: { code?: string }) => e.code);
+      expect({ subject, refusal }).toEqual({ subject, refusal: 'FORBIDDEN' });
+    }
+  } finally {
+    await connection.close();
+  }
+  expect(ok(await api('GET', `/tenants/${B.tenant}`, { token: rootToken }), 200).body.status).toBe('active');
 });
