@@ -3,7 +3,7 @@
 // operations, audit verification) live here and run on the server itself.
 import { Command } from 'commander';
 import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
-import { natsConfigCommand } from './nats-config/nats-config.command.js';
+import { NATS_CONFIG_HELP, natsConfigCommand } from './nats-config/nats-config.command.js';
 import { startCommand } from './start/start.command.js';
 import { exitOnUsageError, withoutOptionValues } from './usage-errors.js';
 
@@ -28,6 +28,7 @@ program
   .requiredOption('--seeds-dir <dir>', 'where each nkey seed is kept (<service>.nk and cli.nk, mode 0600; created once)')
   .option('--listen <address>', 'listen address of the server', '0.0.0.0:4222')
   .option('--store-dir <dir>', 'JetStream storage directory', '/data/jetstream')
+  .addHelpText('after', NATS_CONFIG_HELP)
   .action((options: { out: string; seedsDir: string; listen: string; storeDir: string }) => natsConfigCommand(options));
 
 program.addCommand(bootstrapCommand());

@@ -15,6 +15,8 @@ import { decodeReply, encodeRequest } from './wire.js';
 export interface BusRequestOptions {
   /** Overrides the client's default timeout for this call. */
   timeoutMs?: number;
+  /** Headers beyond the call context, for the rare request that carries more (the bootstrap's proof of origin). */
+  headers?: Record<string, string>;
 }
 
 export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
@@ -37,7 +39,7 @@ export class BusClient {
     try {
       const reply = await this.connection.request(subject, encodeRequest(subject, payload), {
         timeout,
-        headers: toHeaders(context),
+        headers: toHeaders(context, options.headers),
       });
       raw = reply.string();
     } catch (error) {
@@ -51,8 +53,9 @@ export class BusClient {
   }
 }
 
-export function toHeaders(context: CallContext): MsgHdrs {
+export function toHeaders(context: CallContext, extra: Record<string, string> = {}): MsgHdrs {
   const h = natsHeaders();
+  for (const [key, value] of Object.entries(extra)) h.set(key, value);
   h.set(HEADER_REQUEST_ID, context.requestId);
   if (context.token) h.set(HEADER_AUTHORIZATION, `Bearer ${context.token}`);
   if (context.traceparent) h.set(HEADER_TRACEPARENT, context.traceparent);

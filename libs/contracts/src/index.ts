@@ -13,3 +13,4 @@ export * from './schemas/auth-operations.js';
 export * from './schemas/tenant-operations.js';
 export * from './schemas/retention-catalogue.js';
 export * from './schemas/tenant-events.js';
+export * from './bootstrap-proof.js';

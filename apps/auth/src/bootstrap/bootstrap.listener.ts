@@ -1,10 +1,14 @@
 // gardien.v1.auth.bootstrap, answered from a raw subscription rather than a Nest handler, because
 // the decision needs what Nest does not show: the reply subject. No token exists before bootstrap;
-// what protects the subject is the bus. Only the CLI's NATS user may publish it, but a service's
-// user may *answer* a request, and a request made to reply onto this subject would reach us with
-// a reply subject of the sender's choosing. So the request must ask for its answer in the CLI's
-// inbox (`_INBOX_cli.`), which only the CLI can read: a forged request gets nothing back, and the
-// TOTP secrets of the accounts it would create reach nobody. A super-admin exists only once.
+// what protects the subject is the bus, and the command line's signature. Only the CLI's NATS user
+// may publish it, but a service's user may *answer* a request, and a request made to reply onto
+// this subject would reach us with a reply subject of the sender's choosing. So:
+// - the request must ask for its answer in the CLI's inbox (`_INBOX_cli.`), which only the CLI can
+//   read: the TOTP secrets of the accounts a forged request would create reach nobody;
+// - with GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY (required in production), it must also be signed with the
+//   CLI's nkey (cli.nk), which no service holds: a forged request creates nothing, so the one-time
+//   bootstrap cannot be spent on accounts the operator does not control.
+// A super-admin exists only once.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
@@ -13,17 +17,26 @@ import {
   CLI_USER,
   ErrorCode,
   GardienError,
+  HEADER_BOOTSTRAP_SIGNATURE,
+  HEADER_BOOTSTRAP_SIGNER,
+  HEADER_REQUEST_ID,
+  checkBootstrapProof,
   decodeRequest,
   encodeReply,
   inboxPrefixOf,
   parsePayload,
   toErrorEnvelope,
+  type RequestPacket,
 } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
-import { BUS_CONNECTION, LOGGER, callContextFromHeaders } from '@gardien/platform';
+import { BUS_CONNECTION, LOGGER, SERVICE_CONFIG, callContextFromHeaders } from '@gardien/platform';
+import type { AuthConfig } from '../config.js';
 import { BootstrapService } from './bootstrap.service.js';
 
 export const CLI_REPLY_PREFIX = `${inboxPrefixOf(CLI_USER)}.`;
+
+/** What the listener reads of auth's configuration. */
+export type BootstrapListenerConfig = Pick<AuthConfig, 'GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY'>;
 
 @Injectable()
 export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,9 +46,16 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
     private readonly bootstrap: BootstrapService,
     @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_CONFIG) private readonly config: BootstrapListenerConfig,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY) {
+      this.logger.warn(
+        { variable: 'GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY' },
+        'bootstrap requests are not signature-checked: only their reply subject is (set GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY to the cli.pub of `gardien nats-config`)',
+      );
+    }
     this.subscription = this.connection.subscribe(AUTH_SUBJECTS.bootstrap, { queue: 'auth', callback: (error, msg) => void this.answer(error, msg) });
   }
 
@@ -48,8 +68,12 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
     const packet = decodeRequest(msg.string());
     if (!packet) return;
     if (!msg.reply.startsWith(CLI_REPLY_PREFIX)) {
-      this.logger.warn({ subject: msg.subject }, 'bootstrap request refused: its answer was not for the operator command line');
-      msg.respond(encodeReply(packet.id, { err: new GardienError(ErrorCode.Forbidden, 'bootstrap is reserved to the operator command line').toEnvelope() }));
+      this.refuse(msg, packet, 'reply_subject', 'bootstrap is reserved to the operator command line');
+      return;
+    }
+    const unsigned = this.unprovenReason(msg, packet);
+    if (unsigned) {
+      this.refuse(msg, packet, unsigned, 'the bootstrap request is not signed with the operator command line’s nkey that auth was given');
       return;
     }
     const { requestId } = callContextFromHeaders(msg.headers);
@@ -60,5 +84,23 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
     } catch (failure) {
       msg.respond(encodeReply(packet.id, { err: toErrorEnvelope(failure) }));
     }
+  }
+
+  /** Why the request is not proven to come from the command line, or undefined (also when no key was configured). */
+  private unprovenReason(msg: Msg, packet: RequestPacket<unknown>): string | undefined {
+    const expected = this.config.GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY;
+    if (!expected) return undefined;
+    return checkBootstrapProof(expected, {
+      requestId: msg.headers?.get(HEADER_REQUEST_ID),
+      payload: packet.data,
+      signer: msg.headers?.get(HEADER_BOOTSTRAP_SIGNER),
+      signature: msg.headers?.get(HEADER_BOOTSTRAP_SIGNATURE),
+    });
+  }
+
+  /** Answers FORBIDDEN; the log line says why, never what the request carried. */
+  private refuse(msg: Msg, packet: RequestPacket<unknown>, reason: string, message: string): void {
+    this.logger.warn({ subject: msg.subject, reason }, 'bootstrap request refused');
+    msg.respond(encodeReply(packet.id, { err: new GardienError(ErrorCode.Forbidden, message).toEnvelope() }));
   }
 }

@@ -1,8 +1,9 @@
 // `gardien bootstrap`, auth's side: creates the super-admin and, optionally, the first tenant (in
 // the tenant service) with its administrator, once. Reached only over the bus by the CLI's NATS
-// user (the edge's user may not publish the subject). Both accounts are written in one transaction
-// under an advisory lock; a unique index allows one super-admin at most, so a second run (or two
-// racing) is refused with CONFLICT. A tenant created for a bootstrap that then fails is removed.
+// user (the edge's user may not publish the subject), signed with its nkey when auth has its public
+// key (see bootstrap.listener). Both accounts are written in one transaction under an advisory
+// lock; a unique index allows one super-admin at most, so a second run (or two racing) is refused
+// with CONFLICT. A tenant created for a bootstrap that then fails is removed.
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';

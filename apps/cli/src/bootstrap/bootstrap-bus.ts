@@ -1,9 +1,20 @@
 // The bus call of `gardien bootstrap`: connect to NATS as the command line's own user (the only
-// one allowed to publish the bootstrap subject), ask auth once, close.
+// one allowed to publish the bootstrap subject), ask auth once, close. With its nkey seed (cli.nk),
+// the request is also signed by it: the bus cannot stop a service from forging a bootstrap request
+// (allow_responses), so auth, given the CLI's public key, accepts only signed ones.
 import { randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
-import { BaseConfigSchema, loadConfig, natsConnectionOptions, type NatsSettings } from '@gardien/bootstrap';
-import { AUTH_SUBJECTS, BootstrapResult, BusClient, CLI_USER, ErrorCode, GardienError, type BootstrapRequest } from '@gardien/contracts';
+import { BaseConfigSchema, ConfigError, loadConfig, natsConnectionOptions, type NatsSettings } from '@gardien/bootstrap';
+import {
+  AUTH_SUBJECTS,
+  BootstrapResult,
+  BusClient,
+  CLI_USER,
+  ErrorCode,
+  GardienError,
+  signBootstrapRequest,
+  type BootstrapRequest,
+} from '@gardien/contracts';
 
 /** Hashing two passwords with argon2id (OWASP parameters) takes a while on a small server. */
 export const BOOTSTRAP_TIMEOUT_MS = 30_000;
@@ -22,11 +33,29 @@ export function loadNatsSettings(env: NodeJS.ProcessEnv): NatsSettings {
 }
 
 export async function requestBootstrap(request: BootstrapRequest, settings: NatsSettings, timeoutMs = BOOTSTRAP_TIMEOUT_MS): Promise<BootstrapResult> {
+  const requestId = randomUUID();
+  const headers = proofHeaders(settings, requestId, request);
   const connection = await connectAsCli(settings);
   try {
-    return await new BusClient(connection).request(AUTH_SUBJECTS.bootstrap, request, { requestId: randomUUID() }, BootstrapResult, { timeoutMs });
+    return await new BusClient(connection).request(AUTH_SUBJECTS.bootstrap, request, { requestId }, BootstrapResult, { timeoutMs, headers });
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * The signature of the request with the command line's nkey. Without a seed (a bus without
+ * authentication, in development) the request goes unsigned: auth accepts that only when it was
+ * not given the CLI's public key.
+ */
+function proofHeaders(settings: NatsSettings, requestId: string, request: BootstrapRequest): Record<string, string> {
+  const seed = settings.GARDIEN_NATS_NKEY_SEED;
+  if (!seed) return {};
+  try {
+    return signBootstrapRequest(seed, requestId, request);
+  } catch {
+    // Shaped like a seed but not one (its checksum is wrong): a configuration error, named, not echoed.
+    throw new ConfigError(['GARDIEN_NATS_NKEY_SEED']);
   }
 }
 

@@ -25,7 +25,8 @@ Exit codes:
   64  bad usage: an option, the password source or an input value is wrong (nothing was sent)
   69  the bus or the auth service is not reachable, or auth did not answer in time
   70  the auth service failed or answered unexpectedly
-  77  the bus refused the command line's credentials (GARDIEN_NATS_NKEY_SEED_FILE: cli.nk)
+  77  the bus refused the command line's credentials (GARDIEN_NATS_NKEY_SEED_FILE: cli.nk), or auth
+      refused the request (e.g. not signed with the cli.nk whose public key auth was given)
   78  invalid configuration (GARDIEN_NATS_URL, GARDIEN_NATS_NKEY_SEED_FILE...)`;
 
 interface Failure {

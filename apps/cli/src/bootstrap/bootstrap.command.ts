@@ -40,7 +40,9 @@ export function bootstrapCommand(): Command {
       `
 Passwords come from ${PASSWORD_VARIABLE} (both accounts) or --password-file, never from the
 command line. Connection: GARDIEN_NATS_URL (default nats://127.0.0.1:4222) and, when the bus requires
-credentials, GARDIEN_NATS_NKEY_SEED_FILE (the cli.nk written by \`gardien nats-config\`).
+credentials, GARDIEN_NATS_NKEY_SEED_FILE (the cli.nk written by \`gardien nats-config\`). With that
+seed the request is also signed by it: auth, given the matching public key (cli.pub, as
+GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY_FILE), refuses any bootstrap request not signed with it (exit 77).
 Prints one JSON object on stdout: the ids and each account's otpauth:// enrolment URI, shown once.
 Logs what it did to stderr as JSON lines, with ids only.
 ${EXIT_CODES_HELP}`,

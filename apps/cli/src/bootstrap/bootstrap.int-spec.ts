@@ -1,13 +1,26 @@
 // `gardien bootstrap` run as the operator runs it: the built command line as a child process, on a
 // nats-server configured by `gardien nats-config` (so it connects as its own NATS user, cli.nk),
 // with a fake auth service answering the bootstrap subject as the auth user. Proves what callers
-// rely on: one JSON object on stdout, no secret or personal data on stderr, and the exit codes.
+// rely on: one JSON object on stdout, no secret or personal data on stderr, the exit codes, and a
+// request signed with cli.nk that verifies against the cli.pub auth is given.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, nkeyAuthenticator, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { AUTH_SUBJECTS, BootstrapRequest, ErrorCode, inboxPrefixOf, type BootstrapResult, type ErrorEnvelope } from '@gardien/contracts';
+import { connect, nkeyAuthenticator, nkeys, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  AUTH_SUBJECTS,
+  BootstrapRequest,
+  ErrorCode,
+  HEADER_BOOTSTRAP_SIGNATURE,
+  HEADER_BOOTSTRAP_SIGNER,
+  HEADER_REQUEST_ID,
+  checkBootstrapProof,
+  inboxPrefixOf,
+  type BootstrapProofRefusal,
+  type BootstrapResult,
+  type ErrorEnvelope,
+} from '@gardien/contracts';
 import { PrivateNats, REPO_ROOT, freePort } from '@gardien/testing';
 
 const CLI = join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
@@ -36,6 +49,10 @@ let responder: Subscription | undefined;
 /** What the fake auth service answers next: a result, or an error envelope. */
 let answer: { response: unknown } | { err: ErrorEnvelope } = { response: RESULT };
 const received: unknown[] = [];
+/** Per request received: how auth, given cli.pub, judges its signature ('valid' or why not). */
+const proofs: Array<BootstrapProofRefusal | 'valid'> = [];
+/** What `gardien nats-config` printed about the command line's public key. */
+let cliPublicKey: { publicKey: string; file: string; service: string; variable: string };
 
 interface Run {
   code: number | null;
@@ -67,6 +84,9 @@ function passwordFile(content: string): string {
 function answerBootstrap(_error: Error | null, message: Msg): void {
   const packet = message.json<{ id: string; pattern: string; data: unknown }>();
   received.push(packet.data);
+  const header = (name: string) => message.headers?.get(name);
+  const proof = { requestId: header(HEADER_REQUEST_ID), payload: packet.data, signer: header(HEADER_BOOTSTRAP_SIGNER), signature: header(HEADER_BOOTSTRAP_SIGNATURE) };
+  proofs.push(checkBootstrapProof(readFileSync(cliPublicKey.file, 'utf8').trim(), proof) ?? 'valid');
   message.respond(JSON.stringify({ id: packet.id, ...answer, isDisposed: true }));
 }
 
@@ -89,8 +109,9 @@ beforeAll(async () => {
   const config = join(dir, 'nats.conf');
   const generated = JSON.parse(
     execFileSync(process.execPath, [CLI, 'nats-config', '--out', config, '--seeds-dir', seeds, '--store-dir', join(dir, 'js')], { encoding: 'utf8' }),
-  ) as { seeds: Array<{ user: string }> };
+  ) as { seeds: Array<{ user: string }>; cliPublicKey: typeof cliPublicKey };
   expect(generated.seeds.map(({ user }) => user)).toContain('cli');
+  cliPublicKey = generated.cliPublicKey;
   nats = await PrivateNats.start(config);
   auth = await connect({
     servers: nats.url,
@@ -147,6 +168,20 @@ test('bootstrap with a tenant: stdout is exactly the reply, as one JSON object; 
     }),
   ]);
   expectNoSecretIn(run.stderr);
+  // Signed with cli.nk: it verifies against cli.pub, as auth checks it.
+  expect(proofs.at(-1)).toBe('valid');
+});
+
+test('nats-config writes the command line’s public key (cli.pub, not secret) for auth, and says which variable takes it', () => {
+  const seed = readFileSync(join(seeds, 'cli.nk'), 'utf8').trim();
+  const publicKey = nkeys.fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+  expect(cliPublicKey).toEqual({ publicKey, file: join(seeds, 'cli.pub'), service: 'auth', variable: 'GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY_FILE' });
+  expect(readFileSync(cliPublicKey.file, 'utf8')).toBe(`${publicKey}\n`);
+  expect(statSync(cliPublicKey.file).mode & 0o777).toBe(0o644);
+  expect(readFileSync(join(dir, 'nats.conf'), 'utf8')).toContain(`nkey: "${publicKey}"`);
+  const help = execFileSync(process.execPath, [CLI, 'nats-config', '--help'], { encoding: 'utf8' });
+  expect(help).toContain('cli.pub');
+  expect(help).toContain('GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY_FILE');
 });
 
 test('the password from GARDIEN_BOOTSTRAP_PASSWORD serves the super-admin alone', async () => {
@@ -155,15 +190,21 @@ test('the password from GARDIEN_BOOTSTRAP_PASSWORD serves the super-admin alone'
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual({ superadmin: RESULT.superadmin });
   expect(received.at(-1)).toEqual({ admin: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+  expect(proofs.at(-1)).toBe('valid');
   expectNoSecretIn(run.stderr);
 });
 
-test('a platform already bootstrapped: exit 1 with a clear message, nothing on stdout', async () => {
-  answer = { err: { code: ErrorCode.Conflict, message: 'a super-admin already exists' } };
+const NOT_SIGNED = 'the bootstrap request is not signed with the operator command line’s nkey that auth was given';
+
+test.each([
+  ['a platform already bootstrapped', 1, { code: ErrorCode.Conflict, message: 'a super-admin already exists' }, 'the platform is already bootstrapped: a super-admin exists\n'],
+  ['auth refusing the request (e.g. not signed with the key it was given)', 77, { code: ErrorCode.Forbidden, message: NOT_SIGNED }, `the auth service refused the bootstrap (FORBIDDEN): ${NOT_SIGNED}\n`],
+])('%s: exit %i, a clear message, nothing on stdout', async (_case, exitCode, err, message) => {
+  answer = { err };
   const run = await gardien(['bootstrap', '--admin-email', ADMIN_EMAIL], { GARDIEN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD });
-  expect(run.code).toBe(1);
+  expect(run.code).toBe(exitCode);
   expect(run.stdout).toBe('');
-  expect(run.stderr).toContain('gardien bootstrap: the platform is already bootstrapped: a super-admin exists\n');
+  expect(run.stderr).toContain(`gardien bootstrap: ${message}`);
   expectNoSecretIn(run.stderr);
 });
 

@@ -161,14 +161,17 @@ describe('the bootstrap subject belongs to the command line', () => {
     expect(await requestRefusal(cli, AUTH_SUBJECTS.login)).toMatchObject({ name: 'PermissionViolationError', subject: AUTH_SUBJECTS.login });
   });
 
-  // KNOWN GAP, recorded rather than hidden: with allow_responses, nats-server (2.9 here) lets a user
-  // publish to the reply subject of any message it received, its deny list notwithstanding. A
-  // service that sends itself a request whose reply subject is the bootstrap subject can then
-  // "answer" it with a bootstrap request of its own (and a reply subject of its own inbox). Auth
-  // therefore answers a bootstrap only into the CLI's inbox (apps/auth bootstrap.listener, tested
-  // there with this very forgery): the forged request reaches auth but its answer reaches nobody.
-  // The bus alone does not refuse it: until it does (services answering through explicit inbox
-  // permissions instead of allow_responses), this test fails, and test.failing keeps that visible.
+  // KNOWN GAP OF THE BUS, recorded rather than hidden: with allow_responses, nats-server (2.9 here)
+  // lets a user publish to the reply subject of any message it received, its deny list
+  // notwithstanding. A service that sends itself a request whose reply subject is the bootstrap
+  // subject can then "answer" it with a bootstrap request of its own, with any reply subject, even
+  // one in the CLI's inbox (`_INBOX_cli.x`). Auth refuses such a forgery itself (apps/auth
+  // bootstrap.listener, tested there with this very forgery): it answers a bootstrap only into the
+  // CLI's inbox, and, given the CLI's public key (GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY: the cli.pub that
+  // `gardien nats-config` writes; required in production), only a request signed with cli.nk, which
+  // no service holds: the forged request reaches auth but creates nothing. The bus alone does not
+  // refuse it: until it does (services answering through explicit inbox permissions instead of
+  // allow_responses), this test fails, and test.failing keeps that visible.
   test.failing('a service cannot reach the bootstrap subject by answering a request it sent itself', async () => {
     const watcher = await connectAs('auth');
     const reached: string[] = [];
