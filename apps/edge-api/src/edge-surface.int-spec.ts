@@ -83,6 +83,7 @@ const EXAMPLES: Record<string, Example> = {
   },
   'api-keys.list': { payload: {}, reply: { api_keys: [apiKey] } },
   'api-keys.revoke': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: {} },
+  'api-keys.rotate': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: { ...apiKey, key: 'gk_rotated_shown_once' } },
   'tenants.create': { body: { slug: 'acme', name: 'Acme' }, payload: { slug: 'acme', name: 'Acme' }, reply: tenant },
   'tenants.list': { payload: {}, reply: { tenants: [tenant] } },
   'tenants.get': { params: { id: tenantId }, payload: { id: tenantId }, reply: tenant },

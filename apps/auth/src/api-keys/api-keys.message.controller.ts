@@ -38,6 +38,12 @@ export class ApiKeysMessageController {
     return {};
   }
 
+  @UseGuards(BusAuthGuard)
+  @MessagePattern(AUTH_SUBJECTS.rotateApiKey)
+  rotate(@Payload(new ZodPayloadPipe(ApiKeyRef)) request: ApiKeyRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedApiKey> {
+    return this.apiKeys.rotate(principal, request.id, caller.requestId);
+  }
+
   /** Open: the key is the credential. Used by the edge's api-key strategy. */
   @MessagePattern(AUTH_SUBJECTS.exchangeApiKey)
   exchange(@Payload(new ZodPayloadPipe(ExchangeApiKeyRequest)) request: ExchangeApiKeyRequest, @Caller() caller: CallContext): Promise<ExchangedApiKey> {

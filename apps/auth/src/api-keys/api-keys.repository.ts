@@ -26,8 +26,8 @@ export class ApiKeysRepository {
     );
   }
 
-  async findById(manager: EntityManager, id: string): Promise<ApiKeyRow | undefined> {
-    const [row]: ApiKeyRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth_api_keys WHERE id = $1`, [id]);
+  async findById(manager: EntityManager, id: string, forUpdate = false): Promise<ApiKeyRow | undefined> {
+    const [row]: ApiKeyRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth_api_keys WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
     return row;
   }
 
@@ -37,6 +37,10 @@ export class ApiKeysRepository {
 
   async revoke(manager: EntityManager, id: string, now: Date): Promise<void> {
     await manager.query('UPDATE auth_api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, now]);
+  }
+
+  async replaceSecret(manager: EntityManager, id: string, keyHash: string): Promise<void> {
+    await manager.query('UPDATE auth_api_keys SET key_hash = $2 WHERE id = $1', [id, keyHash]);
   }
 
   async revokeAllOwnedBy(manager: EntityManager, ownerId: string, now: Date): Promise<void> {

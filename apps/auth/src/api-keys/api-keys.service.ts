@@ -87,6 +87,25 @@ export class ApiKeysService {
     });
   }
 
+  /**
+   * A new secret for a key (same id, purpose, models and expiry), shown once; the old secret stops
+   * working at once (services may still honour a token exchanged before, for its 2 minutes).
+   */
+  async rotate(caller: Principal, id: string, requestId: string): Promise<CreatedApiKey> {
+    const tenantId = tenantOf(caller);
+    const ability = defineAbilityFor(caller);
+    return withTenant(this.dataSource, tenantId, async (manager) => {
+      const row = await this.keys.findById(manager, id, true);
+      if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
+      authorize(ability, 'rotate', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
+      if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) throw new GardienError(ErrorCode.Conflict, 'a revoked or expired key cannot be rotated');
+      const key = newApiKey(tenantId, row.id);
+      await this.keys.replaceSecret(manager, row.id, hashApiKey(key));
+      await auditAuth(manager, { action: 'api-key.rotated', tenantId, actor: actorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
+      return { ...view(row), key };
+    });
+  }
+
   /** A short access token for a valid key; every refusal is the same UNAUTHENTICATED. */
   async exchange(key: string, requestId: string, now = new Date()): Promise<ExchangedApiKey> {
     const parsed = parseApiKey(key);

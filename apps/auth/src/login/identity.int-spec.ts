@@ -407,6 +407,13 @@ describe('API keys', () => {
     expect(await code(apiKeys.exchange(created.key.slice(0, -2) + 'xx', randomUUID()))).toBe(ErrorCode.Unauthenticated);
 
     const adminB = await bootstrapLessAdmin(tenantB);
+    expect(await code(apiKeys.rotate(adminB, created.id, randomUUID()))).toBe(ErrorCode.NotFound);
+    const rotated = await apiKeys.rotate(dev, created.id, randomUUID());
+    expect(rotated).toMatchObject({ id: created.id, purpose: 'support' });
+    expect(await code(apiKeys.exchange(created.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect((await apiKeys.exchange(rotated.key, randomUUID())).access_token).toBeTruthy();
+    expect((await audits('api-key.rotated')).some((e) => e.target?.id === created.id)).toBe(true);
+    created.key = rotated.key;
     expect(await code(apiKeys.revoke(adminB, created.id, randomUUID()))).toBe(ErrorCode.NotFound);
     await apiKeys.revoke(dev, created.id, randomUUID());
     expect(await code(apiKeys.exchange(created.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);

@@ -246,6 +246,18 @@ export const OPERATIONS: readonly Operation[] = [
     auth: authenticated,
     isolation: 'tenant-resource',
   }),
+  defineOperation({
+    name: 'api-keys.rotate',
+    summary: 'Give an API key of the caller\'s tenant a new secret, shown once; the old one stops working at once',
+    method: 'POST',
+    path: '/api-keys/{id}/rotate',
+    graphql: { type: 'mutation', field: 'rotateApiKey' },
+    subject: AUTH_SUBJECTS.rotateApiKey,
+    request: ApiKeyRef,
+    reply: CreatedApiKey,
+    auth: authenticated,
+    isolation: 'tenant-resource',
+  }),
   // --- tenants ----------------------------------------------------------------------------------
   defineOperation({
     name: 'tenants.create',

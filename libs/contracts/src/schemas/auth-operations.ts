@@ -209,6 +209,7 @@ export const AUTH_SUBJECTS = {
   createApiKey: subjectOf('auth', 'api-keys.create'),
   listApiKeys: subjectOf('auth', 'api-keys.list'),
   revokeApiKey: subjectOf('auth', 'api-keys.revoke'),
+  rotateApiKey: subjectOf('auth', 'api-keys.rotate'),
   exchangeApiKey: subjectOf('auth', 'api-keys.exchange'),
   bootstrap: subjectOf('auth', 'bootstrap'),
   jwks: subjectOf('auth', 'jwks'),
