@@ -1,5 +1,6 @@
 import type { Principal } from '@gardien/contracts';
-import { actingFrom, auditActor, isAuthService } from './callers.js';
+import { auditActorOf } from '@gardien/persistence';
+import { actingFrom, isAuthService } from './callers.js';
 
 const auth: Principal = { kind: 'service', id: 'auth', tenantId: null, roles: ['service'], mfa: false };
 
@@ -13,8 +14,8 @@ test('only the auth service’s own token counts as the auth service', () => {
 });
 
 test('audit actors are users or services, by id', () => {
-  expect(auditActor(auth)).toEqual({ type: 'service', id: 'auth' });
-  expect(auditActor({ ...auth, kind: 'user', id: 'a1b2' })).toEqual({ type: 'user', id: 'a1b2' });
+  expect(auditActorOf(auth)).toEqual({ type: 'service', id: 'auth' });
+  expect(auditActorOf({ ...auth, kind: 'user', id: 'a1b2' })).toEqual({ type: 'user', id: 'a1b2' });
 });
 
 test('a request id reaches the audit entries only when it is a uuid', () => {

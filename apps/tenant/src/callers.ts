@@ -1,6 +1,6 @@
 // Who is acting on a tenant-service operation: the verified principal and the request it came
 // with, as audit entries record them (ids only).
-import type { AuditEntry, CallContext, Principal } from '@gardien/contracts';
+import type { CallContext, Principal } from '@gardien/contracts';
 
 export interface Acting {
   principal: Principal;
@@ -20,8 +20,4 @@ export function actingFrom(principal: Principal, caller: CallContext): Acting {
  */
 export function isAuthService(principal: Principal): boolean {
   return principal.kind === 'service' && principal.id === 'auth' && principal.tenantId === null;
-}
-
-export function auditActor(principal: Principal): AuditEntry['actor'] {
-  return { type: principal.kind === 'user' ? 'user' : 'service', id: principal.id };
 }

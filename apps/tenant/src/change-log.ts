@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { eventSubject } from '@gardien/contracts';
-import { appendToOutbox, recordAudit } from '@gardien/persistence';
-import { auditActor, type Acting } from './callers.js';
+import { appendToOutbox, auditActorOf, recordAudit } from '@gardien/persistence';
+import { type Acting } from './callers.js';
 
 export type TenantServiceChange =
   | 'tenant.created'
@@ -31,7 +31,7 @@ export async function recordChange(manager: EntityManager, acting: Acting, chang
     action: change.action,
     outcome: 'success',
     tenantId: change.tenantId,
-    actor: auditActor(acting.principal),
+    actor: auditActorOf(acting.principal),
     target: change.target,
     details: change.details ?? {},
     requestId: acting.requestId,

@@ -17,3 +17,4 @@ export * from './personal-data/tenant-scoped-sql.js';
 export * from './personal-data/personal-data.js';
 export * from './scram-verifier.js';
 export * from './open-service-database.js';
+export * from './unique-violation.js';

@@ -16,8 +16,8 @@ import {
   type ExchangedApiKey,
   type Principal,
 } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
-import { actorOf, auditAuth } from '../audit/auth-audit.js';
+import { auditActorOf, withTenant } from '@gardien/persistence';
+import { auditAuth } from '../audit/auth-audit.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { tenantOf } from '../users/user-accounts.service.js';
@@ -62,7 +62,7 @@ export class ApiKeysService {
     };
     await withTenant(this.dataSource, tenantId, async (manager) => {
       await this.keys.insert(manager, row);
-      await auditAuth(manager, { action: 'api-key.created', tenantId, actor: actorOf(caller), target: { type: 'api-key', id }, requestId: context.requestId });
+      await auditAuth(manager, { action: 'api-key.created', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id }, requestId: context.requestId });
     });
     return { ...view({ ...row, revoked_at: null }), key };
   }
@@ -83,7 +83,7 @@ export class ApiKeysService {
       authorize(ability, 'delete', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
       if (row.revoked_at) return;
       await this.keys.revoke(manager, id, new Date());
-      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: actorOf(caller), target: { type: 'api-key', id }, requestId });
+      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id }, requestId });
     });
   }
 
@@ -101,7 +101,7 @@ export class ApiKeysService {
       if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) throw new GardienError(ErrorCode.Conflict, 'a revoked or expired key cannot be rotated');
       const key = newApiKey(tenantId, row.id);
       await this.keys.replaceSecret(manager, row.id, hashApiKey(key));
-      await auditAuth(manager, { action: 'api-key.rotated', tenantId, actor: actorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
+      await auditAuth(manager, { action: 'api-key.rotated', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
       return { ...view(row), key };
     });
   }

@@ -2,7 +2,7 @@
 // system names only: never an email, a password, a code or a token. Entries about the platform
 // tenant (the super-admin) carry no tenant id.
 import type { EntityManager } from 'typeorm';
-import { PLATFORM_TENANT_ID, type AuditEntry, type Principal } from '@gardien/contracts';
+import { PLATFORM_TENANT_ID, type AuditEntry } from '@gardien/contracts';
 import { recordAudit } from '@gardien/persistence';
 
 export type AuditActor = AuditEntry['actor'];
@@ -15,10 +15,6 @@ export interface AuthAuditDraft {
   target?: AuditEntry['target'];
   details?: AuditEntry['details'];
   requestId?: string | null;
-}
-
-export function actorOf(principal: Principal): AuditActor {
-  return { type: principal.kind === 'user' ? 'user' : 'service', id: principal.id };
 }
 
 export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: 'auth' };

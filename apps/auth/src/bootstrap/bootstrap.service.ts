@@ -7,11 +7,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';
-import { TENANT_SETTING, withTenant } from '@gardien/persistence';
+import { isUniqueViolation, setTenant, withTenant } from '@gardien/persistence';
 import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory, type PreparedAccount } from '../users/new-account.js';
-import { UsersRepository, isUniqueViolation } from '../users/users.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 const BOOTSTRAP_ACTOR: AuditActor = { type: 'system', id: 'bootstrap' };
 const ALREADY_DONE = 'the platform is already bootstrapped: a super-admin exists';
@@ -29,7 +29,7 @@ export class BootstrapService {
     if (await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) => this.users.superadminExists(manager))) throw alreadyDone();
     const admin = await this.accounts.prepare(PLATFORM_TENANT_ID, { ...request.admin, roles: ['superadmin'] });
     if (!request.tenant) {
-      await this.write(admin, undefined, requestId);
+      await this.accounts.keepOnlyIfWritten([admin], () => this.write(admin, undefined, requestId));
       return { superadmin: created(admin) };
     }
     const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, requestId).catch((error: unknown) => {
@@ -41,7 +41,7 @@ export class BootstrapService {
     });
     try {
       const tenantAdmin = await this.accounts.prepare(tenant.id, { ...request.tenant.admin, roles: ['tenant_admin'] });
-      await this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, requestId);
+      await this.accounts.keepOnlyIfWritten([admin, tenantAdmin], () => this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, requestId));
       return { superadmin: created(admin), tenant: { id: tenant.id, slug: tenant.slug, admin: created(tenantAdmin) } };
     } catch (error) {
       await this.directory.deleteTenant(tenant.id, requestId);
@@ -56,7 +56,7 @@ export class BootstrapService {
         if (await this.users.superadminExists(manager)) throw alreadyDone();
         await this.insert(manager, PLATFORM_TENANT_ID, admin, requestId);
         if (tenant) {
-          await manager.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, tenant.tenantId]);
+          await setTenant(manager, tenant.tenantId);
           await this.insert(manager, tenant.tenantId, tenant.account, requestId);
         }
       });

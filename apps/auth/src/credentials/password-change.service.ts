@@ -4,9 +4,9 @@
 // account ends: whoever knew the old password is logged out. Audited with ids only.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
-import { actorOf, auditAuth } from '../audit/auth-audit.js';
+import { ErrorCode, GardienError, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
+import { auditActorOf, withTenant } from '@gardien/persistence';
+import { auditAuth } from '../audit/auth-audit.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -23,17 +23,14 @@ export class PasswordChangeService {
   ) {}
 
   async change(caller: Principal, request: ChangePasswordRequest, requestId: string): Promise<void> {
-    if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, 'only a user changes a password');
-    const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
-    const sessionId = caller.sessionId;
-    if (!(await this.sessions.isLive(tenantId, sessionId))) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+    const { tenantId, sessionId } = await this.sessions.liveSessionOf(caller, 'changes a password');
     const keys: ThrottleKeys = { account: `password-change:${caller.id}`, source: `password-change-session:${sessionId}` };
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw new GardienError(ErrorCode.RateLimited, 'too many failed attempts: try again later');
     const user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
     if (!user || !(await this.hasher.verify(user.password_hash, request.current_password))) {
       await this.dataSource.transaction((manager) =>
-        auditAuth(manager, { action: 'password.change-refused', outcome: 'failure', tenantId, actor: actorOf(caller), target: { type: 'user', id: caller.id }, requestId }),
+        auditAuth(manager, { action: 'password.change-refused', outcome: 'failure', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: caller.id }, requestId }),
       );
       throw new GardienError(ErrorCode.ValidationFailed, 'the current password is not right', [{ path: 'payload.current_password', reason: 'incorrect' }]);
     }
@@ -45,7 +42,7 @@ export class PasswordChangeService {
     await withTenant(this.dataSource, tenantId, async (manager) => {
       await this.users.setPasswordHash(manager, user.id, hash, new Date());
       await this.sessions.revokeAllOf(manager, tenantId, user.id, new Date(), sessionId);
-      await auditAuth(manager, { action: 'password.changed', tenantId, actor: actorOf(caller), target: { type: 'user', id: user.id }, requestId });
+      await auditAuth(manager, { action: 'password.changed', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
     });
   }
 }

@@ -6,9 +6,6 @@ import argon2 from 'argon2';
 
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
-
 @Injectable()
 export class PasswordHasher {
   /** Computed at start, so that the first unknown account costs no more than the others. */

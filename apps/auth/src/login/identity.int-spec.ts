@@ -134,7 +134,7 @@ beforeAll(async () => {
   const codec = new UserCodec(ring, blindIndex);
   const hasher = new PasswordHasher();
   const sessions = new SessionsService(runtime);
-  factory = new NewAccountFactory(hasher, codec);
+  factory = new NewAccountFactory(hasher, codec, ring);
   const keysRepository = new ApiKeysRepository();
   login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime), sessions, new AccessTokens(signing), directory, blindIndex);
   accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository, directory);
@@ -372,7 +372,10 @@ describe('users and roles', () => {
   test('the same email twice in a tenant is a conflict that names no email', async () => {
     const email = `${randomUUID()}@example.test`;
     await userIn(adminA, ['user'], email);
+    const keysBefore = await inTenant(tenantA, 'SELECT key_id FROM gardien_keys.subject_keys');
     const error = await accounts.create(adminA, { email, password: PASSWORD, roles: ['user'] }).catch((e: GardienError) => e);
+    // The refused account leaves no data key behind.
+    expect(await inTenant(tenantA, 'SELECT key_id FROM gardien_keys.subject_keys')).toHaveLength(keysBefore.length);
     expect(error).toMatchObject({ code: ErrorCode.Conflict });
     expect((error as GardienError).message).not.toContain(email);
   });

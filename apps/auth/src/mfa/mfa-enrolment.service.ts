@@ -4,9 +4,9 @@
 // be able to swap the second factor; an administrator resets it instead.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type MfaEnrolment, type Principal } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
-import { actorOf, auditAuth } from '../audit/auth-audit.js';
+import { ErrorCode, GardienError, type MfaEnrolment, type Principal } from '@gardien/contracts';
+import { auditActorOf, withTenant } from '@gardien/persistence';
+import { auditAuth } from '../audit/auth-audit.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UserCodec } from '../users/user-codec.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -22,24 +22,20 @@ export class MfaEnrolmentService {
   ) {}
 
   async enrol(caller: Principal, requestId: string): Promise<MfaEnrolment> {
-    const tenantId = await this.liveSessionTenant(caller);
+    const { tenantId } = await this.sessions.liveSessionOf(caller, 'enrols MFA');
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, caller.id);
       if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
       if (user.totp_confirmed) throw new GardienError(ErrorCode.Conflict, 'MFA is already enrolled; an administrator can reset it');
       const totp = enrolTotp(user.id);
       await this.users.setTotp(manager, user.id, await this.codec.sealTotpSecret(tenantId, user.id, totp.secret), false, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: actorOf(caller), target: { type: 'user', id: user.id }, requestId });
+      await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
       return { totp_uri: totp.uri };
     });
   }
 
-  private liveSessionTenant(caller: Principal): Promise<string> {
-    return liveSessionTenantOf(this.sessions, caller);
-  }
-
   async confirm(caller: Principal, code: string, requestId: string): Promise<void> {
-    const tenantId = await this.liveSessionTenant(caller);
+    const { tenantId } = await this.sessions.liveSessionOf(caller, 'enrols MFA');
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, caller.id);
       if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
@@ -49,15 +45,7 @@ export class MfaEnrolmentService {
       const step = await acceptTotp(secret, code);
       if (step === undefined) throw new GardienError(ErrorCode.ValidationFailed, 'the code is not valid', [{ path: 'payload.totp', reason: 'invalid_code' }]);
       await this.users.confirmTotp(manager, user.id, step, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: actorOf(caller), target: { type: 'user', id: user.id }, requestId });
+      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
     });
   }
-}
-
-/** The caller's tenant, once its session is known to be open: a token outliving its logout cannot enrol. */
-async function liveSessionTenantOf(sessions: SessionsService, caller: Principal): Promise<string> {
-  if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, 'only a user enrols MFA');
-  const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
-  if (!(await sessions.isLive(tenantId, caller.sessionId))) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-  return tenantId;
 }

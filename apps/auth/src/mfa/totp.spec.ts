@@ -1,4 +1,5 @@
-import { acceptTotp, currentTotp, enrolTotp, requiresMfa } from './totp.js';
+import { requiresMfa } from '@gardien/authz';
+import { acceptTotp, currentTotp, enrolTotp } from './totp.js';
 
 test('admin roles require MFA, others do not', () => {
   expect(requiresMfa(['tenant_admin'])).toBe(true);

@@ -3,8 +3,6 @@
 // step it was accepted at is kept and older or equal steps are refused (replay protection).
 import { generate, generateSecret, generateURI, verify } from 'otplib';
 
-export { requiresMfa } from '@gardien/authz';
-
 export interface TotpEnrolment {
   secret: string;
   uri: string;

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, GardienError } from '@gardien/contracts';
-import { recordAudit, withTenant } from '@gardien/persistence';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type Principal } from '@gardien/contracts';
+import { withTenant } from '@gardien/persistence';
+import { auditAuth } from '../audit/auth-audit.js';
 import { hashRefreshToken, newRefreshToken, parseRefreshToken } from './refresh-token.js';
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -58,12 +59,13 @@ export class SessionsService {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) throw unauthenticated();
     const tenantId = parsed.tenantId;
+    const tokenHash = hashRefreshToken(refreshToken);
     const outcome = await withTenant(this.dataSource, tenantId, async (manager) => {
       const [row]: TokenRow[] = await manager.query(
         `SELECT t.session_id, t.used_at, s.user_id, s.last_used_at, s.expires_at, s.revoked_at, s.mfa
            FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
           WHERE t.token_hash = $1 FOR UPDATE`,
-        [hashRefreshToken(refreshToken)],
+        [tokenHash],
       );
       if (!row || row.revoked_at) return undefined;
       if (row.used_at) {
@@ -75,7 +77,7 @@ export class SessionsService {
         await this.revoke(manager, tenantId, row.session_id, row.user_id, idle ? 'idle' : 'expired', now);
         return undefined;
       }
-      await manager.query('UPDATE auth_refresh_tokens SET used_at = $2 WHERE token_hash = $1', [hashRefreshToken(refreshToken), now]);
+      await manager.query('UPDATE auth_refresh_tokens SET used_at = $2 WHERE token_hash = $1', [tokenHash, now]);
       await manager.query('UPDATE auth_sessions SET last_used_at = $2 WHERE id = $1', [row.session_id, now]);
       const next = newRefreshToken(tenantId);
       await this.insertToken(manager, tenantId, row.session_id, next, now);
@@ -105,6 +107,17 @@ export class SessionsService {
       const [row]: Array<{ id: string }> = await manager.query('SELECT id FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR UPDATE', [sessionId, userId]);
       if (row) await this.revoke(manager, tenantId, sessionId, userId, reason, now);
     });
+  }
+
+  /**
+   * The tenant and session of a caller acting on its own account, once its session is known to be
+   * open: a token outliving its logout cannot change the account. `action` names what was refused.
+   */
+  async liveSessionOf(caller: Principal, action: string): Promise<{ tenantId: string; sessionId: string }> {
+    if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, `only a user ${action}`);
+    const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
+    if (!(await this.isLive(tenantId, caller.sessionId))) throw unauthenticated();
+    return { tenantId, sessionId: caller.sessionId };
   }
 
   /** Whether the session an access token belongs to is still open (not logged out, revoked or timed out). */
@@ -139,15 +152,13 @@ export class SessionsService {
 
   private async revoke(manager: EntityManager, tenantId: string, sessionId: string, userId: string, reason: RevocationReason, now: Date) {
     await manager.query('UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, now, reason]);
-    await recordAudit(manager, {
-      service: 'auth',
+    await auditAuth(manager, {
       action: reason === 'reuse' ? 'session.reuse-detected' : 'session.ended',
       outcome: reason === 'reuse' ? 'denied' : 'success',
       tenantId,
       actor: { type: 'user', id: userId },
       target: { type: 'session', id: sessionId },
       details: { reason },
-      requestId: null,
     });
   }
 }

@@ -225,7 +225,7 @@ beforeAll(async () => {
   ring = new SubjectKeyRing({ service: 'auth', kms, store: new PostgresSubjectKeyStore(sql) });
   blindIndex = new BlindIndex({ service: 'auth', kms, store: new PostgresTenantKeyStore(sql) });
   codec = new UserCodec(ring, blindIndex);
-  factory = new NewAccountFactory(new PasswordHasher(), codec);
+  factory = new NewAccountFactory(new PasswordHasher(), codec, ring);
 
   nats = await PrivateNats.start();
   connection = await connect({ servers: nats.url });

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { requiresMfa } from '@gardien/authz';
 import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type Role } from '@gardien/contracts';
+import { SubjectKeyRing } from '@gardien/crypto';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { UserCodec } from './user-codec.js';
@@ -27,7 +28,22 @@ export class NewAccountFactory {
   constructor(
     private readonly hasher: PasswordHasher,
     private readonly codec: UserCodec,
+    private readonly keyRing: SubjectKeyRing,
   ) {}
+
+  /**
+   * Runs `write`; if it fails (a duplicate email, an administrator already there, a bootstrap that
+   * lost a race), the data keys `prepare` created for accounts that now will never exist are
+   * destroyed, so that refused input leaves no key behind.
+   */
+  async keepOnlyIfWritten<T>(accounts: readonly PreparedAccount[], write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      for (const { row } of accounts) await this.keyRing.forgetSubject(row.tenant_id, row.id);
+      throw error;
+    }
+  }
 
   async prepare(tenantId: string, input: AccountInput, now = new Date()): Promise<PreparedAccount> {
     const id = randomUUID();

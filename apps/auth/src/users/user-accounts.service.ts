@@ -7,15 +7,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed, requiresMfa } from '@gardien/authz';
 import { SubjectKeyRing } from '@gardien/crypto';
 import { ErrorCode, GardienError, type CreateInitialAdminRequest, type CreateUserRequest, type CreatedUser, type Principal, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
-import { actorOf, auditAuth } from '../audit/auth-audit.js';
+import { auditActorOf, isUniqueViolation, withTenant } from '@gardien/persistence';
+import { auditAuth } from '../audit/auth-audit.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory } from './new-account.js';
 import { UserCodec } from './user-codec.js';
-import { UsersRepository, isUniqueViolation, type UserRow } from './users.repository.js';
+import { UsersRepository, type UserRow } from './users.repository.js';
 
 const LIST_LIMIT = 1000;
 
@@ -37,11 +37,11 @@ export class UserAccountsService {
     authorize(defineAbilityFor(caller), 'create', 'User', { tenantId, id: '' });
     const prepared = await this.accounts.prepare(tenantId, input);
     const { row } = prepared;
-    await conflictOnDuplicate(withTenant(this.dataSource, tenantId, async (manager) => {
+    await this.accounts.keepOnlyIfWritten([prepared], () => conflictOnDuplicate(withTenant(this.dataSource, tenantId, async (manager) => {
       await this.users.insert(manager, row);
-      await auditAuth(manager, { action: 'user.created', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, details: rolesDetails(row.roles), requestId: requestId ?? null });
-      if (prepared.totpUri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
-    }));
+      await auditAuth(manager, { action: 'user.created', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, details: rolesDetails(row.roles), requestId: requestId ?? null });
+      if (prepared.totpUri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+    })));
     const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
     return prepared.totpUri ? { ...user, totp_uri: prepared.totpUri } : user;
   }
@@ -54,15 +54,15 @@ export class UserAccountsService {
     if (tenant?.status !== 'active') throw new GardienError(ErrorCode.NotFound, 'no such active tenant');
     const prepared = await this.accounts.prepare(tenantId, { email: input.email, password: input.password, roles: ['tenant_admin'] });
     const { row } = prepared;
-    await withTenant(this.dataSource, tenantId, async (manager) => {
+    await this.accounts.keepOnlyIfWritten([prepared], () => withTenant(this.dataSource, tenantId, async (manager) => {
       await lockAdministrators(manager, tenantId);
       const [existing]: unknown[] = await manager.query(`SELECT 1 FROM auth_users WHERE 'tenant_admin' = ANY (roles) LIMIT 1`);
       if (existing) throw new GardienError(ErrorCode.Conflict, 'the tenant already has an administrator');
       await this.users.insert(manager, row);
       const target = { type: 'user', id: row.id };
-      await auditAuth(manager, { action: 'user.created', tenantId, actor: actorOf(caller), target, details: rolesDetails(row.roles), requestId: requestId ?? null });
-      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: actorOf(caller), target, requestId: requestId ?? null });
-    });
+      await auditAuth(manager, { action: 'user.created', tenantId, actor: auditActorOf(caller), target, details: rolesDetails(row.roles), requestId: requestId ?? null });
+      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target, requestId: requestId ?? null });
+    }));
     const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
     return { ...user, totp_uri: prepared.totpUri! };
   }
@@ -101,8 +101,8 @@ export class UserAccountsService {
         await this.users.setTotp(manager, current.id, await this.codec.sealTotpSecret(tenantId, current.id, totp.secret), true, now);
         uri = totp.uri;
       }
-      await auditAuth(manager, { action: 'role.changed', tenantId, actor: actorOf(caller), target: { type: 'user', id: current.id }, details: rolesDetails(roles), requestId: requestId ?? null });
-      if (uri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: actorOf(caller), target: { type: 'user', id: current.id }, requestId: requestId ?? null });
+      await auditAuth(manager, { action: 'role.changed', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: current.id }, details: rolesDetails(roles), requestId: requestId ?? null });
+      if (uri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: current.id }, requestId: requestId ?? null });
       return { row: { ...current, roles, totp_confirmed: current.totp_confirmed || uri !== undefined }, totpUri: uri };
     });
     const user = await this.view(row);
@@ -120,7 +120,7 @@ export class UserAccountsService {
       if (row.id === caller.id) throw new GardienError(ErrorCode.Forbidden, 'an administrator cannot reset their own MFA');
       const totp = enrolTotp(row.id);
       await this.users.setTotp(manager, row.id, await this.codec.sealTotpSecret(tenantId, row.id, totp.secret), true, new Date());
-      await auditAuth(manager, { action: 'mfa.reset', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      await auditAuth(manager, { action: 'mfa.reset', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
       return { totp_uri: totp.uri };
     });
   }
@@ -138,7 +138,7 @@ export class UserAccountsService {
       await this.sessions.revokeAllOf(manager, tenantId, row.id, new Date());
       await this.apiKeys.revokeAllOwnedBy(manager, row.id, new Date());
       await this.users.delete(manager, row.id);
-      await auditAuth(manager, { action: 'user.deleted', tenantId, actor: actorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      await auditAuth(manager, { action: 'user.deleted', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
     });
     await this.keyRing.forgetSubject(tenantId, id);
   }

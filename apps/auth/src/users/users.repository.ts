@@ -22,11 +22,6 @@ export type NewUserRow = Omit<UserRow, 'totp_last_step' | 'updated_at'>;
 
 const COLUMNS = 'id, tenant_id, email, email_index, password_hash, roles, totp_secret, totp_confirmed, totp_last_step, created_at, updated_at';
 
-/** Postgres' unique_violation: a second account with the same email in the tenant, or a second super-admin. */
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { driverError?: { code?: string }; code?: string })?.driverError?.code === '23505' || (error as { code?: string })?.code === '23505';
-}
-
 @Injectable()
 export class UsersRepository {
   async insert(manager: EntityManager, row: NewUserRow): Promise<void> {

@@ -37,11 +37,12 @@ export class ApiKeyExchange {
   }
 
   async accessTokenFor(key: string): Promise<string> {
-    if (!ExchangeApiKeyRequest.safeParse({ key }).success) throw unauthenticated();
     const id = createHash('sha256').update(key).digest('hex');
     const cached = this.cache.get(id);
     if (cached && cached.until > this.now()) return cached.token;
     this.cache.delete(id);
+    // Only a key that could be valid goes on the bus (a cached one was checked when it was exchanged).
+    if (!ExchangeApiKeyRequest.safeParse({ key }).success) throw unauthenticated();
     // Concurrent requests with the same key share one exchange.
     let pending = this.pending.get(id);
     if (!pending) {

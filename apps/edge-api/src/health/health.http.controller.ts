@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { callContextOf } from '../http/request-context.js';
+import { operationCallContext } from '../http/request-context.js';
 import type { PlatformRoute } from '../openapi/openapi-document.js';
 import { PlatformHealthService, type PlatformHealth } from './platform-health.service.js';
 
@@ -29,7 +29,7 @@ export class HealthHttpController {
   /** 200 when every service answers on the bus, 503 "degraded" naming the ones that do not. */
   @Get('health')
   async report(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlatformHealth> {
-    const report = await this.health.check(callContextOf(request));
+    const report = await this.health.check(operationCallContext(request));
     void reply.status(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store');
     return report;
   }

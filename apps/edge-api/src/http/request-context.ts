@@ -25,16 +25,12 @@ export function initRequestState(request: FastifyRequest): EdgeRequestState {
   const headerId = request.headers[REQUEST_ID_HEADER];
   const incoming = request.headers.traceparent;
   const parent = isValidTraceparent(incoming) ? incoming : newTraceparent();
-  const state: EdgeRequestState = {
-    requestId: isValidRequestId(headerId) ? headerId : randomUUID(),
-    traceparent: childTraceparent(parent),
-    startedAt: process.hrtime.bigint(),
-  };
-  if (tracingEnabled()) {
-    const { span, traceparent } = startServerSpan(`HTTP ${request.method}`, extractTraceContext(parent));
-    state.span = span;
-    if (traceparent) state.traceparent = traceparent;
-  }
+  const requestId = isValidRequestId(headerId) ? headerId : randomUUID();
+  const startedAt = process.hrtime.bigint();
+  // With tracing, downstream calls carry the server span's context; without, a child id of our own.
+  const traced = tracingEnabled() ? startServerSpan(`HTTP ${request.method}`, extractTraceContext(parent)) : undefined;
+  const state: EdgeRequestState = { requestId, traceparent: traced?.traceparent ?? childTraceparent(parent), startedAt };
+  if (traced) state.span = traced.span;
   (request as RequestWithState)[STATE] = state;
   return state;
 }
@@ -43,19 +39,8 @@ export function requestState(request: FastifyRequest): EdgeRequestState {
   return (request as RequestWithState)[STATE] ?? initRequestState(request);
 }
 
-/** The context passed on the bus for calls made on behalf of this request. */
-export function callContextOf(request: FastifyRequest): CallContext {
-  const state = requestState(request);
-  const authorization = request.headers.authorization;
-  return {
-    requestId: state.requestId,
-    traceparent: state.traceparent,
-    ...(authorization?.startsWith('Bearer ') ? { token: authorization.slice('Bearer '.length) } : {}),
-  };
-}
-
 /** The context of a bus call made for an operation: the verified token only, never a header taken as is. */
-export function operationCallContext(request: FastifyRequest, token: string | undefined): CallContext {
+export function operationCallContext(request: FastifyRequest, token?: string): CallContext {
   const { requestId, traceparent } = requestState(request);
   return { requestId, traceparent, ...(token ? { token } : {}) };
 }

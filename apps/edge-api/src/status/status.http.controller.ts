@@ -3,7 +3,7 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BUS_SERVICES, BusClient, ErrorCode, GardienError, ServiceHealth, healthSubject, isBusService } from '@gardien/contracts';
-import { callContextOf } from '../http/request-context.js';
+import { operationCallContext } from '../http/request-context.js';
 import { problemResponse, type PlatformRoute } from '../openapi/openapi-document.js';
 
 /** GET /api/v1/status/{service} as the OpenAPI document describes it. */
@@ -31,6 +31,6 @@ export class StatusHttpController {
   @Get(':service')
   async status(@Param('service') service: string, @Req() request: FastifyRequest): Promise<ServiceHealth> {
     if (!isBusService(service)) throw new GardienError(ErrorCode.NotFound, 'no such service');
-    return this.bus.request(healthSubject(service), {}, callContextOf(request), ServiceHealth);
+    return this.bus.request(healthSubject(service), {}, operationCallContext(request), ServiceHealth);
   }
 }

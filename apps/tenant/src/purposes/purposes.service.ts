@@ -5,10 +5,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, type CreatePurposeRequest, type Purpose, type PurposeList } from '@gardien/contracts';
 import { authorize, defineAbilityFor, type SubjectActions } from '@gardien/authz';
-import { withTenant } from '@gardien/persistence';
+import { isUniqueViolation, withTenant } from '@gardien/persistence';
 import type { Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
-import { isUniqueViolation } from '../unique-violation.js';
 import { purposeAuditRef } from './purpose-ref.js';
 import { PurposesRepository, type PurposeRow } from './purposes.repository.js';
 

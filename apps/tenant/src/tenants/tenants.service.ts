@@ -18,12 +18,11 @@ import {
   type TenantStatus,
 } from '@gardien/contracts';
 import { authorize, defineAbilityFor, isAllowed, type AppAbility } from '@gardien/authz';
-import { withTenant } from '@gardien/persistence';
+import { isUniqueViolation, withTenant } from '@gardien/persistence';
 import { isAuthService, type Acting } from '../callers.js';
 import { recordChange, type TenantServiceChange } from '../change-log.js';
 import { DEFAULT_TENANT_SETTINGS } from '../settings/settings-update.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
-import { isUniqueViolation } from '../unique-violation.js';
 import { TenantKeys } from './tenant-keys.js';
 import { TenantsRepository, type TenantRow } from './tenants.repository.js';
 

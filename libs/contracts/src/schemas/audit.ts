@@ -1,8 +1,8 @@
 // An audit entry as it travels in stream AUDIT. Metadata only: ids, codes, counts, durations.
 // Free text is not accepted anywhere in it, so that no personal data can be put into one.
 import { z } from 'zod';
+import { Uuid } from './primitives.js';
 
-const Uuid = z.string().uuid();
 /** Names of things of the system (a job, a kind of data, a type): lower-case letters and hyphens only,
  * so that no email, phone number, IBAN or free text fits. */
 const SystemName = z.string().regex(/^[a-z][a-z-]{0,62}$/);

@@ -3,6 +3,7 @@
 // one schema is the contract at both boundaries. Every string is bounded; unknown fields are refused.
 import { z } from 'zod';
 import { subjectOf } from '../subjects.js';
+import { Timestamp, Uuid } from './primitives.js';
 import { Role } from './identity.js';
 
 /** An email address: bounded and lower-cased before it is blind-indexed, so lookups ignore case. */
@@ -19,6 +20,9 @@ export const Password = z.string().min(12).max(128);
 /** A tenant slug, as given at login: lower-case letters, digits and hyphens. */
 export const TenantSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/);
 
+/** A TOTP enrolment URI (`otpauth://…`), shown once to whoever hands it over. */
+export const TotpUri = z.string().startsWith('otpauth://');
+
 export const TotpCode = z.string().regex(/^[0-9]{6}$/);
 
 /** A purpose of processing, named by its id (a slug chosen by the tenant). */
@@ -31,8 +35,6 @@ export const ModelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/
 export const TenantRole = Role.exclude(['superadmin']);
 export type TenantRole = z.infer<typeof TenantRole>;
 
-const Uuid = z.string().uuid();
-const Timestamp = z.string().datetime({ offset: true });
 
 /** The client address the edge saw, used only for per-source throttling (hashed, never stored). */
 const SourceAddress = z.string().max(64).optional();
@@ -91,7 +93,7 @@ export const User = z
 export type User = z.infer<typeof User>;
 
 /** A created user; `totp_uri` is present, once, when a role of the user requires MFA. */
-export const CreatedUser = User.extend({ totp_uri: z.string().startsWith('otpauth://').optional() }).strict();
+export const CreatedUser = User.extend({ totp_uri: TotpUri.optional() }).strict();
 export type CreatedUser = z.infer<typeof CreatedUser>;
 
 /**
@@ -111,7 +113,7 @@ export const SetUserRolesRequest = z.object({ id: Uuid, roles: z.array(TenantRol
 export type SetUserRolesRequest = z.infer<typeof SetUserRolesRequest>;
 
 /** A new TOTP secret, shown once. */
-export const MfaEnrolment = z.object({ totp_uri: z.string().startsWith('otpauth://') }).strict();
+export const MfaEnrolment = z.object({ totp_uri: TotpUri }).strict();
 export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
 
 /**
@@ -180,7 +182,7 @@ export const BootstrapRequest = z
   .strict();
 export type BootstrapRequest = z.infer<typeof BootstrapRequest>;
 
-const CreatedAccount = z.object({ id: Uuid, totp_uri: z.string().startsWith('otpauth://') }).strict();
+const CreatedAccount = z.object({ id: Uuid, totp_uri: TotpUri }).strict();
 
 export const BootstrapResult = z
   .object({

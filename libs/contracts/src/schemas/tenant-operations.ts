@@ -2,10 +2,9 @@
 // purposes of processing each tenant declares. Same bodies on HTTP and on the bus (snake_case).
 import { z } from 'zod';
 import { subjectOf } from '../subjects.js';
+import { Timestamp, Uuid } from './primitives.js';
 import { ModelName, PurposeId, TenantSlug } from './auth-operations.js';
 
-const Uuid = z.string().uuid();
-const Timestamp = z.string().datetime({ offset: true });
 
 export const TenantStatus = z.enum(['active', 'suspended']);
 export type TenantStatus = z.infer<typeof TenantStatus>;
