@@ -21,3 +21,25 @@ test('only objects with a known code are envelopes', () => {
   expect(isErrorEnvelope({ code: 'NOT_FOUND' })).toBe(false);
   expect(isErrorEnvelope(null)).toBe(false);
 });
+
+test('a reason and a retry delay travel with the envelope', () => {
+  const error = new GardienError(ErrorCode.RateLimited, 'too many failed attempts', undefined, { reason: 'account_locked', retryAfterSeconds: 899.2 });
+  const envelope = error.toEnvelope();
+  expect(envelope).toEqual({ code: 'RATE_LIMITED', reason: 'account_locked', message: 'too many failed attempts', retryAfterSeconds: 900 });
+  const back = GardienError.fromEnvelope(envelope);
+  expect([back.reason, back.retryAfterSeconds]).toEqual(['account_locked', 900]);
+});
+
+test('a reason that is not one of our names, or a senseless delay, is dropped', () => {
+  for (const reason of ['Jean Dupont', 'jean@example.fr', 'a', 'x'.repeat(80), 'bad-reason']) {
+    expect(new GardienError(ErrorCode.Forbidden, 'no', undefined, { reason }).toEnvelope()).toEqual({ code: 'FORBIDDEN', message: 'no' });
+  }
+  for (const retryAfterSeconds of [0, -3, Number.NaN, Number.POSITIVE_INFINITY]) {
+    expect(new GardienError(ErrorCode.RateLimited, 'no', undefined, { retryAfterSeconds }).retryAfterSeconds).toBeUndefined();
+  }
+  expect(new GardienError(ErrorCode.RateLimited, 'no', undefined, { retryAfterSeconds: 1e9 }).retryAfterSeconds).toBe(86_400);
+});
+
+test('an envelope received from the bus is cleaned like a thrown error', () => {
+  expect(toErrorEnvelope({ code: 'FORBIDDEN', message: 'no', reason: 'jean@example.fr', retryAfterSeconds: -1 })).toEqual({ code: 'FORBIDDEN', message: 'no' });
+});

@@ -28,8 +28,28 @@ export interface ErrorDetail {
 
 export interface ErrorEnvelope {
   code: ErrorCode;
+  /**
+   * The domain reason behind the transport code (`quota_exceeded`, `invalid_credentials`), from the
+   * errors file of the module that raised it: what clients branch on. Absent for generic errors.
+   */
+  reason?: string;
   message: string;
   details?: ErrorDetail[];
+  /** When to try again (RATE_LIMITED, UNAVAILABLE): sent as Retry-After by the edge. */
+  retryAfterSeconds?: number;
+}
+
+/** What an error may carry beyond its code, message and details. */
+export interface ErrorExtras {
+  reason?: string;
+  retryAfterSeconds?: number;
+}
+
+const REASON_PATTERN = /^[a-z][a-z0-9_]{1,62}$/;
+
+/** A reason as it may cross a boundary: our own snake_case names only, never text from input. */
+export function isErrorReason(value: unknown): value is string {
+  return typeof value === 'string' && REASON_PATTERN.test(value);
 }
 
 /**
@@ -37,22 +57,43 @@ export interface ErrorEnvelope {
  * from input values, so that no personal data travels with them.
  */
 export class GardienError extends Error {
+  readonly reason: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    extras: ErrorExtras = {},
   ) {
     super(message);
     this.name = 'GardienError';
+    this.reason = isErrorReason(extras.reason) ? extras.reason : undefined;
+    this.retryAfterSeconds = validRetryAfter(extras.retryAfterSeconds);
   }
 
   toEnvelope(): ErrorEnvelope {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      ...(this.reason ? { reason: this.reason } : {}),
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+    };
   }
 
   static fromEnvelope(envelope: ErrorEnvelope): GardienError {
-    return new GardienError(envelope.code, envelope.message, envelope.details);
+    return new GardienError(envelope.code, envelope.message, envelope.details, {
+      ...(envelope.reason !== undefined ? { reason: envelope.reason } : {}),
+      ...(envelope.retryAfterSeconds !== undefined ? { retryAfterSeconds: envelope.retryAfterSeconds } : {}),
+    });
   }
+}
+
+/** Whole seconds, at least 1, at most a day; anything else is dropped rather than passed on. */
+function validRetryAfter(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined;
+  return Math.min(Math.ceil(value), 86_400);
 }
 
 export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
@@ -64,6 +105,6 @@ export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
 /** Turns anything thrown into an envelope that is safe to send: unknown errors say nothing about themselves. */
 export function toErrorEnvelope(error: unknown): ErrorEnvelope {
   if (error instanceof GardienError) return error.toEnvelope();
-  if (isErrorEnvelope(error)) return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+  if (isErrorEnvelope(error)) return GardienError.fromEnvelope(error).toEnvelope();
   return { code: ErrorCode.Internal, message: 'internal error' };
 }
