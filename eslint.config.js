@@ -44,6 +44,25 @@ export default [
     },
   },
   {
+    // Handlers are bound to their bus operation's definition (libs/platform @Handles): a bare
+    // @MessagePattern or @Payload would answer a subject, or read a payload, outside the contract.
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/microservices',
+              importNames: ['MessagePattern', 'EventPattern', 'Payload'],
+              message: 'Bind handlers with @Handles(operation) and read payloads with @RequestPayload() from @gardien/platform.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests (and only tests) may use the test helpers of libs/testing.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -16,7 +16,7 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { connect } from '@nats-io/transport-node';
 import { generate } from 'otplib';
 import { TokenVerifier } from '@gardien/authz';
-import { AUTH_SUBJECTS, BootstrapResult, BusClient, CLI_USER, TOKEN_AUDIENCE, TOKEN_ISSUER, inboxPrefixOf } from '@gardien/contracts';
+import { AUTH_OPERATIONS, BootstrapResult, BusClient, CLI_USER, TOKEN_AUDIENCE, TOKEN_ISSUER, inboxPrefixOf } from '@gardien/contracts';
 import { BenchEnvironment } from './environment.mjs';
 import { describeMachine, loadAverage } from './machine.mjs';
 import { latencySummary, median } from './stats.mjs';
@@ -91,7 +91,7 @@ async function loginLatency() {
     const connection = await connect({ servers: platform.nats.url, inboxPrefix: inboxPrefixOf(CLI_USER) });
     const admin = { email: 'admin@bench.example', password: PASSWORD };
     const result = await new BusClient(connection, 30_000).request(
-      AUTH_SUBJECTS.bootstrap,
+      AUTH_OPERATIONS.bootstrap.subject,
       { admin: { email: 'root@bench.example', password: PASSWORD }, tenant: { slug: 'bench', name: 'Bench', admin } },
       { requestId: randomUUID() },
       BootstrapResult,

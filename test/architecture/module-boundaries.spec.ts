@@ -57,3 +57,14 @@ test('every project carries exactly one type and one model-access tag', () => {
     expect({ file, access }).toEqual({ file, access: expected });
   }
 });
+
+test('lint fails when an app answers a subject with a bare @MessagePattern or reads a bare @Payload', async () => {
+  const file = join(ROOT, `apps/audit/src/${probe}`);
+  writeFileSync(file, "import { MessagePattern, Payload } from '@nestjs/microservices';\nexport const m = [MessagePattern, Payload];\n");
+  try {
+    const [result] = await eslint.lintFiles([file]);
+    expect((result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports')).toHaveLength(2);
+  } finally {
+    rmSync(file, { force: true });
+  }
+});

@@ -1,7 +1,7 @@
 // Replicas of a service share its requests: two processes of one service join the same NATS
 // queue group (the service name), and each request is answered by exactly one of them.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { BusClient, ServiceHealth, healthSubject } from '@gardien/contracts';
+import { BusClient, serviceOperations } from '@gardien/contracts';
 import { PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 
 const prefix = testDatabasePrefix();
@@ -29,7 +29,7 @@ test('two instances of the tenant service share its requests, each answered once
   const answeredBy = new Map<string, number>();
   let replies = 0;
   for (let i = 0; i < requests; i++) {
-    const report = await bus.request(healthSubject('tenant'), {}, { requestId: `qg-${i}` }, ServiceHealth);
+    const report = await bus.call(serviceOperations('tenant').health, {}, { requestId: `qg-${i}` });
     replies++;
     answeredBy.set(report.instance, (answeredBy.get(report.instance) ?? 0) + 1);
   }

@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
-import { z } from 'zod';
-import { AUTH_SUBJECTS, BootstrapResult, BusClient, TENANT_SUBJECTS } from '@gardien/contracts';
+import { AUTH_OPERATIONS, BootstrapResult, BusClient, TENANT_OPERATIONS, type BusOperation } from '@gardien/contracts';
 import { ADMIN_URL, PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import {
   EdgeClient,
@@ -307,18 +306,19 @@ test('straight onto the bus, past the edge: every platform operation refuses ten
   try {
     const bus = new BusClient(connection);
     const asA = { requestId: randomUUID(), token: A.token };
-    const probes: Array<[string, unknown]> = [
-      [TENANT_SUBJECTS.createTenant, { slug: 'from-the-bus', name: 'X' }],
-      [TENANT_SUBJECTS.listTenants, {}],
-      [TENANT_SUBJECTS.getTenant, { id: B.tenant }],
-      [TENANT_SUBJECTS.suspendTenant, { id: B.tenant }],
-      [TENANT_SUBJECTS.resumeTenant, { id: B.tenant }],
-      [TENANT_SUBJECTS.deleteTenant, { id: B.tenant }],
-      [TENANT_SUBJECTS.resolveTenant, { slug: 'tenant-b' }],
-      [AUTH_SUBJECTS.createInitialAdmin, { tenant_id: B.tenant, email: 'intruder@a.example', password: PASSWORD }],
+    const probes: Array<[BusOperation, unknown]> = [
+      [TENANT_OPERATIONS.createTenant, { slug: 'from-the-bus', name: 'X' }],
+      [TENANT_OPERATIONS.listTenants, {}],
+      [TENANT_OPERATIONS.getTenant, { id: B.tenant }],
+      [TENANT_OPERATIONS.suspendTenant, { id: B.tenant }],
+      [TENANT_OPERATIONS.resumeTenant, { id: B.tenant }],
+      [TENANT_OPERATIONS.deleteTenant, { id: B.tenant }],
+      [TENANT_OPERATIONS.resolveTenant, { slug: 'tenant-b' }],
+      [AUTH_OPERATIONS.createInitialAdmin, { tenant_id: B.tenant, email: 'intruder@a.example', password: PASSWORD }],
     ];
-    for (const [subject, payload] of probes) {
-      const refusal = await bus.request(subject, payload, asA, z.unknown()).then(() => 'accepted', (e: { code?: string }) => e.code);
+    for (const [operation, payload] of probes) {
+      const { subject } = operation;
+      const refusal = await bus.call(operation, payload as never, asA).then(() => 'accepted', (e: { code?: string }) => e.code);
       expect({ subject, refusal }).toEqual({ subject, refusal: 'FORBIDDEN' });
     }
   } finally {

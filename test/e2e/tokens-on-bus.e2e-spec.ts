@@ -6,14 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import {
+  AUTH_OPERATIONS,
   BUS_SERVICES,
   BusClient,
   ErrorCode,
-  JsonWebKeySet,
+  serviceOperations,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
-  WhoAmI,
-  subjectOf,
   type GardienError,
 } from '@gardien/contracts';
 import { PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
@@ -41,7 +40,7 @@ afterAll(async () => {
 const claims = { tid: '7f1d1e6e-5a7b-4a8e-9a51-0d1f6f2b9c11', kind: 'user', roles: ['tenant_admin'], mfa: true };
 
 async function forgedTokens(): Promise<Record<string, string | undefined>> {
-  const jwks = await bus.request(subjectOf('auth', 'jwks'), {}, { requestId: randomUUID() }, JsonWebKeySet);
+  const jwks = await bus.call(AUTH_OPERATIONS.jwks, {}, { requestId: randomUUID() });
   expect(jwks.keys.length).toBeGreaterThan(0);
   const realKid = jwks.keys[0]!.kid;
   const { privateKey: attackerKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -70,7 +69,7 @@ test('every service refuses forged, expired, foreign-key and alg-none tokens sen
   for (const service of BUS_SERVICES) {
     for (const [name, token] of Object.entries(tokens)) {
       outcomes[`${service}: ${name}`] = await bus
-        .request(subjectOf(service, 'whoami'), {}, { requestId: randomUUID(), ...(token ? { token } : {}) }, WhoAmI)
+        .call(serviceOperations(service).whoami, {}, { requestId: randomUUID(), ...(token ? { token } : {}) })
         .then(
           () => 'accepted',
           (error: GardienError) => error.code,

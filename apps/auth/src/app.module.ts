@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
+import { PlatformModule, type PlatformResources } from '@gardien/platform';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
@@ -15,7 +15,6 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forService(resources), SigningKeysModule, LoginModule, MfaModule, UsersModule, ApiKeysModule, BootstrapModule, CredentialsModule, TenantLifecycleModule],
-      controllers: [healthMessageController('auth'), whoAmIMessageController('auth')],
     };
   }
 }

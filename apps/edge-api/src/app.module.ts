@@ -6,6 +6,7 @@ import { GraphqlModule } from './graphql/graphql.module.js';
 import { HealthHttpController } from './health/health.http.controller.js';
 import { PlatformHealthService } from './health/platform-health.service.js';
 import { AuthRateLimit } from './http/rate-limit.js';
+import { OpenAiHttpController } from './openai/openai.http.controller.js';
 import { OpenApiHttpController } from './openapi/openapi.http.controller.js';
 import { SwaggerUiHttpController } from './openapi/swagger-ui.http.controller.js';
 import type { Operation } from './operations/operation.js';
@@ -44,7 +45,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [EdgeResourcesModule.register(resources), operationsModule, GraphqlModule.register(operationsModule)],
-      controllers: [HealthHttpController, StatusHttpController, OpenApiHttpController, SwaggerUiHttpController],
+      controllers: [HealthHttpController, StatusHttpController, OpenApiHttpController, SwaggerUiHttpController, OpenAiHttpController],
       providers: [PlatformHealthService],
     };
   }

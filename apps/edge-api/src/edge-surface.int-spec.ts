@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { UnsecuredJWT } from 'jose';
-import { AUTH_SUBJECTS, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@gardien/contracts';
+import { AUTH_OPERATIONS, TENANT_OPERATIONS, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { GraphqlSurface } from './graphql/graphql-surface.service.js';
 import type { Operation } from './operations/operation.js';
@@ -61,58 +61,59 @@ const EXAMPLES: Record<string, Example> = {
   'auth.mfa.enrol': { payload: {}, reply: { totp_uri: 'otpauth://totp/Gardien:x?secret=ABC' } },
   'auth.mfa.confirm': { body: { totp: '123456' }, payload: { totp: '123456' }, reply: {} },
   'auth.password.change': { body: { current_password: password, new_password: `${password} new` }, payload: { current_password: password, new_password: `${password} new` }, reply: {} },
-  'users.create': {
+  'auth.users.create': {
     body: { email: 'Ada@Example.org', password, roles: ['developer'] },
     payload: { email: 'ada@example.org', password, roles: ['developer'] },
     reply: user,
   },
-  'users.list': { payload: {}, reply: { users: [user] } },
-  'users.get': { params: { id: userId }, payload: { id: userId }, reply: user },
-  'users.roles.set': {
+  'auth.users.list': { payload: {}, reply: { users: [user] } },
+  'auth.users.get': { params: { id: userId }, payload: { id: userId }, reply: user },
+  'auth.users.roles.set': {
     params: { id: userId },
     body: { roles: ['dpo'] },
     payload: { id: userId, roles: ['dpo'] },
     reply: { ...user, roles: ['dpo'], totp_uri: 'otpauth://totp/Gardien:y?secret=DEF' },
   },
-  'users.mfa.reset': { params: { id: userId }, payload: { id: userId }, reply: { totp_uri: 'otpauth://totp/Gardien:z?secret=GHI' } },
-  'users.delete': { params: { id: userId }, payload: { id: userId }, reply: {} },
-  'api-keys.create': {
+  'auth.users.mfa.reset': { params: { id: userId }, payload: { id: userId }, reply: { totp_uri: 'otpauth://totp/Gardien:z?secret=GHI' } },
+  'auth.users.delete': { params: { id: userId }, payload: { id: userId }, reply: {} },
+  'auth.api-keys.create': {
     body: { name: 'ci', purpose: 'support', models: ['mistral:7b'] },
     payload: { name: 'ci', purpose: 'support', models: ['mistral:7b'] },
     reply: { ...apiKey, key: 'gk_shown_once' },
   },
-  'api-keys.list': { payload: {}, reply: { api_keys: [apiKey] } },
-  'api-keys.revoke': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: {} },
-  'api-keys.rotate': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: { ...apiKey, key: 'gk_rotated_shown_once' } },
-  'tenants.create': { body: { slug: 'acme', name: 'Acme' }, payload: { slug: 'acme', name: 'Acme' }, reply: tenant },
-  'tenants.list': { payload: {}, reply: { tenants: [tenant] } },
-  'tenants.get': { params: { id: tenantId }, payload: { id: tenantId }, reply: tenant },
-  'tenants.suspend': { params: { id: tenantId }, payload: { id: tenantId }, reply: { ...tenant, status: 'suspended' } },
-  'tenants.resume': { params: { id: tenantId }, payload: { id: tenantId }, reply: tenant },
-  'tenants.delete': { params: { id: tenantId }, payload: { id: tenantId }, reply: {} },
-  'users.initial-admin.create': {
+  'auth.api-keys.list': { payload: {}, reply: { api_keys: [apiKey] } },
+  'auth.api-keys.revoke': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: {} },
+  'auth.api-keys.rotate': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: { ...apiKey, key: 'gk_rotated_shown_once' } },
+  'tenant.tenants.create': { body: { slug: 'acme', name: 'Acme' }, payload: { slug: 'acme', name: 'Acme' }, reply: tenant },
+  'tenant.tenants.list': { payload: {}, reply: { tenants: [tenant] } },
+  'tenant.tenants.get': { params: { id: tenantId }, payload: { id: tenantId }, reply: tenant },
+  'tenant.tenants.suspend': { params: { id: tenantId }, payload: { id: tenantId }, reply: { ...tenant, status: 'suspended' } },
+  'tenant.tenants.resume': { params: { id: tenantId }, payload: { id: tenantId }, reply: tenant },
+  'tenant.tenants.delete': { params: { id: tenantId }, payload: { id: tenantId }, reply: {} },
+  'auth.users.initial-admin.create': {
     params: { id: tenantId },
     body: { email: 'Admin@Example.org', password },
     payload: { tenant_id: tenantId, email: 'admin@example.org', password },
     reply: { ...user, roles: ['tenant_admin'], totp_uri: 'otpauth://totp/Gardien:w?secret=JKL' },
   },
-  'settings.get': { params: { id: tenantId }, payload: { tenant_id: tenantId }, reply: settings },
-  'settings.update': {
+  'tenant.settings.get': { params: { id: tenantId }, payload: { tenant_id: tenantId }, reply: settings },
+  'tenant.settings.update': {
     params: { id: tenantId },
     body: { quotas: { requests_per_minute: 120 }, retention_days: { 'llm-gateway.prompts': 7 } },
     payload: { tenant_id: tenantId, quotas: { requests_per_minute: 120 }, retention_days: { 'llm-gateway.prompts': 7 } },
     reply: settings,
   },
-  'purposes.create': {
+  'tenant.purposes.create': {
     body: { id: 'support', name: 'Support', legal_basis: 'contract' },
     payload: { id: 'support', name: 'Support', legal_basis: 'contract' },
     reply: purpose,
   },
-  'purposes.list': { payload: {}, reply: { purposes: [purpose] } },
-  'purposes.get': { params: { id: 'support' }, payload: { id: 'support' }, reply: purpose },
+  'tenant.purposes.list': { payload: {}, reply: { purposes: [purpose] } },
+  'tenant.purposes.get': { params: { id: 'support' }, payload: { id: 'support' }, reply: purpose },
+  'tenant.models.list': { payload: {}, reply: { models: ['mistral:7b-instruct'] } },
 };
 
-const API_KEY = 'gk_live_0123456789abcdef0123456789abcdef';
+const API_KEY = `gk1.${tenantId}.${apiKeyId}.${'k'.repeat(43)}`;
 
 let nats: PrivateNats;
 let fakes: FakeServices;
@@ -131,17 +132,17 @@ beforeAll(async () => {
   adminToken = await key.sign({ sub: randomUUID(), roles: ['superadmin'] });
   developerToken = await key.sign({ sub: userId, tid: tenantId, roles: ['developer'] });
   apiKeyToken = await key.sign({ sub: apiKeyId, tid: tenantId, kind: 'api_key', roles: ['service'], purposes: ['support'] });
-  fakes.on(AUTH_SUBJECTS.jwks, () => ({ response: { keys: [key.jwk] } }));
-  fakes.on(AUTH_SUBJECTS.exchangeApiKey, (payload) =>
+  fakes.on(AUTH_OPERATIONS.jwks.subject, () => ({ response: { keys: [key.jwk] } }));
+  fakes.on(AUTH_OPERATIONS.exchangeApiKey.subject, (payload) =>
     (payload as { key: string }).key === API_KEY
       ? { response: { access_token: apiKeyToken, expires_in: 300 } }
       : { err: { code: 'UNAUTHENTICATED', message: 'unknown key' } },
   );
-  fakes.on(AUTH_SUBJECTS.bootstrap, () => {
+  fakes.on(AUTH_OPERATIONS.bootstrap.subject, () => {
     bootstrapCalls += 1;
     return { err: { code: 'FORBIDDEN', message: 'never over HTTP' } };
   });
-  for (const operation of OPERATIONS) fakes.on(operation.subject, () => ({ response: EXAMPLES[operation.name]!.reply }));
+  for (const operation of OPERATIONS) fakes.on(operation.bus.subject, () => ({ response: EXAMPLES[operation.name]!.reply }));
   edge = await startEdge(nats.url);
   schema = edge.app.get(GraphqlSurface).schema;
 });
@@ -228,13 +229,13 @@ describe.each(OPERATIONS.map((operation) => [operation.name, operation] as const
     expect(response.headers.get('cache-control')).toBe('no-store');
     if (operation.status === 204) expect(response.text).toBe('');
     else expect(response.body).toEqual(example.reply);
-    const restCalls = fakes.callsTo(operation.subject);
+    const restCalls = fakes.callsTo(operation.bus.subject);
 
     fakes.forget();
     const result = await graphql(documentOf(operation), variablesOf(operation, example), credentialsFor(operation));
     expect(result.errors).toBeUndefined();
     expect(withoutUnsentNulls(result.data![operation.graphql.field], example.reply)).toEqual(operation.status === 204 ? true : example.reply);
-    const graphqlCalls = fakes.callsTo(operation.subject);
+    const graphqlCalls = fakes.callsTo(operation.bus.subject);
 
     expect(restCalls).toHaveLength(1);
     expect(graphqlCalls).toHaveLength(1);
@@ -262,7 +263,7 @@ describe('validation happens before any bus call', () => {
   });
 
   test('an authenticated call with a bad body or a bad path id makes no operation call', async () => {
-    const unknownField = await rest('POST', '/api/v1/users', { headers: bearer(adminToken), body: { ...EXAMPLES['users.create']!.body, tenant_id: tenantId } });
+    const unknownField = await rest('POST', '/api/v1/users', { headers: bearer(adminToken), body: { ...EXAMPLES['auth.users.create']!.body, tenant_id: tenantId } });
     expect(unknownField.status).toBe(400);
     const badId = await rest('GET', '/api/v1/users/not-a-uuid', { headers: bearer(adminToken) });
     expect(badId.status).toBe(400);
@@ -286,7 +287,7 @@ describe('validation happens before any bus call', () => {
   });
 
   test('GraphQL arguments go through the same schema, with the same details', async () => {
-    const result = await graphql(documentOf(OPERATIONS.find((o) => o.name === 'users.create')!), { email: 'ada@example.org', password: 'short', roles: ['user'] }, bearer(adminToken));
+    const result = await graphql(documentOf(OPERATIONS.find((o) => o.name === 'auth.users.create')!), { email: 'ada@example.org', password: 'short', roles: ['user'] }, bearer(adminToken));
     expect(result.errors).toEqual([
       {
         message: 'The request is not valid',
@@ -341,36 +342,45 @@ describe('bearer strategy', () => {
 });
 
 describe('API key strategy', () => {
-  test('the key is exchanged once, then the cached access token is what services receive, on REST and GraphQL', async () => {
-    const first = await rest('GET', '/api/v1/me', { headers: { 'x-api-key': API_KEY } });
-    const second = await rest('GET', '/api/v1/users', { headers: { 'x-api-key': API_KEY } });
-    const third = await graphql('{ me { id } }', {}, { 'x-api-key': API_KEY });
+  test('the key is exchanged once, then the cached access token is what services receive, on REST and GraphQL, from X-API-Key or as the bearer', async () => {
+    const first = await rest('GET', '/api/v1/models', { headers: { 'x-api-key': API_KEY } });
+    const second = await rest('GET', '/api/v1/models', { headers: bearer(API_KEY) });
+    const third = await graphql('{ models { models } }', {}, { 'x-api-key': API_KEY });
     expect([first.status, second.status, third.errors]).toEqual([200, 200, undefined]);
-    const exchanges = fakes.callsTo(AUTH_SUBJECTS.exchangeApiKey);
+    const exchanges = fakes.callsTo(AUTH_OPERATIONS.exchangeApiKey.subject);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ payload: { key: API_KEY }, token: undefined });
-    const forwarded = [...fakes.callsTo(AUTH_SUBJECTS.me), ...fakes.callsTo(AUTH_SUBJECTS.listUsers)].map((call) => call.token);
+    const forwarded = fakes.callsTo(TENANT_OPERATIONS.listModels.subject).map((call) => call.token);
     expect(forwarded).toEqual([apiKeyToken, apiKeyToken, apiKeyToken]);
   });
 
-  test('an unknown key is refused and reaches no operation', async () => {
-    const response = await rest('GET', '/api/v1/me', { headers: { 'x-api-key': 'gk_live_not_a_key' } });
+  test('an operation for user sessions refuses a valid API key before any bus call, as its OpenAPI security says', async () => {
+    const response = await rest('GET', '/api/v1/me', { headers: { 'x-api-key': API_KEY } });
     expect(response.status).toBe(401);
-    expect(fakes.callsTo(AUTH_SUBJECTS.me)).toEqual([]);
+    expect(response.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const asBearer = await graphql('{ me { id } }', {}, bearer(API_KEY));
+    expect(asBearer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(fakes.callsTo(AUTH_OPERATIONS.me.subject)).toEqual([]);
   });
 
-  test('a key anywhere but the X-API-Key header (query string, body, Authorization) is not read', async () => {
-    expect((await rest('GET', `/api/v1/me?api_key=${API_KEY}&x-api-key=${API_KEY}`)).status).toBe(401);
+  test('an unknown key is refused and reaches no operation', async () => {
+    const response = await rest('GET', '/api/v1/models', { headers: { 'x-api-key': 'gk_live_not_a_key' } });
+    expect(response.status).toBe(401);
+    expect(fakes.callsTo(TENANT_OPERATIONS.listModels.subject)).toEqual([]);
+  });
+
+  test('a key anywhere but the X-API-Key header or the bearer token (query string, body, bare Authorization) is not read', async () => {
+    expect((await rest('GET', `/api/v1/models?api_key=${API_KEY}&x-api-key=${API_KEY}`)).status).toBe(401);
     expect((await rest('POST', '/api/v1/auth/logout', { body: { api_key: API_KEY, 'x-api-key': API_KEY } })).status).toBe(401);
-    expect((await rest('GET', '/api/v1/me', { headers: { authorization: API_KEY } })).status).toBe(401);
-    expect(fakes.callsTo(AUTH_SUBJECTS.exchangeApiKey)).toEqual([]);
+    expect((await rest('GET', '/api/v1/models', { headers: { authorization: API_KEY } })).status).toBe(401);
+    expect(fakes.callsTo(AUTH_OPERATIONS.exchangeApiKey.subject)).toEqual([]);
     expect(fakes.operationCalls()).toEqual([]);
   });
 });
 
 describe('answers of the services', () => {
   test('MFA_REQUIRED leaves as a 401 of type /problems/mfa-required, and as its code on GraphQL', async () => {
-    fakes.on(AUTH_SUBJECTS.login, () => ({ err: { code: 'MFA_REQUIRED', message: 'a one-time code is required' } }));
+    fakes.on(AUTH_OPERATIONS.login.subject, () => ({ err: { code: 'MFA_REQUIRED', message: 'a one-time code is required' } }));
     try {
       const response = await rest('POST', '/api/v1/auth/login', { body: { email: 'ada@example.org', password } });
       expect(response.status).toBe(401);
@@ -378,24 +388,24 @@ describe('answers of the services', () => {
       const result = await graphql('mutation { login(email: "ada@example.org", password: "x") { access_token } }');
       expect(result.errors?.[0]?.extensions).toEqual({ code: 'MFA_REQUIRED' });
     } finally {
-      fakes.on(AUTH_SUBJECTS.login, () => ({ response: tokenPair }));
+      fakes.on(AUTH_OPERATIONS.login.subject, () => ({ response: tokenPair }));
     }
   });
 
   test('a reply outside its contract is an INTERNAL error, not passed on', async () => {
-    fakes.on(AUTH_SUBJECTS.me, () => ({ response: { ...(EXAMPLES['auth.me']!.reply as object), password_hash: 'x' } }));
+    fakes.on(AUTH_OPERATIONS.me.subject, () => ({ response: { ...(EXAMPLES['auth.me']!.reply as object), password_hash: 'x' } }));
     try {
       const response = await rest('GET', '/api/v1/me', { headers: bearer(adminToken) });
       expect(response.status).toBe(500);
       expect(response.text).not.toContain('password_hash');
     } finally {
-      fakes.on(AUTH_SUBJECTS.me, () => ({ response: EXAMPLES['auth.me']!.reply }));
+      fakes.on(AUTH_OPERATIONS.me.subject, () => ({ response: EXAMPLES['auth.me']!.reply }));
     }
   });
 
   test('X-Forwarded-For is not believed unless the proxy is trusted', async () => {
     await rest('POST', '/api/v1/auth/login', { headers: { 'x-forwarded-for': '203.0.113.7' }, body: { email: 'ada@example.org', password } });
-    expect(fakes.callsTo(AUTH_SUBJECTS.login)[0]!.payload).toMatchObject({ source: '127.0.0.1' });
+    expect(fakes.callsTo(AUTH_OPERATIONS.login.subject)[0]!.payload).toMatchObject({ source: '127.0.0.1' });
   });
 });
 
@@ -438,12 +448,14 @@ describe('OpenAPI document', () => {
       ]);
       expect(described!.operationId).toBe(operation.graphql.field);
       expect(Object.keys(described!.responses as object)).toContain(String(operation.status));
-      expect(described!.security).toEqual(operation.auth === 'authenticated' ? [{ bearer: [] }, { 'api-key': [] }] : undefined);
+      const security = operation.credentials.flatMap((credential): Array<Record<string, never[]>> => (credential === 'session' ? [{ bearer: [] }] : [{ 'api-key': [] }, { 'api-key-bearer': [] }]));
+      expect(described!.security).toEqual(operation.auth === 'authenticated' ? security : undefined);
       if (operation.hasBody) expect(described!.requestBody).toMatchObject({ required: true });
     }
     expect(document.components.securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
+      'api-key-bearer': expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
   });
 
@@ -468,7 +480,7 @@ describe('OpenAPI document', () => {
     expect((await rest('POST', '/api/v1/auth/bootstrap', { body: {} })).status).toBe(404);
     const result = await graphql('mutation { bootstrap }');
     expect(result.errors?.[0]?.extensions).toEqual({ code: 'VALIDATION_FAILED' });
-    expect(fakes.callsTo(AUTH_SUBJECTS.bootstrap)).toEqual([]);
+    expect(fakes.callsTo(AUTH_OPERATIONS.bootstrap.subject)).toEqual([]);
   });
 });
 

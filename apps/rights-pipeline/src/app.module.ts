@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
+import { PlatformModule, type PlatformResources } from '@gardien/platform';
 
 @Module({})
 export class AppModule {
@@ -7,7 +7,6 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forService(resources)],
-      controllers: [healthMessageController('rights-pipeline'), whoAmIMessageController('rights-pipeline')],
     };
   }
 }

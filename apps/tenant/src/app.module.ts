@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, healthMessageController, whoAmIMessageController, type PlatformResources } from '@gardien/platform';
+import { PlatformModule, type PlatformResources } from '@gardien/platform';
 import { PurposesModule } from './purposes/purposes.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -10,7 +10,6 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forService(resources), TenantsModule, SettingsModule, PurposesModule],
-      controllers: [healthMessageController('tenant'), whoAmIMessageController('tenant')],
     };
   }
 }

@@ -15,24 +15,19 @@ import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { z } from 'zod';
 import {
   AuditEntry,
   BusClient,
-  Empty,
   ErrorCode,
-  Purpose,
-  PurposeList,
-  ResolvedTenant,
-  TENANT_SUBJECTS,
+  TENANT_OPERATIONS,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
-  Tenant,
-  TenantList,
-  TenantSettings,
   type AccessTokenClaims,
+  type BusOperation,
   type GardienError,
   type Principal,
+  type ReplyOf,
+  type RequestOf,
 } from '@gardien/contracts';
 import { TokenVerifier } from '@gardien/authz';
 import {
@@ -502,41 +497,41 @@ describe('over the bus', () => {
       .sign(signingKey);
   }
 
-  const call = async <S extends z.ZodType>(who: Acting, subject: string, payload: unknown, reply: S): Promise<z.infer<S>> =>
-    bus.request(subject, payload, { requestId: randomUUID(), token: await tokenOf(who.principal) }, reply);
+  const call = async <O extends BusOperation>(who: Acting, operation: O, payload: unknown): Promise<ReplyOf<O>> =>
+    bus.call(operation, payload as RequestOf<O>, { requestId: randomUUID(), token: await tokenOf(who.principal) });
 
   test('every operation answers with its contract’s reply', async () => {
     const slug = newSlug();
-    const tenant = await call(superadmin, TENANT_SUBJECTS.createTenant, { slug, name: 'Over the bus' }, Tenant);
-    expect((await call(superadmin, TENANT_SUBJECTS.listTenants, {}, TenantList)).tenants).toContainEqual(tenant);
-    expect(await call(superadmin, TENANT_SUBJECTS.getTenant, { id: tenant.id }, Tenant)).toEqual(tenant);
-    expect((await call(superadmin, TENANT_SUBJECTS.suspendTenant, { id: tenant.id }, Tenant)).status).toBe('suspended');
-    expect((await call(superadmin, TENANT_SUBJECTS.resumeTenant, { id: tenant.id }, Tenant)).status).toBe('active');
-    expect(await call(authService, TENANT_SUBJECTS.resolveTenant, { slug }, ResolvedTenant)).toEqual({ id: tenant.id, slug, status: 'active' });
+    const tenant = await call(superadmin, TENANT_OPERATIONS.createTenant, { slug, name: 'Over the bus' });
+    expect((await call(superadmin, TENANT_OPERATIONS.listTenants, {})).tenants).toContainEqual(tenant);
+    expect(await call(superadmin, TENANT_OPERATIONS.getTenant, { id: tenant.id })).toEqual(tenant);
+    expect((await call(superadmin, TENANT_OPERATIONS.suspendTenant, { id: tenant.id })).status).toBe('suspended');
+    expect((await call(superadmin, TENANT_OPERATIONS.resumeTenant, { id: tenant.id })).status).toBe('active');
+    expect(await call(authService, TENANT_OPERATIONS.resolveTenant, { slug })).toEqual({ id: tenant.id, slug, status: 'active' });
 
     const admin = member(tenant.id, 'tenant_admin');
     const settingsUpdate = { tenant_id: tenant.id, quotas: { requests_per_minute: 60 } };
-    expect((await call(admin, TENANT_SUBJECTS.updateSettings, settingsUpdate, TenantSettings)).quotas.requests_per_minute).toBe(60);
-    expect((await call(superadmin, TENANT_SUBJECTS.getSettings, { tenant_id: tenant.id }, TenantSettings)).tenant_id).toBe(tenant.id);
+    expect((await call(admin, TENANT_OPERATIONS.updateSettings, settingsUpdate)).quotas.requests_per_minute).toBe(60);
+    expect((await call(superadmin, TENANT_OPERATIONS.getSettings, { tenant_id: tenant.id })).tenant_id).toBe(tenant.id);
 
-    const purpose = await call(admin, TENANT_SUBJECTS.createPurpose, { id: 'support', name: 'Support', legal_basis: 'contract' }, Purpose);
-    expect(await call(member(tenant.id, 'dpo'), TENANT_SUBJECTS.getPurpose, { id: 'support' }, Purpose)).toEqual(purpose);
-    expect(await call(member(tenant.id, 'developer'), TENANT_SUBJECTS.listPurposes, {}, PurposeList)).toEqual({ purposes: [purpose] });
+    const purpose = await call(admin, TENANT_OPERATIONS.createPurpose, { id: 'support', name: 'Support', legal_basis: 'contract' });
+    expect(await call(member(tenant.id, 'dpo'), TENANT_OPERATIONS.getPurpose, { id: 'support' })).toEqual(purpose);
+    expect(await call(member(tenant.id, 'developer'), TENANT_OPERATIONS.listPurposes, {})).toEqual({ purposes: [purpose] });
 
-    expect(await call(superadmin, TENANT_SUBJECTS.deleteTenant, { id: tenant.id }, Empty)).toEqual({});
+    expect(await call(superadmin, TENANT_OPERATIONS.deleteTenant, { id: tenant.id })).toEqual({});
   });
 
   test('a call without a valid token, with unknown fields, or from a caller without the right is refused', async () => {
     const own = (await tenants.create(superadmin, { slug: newSlug(), name: 'Refusals' })).id;
-    await expect(bus.request(TENANT_SUBJECTS.listTenants, {}, { requestId: randomUUID() }, TenantList)).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
-    await expect(call(superadmin, TENANT_SUBJECTS.createTenant, { slug: newSlug(), name: 'X', owner: 'x@example.fr' }, Tenant)).rejects.toMatchObject({
+    await expect(bus.call(TENANT_OPERATIONS.listTenants, {}, { requestId: randomUUID() })).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+    await expect(call(superadmin, TENANT_OPERATIONS.createTenant, { slug: newSlug(), name: 'X', owner: 'x@example.fr' })).rejects.toMatchObject({
       code: ErrorCode.ValidationFailed,
     });
-    await expect(call(member(own, 'tenant_admin'), TENANT_SUBJECTS.createTenant, { slug: newSlug(), name: 'X' }, Tenant)).rejects.toMatchObject({
+    await expect(call(member(own, 'tenant_admin'), TENANT_OPERATIONS.createTenant, { slug: newSlug(), name: 'X' })).rejects.toMatchObject({
       code: ErrorCode.Forbidden,
     });
-    await expect(call(superadmin, TENANT_SUBJECTS.resolveTenant, { id: own }, ResolvedTenant)).rejects.toMatchObject({ code: ErrorCode.Forbidden });
-    await expect(call(member(own, 'tenant_admin'), TENANT_SUBJECTS.getSettings, { tenant_id: randomUUID() }, TenantSettings)).rejects.toMatchObject({
+    await expect(call(superadmin, TENANT_OPERATIONS.resolveTenant, { id: own })).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+    await expect(call(member(own, 'tenant_admin'), TENANT_OPERATIONS.getSettings, { tenant_id: randomUUID() })).rejects.toMatchObject({
       code: ErrorCode.Forbidden,
     });
   });

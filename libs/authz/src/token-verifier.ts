@@ -6,15 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import {
+  AUTH_OPERATIONS,
   AccessTokenClaims,
   ACCESS_TOKEN_MAX_TTL_SECONDS,
   type BusClient,
   ErrorCode,
   GardienError,
-  JsonWebKeySet,
+  type JsonWebKeySet,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
-  subjectOf,
   type CallContext,
   type Principal,
 } from '@gardien/contracts';
@@ -31,7 +31,7 @@ export interface TokenVerifierOptions {
 export type KeySetSource = () => Promise<JsonWebKeySet>;
 
 export function keySetFromBus(bus: BusClient): KeySetSource {
-  return () => bus.request(subjectOf('auth', 'jwks'), {}, { requestId: randomUUID() }, JsonWebKeySet, { timeoutMs: 2_000 });
+  return () => bus.call(AUTH_OPERATIONS.jwks, {}, { requestId: randomUUID() });
 }
 
 export class TokenVerifier {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { nkeys } from '@nats-io/transport-node';
 import { isValidRequestId } from './headers.js';
-import { AUTH_SUBJECTS } from './schemas/auth-operations.js';
+import { AUTH_OPERATIONS } from './operations/auth.operations.js';
 
 /** The public key (`U...`) of the nkey that signed the request. */
 export const HEADER_BOOTSTRAP_SIGNER = 'Gardien-Bootstrap-Signer';
@@ -27,7 +27,7 @@ const DOMAIN_SEPARATOR = 0xff;
  */
 export function bootstrapProofMessage(requestId: string, payload: unknown): Uint8Array {
   const digest = createHash('sha256').update(JSON.stringify(payload), 'utf8').digest('hex');
-  const text = new TextEncoder().encode(`${AUTH_SUBJECTS.bootstrap}\n${requestId}\n${digest}`);
+  const text = new TextEncoder().encode(`${AUTH_OPERATIONS.bootstrap.subject}\n${requestId}\n${digest}`);
   const message = new Uint8Array(text.length + 1);
   message[0] = DOMAIN_SEPARATOR;
   message.set(text, 1);

@@ -11,6 +11,7 @@ import {
   type CallContext,
 } from './headers.js';
 import { decodeReply, encodeRequest } from './wire.js';
+import type { BusOperation, ReplyOf, RequestOf } from './operations/bus-operation.js';
 
 export interface BusRequestOptions {
   /** Overrides the client's default timeout for this call. */
@@ -27,7 +28,17 @@ export class BusClient {
     private readonly defaultTimeoutMs = DEFAULT_BUS_TIMEOUT_MS,
   ) {}
 
-  async request<S extends z.ZodType>(
+  /**
+   * Calls a bus operation: its subject, its timeout (unless overridden), its reply validated with
+   * its schema. The request is typed by the operation, so callers and handlers share one schema.
+   */
+  call<O extends BusOperation>(operation: O, payload: RequestOf<O>, context: CallContext, options: BusRequestOptions = {}): Promise<ReplyOf<O>> {
+    if (operation.streaming) throw new Error(`bus operation ${operation.subject} streams its reply: use stream()`);
+    const timeoutMs = options.timeoutMs ?? operation.timeoutMs;
+    return this.request(operation.subject, payload, context, operation.reply, timeoutMs === undefined ? options : { ...options, timeoutMs }) as Promise<ReplyOf<O>>;
+  }
+
+  private async request<S extends z.ZodType>(
     subject: string,
     payload: unknown,
     context: CallContext,

@@ -1,7 +1,7 @@
 // The bus policy read the way nats-server reads it: a subject may be published when an allow
 // pattern matches it and no deny pattern does. (The generated configuration is also run through
 // a real nats-server in apps/cli/src/nats-config/nats-permissions.int-spec.ts.)
-import { AUTH_SUBJECTS } from './schemas/auth-operations.js';
+import { AUTH_OPERATIONS } from './operations/auth.operations.js';
 import { BUS_USERS, CLI_USER, DURABLE_CONSUMERS, busPermissionsOf, durableConsumersOf, inboxPrefixOf, type BusPermissions } from './bus-permissions.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
 import { ALL_SERVICES, BUS_SERVICES } from './services.js';
@@ -21,10 +21,10 @@ const mayPublish = (permissions: BusPermissions, subject: string) =>
   permissions.publish.some((pattern) => matches(pattern, subject)) && !permissions.publishDeny.some((pattern) => matches(pattern, subject));
 
 test('the subject matcher of this test reads patterns as NATS does', () => {
-  expect(matches('gardien.v1.>', AUTH_SUBJECTS.bootstrap)).toBe(true);
+  expect(matches('gardien.v1.>', AUTH_OPERATIONS.bootstrap.subject)).toBe(true);
   expect(matches('gardien.v1.>', 'gardien.v1')).toBe(false);
-  expect(matches('gardien.*.auth.bootstrap', AUTH_SUBJECTS.bootstrap)).toBe(true);
-  expect(matches(AUTH_SUBJECTS.bootstrap, AUTH_SUBJECTS.login)).toBe(false);
+  expect(matches('gardien.*.auth.bootstrap', AUTH_OPERATIONS.bootstrap.subject)).toBe(true);
+  expect(matches(AUTH_OPERATIONS.bootstrap.subject, AUTH_OPERATIONS.login.subject)).toBe(false);
 });
 
 test('the command line is a bus user of its own, not a service', () => {
@@ -36,17 +36,17 @@ test('the command line is a bus user of its own, not a service', () => {
 
 test('the command line may publish the bootstrap request and nothing else, and read only its own replies', () => {
   const cli = busPermissionsOf(CLI_USER);
-  expect(cli).toEqual({ publish: [AUTH_SUBJECTS.bootstrap], publishDeny: [], subscribe: ['_INBOX_cli.>'], allowResponses: false });
-  expect(mayPublish(cli, AUTH_SUBJECTS.bootstrap)).toBe(true);
-  expect(mayPublish(cli, AUTH_SUBJECTS.login)).toBe(false);
+  expect(cli).toEqual({ publish: [AUTH_OPERATIONS.bootstrap.subject], publishDeny: [], subscribe: ['_INBOX_cli.>'], allowResponses: false });
+  expect(mayPublish(cli, AUTH_OPERATIONS.bootstrap.subject)).toBe(true);
+  expect(mayPublish(cli, AUTH_OPERATIONS.login.subject)).toBe(false);
   expect(mayPublish(cli, 'gardien.v1.tenant.tenants.create')).toBe(false);
 });
 
 test.each(ALL_SERVICES)('%s may not publish the bootstrap request, though its allow list covers it', (service) => {
   const permissions = busPermissionsOf(service);
-  expect(permissions.publish.some((pattern) => matches(pattern, AUTH_SUBJECTS.bootstrap))).toBe(true);
-  expect(mayPublish(permissions, AUTH_SUBJECTS.bootstrap)).toBe(false);
-  expect(mayPublish(permissions, AUTH_SUBJECTS.me)).toBe(true);
+  expect(permissions.publish.some((pattern) => matches(pattern, AUTH_OPERATIONS.bootstrap.subject))).toBe(true);
+  expect(mayPublish(permissions, AUTH_OPERATIONS.bootstrap.subject)).toBe(false);
+  expect(mayPublish(permissions, AUTH_OPERATIONS.me.subject)).toBe(true);
 });
 
 test('services subscribe to their own subjects; the edge and the command line serve nothing', () => {
@@ -110,11 +110,11 @@ describe('durable consumers', () => {
 
 test.each(BUS_SERVICES)('%s may not send logins, refreshes or API-key exchanges: only the edge may', (service) => {
   const permissions = busPermissionsOf(service);
-  for (const subject of [AUTH_SUBJECTS.login, AUTH_SUBJECTS.refresh, AUTH_SUBJECTS.exchangeApiKey]) expect(mayPublish(permissions, subject)).toBe(false);
-  expect(mayPublish(permissions, AUTH_SUBJECTS.me)).toBe(true);
+  for (const subject of [AUTH_OPERATIONS.login.subject, AUTH_OPERATIONS.refresh.subject, AUTH_OPERATIONS.exchangeApiKey.subject]) expect(mayPublish(permissions, subject)).toBe(false);
+  expect(mayPublish(permissions, AUTH_OPERATIONS.me.subject)).toBe(true);
 });
 
 test('the edge sends logins, refreshes and API-key exchanges', () => {
   const edge = busPermissionsOf('edge-api');
-  for (const subject of [AUTH_SUBJECTS.login, AUTH_SUBJECTS.refresh, AUTH_SUBJECTS.exchangeApiKey]) expect(mayPublish(edge, subject)).toBe(true);
+  for (const subject of [AUTH_OPERATIONS.login.subject, AUTH_OPERATIONS.refresh.subject, AUTH_OPERATIONS.exchangeApiKey.subject]) expect(mayPublish(edge, subject)).toBe(true);
 });

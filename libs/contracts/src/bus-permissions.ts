@@ -2,7 +2,7 @@
 // configuration is generated from this, so the contract and the enforcement cannot drift apart.
 // Each process has its own user and its own inbox prefix: a service can read only replies meant
 // for it, and answer only requests it received (allow_responses).
-import { AUTH_SUBJECTS } from './schemas/auth-operations.js';
+import { subjectsPublishedOnlyBy } from './operations/catalogue.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
 import { STREAMS, type StreamName } from './subjects.js';
 import { ALL_SERVICES, type BusService, type ServiceName } from './services.js';
@@ -18,14 +18,14 @@ export type BusUser = (typeof BUS_USERS)[number];
  * Subjects that only the command line, run on the server itself, may publish: creating the
  * super-admin must not be reachable from the edge (HTTP) or from a compromised service.
  */
-export const CLI_ONLY_SUBJECTS: readonly string[] = [AUTH_SUBJECTS.bootstrap];
+export const CLI_ONLY_SUBJECTS: readonly string[] = subjectsPublishedOnlyBy('cli');
 
 /**
  * Subjects that carry a client's credentials together with the address it came from: only the
  * HTTP edge may publish them. A service could otherwise log in with a made-up source address on
  * every attempt (dodging per-source throttling) or with a victim's address (locking it out).
  */
-export const EDGE_ONLY_SUBJECTS: readonly string[] = [AUTH_SUBJECTS.login, AUTH_SUBJECTS.refresh, AUTH_SUBJECTS.exchangeApiKey];
+export const EDGE_ONLY_SUBJECTS: readonly string[] = subjectsPublishedOnlyBy('edge');
 
 export interface BusPermissions {
   publish: string[];

@@ -14,3 +14,8 @@ export * from './schemas/tenant-operations.js';
 export * from './schemas/retention-catalogue.js';
 export * from './schemas/tenant-events.js';
 export * from './bootstrap-proof.js';
+export * from './operations/bus-operation.js';
+export * from './operations/auth.operations.js';
+export * from './operations/tenant.operations.js';
+export * from './operations/service.operations.js';
+export * from './operations/catalogue.js';

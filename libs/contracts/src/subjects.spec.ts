@@ -1,10 +1,11 @@
 import { BUS_SERVICES } from './services.js';
-import { auditSubject, eventSubject, healthSubject, subjectOf } from './subjects.js';
+import { serviceOperations } from './operations/service.operations.js';
+import { auditSubject, eventSubject, subjectOf } from './subjects.js';
 
 test('request subjects follow gardien.v1.<service>.<action>', () => {
   expect(subjectOf('auth', 'login')).toBe('gardien.v1.auth.login');
   expect(subjectOf('rights-pipeline', 'subject.export')).toBe('gardien.v1.rights-pipeline.subject.export');
-  expect(BUS_SERVICES.map(healthSubject)).toContain('gardien.v1.llm-gateway.health');
+  expect(BUS_SERVICES.map((service) => serviceOperations(service).health.subject)).toContain('gardien.v1.llm-gateway.health');
 });
 
 test.each(['', 'Login', 'a b', 'x.>', '*', 'a..b', 'jean@example.fr'])('action %p is refused', (action) => {

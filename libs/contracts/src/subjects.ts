@@ -13,8 +13,6 @@ export function subjectOf(service: BusService, action: string): string {
   return `${SUBJECT_PREFIX}.${service}.${action}`;
 }
 
-export const healthSubject = (service: BusService): string => subjectOf(service, 'health');
-
 /** JetStream streams and the subjects they capture. */
 export const STREAMS = {
   AUDIT: { name: 'AUDIT', subjects: ['gardien.audit.>'] },

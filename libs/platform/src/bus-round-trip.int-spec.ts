@@ -1,41 +1,51 @@
 // The bus contract end to end, against a real NATS: BusClient -> Nest microservice (queue group,
-// filter, interceptor, Caller decorator) -> reply. Headers arrive, errors come back typed,
+// filter, interceptor, @Handles binding, Caller decorator) -> reply. Headers arrive, errors come back typed,
 // unknown errors say nothing of themselves, silence becomes TIMEOUT and absence UNAVAILABLE.
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessagePattern, Payload, Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { BusClient, ErrorCode, GardienError, type CallContext } from '@gardien/contracts';
+import { BusClient, ErrorCode, GardienError, busOperation, type CallContext } from '@gardien/contracts';
 import { ServiceMetrics } from '@gardien/observability';
 import { PrivateNats } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import { Caller } from './call-context.decorator.js';
-import { ZodPayloadPipe } from './zod-payload.pipe.js';
+import { Handles, RequestPayload } from './handles.decorator.js';
 
 const Echo = z.object({ word: z.string().max(20) }).strict();
 const EchoReply = z.object({ word: z.string(), caller: z.record(z.string(), z.string()) });
+const Nothing = z.object({}).strict();
+const probe = (action: string, timeoutMs?: number) =>
+  busOperation({ service: 'tenant', action: `probe.${action}`, request: Nothing, reply: z.unknown(), authenticated: false, ...(timeoutMs ? { timeoutMs } : {}) });
+const PROBES = {
+  echo: busOperation({ service: 'tenant', action: 'probe.echo', request: Echo, reply: EchoReply, authenticated: false }),
+  refuse: probe('refuse'),
+  crash: probe('crash'),
+  slow: probe('slow', 100),
+};
+const NOBODY = busOperation({ service: 'audit', action: 'nobody', request: Nothing, reply: z.unknown(), authenticated: false });
 
 @Controller()
 class ProbeController {
-  @MessagePattern('gardien.v1.tenant.probe.echo')
-  echo(@Payload(new ZodPayloadPipe(Echo)) payload: z.infer<typeof Echo>, @Caller() caller: CallContext) {
+  @Handles(PROBES.echo)
+  echo(@RequestPayload() payload: z.infer<typeof Echo>, @Caller() caller: CallContext) {
     return { word: payload.word, caller: { ...caller } };
   }
 
-  @MessagePattern('gardien.v1.tenant.probe.refuse')
+  @Handles(PROBES.refuse)
   refuse(): never {
     throw new GardienError(ErrorCode.Forbidden, 'not for you');
   }
 
-  @MessagePattern('gardien.v1.tenant.probe.crash')
+  @Handles(PROBES.crash)
   crash(): never {
     throw new Error('leaky message jean@exemple.fr');
   }
 
-  @MessagePattern('gardien.v1.tenant.probe.slow')
+  @Handles(PROBES.slow)
   async slow(): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 500));
     return 'late';
@@ -78,13 +88,13 @@ const caller: CallContext = {
 };
 
 test('payload and caller context (token, traceparent, request id) reach the handler', async () => {
-  const reply = await bus.request('gardien.v1.tenant.probe.echo', { word: 'hello' }, caller, EchoReply);
+  const reply = await bus.call(PROBES.echo, { word: 'hello' }, caller);
   expect(reply).toEqual({ word: 'hello', caller: { requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01', token: caller.token, traceparent: caller.traceparent } });
 });
 
 test('an invalid payload comes back as VALIDATION_FAILED with paths, not values', async () => {
   const error = (await bus
-    .request('gardien.v1.tenant.probe.echo', { word: 'x'.repeat(50), email: 'a@b.fr' }, caller, EchoReply)
+    .call(PROBES.echo, { word: 'x'.repeat(50), email: 'a@b.fr' } as unknown as { word: string }, caller)
     .catch((e: unknown) => e)) as GardienError;
   expect(error).toBeInstanceOf(GardienError);
   expect(error.code).toBe(ErrorCode.ValidationFailed);
@@ -92,23 +102,23 @@ test('an invalid payload comes back as VALIDATION_FAILED with paths, not values'
 });
 
 test('a GardienError thrown by a handler arrives with its code', async () => {
-  await expect(bus.request('gardien.v1.tenant.probe.refuse', {}, caller, z.unknown())).rejects.toMatchObject({
+  await expect(bus.call(PROBES.refuse, {}, caller)).rejects.toMatchObject({
     code: ErrorCode.Forbidden,
     message: 'not for you',
   });
 });
 
 test('an unexpected error arrives as INTERNAL without its message', async () => {
-  const error = (await bus.request('gardien.v1.tenant.probe.crash', {}, caller, z.unknown()).catch((e: unknown) => e)) as GardienError;
+  const error = (await bus.call(PROBES.crash, {}, caller).catch((e: unknown) => e)) as GardienError;
   expect(error).toMatchObject({ code: ErrorCode.Internal, message: 'internal error' });
   expect(String(error.message)).not.toContain('jean');
 });
 
 test('a handler that does not answer in time gives TIMEOUT; a subject nobody serves gives UNAVAILABLE', async () => {
-  await expect(bus.request('gardien.v1.tenant.probe.slow', {}, caller, z.unknown(), { timeoutMs: 100 })).rejects.toMatchObject({
+  await expect(bus.call(PROBES.slow, {}, caller)).rejects.toMatchObject({
     code: ErrorCode.Timeout,
   });
-  await expect(bus.request('gardien.v1.audit.nobody', {}, caller, z.unknown())).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+  await expect(bus.call(NOBODY, {}, caller)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
 });
 
 test('handler latency and errors are counted by subject and code', async () => {

@@ -1,8 +1,8 @@
 // Every bus service answers gardien.v1.<service>.health with the same report; the controller is
-// made per service because the subject is part of its decorator.
+// made per service because the operation is part of its decorator.
 import { Controller, type Type } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { healthSubject, type BusService, type ServiceHealth } from '@gardien/contracts';
+import { serviceOperations, type BusService, type ServiceHealth } from '@gardien/contracts';
+import { Handles } from './handles.decorator.js';
 import { ServiceHealthService } from './service-health.js';
 
 export function healthMessageController(service: BusService): Type<unknown> {
@@ -10,7 +10,7 @@ export function healthMessageController(service: BusService): Type<unknown> {
   class HealthMessageController {
     constructor(private readonly health: ServiceHealthService) {}
 
-    @MessagePattern(healthSubject(service))
+    @Handles(serviceOperations(service).health)
     check(): Promise<ServiceHealth> {
       return this.health.report();
     }

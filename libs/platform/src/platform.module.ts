@@ -1,9 +1,9 @@
-// The providers every bus service gets: its logger, metrics, runtime data source, bus client,
+// The providers every bus service gets, and the operations every bus service answers (health, whoami): its logger, metrics, runtime data source, bus client,
 // outbox relay and health report. The resources are opened by runService before Nest starts,
 // so that a service that cannot reach its database never announces itself on the bus.
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { BusClient } from '@gardien/contracts';
+import { BusClient, type BusService } from '@gardien/contracts';
 import { BlindIndex, KMS, SubjectKeyRing, type Kms } from '@gardien/crypto';
 import { ServiceMetrics, type Logger } from '@gardien/observability';
 import { OutboxRelay } from '@gardien/persistence';
@@ -12,6 +12,8 @@ import { DataSource } from 'typeorm';
 import { HEALTH_DEPENDENCIES, ServiceHealthService, type HealthDependencies } from './service-health.js';
 import { BusAuthGuard } from './bus-auth.guard.js';
 import { TokenVerifier } from '@gardien/authz';
+import { healthMessageController } from './health.controller-factory.js';
+import { whoAmIMessageController } from './whoami.controller-factory.js';
 
 export const LOGGER = Symbol('LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -19,7 +21,7 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const BUS_CONNECTION = Symbol('BUS_CONNECTION');
 
 export interface PlatformResources<C = unknown> {
-  service: string;
+  service: BusService;
   config: C;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -49,6 +51,8 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [TerminusModule.forRoot({ logger: false })],
+      // Every bus service answers its health and whoami operations the same way.
+      controllers: [healthMessageController(resources.service), whoAmIMessageController(resources.service)],
       providers: [
         { provide: LOGGER, useValue: resources.logger },
         { provide: SERVICE_CONFIG, useValue: resources.config },

@@ -82,6 +82,7 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS);
     const resources: PlatformResources<z.infer<S>> = {
       ...context,
+      service: definition.name,
       dataSource,
       connection,
       bus,

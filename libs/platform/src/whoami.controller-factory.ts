@@ -1,16 +1,15 @@
 // gardien.v1.<service>.whoami: who this service verified the caller to be. Every service answers
 // it behind BusAuthGuard, which makes "every service verifies the token itself" checkable from
 // outside (forged, expired or alg-none tokens sent straight onto the bus must be refused).
-import { Controller, UseGuards, type Type } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjectOf, type BusService, type Principal, type WhoAmI } from '@gardien/contracts';
-import { BusAuthGuard, CurrentPrincipal } from './bus-auth.guard.js';
+import { Controller, type Type } from '@nestjs/common';
+import { serviceOperations, type BusService, type Principal, type WhoAmI } from '@gardien/contracts';
+import { CurrentPrincipal } from './bus-auth.guard.js';
+import { Handles } from './handles.decorator.js';
 
 export function whoAmIMessageController(service: BusService): Type<unknown> {
   @Controller()
   class WhoAmIMessageController {
-    @UseGuards(BusAuthGuard)
-    @MessagePattern(subjectOf(service, 'whoami'))
+    @Handles(serviceOperations(service).whoami)
     whoami(@CurrentPrincipal() principal: Principal): WhoAmI {
       return {
         service,

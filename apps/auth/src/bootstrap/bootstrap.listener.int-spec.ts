@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, headers as natsHeaders, nkeys, type NatsConnection } from '@nats-io/transport-node';
 import {
-  AUTH_SUBJECTS,
-  BootstrapResult,
+  AUTH_OPERATIONS,
+  type BootstrapResult,
   BusClient,
   CLI_USER,
   ErrorCode,
@@ -68,7 +68,7 @@ async function cliRequest(payload: BootstrapRequest, headers: (requestId: string
   const connection = await connectWith(inbox);
   const requestId = randomUUID();
   return new BusClient(connection)
-    .request(AUTH_SUBJECTS.bootstrap, payload, { requestId }, BootstrapResult, { headers: headers(requestId) })
+    .call(AUTH_OPERATIONS.bootstrap, payload as never, { requestId }, { headers: headers(requestId) })
     .catch((error: { code?: string }) => error.code);
 }
 
@@ -87,11 +87,11 @@ async function forgeThroughAllowResponses(replyTo: string, headers: Record<strin
     callback: (_e, msg) => {
       const forged = natsHeaders();
       for (const [key, value] of Object.entries({ [HEADER_REQUEST_ID]: randomUUID(), ...headers })) forged.set(key, value);
-      msg.respond(JSON.stringify({ pattern: AUTH_SUBJECTS.bootstrap, data: FORGED, id: 'forged' }), { reply: replyTo, headers: forged });
+      msg.respond(JSON.stringify({ pattern: AUTH_OPERATIONS.bootstrap.subject, data: FORGED, id: 'forged' }), { reply: replyTo, headers: forged });
     },
   });
   await tenant.flush();
-  tenant.publish(loop, '', { reply: AUTH_SUBJECTS.bootstrap });
+  tenant.publish(loop, '', { reply: AUTH_OPERATIONS.bootstrap.subject });
   await tenant.flush();
   await new Promise((resolve) => setTimeout(resolve, 300));
   return answers;

@@ -12,8 +12,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
-  AUTH_SUBJECTS,
-  BootstrapRequest,
+  AUTH_OPERATIONS,
   CLI_USER,
   ErrorCode,
   GardienError,
@@ -29,7 +28,7 @@ import {
   type RequestPacket,
 } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
-import { BUS_CONNECTION, LOGGER, SERVICE_CONFIG, callContextFromHeaders } from '@gardien/platform';
+import { BUS_CONNECTION, HandlesRaw, LOGGER, SERVICE_CONFIG, callContextFromHeaders } from '@gardien/platform';
 import type { AuthConfig } from '../config.js';
 import { BootstrapService } from './bootstrap.service.js';
 
@@ -39,6 +38,7 @@ export const CLI_REPLY_PREFIX = `${inboxPrefixOf(CLI_USER)}.`;
 export type BootstrapListenerConfig = Pick<AuthConfig, 'GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY'>;
 
 @Injectable()
+@HandlesRaw(AUTH_OPERATIONS.bootstrap)
 export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestroy {
   private subscription: Subscription | undefined;
 
@@ -56,7 +56,7 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
         'bootstrap requests are not signature-checked: only their reply subject is (set GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY to the cli.pub of `gardien nats-config`)',
       );
     }
-    this.subscription = this.connection.subscribe(AUTH_SUBJECTS.bootstrap, { queue: 'auth', callback: (error, msg) => void this.answer(error, msg) });
+    this.subscription = this.connection.subscribe(AUTH_OPERATIONS.bootstrap.subject, { queue: 'auth', callback: (error, msg) => void this.answer(error, msg) });
   }
 
   onModuleDestroy(): void {
@@ -78,7 +78,7 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
     }
     const { requestId } = callContextFromHeaders(msg.headers);
     try {
-      const result = await this.bootstrap.bootstrap(parsePayload(BootstrapRequest, packet.data), requestId);
+      const result = await this.bootstrap.bootstrap(parsePayload(AUTH_OPERATIONS.bootstrap.request, packet.data), requestId);
       this.logger.info({ requestId, superadmin: result.superadmin.id, tenant: result.tenant?.id ?? null }, 'platform bootstrapped');
       msg.respond(encodeReply(packet.id, { response: result }));
     } catch (failure) {

@@ -1,21 +1,19 @@
-import { Controller, UseGuards } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AUTH_SUBJECTS, ConfirmMfaRequest, Empty, type CallContext, type MfaEnrolment, type Principal } from '@gardien/contracts';
-import { BusAuthGuard, Caller, CurrentPrincipal, ZodPayloadPipe } from '@gardien/platform';
+import { Controller } from '@nestjs/common';
+import { AUTH_OPERATIONS, type CallContext, type ConfirmMfaRequest, type Empty, type MfaEnrolment, type Principal } from '@gardien/contracts';
+import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
 import { MfaEnrolmentService } from './mfa-enrolment.service.js';
 
 @Controller()
-@UseGuards(BusAuthGuard)
 export class MfaMessageController {
   constructor(private readonly enrolment: MfaEnrolmentService) {}
 
-  @MessagePattern(AUTH_SUBJECTS.enrolMfa)
-  enrol(@Payload(new ZodPayloadPipe(Empty)) _: Empty, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<MfaEnrolment> {
+  @Handles(AUTH_OPERATIONS.enrolMfa)
+  enrol(@CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<MfaEnrolment> {
     return this.enrolment.enrol(principal, caller.requestId);
   }
 
-  @MessagePattern(AUTH_SUBJECTS.confirmMfa)
-  async confirm(@Payload(new ZodPayloadPipe(ConfirmMfaRequest)) request: ConfirmMfaRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
+  @Handles(AUTH_OPERATIONS.confirmMfa)
+  async confirm(@RequestPayload() request: ConfirmMfaRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
     await this.enrolment.confirm(principal, request.totp, caller.requestId);
     return {};
   }

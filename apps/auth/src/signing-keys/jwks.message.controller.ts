@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjectOf, type JsonWebKeySet } from '@gardien/contracts';
+import { AUTH_OPERATIONS, type JsonWebKeySet } from '@gardien/contracts';
+import { Handles } from '@gardien/platform';
 import { SigningKeysService } from './signing-keys.service.js';
 
 @Controller()
@@ -8,7 +8,7 @@ export class JwksMessageController {
   constructor(private readonly signingKeys: SigningKeysService) {}
 
   /** Public: the keys that verify access tokens. */
-  @MessagePattern(subjectOf('auth', 'jwks'))
+  @Handles(AUTH_OPERATIONS.jwks)
   jwks(): Promise<JsonWebKeySet> {
     return this.signingKeys.jwks();
   }

@@ -4,13 +4,11 @@
 import { Injectable } from '@nestjs/common';
 import {
   BusClient,
-  Empty,
   ErrorCode,
   GardienError,
-  Purpose,
-  ResolvedTenant,
-  TENANT_SUBJECTS,
-  Tenant,
+  TENANT_OPERATIONS,
+  type ResolvedTenant,
+  type Tenant,
   type CallContext,
   type CreateTenantRequest,
 } from '@gardien/contracts';
@@ -33,17 +31,17 @@ export class TenantDirectory {
   }
 
   async createTenant(input: CreateTenantRequest, requestId: string): Promise<Tenant> {
-    return this.bus.request(TENANT_SUBJECTS.createTenant, input, await this.asAuth(requestId), Tenant, { timeoutMs: 10_000 });
+    return this.bus.call(TENANT_OPERATIONS.createTenant, input, await this.asAuth(requestId));
   }
 
   async deleteTenant(id: string, requestId: string): Promise<void> {
-    await this.bus.request(TENANT_SUBJECTS.deleteTenant, { id }, await this.asAuth(requestId), Empty, { timeoutMs: 10_000 });
+    await this.bus.call(TENANT_OPERATIONS.deleteTenant, { id }, await this.asAuth(requestId));
   }
 
   /** Whether the caller's tenant declares this purpose; asked as the caller, so the tenant service checks its rights. */
   async purposeExists(caller: CallContext, id: string): Promise<boolean> {
     try {
-      await this.bus.request(TENANT_SUBJECTS.getPurpose, { id }, caller, Purpose);
+      await this.bus.call(TENANT_OPERATIONS.getPurpose, { id }, caller);
       return true;
     } catch (error) {
       if (error instanceof GardienError && error.code === ErrorCode.NotFound) return false;
@@ -53,7 +51,7 @@ export class TenantDirectory {
 
   private async resolve(query: { slug: string } | { id: string }, requestId: string): Promise<ResolvedTenant | undefined> {
     try {
-      return await this.bus.request(TENANT_SUBJECTS.resolveTenant, query, await this.asAuth(requestId), ResolvedTenant);
+      return await this.bus.call(TENANT_OPERATIONS.resolveTenant, query, await this.asAuth(requestId));
     } catch (error) {
       if (error instanceof GardienError && error.code === ErrorCode.NotFound) return undefined;
       throw error;

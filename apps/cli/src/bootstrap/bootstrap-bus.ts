@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { BaseConfigSchema, ConfigError, loadConfig, natsConnectionOptions, type NatsSettings } from '@gardien/bootstrap';
 import {
-  AUTH_SUBJECTS,
-  BootstrapResult,
+  AUTH_OPERATIONS,
+  type BootstrapResult,
   BusClient,
   CLI_USER,
   ErrorCode,
@@ -37,7 +37,7 @@ export async function requestBootstrap(request: BootstrapRequest, settings: Nats
   const headers = proofHeaders(settings, requestId, request);
   const connection = await connectAsCli(settings);
   try {
-    return await new BusClient(connection).request(AUTH_SUBJECTS.bootstrap, request, { requestId }, BootstrapResult, { timeoutMs, headers });
+    return await new BusClient(connection).call(AUTH_OPERATIONS.bootstrap, request, { requestId }, { timeoutMs, headers });
   } finally {
     await connection.close();
   }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, nkeyAuthenticator, nkeys, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
-  AUTH_SUBJECTS,
+  AUTH_OPERATIONS,
   BootstrapRequest,
   ErrorCode,
   HEADER_BOOTSTRAP_SIGNATURE,
@@ -91,7 +91,7 @@ function answerBootstrap(_error: Error | null, message: Msg): void {
 }
 
 async function startFakeAuth(): Promise<void> {
-  responder = auth.subscribe(AUTH_SUBJECTS.bootstrap, { queue: 'auth', callback: answerBootstrap });
+  responder = auth.subscribe(AUTH_OPERATIONS.bootstrap.subject, { queue: 'auth', callback: answerBootstrap });
   await auth.flush();
 }
 

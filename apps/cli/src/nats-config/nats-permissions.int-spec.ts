@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, type ConsumerConfig } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
-import { ALL_SERVICES, AUTH_SUBJECTS, BUS_USERS, CLI_USER, DURABLE_CONSUMERS, TENANT_EVENTS, inboxPrefixOf, type BusUser } from '@gardien/contracts';
+import { ALL_SERVICES, AUTH_OPERATIONS, BUS_USERS, CLI_USER, DURABLE_CONSUMERS, TENANT_EVENTS, inboxPrefixOf, type BusUser } from '@gardien/contracts';
 import { PrivateNats, waitFor } from '@gardien/testing';
 import { renderNatsServerConfig } from './nats-server-config.js';
 import { ensureBusUserNkey, type BusUserNkey } from './bus-user-nkeys.js';
@@ -121,34 +121,34 @@ test('a service may write audit entries only under its own name', async () => {
 describe('the bootstrap subject belongs to the command line', () => {
   beforeAll(async () => {
     // Answered, so that a refusal below can only come from the server's permissions.
-    await answerOn('auth', AUTH_SUBJECTS.bootstrap);
+    await answerOn('auth', AUTH_OPERATIONS.bootstrap.subject);
     await answerOn('tenant', 'gardien.v1.tenant.tenants.create');
   });
 
   test('the command line may ask for the bootstrap and gets auth’s answer', async () => {
     const cli = await connectAs(CLI_USER);
-    const reply = await cli.request(AUTH_SUBJECTS.bootstrap, '{}', { timeout: 2_000 });
+    const reply = await cli.request(AUTH_OPERATIONS.bootstrap.subject, '{}', { timeout: 2_000 });
     expect(reply.string()).toBe('answered');
   });
 
   test.each(ALL_SERVICES)('%s may not publish the bootstrap subject (permissions violation)', async (service) => {
     const connection = await connectAs(service);
-    expect(await requestRefusal(connection, AUTH_SUBJECTS.bootstrap)).toMatchObject({
+    expect(await requestRefusal(connection, AUTH_OPERATIONS.bootstrap.subject)).toMatchObject({
       name: 'PermissionViolationError',
       operation: 'publish',
-      subject: AUTH_SUBJECTS.bootstrap,
+      subject: AUTH_OPERATIONS.bootstrap.subject,
     });
   });
 
   test('the edge still reaches the other subjects of auth', async () => {
-    await answerOn('auth', AUTH_SUBJECTS.login);
+    await answerOn('auth', AUTH_OPERATIONS.login.subject);
     const edge = await connectAs('edge-api');
-    expect((await edge.request(AUTH_SUBJECTS.login, '{}', { timeout: 2_000 })).string()).toBe('answered');
+    expect((await edge.request(AUTH_OPERATIONS.login.subject, '{}', { timeout: 2_000 })).string()).toBe('answered');
   });
 
   test.each(['tenant', 'llm-gateway', 'auth'] as const)('%s may not send a login (only the edge may: it carries the client address)', async (service) => {
     const connection = await connectAs(service);
-    expect(await requestRefusal(connection, AUTH_SUBJECTS.login)).toMatchObject({ name: 'PermissionViolationError', operation: 'publish', subject: AUTH_SUBJECTS.login });
+    expect(await requestRefusal(connection, AUTH_OPERATIONS.login.subject)).toMatchObject({ name: 'PermissionViolationError', operation: 'publish', subject: AUTH_OPERATIONS.login.subject });
   });
 
   test('the command line may publish nothing else', async () => {
@@ -158,7 +158,7 @@ describe('the bootstrap subject belongs to the command line', () => {
       operation: 'publish',
       subject: 'gardien.v1.tenant.tenants.create',
     });
-    expect(await requestRefusal(cli, AUTH_SUBJECTS.login)).toMatchObject({ name: 'PermissionViolationError', subject: AUTH_SUBJECTS.login });
+    expect(await requestRefusal(cli, AUTH_OPERATIONS.login.subject)).toMatchObject({ name: 'PermissionViolationError', subject: AUTH_OPERATIONS.login.subject });
   });
 
   // KNOWN GAP OF THE BUS, recorded rather than hidden: with allow_responses, nats-server (2.9 here)
@@ -175,7 +175,7 @@ describe('the bootstrap subject belongs to the command line', () => {
   test.failing('a service cannot reach the bootstrap subject by answering a request it sent itself', async () => {
     const watcher = await connectAs('auth');
     const reached: string[] = [];
-    watcher.subscribe(AUTH_SUBJECTS.bootstrap, {
+    watcher.subscribe(AUTH_OPERATIONS.bootstrap.subject, {
       callback: (_error, message) => {
         reached.push(message.string());
       },
@@ -188,7 +188,7 @@ describe('the bootstrap subject belongs to the command line', () => {
       },
     });
     await tenant.flush();
-    tenant.publish('gardien.v1.tenant.loop', '', { reply: AUTH_SUBJECTS.bootstrap });
+    tenant.publish('gardien.v1.tenant.loop', '', { reply: AUTH_OPERATIONS.bootstrap.subject });
     await tenant.flush();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(reached).toEqual([]);
@@ -197,7 +197,7 @@ describe('the bootstrap subject belongs to the command line', () => {
   test('the command line reads only its own replies', async () => {
     const cli = await connectAs(CLI_USER);
     expect(await subscriptionRefusal(cli, `${inboxPrefixOf(CLI_USER)}.>`)).toBeUndefined();
-    expect(await subscriptionRefusal(cli, AUTH_SUBJECTS.bootstrap)).toBeInstanceOf(Error);
+    expect(await subscriptionRefusal(cli, AUTH_OPERATIONS.bootstrap.subject)).toBeInstanceOf(Error);
     expect(await subscriptionRefusal(cli, `${inboxPrefixOf('edge-api')}.>`)).toBeInstanceOf(Error);
   });
 });

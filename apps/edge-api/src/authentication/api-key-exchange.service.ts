@@ -3,7 +3,7 @@
 // client costs one exchange a minute, and a revoked key stops working within that minute.
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AUTH_SUBJECTS, BusClient, ErrorCode, ExchangeApiKeyRequest, ExchangedApiKey, GardienError } from '@gardien/contracts';
+import { AUTH_OPERATIONS, BusClient, ErrorCode, ExchangeApiKeyRequest, ExchangedApiKey, GardienError } from '@gardien/contracts';
 import { EDGE_CLOCK, type Clock } from '../tokens.js';
 
 const MAX_CACHED_KEYS = 10_000;
@@ -12,6 +12,11 @@ const EXPIRY_MARGIN_MS = 30_000;
 
 /** Errors that say something about the platform rather than about the key pass through. */
 const PLATFORM_ERRORS = new Set<ErrorCode>([ErrorCode.Unavailable, ErrorCode.Timeout, ErrorCode.Internal]);
+
+/** Tenant API keys start with their format's version (`gk1.`); access tokens (JWTs) never do. */
+export function looksLikeApiKey(credential: string): boolean {
+  return credential.startsWith('gk1.');
+}
 
 /** How long an exchanged token may be reused: until 30 s before it expires, at most 60 s. */
 export function cacheLifetimeMs(expiresInSeconds: number): number {
@@ -56,7 +61,7 @@ export class ApiKeyExchange {
     let reply: ExchangedApiKey;
     try {
       // The key is the credential: no token goes with it.
-      reply = await this.bus.request(AUTH_SUBJECTS.exchangeApiKey, { key }, { requestId: randomUUID() }, ExchangedApiKey);
+      reply = await this.bus.call(AUTH_OPERATIONS.exchangeApiKey, { key }, { requestId: randomUUID() });
     } catch (error) {
       if (error instanceof GardienError && PLATFORM_ERRORS.has(error.code)) throw error;
       throw unauthenticated();

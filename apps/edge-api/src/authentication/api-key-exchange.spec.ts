@@ -1,7 +1,6 @@
 // The API key exchange: one bus call per key and minute at most, the key never kept in clear,
 // and refusals that say nothing about why.
-import type { z } from 'zod';
-import { AUTH_SUBJECTS, ErrorCode, GardienError, type BusClient, type CallContext } from '@gardien/contracts';
+import { AUTH_OPERATIONS, ErrorCode, GardienError, type BusClient, type BusOperation, type CallContext } from '@gardien/contracts';
 import { ApiKeyExchange, cacheLifetimeMs } from './api-key-exchange.service.js';
 
 interface Exchange {
@@ -13,12 +12,12 @@ interface Exchange {
 function fakeBus(answer: (key: string, count: number) => { access_token: string; expires_in: number } | GardienError) {
   const calls: Exchange[] = [];
   const bus = {
-    async request(subject: string, payload: unknown, context: CallContext, replySchema: z.ZodType) {
-      calls.push({ subject, payload, context });
+    async call(operation: BusOperation, payload: unknown, context: CallContext) {
+      calls.push({ subject: operation.subject, payload, context });
       await new Promise((resolve) => setTimeout(resolve, 5));
       const reply = answer((payload as { key: string }).key, calls.length);
       if (reply instanceof GardienError) throw reply;
-      return replySchema.parse(reply);
+      return operation.reply.parse(reply);
     },
   };
   return { bus: bus as unknown as BusClient, calls };
@@ -41,7 +40,7 @@ test('one exchange serves repeated and concurrent requests with the same key, un
   now += 59_000;
   expect(await exchange.accessTokenFor(KEY)).toBe('token-1');
   expect(calls).toHaveLength(1);
-  expect(calls[0]).toMatchObject({ subject: AUTH_SUBJECTS.exchangeApiKey, payload: { key: KEY } });
+  expect(calls[0]).toMatchObject({ subject: AUTH_OPERATIONS.exchangeApiKey.subject, payload: { key: KEY } });
   // The key is the credential: no access token travels with it.
   expect(calls[0]!.context.token).toBeUndefined();
   now += 2_000;

@@ -19,7 +19,7 @@ export function formatGraphqlError(error: Readonly<GraphQLError | Error>): Graph
   const original = error instanceof GraphQLError ? error.originalError : undefined;
   if (original instanceof GardienError) {
     const mapped = mapHttpError(original);
-    return new GraphQLError(mapped.title, { ...located, extensions: { code: mapped.code, ...(mapped.errors ? { errors: mapped.errors } : {}) } });
+    return new GraphQLError(mapped.title, { ...located, extensions: { code: mapped.code, ...(mapped.reason ? { reason: mapped.reason } : {}), ...(mapped.errors ? { errors: mapped.errors } : {}) } });
   }
   if (isInternalFailure(error)) {
     return new GraphQLError(mapHttpError(new GardienError(ErrorCode.Internal, 'internal')).title, { ...located, extensions: { code: ErrorCode.Internal } });

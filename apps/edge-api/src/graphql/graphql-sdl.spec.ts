@@ -57,5 +57,5 @@ test('replies keep the REST field names; integers beyond 32 bits are Float; empt
 
 test('each root field says which operation and isolation class it is', () => {
   const user = schema.getQueryType()!.getFields().user!;
-  expect(user.description).toContain('Operation `users.get`, isolation `tenant-resource`');
+  expect(user.description).toContain('Operation `auth.users.get`, isolation `tenant-resource`');
 });

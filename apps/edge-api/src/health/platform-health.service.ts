@@ -1,7 +1,7 @@
 // Asks every bus service for its health, in parallel and with a short timeout. A service that
 // does not answer (killed, no responders, timeout) is "down"; the platform is "ok" only when all are up.
 import { Inject, Injectable } from '@nestjs/common';
-import { BUS_SERVICES, BusClient, ServiceHealth, healthSubject, type BusService, type CallContext } from '@gardien/contracts';
+import { BUS_SERVICES, BusClient, serviceOperations, type BusService, type CallContext } from '@gardien/contracts';
 import { EDGE_CONFIG } from '../tokens.js';
 import type { EdgeConfig } from '../config.js';
 
@@ -28,7 +28,7 @@ export class PlatformHealthService {
 
   async probe(service: BusService, caller: CallContext): Promise<'up' | 'down'> {
     try {
-      const report = await this.bus.request(healthSubject(service), {}, caller, ServiceHealth, {
+      const report = await this.bus.call(serviceOperations(service).health, {}, caller, {
         timeoutMs: this.config.GARDIEN_HEALTH_TIMEOUT_MS,
       });
       return report.status;

@@ -4,6 +4,8 @@ import { ErrorCode, GardienError, type ErrorDetail } from '@gardien/contracts';
 
 export interface MappedError {
   code: ErrorCode;
+  /** The domain reason the service gave, if any: what clients branch on. */
+  reason?: string;
   title: string;
   errors?: ErrorDetail[];
 }
@@ -40,7 +42,7 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 
 export function mapHttpError(error: unknown): MappedError {
   if (error instanceof GardienError) {
-    return { code: error.code, title: TITLES[error.code], ...(error.details ? { errors: error.details } : {}) };
+    return { code: error.code, ...(error.reason ? { reason: error.reason } : {}), title: TITLES[error.code], ...(error.details ? { errors: error.details } : {}) };
   }
   const status = statusFrom(error);
   const code = (status !== undefined ? HTTP_STATUS_CODES[status] : undefined) ?? ErrorCode.Internal;

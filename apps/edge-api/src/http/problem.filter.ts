@@ -1,8 +1,10 @@
-// The edge's one exception filter: everything thrown during a request becomes problem+json.
+// The edge's one exception filter: everything thrown during a request becomes problem+json, or
+// OpenAI's error shape on the OpenAI-compatible surface (/v1).
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '@gardien/contracts';
 import { safeError, type Logger } from '@gardien/observability';
+import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
 import { mapHttpError } from './http-error.mapper.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import { requestState } from './request-context.js';
@@ -23,6 +25,11 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, except
   if (mapped.code === ErrorCode.Internal) {
     logger.error({ requestId, err: safeError(exception) }, 'request failed');
   }
-  const problem = problemOf(mapped.code, mapped.title, requestId, mapped.errors);
+  if (isOpenAiPath(request.url)) {
+    const { status, body } = openAiErrorOf({ ...mapped, requestId });
+    void reply.status(status).header('content-type', 'application/json').send(JSON.stringify(body));
+    return;
+  }
+  const problem = problemOf(mapped.code, mapped.title, requestId, mapped.errors, mapped.reason);
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }

@@ -13,6 +13,8 @@ export interface ProblemDocument {
   instance?: string;
   request_id: string;
   code: ErrorCode;
+  /** The domain reason behind the code, when the service gave one; `type` then names it. */
+  reason?: string;
   errors?: ErrorDetail[];
 }
 
@@ -50,13 +52,19 @@ function assertUnreachable(value: never): never {
   throw new Error(`unmapped error code ${String(value)}`);
 }
 
-export function problemOf(code: ErrorCode, title: string, requestId: string, errors?: ErrorDetail[]): ProblemDocument {
+/** `/problems/<reason>` when there is a reason (`/problems/quota-exceeded`), else `/problems/<code>`. */
+export function problemTypeOf(code: ErrorCode, reason?: string): string {
+  return `${PROBLEM_TYPE_BASE}${(reason ?? code).toLowerCase().replaceAll('_', '-')}`;
+}
+
+export function problemOf(code: ErrorCode, title: string, requestId: string, errors?: ErrorDetail[], reason?: string): ProblemDocument {
   return {
-    type: `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemTypeOf(code, reason),
     title,
     status: statusOf(code),
     request_id: requestId,
     code,
+    ...(reason ? { reason } : {}),
     ...(errors && errors.length > 0 ? { errors } : {}),
   };
 }

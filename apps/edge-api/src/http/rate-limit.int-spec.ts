@@ -1,7 +1,7 @@
 // Per-source rate limits, with small limits and a trusted proxy so that each test is its own
 // source (X-Forwarded-For): the stricter authentication bucket shared by REST and GraphQL, the
 // global limit, and refusals as RATE_LIMITED problems that the access log records like any other.
-import { AUTH_SUBJECTS, healthSubject } from '@gardien/contracts';
+import { AUTH_OPERATIONS, serviceOperations } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { ProblemSchema } from '../openapi/openapi-document.js';
 import { FakeServices, startEdge, type RunningEdge } from '../testing/edge-harness.js';
@@ -20,8 +20,8 @@ const login = { email: 'ada@example.org', password: 'correct horse battery stapl
 beforeAll(async () => {
   nats = await PrivateNats.start();
   fakes = await FakeServices.start(nats.url);
-  fakes.on(AUTH_SUBJECTS.login, () => ({ response: tokenPair }));
-  fakes.on(healthSubject('auth'), () => ({ response: health }));
+  fakes.on(AUTH_OPERATIONS.login.subject, () => ({ response: tokenPair }));
+  fakes.on(serviceOperations('auth').health.subject, () => ({ response: health }));
   edge = await startEdge(nats.url, {
     GARDIEN_RATE_LIMIT_MAX: String(GLOBAL_MAX),
     GARDIEN_RATE_LIMIT_AUTH_MAX: String(AUTH_MAX),
@@ -58,7 +58,7 @@ test('logins of one source beyond the auth limit get 429 and reach no service; a
   await expectRateLimited(await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) })));
   // Refresh shares the bucket: the limit is on authentication, not on one route.
   await expectRateLimited(await fetch(`${edge.url}/api/v1/auth/refresh`, from(source, { method: 'POST', body: '{"refresh_token":"r"}' })));
-  expect(fakes.callsTo(AUTH_SUBJECTS.login).map((call) => (call.payload as { source: string }).source)).toEqual([source, source, source]);
+  expect(fakes.callsTo(AUTH_OPERATIONS.login.subject).map((call) => (call.payload as { source: string }).source)).toEqual([source, source, source]);
 
   const other = await fetch(`${edge.url}/api/v1/auth/login`, from('203.0.113.11', { method: 'POST', body: JSON.stringify(login) }));
   expect(other.status).toBe(200);
@@ -72,7 +72,7 @@ test('GraphQL logins count in the same bucket, each alias as one attempt', async
   const result = (await response.json()) as { data: Record<string, unknown> | null; errors?: Array<{ path: string[]; extensions: { code: string } }> };
   expect(result.errors).toEqual([expect.objectContaining({ path: [`a${AUTH_MAX}`], extensions: { code: 'RATE_LIMITED' } })]);
   expect(response.headers.get('retry-after')).not.toBeNull();
-  expect(fakes.callsTo(AUTH_SUBJECTS.login)).toHaveLength(AUTH_MAX);
+  expect(fakes.callsTo(AUTH_OPERATIONS.login.subject)).toHaveLength(AUTH_MAX);
   await expectRateLimited(await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) })));
 });
 

@@ -5,7 +5,7 @@ import { HEALTH_ROUTE } from '../health/health.http.controller.js';
 import { bodyNameOf, OperationSchemas } from '../operations/operation-schemas.js';
 import { OPERATIONS } from '../operations/operations.js';
 import { STATUS_ROUTE } from '../status/status.http.controller.js';
-import { API_KEY_SCHEME, BEARER_SCHEME, PROBLEM_SCHEMA, buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from './openapi-document.js';
+import { BEARER_SCHEME, buildOpenApiDocument, PROBLEM_SCHEMA, type OpenApiDocument, type OpenApiOperation } from './openapi-document.js';
 
 const ISOLATION_CLASSES = ['public', 'self', 'tenant', 'tenant-resource', 'platform'];
 
@@ -119,7 +119,11 @@ test('each operation carries its name, isolation class, GraphQL field, body, rep
       replyName ? { 'application/json': { schema: { $ref: `#/components/schemas/${replyName}` } } } : undefined,
     ]);
     const authenticated = operation.auth === 'authenticated';
-    expect([operation.name, described.security]).toEqual([operation.name, authenticated ? [{ [BEARER_SCHEME]: [] }, { [API_KEY_SCHEME]: [] }] : undefined]);
+    // A user session's token, and API keys (X-API-Key or as the bearer) where the operation takes them.
+    const security = operation.credentials.flatMap((credential): Array<Record<string, string[]>> =>
+      credential === 'session' ? [{ [BEARER_SCHEME]: [] }] : [{ 'api-key': [] }, { 'api-key-bearer': [] }],
+    );
+    expect([operation.name, described.security]).toEqual([operation.name, authenticated ? security : undefined]);
     expect([operation.name, Object.keys(described.responses)]).toEqual([
       operation.name,
       [String(operation.status), '400', ...(authenticated ? ['401'] : []), '429', 'default'],
@@ -128,7 +132,7 @@ test('each operation carries its name, isolation class, GraphQL field, body, rep
   }
 });
 
-test('health and status are documented beside the table, the security schemes are bearer and X-API-Key, and the document is plain JSON', () => {
+test('health and status are documented beside the table, the security schemes are bearer and API keys (X-API-Key or bearer), and the document is plain JSON', () => {
   const document = build();
   expect(document.paths['/health']?.get).toMatchObject({ operationId: 'health', 'x-gardien-operation': 'platform.health', 'x-gardien-isolation': 'public' });
   expect(document.paths['/api/v1/status/{service}']?.get).toMatchObject({
@@ -139,6 +143,7 @@ test('health and status are documented beside the table, the security schemes ar
   expect(document.components.securitySchemes).toEqual({
     bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
     'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
+    'api-key-bearer': expect.objectContaining({ type: 'http', scheme: 'bearer' }),
   });
   expect(JSON.parse(JSON.stringify(document))).toStrictEqual(document);
   expect(JSON.stringify(document)).not.toMatch(/bootstrap/i);

@@ -12,6 +12,8 @@ import { COMPONENT_PREFIX, bodyNameOf, jsonSchemaOf, type JsonSchema, type Opera
 export const PROBLEM_SCHEMA = 'Problem';
 export const BEARER_SCHEME = 'bearer';
 export const API_KEY_SCHEME = 'api-key';
+/** A tenant API key sent as the bearer token, as OpenAI's SDKs do. */
+export const API_KEY_BEARER_SCHEME = 'api-key-bearer';
 
 /** What every error looks like (see http/problem.ts); a test checks that problem documents match it. */
 export const ProblemSchema = z
@@ -21,6 +23,7 @@ export const ProblemSchema = z
     status: z.number().int().min(400).max(599),
     code: z.enum(ErrorCode),
     request_id: z.string(),
+    reason: z.string().regex(/^[a-z][a-z0-9_]{1,62}$/).optional(),
     errors: z.array(z.object({ path: z.string().optional(), reason: z.string() }).strict()).optional(),
   })
   .strict();
@@ -38,8 +41,8 @@ export interface OpenApiResponse {
 
 export interface OpenApiParameter {
   name: string;
-  in: 'path';
-  required: true;
+  in: 'path' | 'query';
+  required: boolean;
   schema: JsonSchema;
 }
 
@@ -86,11 +89,39 @@ function jsonContent(schemaName: string): Record<string, OpenApiMedia> {
   return { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}${schemaName}` } } };
 }
 
+/** The success answer: JSON, a stream of server-sent events (each a JSON reply), or a file. */
+function successResponse(operation: Operation, replyName: string | undefined): OpenApiResponse {
+  if (operation.replyKind === 'stream') {
+    return { description: 'A stream of server-sent events, one JSON reply each', content: { 'text/event-stream': { schema: { type: 'string' } } } };
+  }
+  if (operation.replyKind === 'file') {
+    return { description: 'A file to download', content: { 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } } };
+  }
+  if (!replyName) return { description: 'Done' };
+  return { description: operation.status === 202 ? 'Accepted: the work is queued' : 'Success', content: jsonContent(replyName) };
+}
+
+/** Who may call: a user session's bearer token, and, where the operation takes them, an API key. */
+function securityOf(operation: Operation): Array<Record<string, string[]>> {
+  return operation.credentials.flatMap((credential): Array<Record<string, string[]>> =>
+    credential === 'session' ? [{ [BEARER_SCHEME]: [] }] : [{ [API_KEY_SCHEME]: [] }, { [API_KEY_BEARER_SCHEME]: [] }],
+  );
+}
+
+function parametersOf(operation: Operation): OpenApiParameter[] {
+  const path = operation.pathParams.map(({ name }): OpenApiParameter => ({ name, in: 'path', required: true, schema: jsonSchemaOf(operation.params.shape[name]!, 'input') }));
+  const query = operation.queryFields.map((name): OpenApiParameter => {
+    const schema = operation.querySchema.shape[name]!;
+    return { name, in: 'query', required: !schema.safeParse(undefined).success, schema: jsonSchemaOf(schema, 'input') };
+  });
+  return [...path, ...query];
+}
+
 function describeOperation(operation: Operation, schemas: OperationSchemas): OpenApiOperation {
   const replyName = schemas.replyNameOf(operation);
   const authenticated = operation.auth === 'authenticated';
   const responses: Record<string, OpenApiResponse> = {
-    [operation.status]: replyName ? { description: 'Success', content: jsonContent(replyName) } : { description: 'Done' },
+    [operation.status]: successResponse(operation, replyName),
     400: problemResponse('The request is not valid'),
     ...(authenticated ? { 401: problemResponse('No valid access token or API key') } : {}),
     429: problemResponse('Too many requests from this source'),
@@ -100,15 +131,10 @@ function describeOperation(operation: Operation, schemas: OperationSchemas): Ope
     operationId: operation.graphql.field,
     summary: operation.summary,
     tags: [operation.path.split('/')[1]!],
-    parameters: operation.pathParams.map(({ name }) => ({
-      name,
-      in: 'path',
-      required: true,
-      schema: jsonSchemaOf(operation.params.shape[name]!, 'input'),
-    })),
+    parameters: parametersOf(operation),
     ...(operation.hasBody ? { requestBody: { required: true, content: jsonContent(bodyNameOf(operation)) } } : {}),
     responses,
-    ...(authenticated ? { security: [{ [BEARER_SCHEME]: [] }, { [API_KEY_SCHEME]: [] }] } : {}),
+    ...(authenticated ? { security: securityOf(operation) } : {}),
     'x-gardien-operation': operation.name,
     'x-gardien-isolation': operation.isolation,
     'x-gardien-graphql': `${operation.graphql.type}.${operation.graphql.field}`,
@@ -144,7 +170,8 @@ export function buildOpenApiDocument(
     components: {
       securitySchemes: {
         [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /api/v1/auth/login' },
-        [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'A tenant API key' },
+        [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'A tenant API key (only where an operation lists it)' },
+        [API_KEY_BEARER_SCHEME]: { type: 'http', scheme: 'bearer', description: 'A tenant API key as the bearer token (gk1.…), as OpenAI SDKs send it' },
       },
       // zod writes JSON Schema 2020-12, which is what OpenAPI 3.1 schemas are.
       schemas: { ...schemas.components(), [PROBLEM_SCHEMA]: jsonSchemaOf(ProblemSchema, 'output') },

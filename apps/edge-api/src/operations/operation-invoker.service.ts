@@ -1,6 +1,7 @@
 // What every public operation does, whichever surface it came from: check what the edge can check
-// early (authentication, the platform role), validate the input with the operation's schema, then
-// make its one bus call with the caller's verified token and pass the reply through.
+// early (authentication, the credential kind, the platform role), validate the input with the
+// operation's schema, then make its one bus call with the caller's verified token and pass the
+// reply through.
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient, ErrorCode, GardienError, parsePayload } from '@gardien/contracts';
@@ -9,6 +10,7 @@ import { HttpAuthenticator } from '../authentication/http-authenticator.service.
 import { operationCallContext } from '../http/request-context.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
 import type { Operation } from './operation.js';
+import { typedQuery } from './query-values.js';
 
 type Payload = Record<string, unknown>;
 
@@ -24,9 +26,11 @@ export class OperationInvoker {
   async invokeRest(operation: Operation, request: FastifyRequest): Promise<unknown> {
     const caller = this.requireCaller(operation, callerOf(request));
     const params = parsePayload(operation.params, request.params ?? {}, 'path') as Payload;
-    const body = parsePayload(operation.body, request.body ?? {}, 'body') as Payload;
+    const query = parsePayload(operation.querySchema, typedQuery(operation.querySchema, (request.query ?? {}) as Record<string, string | string[]>), 'query') as Payload;
+    // An absent body is an empty one; a body that is there must be an object (JSON `null` is not).
+    const body = parsePayload(operation.body, request.body === undefined ? {} : request.body, 'body') as Payload;
     const fromPath = Object.fromEntries(operation.pathParams.map(({ name, field }) => [field, params[name]]));
-    const reply = await this.call(operation, { ...body, ...fromPath }, request, caller);
+    const reply = await this.call(operation, { ...body, ...query, ...fromPath }, request, caller);
     return operation.status === 204 ? undefined : reply;
   }
 
@@ -45,6 +49,11 @@ export class OperationInvoker {
   private requireCaller(operation: Operation, caller: EdgeCaller | undefined): EdgeCaller | undefined {
     if (operation.auth === 'public') return undefined;
     if (!caller) throw new GardienError(ErrorCode.Unauthenticated, 'a valid access token or API key is required');
+    if (caller.via === 'api-key' && !operation.credentials.includes('api-key')) {
+      throw new GardienError(ErrorCode.Unauthenticated, 'this operation needs a user session: API keys are for model calls', undefined, {
+        reason: 'api_key_not_accepted',
+      });
+    }
     // Services decide every other rule; this one is simple enough to refuse before any bus call.
     if (operation.isolation === 'platform' && !caller.principal.roles.includes('superadmin')) {
       throw new GardienError(ErrorCode.Forbidden, 'this operation is reserved to the super-admin');
@@ -54,6 +63,8 @@ export class OperationInvoker {
 
   private call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined): Promise<unknown> {
     const payload = operation.adds.includes('source') ? { ...given, source: request.ip } : given;
-    return this.bus.request(operation.subject, payload, operationCallContext(request, caller?.token), operation.reply);
+    return this.bus.call(operation.bus, payload, operationCallContext(request, caller?.token), {
+      ...(operation.timeoutMs !== undefined ? { timeoutMs: operation.timeoutMs } : {}),
+    });
   }
 }

@@ -3,6 +3,7 @@
 // (`io: 'output'`). OpenAPI components and GraphQL types are both generated from these.
 import { z } from 'zod';
 import {
+  AllowedModels,
   ApiKey,
   ApiKeyList,
   CreatedApiKey,
@@ -62,6 +63,7 @@ const OUTPUT_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['Quotas', Quotas],
   ['Purpose', Purpose],
   ['PurposeList', PurposeList],
+  ['AllowedModels', AllowedModels],
   ['Role', Role],
   ['TenantStatus', TenantStatus],
   ['LegalBasis', LegalBasis],

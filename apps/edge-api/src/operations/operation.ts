@@ -1,6 +1,9 @@
-// What a public operation is, and what the edge derives from it once: REST path parameters and
-// body, success status, and the limits that apply. REST and GraphQL read only these objects.
+// What a public operation of the edge is: a bus operation (libs/contracts: subject, request and
+// reply schemas, timeout) plus its HTTP and GraphQL facets. The edge derives from it, once, the
+// REST path, query and body schemas, the success status and the limits that apply. REST, GraphQL
+// and OpenAPI read only these objects, and the payload schema is always the bus operation's own.
 import { z } from 'zod';
+import type { BusOperation } from '@gardien/contracts';
 
 /** Which caller an operation serves; tests enumerate routes by class to prove isolation. */
 export type Isolation =
@@ -17,6 +20,13 @@ export type Isolation =
 
 export type Authentication = 'public' | 'authenticated';
 
+/**
+ * How a caller proves who it is: an access token of a user session, or a tenant API key (in
+ * `X-API-Key`, or as the bearer token, as OpenAI's SDKs send it). API keys exist to call models
+ * for their purposes (libs/authz gives them nothing else): operations take them only when listed.
+ */
+export type Credential = 'session' | 'api-key';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type GraphqlOperationType = 'query' | 'mutation';
@@ -24,28 +34,37 @@ export type GraphqlOperationType = 'query' | 'mutation';
 /** The edge-added fields a bus payload may carry beyond what the caller gives. */
 export type EdgeAddedField = 'source';
 
+/** What the success answer is: one JSON document, a stream of events, or a file to download. */
+export type ReplyKind = 'json' | 'stream' | 'file';
+
+/** A bus operation whose request is an object (every operation the edge exposes). */
+export type ObjectOperation = BusOperation<z.ZodObject, z.ZodType>;
+
 export interface OperationSpec {
-  /** Stable name, the bus action it maps to (`auth.login`, `users.roles.set`). */
-  name: string;
+  /** The bus operation this row exposes; its request schema is the payload's, its reply the answer's. */
+  bus: ObjectOperation;
   summary: string;
   method: HttpMethod;
   /** Under /api/v1, OpenAPI style: `/users/{id}/roles`. */
   path: string;
   /** The payload field a path parameter fills, when not its own name (`{id}` -> `tenant_id`). */
   pathFields?: Readonly<Record<string, string>>;
+  /** Payload fields given in the query string (filters, pagination), validated like the body. */
+  query?: readonly string[];
   graphql: { type: GraphqlOperationType; field: string };
-  subject: string;
-  /** The bus payload's schema. */
-  request: z.ZodObject;
-  /** What the caller gives (path parameters + body, or GraphQL arguments); `request` unless the edge adds fields. */
-  input?: z.ZodObject;
-  /** Fields of `request` the edge fills in itself. */
+  /** Fields of the bus request the edge fills in itself. */
   adds?: readonly EdgeAddedField[];
-  reply: z.ZodType;
   auth: Authentication;
+  /** Which credentials an authenticated operation takes (default: a user session only). */
+  credentials?: readonly Credential[];
   isolation: Isolation;
   /** A creation answers 201. */
   creates?: boolean;
+  /** Work queued rather than done (a data-subject request): answers 202 Accepted. */
+  queued?: boolean;
+  reply?: ReplyKind;
+  /** How long the edge waits for the service; the bus operation's own timeout otherwise. */
+  timeoutMs?: number;
 }
 
 export interface PathParam {
@@ -55,17 +74,39 @@ export interface PathParam {
   field: string;
 }
 
-export interface Operation extends Required<Omit<OperationSpec, 'creates' | 'pathFields'>> {
+export interface Operation {
+  /** Stable name: the bus operation's service and action (`auth.users.roles.set`). */
+  name: string;
+  summary: string;
+  bus: ObjectOperation;
+  method: HttpMethod;
+  path: string;
   /** `/api/v1/...` */
   fullPath: string;
+  graphql: { type: GraphqlOperationType; field: string };
+  /** The bus payload's schema: the bus operation's request. */
+  request: z.ZodObject;
+  /** What the caller gives (path, query and body, or GraphQL arguments): `request` minus what the edge adds. */
+  input: z.ZodObject;
+  adds: readonly EdgeAddedField[];
+  reply: z.ZodType;
+  replyKind: ReplyKind;
+  auth: Authentication;
+  credentials: readonly Credential[];
+  isolation: Isolation;
   pathParams: readonly PathParam[];
   /** The path parameters, by their names in the path, validated with the schemas of the fields they fill. */
   params: z.ZodObject;
+  /** The payload fields given in the query string, by name. */
+  queryFields: readonly string[];
+  /** The part of `input` given in the query string (an empty strict object when there is none). */
+  querySchema: z.ZodObject;
   /** The part of `input` given in the body (an empty strict object when there is none). */
   body: z.ZodObject;
   hasBody: boolean;
-  /** 201 for creations, 204 when the reply is empty, 200 otherwise. */
-  status: 200 | 201 | 204;
+  /** 201 for creations, 202 for queued work, 204 when the reply is empty, 200 otherwise. */
+  status: 200 | 201 | 202 | 204;
+  timeoutMs: number | undefined;
   /** Counted against the stricter per-source limit of /api/v1/auth/*. */
   authLimited: boolean;
 }
@@ -75,27 +116,52 @@ export const AUTH_PATH_PREFIX = '/auth/';
 
 const PATH_PARAM = /\{([a-z_]+)\}/g;
 
+type Mask = Record<string, true> & Record<number, never>;
+
+const maskOf = (fields: readonly string[]): Mask => Object.fromEntries(fields.map((field) => [field, true as const])) as Mask;
+
 export function defineOperation(spec: OperationSpec): Operation {
-  const { pathFields = {}, creates = false, ...rest } = spec;
-  const input = spec.input ?? spec.request;
+  const { bus, pathFields = {}, query = [], adds = [] } = spec;
+  const request: z.ZodObject = bus.request;
+  const input: z.ZodObject = adds.length > 0 ? request.omit(maskOf(adds)) : request;
   const pathParams = [...spec.path.matchAll(PATH_PARAM)].map((match) => ({ name: match[1]!, field: pathFields[match[1]!] ?? match[1]! }));
-  const paramSchemas = pathParams.map(({ name, field }) => {
+  const fieldSchema = (field: string, where: string) => {
     const schema = input.shape[field];
-    if (!schema) throw new Error(`operation ${spec.name}: path parameter ${name} fills no field of its input`);
-    return [name, schema] as const;
-  });
-  const body = input.omit(Object.fromEntries(pathParams.map(({ field }) => [field, true as const])) as Record<string, true> & Record<number, never>);
-  const replyIsEmpty = isEmptyObject(spec.reply);
+    if (!schema) throw new Error(`operation ${bus.subject}: ${where} ${field} fills no field of its input`);
+    return schema;
+  };
+  const params = z.object(Object.fromEntries(pathParams.map(({ name, field }) => [name, fieldSchema(field, `path parameter ${name}`)]))).strict();
+  const querySchema = z.object(Object.fromEntries(query.map((field) => [field, fieldSchema(field, 'query parameter')]))).strict();
+  const body = input.omit(maskOf([...pathParams.map(({ field }) => field), ...query]));
+  const replyKind = spec.reply ?? 'json';
+  if (replyKind !== 'json' && bus.streaming !== (replyKind === 'stream')) {
+    throw new Error(`operation ${bus.subject}: a streamed reply needs a streaming bus operation, and only it`);
+  }
+  const credentials = spec.auth === 'public' ? [] : (spec.credentials ?? ['session']);
   return Object.freeze({
-    ...rest,
-    input,
-    adds: spec.adds ?? [],
+    name: `${bus.service}.${bus.action}`,
+    summary: spec.summary,
+    bus,
+    method: spec.method,
+    path: spec.path,
     fullPath: `${API_PREFIX}${spec.path}`,
+    graphql: spec.graphql,
+    request,
+    input,
+    adds,
+    reply: bus.reply,
+    replyKind,
+    auth: spec.auth,
+    credentials,
+    isolation: spec.isolation,
     pathParams,
-    params: z.object(Object.fromEntries(paramSchemas)).strict(),
+    params,
+    queryFields: query,
+    querySchema,
     body,
     hasBody: Object.keys(body.shape).length > 0,
-    status: creates ? 201 : replyIsEmpty ? 204 : 200,
+    status: spec.creates ? 201 : spec.queued ? 202 : isEmptyObject(bus.reply) ? 204 : 200,
+    timeoutMs: spec.timeoutMs ?? bus.timeoutMs,
     authLimited: spec.path.startsWith(AUTH_PATH_PREFIX),
   });
 }
@@ -109,4 +175,30 @@ export function isEmptyObject(schema: z.ZodType): boolean {
 /** `/users/{id}/roles` -> `users/:id/roles`, as Nest routes are written. */
 export function routePathOf(operation: Operation): string {
   return operation.path.slice(1).replace(PATH_PARAM, ':$1');
+}
+
+/**
+ * Why a row disagrees with its bus operation, if it does: the payload the edge sends must be
+ * validated by the very schemas the handler validates with (the bus operation's request, field by
+ * field), and the caller must give every field but those the edge adds. Rows built by
+ * defineOperation agree by construction; the edge checks its table at start all the same.
+ */
+export function disagreementOf(operation: Operation): string | undefined {
+  const requestShape = operation.bus.request.shape as Record<string, z.ZodType>;
+  if (operation.request !== operation.bus.request) return 'its payload schema is not its bus operation’s request';
+  for (const [field, schema] of Object.entries(operation.input.shape as Record<string, z.ZodType>)) {
+    if (requestShape[field] !== schema) return `its input field ${field} is not validated as the bus operation validates it`;
+  }
+  const given = [...Object.keys(operation.input.shape), ...operation.adds].sort();
+  if (given.join() !== Object.keys(requestShape).sort().join()) return 'its input plus what the edge adds is not the bus operation’s request';
+  if (operation.reply !== operation.bus.reply) return 'its reply schema is not its bus operation’s reply';
+  return undefined;
+}
+
+/** Throws when any row of a table disagrees with its bus operation. */
+export function checkOperationTable(operations: readonly Operation[]): void {
+  for (const operation of operations) {
+    const disagreement = disagreementOf(operation);
+    if (disagreement) throw new Error(`edge operation ${operation.name}: ${disagreement}`);
+  }
 }

@@ -1,14 +1,13 @@
 // The operation table's invariants: what the REST routes, the OpenAPI document and the GraphQL
 // schema rely on when they are generated from it.
 import { z } from 'zod';
-import { AUTH_SUBJECTS, Empty, LoginRequest, TENANT_SUBJECTS } from '@gardien/contracts';
-import { defineOperation, routePathOf } from './operation.js';
+import { AUTH_OPERATIONS, BUS_OPERATIONS, Empty, LoginRequest, TENANT_OPERATIONS, busOperation } from '@gardien/contracts';
+import { checkOperationTable, defineOperation, disagreementOf, routePathOf, type Operation } from './operation.js';
 import { OperationSchemas } from './operation-schemas.js';
 import { OPERATIONS } from './operations.js';
 
-const KNOWN_SUBJECTS = new Set<string>([...Object.values(AUTH_SUBJECTS), ...Object.values(TENANT_SUBJECTS)]);
-/** Subjects the edge uses for itself or that only services and the CLI may call. */
-const NOT_PUBLIC = [AUTH_SUBJECTS.bootstrap, AUTH_SUBJECTS.jwks, AUTH_SUBJECTS.exchangeApiKey, TENANT_SUBJECTS.resolveTenant];
+/** Operations the edge uses for itself or that only services and the CLI may call. */
+const NOT_PUBLIC = [AUTH_OPERATIONS.bootstrap, AUTH_OPERATIONS.jwks, AUTH_OPERATIONS.exchangeApiKey, TENANT_OPERATIONS.resolveTenant];
 
 function duplicates(values: string[]): string[] {
   return values.filter((value, index) => values.indexOf(value) !== index);
@@ -18,13 +17,13 @@ test('every operation has a unique name, method + path, and GraphQL field', () =
   expect(duplicates(OPERATIONS.map((operation) => operation.name))).toEqual([]);
   expect(duplicates(OPERATIONS.map((operation) => `${operation.method} ${operation.fullPath}`))).toEqual([]);
   expect(duplicates(OPERATIONS.map((operation) => operation.graphql.field))).toEqual([]);
-  expect(OPERATIONS).toHaveLength(29);
+  expect(OPERATIONS).toHaveLength(30);
 });
 
-test('every operation targets a subject of the contracts, and none a subject kept off the public surface', () => {
+test('every operation is a bus operation of the contracts, and none one kept off the public surface', () => {
   for (const operation of OPERATIONS) {
-    expect(KNOWN_SUBJECTS).toContain(operation.subject);
-    expect(NOT_PUBLIC).not.toContain(operation.subject);
+    expect(BUS_OPERATIONS).toContain(operation.bus);
+    expect(NOT_PUBLIC).not.toContain(operation.bus);
   }
   expect(OPERATIONS.some((operation) => /bootstrap/i.test(`${operation.name} ${operation.fullPath} ${operation.graphql.field}`))).toBe(false);
 });
@@ -38,6 +37,7 @@ test('reads are GET routes and GraphQL queries; writes are other methods and mut
 test('only login and refresh are public; public operations and only they have the public isolation class', () => {
   const publicOperations = OPERATIONS.filter((operation) => operation.auth === 'public').map((operation) => operation.name);
   expect(publicOperations).toEqual(['auth.login', 'auth.refresh']);
+  for (const operation of OPERATIONS) expect([operation.name, operation.bus.authenticated]).toEqual([operation.name, operation.auth === 'authenticated']);
   for (const operation of OPERATIONS) expect(operation.isolation === 'public').toBe(operation.auth === 'public');
 });
 
@@ -64,7 +64,7 @@ test('the caller gives the bus payload minus what the edge adds; path parameters
   const login = OPERATIONS.find((operation) => operation.name === 'auth.login')!;
   expect(login.adds).toEqual(['source']);
   expect(Object.keys(login.body.shape)).not.toContain('source');
-  const settings = OPERATIONS.find((operation) => operation.name === 'settings.update')!;
+  const settings = OPERATIONS.find((operation) => operation.name === 'tenant.settings.update')!;
   expect(settings.fullPath).toBe('/api/v1/tenants/{id}/settings');
   expect(settings.pathParams).toEqual([{ name: 'id', field: 'tenant_id' }]);
   expect(routePathOf(settings)).toBe('tenants/:id/settings');
@@ -83,8 +83,8 @@ test('bodies refuse unknown fields, like the contracts they come from', () => {
 
 test('success statuses: 201 for creations, 204 for empty replies, 200 otherwise', () => {
   const byStatus = (status: number) => OPERATIONS.filter((operation) => operation.status === status).map((operation) => operation.name);
-  expect(byStatus(201)).toEqual(['users.create', 'api-keys.create', 'tenants.create', 'users.initial-admin.create', 'purposes.create']);
-  expect(byStatus(204)).toEqual(['auth.logout', 'auth.mfa.confirm', 'auth.password.change', 'users.delete', 'api-keys.revoke', 'tenants.delete']);
+  expect(byStatus(201)).toEqual(['auth.users.create', 'auth.api-keys.create', 'auth.users.initial-admin.create', 'tenant.tenants.create', 'tenant.purposes.create']);
+  expect(byStatus(204)).toEqual(['auth.logout', 'auth.mfa.confirm', 'auth.password.change', 'auth.users.delete', 'auth.api-keys.revoke', 'tenant.tenants.delete']);
   for (const operation of OPERATIONS.filter((operation) => operation.status === 204)) expect(operation.reply).toBe(Empty);
 });
 
@@ -108,18 +108,66 @@ test('every body and every non-empty reply has a named JSON schema, and names do
 });
 
 test('a path parameter that fills no field of the input is refused when the table is built', () => {
-  expect(() =>
-    defineOperation({
-      name: 'x.get',
-      summary: 'x',
-      method: 'GET',
-      path: '/x/{nothing}',
-      graphql: { type: 'query', field: 'x' },
-      subject: AUTH_SUBJECTS.me,
-      request: z.object({ id: z.string() }).strict(),
-      reply: LoginRequest,
-      auth: 'authenticated',
-      isolation: 'tenant-resource',
-    }),
-  ).toThrow(/path parameter nothing/);
+  const get = busOperation({ service: 'audit', action: 'x.get', request: z.object({ id: z.string() }).strict(), reply: LoginRequest, authenticated: true });
+  const row = { bus: get, summary: 'x', method: 'GET', graphql: { type: 'query', field: 'x' }, auth: 'authenticated', isolation: 'tenant-resource' } as const;
+  expect(() => defineOperation({ ...row, path: '/x/{nothing}' })).toThrow(/path parameter nothing/);
+  expect(() => defineOperation({ ...row, path: '/x', query: ['nothing'] })).toThrow(/query parameter nothing/);
+});
+
+test('every row validates its payload with its bus operation’s own schemas, which the handler uses too', () => {
+  expect(() => checkOperationTable(OPERATIONS)).not.toThrow();
+  for (const operation of OPERATIONS) expect([operation.name, disagreementOf(operation)]).toEqual([operation.name, undefined]);
+});
+
+test('a row whose schemas differ from its bus operation’s is refused', () => {
+  const login = OPERATIONS.find((operation) => operation.name === 'auth.login')!;
+  const looser: Operation = { ...login, input: login.input.extend({ email: z.string() }) };
+  const otherReply: Operation = { ...login, reply: Empty };
+  const lostField: Operation = { ...login, input: login.input.omit({ totp: true }) };
+  expect(disagreementOf(looser)).toMatch(/input field email/);
+  expect(disagreementOf(otherReply)).toMatch(/reply/);
+  expect(disagreementOf(lostField)).toMatch(/what the edge adds/);
+  expect(() => checkOperationTable([...OPERATIONS, looser])).toThrow(/auth.login/);
+});
+
+test('query parameters are validated with their fields’ schemas and documented apart from the body', () => {
+  const list = busOperation({
+    service: 'audit',
+    action: 'entries.list',
+    request: z.object({ tenant_id: z.string(), limit: z.number().int().max(100).optional(), actions: z.array(z.string()).optional() }).strict(),
+    reply: Empty,
+    authenticated: true,
+  });
+  const operation = defineOperation({
+    bus: list,
+    summary: 'entries',
+    method: 'GET',
+    path: '/tenants/{tenant_id}/entries',
+    query: ['limit', 'actions'],
+    graphql: { type: 'query', field: 'entries' },
+    auth: 'authenticated',
+    isolation: 'tenant-resource',
+  });
+  expect(Object.keys(operation.querySchema.shape)).toEqual(['limit', 'actions']);
+  expect(operation.hasBody).toBe(false);
+  expect(operation.querySchema.safeParse({ limit: 500 }).success).toBe(false);
+  expect(operation.querySchema.safeParse({ other: 1 }).success).toBe(false);
+});
+
+test('queued work answers 202; a streamed reply needs a streaming bus operation', () => {
+  const request = z.object({ kind: z.string() }).strict();
+  const file = busOperation({ service: 'audit', action: 'requests.file', request, reply: z.object({ id: z.string() }).strict(), authenticated: true });
+  const row = { summary: 'x', method: 'POST', path: '/requests', graphql: { type: 'mutation', field: 'fileRequest' }, auth: 'authenticated', isolation: 'tenant' } as const;
+  expect(defineOperation({ ...row, bus: file, queued: true }).status).toBe(202);
+  expect(() => defineOperation({ ...row, bus: file, reply: 'stream' })).toThrow(/streaming bus operation/);
+  const streamed = busOperation({ service: 'audit', action: 'requests.watch', request, reply: Empty, authenticated: true, streaming: true });
+  expect(defineOperation({ ...row, bus: streamed, reply: 'stream' }).replyKind).toBe('stream');
+});
+
+test('authenticated operations take a user session only; API keys only where they serve model calls', () => {
+  const withApiKeys = OPERATIONS.filter((operation) => operation.credentials.includes('api-key')).map((operation) => operation.name);
+  expect(withApiKeys).toEqual(['tenant.models.list']);
+  for (const operation of OPERATIONS) {
+    expect([operation.name, operation.credentials.includes('session')]).toEqual([operation.name, operation.auth === 'authenticated']);
+  }
 });

@@ -2,7 +2,7 @@
 // one bus round trip: also what the round-trip benchmark measures.
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { BUS_SERVICES, BusClient, ErrorCode, GardienError, ServiceHealth, healthSubject, isBusService } from '@gardien/contracts';
+import { BUS_SERVICES, BusClient, ErrorCode, GardienError, ServiceHealth, serviceOperations, isBusService } from '@gardien/contracts';
 import { operationCallContext } from '../http/request-context.js';
 import { problemResponse, type PlatformRoute } from '../openapi/openapi-document.js';
 
@@ -31,6 +31,6 @@ export class StatusHttpController {
   @Get(':service')
   async status(@Param('service') service: string, @Req() request: FastifyRequest): Promise<ServiceHealth> {
     if (!isBusService(service)) throw new GardienError(ErrorCode.NotFound, 'no such service');
-    return this.bus.request(healthSubject(service), {}, operationCallContext(request), ServiceHealth);
+    return this.bus.call(serviceOperations(service).health, {}, operationCallContext(request));
   }
 }

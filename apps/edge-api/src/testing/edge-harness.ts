@@ -5,7 +5,7 @@ import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node'
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import {
-  AUTH_SUBJECTS,
+  AUTH_OPERATIONS,
   BusClient,
   HEADER_AUTHORIZATION,
   TOKEN_AUDIENCE,
@@ -58,7 +58,7 @@ export class FakeServices {
 
   /** Calls other than key-set fetches, which the edge makes whenever its cache allows. */
   operationCalls(): BusCall[] {
-    return this.calls.filter((call) => call.subject !== AUTH_SUBJECTS.jwks);
+    return this.calls.filter((call) => call.subject !== AUTH_OPERATIONS.jwks.subject);
   }
 
   forget(): void {

@@ -1,37 +1,41 @@
-import { Controller, UseGuards } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Controller } from '@nestjs/common';
 import {
-  TENANT_SUBJECTS,
-  TenantSettingsRef,
-  UpdateTenantSettingsRequest,
+  TENANT_OPERATIONS,
+  type TenantSettingsRef,
+  type UpdateTenantSettingsRequest,
+  type AllowedModels,
   type CallContext,
   type Principal,
   type TenantSettings,
 } from '@gardien/contracts';
-import { BusAuthGuard, Caller, CurrentPrincipal, ZodPayloadPipe } from '@gardien/platform';
+import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
 import { actingFrom } from '../callers.js';
 import { SettingsService } from './settings.service.js';
 
 @Controller()
-@UseGuards(BusAuthGuard)
 export class SettingsMessageController {
   constructor(private readonly settings: SettingsService) {}
 
-  @MessagePattern(TENANT_SUBJECTS.getSettings)
+  @Handles(TENANT_OPERATIONS.getSettings)
   get(
-    @Payload(new ZodPayloadPipe(TenantSettingsRef)) ref: TenantSettingsRef,
+    @RequestPayload() ref: TenantSettingsRef,
     @CurrentPrincipal() principal: Principal,
     @Caller() caller: CallContext,
   ): Promise<TenantSettings> {
     return this.settings.get(actingFrom(principal, caller), ref.tenant_id);
   }
 
-  @MessagePattern(TENANT_SUBJECTS.updateSettings)
+  @Handles(TENANT_OPERATIONS.updateSettings)
   update(
-    @Payload(new ZodPayloadPipe(UpdateTenantSettingsRequest)) request: UpdateTenantSettingsRequest,
+    @RequestPayload() request: UpdateTenantSettingsRequest,
     @CurrentPrincipal() principal: Principal,
     @Caller() caller: CallContext,
   ): Promise<TenantSettings> {
     return this.settings.update(actingFrom(principal, caller), request);
+  }
+
+  @Handles(TENANT_OPERATIONS.listModels)
+  listModels(@CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<AllowedModels> {
+    return this.settings.allowedModels(actingFrom(principal, caller));
   }
 }

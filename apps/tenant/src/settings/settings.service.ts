@@ -4,8 +4,8 @@
 // gets FORBIDDEN, whether that tenant exists or not, so the answer tells nothing about it.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
-import { authorize, defineAbilityFor } from '@gardien/authz';
+import { ErrorCode, GardienError, type AllowedModels, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
 import type { Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
@@ -24,6 +24,22 @@ export class SettingsService {
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
     if (!row) throw notFound();
     return toTenantSettings(row);
+  }
+
+  /**
+   * The models the caller may call in its own tenant: those the tenant allows that its abilities let
+   * it invoke for one of its purposes (an API key: its own models and purposes only). A caller who
+   * may call no model gets an empty list, not a refusal: the list itself says nothing secret.
+   */
+  async allowedModels(acting: Acting): Promise<AllowedModels> {
+    const tenantId = acting.principal.tenantId;
+    if (tenantId === null) return { models: [] };
+    const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
+    const ability = defineAbilityFor(acting.principal);
+    // Humans are not purpose-bound at this check (the gateway checks the purpose they declare).
+    const purposes = acting.principal.purposes?.length ? acting.principal.purposes : [''];
+    const models = (row?.allowed_models ?? []).filter((model) => purposes.some((purpose) => isAllowed(ability, 'invoke', 'ModelCall', { tenantId, purpose, model })));
+    return { models };
   }
 
   /** Applies the update; one that changes nothing is neither written nor audited. */

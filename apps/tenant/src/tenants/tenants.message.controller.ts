@@ -1,64 +1,62 @@
-import { Controller, UseGuards } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Controller } from '@nestjs/common';
 import {
-  CreateTenantRequest,
-  Empty,
-  ResolveTenantRequest,
-  TENANT_SUBJECTS,
-  TenantRef,
+  type CreateTenantRequest,
+  type Empty,
+  type ResolveTenantRequest,
+  TENANT_OPERATIONS,
+  type TenantRef,
   type CallContext,
   type Principal,
   type ResolvedTenant,
   type Tenant,
   type TenantList,
 } from '@gardien/contracts';
-import { BusAuthGuard, Caller, CurrentPrincipal, ZodPayloadPipe } from '@gardien/platform';
+import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
 import { actingFrom } from '../callers.js';
 import { TenantsService } from './tenants.service.js';
 
 @Controller()
-@UseGuards(BusAuthGuard)
 export class TenantsMessageController {
   constructor(private readonly tenants: TenantsService) {}
 
-  @MessagePattern(TENANT_SUBJECTS.createTenant)
+  @Handles(TENANT_OPERATIONS.createTenant)
   create(
-    @Payload(new ZodPayloadPipe(CreateTenantRequest)) request: CreateTenantRequest,
+    @RequestPayload() request: CreateTenantRequest,
     @CurrentPrincipal() principal: Principal,
     @Caller() caller: CallContext,
   ): Promise<Tenant> {
     return this.tenants.create(actingFrom(principal, caller), request);
   }
 
-  @MessagePattern(TENANT_SUBJECTS.listTenants)
-  list(@Payload(new ZodPayloadPipe(Empty)) _request: Empty, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<TenantList> {
+  @Handles(TENANT_OPERATIONS.listTenants)
+  list(@CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<TenantList> {
     return this.tenants.list(actingFrom(principal, caller));
   }
 
-  @MessagePattern(TENANT_SUBJECTS.getTenant)
-  get(@Payload(new ZodPayloadPipe(TenantRef)) ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
+  @Handles(TENANT_OPERATIONS.getTenant)
+  get(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
     return this.tenants.get(actingFrom(principal, caller), ref.id);
   }
 
-  @MessagePattern(TENANT_SUBJECTS.suspendTenant)
-  suspend(@Payload(new ZodPayloadPipe(TenantRef)) ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
+  @Handles(TENANT_OPERATIONS.suspendTenant)
+  suspend(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
     return this.tenants.suspend(actingFrom(principal, caller), ref.id);
   }
 
-  @MessagePattern(TENANT_SUBJECTS.resumeTenant)
-  resume(@Payload(new ZodPayloadPipe(TenantRef)) ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
+  @Handles(TENANT_OPERATIONS.resumeTenant)
+  resume(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
     return this.tenants.resume(actingFrom(principal, caller), ref.id);
   }
 
-  @MessagePattern(TENANT_SUBJECTS.deleteTenant)
-  delete(@Payload(new ZodPayloadPipe(TenantRef)) ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
+  @Handles(TENANT_OPERATIONS.deleteTenant)
+  delete(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
     return this.tenants.delete(actingFrom(principal, caller), ref.id);
   }
 
   /** Service-to-service: the auth service only (checked by the service). */
-  @MessagePattern(TENANT_SUBJECTS.resolveTenant)
+  @Handles(TENANT_OPERATIONS.resolveTenant)
   resolve(
-    @Payload(new ZodPayloadPipe(ResolveTenantRequest)) request: ResolveTenantRequest,
+    @RequestPayload() request: ResolveTenantRequest,
     @CurrentPrincipal() principal: Principal,
     @Caller() caller: CallContext,
   ): Promise<ResolvedTenant> {

@@ -2,7 +2,6 @@
 // HTTP (the edge validates with these schemas and documents them in OpenAPI) and on the bus, so
 // one schema is the contract at both boundaries. Every string is bounded; unknown fields are refused.
 import { z } from 'zod';
-import { subjectOf } from '../subjects.js';
 import { Timestamp, Uuid } from './primitives.js';
 import { Role } from './identity.js';
 
@@ -191,28 +190,3 @@ export const BootstrapResult = z
   })
   .strict();
 export type BootstrapResult = z.infer<typeof BootstrapResult>;
-
-/** The auth service's request/reply subjects. */
-export const AUTH_SUBJECTS = {
-  login: subjectOf('auth', 'login'),
-  refresh: subjectOf('auth', 'refresh'),
-  logout: subjectOf('auth', 'logout'),
-  me: subjectOf('auth', 'me'),
-  enrolMfa: subjectOf('auth', 'mfa.enrol'),
-  confirmMfa: subjectOf('auth', 'mfa.confirm'),
-  changePassword: subjectOf('auth', 'password.change'),
-  createUser: subjectOf('auth', 'users.create'),
-  createInitialAdmin: subjectOf('auth', 'users.initial-admin.create'),
-  listUsers: subjectOf('auth', 'users.list'),
-  getUser: subjectOf('auth', 'users.get'),
-  setUserRoles: subjectOf('auth', 'users.roles.set'),
-  resetUserMfa: subjectOf('auth', 'users.mfa.reset'),
-  deleteUser: subjectOf('auth', 'users.delete'),
-  createApiKey: subjectOf('auth', 'api-keys.create'),
-  listApiKeys: subjectOf('auth', 'api-keys.list'),
-  revokeApiKey: subjectOf('auth', 'api-keys.revoke'),
-  rotateApiKey: subjectOf('auth', 'api-keys.rotate'),
-  exchangeApiKey: subjectOf('auth', 'api-keys.exchange'),
-  bootstrap: subjectOf('auth', 'bootstrap'),
-  jwks: subjectOf('auth', 'jwks'),
-} as const;

@@ -1,7 +1,6 @@
 // Payloads of the tenant service's operations: tenants (super-admin), their settings, and the
 // purposes of processing each tenant declares. Same bodies on HTTP and on the bus (snake_case).
 import { z } from 'zod';
-import { subjectOf } from '../subjects.js';
 import { Timestamp, Uuid } from './primitives.js';
 import { ModelName, PurposeId, TenantSlug } from './auth-operations.js';
 
@@ -99,18 +98,6 @@ export type UpdateTenantSettingsRequest = z.infer<typeof UpdateTenantSettingsReq
 export const TenantSettingsRef = z.object({ tenant_id: Uuid }).strict();
 export type TenantSettingsRef = z.infer<typeof TenantSettingsRef>;
 
-/** The tenant service's request/reply subjects. */
-export const TENANT_SUBJECTS = {
-  createTenant: subjectOf('tenant', 'tenants.create'),
-  listTenants: subjectOf('tenant', 'tenants.list'),
-  getTenant: subjectOf('tenant', 'tenants.get'),
-  suspendTenant: subjectOf('tenant', 'tenants.suspend'),
-  resumeTenant: subjectOf('tenant', 'tenants.resume'),
-  deleteTenant: subjectOf('tenant', 'tenants.delete'),
-  resolveTenant: subjectOf('tenant', 'tenants.resolve'),
-  getSettings: subjectOf('tenant', 'settings.get'),
-  updateSettings: subjectOf('tenant', 'settings.update'),
-  createPurpose: subjectOf('tenant', 'purposes.create'),
-  listPurposes: subjectOf('tenant', 'purposes.list'),
-  getPurpose: subjectOf('tenant', 'purposes.get'),
-} as const;
+/** The models a caller may use in its tenant (`gardien.v1.tenant.models.list`, the edge's GET /v1/models). */
+export const AllowedModels = z.object({ models: z.array(ModelName).max(200) }).strict();
+export type AllowedModels = z.infer<typeof AllowedModels>;

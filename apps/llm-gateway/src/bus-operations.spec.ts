@@ -1,0 +1,6 @@
+import { COMPLETE_COVERAGE, serviceOperationCoverage } from '@gardien/platform';
+import { AppModule } from './app.module.js';
+
+test('answers every bus operation defined for it, each once, and no other subject', () => {
+  expect(serviceOperationCoverage('llm-gateway', AppModule)).toEqual(COMPLETE_COVERAGE);
+});

@@ -1,0 +1,69 @@
+// A bus operation, defined once: which service answers it, its subject, the schemas of its request
+// and reply, how long a caller waits, whether its reply streams, whether it needs the caller's
+// token, and who may publish it. Callers (BusClient.call), handlers (libs/platform's @Handles) and
+// the edge's rows all take this object, so they cannot disagree on any of it.
+import type { z } from 'zod';
+import type { BusService } from '../services.js';
+import { subjectOf } from '../subjects.js';
+
+/**
+ * Who may publish the request. `any` is every process of the platform (each still verifies the
+ * token); `edge` is the HTTP edge alone (the request carries the client's address, which per-source
+ * throttling trusts); `cli` is the operator command line alone (run on the server itself).
+ */
+export type Publishers = 'any' | 'edge' | 'cli';
+
+export interface BusOperationSpec<Req extends z.ZodType, Rep extends z.ZodType> {
+  service: BusService;
+  /** `users.roles.set`: the subject is gardien.v1.<service>.<action>. */
+  action: string;
+  request: Req;
+  reply: Rep;
+  /** Whether the handler requires a verified access token (every operation but the few that create one). */
+  authenticated: boolean;
+  /** How long a caller waits for the reply by default; the client's default when absent. */
+  timeoutMs?: number;
+  /** The reply is a stream of messages (each validated by `reply`), ended by the handler. */
+  streaming?: boolean;
+  publishers?: Publishers;
+}
+
+export interface BusOperation<Req extends z.ZodType = z.ZodType, Rep extends z.ZodType = z.ZodType> {
+  readonly service: BusService;
+  readonly action: string;
+  readonly subject: string;
+  readonly request: Req;
+  readonly reply: Rep;
+  readonly authenticated: boolean;
+  readonly timeoutMs: number | undefined;
+  readonly streaming: boolean;
+  readonly publishers: Publishers;
+}
+
+export type RequestOf<O extends BusOperation> = z.input<O['request']>;
+export type ReplyOf<O extends BusOperation> = z.output<O['reply']>;
+
+/** Request timeouts are bounded: a caller never waits longer than two minutes on the bus. */
+export const MAX_BUS_TIMEOUT_MS = 120_000;
+
+export function busOperation<Req extends z.ZodType, Rep extends z.ZodType>(spec: BusOperationSpec<Req, Rep>): BusOperation<Req, Rep> {
+  if (spec.timeoutMs !== undefined && !(Number.isInteger(spec.timeoutMs) && spec.timeoutMs > 0 && spec.timeoutMs <= MAX_BUS_TIMEOUT_MS)) {
+    throw new Error(`bus operation ${spec.service}.${spec.action}: timeout must be a whole number of ms up to ${MAX_BUS_TIMEOUT_MS}`);
+  }
+  return Object.freeze({
+    service: spec.service,
+    action: spec.action,
+    subject: subjectOf(spec.service, spec.action),
+    request: spec.request,
+    reply: spec.reply,
+    authenticated: spec.authenticated,
+    timeoutMs: spec.timeoutMs,
+    streaming: spec.streaming ?? false,
+    publishers: spec.publishers ?? 'any',
+  });
+}
+
+/** The operations of a catalogue (an object of definitions), as a list. */
+export function operationsOf(catalogue: Readonly<Record<string, BusOperation>>): BusOperation[] {
+  return Object.values(catalogue);
+}
