@@ -74,13 +74,13 @@ function foreignPath(path: string): string {
 /** Valid inputs per operation, so that a refusal cannot be a validation error in disguise. */
 function validInput(name: string): Record<string, unknown> {
   const inputs: Record<string, Record<string, unknown>> = {
-    'users.create': { email: `${randomUUID()}@a.example`, password: PASSWORD, roles: ['user'] },
-    'users.roles.set': { roles: ['tenant_admin'] },
-    'api-keys.create': { name: 'probe', purpose: 'shared' },
-    'purposes.create': { id: `p-${randomUUID().slice(0, 8)}`, name: 'Probe', legal_basis: 'contract' },
-    'settings.update': { allowed_models: ['evil:1b'] },
-    'tenants.create': { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Probe' },
-    'users.initial-admin.create': { email: `${randomUUID()}@b.example`, password: PASSWORD },
+    'auth.users.create': { email: `${randomUUID()}@a.example`, password: PASSWORD, roles: ['user'] },
+    'auth.users.roles.set': { roles: ['tenant_admin'] },
+    'auth.api-keys.create': { name: 'probe', purpose: 'shared' },
+    'tenant.purposes.create': { id: `p-${randomUUID().slice(0, 8)}`, name: 'Probe', legal_basis: 'contract' },
+    'tenant.settings.update': { allowed_models: ['evil:1b'] },
+    'tenant.tenants.create': { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Probe' },
+    'auth.users.initial-admin.create': { email: `${randomUUID()}@b.example`, password: PASSWORD },
     'auth.mfa.confirm': { totp: '123456' },
   };
   return inputs[name] ?? {};
@@ -278,7 +278,7 @@ async function probePublicGraphql(field: IntrospectedField, types: Map<string, I
 }
 
 test('no HTTP route and no GraphQL field creates a super-admin', async () => {
-  const withRoles = operations.filter((op) => op.hasBody && ['users.create', 'users.roles.set'].includes(op.name));
+  const withRoles = operations.filter((op) => op.hasBody && ['auth.users.create', 'auth.users.roles.set'].includes(op.name));
   expect(withRoles).toHaveLength(2);
   for (const token of [A.token, rootToken]) {
     expect((await api('POST', '/users', { token, body: { email: 'x@a.example', password: PASSWORD, roles: ['superadmin'] } })).status).toBe(400);
