@@ -2,12 +2,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
-import { ConfigError, loadConfig, requireProductionSettings } from '@gardien/bootstrap';
+import { ConfigError, ensureBusCertificates, loadConfig, requireProductionSettings } from '@gardien/bootstrap';
 import { AuthConfigSchema } from './config.js';
 
 const cliKey = nkeys.createUser().getPublicKey();
-const production = { GARDIEN_ENV: 'production', GARDIEN_NATS_NKEY_SEED: `SU${'A'.repeat(56)}`, GARDIEN_DB_ROLE_SECRET: 'a-long-enough-role-secret' };
 const dir = mkdtempSync(join(tmpdir(), 'gardien-auth-config-'));
+// Production also requires the bus's mutual TLS (libs/bootstrap), checked on real certificates.
+const tls = ensureBusCertificates({ directory: join(dir, 'tls'), serverNames: ['nats'], clients: ['auth'] });
+const production = {
+  GARDIEN_ENV: 'production',
+  GARDIEN_NATS_NKEY_SEED: `SU${'A'.repeat(56)}`,
+  GARDIEN_DB_ROLE_SECRET: 'a-long-enough-role-secret',
+  GARDIEN_NATS_TLS_CA_FILE: tls.caFile,
+  GARDIEN_NATS_TLS_CERT_FILE: tls.clients.auth!.certFile,
+  GARDIEN_NATS_TLS_KEY_FILE: tls.clients.auth!.keyFile,
+};
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@
 // operations, audit verification) live here and run on the server itself.
 import { Command } from 'commander';
 import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
-import { NATS_CONFIG_HELP, natsConfigCommand } from './nats-config/nats-config.command.js';
+import { natsConfigCommand } from './nats-config/nats-config.command.js';
 import { startCommand } from './start/start.command.js';
 import { exitOnUsageError, withoutOptionValues } from './usage-errors.js';
 
@@ -21,16 +21,7 @@ program
     await startCommand(options);
   });
 
-program
-  .command('nats-config')
-  .description('write the nats-server configuration (one nkey user per process and one for this command line, least-privilege permissions) and the seed files')
-  .requiredOption('--out <file>', 'where to write nats-server.conf')
-  .requiredOption('--seeds-dir <dir>', 'where each nkey seed is kept (<service>.nk and cli.nk, mode 0600; created once)')
-  .option('--listen <address>', 'listen address of the server', '0.0.0.0:4222')
-  .option('--store-dir <dir>', 'JetStream storage directory', '/data/jetstream')
-  .addHelpText('after', NATS_CONFIG_HELP)
-  .action((options: { out: string; seedsDir: string; listen: string; storeDir: string }) => natsConfigCommand(options));
-
+program.addCommand(natsConfigCommand());
 program.addCommand(bootstrapCommand());
 
 // Errors of the program itself (an unknown command or global option): usage errors, values not echoed.

@@ -1,4 +1,5 @@
 // The verification every service applies to every caller's token.
+import fc from 'fast-check';
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { ErrorCode, TOKEN_AUDIENCE, TOKEN_ISSUER, type JsonWebKeySet } from '@gardien/contracts';
 import { TokenVerifier } from './token-verifier.js';
@@ -116,7 +117,7 @@ describe('verified-token cache', () => {
     const token = await sign(current, { exp: '2m' });
     expect(await refusal(token, verifier)).toBe('accepted');
     expect(await refusal(token, verifier)).toBe('accepted');
-    now += 3 * 60_000;
+    now += 3 * 60_000 + 2_000; // past its expiry by more than the minute of clock skew
     expect(await refusal(token, verifier)).toBe(ErrorCode.Unauthenticated);
   });
 
@@ -140,5 +141,69 @@ describe('verified-token cache', () => {
     keys = { keys: [current.jwk] };
     now += 61_000;
     expect(await refusal(token, verifier)).toBe(ErrorCode.Unauthenticated);
+  });
+});
+
+describe('clock skew between auth and a verifier: one minute, no more', () => {
+  const verifierNow = Date.UTC(2026, 11, 1, 12, 0, 0);
+  const verifierSeconds = verifierNow / 1000;
+
+  /** A 10-minute token as auth issues it when auth's clock reads `issuedAt` (seconds). */
+  function issuedAt(issuedAtSeconds: number, lifetimeSeconds = 600) {
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', kid: current.kid })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject('user-1')
+      .setIssuedAt(issuedAtSeconds)
+      .setExpirationTime(issuedAtSeconds + lifetimeSeconds)
+      .sign(current.privateKey);
+  }
+
+  const verifier = () => new TokenVerifier(source, { now: () => verifierNow, verifiedTokens: 0 });
+
+  test.each([1, 59, 60])('a fresh token from an auth whose clock is %i s ahead is accepted', async (ahead) => {
+    expect(await refusal(await issuedAt(verifierSeconds + ahead), verifier())).toBe('accepted');
+  });
+
+  test.each([61, 120, 3_600])('a token issued %i s in the verifier’s future is refused', async (ahead) => {
+    expect(await refusal(await issuedAt(verifierSeconds + ahead), verifier())).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('an expired token is accepted within the minute of skew and refused beyond it', async () => {
+    expect(await refusal(await issuedAt(verifierSeconds - 600 - 30), verifier())).toBe('accepted');
+    expect(await refusal(await issuedAt(verifierSeconds - 600 - 61), verifier())).toBe(ErrorCode.Unauthenticated);
+    expect(await refusal(await issuedAt(verifierSeconds - 600 - 3_600), verifier())).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('the age cap is 15 min plus the minute of skew, counted once', async () => {
+    // A 1-minute token issued 15 min 59 s ago has expired, but not beyond the skew: the age cap decides.
+    const justUnder = await issuedAt(verifierSeconds - 15 * 60 - 59, 15 * 60);
+    expect(await refusal(justUnder, verifier())).toBe('accepted');
+    const over = await issuedAt(verifierSeconds - 15 * 60 - 61, 15 * 60 + 30);
+    expect(await refusal(over, verifier())).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('the cache of verified tokens keeps them exactly as long as verification would accept them', async () => {
+    let now = verifierNow;
+    const caching = new TokenVerifier(source, { now: () => now });
+    const token = await issuedAt(verifierSeconds, 120);
+    expect(await refusal(token, caching)).toBe('accepted');
+    now += (120 + 59) * 1000;
+    expect(await refusal(token, caching)).toBe('accepted');
+    now += 2_000;
+    expect(await refusal(token, caching)).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('property: a 10-minute token is accepted from 60 s in the future until 60 s past its expiry, never outside', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -3_600, max: 3_600 }), async (ahead) => {
+        const outcome = await refusal(await issuedAt(verifierSeconds + ahead), verifier());
+        // `exp` at exactly now - 60 is already refused (jose: exp <= now - tolerance).
+        const accepted = ahead <= 60 && ahead + 600 > -60;
+        expect(outcome).toBe(accepted ? 'accepted' : ErrorCode.Unauthenticated);
+      }),
+      { numRuns: 60, examples: [[60], [61], [-659], [-660]] },
+    );
   });
 });

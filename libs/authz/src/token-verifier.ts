@@ -19,6 +19,13 @@ import {
   type Principal,
 } from '@gardien/contracts';
 
+/**
+ * How far apart the clocks of auth and of a verifier may be. jose applies it to `exp`, `nbf` and
+ * both ends of the age check (`iat` in the future, `iat` older than the age cap), and the cache of
+ * verified tokens keeps a token exactly as long, so every check counts the same minute once.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 60;
+
 export interface TokenVerifierOptions {
   cacheTtlMs?: number;
   /** How many verified tokens to remember (0 disables the cache). */
@@ -69,7 +76,8 @@ export class TokenVerifier {
         algorithms: ['EdDSA'],
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
-        maxTokenAge: ACCESS_TOKEN_MAX_TTL_SECONDS + 60,
+        maxTokenAge: ACCESS_TOKEN_MAX_TTL_SECONDS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['exp', 'iat', 'sub'],
         currentDate: new Date(this.now()),
       }));
@@ -90,9 +98,10 @@ export class TokenVerifier {
       ...(c.models ? { models: c.models } : {}),
     };
     const { exp, iat } = payload as { exp: number; iat: number };
-    // A token may not live longer than auth ever issues one for, whatever its exp says.
+    // A token may not live longer than auth ever issues one for, whatever its exp says (both ends
+    // come from auth's clock, so the skew plays no part here; the minute is the cap's own slack).
     if (exp - iat > ACCESS_TOKEN_MAX_TTL_SECONDS + 60) throw unauthenticated();
-    this.verified.set(token, principal, exp * 1000, kid);
+    this.verified.set(token, principal, (exp + CLOCK_TOLERANCE_SECONDS) * 1000, kid);
     return principal;
   }
 

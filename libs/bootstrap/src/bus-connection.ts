@@ -3,16 +3,22 @@
 import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { inboxPrefixOf, type BusUser } from '@gardien/contracts';
 import type { BaseConfig } from './config.js';
+import { natsTlsOptions } from './nats-tls.js';
 
 /** What a NATS connection needs from the configuration (the command line has no more than this). */
-export type NatsSettings = Pick<BaseConfig, 'GARDIEN_NATS_URL' | 'GARDIEN_NATS_USER' | 'GARDIEN_NATS_PASSWORD' | 'GARDIEN_NATS_NKEY_SEED'>;
+export type NatsSettings = Pick<
+  BaseConfig,
+  'GARDIEN_NATS_URL' | 'GARDIEN_NATS_USER' | 'GARDIEN_NATS_PASSWORD' | 'GARDIEN_NATS_NKEY_SEED' | 'GARDIEN_NATS_TLS_CA' | 'GARDIEN_NATS_TLS_CERT' | 'GARDIEN_NATS_TLS_KEY'
+>;
 
 /**
  * Options of every NATS connection of a process: its own inbox prefix (the server lets it read
- * only those replies), and its own credentials: an nkey (preferred) or a user and password.
+ * only those replies), its own credentials (an nkey, preferred, or a user and password), and,
+ * when configured, mutual TLS (the bus's CA, the process's certificate and key).
  */
 export function natsConnectionOptions(config: NatsSettings, user: BusUser, name: string) {
   const seed = config.GARDIEN_NATS_NKEY_SEED;
+  const tls = natsTlsOptions(config);
   return {
     servers: config.GARDIEN_NATS_URL,
     name,
@@ -22,6 +28,7 @@ export function natsConnectionOptions(config: NatsSettings, user: BusUser, name:
     ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
     ...(config.GARDIEN_NATS_USER ? { user: config.GARDIEN_NATS_USER } : {}),
     ...(config.GARDIEN_NATS_PASSWORD ? { pass: config.GARDIEN_NATS_PASSWORD } : {}),
+    ...(tls ? { tls } : {}),
   };
 }
 

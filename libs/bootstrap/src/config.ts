@@ -3,6 +3,7 @@
 // secrets) are read in place of `X`.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { NATS_TLS_FILE_VARIABLES, NatsTlsConfigShape, describeCertificate } from './nats-tls.js';
 
 export class ConfigError extends Error {
   constructor(readonly variables: string[]) {
@@ -21,6 +22,8 @@ export const BaseConfigSchema = z.object({
   GARDIEN_NATS_PASSWORD: z.string().min(1).optional(),
   /** The service's NATS nkey seed (from GARDIEN_NATS_NKEY_SEED_FILE in production). */
   GARDIEN_NATS_NKEY_SEED: z.string().regex(/^SU[A-Z2-7]{56}$/).optional(),
+  /** The bus's mutual TLS (GARDIEN_NATS_TLS_{CA,CERT,KEY}_FILE): see nats-tls.ts. */
+  ...NatsTlsConfigShape,
   GARDIEN_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   GARDIEN_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,20}$/).default('gardien'),
   GARDIEN_DB_ROLE_SECRET: z.string().min(16).optional(),
@@ -66,12 +69,16 @@ export function requireKmsSettings(config: z.infer<typeof KmsConfigSchema>, cont
 
 /**
  * In production nothing runs on defaults meant for a developer's machine: every process needs its
- * own NATS credentials, and database roles need passwords (derived from GARDIEN_DB_ROLE_SECRET).
+ * own NATS credentials and speaks to the bus over mutual TLS only (passwords, TOTP codes and tokens
+ * cross it), and database roles need passwords (derived from GARDIEN_DB_ROLE_SECRET).
  */
 export function requireProductionSettings(config: BaseConfig, context: z.RefinementCtx): void {
   if (config.GARDIEN_ENV !== 'production') return;
   const missing = (variable: string) => context.addIssue({ code: 'custom', path: [variable], message: 'required in production' });
   if (!config.GARDIEN_NATS_NKEY_SEED && !(config.GARDIEN_NATS_USER && config.GARDIEN_NATS_PASSWORD)) missing('GARDIEN_NATS_NKEY_SEED');
+  if (!config.GARDIEN_NATS_TLS_CA) missing(NATS_TLS_FILE_VARIABLES.ca);
+  if (!config.GARDIEN_NATS_TLS_CERT) missing(NATS_TLS_FILE_VARIABLES.cert);
+  if (!config.GARDIEN_NATS_TLS_KEY) missing(NATS_TLS_FILE_VARIABLES.key);
   if (!config.GARDIEN_DB_ROLE_SECRET) missing('GARDIEN_DB_ROLE_SECRET');
 }
 
@@ -81,7 +88,10 @@ export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
 
 /** Variables whose values are secrets: they may come from a file and are never printed. */
-export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_NATS_NKEY_SEED', 'GARDIEN_DB_ROLE_SECRET', 'GARDIEN_VAULT_TOKEN']);
+export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_NATS_NKEY_SEED', 'GARDIEN_NATS_TLS_KEY', 'GARDIEN_DB_ROLE_SECRET', 'GARDIEN_VAULT_TOKEN']);
+
+/** Variables that hold certificates: public, but logged as their fingerprint rather than their PEM. */
+const CERTIFICATE_VARIABLES = new Set(['GARDIEN_NATS_TLS_CA', 'GARDIEN_NATS_TLS_CERT']);
 
 export function loadConfig<S extends z.ZodObject>(
   schema: S,
@@ -90,12 +100,15 @@ export function loadConfig<S extends z.ZodObject>(
 ): z.infer<S> {
   const values: Record<string, string | undefined> = {};
   const unreadable: string[] = [];
+  // A value read from `X_FILE` is named `X_FILE` when it is wrong: that is the variable to fix.
+  const fromFile = new Map<string, string>();
   for (const key of Object.keys(schema.shape)) {
     const fileVariable = `${key}_FILE`;
     const file = env[fileVariable];
     if (file) {
       try {
         values[key] = readFileSync(file, 'utf8').trim();
+        fromFile.set(key, fileVariable);
       } catch {
         unreadable.push(fileVariable);
       }
@@ -106,7 +119,8 @@ export function loadConfig<S extends z.ZodObject>(
   if (unreadable.length > 0) throw new ConfigError(unreadable);
   const result = (refine ? schema.superRefine(refine) : schema).safeParse(values);
   if (!result.success) {
-    throw new ConfigError([...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? '(root)')))]);
+    const variables = result.error.issues.map((issue) => String(issue.path[0] ?? '(root)'));
+    throw new ConfigError([...new Set(variables.map((variable) => fromFile.get(variable) ?? variable))]);
   }
   return result.data;
 }
@@ -117,6 +131,7 @@ export function printableConfig(config: Record<string, unknown>): Record<string,
     Object.entries(config).map(([key, value]) => {
       if (value === undefined) return [key, value];
       if (SENSITIVE_VARIABLES.has(key)) return [key, '[set]'];
+      if (CERTIFICATE_VARIABLES.has(key) && typeof value === 'string') return [key, describeCertificate(value)];
       if (typeof value === 'string' && /^[a-z]+:\/\//.test(value)) {
         try {
           const url = new URL(value);

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { z } from 'zod';
 import { createLogger, safeError, serveMetrics, ServiceMetrics, startTracing, type Logger } from '@gardien/observability';
 import { ConfigError, loadConfig, printableConfig, requireProductionSettings, type BaseConfigSchema } from './config.js';
+import { checkNatsTls } from './nats-tls.js';
 
 export interface ProcessContext<C> {
   service: string;
@@ -25,6 +26,7 @@ export function loadConfigOrExit<S extends typeof BaseConfigSchema>(
 ): z.infer<S> {
   try {
     return loadConfig(schema, process.env, (config, context) => {
+      checkNatsTls(config, context);
       requireProductionSettings(config, context);
       refine?.(config, context);
     });

@@ -40,7 +40,9 @@ export function bootstrapCommand(): Command {
       `
 Passwords come from ${PASSWORD_VARIABLE} (both accounts) or --password-file, never from the
 command line. Connection: GARDIEN_NATS_URL (default nats://127.0.0.1:4222) and, when the bus requires
-credentials, GARDIEN_NATS_NKEY_SEED_FILE (the cli.nk written by \`gardien nats-config\`). With that
+credentials, GARDIEN_NATS_NKEY_SEED_FILE (the cli.nk written by \`gardien nats-config\`); on a bus with
+TLS, GARDIEN_NATS_TLS_CA_FILE, GARDIEN_NATS_TLS_CERT_FILE and GARDIEN_NATS_TLS_KEY_FILE (ca.pem, cli.pem and
+cli-key.pem of \`gardien nats-config --tls-generate\`, or the operator's own). With that
 seed the request is also signed by it: auth, given the matching public key (cli.pub, as
 GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY_FILE), refuses any bootstrap request not signed with it (exit 77).
 Prints one JSON object on stdout: the ids and each account's otpauth:// enrolment URI, shown once.
