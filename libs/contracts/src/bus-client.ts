@@ -22,10 +22,24 @@ export interface BusRequestOptions {
 
 export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
 
+/** The trace context a call is made from (the span of the handler making it), when one is recorded. */
+export type ActiveTraceContext = () => Pick<CallContext, 'traceparent' | 'tracestate'> | undefined;
+
+export interface BusClientOptions {
+  /**
+   * Where the active trace context comes from (libs/observability when tracing is on): a call made
+   * while handling a message then carries the handler's span as its parent, so that a trace runs
+   * across every service a request reaches. Without it, or without an active span, the context's
+   * own traceparent (the caller's) travels on.
+   */
+  activeTrace?: ActiveTraceContext;
+}
+
 export class BusClient {
   constructor(
     private readonly connection: NatsConnection,
     private readonly defaultTimeoutMs = DEFAULT_BUS_TIMEOUT_MS,
+    private readonly options: BusClientOptions = {},
   ) {}
 
   /**
@@ -50,7 +64,7 @@ export class BusClient {
     try {
       const reply = await this.connection.request(subject, encodeRequest(subject, payload), {
         timeout,
-        headers: toHeaders(context, options.headers),
+        headers: toHeaders(this.traced(context), options.headers),
       });
       raw = reply.string();
     } catch (error) {
@@ -61,6 +75,11 @@ export class BusClient {
     // A reply that breaks its contract is the service's fault, not the caller's.
     if (!parsed.success) throw new GardienError(ErrorCode.Internal, 'a service answered outside its contract');
     return parsed.data;
+  }
+
+  private traced(context: CallContext): CallContext {
+    const active = this.options.activeTrace?.();
+    return active?.traceparent ? { ...context, ...active } : context;
   }
 }
 

@@ -91,3 +91,15 @@ export function startServerSpan(name: string, parent: Context): { span: Span; tr
 export function childTraceparent(parent: string): string {
   return `${parent.slice(0, 36)}${randomBytes(8).toString('hex')}${parent.slice(52)}`;
 }
+
+/**
+ * The trace context of the span active right now (a handler's), to carry on a call made from it;
+ * undefined when no span is recorded (tracing off, or outside any handler).
+ */
+export function activeTraceContext(): { traceparent: string; tracestate?: string } | undefined {
+  if (!recording || !trace.getSpan(context.active())) return undefined;
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  if (!carrier.traceparent) return undefined;
+  return carrier.tracestate ? { traceparent: carrier.traceparent, tracestate: carrier.tracestate } : { traceparent: carrier.traceparent };
+}

@@ -18,7 +18,7 @@ import {
 } from '@gardien/bootstrap';
 import { BlindIndex, CreateGardienKeys1732579300000, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing } from '@gardien/crypto';
 import { BusClient, type BusService } from '@gardien/contracts';
-import { frameworkLogger, safeError, stopTracing } from '@gardien/observability';
+import { activeTraceContext, frameworkLogger, safeError, stopTracing } from '@gardien/observability';
 import {
   CreateOutbox1732579200000,
   CreateRetentionOverrides1732579200100,
@@ -79,7 +79,7 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     const outbox = new OutboxRelay(dataSource, jetstream(connection), logger);
     outbox.start();
 
-    const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS);
+    const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS, { activeTrace: activeTraceContext });
     const resources: PlatformResources<z.infer<S>> = {
       ...context,
       service: definition.name,
