@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import {
+  audienceOf,
   AUTH_OPERATIONS,
   BUS_SERVICES,
   BusClient,
   ErrorCode,
   serviceOperations,
-  TOKEN_AUDIENCE,
   TOKEN_ISSUER,
+  type BusService,
   type GardienError,
 } from '@gardien/contracts';
 import { PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
@@ -39,7 +40,9 @@ afterAll(async () => {
 
 const claims = { tid: '7f1d1e6e-5a7b-4a8e-9a51-0d1f6f2b9c11', kind: 'user', roles: ['tenant_admin'], mfa: true };
 
-async function forgedTokens(): Promise<Record<string, string | undefined>> {
+/** Tokens that must be refused, each aimed at the service under test (its own audience). */
+async function forgedTokens(service: BusService): Promise<Record<string, string | undefined>> {
+  const audience = audienceOf(service);
   const jwks = await bus.call(AUTH_OPERATIONS.jwks, {}, { requestId: randomUUID() });
   expect(jwks.keys.length).toBeGreaterThan(0);
   const realKid = jwks.keys[0]!.kid;
@@ -48,7 +51,7 @@ async function forgedTokens(): Promise<Record<string, string | undefined>> {
     new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'EdDSA', kid })
       .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
+      .setAudience(audience)
       .setSubject('attacker')
       .setIssuedAt()
       .setExpirationTime(exp)
@@ -56,7 +59,7 @@ async function forgedTokens(): Promise<Record<string, string | undefined>> {
   return {
     missing: undefined,
     garbage: 'eyJhbGciOiJFZERTQSJ9.garbage.garbage',
-    'alg none': new UnsecuredJWT({ ...claims }).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject('attacker').setExpirationTime('10m').encode(),
+    'alg none': new UnsecuredJWT({ ...claims }).setIssuer(TOKEN_ISSUER).setAudience(audience).setSubject('attacker').setExpirationTime('10m').encode(),
     'signed by another key, real kid': await signed(realKid, '10m'),
     'signed by another key, unknown kid': await signed('not-a-gardien-key', '10m'),
     'expired, real kid': await signed(realKid, Math.floor(Date.now() / 1000) - 60),
@@ -64,10 +67,9 @@ async function forgedTokens(): Promise<Record<string, string | undefined>> {
 }
 
 test('every service refuses forged, expired, foreign-key and alg-none tokens sent directly on NATS', async () => {
-  const tokens = await forgedTokens();
   const outcomes: Record<string, string> = {};
   for (const service of BUS_SERVICES) {
-    for (const [name, token] of Object.entries(tokens)) {
+    for (const [name, token] of Object.entries(await forgedTokens(service))) {
       outcomes[`${service}: ${name}`] = await bus
         .call(serviceOperations(service).whoami, {}, { requestId: randomUUID(), ...(token ? { token } : {}) })
         .then(

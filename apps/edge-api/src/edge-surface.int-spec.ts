@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { UnsecuredJWT } from 'jose';
-import { AUTH_OPERATIONS, TENANT_OPERATIONS, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@gardien/contracts';
+import { audienceOf, AUTH_OPERATIONS, TENANT_OPERATIONS, TOKEN_ISSUER } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { GraphqlSurface } from './graphql/graphql-surface.service.js';
 import type { Operation } from './operations/operation.js';
 import { OPERATIONS } from './operations/operations.js';
-import { FakeServices, SigningKey, startEdge, type RunningEdge } from './testing/edge-harness.js';
+import { FakeServices, SigningKey, exchangedFor, startEdge, type RunningEdge } from './testing/edge-harness.js';
 
 const tenantId = randomUUID();
 const userId = randomUUID();
@@ -241,7 +241,8 @@ describe.each(OPERATIONS.map((operation) => [operation.name, operation] as const
     expect(graphqlCalls).toHaveLength(1);
     expect(restCalls[0]!.payload).toEqual(example.payload);
     expect(graphqlCalls[0]!.payload).toEqual(example.payload);
-    expect(restCalls[0]!.token).toBe(operation.auth === 'authenticated' ? adminToken : undefined);
+    // The edge verified the client's token (audience edge-api) and sends the service one for it alone.
+    expect(restCalls[0]!.token).toBe(operation.auth === 'authenticated' ? exchangedFor(adminToken, operation.bus.service) : undefined);
     expect(graphqlCalls[0]!.token).toBe(restCalls[0]!.token);
   });
 });
@@ -308,7 +309,7 @@ describe('bearer strategy', () => {
       bearer(await other.sign({ sub: userId, roles: ['superadmin'] })),
       bearer(await other.sign({ sub: userId, roles: ['superadmin'] }, { kid: 'unknown-key' })),
       bearer(await key.sign({ sub: userId, roles: ['superadmin'] }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })),
-      bearer(new UnsecuredJWT({ tid: null, kind: 'user', roles: ['superadmin'], mfa: true }).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject(userId).setIssuedAt().setExpirationTime('10m').encode()),
+      bearer(new UnsecuredJWT({ tid: null, kind: 'user', roles: ['superadmin'], mfa: true }).setIssuer(TOKEN_ISSUER).setAudience(audienceOf('edge-api')).setSubject(userId).setIssuedAt().setExpirationTime('10m').encode()),
       { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
     ];
     for (const headers of refused) {
@@ -351,7 +352,8 @@ describe('API key strategy', () => {
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ payload: { key: API_KEY }, token: undefined });
     const forwarded = fakes.callsTo(TENANT_OPERATIONS.listModels.subject).map((call) => call.token);
-    expect(forwarded).toEqual([apiKeyToken, apiKeyToken, apiKeyToken]);
+    const forTenant = exchangedFor(apiKeyToken, 'tenant');
+    expect(forwarded).toEqual([forTenant, forTenant, forTenant]);
   });
 
   test('an operation for user sessions refuses a valid API key before any bus call, as its OpenAPI security says', async () => {

@@ -1,17 +1,8 @@
 import type { Principal } from '@gardien/contracts';
 import { auditActorOf } from '@gardien/persistence';
-import { actingFrom, isAuthService } from './callers.js';
+import { actingFrom } from './callers.js';
 
-const auth: Principal = { kind: 'service', id: 'auth', tenantId: null, roles: ['service'], mfa: false };
-
-test('only the auth service’s own token counts as the auth service', () => {
-  expect(isAuthService(auth)).toBe(true);
-  // A tenant's service account that happens to be called "auth" belongs to a tenant.
-  expect(isAuthService({ ...auth, tenantId: '7f1d1e6e-5a7b-4a8e-9a51-0d1f6f2b9c11' })).toBe(false);
-  expect(isAuthService({ ...auth, kind: 'user' })).toBe(false);
-  expect(isAuthService({ ...auth, kind: 'api_key' })).toBe(false);
-  expect(isAuthService({ ...auth, id: 'tenant' })).toBe(false);
-});
+const auth: Principal = { kind: 'service', id: 'auth', tenantId: null, roles: [], mfa: false };
 
 test('audit actors are users or services, by id', () => {
   expect(auditActorOf(auth)).toEqual({ type: 'service', id: 'auth' });

@@ -13,11 +13,3 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function actingFrom(principal: Principal, caller: CallContext): Acting {
   return { principal, requestId: UUID.test(caller.requestId) ? caller.requestId : null };
 }
-
-/**
- * The auth service, calling with the token it mints for itself (`gardien bootstrap`, login). A
- * tenant's own service accounts also have kind 'service' but always carry their tenant.
- */
-export function isAuthService(principal: Principal): boolean {
-  return principal.kind === 'service' && principal.id === 'auth' && principal.tenantId === null;
-}

@@ -16,11 +16,11 @@ import pg from 'pg';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
 import {
+  audienceOf,
   AuditEntry,
   BusClient,
   ErrorCode,
   TENANT_OPERATIONS,
-  TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   type AccessTokenClaims,
   type BusOperation,
@@ -95,7 +95,9 @@ afterAll(async () => {
 
 const as = (principal: Principal): Acting => ({ principal, requestId: randomUUID() });
 const superadmin = as({ kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true });
-const authService = as({ kind: 'service', id: 'auth', tenantId: null, roles: ['service'], mfa: false });
+const authService = as({ kind: 'service', id: 'auth', tenantId: null, roles: [], mfa: false });
+/** Another platform service in its own name: it holds no grant on tenants. */
+const gatewayService = as({ kind: 'service', id: 'llm-gateway', tenantId: null, roles: [], mfa: false });
 const member = (tenantId: string, role: Principal['roles'][number]) => as({ kind: 'user', id: randomUUID(), tenantId, roles: [role], mfa: true });
 
 const refusedWith = (code: ErrorCode) => (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code });
@@ -224,6 +226,16 @@ describe('tenants', () => {
     await expectChangeRecorded(tenant.id, 'tenant.created', authService, { type: 'tenant', id: tenant.id });
     await tenants.delete(authService, tenant.id);
     await expectChangeRecorded(tenant.id, 'tenant.deleted', authService, { type: 'tenant', id: tenant.id });
+  });
+
+  test('a platform service without a grant on tenants (the gateway, in its own name) may neither resolve, create, read nor delete one', async () => {
+    const tenant = await tenants.create(superadmin, { slug: newSlug(), name: 'Guarded' });
+    await forbidden(tenants.resolve(gatewayService, { slug: tenant.slug }));
+    await forbidden(tenants.resolve(gatewayService, { id: randomUUID() }));
+    await forbidden(tenants.create(gatewayService, { slug: newSlug(), name: 'Nope' }));
+    await forbidden(tenants.get(gatewayService, tenant.id));
+    await forbidden(tenants.delete(gatewayService, tenant.id));
+    expect((await tenants.get(superadmin, tenant.id)).status).toBe('active');
   });
 
   test('a tenant admin, a super-admin without MFA, or a tenant service account named "auth" can do nothing to tenants', async () => {
@@ -465,7 +477,7 @@ describe('over the bus', () => {
       kms,
       keyRing,
       blindIndex,
-      tokens: new TokenVerifier(async () => keySet),
+      tokens: new TokenVerifier(async () => keySet, { audience: audienceOf('tenant') }),
       instanceId: 'tenant-test',
       startedAt: Date.now(),
     });
@@ -490,7 +502,7 @@ describe('over the bus', () => {
     return new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
       .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
+      .setAudience(audienceOf('tenant'))
       .setSubject(principal.id)
       .setIssuedAt()
       .setExpirationTime('5m')

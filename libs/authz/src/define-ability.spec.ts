@@ -328,3 +328,33 @@ describe('roles combine without taking from each other', () => {
     expect(twice.rules).toEqual(once.rules);
   });
 });
+
+describe('platform services acting in their own name', () => {
+  const serviceCaller = (id: string): Principal => ({ kind: 'service', id, tenantId: null, roles: [], mfa: false });
+
+  test('auth may resolve, create and delete tenants (login, bootstrap), and nothing else', () => {
+    const ability = defineAbilityFor(serviceCaller('auth'));
+    for (const action of ['resolve', 'create', 'delete'] as const) expect(isAllowed(ability, action, 'Tenant', { id: TENANT_A })).toBe(true);
+    expect(isAllowed(ability, 'suspend', 'Tenant', { id: TENANT_A })).toBe(false);
+    expect(isAllowed(ability, 'read', 'TenantSettings', { tenantId: TENANT_A })).toBe(false);
+    expect(isAllowed(ability, 'read', 'User', user(OTHER))).toBe(false);
+  });
+
+  test('a service without grants, or a name that is no service, gets nothing', () => {
+    for (const id of ['llm-gateway', 'audit', 'edge-api', 'not-a-service', 'constructor', '__proto__']) {
+      expect(defineAbilityFor(serviceCaller(id)).rules).toEqual([]);
+    }
+  });
+
+  test('roles carried by a service token grant nothing: only the service table does', () => {
+    const ability = defineAbilityFor({ ...serviceCaller('llm-gateway'), roles: ['superadmin', 'tenant_admin'], mfa: true });
+    expect(ability.rules).toEqual([]);
+  });
+
+  test('no one but a platform service may resolve a tenant', () => {
+    for (const role of ['superadmin', 'tenant_admin', 'developer'] as const) {
+      const caller = principal([role], role === 'superadmin' ? { tenantId: null } : {});
+      expect([role, isAllowed(defineAbilityFor(caller), 'resolve', 'Tenant', { id: TENANT_A })]).toEqual([role, false]);
+    }
+  });
+});

@@ -3,7 +3,7 @@
 import { AbilityBuilder, createMongoAbility } from '@casl/ability';
 import type { Principal, Role } from '@gardien/contracts';
 import type { AppAbility } from './app-ability.js';
-import { grantSuperadmin, grantTenantRole, type TenantScope } from './role-grants.js';
+import { grantService, grantSuperadmin, grantTenantRole, type TenantScope } from './role-grants.js';
 import { MFA_REQUIRED_ROLES } from './roles.js';
 
 /** Roles whose grants include calling a model; the only grant a non-human caller can receive. */
@@ -14,6 +14,11 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   const roles = effectiveRoles(principal);
   const { tenantId } = principal;
 
+  // A platform service acting in its own name (no tenant): its `service:<name>` grants, and only those.
+  if (principal.kind === 'service' && tenantId === null) {
+    grantService(principal.id, builder.can);
+    return builder.build();
+  }
   if (roles.includes('superadmin') && tenantId === null) grantSuperadmin(builder.can);
   if (tenantId === null) return builder.build();
 

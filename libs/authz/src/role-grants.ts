@@ -2,7 +2,7 @@
 // Every rule of a tenant role carries `tenantId` of the caller's tenant, so no rule here can reach
 // another tenant's resources; ownership, purpose and classification narrow it further.
 import type { AbilityBuilder, MongoQuery } from '@casl/ability';
-import type { Role } from '@gardien/contracts';
+import { isServiceName, type Role, type ServiceName } from '@gardien/contracts';
 import type { AppAbility, SubjectInstance } from './app-ability.js';
 import type { Classification } from './subjects.js';
 
@@ -59,4 +59,21 @@ const tenantRoleGrants: Record<Exclude<Role, 'superadmin'>, (can: Can, scope: Te
 
 export function grantTenantRole(role: Exclude<Role, 'superadmin'>, can: Can, scope: TenantScope): void {
   tenantRoleGrants[role](can, scope);
+}
+
+/**
+ * What each platform service may do in its own name (with its service token, not a caller's):
+ * `service:<name>` rules. Listed, so that a service without an entry gets nothing, and no service
+ * special-cases another by name: callees check these rules like any other.
+ */
+const serviceGrants: Partial<Record<ServiceName, (can: Can) => void>> = {
+  // Login and refresh resolve the tenant a caller names; `gardien bootstrap` creates the first
+  // tenant (and deletes it again if its accounts cannot be written).
+  auth(can) {
+    can(['resolve', 'create', 'delete'], 'Tenant');
+  },
+};
+
+export function grantService(service: string, can: Can): void {
+  if (isServiceName(service)) serviceGrants[service]?.(can);
 }

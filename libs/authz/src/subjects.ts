@@ -23,7 +23,8 @@ export type Classification = (typeof CLASSIFICATIONS)[number];
 type Crud = 'create' | 'read' | 'update' | 'delete';
 
 export interface SubjectActions {
-  Tenant: Crud | 'suspend';
+  /** `resolve`: find a tenant by its slug or check its status, as login and refresh must. */
+  Tenant: Crud | 'suspend' | 'resolve';
   TenantSettings: Crud;
   User: Crud;
   /** A role assignment. Changing someone's roles is an action on Role, never an update of User. */

@@ -1,7 +1,10 @@
 // The verification every service applies to every caller's token.
 import fc from 'fast-check';
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import { ErrorCode, TOKEN_AUDIENCE, TOKEN_ISSUER, type JsonWebKeySet } from '@gardien/contracts';
+import { ErrorCode, TOKEN_ISSUER, audienceOf, type JsonWebKeySet } from '@gardien/contracts';
+
+/** The verifiers under test are the tenant service's. */
+const AUDIENCE = audienceOf('tenant');
 import { TokenVerifier } from './token-verifier.js';
 
 interface TestKey {
@@ -22,7 +25,7 @@ function sign(key: TestKey, overrides: { kid?: string; exp?: string | number; is
   return new SignJWT({ ...claims, ...overrides.payload })
     .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? key.kid })
     .setIssuer(overrides.iss ?? TOKEN_ISSUER)
-    .setAudience(overrides.aud ?? TOKEN_AUDIENCE)
+    .setAudience(overrides.aud ?? AUDIENCE)
     .setSubject('user-1')
     .setIssuedAt()
     .setExpirationTime(overrides.exp ?? '10m')
@@ -44,7 +47,7 @@ beforeAll(async () => {
   published = { keys: [current.jwk] };
 });
 
-async function refusal(token: string | undefined, verifier = new TokenVerifier(source)) {
+async function refusal(token: string | undefined, verifier = new TokenVerifier(source, { audience: AUDIENCE })) {
   return verifier.verify(token).then(
     () => 'accepted',
     (error: { code?: string }) => error.code,
@@ -52,19 +55,26 @@ async function refusal(token: string | undefined, verifier = new TokenVerifier(s
 }
 
 test('a valid token gives its principal', async () => {
-  const principal = await new TokenVerifier(source).verify(await sign(current));
-  expect(principal).toEqual({ kind: 'user', id: 'user-1', tenantId: claims.tid, roles: ['developer'], mfa: false });
+  const principal = await new TokenVerifier(source, { audience: AUDIENCE }).verify(await sign(current));
+  expect(principal).toEqual({ kind: 'user', id: 'user-1', tenantId: claims.tid, roles: ['developer'], mfa: false, expiresAt: expect.any(Number) });
+});
+
+test('a token for another service, for no service, or for the old shared audience is refused', async () => {
+  for (const aud of [audienceOf('auth'), audienceOf('edge-api'), 'gardien', 'gardien:tenant ', 'tenant']) {
+    expect([aud, await refusal(await sign(current, { aud }))]).toEqual([aud, ErrorCode.Unauthenticated]);
+  }
+  expect(await refusal(await sign(current, { aud: AUDIENCE }))).toBe('accepted');
 });
 
 test('missing, malformed, alg none and HMAC tokens are refused', async () => {
   expect(await refusal(undefined)).toBe(ErrorCode.Unauthenticated);
   expect(await refusal('not.a.token')).toBe(ErrorCode.Unauthenticated);
-  const none = new UnsecuredJWT({ ...claims }).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject('user-1').setExpirationTime('10m').encode();
+  const none = new UnsecuredJWT({ ...claims }).setIssuer(TOKEN_ISSUER).setAudience(AUDIENCE).setSubject('user-1').setExpirationTime('10m').encode();
   expect(await refusal(none)).toBe(ErrorCode.Unauthenticated);
   const hmac = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
     .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
+    .setAudience(AUDIENCE)
     .setSubject('user-1')
     .setExpirationTime('10m')
     .sign(new TextEncoder().encode(current.jwk.x));
@@ -82,7 +92,7 @@ test('expired tokens, other issuers or audiences, and bad claims are refused', a
   const longLived = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'EdDSA', kid: current.kid })
     .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
+    .setAudience(AUDIENCE)
     .setSubject('user-1')
     .setIssuedAt(Math.floor(Date.now() / 1000) - 3_600)
     .setExpirationTime('10m')
@@ -97,7 +107,7 @@ test('a token signed by another key is refused, whether its kid is unknown or bo
 
 test('a new key is picked up without restart; the key set is not refetched on every unknown kid', async () => {
   let now = Date.now();
-  const verifier = new TokenVerifier(source, { now: () => now, minRefreshIntervalMs: 30_000 });
+  const verifier = new TokenVerifier(source, { audience: AUDIENCE, now: () => now, minRefreshIntervalMs: 30_000 });
   await verifier.verify(await sign(current));
   const rotated = await makeKey('key-2');
   published = { keys: [rotated.jwk, current.jwk] };
@@ -113,7 +123,7 @@ test('a new key is picked up without restart; the key set is not refetched on ev
 describe('verified-token cache', () => {
   test('a token verified once is accepted again until it expires, then refused', async () => {
     let now = Date.now();
-    const verifier = new TokenVerifier(source, { now: () => now, cacheTtlMs: 3_600_000 });
+    const verifier = new TokenVerifier(source, { audience: AUDIENCE, now: () => now, cacheTtlMs: 3_600_000 });
     const token = await sign(current, { exp: '2m' });
     expect(await refusal(token, verifier)).toBe('accepted');
     expect(await refusal(token, verifier)).toBe('accepted');
@@ -122,7 +132,7 @@ describe('verified-token cache', () => {
   });
 
   test('an altered copy of a cached token is verified, and refused', async () => {
-    const verifier = new TokenVerifier(source);
+    const verifier = new TokenVerifier(source, { audience: AUDIENCE });
     const token = await sign(current);
     expect(await refusal(token, verifier)).toBe('accepted');
     const [header, payload, signature] = token.split('.');
@@ -135,7 +145,7 @@ describe('verified-token cache', () => {
     const retiring = await makeKey('key-retiring');
     let keys: JsonWebKeySet = { keys: [current.jwk, retiring.jwk] };
     let now = Date.now();
-    const verifier = new TokenVerifier(async () => keys, { now: () => now, cacheTtlMs: 60_000, minRefreshIntervalMs: 0 });
+    const verifier = new TokenVerifier(async () => keys, { audience: AUDIENCE, now: () => now, cacheTtlMs: 60_000, minRefreshIntervalMs: 0 });
     const token = await sign(retiring);
     expect(await refusal(token, verifier)).toBe('accepted');
     keys = { keys: [current.jwk] };
@@ -153,14 +163,14 @@ describe('clock skew between auth and a verifier: one minute, no more', () => {
     return new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'EdDSA', kid: current.kid })
       .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
+      .setAudience(AUDIENCE)
       .setSubject('user-1')
       .setIssuedAt(issuedAtSeconds)
       .setExpirationTime(issuedAtSeconds + lifetimeSeconds)
       .sign(current.privateKey);
   }
 
-  const verifier = () => new TokenVerifier(source, { now: () => verifierNow, verifiedTokens: 0 });
+  const verifier = () => new TokenVerifier(source, { audience: AUDIENCE, now: () => verifierNow, verifiedTokens: 0 });
 
   test.each([1, 59, 60])('a fresh token from an auth whose clock is %i s ahead is accepted', async (ahead) => {
     expect(await refusal(await issuedAt(verifierSeconds + ahead), verifier())).toBe('accepted');
@@ -186,7 +196,7 @@ describe('clock skew between auth and a verifier: one minute, no more', () => {
 
   test('the cache of verified tokens keeps them exactly as long as verification would accept them', async () => {
     let now = verifierNow;
-    const caching = new TokenVerifier(source, { now: () => now });
+    const caching = new TokenVerifier(source, { audience: AUDIENCE, now: () => now });
     const token = await issuedAt(verifierSeconds, 120);
     expect(await refusal(token, caching)).toBe('accepted');
     now += (120 + 59) * 1000;

@@ -13,7 +13,6 @@ import {
   ErrorCode,
   GardienError,
   type JsonWebKeySet,
-  TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   type CallContext,
   type Principal,
@@ -27,6 +26,8 @@ import {
 export const CLOCK_TOLERANCE_SECONDS = 60;
 
 export interface TokenVerifierOptions {
+  /** The audience this process accepts (`audienceOf(<its own name>)`): tokens for any other are refused. */
+  audience: string;
   cacheTtlMs?: number;
   /** How many verified tokens to remember (0 disables the cache). */
   verifiedTokens?: number;
@@ -51,10 +52,13 @@ export class TokenVerifier {
   private readonly now: () => number;
   private readonly verified: VerifiedTokenCache;
 
+  private readonly audience: string;
+
   constructor(
     private readonly source: KeySetSource,
-    options: TokenVerifierOptions = {},
+    options: TokenVerifierOptions,
   ) {
+    this.audience = options.audience;
     this.cacheTtlMs = options.cacheTtlMs ?? 5 * 60_000;
     this.minRefreshIntervalMs = options.minRefreshIntervalMs ?? 30_000;
     this.now = options.now ?? Date.now;
@@ -75,7 +79,7 @@ export class TokenVerifier {
       ({ payload } = await jwtVerify(token, this.keys, {
         algorithms: ['EdDSA'],
         issuer: TOKEN_ISSUER,
-        audience: TOKEN_AUDIENCE,
+        audience: this.audience,
         maxTokenAge: ACCESS_TOKEN_MAX_TTL_SECONDS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['exp', 'iat', 'sub'],
@@ -87,9 +91,11 @@ export class TokenVerifier {
     const claims = AccessTokenClaims.safeParse(payload);
     if (!claims.success) throw unauthenticated();
     const c = claims.data;
+    const { exp, iat } = payload as { exp: number; iat: number };
     const principal: Principal = {
       kind: c.kind,
       id: c.sub,
+      expiresAt: exp * 1000,
       tenantId: c.tid,
       roles: c.roles,
       mfa: c.mfa,
@@ -97,7 +103,6 @@ export class TokenVerifier {
       ...(c.purposes ? { purposes: c.purposes } : {}),
       ...(c.models ? { models: c.models } : {}),
     };
-    const { exp, iat } = payload as { exp: number; iat: number };
     // A token may not live longer than auth ever issues one for, whatever its exp says (both ends
     // come from auth's clock, so the skew plays no part here; the minute is the cap's own slack).
     if (exp - iat > ACCESS_TOKEN_MAX_TTL_SECONDS + 60) throw unauthenticated();

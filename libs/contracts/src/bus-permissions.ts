@@ -2,30 +2,12 @@
 // configuration is generated from this, so the contract and the enforcement cannot drift apart.
 // Each process has its own user and its own inbox prefix: a service can read only replies meant
 // for it, and answer only requests it received (allow_responses).
-import { subjectsPublishedOnlyBy } from './operations/catalogue.js';
+import { publishableOnlyBy, subjectsRestrictedFrom } from './operations/catalogue.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
 import { STREAMS, type StreamName } from './subjects.js';
-import { ALL_SERVICES, type BusService, type ServiceName } from './services.js';
+import { CLI_USER, type BusService, type BusUser, type ServiceName } from './services.js';
 
-/** The operator command line (`gardien`): a bus user of its own, but not a service (it serves nothing). */
-export const CLI_USER = 'cli';
-
-/** Every NATS user of a deployment: each process of the platform, and the operator command line. */
-export const BUS_USERS = [...ALL_SERVICES, CLI_USER] as const;
-export type BusUser = (typeof BUS_USERS)[number];
-
-/**
- * Subjects that only the command line, run on the server itself, may publish: creating the
- * super-admin must not be reachable from the edge (HTTP) or from a compromised service.
- */
-export const CLI_ONLY_SUBJECTS: readonly string[] = subjectsPublishedOnlyBy('cli');
-
-/**
- * Subjects that carry a client's credentials together with the address it came from: only the
- * HTTP edge may publish them. A service could otherwise log in with a made-up source address on
- * every attempt (dodging per-source throttling) or with a victim's address (locking it out).
- */
-export const EDGE_ONLY_SUBJECTS: readonly string[] = subjectsPublishedOnlyBy('edge');
+export { BUS_USERS, CLI_USER, type BusUser } from './services.js';
 
 export interface BusPermissions {
   publish: string[];
@@ -93,17 +75,18 @@ function durableConsumerSubjects({ name, stream, filterSubject }: DurableConsume
 export function busPermissionsOf(user: BusUser): BusPermissions {
   const inbox = `${inboxPrefixOf(user)}.>`;
   if (user === CLI_USER) {
-    return { publish: [...CLI_ONLY_SUBJECTS], publishDeny: [], subscribe: [inbox], allowResponses: false };
+    return { publish: publishableOnlyBy(CLI_USER), publishDeny: [], subscribe: [inbox], allowResponses: false };
   }
   return serviceBusPermissions(user, inbox);
 }
 
 function serviceBusPermissions(service: ServiceName, inbox: string): BusPermissions {
-  const publishDeny = [...CLI_ONLY_SUBJECTS];
+  // Operations reserved to other publishers (the CLI's bootstrap, the edge's logins, another
+  // service's own token requests): denied, which in nats-server wins over the allow below.
+  const publishDeny = subjectsRestrictedFrom(service);
   if (service === 'edge-api') {
     return { publish: ['gardien.v1.>'], publishDeny, subscribe: [inbox], allowResponses: false };
   }
-  publishDeny.push(...EDGE_ONLY_SUBJECTS);
   const publish = [
     'gardien.v1.>',
     `gardien.audit.${service}.>`,

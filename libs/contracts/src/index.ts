@@ -18,4 +18,5 @@ export * from './operations/bus-operation.js';
 export * from './operations/auth.operations.js';
 export * from './operations/tenant.operations.js';
 export * from './operations/service.operations.js';
+export * from './operations/token.operations.js';
 export * from './operations/catalogue.js';

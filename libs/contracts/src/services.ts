@@ -26,3 +26,14 @@ export function isBusService(value: string): value is BusService {
  * measured with --trace-gc); see the README's figures.
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'] as const;
+
+/** The operator command line (`gardien`): a bus user of its own, but not a service (it serves nothing). */
+export const CLI_USER = 'cli';
+
+/** Every NATS user of a deployment: each process of the platform, and the operator command line. */
+export const BUS_USERS = [...ALL_SERVICES, CLI_USER] as const;
+export type BusUser = (typeof BUS_USERS)[number];
+
+export function isServiceName(value: string): value is ServiceName {
+  return (ALL_SERVICES as readonly string[]).includes(value);
+}

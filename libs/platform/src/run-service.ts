@@ -17,7 +17,7 @@ import {
   type ServiceConfigSchema,
 } from '@gardien/bootstrap';
 import { BlindIndex, CreateGardienKeys1732579300000, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing } from '@gardien/crypto';
-import { BusClient, type BusService } from '@gardien/contracts';
+import { BusClient, audienceOf, type BusService } from '@gardien/contracts';
 import { activeTraceContext, frameworkLogger, safeError, stopTracing } from '@gardien/observability';
 import {
   CreateOutbox1732579200000,
@@ -86,7 +86,7 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
       dataSource,
       connection,
       bus,
-      tokens: new TokenVerifier(keySetFromBus(bus)),
+      tokens: new TokenVerifier(keySetFromBus(bus), { audience: audienceOf(definition.name) }),
       outbox,
       kms,
       keyRing,

@@ -7,6 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import {
+  audienceOf,
   ErrorCode,
   GardienError,
   type ApiKey,
@@ -44,7 +45,7 @@ export class ApiKeysService {
     const tenantId = tenantOf(caller);
     authorize(defineAbilityFor(caller), 'create', 'ApiKey', { tenantId, ownerId: caller.id });
     const expiresAt = expiryOf(input.expires_at, now);
-    if (!(await this.directory.purposeExists(context, input.purpose))) {
+    if (!(await this.directory.purposeExists(caller, context, input.purpose))) {
       throw new GardienError(ErrorCode.ValidationFailed, 'the purpose is not declared by the tenant', [{ path: 'payload.purpose', reason: 'unknown_purpose' }]);
     }
     const id = randomUUID();
@@ -118,6 +119,8 @@ export class ApiKeysService {
     await withTenant(this.dataSource, row.tenant_id, (manager) => this.keys.touch(manager, row.id, now));
     const { token, expiresIn } = await this.signingKeys.issueAccessToken(
       { sub: row.id, tid: row.tenant_id, kind: 'api_key', roles: ['service'], mfa: false, purposes: [row.purpose], ...(row.models ? { models: row.models } : {}) },
+      // For the edge, which exchanges it for the audience of each service it then calls.
+      audienceOf('edge-api'),
       API_KEY_TOKEN_TTL_SECONDS,
     );
     return { access_token: token, expires_in: expiresIn };

@@ -1,7 +1,7 @@
 // Access tokens of users: what a token asserts comes from the account as stored now (roles), the
 // session it belongs to, and whether MFA was satisfied when that session began.
 import { Injectable } from '@nestjs/common';
-import { PLATFORM_TENANT_ID, type TokenPair } from '@gardien/contracts';
+import { PLATFORM_TENANT_ID, audienceOf, type TokenPair } from '@gardien/contracts';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import type { UserRow } from '../users/users.repository.js';
 
@@ -22,6 +22,8 @@ export class AccessTokens {
         mfa,
         sid: sessionId,
       },
+      // Clients present it to the edge only, which exchanges it for each service it calls.
+      audienceOf('edge-api'),
       USER_ACCESS_TOKEN_TTL_SECONDS,
     );
     return { access_token: token, refresh_token: refreshToken, token_type: 'Bearer', expires_in: expiresIn };

@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { TokenVerifier } from '@gardien/authz';
 import { BlindIndex, CreateGardienKeys1732579300000, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
 import {
+  audienceOf,
   AuditEntry,
   ErrorCode,
   GardienError,
@@ -50,7 +51,7 @@ class InMemoryTenantDirectory extends TenantDirectory {
   readonly deleted: string[] = [];
 
   constructor() {
-    super(undefined as never, undefined as never);
+    super(undefined as never, undefined as never, undefined as never);
   }
   add(slug: string, status: ResolvedTenant['status'] = 'active'): string {
     const id = randomUUID();
@@ -72,7 +73,7 @@ class InMemoryTenantDirectory extends TenantDirectory {
     this.tenants.delete(id);
     this.deleted.push(id);
   }
-  override async purposeExists(_: CallContext, id: string): Promise<boolean> {
+  override async purposeExists(_principal: Principal, _context: CallContext, id: string): Promise<boolean> {
     return this.purposes.has(id);
   }
 }
@@ -128,7 +129,7 @@ beforeAll(async () => {
   const ring = new SubjectKeyRing({ service: 'auth', kms, store: new PostgresSubjectKeyStore(sql) });
   const blindIndex = new BlindIndex({ service: 'auth', kms, store: new PostgresTenantKeyStore(sql) });
   const signing = new SigningKeysService(new SigningKeysRepository(runtime), ring, 0);
-  verifier = new TokenVerifier(() => signing.jwks(), { minRefreshIntervalMs: 0 });
+  verifier = new TokenVerifier(() => signing.jwks(), { audience: audienceOf('edge-api'), minRefreshIntervalMs: 0 });
   directory = new InMemoryTenantDirectory();
   const users = new UsersRepository();
   const codec = new UserCodec(ring, blindIndex);

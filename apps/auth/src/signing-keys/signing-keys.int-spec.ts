@@ -1,6 +1,7 @@
 // Token signing keys against the machine's Postgres: private keys stored sealed, tokens that every
 // service's verifier accepts, rotation with overlap (tokens signed before a rotation still verify).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { audienceOf } from '@gardien/contracts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -34,10 +35,10 @@ afterAll(async () => {
 });
 
 test('issued tokens verify with the published key set; private keys are stored sealed only', async () => {
-  const verifier = new TokenVerifier(() => service.jwks(), { minRefreshIntervalMs: 0 });
-  const { token, expiresIn } = await service.issueAccessToken(claims, 3_600);
+  const verifier = new TokenVerifier(() => service.jwks(), { audience: audienceOf('edge-api'), minRefreshIntervalMs: 0 });
+  const { token, expiresIn } = await service.issueAccessToken(claims, audienceOf('edge-api'), 3_600);
   expect(expiresIn).toBe(900);
-  expect(await verifier.verify(token)).toEqual({ kind: 'user', id: 'user-42', tenantId: claims.tid, roles: ['developer'], mfa: false });
+  expect(await verifier.verify(token)).toEqual({ kind: 'user', id: 'user-42', tenantId: claims.tid, roles: ['developer'], mfa: false, expiresAt: expect.any(Number) });
   const rows: Array<{ private_key_sealed: string }> = await runtime.query('SELECT private_key_sealed FROM auth_signing_keys');
   expect(rows.length).toBe(1);
   expect(rows[0]!.private_key_sealed).toMatch(/^g1\./);
@@ -45,15 +46,15 @@ test('issued tokens verify with the published key set; private keys are stored s
 });
 
 test('a rotation publishes the new key before it signs; tokens signed before still verify', async () => {
-  const verifier = new TokenVerifier(() => service.jwks(), { minRefreshIntervalMs: 0 });
-  const before = (await service.issueAccessToken(claims)).token;
+  const verifier = new TokenVerifier(() => service.jwks(), { audience: audienceOf('edge-api'), minRefreshIntervalMs: 0 });
+  const before = (await service.issueAccessToken(claims, audienceOf('edge-api'))).token;
   const newKid = await service.rotate();
   const kidNow = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
   // Published at once, but the previous key signs until the new one takes over.
   expect((await service.jwks()).keys.map((k) => k.kid)).toContain(newKid);
-  expect(kidNow((await service.issueAccessToken(claims)).token)).toBe(kidNow(before));
+  expect(kidNow((await service.issueAccessToken(claims, audienceOf('edge-api'))).token)).toBe(kidNow(before));
   await new Promise((resolve) => setTimeout(resolve, 400));
-  const after = (await service.issueAccessToken(claims)).token;
+  const after = (await service.issueAccessToken(claims, audienceOf('edge-api'))).token;
   const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
   expect(kidOf(after)).toBe(newKid);
   expect(kidOf(before)).not.toBe(newKid);

@@ -7,7 +7,6 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey } from '
 import {
   ACCESS_TOKEN_MAX_TTL_SECONDS,
   PLATFORM_TENANT_ID,
-  TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   type AccessTokenClaims,
   type JsonWebKeySet,
@@ -43,8 +42,11 @@ export class SigningKeysService {
     return { keys: rows.map((row) => ({ kty: 'OKP', crv: 'Ed25519', x: row.public_jwk.x!, kid: row.kid, alg: 'EdDSA', use: 'sig' })) };
   }
 
-  /** Signs an access token for `claims`, valid `ttlSeconds` (at most 15 minutes). */
-  async issueAccessToken(claims: AccessTokenClaims, ttlSeconds = ACCESS_TOKEN_MAX_TTL_SECONDS): Promise<{ token: string; expiresIn: number }> {
+  /**
+   * Signs an access token for `claims`, valid `ttlSeconds` (at most 15 minutes), for the one
+   * process `audience` names (`audienceOf(service)`): no other will accept it.
+   */
+  async issueAccessToken(claims: AccessTokenClaims, audience: string, ttlSeconds = ACCESS_TOKEN_MAX_TTL_SECONDS): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = Math.min(ttlSeconds, ACCESS_TOKEN_MAX_TTL_SECONDS);
     const key = await this.current();
     const privateKey = await this.signerOf(key);
@@ -52,7 +54,7 @@ export class SigningKeysService {
     const token = await new SignJWT({ ...rest })
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
       .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
+      .setAudience(audience)
       .setSubject(sub)
       .setIssuedAt()
       .setJti(randomUUID())

@@ -1,6 +1,7 @@
 // What auth asks the tenant service: which tenant a login names and whether it is active, the
 // tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), and
-// whether a purpose an API key is bound to exists (asked with the caller's own token).
+// whether a purpose an API key is bound to exists (asked on the caller's behalf, with the caller's
+// token re-issued for the tenant service, so that the tenant service checks the caller's rights).
 import { Injectable } from '@nestjs/common';
 import {
   BusClient,
@@ -11,14 +12,17 @@ import {
   type Tenant,
   type CallContext,
   type CreateTenantRequest,
+  type Principal,
 } from '@gardien/contracts';
-import { ServiceTokens } from './service-tokens.js';
+import { AudienceTokens } from '../tokens/audience-tokens.service.js';
+import { OwnTokens } from '../tokens/own-tokens.js';
 
 @Injectable()
 export class TenantDirectory {
   constructor(
     private readonly bus: BusClient,
-    private readonly tokens: ServiceTokens,
+    private readonly ownTokens: OwnTokens,
+    private readonly audienceTokens: AudienceTokens,
   ) {}
 
   /** The tenant named by a slug, or undefined if there is none. */
@@ -39,9 +43,10 @@ export class TenantDirectory {
   }
 
   /** Whether the caller's tenant declares this purpose; asked as the caller, so the tenant service checks its rights. */
-  async purposeExists(caller: CallContext, id: string): Promise<boolean> {
+  async purposeExists(principal: Principal, context: CallContext, id: string): Promise<boolean> {
+    const { access_token: token } = await this.audienceTokens.delegate('auth', principal, 'tenant');
     try {
-      await this.bus.call(TENANT_OPERATIONS.getPurpose, { id }, caller);
+      await this.bus.call(TENANT_OPERATIONS.getPurpose, { id }, { ...context, token });
       return true;
     } catch (error) {
       if (error instanceof GardienError && error.code === ErrorCode.NotFound) return false;
@@ -59,6 +64,6 @@ export class TenantDirectory {
   }
 
   private async asAuth(requestId: string): Promise<CallContext> {
-    return { requestId, token: await this.tokens.current() };
+    return { requestId, token: await this.ownTokens.forAudience('tenant') };
   }
 }

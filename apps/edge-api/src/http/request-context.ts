@@ -39,8 +39,12 @@ export function requestState(request: FastifyRequest): EdgeRequestState {
   return (request as RequestWithState)[STATE] ?? initRequestState(request);
 }
 
-/** The context of a bus call made for an operation: the verified token only, never a header taken as is. */
-export function operationCallContext(request: FastifyRequest, token?: string): CallContext {
+/**
+ * The context of a bus call made for a request: its id and trace, without a token (the token a call
+ * carries is the client's, exchanged for the callee: authentication/callee-context.service.ts),
+ * never a header taken as it came.
+ */
+export function operationCallContext(request: FastifyRequest): CallContext {
   const { requestId, traceparent } = requestState(request);
-  return { requestId, traceparent, ...(token ? { token } : {}) };
+  return { requestId, traceparent };
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { AUTH_OPERATIONS, TENANT_OPERATIONS } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
-import { FakeServices, SigningKey, startEdge, type RunningEdge } from '../testing/edge-harness.js';
+import { FakeServices, SigningKey, exchangedFor, startEdge, type RunningEdge } from '../testing/edge-harness.js';
 
 const tenantId = randomUUID();
 const keyId = randomUUID();
@@ -45,7 +45,7 @@ test('GET /v1/models with an API key as the bearer answers OpenAI’s list, from
       { id: 'llama3.1:8b', object: 'model', created: 0, owned_by: 'gardien' },
     ],
   });
-  expect(fakes.callsTo(TENANT_OPERATIONS.listModels.subject).map((call) => call.token)).toEqual([apiKeyToken]);
+  expect(fakes.callsTo(TENANT_OPERATIONS.listModels.subject).map((call) => call.token)).toEqual([exchangedFor(apiKeyToken, 'tenant')]);
 });
 
 test('errors take OpenAI’s shape: no credential, a bad key, an unknown route; with our request id and no echo', async () => {

@@ -6,19 +6,23 @@ import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BusClient, TENANT_OPERATIONS } from '@gardien/contracts';
 import { EdgeAuthGuard } from '../authentication/edge-auth.guard.js';
+import { CalleeContexts } from '../authentication/callee-context.service.js';
 import { callerOf } from '../authentication/edge-caller.js';
-import { operationCallContext } from '../http/request-context.js';
 import { openAiModelList, type OpenAiModelList } from './openai-models.js';
 
 @Controller('v1')
 export class OpenAiHttpController {
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    private readonly callees: CalleeContexts,
+  ) {}
 
   @Get('models')
   @UseGuards(EdgeAuthGuard)
   @Header('cache-control', 'no-store')
   async models(@Req() request: FastifyRequest): Promise<OpenAiModelList> {
-    const reply = await this.bus.call(TENANT_OPERATIONS.listModels, {}, operationCallContext(request, callerOf(request)?.token));
+    const operation = TENANT_OPERATIONS.listModels;
+    const reply = await this.bus.call(operation, {}, await this.callees.of(request, callerOf(request), operation.service));
     return openAiModelList(reply.models);
   }
 }

@@ -6,8 +6,8 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient, ErrorCode, GardienError, parsePayload } from '@gardien/contracts';
 import { callerOf, type EdgeCaller } from '../authentication/edge-caller.js';
+import { CalleeContexts } from '../authentication/callee-context.service.js';
 import { HttpAuthenticator } from '../authentication/http-authenticator.service.js';
-import { operationCallContext } from '../http/request-context.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
 import type { Operation } from './operation.js';
 import { typedQuery } from './query-values.js';
@@ -20,6 +20,7 @@ export class OperationInvoker {
     private readonly bus: BusClient,
     private readonly authenticator: HttpAuthenticator,
     private readonly authRateLimit: AuthRateLimit,
+    private readonly callees: CalleeContexts,
   ) {}
 
   /** REST: the guard has authenticated the caller and the rate limits have run. */
@@ -61,9 +62,9 @@ export class OperationInvoker {
     return caller;
   }
 
-  private call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined): Promise<unknown> {
+  private async call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined): Promise<unknown> {
     const payload = operation.adds.includes('source') ? { ...given, source: request.ip } : given;
-    return this.bus.call(operation.bus, payload, operationCallContext(request, caller?.token), {
+    return this.bus.call(operation.bus, payload, await this.callees.of(request, caller, operation.bus.service), {
       ...(operation.timeoutMs !== undefined ? { timeoutMs: operation.timeoutMs } : {}),
     });
   }

@@ -1,6 +1,7 @@
 // Test support for the edge's integration tests (not built into dist): the edge application
 // started in-process on a NATS server of the test's own, small fake responders in place of the
 // auth and tenant services, and Ed25519 token signing with a key set the fake auth publishes.
+import { createHash } from 'node:crypto';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -8,8 +9,9 @@ import {
   AUTH_OPERATIONS,
   BusClient,
   HEADER_AUTHORIZATION,
-  TOKEN_AUDIENCE,
   TOKEN_ISSUER,
+  audienceOf,
+  tokenExchangeOperation,
   type AccessTokenClaims,
   type ErrorCode,
   type JsonWebKeySet,
@@ -25,6 +27,13 @@ export interface BusCall {
   token: string | undefined;
 }
 
+/** The token the fake auth gives for `token` exchanged for `audience`: recognisable in assertions. */
+export function exchangedFor(token: string, audience: string): string {
+  return `exchanged.${audience}.${createHash('sha256').update(token).digest('base64url')}`;
+}
+
+const EXCHANGE = tokenExchangeOperation('edge-api').subject;
+
 /** What a fake responder answers: a reply, or an error envelope. */
 export type FakeAnswer = { response: unknown } | { err: { code: `${ErrorCode}`; message: string } };
 type Responder = (payload: unknown, call: BusCall) => FakeAnswer;
@@ -35,6 +44,10 @@ export class FakeServices {
   private readonly responders = new Map<string, Responder>();
 
   private constructor(private readonly connection: NatsConnection) {
+    // Like auth: a client's token, which the edge verified, re-issued for the service it calls.
+    this.on(EXCHANGE, (payload, call) =>
+      call.token ? { response: { access_token: exchangedFor(call.token, (payload as { audience: string }).audience), expires_in: 300 } } : { err: { code: 'UNAUTHENTICATED', message: 'no token' } },
+    );
     connection.subscribe('gardien.v1.>', {
       callback: (error, message) => {
         if (!error) this.answer(message);
@@ -56,9 +69,9 @@ export class FakeServices {
     return this.calls.filter((call) => call.subject === subject);
   }
 
-  /** Calls other than key-set fetches, which the edge makes whenever its cache allows. */
+  /** Calls other than key-set fetches and token exchanges, which the edge makes whenever its caches allow. */
   operationCalls(): BusCall[] {
-    return this.calls.filter((call) => call.subject !== AUTH_OPERATIONS.jwks.subject);
+    return this.calls.filter((call) => call.subject !== AUTH_OPERATIONS.jwks.subject && call.subject !== EXCHANGE);
   }
 
   forget(): void {
@@ -100,13 +113,13 @@ export class SigningKey {
     return new SigningKey(kid, privateKey, { kty: 'OKP', crv: 'Ed25519', x: x!, kid, alg: 'EdDSA', use: 'sig' });
   }
 
-  /** An access token as auth issues them; `kid` lets a test borrow another key's id. */
-  sign(claims: Partial<AccessTokenClaims> & { sub: string }, options: { kid?: string; expiresIn?: string | number } = {}): Promise<string> {
+  /** An access token as auth issues them to clients (for the edge); `kid` lets a test borrow another key's id. */
+  sign(claims: Partial<AccessTokenClaims> & { sub: string }, options: { kid?: string; expiresIn?: string | number; audience?: string } = {}): Promise<string> {
     const { sub, ...rest } = claims;
     return new SignJWT({ tid: null, kind: 'user', roles: [], mfa: true, ...rest })
       .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? this.kid })
       .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
+      .setAudience(options.audience ?? audienceOf('edge-api'))
       .setSubject(sub)
       .setIssuedAt()
       .setExpirationTime(options.expiresIn ?? '10m')

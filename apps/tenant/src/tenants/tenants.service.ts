@@ -19,7 +19,7 @@ import {
 } from '@gardien/contracts';
 import { authorize, defineAbilityFor, isAllowed, type AppAbility } from '@gardien/authz';
 import { isUniqueViolation, withTenant } from '@gardien/persistence';
-import { isAuthService, type Acting } from '../callers.js';
+import type { Acting } from '../callers.js';
 import { recordChange, type TenantServiceChange } from '../change-log.js';
 import { DEFAULT_TENANT_SETTINGS } from '../settings/settings-update.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
@@ -38,7 +38,7 @@ export class TenantsService {
   /** A new active tenant with the default settings. CONFLICT if the slug is taken. */
   async create(acting: Acting, request: CreateTenantRequest): Promise<Tenant> {
     const id = randomUUID();
-    if (!isAuthService(acting.principal)) authorize(defineAbilityFor(acting.principal), 'create', 'Tenant', { id });
+    authorize(defineAbilityFor(acting.principal), 'create', 'Tenant', { id });
     try {
       return await withTenant(this.dataSource, id, async (manager) => {
         const row = await this.tenants.insert(manager, { id, slug: request.slug, name: request.name });
@@ -80,7 +80,7 @@ export class TenantsService {
    * other order could leave keys behind a tenant that no longer exists.
    */
   async delete(acting: Acting, id: string): Promise<Empty> {
-    if (!isAuthService(acting.principal)) authorize(defineAbilityFor(acting.principal), 'delete', 'Tenant', { id });
+    authorize(defineAbilityFor(acting.principal), 'delete', 'Tenant', { id });
     const existing = await withTenant(this.dataSource, id, (manager) => this.tenants.findById(manager, id));
     if (!existing) throw notFound();
     await this.keys.destroy(id);
@@ -92,13 +92,16 @@ export class TenantsService {
     return {};
   }
 
-  /** For the auth service only: a tenant by slug (login) or id (refresh). NOT_FOUND if unknown or deleted. */
+  /** A tenant by slug (login) or id (refresh), for callers granted `resolve` (the auth service). NOT_FOUND if unknown or deleted. */
   async resolve(acting: Acting, request: ResolveTenantRequest): Promise<ResolvedTenant> {
-    if (!isAuthService(acting.principal)) throw forbidden();
+    const ability = defineAbilityFor(acting.principal);
+    // Refused before the lookup, so that the answer says nothing of what exists; then checked on the tenant found.
+    if (!ability.can('resolve', 'Tenant')) throw forbidden();
     const row = await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) =>
       'slug' in request ? this.tenants.findBySlug(manager, request.slug) : this.tenants.findById(manager, request.id),
     );
     if (!row) throw notFound();
+    authorize(ability, 'resolve', 'Tenant', { id: row.id });
     return { id: row.id, slug: row.slug, status: row.status };
   }
 

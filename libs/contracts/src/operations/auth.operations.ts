@@ -34,8 +34,8 @@ import { busOperation } from './bus-operation.js';
 const auth = 'auth' as const;
 
 export const AUTH_OPERATIONS = {
-  login: busOperation({ service: auth, action: 'login', request: LoginRequest, reply: TokenPair, authenticated: false, publishers: 'edge' }),
-  refresh: busOperation({ service: auth, action: 'refresh', request: RefreshRequest, reply: TokenPair, authenticated: false, publishers: 'edge' }),
+  login: busOperation({ service: auth, action: 'login', request: LoginRequest, reply: TokenPair, authenticated: false, publishers: ['edge-api'] }),
+  refresh: busOperation({ service: auth, action: 'refresh', request: RefreshRequest, reply: TokenPair, authenticated: false, publishers: ['edge-api'] }),
   logout: busOperation({ service: auth, action: 'logout', request: LogoutRequest, reply: Empty, authenticated: true }),
   me: busOperation({ service: auth, action: 'me', request: Empty, reply: Me, authenticated: true }),
   enrolMfa: busOperation({ service: auth, action: 'mfa.enrol', request: Empty, reply: MfaEnrolment, authenticated: true }),
@@ -65,7 +65,7 @@ export const AUTH_OPERATIONS = {
     request: ExchangeApiKeyRequest,
     reply: ExchangedApiKey,
     authenticated: false,
-    publishers: 'edge',
+    publishers: ['edge-api'],
   }),
   // Creating accounts runs argon2id twice and the tenant service once: longer than the default.
   bootstrap: busOperation({
@@ -74,7 +74,7 @@ export const AUTH_OPERATIONS = {
     request: BootstrapRequest,
     reply: BootstrapResult,
     authenticated: false,
-    publishers: 'cli',
+    publishers: ['cli'],
     timeoutMs: 30_000,
   }),
   /** Public: the keys that verify access tokens. */

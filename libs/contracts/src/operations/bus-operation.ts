@@ -3,15 +3,16 @@
 // token, and who may publish it. Callers (BusClient.call), handlers (libs/platform's @Handles) and
 // the edge's rows all take this object, so they cannot disagree on any of it.
 import type { z } from 'zod';
-import type { BusService } from '../services.js';
+import type { BusService, BusUser } from '../services.js';
 import { subjectOf } from '../subjects.js';
 
 /**
- * Who may publish the request. `any` is every process of the platform (each still verifies the
- * token); `edge` is the HTTP edge alone (the request carries the client's address, which per-source
- * throttling trusts); `cli` is the operator command line alone (run on the server itself).
+ * Who may publish the request: `any` process of the platform (each callee still verifies the
+ * token), or only the bus users listed (the generated nats-server configuration denies it to every
+ * other): the edge alone for requests carrying a client's address, which per-source throttling
+ * trusts; the operator command line alone for the bootstrap; a service alone for its own tokens.
  */
-export type Publishers = 'any' | 'edge' | 'cli';
+export type Publishers = 'any' | readonly BusUser[];
 
 export interface BusOperationSpec<Req extends z.ZodType, Rep extends z.ZodType> {
   service: BusService;

@@ -1,12 +1,13 @@
 // Every bus operation of the platform, by service. Permissions (who may publish what), handler
 // coverage tests and the edge all read this one list.
-import { BUS_SERVICES, type BusService } from '../services.js';
+import { BUS_SERVICES, type BusService, type BusUser } from '../services.js';
 import { AUTH_OPERATIONS } from './auth.operations.js';
-import { operationsOf, type BusOperation, type Publishers } from './bus-operation.js';
+import { operationsOf, type BusOperation } from './bus-operation.js';
 import { serviceOperations } from './service.operations.js';
 import { TENANT_OPERATIONS } from './tenant.operations.js';
+import { TOKEN_OPERATIONS } from './token.operations.js';
 
-const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...operationsOf(TENANT_OPERATIONS)];
+const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...TOKEN_OPERATIONS, ...operationsOf(TENANT_OPERATIONS)];
 
 export const BUS_OPERATIONS: readonly BusOperation[] = Object.freeze([
   ...DOMAIN_OPERATIONS,
@@ -18,7 +19,12 @@ export function operationsAnsweredBy(service: BusService): BusOperation[] {
   return BUS_OPERATIONS.filter((operation) => operation.service === service);
 }
 
-/** Subjects only the given publishers may send. */
-export function subjectsPublishedOnlyBy(publishers: Exclude<Publishers, 'any'>): string[] {
-  return BUS_OPERATIONS.filter((operation) => operation.publishers === publishers).map((operation) => operation.subject);
+/** Subjects reserved to other publishers than `user`: what its permissions must deny. */
+export function subjectsRestrictedFrom(user: BusUser): string[] {
+  return BUS_OPERATIONS.filter(({ publishers }) => publishers !== 'any' && !publishers.includes(user)).map(({ subject }) => subject);
+}
+
+/** Subjects reserved to publishers that include `user` (all a user without general rights may send). */
+export function publishableOnlyBy(user: BusUser): string[] {
+  return BUS_OPERATIONS.filter(({ publishers }) => publishers !== 'any' && publishers.includes(user)).map(({ subject }) => subject);
 }

@@ -1,11 +1,18 @@
 // What an access token asserts, and the key set that verifies it. Tokens are EdDSA JWTs issued by
 // the auth service; every service verifies them itself with the JWKS it fetches from auth.
 import { z } from 'zod';
+import type { ServiceName } from '../services.js';
 
 export const TOKEN_ISSUER = 'gardien-auth';
 /** The tenant id under which platform-level secrets (token signing keys) are sealed. */
 export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
-export const TOKEN_AUDIENCE = 'gardien';
+/**
+ * The audience of the tokens one process accepts: a token names the one service it is for, and
+ * every other refuses it (a service that receives a caller's token cannot replay it elsewhere).
+ */
+export function audienceOf(service: ServiceName): string {
+  return `gardien:${service}`;
+}
 /** Access tokens live at most this long (design: <= 15 min). */
 export const ACCESS_TOKEN_MAX_TTL_SECONDS = 15 * 60;
 
@@ -34,7 +41,10 @@ export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 /** A verified caller, as services see it. */
 export interface Principal {
   kind: AccessTokenClaims['kind'];
+  /** A user's, API key's or service's id; for kind `service`, the service's name. */
   id: string;
+  /** When the token that proves this principal expires (ms since the epoch). */
+  expiresAt?: number;
   tenantId: string | null;
   roles: Role[];
   mfa: boolean;
