@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { openServiceDatabase } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { CreateLoginThrottle1732580100000 } from '../migrations/1732580100000-create-login-throttle.js';
+import { LoginThrottleRepository } from './login-throttle.repository.js';
 import { LoginThrottle } from './login-throttle.service.js';
 
 const prefix = testDatabasePrefix();
@@ -11,7 +12,7 @@ let throttle: LoginThrottle;
 
 beforeAll(async () => {
   ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateLoginThrottle1732580100000] }));
-  throttle = new LoginThrottle(runtime);
+  throttle = new LoginThrottle(runtime, new LoginThrottleRepository());
 });
 
 afterAll(async () => {
@@ -51,10 +52,22 @@ test('a success clears the account, and gives the source back only this attempt'
   const keys = { account: 'account:t1:index-c', source: 'source:s4' };
   await throttle.reserve({ account: 'account:t1:other', source: keys.source }, 3_000_000_000); // a failure elsewhere
   await throttle.reserve(keys, 3_000_000_500);
-  await throttle.release(keys);
+  await throttle.succeed(keys);
   expect(await refusedNow({ ...keys, source: 'source:fresh' }, 3_000_000_501)).toBe(false);
   const [source] = await runtime.query('SELECT failures FROM auth_login_throttle WHERE key = $1', [keys.source]);
   expect(source.failures).toBe(1); // the failure on the other account still counts
+});
+
+test('an attempt given back (no credential judged) removes only its own failure: the ones before it still lead to the lock', async () => {
+  const keys = { account: 'account:t1:index-give-back', source: 'source:s-give-back' };
+  let now = 3_500_000_000;
+  for (let i = 0; i < 4; i++, now += 10_000) expect((await throttle.reserve(keys, now)).allowed).toBe(true);
+  expect(await throttle.reserve(keys, now)).toEqual({ allowed: true, accountLockedNow: true });
+  await throttle.giveBack(keys);
+  now += 10_000;
+  // Four failures left: the next one is the 5th, and locks.
+  expect(await throttle.reserve(keys, now)).toEqual({ allowed: true, accountLockedNow: true });
+  expect(await refusedNow(keys, now + 10_000)).toBe(true);
 });
 
 test('a source guessing at many accounts is locked after 20 failures', async () => {

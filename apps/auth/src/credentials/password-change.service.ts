@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
+import { tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -26,7 +27,7 @@ export class PasswordChangeService {
     const { tenantId, sessionId } = await this.sessions.liveSessionOf(caller, 'changes a password');
     const keys: ThrottleKeys = { account: `password-change:${caller.id}`, source: `password-change-session:${sessionId}` };
     const reservation = await this.throttle.reserve(keys);
-    if (!reservation.allowed) throw new GardienError(ErrorCode.RateLimited, 'too many failed attempts: try again later');
+    if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     const user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
     if (!user || !(await this.hasher.verify(user.password_hash, request.current_password))) {
       await this.dataSource.transaction((manager) =>
@@ -34,7 +35,7 @@ export class PasswordChangeService {
       );
       throw new GardienError(ErrorCode.ValidationFailed, 'the current password is not right', [{ path: 'payload.current_password', reason: 'incorrect' }]);
     }
-    await this.throttle.release(keys);
+    await this.throttle.succeed(keys);
     if (await this.hasher.verify(user.password_hash, request.new_password)) {
       throw new GardienError(ErrorCode.ValidationFailed, 'the new password must differ from the current one', [{ path: 'payload.new_password', reason: 'unchanged' }]);
     }

@@ -26,6 +26,7 @@ import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testi
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { BootstrapService } from '../bootstrap/bootstrap.service.js';
+import { LoginThrottleRepository } from '../brute-force/login-throttle.repository.js';
 import { LoginThrottle } from '../brute-force/login-throttle.service.js';
 import { PasswordChangeService } from '../credentials/password-change.service.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
@@ -104,6 +105,29 @@ const ctx = (): CallContext => ({ requestId: randomUUID() });
 const code = async (error: Promise<unknown>) => (await error.then(() => undefined, (e: GardienError) => e))?.code;
 const totpSecretOf = (uri: string) => new URL(uri).searchParams.get('secret')!;
 
+type Answer = ErrorCode | 'ok' | 'locked';
+
+/** One attempt as a patient attacker makes it: back-off refusals are waited out; a refusal longer than any back-off (8 s) is a lock. */
+async function patiently(attempt: () => Promise<unknown>): Promise<Answer> {
+  for (let waitedMs = 0; ; ) {
+    const answer = await attempt().then(
+      () => 'ok' as const,
+      (e: GardienError) => e,
+    );
+    if (answer === 'ok') return answer;
+    if (answer.code !== ErrorCode.RateLimited) return answer.code;
+    const retryMs = (answer.retryAfterSeconds ?? 0.3) * 1000;
+    if (waitedMs + retryMs > 9_000) return 'locked';
+    await sleep(retryMs);
+    waitedMs += retryMs;
+  }
+}
+
+/** A code other than the current one (that it is valid one step away would be a one-in-a-million chance). */
+async function wrongCodeFor(secret: string): Promise<string> {
+  return String((Number(await currentTotp(secret)) + 333_333) % 1_000_000).padStart(6, '0');
+}
+
 async function audits(action: string): Promise<AuditEntry[]> {
   const rows: Array<{ payload: unknown }> = await runtime.query('SELECT payload FROM gardien_outbox WHERE subject = $1 ORDER BY created_at', [`gardien.audit.auth.${action}`]);
   return rows.map((r) => AuditEntry.parse(r.payload));
@@ -136,10 +160,10 @@ beforeAll(async () => {
   const sessions = new SessionsService(runtime);
   factory = new NewAccountFactory(hasher, codec, ring);
   const keysRepository = new ApiKeysRepository();
-  login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime), sessions, new AccessTokens(signing), directory, blindIndex);
+  login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), sessions, new AccessTokens(signing), directory, blindIndex);
   accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository, directory);
   mfa = new MfaEnrolmentService(runtime, users, codec, sessions);
-  passwords = new PasswordChangeService(runtime, users, hasher, new LoginThrottle(runtime), sessions);
+  passwords = new PasswordChangeService(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), sessions);
   apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
   bootstrap = new BootstrapService(runtime, users, factory, directory);
   tenantB = directory.add('tenant-b');
@@ -247,6 +271,55 @@ describe('login', () => {
     // The same code again is a replay (after the source's back-off from the wrong code above).
     await sleep(300);
     expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+  });
+
+  test('wrong TOTP codes lock the account, even with logins without a code between them; the refusal says when to retry', async () => {
+    const dpo = await userIn(adminA, ['dpo']);
+    const attempt = (totp?: string) => login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', ...(totp ? { totp } : {}) }, randomUUID());
+    // The attacker knows the password, not the second factor: four wrong codes, one login without a
+    // code (MFA_REQUIRED), again, three times over; back-off refusals are waited out.
+    let wrongCodesChecked = 0;
+    let outcome: Answer | undefined;
+    for (let round = 0; round < 3 && outcome !== 'locked'; round++) {
+      for (let guess = 0; guess < 4 && outcome !== 'locked'; guess++) {
+        outcome = await patiently(async () => attempt(await wrongCodeFor(dpo.secret!)));
+        if (outcome === ErrorCode.Unauthenticated) wrongCodesChecked++;
+      }
+      if (outcome !== 'locked') outcome = await patiently(() => attempt());
+    }
+    expect({ wrongCodesChecked, outcome }).toEqual({ wrongCodesChecked: 5, outcome: 'locked' });
+    const refusal = await attempt(await currentTotp(dpo.secret!)).catch((e: GardienError) => e);
+    expect(refusal).toMatchObject({ code: ErrorCode.RateLimited, retryAfterSeconds: expect.any(Number) });
+    expect((refusal as GardienError).retryAfterSeconds).toBeGreaterThan(14 * 60);
+    expect((await audits('login.locked')).filter((e) => e.actor.id === dpo.id)).toHaveLength(1);
+  }, 40_000);
+
+  test('an office behind one address: more MFA users than the source may fail, each logging in without then with a code, all get in', async () => {
+    const office = `192.0.2.${Math.floor(Math.random() * 250)}`;
+    const staff = await Promise.all(Array.from({ length: 22 }, () => userIn(adminA, ['dpo'])));
+    for (const member of staff) {
+      const step = { source: office, email: member.email, password: PASSWORD, tenant: 'tenant-a' };
+      expect(await code(login.login(step, randomUUID()))).toBe(ErrorCode.MfaRequired);
+      expect((await principalOf(await login.login({ ...step, totp: await currentTotp(member.secret!) }, randomUUID()))).id).toBe(member.id);
+    }
+  }, 40_000);
+
+  test('per-source counting groups the addresses of one IPv6 /64, and an IPv4-mapped address with its IPv4 form', async () => {
+    const hex = () => Math.floor(Math.random() * 0xffff).toString(16);
+    const v6 = `2001:db8:${hex()}:${hex()}`;
+    const v4 = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    for (const addresses of [[`${v6}::1`, `${v6}:0:ab:cd:2`, `${v6.toUpperCase()}::3`, `${v6}:1:2:3:4`, `${v6}:ffff::9`], [`::ffff:${v4}`, v4, `::FFFF:${v4}`, v4, `::ffff:${v4}`]]) {
+      // Four failures from addresses of one source, each on its own account and past the back-off
+      // the source would have if they counted apart (100 ms after one failure)...
+      for (const [i, address] of addresses.slice(0, 4).entries()) {
+        if (i > 0) await sleep(100 * 2 ** (i - 1) + 50);
+        const { email } = await userIn(adminA, ['user']);
+        expect(await code(login.login({ source: address, email, password: 'wrong password!!', tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+      }
+      // ...so that the fifth address finds the source's back-off of four failures (800 ms).
+      const { email } = await userIn(adminA, ['user']);
+      expect(await code(login.login({ source: addresses[4]!, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.RateLimited);
+    }
   });
 
   test('a suspended tenant cannot log in; its refresh tokens stop working', async () => {
