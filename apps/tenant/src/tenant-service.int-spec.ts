@@ -224,6 +224,16 @@ describe('tenants', () => {
     await notFound(tenants.delete(superadmin, tenant.id));
   });
 
+  test('a tenant deleted by its id in upper case loses its keys, and the deletion is recorded under its canonical id', async () => {
+    const tenant = await tenants.create(superadmin, { slug: newSlug(), name: 'U' });
+    const place = { table: 'tenant_probe', recordId: 'r1', column: 'secret' };
+    const sealed = await keyRing.encryptFor({ tenant: tenant.id, subject: 'probe' }, place, 'sealed before deletion');
+    expect(await tenants.delete(superadmin, tenant.id.toUpperCase())).toEqual({});
+    await expect(kms.generateDataKey({ service: 'tenant', tenant: tenant.id })).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+    await expect(keyRing.decryptFor({ tenant: tenant.id, subject: 'probe' }, place, sealed)).rejects.toBeDefined();
+    await expectChangeRecorded(tenant.id, 'tenant.deleted', superadmin, { type: 'tenant', id: tenant.id });
+  });
+
   test('the auth service may create a tenant (bootstrap) and delete it (its compensation), as a service actor', async () => {
     const tenant = await tenants.create(authService, { slug: newSlug(), name: 'Bootstrap' });
     await expectChangeRecorded(tenant.id, 'tenant.created', authService, { type: 'tenant', id: tenant.id });

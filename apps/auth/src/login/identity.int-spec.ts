@@ -61,8 +61,9 @@ class InMemoryTenantDirectory extends TenantDirectory {
   override async resolveSlug(slug: string): Promise<ResolvedTenant | undefined> {
     return [...this.tenants.values()].find((t) => t.slug === slug);
   }
+  /** As the tenant service answers, from Postgres: a uuid matches whatever its case, and comes back canonical. */
   override async resolveId(id: string): Promise<ResolvedTenant | undefined> {
-    return this.tenants.get(id);
+    return this.tenants.get(id.toLowerCase());
   }
   override async createTenant(input: CreateTenantRequest): Promise<Tenant> {
     if (await this.resolveSlug(input.slug)) throw new GardienError(ErrorCode.Conflict, 'slug taken');
@@ -82,6 +83,7 @@ const prefix = testDatabasePrefix();
 const dir = mkdtempSync(join(tmpdir(), 'gardien-identity-'));
 const PASSWORD = 'correct horse battery staple';
 let runtime: DataSource;
+let kms: LocalKms;
 let directory: InMemoryTenantDirectory;
 let login: LoginService;
 let accounts: UserAccountsService;
@@ -147,7 +149,7 @@ async function userIn(admin: Principal, roles: Parameters<UserAccountsService['c
 beforeAll(async () => {
   ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateGardienKeys1732579300000, ...AUTH_MIGRATIONS] }));
   await generateMasterKeyFile(join(dir, 'master.key'));
-  const kms = await LocalKms.open({ service: 'auth', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
+  kms = await LocalKms.open({ service: 'auth', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
   const sql = tenantScopedSql(runtime);
   const ring = new SubjectKeyRing({ service: 'auth', kms, store: new PostgresSubjectKeyStore(sql) });
   const blindIndex = new BlindIndex({ service: 'auth', kms, store: new PostgresTenantKeyStore(sql) });
@@ -417,6 +419,18 @@ describe('users and roles', () => {
     expect(await code(accounts.list(root))).toBe(ErrorCode.Forbidden);
   });
 
+  test('a tenant named by its id in upper case gets its first administrator under its own keys, who then logs in', async () => {
+    const root: Principal = { kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true };
+    const tenantD = directory.add('tenant-d');
+    const admin = await accounts.createInitialAdmin(root, { tenant_id: tenantD.toUpperCase(), email: 'first.admin@d.example', password: PASSWORD });
+    const totp = await currentTotp(totpSecretOf(admin.totp_uri!));
+    const pair = await login.login({ source, email: 'first.admin@d.example', password: PASSWORD, tenant: 'tenant-d', totp }, randomUUID());
+    expect(await principalOf(pair)).toMatchObject({ id: admin.id, tenantId: tenantD });
+    expect(admin.tenant_id).toBe(tenantD);
+    // One key set, the tenant's own: nothing was created in the KMS under the id as it was written.
+    await expect(kms.generateDataKey({ service: 'auth', tenant: tenantD.toUpperCase() })).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+  });
+
   test('a tenant admin manages its users; another tenant’s admin cannot see or touch them', async () => {
     const adminBAccount = await bootstrapLessAdmin(tenantB);
     const member = await userIn(adminA, ['developer']);
@@ -451,6 +465,16 @@ describe('users and roles', () => {
     expect(await inTenant(tenantA, 'SELECT key_id FROM gardien_keys.subject_keys')).toHaveLength(keysBefore.length);
     expect(error).toMatchObject({ code: ErrorCode.Conflict });
     expect((error as GardienError).message).not.toContain(email);
+  });
+
+  test('deleting a user named by its id in upper case shreds the key of the user it deleted', async () => {
+    const member = await userIn(adminA, ['user']);
+    const subjectKey = 'SELECT key_id FROM gardien_keys.subject_keys WHERE subject_id = $1';
+    expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(1);
+    await accounts.delete(adminA, member.id.toUpperCase());
+    expect(await inTenant(tenantA, 'SELECT id FROM auth_users WHERE id = $1', [member.id])).toHaveLength(0);
+    expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(0);
+    expect((await audits('user.deleted')).filter((e) => e.target?.id === member.id)).toHaveLength(1);
   });
 
   test('deleting a user ends its sessions and shreds its email', async () => {

@@ -383,6 +383,16 @@ test('the platform tenant is never erased, even when asked directly', async () =
   expect(before.auth_users).toBe(1);
 });
 
+test('an erasure naming the tenant in upper case destroys the keys of the tenant it erased', async () => {
+  const t = await seedTenant(randomUUID());
+  const [wrapped] = (await inTenant(t.tenantId, 'SELECT wrapped_key FROM gardien_keys.subject_keys WHERE tenant_id = $1 LIMIT 1', [t.tenantId])) as Array<{ wrapped_key: string }>;
+  await app.get(TenantErasureService).erase(t.tenantId.toUpperCase());
+  expect(Object.values(await holdings(t.tenantId))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  await expect(kms.unwrapDataKey({ service: 'auth', tenant: t.tenantId }, wrapped!.wrapped_key)).rejects.toMatchObject({ code: CryptoErrorCode.KeyNotFound });
+  expect(await openError(t.members[0]!)).toBe(CryptoErrorCode.SubjectErased);
+  expect((await erasureAudits(t.tenantId)).map((entry) => entry.target)).toEqual([{ type: 'tenant', id: t.tenantId }]);
+});
+
 test('once auth stops, it pulls nothing more: a deletion published meanwhile waits for the next start', async () => {
   await app.close();
   appClosed = true;

@@ -48,10 +48,11 @@ export class UserAccountsService {
 
   /** The first administrator of a tenant the super-admin created (once per tenant). */
   async createInitialAdmin(caller: Principal, input: CreateInitialAdminRequest, requestId?: string): Promise<CreatedUser> {
-    const tenantId = input.tenant_id;
-    authorize(defineAbilityFor(caller), 'update', 'Tenant', { id: tenantId });
-    const tenant = await this.directory.resolveId(tenantId, requestId ?? randomUUID());
+    authorize(defineAbilityFor(caller), 'update', 'Tenant', { id: input.tenant_id });
+    const tenant = await this.directory.resolveId(input.tenant_id, requestId ?? randomUUID());
     if (tenant?.status !== 'active') throw new GardienError(ErrorCode.NotFound, 'no such active tenant');
+    // The id as the tenant service knows it: keys are created under it, and must be found again at login.
+    const tenantId = tenant.id;
     const prepared = await this.accounts.prepare(tenantId, { email: input.email, password: input.password, roles: ['tenant_admin'] });
     const { row } = prepared;
     await this.accounts.keepOnlyIfWritten([prepared], () => withTenant(this.dataSource, tenantId, async (manager) => {
@@ -129,7 +130,7 @@ export class UserAccountsService {
   async delete(caller: Principal, id: string, requestId?: string): Promise<void> {
     const tenantId = tenantOf(caller);
     const ability = defineAbilityFor(caller);
-    await withTenant(this.dataSource, tenantId, async (manager) => {
+    const deletedId = await withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.users.lockById(manager, id);
       if (!row) throw notFound();
       authorize(ability, 'delete', 'User', { tenantId: row.tenant_id, id: row.id });
@@ -139,8 +140,10 @@ export class UserAccountsService {
       await this.apiKeys.revokeAllOwnedBy(manager, row.id, new Date());
       await this.users.delete(manager, row.id);
       await auditAuth(manager, { action: 'user.deleted', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      return row.id;
     });
-    await this.keyRing.forgetSubject(tenantId, id);
+    // The id read back from the row: the key ring names keys by the exact string.
+    await this.keyRing.forgetSubject(tenantId, deletedId);
   }
 
   async view(row: UserRow): Promise<User> {
