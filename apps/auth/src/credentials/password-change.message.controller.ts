@@ -11,7 +11,7 @@ export class PasswordChangeMessageController {
   @UseGuards(BusAuthGuard)
   @MessagePattern(AUTH_SUBJECTS.changePassword)
   async change(@Payload(new ZodPayloadPipe(ChangePasswordRequest)) request: ChangePasswordRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
-    await this.passwords.change(principal, request, caller.requestId);
+    await this.passwords.change(principal, request, caller);
     return {};
   }
 }

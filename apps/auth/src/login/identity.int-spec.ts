@@ -28,6 +28,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { BootstrapService } from '../bootstrap/bootstrap.service.js';
 import { LoginThrottleRepository } from '../brute-force/login-throttle.repository.js';
 import { LoginThrottle } from '../brute-force/login-throttle.service.js';
+import { CurrentPasswordCheck } from '../credentials/current-password-check.js';
 import { PasswordChangeService } from '../credentials/password-change.service.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { MfaEnrolmentService } from '../mfa/mfa-enrolment.service.js';
@@ -76,6 +77,19 @@ class InMemoryTenantDirectory extends TenantDirectory {
   }
   override async purposeExists(_: CallContext, id: string): Promise<boolean> {
     return this.purposes.has(id);
+  }
+}
+
+/** The real hasher, counting its argon2id runs. */
+class CountingHasher extends PasswordHasher {
+  runs = 0;
+  override async hash(...args: Parameters<PasswordHasher['hash']>): Promise<string> {
+    this.runs++;
+    return super.hash(...args);
+  }
+  override async verify(...args: Parameters<PasswordHasher['verify']>): Promise<boolean> {
+    this.runs++;
+    return super.verify(...args);
   }
 }
 
@@ -165,7 +179,7 @@ beforeAll(async () => {
   login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), sessions, new AccessTokens(signing), directory, blindIndex);
   accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository, directory);
   mfa = new MfaEnrolmentService(runtime, users, codec, sessions);
-  passwords = new PasswordChangeService(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), sessions);
+  passwords = new PasswordChangeService(runtime, users, hasher, new CurrentPasswordCheck(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository())), sessions);
   apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
   bootstrap = new BootstrapService(runtime, users, factory, directory);
   tenantB = directory.add('tenant-b');
@@ -213,12 +227,12 @@ describe('bootstrap', () => {
     expect(JSON.stringify(created)).not.toContain('example');
 
     const adminSecret = totpSecretOf(result.tenant!.admin.totp_uri);
-    const pair = await login.login({ source, email: 'admin@a.example', password: PASSWORD, tenant: 'tenant-a', totp: await currentTotp(adminSecret) }, randomUUID());
+    const pair = await login.login({ source, email: 'admin@a.example', password: PASSWORD, tenant: 'tenant-a', totp: await currentTotp(adminSecret) }, ctx());
     adminA = await principalOf(pair);
     expect(adminA).toMatchObject({ tenantId: tenantA, roles: ['tenant_admin'], mfa: true });
 
     const rootSecret = totpSecretOf(result.superadmin.totp_uri);
-    const root = await principalOf(await login.login({ source, email: 'ROOT@example.test', password: PASSWORD, totp: await currentTotp(rootSecret) }, randomUUID()));
+    const root = await principalOf(await login.login({ source, email: 'ROOT@example.test', password: PASSWORD, totp: await currentTotp(rootSecret) }, ctx()));
     expect(root).toMatchObject({ tenantId: null, roles: ['superadmin'], mfa: true });
   });
 });
@@ -228,10 +242,10 @@ describe('login', () => {
     const { email } = await userIn(adminA, ['user']);
     // Each from its own address: one failure's per-source back-off must not answer for the next.
     const answers = await Promise.all([
-      login.login({ source: `${source}-1`, email, password: 'wrong password!!', tenant: 'tenant-a' }, randomUUID()).catch((e: GardienError) => e),
-      login.login({ source: `${source}-2`, email: 'nobody@example.test', password: PASSWORD, tenant: 'tenant-a' }, randomUUID()).catch((e: GardienError) => e),
-      login.login({ source: `${source}-3`, email, password: PASSWORD, tenant: 'no-such-tenant' }, randomUUID()).catch((e: GardienError) => e),
-      login.login({ source: `${source}-4`, email, password: PASSWORD }, randomUUID()).catch((e: GardienError) => e),
+      login.login({ source: `${source}-1`, email, password: 'wrong password!!', tenant: 'tenant-a' }, ctx()).catch((e: GardienError) => e),
+      login.login({ source: `${source}-2`, email: 'nobody@example.test', password: PASSWORD, tenant: 'tenant-a' }, ctx()).catch((e: GardienError) => e),
+      login.login({ source: `${source}-3`, email, password: PASSWORD, tenant: 'no-such-tenant' }, ctx()).catch((e: GardienError) => e),
+      login.login({ source: `${source}-4`, email, password: PASSWORD }, ctx()).catch((e: GardienError) => e),
     ]);
     for (const answer of answers) expect(answer).toEqual(new GardienError(ErrorCode.Unauthenticated, 'the credentials are not valid'));
     const failed = await audits('login.failed');
@@ -242,17 +256,17 @@ describe('login', () => {
   test('the 6th wrong password in a row is locked out, even with the right password', async () => {
     const { id, email } = await userIn(adminA, ['developer']);
     for (let attempt = 1; attempt <= 5; attempt++) {
-      expect(await code(login.login({ source, email, password: 'wrong password!!', tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+      expect(await code(login.login({ source, email, password: 'wrong password!!', tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
       if (attempt < 5) await sleep(250 * 2 ** (attempt - 1) + 20); // wait out the back-off, so that each attempt counts
     }
-    expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.RateLimited);
+    expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.RateLimited);
     expect((await audits('login.locked')).filter((e) => e.actor.id === id)).toHaveLength(1);
   }, 20_000);
 
   test('a burst of concurrent guesses from many addresses tests one password, not the whole burst', async () => {
     const { email } = await userIn(adminA, ['user']);
     const guesses = Array.from({ length: 10 }, (_, i) =>
-      code(login.login({ source: `${source}-burst-${i}`, email, password: i === 9 ? PASSWORD : `wrong password ${i}!`, tenant: 'tenant-a' }, randomUUID())),
+      code(login.login({ source: `${source}-burst-${i}`, email, password: i === 9 ? PASSWORD : `wrong password ${i}!`, tenant: 'tenant-a' }, ctx())),
     );
     const answers = await Promise.all(guesses);
     expect(answers.filter((a) => a === ErrorCode.RateLimited)).toHaveLength(9);
@@ -261,23 +275,23 @@ describe('login', () => {
   test('an account with an MFA role needs a valid code, used once only', async () => {
     const dpo = await userIn(adminA, ['dpo']);
     expect(dpo.secret).toBeDefined();
-    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.MfaRequired);
-    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp: '000000' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.MfaRequired);
+    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp: '000000' }, ctx()))).toBe(ErrorCode.Unauthenticated);
     await sleep(300); // the wrong code counted as a failure: back-off
     const totp = await currentTotp(dpo.secret!);
-    const pair = await login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, randomUUID());
+    const pair = await login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, ctx());
     const principal = await principalOf(pair);
     expect(principal).toMatchObject({ roles: ['dpo'], mfa: true });
     const succeeded = (await audits('login.succeeded')).filter((e) => e.actor.id === dpo.id);
     expect(succeeded).toEqual([expect.objectContaining({ tenantId: tenantA, target: { type: 'session', id: principal.sessionId }, details: { mfa: true } })]);
     // The same code again is a replay (after the source's back-off from the wrong code above).
     await sleep(300);
-    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', totp }, ctx()))).toBe(ErrorCode.Unauthenticated);
   });
 
   test('wrong TOTP codes lock the account, even with logins without a code between them; the refusal says when to retry', async () => {
     const dpo = await userIn(adminA, ['dpo']);
-    const attempt = (totp?: string) => login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', ...(totp ? { totp } : {}) }, randomUUID());
+    const attempt = (totp?: string) => login.login({ source, email: dpo.email, password: PASSWORD, tenant: 'tenant-a', ...(totp ? { totp } : {}) }, ctx());
     // The attacker knows the password, not the second factor: four wrong codes, one login without a
     // code (MFA_REQUIRED), again, three times over; back-off refusals are waited out.
     let wrongCodesChecked = 0;
@@ -298,11 +312,12 @@ describe('login', () => {
 
   test('an office behind one address: more MFA users than the source may fail, each logging in without then with a code, all get in', async () => {
     const office = `192.0.2.${Math.floor(Math.random() * 250)}`;
-    const staff = await Promise.all(Array.from({ length: 22 }, () => userIn(adminA, ['dpo'])));
+    const staff: Array<Awaited<ReturnType<typeof userIn>>> = [];
+    for (let i = 0; i < 22; i++) staff.push(await userIn(adminA, ['dpo']));
     for (const member of staff) {
       const step = { source: office, email: member.email, password: PASSWORD, tenant: 'tenant-a' };
-      expect(await code(login.login(step, randomUUID()))).toBe(ErrorCode.MfaRequired);
-      expect((await principalOf(await login.login({ ...step, totp: await currentTotp(member.secret!) }, randomUUID()))).id).toBe(member.id);
+      expect(await code(login.login(step, ctx()))).toBe(ErrorCode.MfaRequired);
+      expect((await principalOf(await login.login({ ...step, totp: await currentTotp(member.secret!) }, ctx()))).id).toBe(member.id);
     }
   }, 40_000);
 
@@ -316,20 +331,28 @@ describe('login', () => {
       for (const [i, address] of addresses.slice(0, 4).entries()) {
         if (i > 0) await sleep(100 * 2 ** (i - 1) + 50);
         const { email } = await userIn(adminA, ['user']);
-        expect(await code(login.login({ source: address, email, password: 'wrong password!!', tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+        expect(await code(login.login({ source: address, email, password: 'wrong password!!', tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
       }
       // ...so that the fifth address finds the source's back-off of four failures (800 ms).
       const { email } = await userIn(adminA, ['user']);
-      expect(await code(login.login({ source: addresses[4]!, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.RateLimited);
+      expect(await code(login.login({ source: addresses[4]!, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.RateLimited);
     }
+  });
+
+  test('a login whose caller has stopped waiting is abandoned before its argon2id run, and counts as no failure', async () => {
+    const { id, email } = await userIn(adminA, ['user']);
+    const gone = login.login({ source, email, password: 'wrong password!!', tenant: 'tenant-a' }, { requestId: randomUUID(), deadline: Date.now() - 1 });
+    await expect(gone).rejects.toMatchObject({ code: ErrorCode.Timeout });
+    // Not a failure: no back-off, and the right password goes through at once.
+    expect((await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).id).toBe(id);
   });
 
   test('a suspended tenant cannot log in; its refresh tokens stop working', async () => {
     const { email } = await userIn(adminA, ['user']);
-    const pair = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    const pair = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
     directory.tenants.set(tenantA, { ...directory.tenants.get(tenantA)!, status: 'suspended' });
     try {
-      expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+      expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
       expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
     } finally {
       directory.tenants.set(tenantA, { ...directory.tenants.get(tenantA)!, status: 'active' });
@@ -340,7 +363,7 @@ describe('login', () => {
 describe('sessions', () => {
   test('refresh rotates; reusing a spent refresh token revokes the whole family', async () => {
     const { email } = await userIn(adminA, ['user']);
-    const first = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    const first = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
     const second = await login.refresh({ refresh_token: first.refresh_token }, randomUUID());
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect((await principalOf(second)).sessionId).toBe((await principalOf(first)).sessionId);
@@ -351,7 +374,7 @@ describe('sessions', () => {
 
   test('logout ends the session: refresh and /me are refused afterwards', async () => {
     const { email } = await userIn(adminA, ['user']);
-    const pair = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    const pair = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
     const me = await login.me(await principalOf(pair));
     expect(me).toMatchObject({ email, tenant_id: tenantA, roles: ['user'], mfa_enrolled: false });
     await login.logout(await principalOf(pair));
@@ -363,43 +386,56 @@ describe('sessions', () => {
 describe('self-service MFA', () => {
   test('a user enrols TOTP, confirms it, and must then give codes; the holder cannot replace it', async () => {
     const { email } = await userIn(adminA, ['user']);
-    const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const { totp_uri } = await mfa.enrol(user, randomUUID());
     expect(await code(mfa.confirm(user, '000000', randomUUID()))).toBe(ErrorCode.ValidationFailed);
     await mfa.confirm(user, await currentTotp(totpSecretOf(totp_uri)), randomUUID());
     expect(await code(mfa.enrol(user, randomUUID()))).toBe(ErrorCode.Conflict);
-    expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.MfaRequired);
+    expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.MfaRequired);
   });
 });
 
 describe('password change', () => {
   test('needs the current password, is throttled, ends the other sessions, and the old password stops working', async () => {
     const { id, email } = await userIn(adminA, ['user']);
-    const other = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
-    const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const other = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
+    const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const NEW = 'another passphrase, long enough';
-    const wrong = await passwords.change(mine, { current_password: 'not it at all', new_password: NEW }, randomUUID()).catch((e: GardienError) => e);
+    const wrong = await passwords.change(mine, { current_password: 'not it at all', new_password: NEW }, ctx()).catch((e: GardienError) => e);
     expect(wrong).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
-    expect(await code(passwords.change(mine, { current_password: 'a second guess!', new_password: NEW }, randomUUID()))).toBe(ErrorCode.RateLimited);
+    expect(await code(passwords.change(mine, { current_password: 'a second guess!', new_password: NEW }, ctx()))).toBe(ErrorCode.RateLimited);
     await sleep(300);
-    expect(await code(passwords.change(mine, { current_password: PASSWORD, new_password: PASSWORD }, randomUUID()))).toBe(ErrorCode.ValidationFailed);
+    expect(await code(passwords.change(mine, { current_password: PASSWORD, new_password: PASSWORD }, ctx()))).toBe(ErrorCode.ValidationFailed);
     await sleep(300); // the session's earlier wrong guess still sets its back-off
-    await passwords.change(mine, { current_password: PASSWORD, new_password: NEW }, randomUUID());
+    await passwords.change(mine, { current_password: PASSWORD, new_password: NEW }, ctx());
     expect(await code(login.refresh({ refresh_token: other.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
     expect((await login.me(mine)).id).toBe(id);
     await sleep(300);
-    expect(await code(login.login({ source: `${source}-old`, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.login({ source: `${source}-old`, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
     await sleep(300); // that failure's back-off on the account
-    await login.login({ source: `${source}-new`, email, password: NEW, tenant: 'tenant-a' }, randomUUID());
+    await login.login({ source: `${source}-new`, email, password: NEW, tenant: 'tenant-a' }, ctx());
     expect((await audits('password.changed')).filter((e) => e.target?.id === id)).toHaveLength(1);
     expect((await audits('password.change-refused')).filter((e) => e.target?.id === id)).toHaveLength(1);
+  });
+});
+
+describe('password change cost', () => {
+  test('a change costs two argon2id runs (check the current password, hash the new one); an unchanged one costs none', async () => {
+    const { email } = await userIn(adminA, ['user']);
+    const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
+    const counting = new CountingHasher();
+    const changes = new PasswordChangeService(runtime, new UsersRepository(), counting, new CurrentPasswordCheck(runtime, new UsersRepository(), counting, new LoginThrottle(runtime, new LoginThrottleRepository())), new SessionsService(runtime));
+    expect(await code(changes.change(mine, { current_password: PASSWORD, new_password: PASSWORD }, ctx()))).toBe(ErrorCode.ValidationFailed);
+    expect(counting.runs).toBe(0);
+    await changes.change(mine, { current_password: PASSWORD, new_password: 'another passphrase, long enough' }, ctx());
+    expect(counting.runs).toBe(2);
   });
 });
 
 describe('self-service MFA after logout', () => {
   test('an access token that outlived its session cannot enrol a second factor', async () => {
     const { email } = await userIn(adminA, ['user']);
-    const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     await login.logout(user);
     expect(await code(mfa.enrol(user, randomUUID()))).toBe(ErrorCode.Unauthenticated);
   });
@@ -424,7 +460,7 @@ describe('users and roles', () => {
     const tenantD = directory.add('tenant-d');
     const admin = await accounts.createInitialAdmin(root, { tenant_id: tenantD.toUpperCase(), email: 'first.admin@d.example', password: PASSWORD });
     const totp = await currentTotp(totpSecretOf(admin.totp_uri!));
-    const pair = await login.login({ source, email: 'first.admin@d.example', password: PASSWORD, tenant: 'tenant-d', totp }, randomUUID());
+    const pair = await login.login({ source, email: 'first.admin@d.example', password: PASSWORD, tenant: 'tenant-d', totp }, ctx());
     expect(await principalOf(pair)).toMatchObject({ id: admin.id, tenantId: tenantD });
     expect(admin.tenant_id).toBe(tenantD);
     // One key set, the tenant's own: nothing was created in the KMS under the id as it was written.
@@ -450,7 +486,7 @@ describe('users and roles', () => {
   });
 
   test('a developer cannot create users; nobody creates a super-admin through the API', async () => {
-    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     expect(await code(accounts.create(dev, { email: 'x@example.test', password: PASSWORD, roles: ['user'] }))).toBe(ErrorCode.Forbidden);
     expect(await code(accounts.create(adminA, { email: 'y@example.test', password: PASSWORD, roles: ['superadmin' as never] }))).toBe(ErrorCode.Forbidden);
     expect(await code(accounts.create(adminA, { email: 'z@example.test', password: PASSWORD, roles: ['user', 'superadmin' as never] }))).toBe(ErrorCode.Forbidden);
@@ -481,10 +517,10 @@ describe('users and roles', () => {
     const member = await userIn(adminA, ['user']);
     const subjectKey = 'SELECT key_id FROM gardien_keys.subject_keys WHERE subject_id = $1';
     expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(1);
-    const pair = await login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID());
+    const pair = await login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
     await accounts.delete(adminA, member.id);
     expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
-    expect(await code(login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
     expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(0);
     expect((await audits('user.deleted')).some((e) => e.target?.id === member.id)).toBe(true);
   });
@@ -493,7 +529,7 @@ describe('users and roles', () => {
 describe('API keys', () => {
   test('bound to a declared purpose, shown once, stored hashed, exchanged for a purpose-bound token, revocable', async () => {
     directory.purposes.add('support');
-    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     expect(await code(apiKeys.create(dev, { name: 'bot', purpose: 'undeclared' }, ctx()))).toBe(ErrorCode.ValidationFailed);
     const created = await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx());
     expect(created.key).toMatch(/^gk1\./);
@@ -522,7 +558,7 @@ describe('API keys', () => {
 
   test('expired keys are refused; expiry is bounded to one year', async () => {
     directory.purposes.add('support');
-    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, randomUUID()));
+    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const soon = new Date(Date.now() + 60_000).toISOString();
     const created = await apiKeys.create(dev, { name: 'short', purpose: 'support', expires_at: soon }, ctx());
     expect(await code(apiKeys.exchange(created.key, randomUUID(), new Date(Date.now() + 120_000)))).toBe(ErrorCode.Unauthenticated);

@@ -11,7 +11,7 @@ export class LoginMessageController {
 
   @MessagePattern(AUTH_SUBJECTS.login)
   logIn(@Payload(new ZodPayloadPipe(LoginRequest)) request: LoginRequest, @Caller() caller: CallContext): Promise<TokenPair> {
-    return this.login.login(request, caller.requestId);
+    return this.login.login(request, caller);
   }
 
   @MessagePattern(AUTH_SUBJECTS.refresh)

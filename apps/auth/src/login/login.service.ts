@@ -8,7 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { requiresMfa } from '@gardien/authz';
 import { BlindIndex } from '@gardien/crypto';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type CallContext, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
 import { tooManyAttempts } from '../auth.errors.js';
@@ -53,16 +53,19 @@ export class LoginService {
     private readonly blindIndex: BlindIndex,
   ) {}
 
-  async login(request: LoginRequest, requestId: string): Promise<TokenPair> {
+  /** `caller.deadline`: when the bus stops waiting for this answer; a password check still queued then is abandoned. */
+  async login(request: LoginRequest, caller: CallContext): Promise<TokenPair> {
+    const { requestId } = caller;
     const keys = await this.throttleKeys(request);
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let attempt: Attempt;
     try {
-      attempt = await this.attempt(request, requestId);
+      attempt = await this.attempt(request, caller);
     } catch (error) {
-      // No credential was judged wrong (the code still to come, a service unavailable): this
-      // attempt's reservation is given back, and the failures counted before it stay.
+      // No credential was judged wrong (the code still to come, a service unavailable, password
+      // checks saturated, the caller gone): this attempt's reservation is given back, and the
+      // failures counted before it stay.
       await this.throttle.giveBack(keys);
       throw error;
     }
@@ -77,9 +80,9 @@ export class LoginService {
   }
 
   /** Checks the credentials; the same argon2id work whether or not the tenant and account exist. */
-  private async attempt(request: LoginRequest, requestId: string): Promise<Attempt> {
-    const { user, tenantId } = await this.findCandidate(request, requestId);
-    const passwordOk = await this.hasher.verify(user?.password_hash, request.password);
+  private async attempt(request: LoginRequest, caller: CallContext): Promise<Attempt> {
+    const { user, tenantId } = await this.findCandidate(request, caller.requestId);
+    const passwordOk = await this.hasher.verify(user?.password_hash, request.password, caller.deadline);
     if (!passwordOk || !user || !tenantId) return { ok: false, tenantId: tenantId ?? null, user, factor: 'password' };
     const mfa = user.totp_confirmed || requiresMfa(user.roles);
     if (mfa) {
