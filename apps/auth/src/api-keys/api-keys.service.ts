@@ -22,7 +22,7 @@ import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { tenantOf } from '../users/user-accounts.service.js';
 import { apiKeyMatches, hashApiKey, newApiKey, parseApiKey } from './api-key-secret.js';
-import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
+import { ApiKeysRepository, type ApiKeyRow, type ApiKeyWithOwner } from './api-keys.repository.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_API_KEY_LIFETIME_MS = 90 * DAY_MS;
@@ -106,13 +106,16 @@ export class ApiKeysService {
     });
   }
 
-  /** A short access token for a valid key; every refusal is the same UNAUTHENTICATED. */
+  /**
+   * A short access token for a valid key whose owner still exists and still may hold keys (asked
+   * of the ability factory for the owner as it is now); every refusal is the same UNAUTHENTICATED.
+   */
   async exchange(key: string, requestId: string, now = new Date()): Promise<ExchangedApiKey> {
     const parsed = parseApiKey(key);
     if (!parsed) throw invalidKey();
-    const row = await withTenant(this.dataSource, parsed.tenantId, (manager) => this.keys.findById(manager, parsed.keyId));
+    const row = await withTenant(this.dataSource, parsed.tenantId, (manager) => this.keys.findWithOwner(manager, parsed.keyId));
     const usable = row && apiKeyMatches(key, row.key_hash) && !row.revoked_at && (!row.expires_at || row.expires_at > now);
-    if (!row || !usable) throw invalidKey();
+    if (!row || !usable || !ownerMayHoldKeys(row)) throw invalidKey();
     const tenant = await this.directory.resolveId(row.tenant_id, requestId);
     if (tenant?.status !== 'active') throw invalidKey();
     await withTenant(this.dataSource, row.tenant_id, (manager) => this.keys.touch(manager, row.id, now));
@@ -122,6 +125,16 @@ export class ApiKeysService {
     );
     return { access_token: token, expires_in: expiresIn };
   }
+}
+
+/**
+ * Whether the key's owner, as stored now, may hold API keys. Its privileged roles count when the
+ * account has a second factor (the grants it would have in a session that passed MFA).
+ */
+function ownerMayHoldKeys(row: ApiKeyWithOwner): boolean {
+  if (!row.owner_roles) return false;
+  const owner: Principal = { kind: 'user', id: row.owner_id, tenantId: row.tenant_id, roles: row.owner_roles, mfa: row.owner_mfa === true };
+  return isAllowed(defineAbilityFor(owner), 'create', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
 }
 
 function expiryOf(requested: string | undefined, now: Date): Date {

@@ -10,14 +10,9 @@ import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
 import { tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
+import type { LiveSession } from '../sessions/sessions.service.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
 import { PasswordHasher } from './password-hasher.js';
-
-/** Where the caller stands: its account's tenant and the session it acts in. */
-export interface LiveSession {
-  tenantId: string;
-  sessionId: string;
-}
 
 @Injectable()
 export class CurrentPasswordCheck {

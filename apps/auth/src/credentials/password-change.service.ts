@@ -1,12 +1,14 @@
 // A user changes their own password. The current password is required and its guesses are
-// throttled (CurrentPasswordCheck), the new one must differ, and every other session of the
-// account ends: whoever knew the old password is logged out. Two argon2id runs, no more: checking
-// the current password and hashing the new one (a new password equal to the current one is known
-// to match the stored hash without a third). Audited with ids only.
+// throttled (CurrentPasswordCheck), the new one must differ, every other session of the account
+// ends and its API keys are revoked: whoever knew the old password is logged out and keeps no key.
+// Two argon2id runs, no more: checking the current password and hashing the new one (a new
+// password equal to the current one is known to match the stored hash without a third). Audited
+// with ids only.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, type CallContext, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
+import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
 import { auditAuth } from '../audit/auth-audit.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -21,6 +23,7 @@ export class PasswordChangeService {
     private readonly hasher: PasswordHasher,
     private readonly currentPassword: CurrentPasswordCheck,
     private readonly sessions: SessionsService,
+    private readonly apiKeys: OwnerApiKeys,
   ) {}
 
   async change(caller: Principal, request: ChangePasswordRequest, context: CallContext): Promise<void> {
@@ -32,8 +35,10 @@ export class PasswordChangeService {
     const hash = await this.hasher.hash(request.new_password, context.deadline);
     const { tenantId, sessionId } = session;
     await withTenant(this.dataSource, tenantId, async (manager) => {
-      await this.users.setPasswordHash(manager, user.id, hash, new Date());
-      await this.sessions.revokeAllOf(manager, tenantId, user.id, new Date(), sessionId);
+      const now = new Date();
+      await this.users.setPasswordHash(manager, user.id, hash, now);
+      await this.sessions.revokeAllOf(manager, tenantId, user.id, 'password-changed', now, sessionId);
+      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: user.id, reason: 'password-changed', actor: auditActorOf(caller), requestId: context.requestId }, now);
       await auditAuth(manager, { action: 'password.changed', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId: context.requestId });
     });
   }

@@ -25,6 +25,7 @@ import { CreateOutbox1732579200000, openServiceDatabase, tenantScopedSql, withTe
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
 import { BootstrapService } from '../bootstrap/bootstrap.service.js';
 import { LoginThrottleRepository } from '../brute-force/login-throttle.repository.js';
 import { LoginThrottle } from '../brute-force/login-throttle.service.js';
@@ -35,6 +36,7 @@ import { MfaEnrolmentService } from '../mfa/mfa-enrolment.service.js';
 import { currentTotp } from '../mfa/totp.js';
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { SigningKeysRepository } from '../signing-keys/signing-keys.repository.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
@@ -173,13 +175,14 @@ beforeAll(async () => {
   const users = new UsersRepository();
   const codec = new UserCodec(ring, blindIndex);
   const hasher = new PasswordHasher();
-  const sessions = new SessionsService(runtime);
+  const sessions = new SessionsService(runtime, new SessionsRepository());
   factory = new NewAccountFactory(hasher, codec, ring);
   const keysRepository = new ApiKeysRepository();
+  const ownerKeys = new OwnerApiKeys(keysRepository);
   login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), sessions, new AccessTokens(signing), directory, blindIndex);
-  accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, keysRepository, directory);
+  accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, ownerKeys, directory);
   mfa = new MfaEnrolmentService(runtime, users, codec, sessions);
-  passwords = new PasswordChangeService(runtime, users, hasher, new CurrentPasswordCheck(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository())), sessions);
+  passwords = new PasswordChangeService(runtime, users, hasher, new CurrentPasswordCheck(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository())), sessions, ownerKeys);
   apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
   bootstrap = new BootstrapService(runtime, users, factory, directory);
   tenantB = directory.add('tenant-b');
@@ -424,7 +427,7 @@ describe('password change cost', () => {
     const { email } = await userIn(adminA, ['user']);
     const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const counting = new CountingHasher();
-    const changes = new PasswordChangeService(runtime, new UsersRepository(), counting, new CurrentPasswordCheck(runtime, new UsersRepository(), counting, new LoginThrottle(runtime, new LoginThrottleRepository())), new SessionsService(runtime));
+    const changes = new PasswordChangeService(runtime, new UsersRepository(), counting, new CurrentPasswordCheck(runtime, new UsersRepository(), counting, new LoginThrottle(runtime, new LoginThrottleRepository())), new SessionsService(runtime, new SessionsRepository()), new OwnerApiKeys(new ApiKeysRepository()));
     expect(await code(changes.change(mine, { current_password: PASSWORD, new_password: PASSWORD }, ctx()))).toBe(ErrorCode.ValidationFailed);
     expect(counting.runs).toBe(0);
     await changes.change(mine, { current_password: PASSWORD, new_password: 'another passphrase, long enough' }, ctx());
@@ -564,6 +567,52 @@ describe('API keys', () => {
     expect(await code(apiKeys.exchange(created.key, randomUUID(), new Date(Date.now() + 120_000)))).toBe(ErrorCode.Unauthenticated);
     const tooFar = new Date(Date.now() + 400 * 86_400_000).toISOString();
     expect(await code(apiKeys.create(dev, { name: 'long', purpose: 'support', expires_at: tooFar }, ctx()))).toBe(ErrorCode.ValidationFailed);
+  });
+});
+
+describe('recovery leaves an attacker nothing', () => {
+  /** A developer logged in, with an API key of its own. */
+  async function developerWithKey() {
+    directory.purposes.add('support');
+    const dev = await userIn(adminA, ['developer']);
+    const pair = await login.login({ source, email: dev.email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
+    const principal = await principalOf(pair);
+    const key = await apiKeys.create(principal, { name: 'bot', purpose: 'support' }, ctx());
+    expect((await apiKeys.exchange(key.key, randomUUID())).access_token).toBeTruthy();
+    return { ...dev, pair, principal, key };
+  }
+
+  test("an MFA reset ends the user's sessions and revokes its API keys, audited with ids", async () => {
+    const dev = await developerWithKey();
+    await accounts.resetMfa(adminA, dev.id);
+    expect(await code(login.refresh({ refresh_token: dev.pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.me(dev.principal))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    const revoked = (await audits('api-key.revoked')).filter((e) => e.target?.id === dev.key.id);
+    expect(revoked).toEqual([expect.objectContaining({ actor: { type: 'user', id: adminA.id }, details: { reason: 'mfa-reset', owner: dev.id } })]);
+    expect((await audits('session.ended')).some((e) => e.target?.id === dev.principal.sessionId && e.details.reason === 'mfa-reset')).toBe(true);
+  });
+
+  test('a password change revokes the API keys of the account, audited with ids', async () => {
+    const dev = await developerWithKey();
+    await passwords.change(dev.principal, { current_password: PASSWORD, new_password: 'another passphrase, long enough' }, ctx());
+    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    const revoked = (await audits('api-key.revoked')).filter((e) => e.target?.id === dev.key.id);
+    expect(revoked).toEqual([expect.objectContaining({ actor: { type: 'user', id: dev.id }, details: { reason: 'password-changed', owner: dev.id } })]);
+  });
+
+  test('an API key is no longer exchanged once its owner lost every role that may hold keys, or is gone', async () => {
+    const dev = await developerWithKey();
+    await accounts.setRoles(adminA, { id: dev.id, roles: ['user'] });
+    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    await accounts.setRoles(adminA, { id: dev.id, roles: ['developer'] });
+    expect((await apiKeys.exchange(dev.key.key, randomUUID())).access_token).toBeTruthy();
+    // An owner gone without its keys revoked (as a row deleted behind the service's back).
+    await inTenant(tenantA, 'DELETE FROM auth_users WHERE id = $1', [dev.id]);
+    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    // A tenant admin's key: its role counts, the account having its second factor.
+    const adminKey = await apiKeys.create(adminA, { name: 'admin bot', purpose: 'support' }, ctx());
+    expect((await apiKeys.exchange(adminKey.key, randomUUID())).access_token).toBeTruthy();
   });
 });
 

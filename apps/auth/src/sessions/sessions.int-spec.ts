@@ -10,6 +10,7 @@ import { CreateSessions1732580200000 } from '../migrations/1732580200000-create-
 import { AddSessionMfa1732580350000 } from '../migrations/1732580350000-add-session-mfa.js';
 import { hashRefreshToken } from './refresh-token.js';
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, SessionsService } from './sessions.service.js';
+import { SessionsRepository } from './sessions.repository.js';
 
 const prefix = testDatabasePrefix();
 const tenant = randomUUID();
@@ -18,7 +19,7 @@ let sessions: SessionsService;
 
 beforeAll(async () => {
   ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateSessions1732580200000, AddSessionMfa1732580350000] }));
-  sessions = new SessionsService(runtime);
+  sessions = new SessionsService(runtime, new SessionsRepository());
 });
 
 afterAll(async () => {

@@ -36,6 +36,7 @@ import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { NewAccountFactory } from '../users/new-account.js';
 import { UserCodec } from '../users/user-codec.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
@@ -111,7 +112,7 @@ async function seedTenant(tenantId: string, roles: Role[] = ['developer'], accou
     const email = `${CANARY}.${randomUUID()}@example.test`;
     const { row } = await factory.prepare(tenantId, { email, password: PASSWORD, roles });
     await withTenant(runtime, tenantId, (manager) => new UsersRepository().insert(manager, row));
-    await new SessionsService(runtime).open(tenantId, row.id);
+    await new SessionsService(runtime, new SessionsRepository()).open(tenantId, row.id);
     const [stored] = (await inTenant(tenantId, 'SELECT * FROM auth_users WHERE id = $1', [row.id])) as UserRow[];
     members.push({ row: stored!, email });
   }
