@@ -181,8 +181,9 @@ beforeAll(async () => {
   const ownerKeys = new OwnerApiKeys(keysRepository);
   login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), sessions, new AccessTokens(signing), directory, blindIndex);
   accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, ownerKeys, directory);
-  mfa = new MfaEnrolmentService(runtime, users, codec, sessions);
-  passwords = new PasswordChangeService(runtime, users, hasher, new CurrentPasswordCheck(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository())), sessions, ownerKeys);
+  const currentPassword = new CurrentPasswordCheck(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()));
+  mfa = new MfaEnrolmentService(runtime, users, codec, sessions, currentPassword);
+  passwords = new PasswordChangeService(runtime, users, hasher, currentPassword, sessions, ownerKeys);
   apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
   bootstrap = new BootstrapService(runtime, users, factory, directory);
   tenantB = directory.add('tenant-b');
@@ -390,11 +391,28 @@ describe('self-service MFA', () => {
   test('a user enrols TOTP, confirms it, and must then give codes; the holder cannot replace it', async () => {
     const { email } = await userIn(adminA, ['user']);
     const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
-    const { totp_uri } = await mfa.enrol(user, randomUUID());
+    const { totp_uri } = await mfa.enrol(user, { current_password: PASSWORD }, ctx());
     expect(await code(mfa.confirm(user, '000000', randomUUID()))).toBe(ErrorCode.ValidationFailed);
     await mfa.confirm(user, await currentTotp(totpSecretOf(totp_uri)), randomUUID());
-    expect(await code(mfa.enrol(user, randomUUID()))).toBe(ErrorCode.Conflict);
+    expect(await code(mfa.enrol(user, { current_password: PASSWORD }, ctx()))).toBe(ErrorCode.Conflict);
     expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.MfaRequired);
+  });
+});
+
+describe('self-service MFA needs the current password', () => {
+  test('a stolen access token alone cannot enrol a second factor: a wrong password is refused, audited, throttled, and enrols nothing', async () => {
+    const { id, email } = await userIn(adminA, ['user']);
+    const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
+    const pending = () => inTenant(tenantA, 'SELECT totp_secret IS NOT NULL AS pending FROM auth_users WHERE id = $1', [id]);
+    const wrong = await mfa.enrol(user, { current_password: 'not the password' }, ctx()).catch((e: GardienError) => e);
+    expect(wrong).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
+    expect(await pending()).toEqual([{ pending: false }]);
+    const again = await mfa.enrol(user, { current_password: 'a second guess' }, ctx()).catch((e: GardienError) => e);
+    expect(again).toMatchObject({ code: ErrorCode.RateLimited, retryAfterSeconds: 1 });
+    expect((await audits('mfa.enrolment-refused')).filter((e) => e.target?.id === id)).toHaveLength(1);
+    await sleep(300);
+    expect((await mfa.enrol(user, { current_password: PASSWORD }, ctx())).totp_uri).toMatch(/^otpauth:/);
+    expect(await pending()).toEqual([{ pending: true }]);
   });
 });
 
@@ -440,7 +458,7 @@ describe('self-service MFA after logout', () => {
     const { email } = await userIn(adminA, ['user']);
     const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     await login.logout(user);
-    expect(await code(mfa.enrol(user, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(mfa.enrol(user, { current_password: PASSWORD }, ctx()))).toBe(ErrorCode.Unauthenticated);
   });
 });
 
