@@ -362,6 +362,14 @@ describe('settings', () => {
     await notFound(settings.get(superadmin, randomUUID()));
   });
 
+  test("the auth service reads a tenant's settings (the models an API key may name) and changes none", async () => {
+    await settings.update(member(a, 'tenant_admin'), { tenant_id: a, allowed_models: ['mistral:7b-instruct'] });
+    expect((await settings.get(authService, a)).allowed_models).toEqual(['mistral:7b-instruct']);
+    await forbidden(settings.update(authService, { tenant_id: a, allowed_models: ['evil:1b'] }));
+    // Only the auth service's own token: a tenant's service account called "auth" is not it.
+    await forbidden(settings.get(as({ kind: 'service', id: 'auth', tenantId: b, roles: ['service'], mfa: false }), a));
+  });
+
   test('other roles of the tenant may not read or change its settings', async () => {
     for (const role of ['dpo', 'developer', 'auditor', 'user'] as const) {
       await forbidden(settings.get(member(a, role), a));

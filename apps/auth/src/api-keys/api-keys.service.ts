@@ -1,7 +1,8 @@
 // API keys for service accounts: created by a developer or tenant admin for one declared purpose
-// (and optionally a set of models), shown once, stored hashed, expiring (90 days unless said
-// otherwise, one year at most), revocable. The edge trades a key for a short access token
-// (kind api_key, bound to the purpose and models) that every service verifies like any other.
+// (and optionally a set of models the tenant allows), shown once, stored hashed, expiring (90
+// days unless said otherwise, one year at most), revocable. The edge trades a key for a short
+// access token (kind api_key, bound to the purpose and models) that every service verifies like
+// any other, while the key's owner exists and may still hold keys.
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -47,6 +48,7 @@ export class ApiKeysService {
     if (!(await this.directory.purposeExists(context, input.purpose))) {
       throw new GardienError(ErrorCode.ValidationFailed, 'the purpose is not declared by the tenant', [{ path: 'payload.purpose', reason: 'unknown_purpose' }]);
     }
+    if (input.models) await this.checkModelsAllowed(tenantId, input.models, context.requestId);
     const id = randomUUID();
     const key = newApiKey(tenantId, id);
     const row: Omit<ApiKeyRow, 'revoked_at'> = {
@@ -65,6 +67,16 @@ export class ApiKeysService {
       await auditAuth(manager, { action: 'api-key.created', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id }, requestId: context.requestId });
     });
     return { ...view({ ...row, revoked_at: null }), key };
+  }
+
+  /**
+   * Every model a key names must be one the tenant's settings allow; an empty allow-list allows
+   * none (a new tenant calls no model until its admin allows one). The error names positions, never models.
+   */
+  private async checkModelsAllowed(tenantId: string, models: readonly string[], requestId: string): Promise<void> {
+    const allowed = new Set(await this.directory.allowedModelsOf(tenantId, requestId));
+    const details = models.flatMap((model, i) => (allowed.has(model) ? [] : [{ path: `payload.models.${i}`, reason: 'model_not_allowed' }]));
+    if (details.length > 0) throw new GardienError(ErrorCode.ValidationFailed, "a model is not among the tenant's allowed models", details);
   }
 
   async list(caller: Principal): Promise<ApiKey[]> {

@@ -52,6 +52,8 @@ class InMemoryTenantDirectory extends TenantDirectory {
   readonly tenants = new Map<string, ResolvedTenant>();
   readonly purposes = new Set<string>();
   readonly deleted: string[] = [];
+  /** Each tenant's allowed models (settings); none until set, as for a new tenant. */
+  readonly allowedModels = new Map<string, string[]>();
 
   constructor() {
     super(undefined as never, undefined as never);
@@ -79,6 +81,9 @@ class InMemoryTenantDirectory extends TenantDirectory {
   }
   override async purposeExists(_: CallContext, id: string): Promise<boolean> {
     return this.purposes.has(id);
+  }
+  override async allowedModelsOf(tenantId: string): Promise<string[]> {
+    return this.allowedModels.get(tenantId) ?? [];
   }
 }
 
@@ -550,6 +555,7 @@ describe('users and roles', () => {
 describe('API keys', () => {
   test('bound to a declared purpose, shown once, stored hashed, exchanged for a purpose-bound token, revocable', async () => {
     directory.purposes.add('support');
+    directory.allowedModels.set(tenantA, ['mistral:7b']);
     const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     expect(await code(apiKeys.create(dev, { name: 'bot', purpose: 'undeclared' }, ctx()))).toBe(ErrorCode.ValidationFailed);
     const created = await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx());
@@ -575,6 +581,26 @@ describe('API keys', () => {
     await apiKeys.revoke(dev, created.id, randomUUID());
     expect(await code(apiKeys.exchange(created.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
     expect((await audits('api-key.revoked')).some((e) => e.target?.id === created.id)).toBe(true);
+  });
+
+  test("a key names only models the tenant's settings allow (an empty list allows none); a key naming none follows the tenant's list", async () => {
+    directory.purposes.add('support');
+    directory.allowedModels.set(tenantA, ['mistral:7b']);
+    const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
+    const keysOf = async () => (await apiKeys.list(dev)).length;
+    const refused = await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b', 'llama3:70b'] }, ctx()).catch((e: GardienError) => e);
+    expect(refused).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.models.1', reason: 'model_not_allowed' }] });
+    expect(JSON.stringify((refused as GardienError).toEnvelope())).not.toContain('llama3');
+    expect(await keysOf()).toBe(0);
+    expect((await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx())).models).toEqual(['mistral:7b']);
+    directory.allowedModels.set(tenantA, []);
+    try {
+      expect(await code(apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx()))).toBe(ErrorCode.ValidationFailed);
+      expect((await apiKeys.create(dev, { name: 'any allowed', purpose: 'support' }, ctx())).models).toBeNull();
+      expect(await keysOf()).toBe(2);
+    } finally {
+      directory.allowedModels.set(tenantA, ['mistral:7b']);
+    }
   });
 
   test('expired keys are refused; expiry is bounded to one year', async () => {

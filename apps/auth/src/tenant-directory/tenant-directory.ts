@@ -1,6 +1,7 @@
 // What auth asks the tenant service: which tenant a login names and whether it is active, the
-// tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), and
-// whether a purpose an API key is bound to exists (asked with the caller's own token).
+// tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), whether
+// a purpose an API key is bound to exists (asked with the caller's own token), and which models
+// the tenant allows (asked as auth: the key's creator, a developer, may not read the settings).
 import { Injectable } from '@nestjs/common';
 import {
   BusClient,
@@ -11,6 +12,7 @@ import {
   ResolvedTenant,
   TENANT_SUBJECTS,
   Tenant,
+  TenantSettings,
   type CallContext,
   type CreateTenantRequest,
 } from '@gardien/contracts';
@@ -38,6 +40,16 @@ export class TenantDirectory {
 
   async deleteTenant(id: string, requestId: string): Promise<void> {
     await this.bus.request(TENANT_SUBJECTS.deleteTenant, { id }, await this.asAuth(requestId), Empty, { timeoutMs: 10_000 });
+  }
+
+  /** The models a tenant's settings allow (none when it has no settings, as for a tenant that is gone). */
+  async allowedModelsOf(tenantId: string, requestId: string): Promise<string[]> {
+    try {
+      return (await this.bus.request(TENANT_SUBJECTS.getSettings, { tenant_id: tenantId }, await this.asAuth(requestId), TenantSettings)).allowed_models;
+    } catch (error) {
+      if (error instanceof GardienError && error.code === ErrorCode.NotFound) return [];
+      throw error;
+    }
   }
 
   /** Whether the caller's tenant declares this purpose; asked as the caller, so the tenant service checks its rights. */

@@ -1,5 +1,5 @@
-// A tenant's settings: read by its tenant admin or the super-admin, changed by its tenant admin
-// only. The check is made on the tenant the request names, before anything is read, and the work
+// A tenant's settings: read by its tenant admin, the super-admin, or the auth service (which checks
+// the models an API key may name against them), changed by its tenant admin only. The check is made on the tenant the request names, before anything is read, and the work
 // then runs in that tenant's context (never the platform's). A caller naming another tenant's id
 // gets FORBIDDEN, whether that tenant exists or not, so the answer tells nothing about it.
 import { Injectable } from '@nestjs/common';
@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
 import { authorize, defineAbilityFor } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
-import type { Acting } from '../callers.js';
+import { isAuthService, type Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
 import { applySettingsUpdate, checkRetentionOverrides } from './settings-update.js';
 import { SettingsRepository, type SettingsRow } from './settings.repository.js';
@@ -20,7 +20,7 @@ export class SettingsService {
   ) {}
 
   async get(acting: Acting, tenantId: string): Promise<TenantSettings> {
-    authorize(defineAbilityFor(acting.principal), 'read', 'TenantSettings', { tenantId });
+    if (!isAuthService(acting.principal)) authorize(defineAbilityFor(acting.principal), 'read', 'TenantSettings', { tenantId });
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
     if (!row) throw notFound();
     return toTenantSettings(row);
