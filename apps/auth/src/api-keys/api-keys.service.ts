@@ -94,8 +94,8 @@ export class ApiKeysService {
       if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
       authorize(ability, 'delete', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
       if (row.revoked_at) return;
-      await this.keys.revoke(manager, id, new Date());
-      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id }, requestId });
+      await this.keys.revoke(manager, row.id, new Date());
+      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
     });
   }
 
