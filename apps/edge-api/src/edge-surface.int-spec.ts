@@ -58,7 +58,7 @@ const EXAMPLES: Record<string, Example> = {
   'auth.refresh': { body: { refresh_token: 'old-refresh' }, payload: { refresh_token: 'old-refresh' }, reply: tokenPair },
   'auth.logout': { payload: {}, reply: {} },
   'auth.me': { payload: {}, reply: { id: userId, tenant_id: null, email: 'ada@example.org', roles: ['superadmin'], mfa_enrolled: true } },
-  'auth.mfa.enrol': { payload: {}, reply: { totp_uri: 'otpauth://totp/Gardien:x?secret=ABC' } },
+  'auth.mfa.enrol': { body: { current_password: 'the current one' }, payload: { current_password: 'the current one' }, reply: { totp_uri: 'otpauth://totp/Gardien:x?secret=ABC' } },
   'auth.mfa.confirm': { body: { totp: '123456' }, payload: { totp: '123456' }, reply: {} },
   'auth.password.change': { body: { current_password: password, new_password: `${password} new` }, payload: { current_password: password, new_password: `${password} new` }, reply: {} },
   'auth.users.create': {

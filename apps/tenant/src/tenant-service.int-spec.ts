@@ -221,6 +221,16 @@ describe('tenants', () => {
     await notFound(tenants.delete(superadmin, tenant.id));
   });
 
+  test('a tenant deleted by its id in upper case loses its keys, and the deletion is recorded under its canonical id', async () => {
+    const tenant = await tenants.create(superadmin, { slug: newSlug(), name: 'U' });
+    const place = { table: 'tenant_probe', recordId: 'r1', column: 'secret' };
+    const sealed = await keyRing.encryptFor({ tenant: tenant.id, subject: 'probe' }, place, 'sealed before deletion');
+    expect(await tenants.delete(superadmin, tenant.id.toUpperCase())).toEqual({});
+    await expect(kms.generateDataKey({ service: 'tenant', tenant: tenant.id })).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+    await expect(keyRing.decryptFor({ tenant: tenant.id, subject: 'probe' }, place, sealed)).rejects.toBeDefined();
+    await expectChangeRecorded(tenant.id, 'tenant.deleted', superadmin, { type: 'tenant', id: tenant.id });
+  });
+
   test('the auth service may create a tenant (bootstrap) and delete it (its compensation), as a service actor', async () => {
     const tenant = await tenants.create(authService, { slug: newSlug(), name: 'Bootstrap' });
     await expectChangeRecorded(tenant.id, 'tenant.created', authService, { type: 'tenant', id: tenant.id });
@@ -357,6 +367,21 @@ describe('settings', () => {
     expect((await settings.get(superadmin, b)).tenant_id).toBe(b);
     await forbidden(settings.update(superadmin, { tenant_id: b, quotas: { requests_per_minute: 1 } }));
     await notFound(settings.get(superadmin, randomUUID()));
+  });
+
+  test('the models a caller may call are its own tenant’s allowed ones (an API key’s, narrowed to its own); settings stay private', async () => {
+    await settings.update(member(a, 'tenant_admin'), { tenant_id: a, allowed_models: ['mistral:7b-instruct', 'llama3.1:8b'] });
+    await settings.update(member(b, 'tenant_admin'), { tenant_id: b, allowed_models: ['evil:1b'] });
+    expect(await settings.allowedModels(member(a, 'developer'))).toEqual({ models: ['mistral:7b-instruct', 'llama3.1:8b'] });
+    const key = as({ kind: 'api_key', id: randomUUID(), tenantId: a, roles: ['service'], mfa: false, purposes: ['support'], models: ['llama3.1:8b', 'evil:1b'] });
+    expect(await settings.allowedModels(key)).toEqual({ models: ['llama3.1:8b'] });
+    // A role that may call no model gets an empty list; the platform's services and admin get none.
+    expect(await settings.allowedModels(member(a, 'auditor'))).toEqual({ models: [] });
+    expect(await settings.allowedModels(authService)).toEqual({ models: [] });
+    expect(await settings.allowedModels(superadmin)).toEqual({ models: [] });
+    // Auth in its own name may not read a tenant's settings: it asks for the models as the caller.
+    await forbidden(settings.get(authService, a));
+    await forbidden(settings.update(authService, { tenant_id: a, allowed_models: ['evil:1b'] }));
   });
 
   test('other roles of the tenant may not read or change its settings', async () => {

@@ -1,5 +1,5 @@
-// The one way to make a request on the bus: a timeout on every call, the caller's token, trace
-// context and request id in headers, replies validated, error envelopes turned back into GardienError.
+// The one way to make a request on the bus: a timeout on every call (announced to the handler as
+// its budget), the caller's token, trace context and request id in headers, replies validated, error envelopes turned back into GardienError.
 import { headers as natsHeaders, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { ErrorCode, GardienError } from './errors.js';
@@ -8,6 +8,8 @@ import {
   HEADER_REQUEST_ID,
   HEADER_TRACEPARENT,
   HEADER_TRACESTATE,
+  HEADER_TIMEOUT,
+  remainingBudgetMs,
   type CallContext,
 } from './headers.js';
 import { decodeReply, encodeRequest } from './wire.js';
@@ -64,7 +66,7 @@ export class BusClient {
     try {
       const reply = await this.connection.request(subject, encodeRequest(subject, payload), {
         timeout,
-        headers: toHeaders(this.traced(context), options.headers),
+        headers: toHeaders(this.traced(context), options.headers, timeout),
       });
       raw = reply.string();
     } catch (error) {
@@ -83,10 +85,12 @@ export class BusClient {
   }
 }
 
-export function toHeaders(context: CallContext, extra: Record<string, string> = {}): MsgHdrs {
+/** The headers of a request; with `timeoutMs`, also how long the caller will wait (so the handler knows its deadline). */
+export function toHeaders(context: CallContext, extra: Record<string, string> = {}, timeoutMs?: number): MsgHdrs {
   const h = natsHeaders();
   for (const [key, value] of Object.entries(extra)) h.set(key, value);
   h.set(HEADER_REQUEST_ID, context.requestId);
+  if (timeoutMs !== undefined) h.set(HEADER_TIMEOUT, String(remainingBudgetMs(timeoutMs, context.deadline)));
   if (context.token) h.set(HEADER_AUTHORIZATION, `Bearer ${context.token}`);
   if (context.traceparent) h.set(HEADER_TRACEPARENT, context.traceparent);
   if (context.tracestate) h.set(HEADER_TRACESTATE, context.tracestate);

@@ -3,6 +3,11 @@ export const HEADER_AUTHORIZATION = 'Authorization';
 export const HEADER_TRACEPARENT = 'traceparent';
 export const HEADER_TRACESTATE = 'tracestate';
 export const HEADER_REQUEST_ID = 'Gardien-Request-Id';
+/**
+ * How many milliseconds the caller will still wait for the answer (a relative budget, as gRPC's
+ * grpc-timeout, so that the clocks of two hosts need not agree). Set by BusClient on every request.
+ */
+export const HEADER_TIMEOUT = 'Gardien-Timeout-Ms';
 /** JetStream de-duplication id. */
 export const HEADER_MSG_ID = 'Nats-Msg-Id';
 
@@ -15,6 +20,31 @@ export interface CallContext {
   tracestate?: string;
   /** Correlation id of the originating request, echoed in logs and problem documents. */
   requestId: string;
+  /**
+   * When the caller stops waiting (epoch ms, by this process's clock): read on receipt from the
+   * caller's timeout header, so that work still queued past it can be abandoned.
+   */
+  deadline?: number;
+}
+
+/** Budgets are whole milliseconds, at most 10 minutes (the longest a bus request may wait). */
+const TIMEOUT_BUDGET_PATTERN = /^[1-9][0-9]{0,5}$/;
+const MAX_TIMEOUT_BUDGET_MS = 600_000;
+
+/** A timeout header's budget in ms, or undefined when it is absent or not one. */
+export function timeoutBudgetOf(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !TIMEOUT_BUDGET_PATTERN.test(value)) return undefined;
+  const budget = Number(value);
+  return budget <= MAX_TIMEOUT_BUDGET_MS ? budget : undefined;
+}
+
+/**
+ * The budget to announce for a request that waits `timeoutMs`: no more than what is left of the
+ * context's own deadline when it has one (a call made on behalf of a caller cannot outwait it).
+ */
+export function remainingBudgetMs(timeoutMs: number, deadline: number | undefined, now = Date.now()): number {
+  const left = deadline === undefined ? timeoutMs : Math.min(timeoutMs, deadline - now);
+  return Math.max(1, Math.floor(left));
 }
 
 // A UUID or a ULID: free-form ids chosen by clients could carry a phone number or a name into logs.

@@ -16,7 +16,7 @@ import { Caller } from './call-context.decorator.js';
 import { Handles, RequestPayload } from './handles.decorator.js';
 
 const Echo = z.object({ word: z.string().max(20) }).strict();
-const EchoReply = z.object({ word: z.string(), caller: z.record(z.string(), z.string()) });
+const EchoReply = z.object({ word: z.string(), caller: z.record(z.string(), z.string()), budgetMs: z.number().nullable() });
 const Nothing = z.object({}).strict();
 const probe = (action: string, timeoutMs?: number) =>
   busOperation({ service: 'tenant', action: `probe.${action}`, request: Nothing, reply: z.unknown(), authenticated: false, ...(timeoutMs ? { timeoutMs } : {}) });
@@ -32,7 +32,8 @@ const NOBODY = busOperation({ service: 'audit', action: 'nobody', request: Nothi
 class ProbeController {
   @Handles(PROBES.echo)
   echo(@RequestPayload() payload: z.infer<typeof Echo>, @Caller() caller: CallContext) {
-    return { word: payload.word, caller: { ...caller } };
+    const { deadline, ...ids } = caller;
+    return { word: payload.word, caller: ids, budgetMs: deadline === undefined ? null : deadline - Date.now() };
   }
 
   @Handles(PROBES.refuse)
@@ -87,9 +88,18 @@ const caller: CallContext = {
   traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
 };
 
-test('payload and caller context (token, traceparent, request id) reach the handler', async () => {
+test('payload and caller context (token, traceparent, request id, deadline) reach the handler', async () => {
   const reply = await bus.call(PROBES.echo, { word: 'hello' }, caller);
-  expect(reply).toEqual({ word: 'hello', caller: { requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01', token: caller.token, traceparent: caller.traceparent } });
+  expect(reply).toEqual({
+    word: 'hello',
+    caller: { requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01', token: caller.token, traceparent: caller.traceparent },
+    budgetMs: expect.any(Number),
+  });
+  // The handler knows when the caller stops waiting: within the request's timeout (2 s here).
+  expect(reply.budgetMs).toBeGreaterThan(1_000);
+  expect(reply.budgetMs).toBeLessThanOrEqual(2_000);
+  const short = await bus.call(PROBES.echo, { word: 'hi' }, caller, { timeoutMs: 300 });
+  expect(short.budgetMs).toBeLessThanOrEqual(300);
 });
 
 test('an invalid payload comes back as VALIDATION_FAILED with paths, not values', async () => {

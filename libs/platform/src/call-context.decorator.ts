@@ -1,4 +1,4 @@
-// Reads the caller's context (token, trace, request id) from the headers of a NATS message.
+// Reads the caller's context (token, trace, request id, deadline) from the headers of a NATS message.
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
 import {
@@ -6,8 +6,10 @@ import {
   HEADER_REQUEST_ID,
   HEADER_TRACEPARENT,
   HEADER_TRACESTATE,
+  HEADER_TIMEOUT,
   isValidRequestId,
   isValidTraceparent,
+  timeoutBudgetOf,
   type CallContext,
 } from '@gardien/contracts';
 import { randomUUID } from 'node:crypto';
@@ -25,11 +27,13 @@ export function callContextFromHeaders(headers: HeaderReader | undefined): CallC
   const traceparent = read(HEADER_TRACEPARENT);
   const authorization = read(HEADER_AUTHORIZATION);
   const tracestate = read(HEADER_TRACESTATE);
+  const budgetMs = timeoutBudgetOf(read(HEADER_TIMEOUT));
   return {
     requestId: isValidRequestId(requestId) ? requestId : randomUUID(),
     ...(isValidTraceparent(traceparent) ? { traceparent } : {}),
     ...(tracestate ? { tracestate } : {}),
     ...(authorization?.startsWith('Bearer ') ? { token: authorization.slice('Bearer '.length) } : {}),
+    ...(budgetMs !== undefined ? { deadline: Date.now() + budgetMs } : {}),
   };
 }
 

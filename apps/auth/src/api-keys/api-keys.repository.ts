@@ -1,6 +1,7 @@
 // Queries on auth_api_keys, inside the caller's transaction (tenant set for row-level security).
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Role } from '@gardien/contracts';
 
 export interface ApiKeyRow {
   id: string;
@@ -15,7 +16,15 @@ export interface ApiKeyRow {
   created_at: Date;
 }
 
-const COLUMNS = 'id, tenant_id, owner_id, name, purpose, models, key_hash, expires_at, revoked_at, created_at';
+export interface ApiKeyWithOwner extends ApiKeyRow {
+  owner_roles: Role[] | null;
+  owner_mfa: boolean | null;
+}
+
+const COLUMN_NAMES = ['id', 'tenant_id', 'owner_id', 'name', 'purpose', 'models', 'key_hash', 'expires_at', 'revoked_at', 'created_at'] as const;
+const COLUMNS = COLUMN_NAMES.join(', ');
+/** The same, of `auth_api_keys k` in a join. */
+const KEY_COLUMNS = COLUMN_NAMES.map((column) => `k.${column}`).join(', ');
 
 @Injectable()
 export class ApiKeysRepository {
@@ -43,8 +52,25 @@ export class ApiKeysRepository {
     await manager.query('UPDATE auth_api_keys SET key_hash = $2 WHERE id = $1', [id, keyHash]);
   }
 
-  async revokeAllOwnedBy(manager: EntityManager, ownerId: string, now: Date): Promise<void> {
-    await manager.query('UPDATE auth_api_keys SET revoked_at = $2 WHERE owner_id = $1 AND revoked_at IS NULL', [ownerId, now]);
+  /** Revokes every live key of an owner; answers the ids it revoked. */
+  async revokeAllOwnedBy(manager: EntityManager, ownerId: string, now: Date): Promise<string[]> {
+    // UPDATE ... RETURNING answers [rows, count] through TypeORM.
+    const [rows]: [Array<{ id: string }>, number] = await manager.query(
+      'UPDATE auth_api_keys SET revoked_at = $2 WHERE owner_id = $1 AND revoked_at IS NULL RETURNING id',
+      [ownerId, now],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** A key with what the exchange must know of its owner now: its roles and whether it has a second factor (null: no such owner). */
+  async findWithOwner(manager: EntityManager, id: string): Promise<ApiKeyWithOwner | undefined> {
+    const [row]: ApiKeyWithOwner[] = await manager.query(
+      `SELECT ${KEY_COLUMNS}, u.roles AS owner_roles, u.totp_confirmed AS owner_mfa
+         FROM auth_api_keys k LEFT JOIN auth_users u ON u.id = k.owner_id
+        WHERE k.id = $1`,
+      [id],
+    );
+    return row;
   }
 
   async touch(manager: EntityManager, id: string, now: Date): Promise<void> {

@@ -1,7 +1,8 @@
 // API keys for service accounts: created by a developer or tenant admin for one declared purpose
-// (and optionally a set of models), shown once, stored hashed, expiring (90 days unless said
-// otherwise, one year at most), revocable. The edge trades a key for a short access token
-// (kind api_key, bound to the purpose and models) that every service verifies like any other.
+// (and optionally a set of models the tenant allows), shown once, stored hashed, expiring (90
+// days unless said otherwise, one year at most), revocable. The edge trades a key for a short
+// access token (kind api_key, bound to the purpose and models) that every service verifies like
+// any other, while the key's owner exists and may still hold keys.
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -23,7 +24,7 @@ import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { tenantOf } from '../users/user-accounts.service.js';
 import { apiKeyMatches, hashApiKey, newApiKey, parseApiKey } from './api-key-secret.js';
-import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
+import { ApiKeysRepository, type ApiKeyRow, type ApiKeyWithOwner } from './api-keys.repository.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_API_KEY_LIFETIME_MS = 90 * DAY_MS;
@@ -48,6 +49,7 @@ export class ApiKeysService {
     if (!(await this.directory.purposeExists(caller, context, input.purpose))) {
       throw new GardienError(ErrorCode.ValidationFailed, 'the purpose is not declared by the tenant', [{ path: 'payload.purpose', reason: 'unknown_purpose' }]);
     }
+    if (input.models) await this.checkModelsAllowed(caller, context, input.models);
     const id = randomUUID();
     const key = newApiKey(tenantId, id);
     const row: Omit<ApiKeyRow, 'revoked_at'> = {
@@ -68,6 +70,17 @@ export class ApiKeysService {
     return { ...view({ ...row, revoked_at: null }), key };
   }
 
+  /**
+   * Every model a key names must be one the tenant's settings allow (and its creator may call); an
+   * empty allow-list allows none (a new tenant calls no model until its admin allows one). The error
+   * names positions, never models.
+   */
+  private async checkModelsAllowed(caller: Principal, context: CallContext, models: readonly string[]): Promise<void> {
+    const allowed = new Set(await this.directory.allowedModelsOf(caller, context));
+    const details = models.flatMap((model, i) => (allowed.has(model) ? [] : [{ path: `payload.models.${i}`, reason: 'model_not_allowed' }]));
+    if (details.length > 0) throw new GardienError(ErrorCode.ValidationFailed, "a model is not among the tenant's allowed models", details);
+  }
+
   async list(caller: Principal): Promise<ApiKey[]> {
     const tenantId = tenantOf(caller);
     const ability = defineAbilityFor(caller);
@@ -83,8 +96,8 @@ export class ApiKeysService {
       if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
       authorize(ability, 'delete', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
       if (row.revoked_at) return;
-      await this.keys.revoke(manager, id, new Date());
-      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id }, requestId });
+      await this.keys.revoke(manager, row.id, new Date());
+      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
     });
   }
 
@@ -107,13 +120,16 @@ export class ApiKeysService {
     });
   }
 
-  /** A short access token for a valid key; every refusal is the same UNAUTHENTICATED. */
+  /**
+   * A short access token for a valid key whose owner still exists and still may hold keys (asked
+   * of the ability factory for the owner as it is now); every refusal is the same UNAUTHENTICATED.
+   */
   async exchange(key: string, requestId: string, now = new Date()): Promise<ExchangedApiKey> {
     const parsed = parseApiKey(key);
     if (!parsed) throw invalidKey();
-    const row = await withTenant(this.dataSource, parsed.tenantId, (manager) => this.keys.findById(manager, parsed.keyId));
+    const row = await withTenant(this.dataSource, parsed.tenantId, (manager) => this.keys.findWithOwner(manager, parsed.keyId));
     const usable = row && apiKeyMatches(key, row.key_hash) && !row.revoked_at && (!row.expires_at || row.expires_at > now);
-    if (!row || !usable) throw invalidKey();
+    if (!row || !usable || !ownerMayHoldKeys(row)) throw invalidKey();
     const tenant = await this.directory.resolveId(row.tenant_id, requestId);
     if (tenant?.status !== 'active') throw invalidKey();
     await withTenant(this.dataSource, row.tenant_id, (manager) => this.keys.touch(manager, row.id, now));
@@ -125,6 +141,16 @@ export class ApiKeysService {
     );
     return { access_token: token, expires_in: expiresIn };
   }
+}
+
+/**
+ * Whether the key's owner, as stored now, may hold API keys. Its privileged roles count when the
+ * account has a second factor (the grants it would have in a session that passed MFA).
+ */
+function ownerMayHoldKeys(row: ApiKeyWithOwner): boolean {
+  if (!row.owner_roles) return false;
+  const owner: Principal = { kind: 'user', id: row.owner_id, tenantId: row.tenant_id, roles: row.owner_roles, mfa: row.owner_mfa === true };
+  return isAllowed(defineAbilityFor(owner), 'create', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
 }
 
 function expiryOf(requested: string | undefined, now: Date): Date {

@@ -1,4 +1,4 @@
-import { ACCOUNT_RULE, afterFailure, decide, type ThrottleState } from './login-throttle.policy.js';
+import { ACCOUNT_RULE, afterFailure, afterGivingBack, decide, type ThrottleState } from './login-throttle.policy.js';
 
 function failures(count: number, start = 0, gapMs = 10_000): ThrottleState | undefined {
   let state: ThrottleState | undefined;
@@ -35,4 +35,17 @@ test('failures count in a row within 15 minutes: older ones are forgotten', () =
   const four = failures(4)!;
   expect(afterFailure(four, ACCOUNT_RULE, four.lastFailureAt + 10 * 60_000)).toMatchObject({ failures: 5, lockedUntil: expect.any(Number) });
   expect(afterFailure(four, ACCOUNT_RULE, four.lastFailureAt + 16 * 60_000)).toEqual({ failures: 1, lastFailureAt: four.lastFailureAt + 16 * 60_000, lockedUntil: null });
+});
+
+test('giving an attempt back removes its failure only: earlier failures and their lock stay counted', () => {
+  const five = failures(5)!;
+  // The reservation that made the 5th failure is given back: 4 left, no lock.
+  expect(afterGivingBack(five, ACCOUNT_RULE)).toEqual({ failures: 4, lastFailureAt: five.lastFailureAt, lockedUntil: null });
+  // A 6th reservation given back leaves the lock of the five before it.
+  const six = { ...five, failures: 6 };
+  expect(afterGivingBack(six, ACCOUNT_RULE)).toEqual({ failures: 5, lastFailureAt: five.lastFailureAt, lockedUntil: five.lockedUntil });
+  expect(afterGivingBack(failures(1), ACCOUNT_RULE)).toMatchObject({ failures: 0, lockedUntil: null });
+  expect(afterGivingBack(undefined, ACCOUNT_RULE)).toBeUndefined();
+  // With nothing left, the next attempt is allowed at once.
+  expect(decide(afterGivingBack(failures(1), ACCOUNT_RULE), ACCOUNT_RULE, 1)).toEqual({ allowed: true });
 });

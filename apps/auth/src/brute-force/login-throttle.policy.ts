@@ -1,7 +1,7 @@
 // When a login may be attempted, from the failures counted so far under a key (an account, or a
 // source). Each failure doubles the wait before the next attempt (exponential back-off); after
-// `lockAfter` failures in a row the key is locked for `lockFor`, whatever the password then given:
-// the 6th wrong password in a row on an account is refused even if it is right.
+// `lockAfter` failures in a row the key is locked for `lockFor`, whatever the credentials then
+// given: the 6th wrong password or TOTP code in a row on an account is refused even if it is right.
 export interface ThrottleState {
   failures: number;
   lastFailureAt: number;
@@ -41,4 +41,17 @@ export function afterFailure(state: ThrottleState | undefined, rule: ThrottleRul
   const stale = state !== undefined && now - state.lastFailureAt > rule.lockForMs;
   const failures = (expired || stale ? 0 : (state?.failures ?? 0)) + 1;
   return { failures, lastFailureAt: now, lockedUntil: failures >= rule.lockAfter ? now + rule.lockForMs : null };
+}
+
+/**
+ * The state once an attempt gives its reserved failure back because it judged no credential wrong
+ * (a right password still waiting for its TOTP code, a service that did not answer): one failure
+ * less, and a lock only if the failures left still reach it. Never a fresh start: only a complete
+ * successful login clears an account. The last failure's time stays, so the back-off of the
+ * failures left runs from this attempt.
+ */
+export function afterGivingBack(state: ThrottleState | undefined, rule: ThrottleRule): ThrottleState | undefined {
+  if (!state) return undefined;
+  const failures = Math.max(state.failures - 1, 0);
+  return { failures, lastFailureAt: state.lastFailureAt, lockedUntil: failures >= rule.lockAfter ? state.lockedUntil : null };
 }

@@ -1,21 +1,25 @@
 // Brute-force protection of logins, per account and per source, with the policy of
-// login-throttle.policy.ts. Each attempt *reserves* a failure before the password is checked, in
-// one transaction with both rows locked: concurrent attempts see each other, so a burst cannot
-// test more passwords than the policy allows (checking first and counting after would let every
-// request of a burst through before the first failure is written). A success gives the
-// reservation back: the account starts afresh; the source only loses the failure reserved for
-// this attempt (a source that guessed at other accounts stays suspect; its back-off then runs from
-// this attempt, a small cost for an address that failed recently). The caller treats an
-// unknown account exactly as a wrong password, so that both get the same answers.
+// login-throttle.policy.ts. Each attempt *reserves* a failure before any credential is checked, in
+// one transaction with both counters locked: concurrent attempts see each other, so a burst cannot
+// test more passwords or codes than the policy allows (checking first and counting after would let
+// every request of a burst through before the first failure is written). What happens next:
+// - a wrong password or TOTP code: the reservation stands, it was a failure;
+// - a complete successful login: the account starts afresh; the source only gets back the failure
+//   reserved for this attempt (a source that guessed at other accounts stays suspect);
+// - an attempt that judged no credential wrong (a right password still waiting for its code, a
+//   service that did not answer): both keys get back this attempt's failure, and nothing more.
+//   Never a reset there: four wrong codes and a login without a code must not start a new count.
+// The caller treats an unknown account exactly as a wrong password, so that both get the same answers.
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RETENTION_MAXIMA_DAYS } from '@gardien/contracts';
-import { ACCOUNT_RULE, SOURCE_RULE, afterFailure, decide, type ThrottleRule, type ThrottleState } from './login-throttle.policy.js';
+import { ACCOUNT_RULE, SOURCE_RULE, afterFailure, afterGivingBack, decide, type ThrottleState } from './login-throttle.policy.js';
+import { LoginThrottleRepository } from './login-throttle.repository.js';
 
 export interface ThrottleKeys {
   /** e.g. `account:<keyed hash of tenant and email>`. */
   account: string;
-  /** e.g. `source:<keyed hash of the client address>`. */
+  /** e.g. `source:<keyed hash of the client's network>`. */
   source: string;
 }
 
@@ -24,50 +28,44 @@ export type Reservation =
   /** `accountLockedNow`: if this attempt fails, it is the one that locked the account (audited as a lock). */
   | { allowed: true; accountLockedNow: boolean };
 
-interface Row {
-  key: string;
-  failures: number;
-  last_failure_at: Date | null;
-  locked_until: Date | null;
-}
-
 /** How long a counter is kept after its last failure (declared as `auth.login-throttle`). */
 export const THROTTLE_RETENTION_DAYS = RETENTION_MAXIMA_DAYS['auth.login-throttle']!;
 
 @Injectable()
 export class LoginThrottle {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly counters: LoginThrottleRepository,
+  ) {}
 
-  /** Whether an attempt may run now; if it may, it is counted as a failure until `release`. */
+  /** Whether an attempt may run now; if it may, it is counted as a failure until `succeed` or `giveBack`. */
   async reserve(keys: ThrottleKeys, now = Date.now()): Promise<Reservation> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('INSERT INTO auth_login_throttle (key) VALUES ($1), ($2) ON CONFLICT (key) DO NOTHING', [keys.account, keys.source]);
-      // Rows locked in key order everywhere, so that two attempts never wait for each other in a cycle.
-      const rows: Row[] = await manager.query(
-        'SELECT key, failures, last_failure_at, locked_until FROM auth_login_throttle WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE',
-        [[keys.account, keys.source]],
-      );
-      const account = toState(rows.find((r) => r.key === keys.account));
-      const source = toState(rows.find((r) => r.key === keys.source));
+      const { account, source } = await this.lock(manager, keys);
       const refusals = [decide(account, ACCOUNT_RULE, now), decide(source, SOURCE_RULE, now)].filter((d) => !d.allowed);
       if (refusals.length > 0) return { allowed: false, retryAfterMs: Math.max(...refusals.map((d) => (d.allowed ? 0 : d.retryAfterMs))) };
-      const nextAccount = await this.count(manager, keys.account, account, ACCOUNT_RULE, now);
-      await this.count(manager, keys.source, source, SOURCE_RULE, now);
+      const nextAccount = afterFailure(account, ACCOUNT_RULE, now);
+      await this.counters.write(manager, keys.account, nextAccount);
+      await this.counters.write(manager, keys.source, afterFailure(source, SOURCE_RULE, now));
       return { allowed: true, accountLockedNow: nextAccount.lockedUntil !== null && nextAccount.failures === ACCOUNT_RULE.lockAfter };
     });
   }
 
-  /** The attempt succeeded (or never got to check a credential): its reserved failure is given back. */
-  async release(keys: ThrottleKeys): Promise<void> {
+  /** The attempt was a complete, successful login: the account starts afresh, the source gets this attempt back. */
+  async succeed(keys: ThrottleKeys): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM auth_login_throttle WHERE key = $1', [keys.account]);
-      await manager.query(
-        `UPDATE auth_login_throttle
-            SET failures = greatest(failures - 1, 0),
-                locked_until = CASE WHEN failures - 1 >= $2 THEN locked_until ELSE NULL END
-          WHERE key = $1`,
-        [keys.source, SOURCE_RULE.lockAfter],
-      );
+      const { source } = await this.lock(manager, keys);
+      await this.counters.delete(manager, keys.account);
+      await this.counters.write(manager, keys.source, afterGivingBack(source, SOURCE_RULE));
+    });
+  }
+
+  /** The attempt judged no credential wrong: each key gets back the failure reserved for it, nothing more. */
+  async giveBack(keys: ThrottleKeys): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const { account, source } = await this.lock(manager, keys);
+      await this.counters.write(manager, keys.account, afterGivingBack(account, ACCOUNT_RULE));
+      await this.counters.write(manager, keys.source, afterGivingBack(source, SOURCE_RULE));
     });
   }
 
@@ -77,28 +75,11 @@ export class LoginThrottle {
    * personal data all the same, kept no longer than they protect anyone.
    */
   async forgetStale(now = Date.now()): Promise<number> {
-    const result: [unknown[], number] = await this.dataSource.query(
-      `DELETE FROM auth_login_throttle
-        WHERE (locked_until IS NULL OR locked_until < $1)
-          AND (failures = 0 OR last_failure_at IS NULL OR last_failure_at < $1 - make_interval(days => $2))`,
-      [new Date(now), THROTTLE_RETENTION_DAYS],
-    );
-    return result[1];
+    return this.counters.deleteStale(this.dataSource.manager, new Date(now), THROTTLE_RETENTION_DAYS);
   }
 
-  private async count(manager: EntityManager, key: string, state: ThrottleState | undefined, rule: ThrottleRule, now: number): Promise<ThrottleState> {
-    const next = afterFailure(state, rule, now);
-    await manager.query('UPDATE auth_login_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1', [
-      key,
-      next.failures,
-      new Date(next.lastFailureAt),
-      next.lockedUntil === null ? null : new Date(next.lockedUntil),
-    ]);
-    return next;
+  private async lock(manager: EntityManager, keys: ThrottleKeys): Promise<{ account: ThrottleState | undefined; source: ThrottleState | undefined }> {
+    const states = await this.counters.lock(manager, [keys.account, keys.source]);
+    return { account: states.get(keys.account), source: states.get(keys.source) };
   }
-}
-
-function toState(row: Row | undefined): ThrottleState | undefined {
-  if (!row || row.failures === 0 || !row.last_failure_at) return undefined;
-  return { failures: row.failures, lastFailureAt: row.last_failure_at.getTime(), lockedUntil: row.locked_until ? row.locked_until.getTime() : null };
 }

@@ -9,7 +9,7 @@ export class PasswordChangeMessageController {
 
   @Handles(AUTH_OPERATIONS.changePassword)
   async change(@RequestPayload() request: ChangePasswordRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
-    await this.passwords.change(principal, request, caller.requestId);
+    await this.passwords.change(principal, request, caller);
     return {};
   }
 }

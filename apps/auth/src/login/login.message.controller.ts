@@ -10,7 +10,7 @@ export class LoginMessageController {
 
   @Handles(AUTH_OPERATIONS.login)
   logIn(@RequestPayload() request: LoginRequest, @Caller() caller: CallContext): Promise<TokenPair> {
-    return this.login.login(request, caller.requestId);
+    return this.login.login(request, caller);
   }
 
   @Handles(AUTH_OPERATIONS.refresh)

@@ -2,15 +2,18 @@
 // work, for an unknown tenant, an unknown account and a wrong password; failures count per account
 // and per source (brute-force protection) and are audited with ids only. An account whose roles
 // require MFA, or which enrolled TOTP, gets MFA_REQUIRED once its password is right, until a
-// valid code (never one already used) is given.
+// valid code (never one already used) is given. A wrong code is a failure like a wrong password;
+// a login without a code neither counts nor clears anything; only a complete login clears.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { requiresMfa } from '@gardien/authz';
 import { BlindIndex } from '@gardien/crypto';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type CallContext, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
+import { tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
+import { throttleSourceOf } from '../brute-force/throttle-source.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { acceptTotp } from '../mfa/totp.js';
 import { parseRefreshToken } from '../sessions/refresh-token.js';
@@ -50,20 +53,24 @@ export class LoginService {
     private readonly blindIndex: BlindIndex,
   ) {}
 
-  async login(request: LoginRequest, requestId: string): Promise<TokenPair> {
+  /** `caller.deadline`: when the bus stops waiting for this answer; a password check still queued then is abandoned. */
+  async login(request: LoginRequest, caller: CallContext): Promise<TokenPair> {
+    const { requestId } = caller;
     const keys = await this.throttleKeys(request);
     const reservation = await this.throttle.reserve(keys);
-    if (!reservation.allowed) throw new GardienError(ErrorCode.RateLimited, 'too many failed attempts: try again later');
+    if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let attempt: Attempt;
     try {
-      attempt = await this.attempt(request, requestId);
+      attempt = await this.attempt(request, caller);
     } catch (error) {
-      // No credential was found wrong (MFA code still to come, a service unavailable): not a failure.
-      await this.throttle.release(keys);
+      // No credential was judged wrong (the code still to come, a service unavailable, password
+      // checks saturated, the caller gone): this attempt's reservation is given back, and the
+      // failures counted before it stay.
+      await this.throttle.giveBack(keys);
       throw error;
     }
     if (!attempt.ok) return this.fail(attempt, reservation.accountLockedNow, requestId);
-    await this.throttle.release(keys);
+    await this.throttle.succeed(keys);
     const { user, tenantId, mfa } = attempt;
     if (this.hasher.needsRehash(user.password_hash)) await this.rehash(user, request.password);
     const grant = await this.sessions.open(tenantId, user.id, new Date(), mfa, (manager, sessionId) =>
@@ -73,9 +80,9 @@ export class LoginService {
   }
 
   /** Checks the credentials; the same argon2id work whether or not the tenant and account exist. */
-  private async attempt(request: LoginRequest, requestId: string): Promise<Attempt> {
-    const { user, tenantId } = await this.findCandidate(request, requestId);
-    const passwordOk = await this.hasher.verify(user?.password_hash, request.password);
+  private async attempt(request: LoginRequest, caller: CallContext): Promise<Attempt> {
+    const { user, tenantId } = await this.findCandidate(request, caller.requestId);
+    const passwordOk = await this.hasher.verify(user?.password_hash, request.password, caller.deadline);
     if (!passwordOk || !user || !tenantId) return { ok: false, tenantId: tenantId ?? null, user, factor: 'password' };
     const mfa = user.totp_confirmed || requiresMfa(user.roles);
     if (mfa) {
@@ -158,11 +165,11 @@ export class LoginService {
     await withTenant(this.dataSource, user.tenant_id, (manager) => this.users.setPasswordHash(manager, user.id, hash, new Date()));
   }
 
-  /** Keyed hashes (platform blind-index key) of what the login names and of where it comes from. */
+  /** Keyed hashes (platform blind-index key) of what the login names and of the network it comes from. */
   private async throttleKeys(request: LoginRequest): Promise<ThrottleKeys> {
     const [account, source] = await Promise.all([
       this.blindIndex.compute(PLATFORM_TENANT_ID, 'login_throttle_account', `${request.tenant ?? ''}\n${request.email}`),
-      this.blindIndex.compute(PLATFORM_TENANT_ID, 'login_throttle_source', request.source ?? 'unknown'),
+      this.blindIndex.compute(PLATFORM_TENANT_ID, 'login_throttle_source', throttleSourceOf(request.source)),
     ]);
     return { account: `account:${account}`, source: `source:${source}` };
   }

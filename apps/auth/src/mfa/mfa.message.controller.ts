@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { AUTH_OPERATIONS, type CallContext, type ConfirmMfaRequest, type Empty, type MfaEnrolment, type Principal } from '@gardien/contracts';
+import { AUTH_OPERATIONS, type CallContext, type ConfirmMfaRequest, type EnrolMfaRequest, type Empty, type MfaEnrolment, type Principal } from '@gardien/contracts';
 import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
 import { MfaEnrolmentService } from './mfa-enrolment.service.js';
 
@@ -8,8 +8,8 @@ export class MfaMessageController {
   constructor(private readonly enrolment: MfaEnrolmentService) {}
 
   @Handles(AUTH_OPERATIONS.enrolMfa)
-  enrol(@CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<MfaEnrolment> {
-    return this.enrolment.enrol(principal, caller.requestId);
+  enrol(@RequestPayload() request: EnrolMfaRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<MfaEnrolment> {
+    return this.enrolment.enrol(principal, request, caller);
   }
 
   @Handles(AUTH_OPERATIONS.confirmMfa)

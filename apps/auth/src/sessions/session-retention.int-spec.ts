@@ -8,6 +8,7 @@ import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testi
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
 import { SESSION_RETENTION } from './session-retention.js';
 import { SessionsService } from './sessions.service.js';
+import { SessionsRepository } from './sessions.repository.js';
 
 const prefix = testDatabasePrefix();
 const tenant = randomUUID();
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 test('sessions past their end by more than 30 days are purged with their refresh tokens; recent ones stay', async () => {
-  const sessions = new SessionsService(runtime);
+  const sessions = new SessionsService(runtime, new SessionsRepository());
   const old = await sessions.open(tenant, randomUUID(), new Date(Date.now() - 45 * 86_400_000));
   const recent = await sessions.open(tenant, randomUUID(), new Date(Date.now() - 10 * 86_400_000));
   const job = new RetentionPurgeJob(maintenance, 'auth', [SESSION_RETENTION], pino({ level: 'silent' }));

@@ -4,11 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AuditEntry, ErrorCode } from '@gardien/contracts';
-import { CreateOutbox1732579200000, openServiceDatabase } from '@gardien/persistence';
+import { CreateOutbox1732579200000, openServiceDatabase, withTenant } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { CreateSessions1732580200000 } from '../migrations/1732580200000-create-sessions.js';
 import { AddSessionMfa1732580350000 } from '../migrations/1732580350000-add-session-mfa.js';
+import { hashRefreshToken } from './refresh-token.js';
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, SessionsService } from './sessions.service.js';
+import { SessionsRepository } from './sessions.repository.js';
 
 const prefix = testDatabasePrefix();
 const tenant = randomUUID();
@@ -17,7 +19,7 @@ let sessions: SessionsService;
 
 beforeAll(async () => {
   ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateSessions1732580200000, AddSessionMfa1732580350000] }));
-  sessions = new SessionsService(runtime);
+  sessions = new SessionsService(runtime, new SessionsRepository());
 });
 
 afterAll(async () => {
@@ -69,12 +71,42 @@ test('a session ends 12 hours after login however active it is', async () => {
   await refused(sessions.refresh(grant.refreshToken, new Date(t0.getTime() + ABSOLUTE_LIFETIME_MS + 1)));
 });
 
-test('logout revokes the session; malformed tokens and tokens of another tenant are refused', async () => {
+test('logout revokes the session; malformed tokens are refused', async () => {
   const t0 = new Date('2026-11-25T13:00:00Z');
   const opened = await sessions.open(tenant, randomUUID(), t0);
   await sessions.close(opened.refreshToken, new Date(t0.getTime() + 1_000));
   await refused(sessions.refresh(opened.refreshToken, new Date(t0.getTime() + 2_000)));
   await refused(sessions.refresh('not-a-token'));
-  const other = opened.refreshToken.replace(tenant, randomUUID());
-  await refused(sessions.refresh(other, new Date(t0.getTime() + 3_000)));
 });
+
+test("another tenant's sessions and refresh tokens are invisible under this tenant, even when the query would match them", async () => {
+  const t0 = new Date('2026-11-25T14:00:00Z');
+  const later = new Date(t0.getTime() + 1_000);
+  const foreignTenant = randomUUID();
+  const foreignUser = randomUUID();
+  const foreign = await sessions.open(foreignTenant, foreignUser, t0);
+  // A refresh token of this tenant's form whose hash sits in the foreign tenant's table, for the
+  // foreign session: the lookup by hash matches it, and only row-level security keeps it out of reach.
+  const named = `rt1.${tenant}.${foreign.refreshToken.split('.')[2]}`;
+  await withTenant(runtime, foreignTenant, (m) =>
+    m.query('INSERT INTO auth_refresh_tokens (token_hash, tenant_id, session_id, issued_at) VALUES ($1, $2, $3, $4)', [hashRefreshToken(named), foreignTenant, foreign.sessionId, t0]),
+  );
+  // Positive control: the foreign tenant sees its session and both its tokens.
+  expect(await sessions.isLive(foreignTenant, foreign.sessionId, later)).toBe(true);
+  expect(await tokensOf(foreignTenant, foreign.sessionId)).toEqual([{ used: false }, { used: false }]);
+
+  await refused(sessions.refresh(named, later));
+  await sessions.close(named, later);
+  expect(await sessions.isLive(tenant, foreign.sessionId, later)).toBe(false);
+  await sessions.closeSession(tenant, foreign.sessionId, foreignUser, later);
+  expect(await tokensOf(tenant, foreign.sessionId)).toEqual([]);
+
+  // Nothing of the foreign tenant moved: its session is open, its tokens unspent, its own refresh works.
+  expect(await sessions.isLive(foreignTenant, foreign.sessionId, later)).toBe(true);
+  expect(await tokensOf(foreignTenant, foreign.sessionId)).toEqual([{ used: false }, { used: false }]);
+  expect((await sessions.refresh(foreign.refreshToken, later)).sessionId).toBe(foreign.sessionId);
+});
+
+async function tokensOf(tenantId: string, sessionId: string): Promise<Array<{ used: boolean }>> {
+  return withTenant(runtime, tenantId, (m) => m.query('SELECT used_at IS NOT NULL AS used FROM auth_refresh_tokens WHERE session_id = $1 ORDER BY issued_at', [sessionId]));
+}

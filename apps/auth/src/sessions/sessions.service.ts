@@ -1,7 +1,8 @@
 // Sessions and rotating refresh tokens. Each refresh returns a new token and spends the old one;
 // presenting a spent token again means it was stolen (or replayed): the whole session is revoked
 // and audited. A session also ends after 30 minutes without use (idle) and 12 hours after login
-// (absolute), and on logout. Every refusal is the same UNAUTHENTICATED, saying nothing of why.
+// (absolute), on logout, and when the account's protection changes (password, MFA reset) or the
+// account goes. Every refusal is the same UNAUTHENTICATED, saying nothing of why.
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -9,11 +10,21 @@ import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type Principal } from '@ga
 import { withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
 import { hashRefreshToken, newRefreshToken, parseRefreshToken } from './refresh-token.js';
+import { SessionsRepository } from './sessions.repository.js';
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_LIFETIME_MS = 12 * 3_600_000;
 
-export type RevocationReason = 'reuse' | 'idle' | 'expired' | 'logout' | 'account-deleted' | 'account-gone' | 'password-changed';
+export type RevocationReason = 'reuse' | 'idle' | 'expired' | 'logout' | 'account-deleted' | 'account-gone' | 'password-changed' | 'mfa-reset';
+
+/** Why every session of an account ends at once. */
+export type AccountRevocationReason = Extract<RevocationReason, 'account-deleted' | 'password-changed' | 'mfa-reset'>;
+
+/** Where a caller acting on its own account stands: its account's tenant and the open session it acts in. */
+export interface LiveSession {
+  tenantId: string;
+  sessionId: string;
+}
 
 export interface SessionGrant {
   sessionId: string;
@@ -24,19 +35,12 @@ export interface SessionGrant {
   mfa: boolean;
 }
 
-interface TokenRow {
-  session_id: string;
-  used_at: Date | null;
-  user_id: string;
-  last_used_at: Date;
-  expires_at: Date;
-  revoked_at: Date | null;
-  mfa: boolean;
-}
-
 @Injectable()
 export class SessionsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
+  ) {}
 
   /** A new session for a user who has just logged in. */
   /** `audit`, when given, runs in the transaction that opens the session (the login's audit entry). */
@@ -45,10 +49,7 @@ export class SessionsService {
     const refreshToken = newRefreshToken(tenantId);
     await withTenant(this.dataSource, tenantId, async (manager) => {
       await audit?.(manager, sessionId);
-      await manager.query(
-        'INSERT INTO auth_sessions (id, tenant_id, user_id, created_at, last_used_at, expires_at, mfa) VALUES ($1, $2, $3, $4, $4, $5, $6)',
-        [sessionId, tenantId, userId, now, new Date(now.getTime() + ABSOLUTE_LIFETIME_MS), mfa],
-      );
+      await this.sessions.insertSession(manager, { id: sessionId, tenantId, userId, createdAt: now, expiresAt: new Date(now.getTime() + ABSOLUTE_LIFETIME_MS), mfa });
       await this.insertToken(manager, tenantId, sessionId, refreshToken, now);
     });
     return { sessionId, userId, tenantId, refreshToken, mfa };
@@ -61,12 +62,7 @@ export class SessionsService {
     const tenantId = parsed.tenantId;
     const tokenHash = hashRefreshToken(refreshToken);
     const outcome = await withTenant(this.dataSource, tenantId, async (manager) => {
-      const [row]: TokenRow[] = await manager.query(
-        `SELECT t.session_id, t.used_at, s.user_id, s.last_used_at, s.expires_at, s.revoked_at, s.mfa
-           FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
-          WHERE t.token_hash = $1 FOR UPDATE`,
-        [tokenHash],
-      );
+      const row = await this.sessions.lockTokenWithSession(manager, tokenHash);
       if (!row || row.revoked_at) return undefined;
       if (row.used_at) {
         await this.revoke(manager, tenantId, row.session_id, row.user_id, 'reuse', now);
@@ -77,8 +73,8 @@ export class SessionsService {
         await this.revoke(manager, tenantId, row.session_id, row.user_id, idle ? 'idle' : 'expired', now);
         return undefined;
       }
-      await manager.query('UPDATE auth_refresh_tokens SET used_at = $2 WHERE token_hash = $1', [tokenHash, now]);
-      await manager.query('UPDATE auth_sessions SET last_used_at = $2 WHERE id = $1', [row.session_id, now]);
+      await this.sessions.markTokenUsed(manager, tokenHash, now);
+      await this.sessions.touchSession(manager, row.session_id, now);
       const next = newRefreshToken(tenantId);
       await this.insertToken(manager, tenantId, row.session_id, next, now);
       return { sessionId: row.session_id, userId: row.user_id, tenantId, refreshToken: next, mfa: row.mfa };
@@ -92,11 +88,7 @@ export class SessionsService {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) throw unauthenticated();
     await withTenant(this.dataSource, parsed.tenantId, async (manager) => {
-      const [row]: Array<{ session_id: string; user_id: string }> = await manager.query(
-        `SELECT t.session_id, s.user_id FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
-          WHERE t.token_hash = $1 AND s.revoked_at IS NULL`,
-        [hashRefreshToken(refreshToken)],
-      );
+      const row = await this.sessions.findOpenSessionOfToken(manager, hashRefreshToken(refreshToken));
       if (row) await this.revoke(manager, parsed.tenantId, row.session_id, row.user_id, 'logout', now);
     });
   }
@@ -104,8 +96,7 @@ export class SessionsService {
   /** Logout with an access token: its session (the `sid` claim) and every refresh token of it stop working. */
   async closeSession(tenantId: string, sessionId: string, userId: string, now = new Date(), reason: RevocationReason = 'logout'): Promise<void> {
     await withTenant(this.dataSource, tenantId, async (manager) => {
-      const [row]: Array<{ id: string }> = await manager.query('SELECT id FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR UPDATE', [sessionId, userId]);
-      if (row) await this.revoke(manager, tenantId, sessionId, userId, reason, now);
+      if (await this.sessions.lockOpenSessionOf(manager, sessionId, userId)) await this.revoke(manager, tenantId, sessionId, userId, reason, now);
     });
   }
 
@@ -113,7 +104,7 @@ export class SessionsService {
    * The tenant and session of a caller acting on its own account, once its session is known to be
    * open: a token outliving its logout cannot change the account. `action` names what was refused.
    */
-  async liveSessionOf(caller: Principal, action: string): Promise<{ tenantId: string; sessionId: string }> {
+  async liveSessionOf(caller: Principal, action: string): Promise<LiveSession> {
     if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, `only a user ${action}`);
     const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
     if (!(await this.isLive(tenantId, caller.sessionId))) throw unauthenticated();
@@ -123,35 +114,25 @@ export class SessionsService {
   /** Whether the session an access token belongs to is still open (not logged out, revoked or timed out). */
   async isLive(tenantId: string, sessionId: string, now = new Date()): Promise<boolean> {
     return withTenant(this.dataSource, tenantId, async (manager) => {
-      const [row]: Array<{ last_used_at: Date; expires_at: Date }> = await manager.query(
-        'SELECT last_used_at, expires_at FROM auth_sessions WHERE id = $1 AND revoked_at IS NULL',
-        [sessionId],
-      );
+      const row = await this.sessions.findOpenSession(manager, sessionId);
       return row !== undefined && now < row.expires_at && now.getTime() - row.last_used_at.getTime() <= IDLE_TIMEOUT_MS;
     });
   }
 
   /**
    * Ends every open session of a user, inside the caller's transaction: all of them when the account
-   * is deleted, all but the caller's own when its password changed.
+   * is deleted or its MFA reset, all but the caller's own (`except`) when its password changed.
    */
-  async revokeAllOf(manager: EntityManager, tenantId: string, userId: string, now: Date, except?: string): Promise<void> {
-    const open: Array<{ id: string }> = await manager.query('SELECT id FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
-    const reason: RevocationReason = except ? 'password-changed' : 'account-deleted';
-    for (const { id } of open) if (id !== except) await this.revoke(manager, tenantId, id, userId, reason, now);
+  async revokeAllOf(manager: EntityManager, tenantId: string, userId: string, reason: AccountRevocationReason, now: Date, except?: string): Promise<void> {
+    for (const id of await this.sessions.openSessionIdsOf(manager, userId)) if (id !== except) await this.revoke(manager, tenantId, id, userId, reason, now);
   }
 
   private async insertToken(manager: EntityManager, tenantId: string, sessionId: string, token: string, now: Date): Promise<void> {
-    await manager.query('INSERT INTO auth_refresh_tokens (token_hash, tenant_id, session_id, issued_at) VALUES ($1, $2, $3, $4)', [
-      hashRefreshToken(token),
-      tenantId,
-      sessionId,
-      now,
-    ]);
+    await this.sessions.insertRefreshToken(manager, { hash: hashRefreshToken(token), tenantId, sessionId, issuedAt: now });
   }
 
   private async revoke(manager: EntityManager, tenantId: string, sessionId: string, userId: string, reason: RevocationReason, now: Date) {
-    await manager.query('UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, now, reason]);
+    await this.sessions.revokeSession(manager, sessionId, now, reason);
     await auditAuth(manager, {
       action: reason === 'reuse' ? 'session.reuse-detected' : 'session.ended',
       outcome: reason === 'reuse' ? 'denied' : 'success',

@@ -1,7 +1,8 @@
 // What auth asks the tenant service: which tenant a login names and whether it is active, the
-// tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), and
-// whether a purpose an API key is bound to exists (asked on the caller's behalf, with the caller's
-// token re-issued for the tenant service, so that the tenant service checks the caller's rights).
+// tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), and,
+// for an API key being created, whether its purpose exists and which models the caller may use
+// (both asked on the caller's behalf, with the caller's token re-issued for the tenant service, so
+// that the tenant service checks the caller's rights).
 import { Injectable } from '@nestjs/common';
 import {
   BusClient,
@@ -40,6 +41,12 @@ export class TenantDirectory {
 
   async deleteTenant(id: string, requestId: string): Promise<void> {
     await this.bus.call(TENANT_OPERATIONS.deleteTenant, { id }, await this.asAuth(requestId));
+  }
+
+  /** The models the caller may call in its tenant: those the tenant allows (none until its admin allows one). */
+  async allowedModelsOf(principal: Principal, context: CallContext): Promise<string[]> {
+    const { access_token: token } = await this.audienceTokens.delegate('auth', principal, 'tenant');
+    return (await this.bus.call(TENANT_OPERATIONS.listModels, {}, { ...context, token })).models;
   }
 
   /** Whether the caller's tenant declares this purpose; asked as the caller, so the tenant service checks its rights. */

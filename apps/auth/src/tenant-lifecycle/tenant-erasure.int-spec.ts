@@ -36,6 +36,7 @@ import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { NewAccountFactory } from '../users/new-account.js';
 import { UserCodec } from '../users/user-codec.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
@@ -111,7 +112,7 @@ async function seedTenant(tenantId: string, roles: Role[] = ['developer'], accou
     const email = `${CANARY}.${randomUUID()}@example.test`;
     const { row } = await factory.prepare(tenantId, { email, password: PASSWORD, roles });
     await withTenant(runtime, tenantId, (manager) => new UsersRepository().insert(manager, row));
-    await new SessionsService(runtime).open(tenantId, row.id);
+    await new SessionsService(runtime, new SessionsRepository()).open(tenantId, row.id);
     const [stored] = (await inTenant(tenantId, 'SELECT * FROM auth_users WHERE id = $1', [row.id])) as UserRow[];
     members.push({ row: stored!, email });
   }
@@ -381,6 +382,16 @@ test('the platform tenant is never erased, even when asked directly', async () =
   await expect(app.get(TenantErasureService).erase(PLATFORM_TENANT_ID)).rejects.toMatchObject({ code: ErrorCode.Forbidden });
   expect(await holdings(PLATFORM_TENANT_ID)).toEqual(before);
   expect(before.auth_users).toBe(1);
+});
+
+test('an erasure naming the tenant in upper case destroys the keys of the tenant it erased', async () => {
+  const t = await seedTenant(randomUUID());
+  const [wrapped] = (await inTenant(t.tenantId, 'SELECT wrapped_key FROM gardien_keys.subject_keys WHERE tenant_id = $1 LIMIT 1', [t.tenantId])) as Array<{ wrapped_key: string }>;
+  await app.get(TenantErasureService).erase(t.tenantId.toUpperCase());
+  expect(Object.values(await holdings(t.tenantId))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  await expect(kms.unwrapDataKey({ service: 'auth', tenant: t.tenantId }, wrapped!.wrapped_key)).rejects.toMatchObject({ code: CryptoErrorCode.KeyNotFound });
+  expect(await openError(t.members[0]!)).toBe(CryptoErrorCode.SubjectErased);
+  expect((await erasureAudits(t.tenantId)).map((entry) => entry.target)).toEqual([{ type: 'tenant', id: t.tenantId }]);
 });
 
 test('once auth stops, it pulls nothing more: a deletion published meanwhile waits for the next start', async () => {

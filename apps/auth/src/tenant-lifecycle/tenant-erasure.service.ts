@@ -6,7 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BlindIndex, SubjectKeyRing } from '@gardien/crypto';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID } from '@gardien/contracts';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, Uuid } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { SYSTEM_ACTOR, auditAuth } from '../audit/auth-audit.js';
 import { TenantErasureRepository, type ErasedRows } from './tenant-erasure.repository.js';
@@ -26,7 +26,11 @@ export class TenantErasureService {
    * event comes back, deletes nothing, records that, and destroys the keys. `eventId` (a uuid,
    * the event's id) ties the audit entry to the event that asked for it.
    */
-  async erase(tenantId: string, eventId?: string): Promise<ErasedRows> {
+  async erase(requestedTenantId: string, eventId?: string): Promise<ErasedRows> {
+    // Canonical, whatever case it came in: the rows would match any case, the key names only this one.
+    const parsed = Uuid.safeParse(requestedTenantId);
+    if (!parsed.success) throw new GardienError(ErrorCode.ValidationFailed, 'the tenant id is not a uuid', [{ path: 'tenantId', reason: 'invalid_format' }]);
+    const tenantId = parsed.data;
     if (tenantId === PLATFORM_TENANT_ID) throw new GardienError(ErrorCode.Forbidden, 'the platform tenant cannot be erased');
     const erased = await withTenant(this.dataSource, tenantId, async (manager) => {
       const rows = await this.repository.deleteAllOf(manager, tenantId);

@@ -10,7 +10,7 @@ import { ErrorCode, GardienError, type CreateInitialAdminRequest, type CreateUse
 import { auditActorOf, isUniqueViolation, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
 import { enrolTotp } from '../mfa/totp.js';
-import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory } from './new-account.js';
@@ -28,7 +28,7 @@ export class UserAccountsService {
     private readonly accounts: NewAccountFactory,
     private readonly keyRing: SubjectKeyRing,
     private readonly sessions: SessionsService,
-    private readonly apiKeys: ApiKeysRepository,
+    private readonly apiKeys: OwnerApiKeys,
     private readonly directory: TenantDirectory,
   ) {}
 
@@ -48,10 +48,11 @@ export class UserAccountsService {
 
   /** The first administrator of a tenant the super-admin created (once per tenant). */
   async createInitialAdmin(caller: Principal, input: CreateInitialAdminRequest, requestId?: string): Promise<CreatedUser> {
-    const tenantId = input.tenant_id;
-    authorize(defineAbilityFor(caller), 'update', 'Tenant', { id: tenantId });
-    const tenant = await this.directory.resolveId(tenantId, requestId ?? randomUUID());
+    authorize(defineAbilityFor(caller), 'update', 'Tenant', { id: input.tenant_id });
+    const tenant = await this.directory.resolveId(input.tenant_id, requestId ?? randomUUID());
     if (tenant?.status !== 'active') throw new GardienError(ErrorCode.NotFound, 'no such active tenant');
+    // The id as the tenant service knows it: keys are created under it, and must be found again at login.
+    const tenantId = tenant.id;
     const prepared = await this.accounts.prepare(tenantId, { email: input.email, password: input.password, roles: ['tenant_admin'] });
     const { row } = prepared;
     await this.accounts.keepOnlyIfWritten([prepared], () => withTenant(this.dataSource, tenantId, async (manager) => {
@@ -109,7 +110,10 @@ export class UserAccountsService {
     return totpUri ? { ...user, totp_uri: totpUri } : user;
   }
 
-  /** A new TOTP secret for a user who lost theirs; the old one stops working at once. */
+  /**
+   * A new TOTP secret for a user who lost theirs; the old one stops working at once. Whoever held
+   * it may hold the account too: every session of the account ends and its API keys are revoked.
+   */
   async resetMfa(caller: Principal, id: string, requestId?: string): Promise<{ totp_uri: string }> {
     const tenantId = tenantOf(caller);
     const ability = defineAbilityFor(caller);
@@ -118,8 +122,11 @@ export class UserAccountsService {
       if (!row) throw notFound();
       authorize(ability, 'update', 'User', { tenantId: row.tenant_id, id: row.id });
       if (row.id === caller.id) throw new GardienError(ErrorCode.Forbidden, 'an administrator cannot reset their own MFA');
+      const now = new Date();
       const totp = enrolTotp(row.id);
-      await this.users.setTotp(manager, row.id, await this.codec.sealTotpSecret(tenantId, row.id, totp.secret), true, new Date());
+      await this.users.setTotp(manager, row.id, await this.codec.sealTotpSecret(tenantId, row.id, totp.secret), true, now);
+      await this.sessions.revokeAllOf(manager, tenantId, row.id, 'mfa-reset', now);
+      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: row.id, reason: 'mfa-reset', actor: auditActorOf(caller), requestId: requestId ?? null }, now);
       await auditAuth(manager, { action: 'mfa.reset', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
       return { totp_uri: totp.uri };
     });
@@ -129,18 +136,21 @@ export class UserAccountsService {
   async delete(caller: Principal, id: string, requestId?: string): Promise<void> {
     const tenantId = tenantOf(caller);
     const ability = defineAbilityFor(caller);
-    await withTenant(this.dataSource, tenantId, async (manager) => {
+    const deletedId = await withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.users.lockById(manager, id);
       if (!row) throw notFound();
       authorize(ability, 'delete', 'User', { tenantId: row.tenant_id, id: row.id });
       if (row.id === caller.id) throw new GardienError(ErrorCode.Conflict, 'an administrator cannot delete their own account');
       if (row.roles.includes('tenant_admin')) await this.keepOneAdmin(manager, tenantId, row.id);
-      await this.sessions.revokeAllOf(manager, tenantId, row.id, new Date());
-      await this.apiKeys.revokeAllOwnedBy(manager, row.id, new Date());
+      const now = new Date();
+      await this.sessions.revokeAllOf(manager, tenantId, row.id, 'account-deleted', now);
+      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: row.id, reason: 'account-deleted', actor: auditActorOf(caller), requestId: requestId ?? null }, now);
       await this.users.delete(manager, row.id);
       await auditAuth(manager, { action: 'user.deleted', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      return row.id;
     });
-    await this.keyRing.forgetSubject(tenantId, id);
+    // The id read back from the row: the key ring names keys by the exact string.
+    await this.keyRing.forgetSubject(tenantId, deletedId);
   }
 
   async view(row: UserRow): Promise<User> {

@@ -1,7 +1,8 @@
 // A tenant's settings: read by its tenant admin or the super-admin, changed by its tenant admin
 // only. The check is made on the tenant the request names, before anything is read, and the work
 // then runs in that tenant's context (never the platform's). A caller naming another tenant's id
-// gets FORBIDDEN, whether that tenant exists or not, so the answer tells nothing about it.
+// gets FORBIDDEN, whether that tenant exists or not, so the answer tells nothing about it. Any
+// member may list the models it may call (models.list), which is all auth asks when a key names models.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, type AllowedModels, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';

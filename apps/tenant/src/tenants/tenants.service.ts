@@ -83,11 +83,14 @@ export class TenantsService {
     authorize(defineAbilityFor(acting.principal), 'delete', 'Tenant', { id });
     const existing = await withTenant(this.dataSource, id, (manager) => this.tenants.findById(manager, id));
     if (!existing) throw notFound();
-    await this.keys.destroy(id);
-    await withTenant(this.dataSource, id, async (manager) => {
-      if (!(await this.tenants.findById(manager, id, true))) throw notFound();
-      await this.tenants.delete(manager, id);
-      await recordChange(manager, acting, { action: 'tenant.deleted', tenantId: id, target: { type: 'tenant', id }, details: { keysDestroyed: true } });
+    // From here on, the id read back from the row: the KMS names keys by the exact string, and the
+    // event tells other services which keys to destroy.
+    const tenantId = existing.id;
+    await this.keys.destroy(tenantId);
+    await withTenant(this.dataSource, tenantId, async (manager) => {
+      if (!(await this.tenants.findById(manager, tenantId, true))) throw notFound();
+      await this.tenants.delete(manager, tenantId);
+      await recordChange(manager, acting, { action: 'tenant.deleted', tenantId, target: { type: 'tenant', id: tenantId }, details: { keysDestroyed: true } });
     });
     return {};
   }
@@ -113,8 +116,8 @@ export class TenantsService {
       const current = await this.tenants.findById(manager, id, true);
       if (!current) throw notFound();
       if (current.status === status) return toTenant(current);
-      const row = await this.tenants.setStatus(manager, id, status);
-      await recordChange(manager, acting, { action, tenantId: id, target: { type: 'tenant', id } });
+      const row = await this.tenants.setStatus(manager, current.id, status);
+      await recordChange(manager, acting, { action, tenantId: current.id, target: { type: 'tenant', id: current.id } });
       return toTenant(row);
     });
   }

@@ -122,6 +122,13 @@ export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
 export const ChangePasswordRequest = z.object({ current_password: z.string().min(1).max(128), new_password: Password }).strict();
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 
+/**
+ * A user enrols TOTP on its own account: the current password proves it is them, so that a stolen
+ * access token alone cannot attach the thief's second factor to the account.
+ */
+export const EnrolMfaRequest = z.object({ current_password: z.string().min(1).max(128) }).strict();
+export type EnrolMfaRequest = z.infer<typeof EnrolMfaRequest>;
+
 export const ConfirmMfaRequest = z.object({ totp: TotpCode }).strict();
 export type ConfirmMfaRequest = z.infer<typeof ConfirmMfaRequest>;
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { eventSubject } from '../subjects.js';
 import { PLATFORM_TENANT_ID } from './identity.js';
+import { Uuid } from './primitives.js';
 
 export const TENANT_EVENTS = {
   /** The tenant and its data in the tenant service are gone; every other service erases what it holds of it. */
@@ -15,9 +16,6 @@ export const TENANT_EVENTS = {
  * older consumer keeps working. The platform tenant (the super-admin's) is never deleted.
  */
 export const TenantDeletedEvent = z.object({
-  tenantId: z
-    .string()
-    .uuid()
-    .refine((id) => id !== PLATFORM_TENANT_ID, { message: 'the platform tenant is never deleted' }),
+  tenantId: Uuid.refine((id) => id !== PLATFORM_TENANT_ID, { message: 'the platform tenant is never deleted' }),
 });
 export type TenantDeletedEvent = z.infer<typeof TenantDeletedEvent>;

@@ -1,0 +1,54 @@
+// The proof a logged-in user gives before changing what protects the account (its password, a
+// second factor): the current password. A stolen access token alone must not be enough, and its
+// holder must not be able to guess the password at leisure: guesses are throttled like logins
+// (reserved before the check; per account, shared by every operation that asks, and per session),
+// a wrong one is audited with ids only and answered as a validation error on `current_password`.
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ErrorCode, GardienError, type CallContext, type Principal } from '@gardien/contracts';
+import { auditActorOf, withTenant } from '@gardien/persistence';
+import { auditAuth } from '../audit/auth-audit.js';
+import { tooManyAttempts } from '../auth.errors.js';
+import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
+import type { LiveSession } from '../sessions/sessions.service.js';
+import { UsersRepository, type UserRow } from '../users/users.repository.js';
+import { PasswordHasher } from './password-hasher.js';
+
+@Injectable()
+export class CurrentPasswordCheck {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  /**
+   * The caller's account once `password` is proven to be its current one. `refusedAction` is the
+   * audit action of a wrong guess. A check that could not run (checks saturated, the caller gone)
+   * judged nothing: its reservation is given back.
+   */
+  async prove(caller: Principal, session: LiveSession, password: string, refusedAction: string, context: CallContext): Promise<UserRow> {
+    const { tenantId, sessionId } = session;
+    const keys: ThrottleKeys = { account: `current-password:${caller.id}`, source: `current-password-session:${sessionId}` };
+    const reservation = await this.throttle.reserve(keys);
+    if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
+    let user: UserRow | undefined;
+    let proven: boolean;
+    try {
+      user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
+      proven = await this.hasher.verify(user?.password_hash, password, context.deadline);
+    } catch (error) {
+      await this.throttle.giveBack(keys);
+      throw error;
+    }
+    if (!user || !proven) {
+      await this.dataSource.transaction((manager) =>
+        auditAuth(manager, { action: refusedAction, outcome: 'failure', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: caller.id }, requestId: context.requestId }),
+      );
+      throw new GardienError(ErrorCode.ValidationFailed, 'the current password is not right', [{ path: 'payload.current_password', reason: 'incorrect' }]);
+    }
+    await this.throttle.succeed(keys);
+    return user;
+  }
+}
