@@ -5,7 +5,8 @@ import { ErrorCode } from '@gardien/contracts';
 import { safeError, type Logger } from '@gardien/observability';
 import { mapHttpError } from './http-error.mapper.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
-import { requestState } from './request-context.js';
+import { REQUEST_ID_HEADER, requestState } from './request-context.js';
+import { RETRY_AFTER_HEADER, retryAfterSecondsOf } from './retry-after.js';
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -23,6 +24,10 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, except
   if (mapped.code === ErrorCode.Internal) {
     logger.error({ requestId, err: safeError(exception) }, 'request failed');
   }
-  const problem = problemOf(mapped.code, mapped.title, requestId, mapped.errors);
+  const problem = problemOf(mapped.code, mapped.title, requestId, mapped.errors, mapped.status);
+  const retryAfter = retryAfterSecondsOf(mapped.code, mapped.retryAfterSeconds);
+  // Requests refused before any hook ran (by the router) have no request id header yet.
+  void reply.header(REQUEST_ID_HEADER, requestId);
+  if (retryAfter !== undefined) void reply.header(RETRY_AFTER_HEADER, retryAfter);
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }

@@ -23,11 +23,11 @@ test('a problem document names its type after the code and carries the request i
 });
 
 test('framework and parser errors map to codes; their messages are not reused', () => {
-  expect(mapHttpError(new NotFoundException('Cannot GET /jean@exemple.fr'))).toEqual({ code: ErrorCode.NotFound, title: 'Not found' });
+  expect(mapHttpError(new NotFoundException('Cannot GET /jean@exemple.fr'))).toEqual({ code: ErrorCode.NotFound, title: 'Not found', status: 404 });
   expect(mapHttpError(new BadRequestException('x'))).toMatchObject({ code: ErrorCode.ValidationFailed });
   expect(mapHttpError(Object.assign(new Error('Body is too large'), { statusCode: 413 }))).toMatchObject({ code: ErrorCode.PayloadTooLarge });
-  expect(mapHttpError(new Error('anything'))).toEqual({ code: ErrorCode.Internal, title: 'Internal error' });
-  expect(mapHttpError(new GardienError(ErrorCode.Forbidden, 'own message'))).toEqual({ code: ErrorCode.Forbidden, title: 'This action is not allowed' });
+  expect(mapHttpError(new Error('anything'))).toEqual({ code: ErrorCode.Internal, title: 'Internal error', status: 500 });
+  expect(mapHttpError(new GardienError(ErrorCode.Forbidden, 'own message'))).toEqual({ code: ErrorCode.Forbidden, title: 'This action is not allowed', status: 403 });
 });
 
 test('problem documents match the schema the OpenAPI document gives for them', () => {

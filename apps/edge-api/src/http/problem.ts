@@ -50,13 +50,14 @@ function assertUnreachable(value: never): never {
   throw new Error(`unmapped error code ${String(value)}`);
 }
 
-export function problemOf(code: ErrorCode, title: string, requestId: string, errors?: ErrorDetail[]): ProblemDocument {
+/** `status` is the code's own unless the refusal is of the request's form (414, 415, 431...). */
+export function problemOf(code: ErrorCode, title: string, requestId: string, errors?: readonly ErrorDetail[], status = statusOf(code)): ProblemDocument {
   return {
     type: `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll('_', '-')}`,
     title,
-    status: statusOf(code),
+    status,
     request_id: requestId,
     code,
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(errors && errors.length > 0 ? { errors: [...errors] } : {}),
   };
 }

@@ -6,8 +6,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient, ErrorCode, GardienError, parsePayload } from '@gardien/contracts';
 import { callerOf, type EdgeCaller } from '../authentication/edge-caller.js';
 import { HttpAuthenticator } from '../authentication/http-authenticator.service.js';
-import { operationCallContext } from '../http/request-context.js';
+import { withRequestPaths, type Surface } from '../http/bus-error-paths.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
+import { operationCallContext } from '../http/request-context.js';
 import type { Operation } from './operation.js';
 
 type Payload = Record<string, unknown>;
@@ -24,9 +25,10 @@ export class OperationInvoker {
   async invokeRest(operation: Operation, request: FastifyRequest): Promise<unknown> {
     const caller = this.requireCaller(operation, callerOf(request));
     const params = parsePayload(operation.params, request.params ?? {}, 'path') as Payload;
-    const body = parsePayload(operation.body, request.body ?? {}, 'body') as Payload;
+    // A body that is present (JSON null included) must be the operation's object.
+    const body = parsePayload(operation.body, request.body === undefined ? {} : request.body, 'body') as Payload;
     const fromPath = Object.fromEntries(operation.pathParams.map(({ name, field }) => [field, params[name]]));
-    const reply = await this.call(operation, { ...body, ...fromPath }, request, caller);
+    const reply = await this.call(operation, { ...body, ...fromPath }, request, caller, 'rest');
     return operation.status === 204 ? undefined : reply;
   }
 
@@ -38,7 +40,7 @@ export class OperationInvoker {
     this.requireCaller(operation, caller);
     // GraphQL's null means "not given"; the schemas' optional fields do not take null.
     const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null));
-    const result = await this.call(operation, parsePayload(operation.input, given, 'args') as Payload, request, caller);
+    const result = await this.call(operation, parsePayload(operation.input, given, 'args') as Payload, request, caller, 'graphql');
     return operation.status === 204 ? true : result;
   }
 
@@ -52,8 +54,10 @@ export class OperationInvoker {
     return caller;
   }
 
-  private call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined): Promise<unknown> {
+  private call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined, surface: Surface): Promise<unknown> {
     const payload = operation.adds.includes('source') ? { ...given, source: request.ip } : given;
-    return this.bus.request(operation.subject, payload, operationCallContext(request, caller?.token), operation.reply);
+    return this.bus.request(operation.subject, payload, operationCallContext(request, caller?.token), operation.reply).catch((error: unknown) => {
+      throw withRequestPaths(error, operation, surface);
+    });
   }
 }
