@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BusClient } from '@gardien/contracts';
 import { ServiceMetrics, type Logger } from '@gardien/observability';
+import { AuthenticationModule } from './authentication/authentication.module.js';
 import type { EdgeConfig } from './config.js';
 import { GraphqlModule } from './graphql/graphql.module.js';
 import { HealthHttpController } from './health/health.http.controller.js';
@@ -43,7 +44,7 @@ export class AppModule {
     const operationsModule = OperationsModule.register(operations);
     return {
       module: AppModule,
-      imports: [EdgeResourcesModule.register(resources), operationsModule, GraphqlModule.register(operationsModule)],
+      imports: [EdgeResourcesModule.register(resources), AuthenticationModule, operationsModule, GraphqlModule.register(operationsModule)],
       controllers: [HealthHttpController, StatusHttpController, OpenApiHttpController, SwaggerUiHttpController],
       providers: [PlatformHealthService],
     };
