@@ -26,6 +26,12 @@ export const HTTP_REFUSALS = {
     errors: [{ path: 'path', reason: 'invalid_encoding' }],
   },
   pathTooLong: { status: 414, code: ErrorCode.ValidationFailed, title: 'The request path is too long', errors: [{ path: 'path', reason: 'too_long' }] },
+  notAcceptable: {
+    status: 406,
+    code: ErrorCode.ValidationFailed,
+    title: 'No media type the client accepts can be answered',
+    errors: [{ path: 'headers.accept', reason: 'not_acceptable' }],
+  },
   unsupportedMediaType: {
     status: 415,
     code: ErrorCode.ValidationFailed,

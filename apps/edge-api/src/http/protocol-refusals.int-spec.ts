@@ -112,6 +112,12 @@ describe('refused by the content-type parsers', () => {
     expect(problem.errors).toEqual([{ path: 'headers.content-type', reason: 'unsupported_media_type' }]);
   });
 
+  test('a GraphQL request accepting neither JSON nor GraphQL responses is a 406 problem, not an empty answer', async () => {
+    const response = await fetch(`${edge.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/html' }, body: '{"query":"{ __typename }"}' });
+    const problem = expectProblem(await fromFetch(response), 406, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ path: 'headers.accept', reason: 'not_acceptable' }]);
+  });
+
   test('a form body to a REST route is a 415 problem and reaches no service', async () => {
     const response = await fetch(`${edge.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -143,7 +149,7 @@ describe('refused by the content-type parsers', () => {
 
 test('every refusal is logged by its status and request id, none with the path, a header or the body', () => {
   const statuses = edge.logLines.map((line) => JSON.parse(line) as { status?: number; requestId?: string }).filter((entry) => entry.requestId !== undefined);
-  expect(new Set(statuses.map((entry) => entry.status))).toEqual(new Set([400, 404, 413, 414, 415, 431]));
+  expect(new Set(statuses.map((entry) => entry.status))).toEqual(new Set([400, 404, 406, 413, 414, 415, 431]));
   expect(edge.logLines.join('')).not.toContain(CANARY);
 });
 
