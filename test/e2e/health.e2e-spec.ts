@@ -45,12 +45,12 @@ test('a killed service is reported down within 5 s, and up again once restarted'
   expect(await health()).toEqual({ status: 200, body: { status: 'ok', services: allUp } });
 });
 
-test('GET /api/v1/status/:service makes one round trip to that service', async () => {
+test('GET /api/v1/status/:service makes one round trip to that service, and tells an anonymous caller up or down only', async () => {
   const response = await fetch(`${platform.edgeUrl}/api/v1/status/auth`, { headers: { 'x-request-id': '6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b' } });
   expect(response.status).toBe(200);
   expect(response.headers.get('x-request-id')).toBe('6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b');
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toMatchObject({ service: 'auth', status: 'up', checks: { bus: 'up', database: 'up' }, instance: 'auth' });
+  // The instance name, uptime and checks are the super-admin's (apps/edge-api/src/status/status.int-spec.ts).
+  expect(await response.json()).toEqual({ service: 'auth', status: 'up' });
 });
 
 test('errors leave as problem+json with a request id and no stack trace', async () => {

@@ -14,3 +14,10 @@ test('trusted proxies are addresses or ranges; anything else stops the start, by
     expect.objectContaining({ variables: ['GARDIEN_RATE_LIMIT_AUTH_MAX'] }),
   );
 });
+
+test('/graphql takes bodies of 64 KiB by default, REST ones of 1 MiB; a limit below 1 KiB stops the start', () => {
+  expect(loadConfig(EdgeConfigSchema, {})).toMatchObject({ GARDIEN_GRAPHQL_BODY_LIMIT_BYTES: 65_536, GARDIEN_BODY_LIMIT_BYTES: 1_048_576 });
+  expect(() => loadConfig(EdgeConfigSchema, { GARDIEN_GRAPHQL_BODY_LIMIT_BYTES: '10' })).toThrow(
+    expect.objectContaining({ variables: ['GARDIEN_GRAPHQL_BODY_LIMIT_BYTES'] }),
+  );
+});

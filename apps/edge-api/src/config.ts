@@ -9,6 +9,8 @@ export const EdgeConfigSchema = BaseConfigSchema.extend({
   GARDIEN_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   GARDIEN_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(4_000).default(1_000),
   GARDIEN_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** The body limit of POST /graphql: a document and its variables, far smaller than any REST body may be. */
+  GARDIEN_GRAPHQL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Requests per client address and window, on every route. */
   GARDIEN_RATE_LIMIT_MAX: perWindow.default(600),
   /** Requests per client address and window on /api/v1/auth/* (and their GraphQL fields), on top of the global limit. */

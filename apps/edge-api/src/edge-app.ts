@@ -1,6 +1,7 @@
 // The edge's HTTP application, wired once for the process and for the tests: Fastify with the
-// access log and the rate limits first (they must see every route), then Nest with its modules
-// and the problem filter. Returned initialised, not yet listening.
+// answers to requests refused before any route, the access log, the shutdown refusal, the rate
+// limits (they must see every route) and the one body parser, then Nest with its modules and the
+// problem filter. Returned initialised, not yet listening.
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BusClient } from '@gardien/contracts';
@@ -8,6 +9,8 @@ import { frameworkLogger, type Logger, type ServiceMetrics } from '@gardien/obse
 import { AppModule } from './app.module.js';
 import type { EdgeConfig } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
+import { answerClientError, answerFrameworkError, registerShutdownRefusal } from './http/early-refusals.js';
+import { registerJsonBody } from './http/json-body.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { registerRateLimits } from './http/rate-limit.js';
 import { OPERATIONS } from './operations/operations.js';
@@ -19,21 +22,33 @@ export interface EdgeApplicationOptions {
   metrics: ServiceMetrics;
 }
 
+const GRAPHQL_PATH = '/graphql';
+
 export async function createEdgeApplication({ config, bus, logger, metrics }: EdgeApplicationOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // registerShutdownRefusal answers instead, in problem+json.
+    return503OnClosing: false,
     trustProxy: config.GARDIEN_TRUSTED_PROXIES ?? false,
+    frameworkErrors: answerFrameworkError(logger),
+    clientErrorHandler: answerClientError(logger),
   });
   const fastify = adapter.getInstance();
   // Parser errors (bad JSON, body too large) and rate-limit refusals reach the ProblemFilter through Nest's error handler.
   registerAccessLog(fastify, logger, metrics);
+  registerShutdownRefusal(fastify);
   const authRateLimit = await registerRateLimits(fastify, config);
+  registerJsonBody(fastify);
+  // A GraphQL document is small; its body limit bounds what the parser and the validation rules see.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === GRAPHQL_PATH) route.bodyLimit = config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES;
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, bus, metrics, logger, authRateLimit }, OPERATIONS),
     adapter,
-    { logger: frameworkLogger(logger) },
+    // The edge's own parser (registerJsonBody) is the only one: Nest would add JSON and form parsers of its own.
+    { logger: frameworkLogger(logger), bodyParser: false },
   );
   app.useGlobalFilters(new ProblemFilter(logger));
   await app.init();

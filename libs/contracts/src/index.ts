@@ -3,6 +3,7 @@ export * from './subjects.js';
 export * from './headers.js';
 export * from './errors.js';
 export * from './validation.js';
+export * from './unsafe-text.js';
 export * from './wire.js';
 export * from './bus-client.js';
 export * from './schemas/health.js';

@@ -34,3 +34,42 @@ test('keys that come from the input are not echoed in error paths', () => {
   }
   expect(caught?.details).toEqual([{ path: 'payload.*', reason: 'invalid_type' }]);
 });
+
+describe('text that would break storage is refused on every boundary', () => {
+  const Purpose = z.object({ name: z.string(), tags: z.array(z.string()).optional(), labels: z.record(z.string(), z.string()).optional() }).strict();
+
+  function detailsOf(value: unknown): unknown {
+    try {
+      parsePayload(Purpose, value);
+    } catch (error) {
+      return (error as GardienError).details;
+    }
+    return 'accepted';
+  }
+
+  test('a NUL character in any string, or in a key, is VALIDATION_FAILED naming the place only', () => {
+    expect(detailsOf({ name: 'Sup\u0000port' })).toEqual([{ path: 'payload.name', reason: 'contains_nul' }]);
+    expect(detailsOf({ name: 'ok', tags: ['a', '\u0000'] })).toEqual([{ path: 'payload.tags.1', reason: 'contains_nul' }]);
+    expect(detailsOf({ name: 'ok', labels: { 'jean\u0000@exemple.fr': 'x' } })).toEqual([{ path: 'payload.labels.*', reason: 'contains_nul' }]);
+  });
+
+  test('a lone surrogate (not well-formed UTF-16, which Postgres cannot store) is refused', () => {
+    expect(detailsOf({ name: 'a\ud800b' })).toEqual([{ path: 'payload.name', reason: 'lone_surrogate' }]);
+    expect(detailsOf({ name: '\udfff' })).toEqual([{ path: 'payload.name', reason: 'lone_surrogate' }]);
+    expect(detailsOf({ name: 'ok', labels: { k: 'x\udc00' } })).toEqual([{ path: 'payload.labels.k', reason: 'lone_surrogate' }]);
+  });
+
+  test('the positive control: whole characters outside the BMP, and every other control character, pass', () => {
+    expect(detailsOf({ name: 'emoji \u{1F600} \u{10FFFF}', tags: ['\t\n\u0001\u007f'] })).toBe('accepted');
+  });
+
+  test('the value is never echoed', () => {
+    let caught: GardienError | undefined;
+    try {
+      parsePayload(Purpose, { name: 'jean.dupont@exemple.fr\u0000' });
+    } catch (error) {
+      caught = error as GardienError;
+    }
+    expect(JSON.stringify(caught?.toEnvelope())).not.toContain('jean');
+  });
+});

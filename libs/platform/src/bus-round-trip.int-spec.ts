@@ -111,6 +111,14 @@ test('an invalid payload comes back as VALIDATION_FAILED with paths, not values'
   expect(JSON.stringify(error.details)).not.toContain('a@b.fr');
 });
 
+test('a NUL character or a lone surrogate sent straight onto the bus is refused by the handler\'s validation, value unechoed', async () => {
+  for (const [word, reason] of [['jean\u0000', 'contains_nul'], ['jean\ud800', 'lone_surrogate']] as const) {
+    const error = (await bus.call(PROBES.echo, { word }, caller).catch((e: unknown) => e)) as GardienError;
+    expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.word', reason }] });
+    expect(JSON.stringify(error.details)).not.toContain('jean');
+  }
+});
+
 test('a GardienError thrown by a handler arrives with its code', async () => {
   await expect(bus.call(PROBES.refuse, {}, caller)).rejects.toMatchObject({
     code: ErrorCode.Forbidden,

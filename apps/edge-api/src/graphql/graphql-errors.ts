@@ -1,7 +1,7 @@
 // GraphQL errors leave with a code in `extensions.code` and a message written by us. graphql-js's
 // own messages are not passed on: they quote parts of the request (field names, literal values),
 // which may be personal data. Locations and paths stay, so a client can still find its mistake.
-import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { ErrorCode, GardienError } from '@gardien/contracts';
 import { mapHttpError } from '../http/http-error.mapper.js';
 
@@ -28,35 +28,5 @@ export function formatGraphqlError(error: Readonly<GraphQLError | Error>): Graph
   return new GraphQLError(INVALID_GRAPHQL_REQUEST, {
     ...located,
     extensions: { code: ErrorCode.ValidationFailed, ...(typeof reason === 'string' ? { reason } : {}) },
-  });
-}
-
-function rootFieldCount(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
-  let count = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      count += 1;
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      count += rootFieldCount(selection.selectionSet, context, seen);
-    } else if (!seen.has(selection.name.value)) {
-      seen.add(selection.name.value);
-      const fragment = context.getFragment(selection.name.value);
-      if (fragment) count += rootFieldCount(fragment.selectionSet, context, seen);
-    }
-  }
-  return count;
-}
-
-/**
- * At most `limit` fields at the root of an operation: each is a bus call, and aliases would
- * otherwise let one HTTP request carry any number of them past the per-request rate limit.
- */
-export function maxRootFields(limit: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(node) {
-      if (rootFieldCount(node.selectionSet, context, new Set()) > limit) {
-        context.reportError(new GraphQLError(`at most ${limit} root fields`, { nodes: node, extensions: { reason: 'too_many_root_fields' } }));
-      }
-    },
   });
 }

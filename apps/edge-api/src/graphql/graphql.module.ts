@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthenticationModule } from '../authentication/authentication.module.js';
 import { GraphqlHttpController } from './graphql.http.controller.js';
 import { GraphqlSurface } from './graphql-surface.service.js';
 
@@ -6,6 +7,6 @@ import { GraphqlSurface } from './graphql-surface.service.js';
 @Module({})
 export class GraphqlModule {
   static register(operations: DynamicModule): DynamicModule {
-    return { module: GraphqlModule, imports: [operations], controllers: [GraphqlHttpController], providers: [GraphqlSurface] };
+    return { module: GraphqlModule, imports: [operations, AuthenticationModule], controllers: [GraphqlHttpController], providers: [GraphqlSurface] };
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { operationCallContext } from '../http/request-context.js';
+import { FALLBACK_RETRY_AFTER_SECONDS, RETRY_AFTER_HEADER } from '../http/retry-after.js';
 import type { PlatformRoute } from '../openapi/openapi-document.js';
 import { PlatformHealthService, type PlatformHealth } from './platform-health.service.js';
 
@@ -26,11 +27,17 @@ export const HEALTH_ROUTE: PlatformRoute = {
 export class HealthHttpController {
   constructor(private readonly health: PlatformHealthService) {}
 
-  /** 200 when every service answers on the bus, 503 "degraded" naming the ones that do not. */
+  /**
+   * 200 when every service answers on the bus, 503 "degraded" naming the ones that do not (with
+   * Retry-After, as every 503 of the edge). Up or down only, to everyone: instance details are
+   * in the super-admin's answer of /api/v1/status/:service.
+   */
   @Get('health')
   async report(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlatformHealth> {
     const report = await this.health.check(operationCallContext(request));
-    void reply.status(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store');
+    void reply.header('cache-control', 'no-store');
+    if (report.status === 'ok') void reply.status(200);
+    else void reply.status(503).header(RETRY_AFTER_HEADER, FALLBACK_RETRY_AFTER_SECONDS);
     return report;
   }
 }

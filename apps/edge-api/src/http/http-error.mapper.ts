@@ -1,13 +1,19 @@
-// Maps whatever was thrown during an HTTP request to an error code and a title of our own.
+// Maps whatever was thrown during an HTTP request to an error code, an HTTP status and a title of our own.
 import { HttpException } from '@nestjs/common';
 import { ErrorCode, GardienError, type ErrorDetail } from '@gardien/contracts';
+import { httpRefusalOf } from './http-refusal.js';
+import { statusOf } from './problem.js';
 
 export interface MappedError {
   code: ErrorCode;
   /** The domain reason the service gave, if any: what clients branch on. */
   reason?: string;
   title: string;
+  /** The code's status, or the one of a refusal of the request's form (414, 415, 431...). */
+  status: number;
   errors?: ErrorDetail[];
+  /** The delay a service asked for (RATE_LIMITED from the login throttle, say). */
+  retryAfterSeconds?: number;
 }
 
 const TITLES: Record<ErrorCode, string> = {
@@ -42,11 +48,20 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 
 export function mapHttpError(error: unknown): MappedError {
   if (error instanceof GardienError) {
-    return { code: error.code, ...(error.reason ? { reason: error.reason } : {}), title: TITLES[error.code], ...(error.details ? { errors: error.details } : {}) };
+    return {
+      code: error.code,
+      ...(error.reason ? { reason: error.reason } : {}),
+      title: TITLES[error.code],
+      status: statusOf(error.code),
+      ...(error.details ? { errors: error.details } : {}),
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    };
   }
+  const refusal = httpRefusalOf(error);
+  if (refusal) return { ...refusal, ...(refusal.errors ? { errors: [...refusal.errors] } : {}) };
   const status = statusFrom(error);
   const code = (status !== undefined ? HTTP_STATUS_CODES[status] : undefined) ?? ErrorCode.Internal;
-  return { code, title: TITLES[code] };
+  return { code, title: TITLES[code], status: statusOf(code) };
 }
 
 /** HttpException (Nest) and errors with a statusCode (Fastify: body parsing, size limit). */

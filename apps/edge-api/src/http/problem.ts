@@ -57,14 +57,24 @@ export function problemTypeOf(code: ErrorCode, reason?: string): string {
   return `${PROBLEM_TYPE_BASE}${(reason ?? code).toLowerCase().replaceAll('_', '-')}`;
 }
 
-export function problemOf(code: ErrorCode, title: string, requestId: string, errors?: ErrorDetail[], reason?: string): ProblemDocument {
+export interface ProblemInput {
+  code: ErrorCode;
+  title: string;
+  requestId: string;
+  reason?: string | undefined;
+  errors?: readonly ErrorDetail[] | undefined;
+  /** The code's own unless the refusal is of the request's form (414, 415, 431...). */
+  status?: number | undefined;
+}
+
+export function problemOf({ code, title, requestId, reason, errors, status = statusOf(code) }: ProblemInput): ProblemDocument {
   return {
     type: problemTypeOf(code, reason),
     title,
-    status: statusOf(code),
+    status,
     request_id: requestId,
     code,
     ...(reason ? { reason } : {}),
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(errors && errors.length > 0 ? { errors: [...errors] } : {}),
   };
 }

@@ -87,6 +87,55 @@ test('every route counts against the global limit of its source, before authenti
   expect((await fetch(`${edge.url}/api/v1/status/auth`, from('203.0.113.31'))).status).toBe(200);
 });
 
+test('on /api/v1/auth/* the rate-limit headers show the auth limit; elsewhere the global one', async () => {
+  const source = '203.0.113.40';
+  const first = await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) }));
+  const second = await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) }));
+  expect([first.headers.get('x-ratelimit-limit'), first.headers.get('x-ratelimit-remaining')]).toEqual([String(AUTH_MAX), String(AUTH_MAX - 1)]);
+  expect([second.headers.get('x-ratelimit-limit'), second.headers.get('x-ratelimit-remaining')]).toEqual([String(AUTH_MAX), String(AUTH_MAX - 2)]);
+  expect(Number(second.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+  const status = await fetch(`${edge.url}/api/v1/status/auth`, from(source));
+  expect(status.headers.get('x-ratelimit-limit')).toBe(String(GLOBAL_MAX));
+});
+
+describe('Retry-After', () => {
+  afterEach(() => fakes.on(AUTH_OPERATIONS.login.subject, () => ({ response: tokenPair })));
+
+  test("the auth service's back-off delay (RATE_LIMITED with retryAfterSeconds) is sent as Retry-After, on REST and GraphQL", async () => {
+    fakes.on(AUTH_OPERATIONS.login.subject, () => ({ err: { code: 'RATE_LIMITED', message: 'too many attempts', retryAfterSeconds: 42 } }));
+    const rest = await fetch(`${edge.url}/api/v1/auth/login`, from('203.0.113.50', { method: 'POST', body: JSON.stringify(login) }));
+    expect(rest.status).toBe(429);
+    expect(rest.headers.get('retry-after')).toBe('42');
+    const graphql = await fetch(
+      `${edge.url}/graphql`,
+      from('203.0.113.51', { method: 'POST', body: JSON.stringify({ query: 'mutation { login(email: "ada@example.org", password: "x") { expires_in } }' }) }),
+    );
+    const result = (await graphql.json()) as { errors?: Array<{ extensions: { code: string } }> };
+    expect(result.errors?.[0]?.extensions.code).toBe('RATE_LIMITED');
+    expect(graphql.headers.get('retry-after')).toBe('42');
+  });
+
+  test('a 429 or 503 without a delay from the service still carries Retry-After', async () => {
+    fakes.on(AUTH_OPERATIONS.login.subject, () => ({ err: { code: 'RATE_LIMITED', message: 'too many attempts' } }));
+    const limited = await fetch(`${edge.url}/api/v1/auth/login`, from('203.0.113.52', { method: 'POST', body: JSON.stringify(login) }));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    fakes.on(AUTH_OPERATIONS.login.subject, () => ({ err: { code: 'UNAVAILABLE', message: 'the database is not available' } }));
+    const unavailable = await fetch(`${edge.url}/api/v1/auth/login`, from('203.0.113.53', { method: 'POST', body: JSON.stringify(login) }));
+    expect(unavailable.status).toBe(503);
+    expect(Number(unavailable.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  test('a delay a service gives is passed on whatever its code; other problems carry none', async () => {
+    fakes.on(AUTH_OPERATIONS.login.subject, () => ({ err: { code: 'UNAUTHENTICATED', message: 'wait', retryAfterSeconds: 7 } }));
+    const delayed = await fetch(`${edge.url}/api/v1/auth/login`, from('203.0.113.54', { method: 'POST', body: JSON.stringify(login) }));
+    expect([delayed.status, delayed.headers.get('retry-after')]).toEqual([401, '7']);
+    fakes.on(AUTH_OPERATIONS.login.subject, () => ({ err: { code: 'UNAUTHENTICATED', message: 'no' } }));
+    const refused = await fetch(`${edge.url}/api/v1/auth/login`, from('203.0.113.55', { method: 'POST', body: JSON.stringify(login) }));
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([401, null]);
+  });
+});
+
 test('refusals are in the access log by route and status, and client addresses are in no log line', async () => {
   const refusals = edge.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.status === 429);
   expect(refusals.map((entry) => entry.route)).toEqual(

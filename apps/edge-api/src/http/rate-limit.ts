@@ -1,29 +1,34 @@
 // Per-source rate limits (@fastify/rate-limit, keyed by the client address): a global limit on
 // every route, and a stricter one on /api/v1/auth/* and the GraphQL fields of the same operations,
 // counted in one shared bucket so that GraphQL is no way around it. Refusals are RATE_LIMITED
-// problems (429, Retry-After) through the ProblemFilter like every other error.
+// errors carrying their delay, answered as problems with Retry-After like every other error; the
+// x-ratelimit-* headers of an authentication request describe its own, stricter bucket.
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { ErrorCode, GardienError } from '@gardien/contracts';
 import type { EdgeConfig } from '../config.js';
 import { API_PREFIX, AUTH_PATH_PREFIX } from '../operations/operation.js';
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
-function rateLimited(): GardienError {
-  return new GardienError(ErrorCode.RateLimited, 'too many requests');
+function rateLimited(retryAfterSeconds: number): GardienError {
+  return new GardienError(ErrorCode.RateLimited, 'too many requests', undefined, { retryAfterSeconds });
 }
 
 /** The stricter per-source bucket of authentication operations. */
 export class AuthRateLimit {
   constructor(private readonly limiter: Limiter) {}
 
-  /** Counts one attempt; over the limit, sets Retry-After and throws RATE_LIMITED. */
+  /** Counts one attempt and describes this bucket in the rate-limit headers; over the limit, throws RATE_LIMITED. */
   async consume(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const result = await this.limiter(request);
-    if (result.isAllowed || !result.isExceeded) return;
-    void reply.header('retry-after', result.ttlInSeconds);
-    throw rateLimited();
+    if (result.isAllowed) return;
+    void reply.headers({
+      'x-ratelimit-limit': result.max,
+      'x-ratelimit-remaining': result.remaining,
+      'x-ratelimit-reset': result.ttlInSeconds,
+    });
+    if (result.isExceeded) throw rateLimited(result.ttlInSeconds);
   }
 }
 
@@ -33,12 +38,17 @@ export async function registerRateLimits(fastify: FastifyInstance, config: EdgeC
     global: true,
     max: config.GARDIEN_RATE_LIMIT_MAX,
     timeWindow: config.GARDIEN_RATE_LIMIT_WINDOW_MS,
-    errorResponseBuilder: rateLimited,
+    errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1_000)),
   });
   const auth = new AuthRateLimit(fastify.createRateLimit({ max: config.GARDIEN_RATE_LIMIT_AUTH_MAX, timeWindow: config.GARDIEN_RATE_LIMIT_WINDOW_MS }));
   const authRoutes = `${API_PREFIX}${AUTH_PATH_PREFIX}`;
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url?.startsWith(authRoutes)) await auth.consume(request, reply);
+  const consumeAuth: onRequestHookHandler = async (request, reply) => auth.consume(request, reply);
+  // A route hook, added after the global limit's own (which the plugin adds the same way), so the
+  // rate-limit headers of an authentication route are those of its stricter bucket.
+  fastify.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(authRoutes)) return;
+    const hooks = route.onRequest;
+    route.onRequest = hooks === undefined ? [consumeAuth] : [...(Array.isArray(hooks) ? hooks : [hooks]), consumeAuth];
   });
   return auth;
 }

@@ -48,11 +48,16 @@ function paramOf(errors: readonly ErrorDetail[] | undefined): string | null {
   return field && field !== '*' ? field : null;
 }
 
-export function openAiErrorOf(input: { code: ErrorCode; reason?: string | undefined; title: string; requestId: string; errors?: ErrorDetail[] | undefined }): {
-  status: number;
-  body: OpenAiError;
-} {
-  const status = statusOf(input.code);
+export function openAiErrorOf(input: {
+  code: ErrorCode;
+  reason?: string | undefined;
+  title: string;
+  requestId: string;
+  errors?: readonly ErrorDetail[] | undefined;
+  /** The code's own unless the refusal is of the request's form (414, 415, 431...). */
+  status?: number | undefined;
+}): { status: number; body: OpenAiError } {
+  const status = input.status ?? statusOf(input.code);
   return {
     status,
     body: {

@@ -8,6 +8,7 @@ import { BusClient, ErrorCode, GardienError, parsePayload } from '@gardien/contr
 import { callerOf, type EdgeCaller } from '../authentication/edge-caller.js';
 import { CalleeContexts } from '../authentication/callee-context.service.js';
 import { HttpAuthenticator } from '../authentication/http-authenticator.service.js';
+import { withRequestPaths, type Surface } from '../http/bus-error-paths.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
 import type { Operation } from './operation.js';
 import { typedQuery } from './query-values.js';
@@ -31,7 +32,7 @@ export class OperationInvoker {
     // An absent body is an empty one; a body that is there must be an object (JSON `null` is not).
     const body = parsePayload(operation.body, request.body === undefined ? {} : request.body, 'body') as Payload;
     const fromPath = Object.fromEntries(operation.pathParams.map(({ name, field }) => [field, params[name]]));
-    const reply = await this.call(operation, { ...body, ...query, ...fromPath }, request, caller);
+    const reply = await this.call(operation, { ...body, ...query, ...fromPath }, request, caller, 'rest');
     return operation.status === 204 ? undefined : reply;
   }
 
@@ -43,7 +44,7 @@ export class OperationInvoker {
     this.requireCaller(operation, caller);
     // GraphQL's null means "not given"; the schemas' optional fields do not take null.
     const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null));
-    const result = await this.call(operation, parsePayload(operation.input, given, 'args') as Payload, request, caller);
+    const result = await this.call(operation, parsePayload(operation.input, given, 'args') as Payload, request, caller, 'graphql');
     return operation.status === 204 ? true : result;
   }
 
@@ -62,10 +63,12 @@ export class OperationInvoker {
     return caller;
   }
 
-  private async call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined): Promise<unknown> {
+  private async call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined, surface: Surface): Promise<unknown> {
     const payload = operation.adds.includes('source') ? { ...given, source: request.ip } : given;
-    return this.bus.call(operation.bus, payload, await this.callees.of(request, caller, operation.bus.service), {
-      ...(operation.timeoutMs !== undefined ? { timeoutMs: operation.timeoutMs } : {}),
+    const context = await this.callees.of(request, caller, operation.bus.service);
+    const options = operation.timeoutMs !== undefined ? { timeoutMs: operation.timeoutMs } : {};
+    return this.bus.call(operation.bus, payload, context, options).catch((error: unknown) => {
+      throw withRequestPaths(error, operation, surface);
     });
   }
 }

@@ -14,6 +14,7 @@ import {
   tokenExchangeOperation,
   type AccessTokenClaims,
   type ErrorCode,
+  type ErrorDetail,
   type JsonWebKeySet,
 } from '@gardien/contracts';
 import { ServiceMetrics, createLogger } from '@gardien/observability';
@@ -35,7 +36,9 @@ export function exchangedFor(token: string, audience: string): string {
 const EXCHANGE = tokenExchangeOperation('edge-api').subject;
 
 /** What a fake responder answers: a reply, or an error envelope. */
-export type FakeAnswer = { response: unknown } | { err: { code: `${ErrorCode}`; message: string } };
+export type FakeAnswer =
+  | { response: unknown }
+  | { err: { code: `${ErrorCode}`; message: string; details?: ErrorDetail[]; retryAfterSeconds?: number } };
 type Responder = (payload: unknown, call: BusCall) => FakeAnswer;
 
 /** Answers every `gardien.v1.>` request the way a Nest microservice would, and records each call. */
@@ -156,6 +159,37 @@ export async function startEdge(natsUrl: string, env: Record<string, string> = {
     close: async () => {
       await app.close();
       await connection.drain();
+    },
+  };
+}
+
+/** What an edge integration test runs against, on the test's own nats-server: fake services publishing a key set, and the edge. */
+export interface EdgeBench {
+  fakes: FakeServices;
+  /** Signs tokens the edge accepts (its public key is the fake auth's key set). */
+  key: SigningKey;
+  edge: RunningEdge;
+  close(): Promise<void>;
+}
+
+/** Starts the bench; `prepare` installs the fake answers the test needs before the edge starts. */
+export async function startEdgeBench(
+  natsUrl: string,
+  env: Record<string, string> = {},
+  prepare: (fakes: FakeServices) => void = () => undefined,
+): Promise<EdgeBench> {
+  const fakes = await FakeServices.start(natsUrl);
+  const key = await SigningKey.create('key-1');
+  fakes.on(AUTH_OPERATIONS.jwks.subject, () => ({ response: { keys: [key.jwk] } }));
+  prepare(fakes);
+  const edge = await startEdge(natsUrl, env);
+  return {
+    fakes,
+    key,
+    edge,
+    close: async () => {
+      await edge.close();
+      await fakes.close();
     },
   };
 }

@@ -1,0 +1,75 @@
+// Answers to requests that never reach a route, in the same problem+json as every other error:
+// what Node's HTTP parser refuses (a 431 for oversized headers, a 400 for malformed requests,
+// Transfer-Encoding with Content-Length among them) before Fastify sees a request, what Fastify's
+// router refuses (bad percent-encoding, over-long parameters), and requests that arrive while the
+// edge shuts down (503). Nothing of the request is echoed or logged but its outcome.
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, GardienError } from '@gardien/contracts';
+import type { Logger } from '@gardien/observability';
+import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
+import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
+import { sendProblem } from './problem.filter.js';
+import { REQUEST_ID_HEADER, requestState } from './request-context.js';
+
+/** Fastify's `frameworkErrors`: the router's refusals, before any hook has run (the access log's included). */
+export function answerFrameworkError(logger: Logger): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, request, reply) => {
+    sendProblem(request, reply, error, logger);
+    logger.info({ status: reply.statusCode, requestId: requestState(request).requestId }, 'request refused by the router');
+  };
+}
+
+function refusalOfParserError(code: string | undefined): HttpRefusalAnswer {
+  if (code === 'HPE_HEADER_OVERFLOW') return HTTP_REFUSALS.headersTooLarge;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return HTTP_REFUSALS.requestTimeout;
+  return HTTP_REFUSALS.malformedRequest;
+}
+
+/**
+ * Fastify's `clientErrorHandler` (Node's `clientError` event): the request could not be parsed,
+ * so the answer is written on the socket as raw HTTP/1.1, and the connection closed.
+ */
+export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+  return (error, socket) => {
+    // A reset connection has nobody left to answer (Node's own advice for this event).
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const refusal = refusalOfParserError(error.code);
+    const requestId = randomUUID();
+    logger.info({ status: refusal.status, requestId }, 'request refused by the HTTP parser');
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify(problemOf({ ...refusal, requestId }));
+    const head = [
+      `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}`,
+      `content-type: ${PROBLEM_CONTENT_TYPE}`,
+      `content-length: ${Buffer.byteLength(body)}`,
+      `${REQUEST_ID_HEADER}: ${requestId}`,
+      'cache-control: no-store',
+      'connection: close',
+    ];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+  };
+}
+
+/**
+ * Once the edge starts closing, requests still arriving on open connections get a 503 problem
+ * (with Retry-After, as every 503) and the connection is closed: the same as Fastify's `return503OnClosing`,
+ * which answers in a JSON of its own.
+ */
+export function registerShutdownRefusal(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    void reply.header('connection', 'close');
+    throw new GardienError(ErrorCode.Unavailable, 'the edge is shutting down');
+  });
+}

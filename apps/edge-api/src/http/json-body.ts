@@ -1,0 +1,54 @@
+// The edge's one body parser: application/json in UTF-8, nothing else (no forms, no text/plain).
+// Before anything reaches a route, and whatever the route: bytes that are not UTF-8 are refused
+// (a lenient decoder would store U+FFFD in their place), nesting is bounded before parsing starts
+// (a pre-scan, so a million `[` costs no parse), prototype poisoning is refused (Fastify's own
+// parser), and so is any string or key holding a NUL or a lone surrogate, which no store keeps as given.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorCode, GardienError, detailPath, findUnsafeText } from '@gardien/contracts';
+import { HttpRefusal } from './http-refusal.js';
+import { nestsDeeperThan } from './json-nesting.js';
+
+/** Arrays and objects inside one another: far more than any body of the API needs (GraphQL variables, 3). */
+export const MAX_JSON_DEPTH = 64;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function invalidBody(reason: string, path: readonly PropertyKey[] = []): GardienError {
+  return new GardienError(ErrorCode.ValidationFailed, 'the request body is not valid', [{ path: detailPath('body', path), reason }]);
+}
+
+/** A charset parameter other than UTF-8 (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). */
+function declaresOtherCharset(contentType: string | undefined): boolean {
+  const charset = contentType
+    ?.split(';')
+    .slice(1)
+    .map((parameter) => parameter.trim().toLowerCase())
+    .find((parameter) => parameter.startsWith('charset='));
+  if (charset === undefined) return false;
+  const value = charset.slice('charset='.length).replaceAll('"', '');
+  return value !== 'utf-8' && value !== 'utf8';
+}
+
+type Done = (error: Error | null, body?: unknown) => void;
+
+/** Replaces Fastify's parsers (JSON and text/plain) with this one; any other media type is a 415. */
+export function registerJsonBody(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done: Done) => {
+    if (declaresOtherCharset(request.headers['content-type'])) return done(new HttpRefusal('unsupportedMediaType'));
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return done(invalidBody('too_deep'));
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      return done(invalidBody('invalid_utf8'));
+    }
+    void parseJson(request, text, (error, value) => {
+      if (error) return done(invalidBody('invalid_json'));
+      const unsafe = findUnsafeText(value);
+      if (unsafe) return done(invalidBody(unsafe.reason, unsafe.path));
+      done(null, value);
+    });
+  });
+}

@@ -1,0 +1,180 @@
+// Requests refused before any route runs (by Node's HTTP parser, Fastify's router, the content-type
+// parsers, or because no route matches) leave as problem+json like every other error: a request id,
+// our own title, and no echo of the path, a header or the body. Raw sockets send what fetch cannot.
+import { connect } from 'node:net';
+import { AUTH_OPERATIONS } from '@gardien/contracts';
+import { PrivateNats } from '@gardien/testing';
+import { ProblemSchema } from '../openapi/openapi-document.js';
+import { startEdge, startEdgeBench, type EdgeBench, type FakeServices, type RunningEdge } from '../testing/edge-harness.js';
+import { rawRequest, type RawAnswer } from '../testing/raw-http.js';
+
+/** Looks like personal data; must appear in no answer. */
+const CANARY = 'jean.dupont@exemple.fr';
+
+let nats: PrivateNats;
+let bench: EdgeBench;
+let fakes: FakeServices;
+let edge: RunningEdge;
+let host: string;
+
+beforeAll(async () => {
+  nats = await PrivateNats.start();
+  bench = await startEdgeBench(nats.url);
+  ({ fakes, edge } = bench);
+  host = new URL(edge.url).host;
+});
+
+afterAll(async () => {
+  await bench?.close();
+  await nats?.dispose();
+});
+
+beforeEach(() => fakes.forget());
+
+interface Answer {
+  status: number;
+  contentType: string | undefined;
+  requestId: string | undefined;
+  body: string;
+}
+
+function fromRaw(answer: RawAnswer): Answer {
+  return { status: answer.status, contentType: answer.headers['content-type'], requestId: answer.headers['x-request-id'], body: answer.body };
+}
+
+async function fromFetch(response: Response): Promise<Answer> {
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? undefined,
+    requestId: response.headers.get('x-request-id') ?? undefined,
+    body: await response.text(),
+  };
+}
+
+/** A problem document of this status and code, carrying the request id of its header, echoing nothing. */
+function expectProblem(answer: Answer, status: number, code: string): Record<string, unknown> {
+  expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status, contentType: expect.stringMatching(/^application\/problem\+json/) });
+  const problem = ProblemSchema.parse(JSON.parse(answer.body));
+  expect(problem).toMatchObject({ status, code });
+  expect(problem.request_id).toMatch(/^[0-9a-f-]{36}$/);
+  expect(answer.requestId).toBe(problem.request_id);
+  expect(answer.body).not.toContain(CANARY);
+  expect(answer.body).not.toMatch(/FST_|HPE_|Route |Cannot |at \w+ \(/);
+  return problem;
+}
+
+describe('refused by Node before Fastify sees the request', () => {
+  test('a header of 20 KB is a 431 problem', async () => {
+    const answer = await rawRequest(edge.url, `GET /health HTTP/1.1\r\nHost: ${host}\r\nX-Note: ${CANARY}${'a'.repeat(20_000)}\r\n\r\n`);
+    const problem = expectProblem(fromRaw(answer), 431, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ path: 'headers', reason: 'too_large' }]);
+  });
+
+  test('Transfer-Encoding together with Content-Length is a 400 problem (request smuggling)', async () => {
+    const answer = await rawRequest(
+      edge.url,
+      `POST /api/v1/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    );
+    expectProblem(fromRaw(answer), 400, 'VALIDATION_FAILED');
+    expect(fakes.calls).toEqual([]);
+  });
+
+  test('a request line that is not HTTP is a 400 problem', async () => {
+    expectProblem(fromRaw(await rawRequest(edge.url, `GET /${CANARY} NOT-HTTP\r\n\r\n`)), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('refused by the router', () => {
+  test('a path parameter over 100 characters is a 414 problem', async () => {
+    const response = await fetch(`${edge.url}/api/v1/users/${CANARY}${'a'.repeat(120)}`);
+    const problem = expectProblem(await fromFetch(response), 414, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ path: 'path', reason: 'too_long' }]);
+  });
+
+  test('a path that is not valid percent-encoded UTF-8 is a 400 problem', async () => {
+    const answer = await rawRequest(edge.url, `GET /api/v1/users/${CANARY}%FF%FE HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    const problem = expectProblem(fromRaw(answer), 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ path: 'path', reason: 'invalid_encoding' }]);
+  });
+
+  test('an unknown route and a known path with another method are 404 problems', async () => {
+    expectProblem(await fromFetch(await fetch(`${edge.url}/api/v1/${CANARY}`)), 404, 'NOT_FOUND');
+    expectProblem(await fromFetch(await fetch(`${edge.url}/health`, { method: 'DELETE' })), 404, 'NOT_FOUND');
+    expectProblem(await fromFetch(await fetch(`${edge.url}/graphql?q=${CANARY}`)), 404, 'NOT_FOUND');
+    expectProblem(await fromFetch(await fetch(`${edge.url}/api/v1/auth/login`, { method: 'PUT' })), 404, 'NOT_FOUND');
+  });
+});
+
+describe('refused by the content-type parsers', () => {
+  test('text/plain to /graphql is a 415 problem, not graphql-http\'s empty answer', async () => {
+    const response = await fetch(`${edge.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: `{ me { id } } # ${CANARY}` });
+    const problem = expectProblem(await fromFetch(response), 415, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ path: 'headers.content-type', reason: 'unsupported_media_type' }]);
+  });
+
+  test('a GraphQL request accepting neither JSON nor GraphQL responses is a 406 problem, not an empty answer', async () => {
+    const response = await fetch(`${edge.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/html' }, body: '{"query":"{ __typename }"}' });
+    const problem = expectProblem(await fromFetch(response), 406, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ path: 'headers.accept', reason: 'not_acceptable' }]);
+  });
+
+  test('a form body to a REST route is a 415 problem and reaches no service', async () => {
+    const response = await fetch(`${edge.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `email=${encodeURIComponent(CANARY)}&password=x`,
+    });
+    expectProblem(await fromFetch(response), 415, 'VALIDATION_FAILED');
+    expect(fakes.calls).toEqual([]);
+  });
+
+  test('JSON in another charset than UTF-8 is a 415 problem', async () => {
+    const response = await fetch(`${edge.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      body: JSON.stringify({ email: CANARY, password: 'x' }),
+    });
+    expectProblem(await fromFetch(response), 415, 'VALIDATION_FAILED');
+  });
+
+  test('a body over the limit is a 413 problem', async () => {
+    const response = await fetch(`${edge.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: CANARY, password: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expectProblem(await fromFetch(response), 413, 'PAYLOAD_TOO_LARGE');
+  });
+});
+
+test('every refusal is logged by its status and request id, none with the path, a header or the body', () => {
+  const statuses = edge.logLines.map((line) => JSON.parse(line) as { status?: number; requestId?: string }).filter((entry) => entry.requestId !== undefined);
+  expect(new Set(statuses.map((entry) => entry.status))).toEqual(new Set([400, 404, 406, 413, 414, 415, 431]));
+  expect(edge.logLines.join('')).not.toContain(CANARY);
+});
+
+test('a request arriving on an open connection while the edge shuts down is a 503 problem with Retry-After', async () => {
+  const closing = await startEdge(nats.url);
+  fakes.on(AUTH_OPERATIONS.login.subject, () => ({ response: { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', expires_in: 900 } }));
+  const { hostname, port } = new URL(closing.url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  const body = JSON.stringify({ email: 'ada@example.org', password: 'correct horse battery staple' });
+  // A first request in flight (its body not all sent) keeps the connection busy while the edge starts closing...
+  socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const closed = closing.close();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // ...then the end of its body and a second request, pipelined behind it.
+  socket.write(`${body.slice(10)}GET /health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+  await new Promise((resolve) => socket.on('close', resolve));
+  await closed;
+  const answers = received.split(/(?=HTTP\/1\.1 )/);
+  expect(answers.map((answer) => answer.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 503']);
+  const refusal = answers[1]!;
+  expect(refusal).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+  expect(refusal).toMatch(/\r\nretry-after: \d+\r\n/i);
+  expect(refusal).toMatch(/\r\nconnection: close\r\n/i);
+  expect(JSON.parse(refusal.slice(refusal.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
+});
