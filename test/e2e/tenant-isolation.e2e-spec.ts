@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
-import { AUTH_OPERATIONS, BootstrapResult, BusClient, TENANT_OPERATIONS, type BusOperation } from '@gardien/contracts';
+import {
+  AUTH_OPERATIONS,
+  BootstrapResult,
+  BusClient,
+  TENANT_OPERATIONS,
+  tokenExchangeOperation,
+  type BusOperation,
+  type BusService,
+} from '@gardien/contracts';
 import { ADMIN_URL, PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import {
   EdgeClient,
@@ -301,11 +309,15 @@ test('no HTTP route and no GraphQL field creates a super-admin', async () => {
   }
 });
 
+/** A's token as the edge would send it to `service`: exchanged by auth for that service's audience. */
+async function tokenOfAFor(bus: BusClient, service: BusService): Promise<string> {
+  return (await bus.call(tokenExchangeOperation('edge-api'), { audience: service }, { requestId: randomUUID(), token: A.token })).access_token;
+}
+
 test('straight onto the bus, past the edge: every platform operation refuses tenant A’s administrator, in the service itself', async () => {
   const connection = await connect({ servers: nats.url });
   try {
     const bus = new BusClient(connection);
-    const asA = { requestId: randomUUID(), token: A.token };
     const probes: Array<[BusOperation, unknown]> = [
       [TENANT_OPERATIONS.createTenant, { slug: 'from-the-bus', name: 'X' }],
       [TENANT_OPERATIONS.listTenants, {}],
@@ -318,11 +330,34 @@ test('straight onto the bus, past the edge: every platform operation refuses ten
     ];
     for (const [operation, payload] of probes) {
       const { subject } = operation;
-      const refusal = await bus.call(operation, payload as never, asA).then(() => 'accepted', (e: { code?: string }) => e.code);
-      expect({ subject, refusal }).toEqual({ subject, refusal: 'FORBIDDEN' });
+      // A token this service accepts (a valid caller, without the right), and the token the client holds (for the edge only).
+      const forService = { requestId: randomUUID(), token: await tokenOfAFor(bus, operation.service) };
+      const refusal = await bus.call(operation, payload as never, forService).then(() => 'accepted', (e: { code?: string }) => e.code);
+      const asGiven = await bus.call(operation, payload as never, { requestId: randomUUID(), token: A.token }).then(() => 'accepted', (e: { code?: string }) => e.code);
+      expect({ subject, refusal, asGiven }).toEqual({ subject, refusal: 'FORBIDDEN', asGiven: 'UNAUTHENTICATED' });
     }
   } finally {
     await connection.close();
   }
   expect(ok(await api('GET', `/tenants/${B.tenant}`, { token: rootToken }), 200).body.status).toBe('active');
+});
+
+test('a token a service received cannot be replayed to another: the tenant service cannot turn an admin’s settings call into a new administrator at auth', async () => {
+  const connection = await connect({ servers: nats.url });
+  try {
+    const bus = new BusClient(connection);
+    // What a compromised tenant service holds after A's administrator changed a setting: A's token for the tenant service.
+    const received = await tokenOfAFor(bus, 'tenant');
+    const intruder = { email: `${randomUUID()}@a.example`, password: PASSWORD, roles: ['tenant_admin'] as const };
+    const replayed = await bus
+      .call(AUTH_OPERATIONS.createUser, { ...intruder, roles: [...intruder.roles] }, { requestId: randomUUID(), token: received })
+      .then(() => 'accepted', (e: { code?: string }) => e.code);
+    expect(replayed).toBe('UNAUTHENTICATED');
+    // Nor can it have the token re-issued for auth: only the edge's NATS user may exchange (a private, open server here
+    // lets the test act as the edge; the generated configuration enforces it, see test/e2e/bus-authorization).
+    const users = ok(await api('GET', '/users', { token: A.token }), 200).body.users as Array<{ email: string }>;
+    expect(users.map((user) => user.email)).not.toContain(intruder.email);
+  } finally {
+    await connection.close();
+  }
 });
