@@ -1,17 +1,32 @@
 // The platform running on a nats-server configured by `gardien nats-config --production
 // --tls-generate`: every process connects over mutual TLS with its own certificate, its own nkey and
-// its least-privilege permissions, and everything still works.
+// its least-privilege permissions, and everything still works. Service identity is checked on it:
+// a process obtains service tokens in its own name only, and a service's token is good only where
+// the one ability factory grants that service something.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALL_SERVICES, BUS_SERVICES } from '@gardien/contracts';
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { BaseConfigSchema, loadConfig, natsConnectionOptions } from '@gardien/bootstrap';
+import {
+  ALL_SERVICES,
+  BUS_SERVICES,
+  BusClient,
+  TENANT_OPERATIONS,
+  serviceOperations,
+  serviceTokenOperation,
+  tokenExchangeOperation,
+  type ServiceName,
+} from '@gardien/contracts';
 import { PlatformProcesses, PrivateNats, REPO_ROOT, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 
 const prefix = testDatabasePrefix();
 const dir = mkdtempSync(join(tmpdir(), 'gardien-bus-auth-'));
 let nats: PrivateNats;
 let platform: PlatformProcesses;
+let tls: (service: string) => Record<string, string>;
 
 beforeAll(async () => {
   const generated = spawnSync(
@@ -29,7 +44,7 @@ beforeAll(async () => {
   expect(config).not.toMatch(/SU[A-Z2-7]{56}|PRIVATE KEY/);
   expect(config).toContain('verify: true');
   nats = await PrivateNats.start(join(dir, 'nats.conf'));
-  const tls = (service: string) => ({
+  tls = (service: string) => ({
     GARDIEN_NATS_TLS_CA_FILE: join(dir, 'tls', 'ca.pem'),
     GARDIEN_NATS_TLS_CERT_FILE: join(dir, 'tls', `${service}.pem`),
     GARDIEN_NATS_TLS_KEY_FILE: join(dir, 'tls', `${service}-key.pem`),
@@ -53,4 +68,52 @@ test('over mutual TLS, with one certificate and one nkey user per process, every
   expect(await response.json()).toEqual({ status: 'ok', services: Object.fromEntries(BUS_SERVICES.map((s) => [s, 'up'])) });
   expect((await fetch(`${platform.edgeUrl}/api/v1/status/rights-pipeline`)).status).toBe(200);
   expect(platform.allOutput()).not.toMatch(/Permissions Violation|Authorization Violation/i);
+});
+
+/** A connection with `user`'s own nkey and certificate, as that process would open it. */
+async function connectAs(user: ServiceName): Promise<NatsConnection> {
+  const settings = loadConfig(BaseConfigSchema, { GARDIEN_NATS_URL: nats.url, GARDIEN_NATS_NKEY_SEED_FILE: join(dir, 'seeds', `${user}.nk`), ...tls(user) });
+  return connect({ ...natsConnectionOptions(settings, user, `test-as-${user}`), reconnect: false });
+}
+
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'answered',
+    (error: { code?: string; name?: string }) => error.code ?? error.name ?? 'refused',
+  );
+
+test('a process obtains service tokens in its own name only: another identity’s subject, or the edge’s exchange, is refused by the bus', async () => {
+  const gateway = await connectAs('llm-gateway');
+  try {
+    const bus = new BusClient(gateway, 3_000);
+    const own = await bus.call(serviceTokenOperation('llm-gateway'), { audience: 'tenant' }, { requestId: randomUUID() });
+    expect(own.access_token.split('.')).toHaveLength(3);
+    // Auth answers any holder's subject it receives: no answer here means the server refused to carry it.
+    for (const other of ['audit', 'rights-pipeline', 'edge-api'] as const) {
+      expect([other, await outcome(bus.call(serviceTokenOperation(other), { audience: 'tenant' }, { requestId: randomUUID() }))]).not.toEqual([other, 'answered']);
+    }
+    const exchange = await outcome(bus.call(tokenExchangeOperation('edge-api'), { audience: 'auth' }, { requestId: randomUUID(), token: own.access_token }));
+    expect(exchange).not.toBe('answered');
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a service’s own token proves who it is to the service it is for, which still refuses what the service has no grant for; another service refuses it', async () => {
+  const gateway = await connectAs('llm-gateway');
+  try {
+    const bus = new BusClient(gateway, 3_000);
+    const token = (await bus.call(serviceTokenOperation('llm-gateway'), { audience: 'tenant' }, { requestId: randomUUID() })).access_token;
+    const asGateway = { requestId: randomUUID(), token };
+    expect(await outcome(bus.call(TENANT_OPERATIONS.listTenants, {}, asGateway))).toBe('FORBIDDEN');
+    expect(await outcome(bus.call(TENANT_OPERATIONS.resolveTenant, { slug: 'any-tenant' }, asGateway))).toBe('FORBIDDEN');
+    expect(await outcome(bus.call(TENANT_OPERATIONS.createTenant, { slug: 'from-the-gateway', name: 'X' }, asGateway))).toBe('FORBIDDEN');
+    expect(await bus.call(serviceOperations('tenant').whoami, {}, asGateway)).toMatchObject({ principal: { kind: 'service', id: 'llm-gateway', tenantId: null, roles: [] } });
+    // The same token is for the tenant service alone: every other service refuses it outright.
+    for (const other of ['auth', 'audit', 'rights-pipeline'] as const) {
+      expect([other, await outcome(bus.call(serviceOperations(other).whoami, {}, asGateway))]).toEqual([other, 'UNAUTHENTICATED']);
+    }
+  } finally {
+    await gateway.close();
+  }
 });
