@@ -2,7 +2,7 @@ export * from './call-context.decorator.js';
 export * from './bus-exception.filter.js';
 export * from './bus-observer.interceptor.js';
 export * from './zod-payload.pipe.js';
-export * from './streams.js';
+export * from './jetstream-checks.js';
 export * from './service-health.js';
 export * from './health.controller-factory.js';
 export * from './platform.module.js';

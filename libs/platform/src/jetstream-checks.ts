@@ -1,0 +1,44 @@
+// At boot a service checks the JetStream objects it relies on, as declared in libs/contracts: the
+// streams it uses (its outbox relay publishes to AUDIT and EVENTS; a consumer reads its stream)
+// and its own durable consumers. It may only look them up: creating or changing them is the
+// provisioning step's. Anything missing or configured otherwise stops the service, with the name
+// of the stream or consumer and of the properties (never a value read from the server).
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { inspectConsumer, inspectStream } from '@gardien/bootstrap';
+import { durableConsumersOf, streamsUsedBy, type BusService, type DurableConsumer, type StreamName } from '@gardien/contracts';
+import { ProvisioningError, ProvisioningErrorCode } from '@gardien/persistence';
+
+export async function checkJetStream(manager: JetStreamManager, service: BusService): Promise<void> {
+  for (const stream of streamsUsedBy(service)) await requireStreamAsDeclared(manager, stream);
+  for (const consumer of durableConsumersOf(service)) await requireConsumerAsDeclared(manager, consumer);
+}
+
+export async function requireStreamAsDeclared(manager: JetStreamManager, stream: StreamName): Promise<void> {
+  const inspection = await inspectStream(manager, stream);
+  switch (inspection.state) {
+    case 'as-declared':
+      return;
+    case 'missing':
+      throw new ProvisioningError(ProvisioningErrorCode.StreamMissing, `stream ${stream} does not exist: run gardien provision`);
+    case 'differs':
+      throw new ProvisioningError(
+        ProvisioningErrorCode.StreamNotAsDeclared,
+        `stream ${stream} is not configured as declared (${inspection.properties.join(', ')}): run gardien provision, which reports it`,
+      );
+  }
+}
+
+export async function requireConsumerAsDeclared(manager: JetStreamManager, consumer: DurableConsumer): Promise<void> {
+  const inspection = await inspectConsumer(manager, consumer);
+  switch (inspection.state) {
+    case 'as-declared':
+      return;
+    case 'missing':
+      throw new ProvisioningError(ProvisioningErrorCode.ConsumerMissing, `durable consumer ${consumer.name} of stream ${consumer.stream} does not exist: run gardien provision`);
+    case 'differs':
+      throw new ProvisioningError(
+        ProvisioningErrorCode.ConsumerNotAsDeclared,
+        `durable consumer ${consumer.name} of stream ${consumer.stream} is not configured as declared (${inspection.properties.join(', ')}): run gardien provision, which reports it`,
+      );
+  }
+}
