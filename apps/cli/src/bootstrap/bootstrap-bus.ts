@@ -3,18 +3,9 @@
 // the request is also signed by it: the bus cannot stop a service from forging a bootstrap request
 // (allow_responses), so auth, given the CLI's public key, accepts only signed ones.
 import { randomUUID } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
-import { BaseConfigSchema, ConfigError, loadConfig, natsConnectionOptions, type NatsSettings } from '@gardien/bootstrap';
-import {
-  AUTH_SUBJECTS,
-  BootstrapResult,
-  BusClient,
-  CLI_USER,
-  ErrorCode,
-  GardienError,
-  signBootstrapRequest,
-  type BootstrapRequest,
-} from '@gardien/contracts';
+import { BaseConfigSchema, ConfigError, loadConfig, type NatsSettings } from '@gardien/bootstrap';
+import { AUTH_SUBJECTS, BootstrapResult, BusClient, CLI_USER, signBootstrapRequest, type BootstrapRequest } from '@gardien/contracts';
+import { connectOnce } from '../one-shot-connection.js';
 
 /** Hashing two passwords with argon2id (OWASP parameters) takes a while on a small server. */
 export const BOOTSTRAP_TIMEOUT_MS = 30_000;
@@ -35,7 +26,7 @@ export function loadNatsSettings(env: NodeJS.ProcessEnv): NatsSettings {
 export async function requestBootstrap(request: BootstrapRequest, settings: NatsSettings, timeoutMs = BOOTSTRAP_TIMEOUT_MS): Promise<BootstrapResult> {
   const requestId = randomUUID();
   const headers = proofHeaders(settings, requestId, request);
-  const connection = await connectAsCli(settings);
+  const connection = await connectOnce(settings, { user: CLI_USER, name: 'gardien-cli', who: 'command line' });
   try {
     return await new BusClient(connection).request(AUTH_SUBJECTS.bootstrap, request, { requestId }, BootstrapResult, { timeoutMs, headers });
   } finally {
@@ -56,27 +47,5 @@ function proofHeaders(settings: NatsSettings, requestId: string, request: Bootst
   } catch {
     // Shaped like a seed but not one (its checksum is wrong): a configuration error, named, not echoed.
     throw new ConfigError(['GARDIEN_NATS_NKEY_SEED']);
-  }
-}
-
-/** A one-shot command does not wait for a server that went away: it says so and exits. */
-async function connectAsCli(settings: NatsSettings) {
-  try {
-    return await connect({ ...natsConnectionOptions(settings, CLI_USER, 'gardien-cli'), reconnect: false });
-  } catch (error) {
-    if (error instanceof Error && error.name === 'AuthorizationError') {
-      throw new GardienError(ErrorCode.Unauthenticated, 'the bus refused the command line’s credentials');
-    }
-    throw new GardienError(ErrorCode.Unavailable, `cannot reach the bus at ${printableUrl(settings.GARDIEN_NATS_URL)}`);
-  }
-}
-
-/** The server's address without any user or password the URL may carry. */
-function printableUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return 'GARDIEN_NATS_URL';
   }
 }
