@@ -23,11 +23,15 @@ export function serviceDatabase(service: string, prefix = 'gardien'): ServiceDat
   return { service, database, ownerRole: `${database}_owner`, runtimeRole: `${database}_app`, maintenanceRole: `${database}_maint` };
 }
 
-/** The URL that connects as `role` to `database`, on the same server (and with the same parameters) as `adminUrl`. */
+/**
+ * The URL that connects as `role` to `database`, on the same server (and with the same parameters) as
+ * `adminUrl`. The password is percent-encoded whole (the URL setter leaves `%` as it is), as libpq
+ * and node-postgres decode it.
+ */
 export function urlFor(adminUrl: string, database: string, role: string, password?: string): string {
   const url = new URL(adminUrl);
   url.username = role;
-  url.password = password ?? '';
+  url.password = password ? encodeURIComponent(password) : '';
   url.pathname = `/${database}`;
   return url.toString();
 }
