@@ -4,7 +4,7 @@
 // provisioning step's. Anything missing or configured otherwise stops the service, with the name
 // of the stream or consumer and of the properties (never a value read from the server).
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { inspectConsumer, inspectStream } from '@gardien/bootstrap';
+import { inspectConsumer, inspectStream, type Inspection } from '@gardien/bootstrap';
 import { durableConsumersOf, streamsUsedBy, type BusService, type DurableConsumer, type StreamName } from '@gardien/contracts';
 import { ProvisioningError, ProvisioningErrorCode } from '@gardien/persistence';
 
@@ -14,31 +14,21 @@ export async function checkJetStream(manager: JetStreamManager, service: BusServ
 }
 
 export async function requireStreamAsDeclared(manager: JetStreamManager, stream: StreamName): Promise<void> {
-  const inspection = await inspectStream(manager, stream);
-  switch (inspection.state) {
-    case 'as-declared':
-      return;
-    case 'missing':
-      throw new ProvisioningError(ProvisioningErrorCode.StreamMissing, `stream ${stream} does not exist: run gardien provision`);
-    case 'differs':
-      throw new ProvisioningError(
-        ProvisioningErrorCode.StreamNotAsDeclared,
-        `stream ${stream} is not configured as declared (${inspection.properties.join(', ')}): run gardien provision, which reports it`,
-      );
-  }
+  asDeclared(await inspectStream(manager, stream), `stream ${stream}`, ProvisioningErrorCode.StreamMissing, ProvisioningErrorCode.StreamNotAsDeclared);
 }
 
 export async function requireConsumerAsDeclared(manager: JetStreamManager, consumer: DurableConsumer): Promise<void> {
-  const inspection = await inspectConsumer(manager, consumer);
+  const what = `durable consumer ${consumer.name} of stream ${consumer.stream}`;
+  asDeclared(await inspectConsumer(manager, consumer), what, ProvisioningErrorCode.ConsumerMissing, ProvisioningErrorCode.ConsumerNotAsDeclared);
+}
+
+function asDeclared(inspection: Inspection, what: string, missing: ProvisioningErrorCode, differs: ProvisioningErrorCode): void {
   switch (inspection.state) {
     case 'as-declared':
       return;
     case 'missing':
-      throw new ProvisioningError(ProvisioningErrorCode.ConsumerMissing, `durable consumer ${consumer.name} of stream ${consumer.stream} does not exist: run gardien provision`);
+      throw new ProvisioningError(missing, `${what} does not exist: run gardien provision`);
     case 'differs':
-      throw new ProvisioningError(
-        ProvisioningErrorCode.ConsumerNotAsDeclared,
-        `durable consumer ${consumer.name} of stream ${consumer.stream} is not configured as declared (${inspection.properties.join(', ')}): run gardien provision, which reports it`,
-      );
+      throw new ProvisioningError(differs, `${what} is not configured as declared (${inspection.properties.join(', ')}): run gardien provision, which reports it`);
   }
 }
