@@ -166,12 +166,17 @@ test('two provisioning steps on one database do not overlap', async () => {
 });
 
 test("the runtime role passes a service's boot check; the administrator, the maintenance role as runtime, or an owner's member do not", async () => {
+  // Another replica's session holding a temporary table (the runtime role may create them) changes nothing.
+  const otherReplica = clientAs(x.db.runtimeRole, x.runtime, x.db.database);
+  await otherReplica.connect();
+  await otherReplica.query('CREATE TEMPORARY TABLE scratch (n int)');
   const runtime = dataSourceAs(x.db.runtimeRole, x.runtime, x.db.database);
   await runtime.initialize();
   try {
     await expect(checkServiceRole(runtime, 'runtime')).resolves.toBeUndefined();
   } finally {
     await runtime.destroy();
+    await otherReplica.end();
   }
   const admin = createServiceDataSource({ url: cluster.adminUrl.replace(/\/postgres$/, `/${x.db.database}`), applicationName: 'provisioning-test', poolSize: 1 });
   await admin.initialize();

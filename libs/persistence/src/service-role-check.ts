@@ -1,7 +1,8 @@
 // A service checks at boot the roles it connects as: the runtime role owns nothing, cannot bypass
 // row-level security and has no administrative attribute; the maintenance role bypasses row-level
 // security (that is its job) and nothing more. A service given a superuser's or an owner's URL by
-// mistake refuses to start rather than run with the power to read every tenant's rows.
+// mistake refuses to start rather than run with the power to read every tenant's rows. (Temporary
+// tables, which the runtime role may create and which other replicas' sessions may hold, do not count.)
 import type { DataSource } from 'typeorm';
 import { ProvisioningError, ProvisioningErrorCode } from './provisioning-error.js';
 
@@ -32,7 +33,7 @@ export async function checkServiceRole(dataSource: DataSource, kind: ServiceRole
     `SELECT r.rolsuper AS superuser, r.rolcreaterole AS create_role, r.rolcreatedb AS create_db, r.rolreplication AS replication,
             r.rolbypassrls AS bypass_rls, pg_has_role(current_user, d.datdba, 'MEMBER') AS owns_database,
             EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+                     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
                        AND pg_has_role(current_user, c.relowner, 'MEMBER')) AS owns_relations
        FROM pg_roles r, pg_database d WHERE r.rolname = current_user AND d.datname = current_database()`,
   );
