@@ -5,12 +5,11 @@
 // changes nothing and keeps the credentials of the first. Run by `gardien start` before the
 // services, and by a deployment as an init job before them.
 import { Command } from 'commander';
-import { z } from 'zod';
-import { BaseConfigSchema, loadConfig, requireProductionSettings } from '@gardien/bootstrap';
 import { BUS_SERVICES, type BusService } from '@gardien/contracts';
 import { repoRoot } from '../repo-root.js';
 import { exitOnUsageError, withoutOptionValues } from '../usage-errors.js';
 import { CredentialFiles } from './credential-files.js';
+import { DEVELOPMENT_ADMIN_URL, loadProvisionConfig, type ProvisionConfig } from './provision-config.js';
 import { provisionDatabase, type DatabaseReport } from './database-step.js';
 import { provisionJetStream, type JetStreamReport } from './jetstream-step.js';
 import { ProvisionError } from './provision-error.js';
@@ -29,44 +28,18 @@ export interface ProvisionIo {
   stderr: OutputStream;
 }
 
-/** A development machine's PostgreSQL, trusted locally: never assumed in production. */
-export const DEVELOPMENT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const ProvisionConfigSchema = BaseConfigSchema.pick({
-  GARDIEN_ENV: true,
-  GARDIEN_NATS_URL: true,
-  GARDIEN_NATS_USER: true,
-  GARDIEN_NATS_PASSWORD: true,
-  GARDIEN_NATS_NKEY_SEED: true,
-}).extend({
-  /** The administrator's URL (a role that may create roles and databases): held by this step only. */
-  GARDIEN_DATABASE_ADMIN_URL: z.string().url().optional(),
-  GARDIEN_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,20}$/).default('gardien'),
-});
-
 export async function runProvision(options: ProvisionOptions, io: ProvisionIo): Promise<{ exitCode: number; result?: ProvisionResult }> {
   const report = new ProvisionReport(io.stdout, io.stderr);
   const startedAt = Date.now();
-  let config: z.infer<typeof ProvisionConfigSchema>;
+  let config: ProvisionConfig;
   let services: BusService[];
   try {
-    config = loadConfig(ProvisionConfigSchema, io.env, (loaded, context) => {
-      requireProductionSettings(loaded, context);
-      if (loaded.GARDIEN_ENV === 'production' && !loaded.GARDIEN_DATABASE_ADMIN_URL) {
-        context.addIssue({ code: 'custom', path: ['GARDIEN_DATABASE_ADMIN_URL'], message: 'required in production' });
-      }
-    });
+    config = loadProvisionConfig(io.env);
     services = selectServices(options.only);
   } catch (error) {
     return { exitCode: report.failed([error]) };
   }
-  const context = {
-    root: repoRoot(),
-    adminUrl: config.GARDIEN_DATABASE_ADMIN_URL ?? DEVELOPMENT_ADMIN_URL,
-    prefix: config.GARDIEN_DATABASE_PREFIX,
-    files: new CredentialFiles(options.secretsDir),
-    env: io.env,
-  };
+  const context = { root: repoRoot(), adminUrl: config.GARDIEN_DATABASE_ADMIN_URL, prefix: config.GARDIEN_DATABASE_PREFIX, files: new CredentialFiles(options.secretsDir), env: io.env };
   // JetStream first: a bus that refuses the provisioner stops the step before any database is touched.
   let jetStream: JetStreamReport;
   try {
@@ -90,7 +63,7 @@ export async function runProvision(options: ProvisionOptions, io: ProvisionIo): 
 function selectServices(only: string[] | undefined): BusService[] {
   if (!only) return [...BUS_SERVICES];
   const unknown = only.filter((name) => !(BUS_SERVICES as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new ProvisionError('usage', `no database for: ${unknown.join(', ')}; the services with one are ${BUS_SERVICES.join(', ')}`);
+  if (unknown.length > 0) throw new ProvisionError('usage', `--only names a service without a database; the services with one are ${BUS_SERVICES.join(', ')}`);
   return only as BusService[];
 }
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { BaseConfigSchema, loadConfig, sharedEnvironment } from '@gardien/bootstrap';
 import { ALL_SERVICES, BUS_SERVICES, PROVISIONER_USER, isBusService, type BusService, type BusUser, type ServiceName } from '@gardien/contracts';
 import { z } from 'zod';
-import { DEVELOPMENT_ADMIN_URL, runProvision } from '../provision/provision.command.js';
+import { runProvision } from '../provision/provision.command.js';
+import { DEVELOPMENT_ADMIN_URL } from '../provision/provision-config.js';
 import type { ProvisionResult } from '../provision/provision-report.js';
 import { ensureServiceKeys, type ServiceKeys } from './master-key.js';
 import { repoRoot } from '../repo-root.js';
@@ -43,10 +44,10 @@ export async function startCommand(options: StartOptions): Promise<void> {
 
   await ensurePostgres(config.GARDIEN_DATABASE_ADMIN_URL, dataDir);
   const ownNats = await ensureNats(config.GARDIEN_NATS_URL, dataDir);
-  const provisioned = await provision(services, dataDir, config, options.natsSeedsDir);
+  const { exitCode, result: provisioned } = await provision(services, dataDir, config, options.natsSeedsDir);
   if (!provisioned) {
     ownNats?.kill('SIGTERM');
-    process.exit(1);
+    process.exit(exitCode);
   }
 
   const supervisor = new Supervisor(root, say);
@@ -92,7 +93,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
 }
 
 /** `gardien provision` for the selected services, as the provisioner, credentials under <data>/secrets. */
-async function provision(services: ServiceName[], dataDir: string, config: z.infer<typeof StartConfigSchema>, seedsDir: string | undefined): Promise<ProvisionResult | undefined> {
+async function provision(services: ServiceName[], dataDir: string, config: z.infer<typeof StartConfigSchema>, seedsDir: string | undefined) {
   const env = {
     ...sharedEnvironment(process.env),
     GARDIEN_NATS_URL: config.GARDIEN_NATS_URL,
@@ -106,10 +107,10 @@ async function provision(services: ServiceName[], dataDir: string, config: z.inf
   );
   if (exitCode !== 0 || !result) {
     say(`provisioning failed (exit ${exitCode}); nothing was started`);
-    return undefined;
+    return { exitCode };
   }
   say(`provisioned ${result.databases.length} database(s) and the streams ${result.streams.map((s) => s.stream).join(', ')}`);
-  return result;
+  return { exitCode, result };
 }
 
 function credentialsOf(service: BusService, provisioned: ProvisionResult, keys: ServiceKeys | undefined): Record<string, string> {
