@@ -27,7 +27,7 @@ program
   .command('nats-config')
   .description('write the nats-server configuration (one nkey user per process and one for this command line, least-privilege permissions) and the seed files')
   .requiredOption('--out <file>', 'where to write nats-server.conf')
-  .requiredOption('--seeds-dir <dir>', 'where each nkey seed is kept (<service>.nk and cli.nk, mode 0600; created once)')
+  .requiredOption('--seeds-dir <dir>', 'where each nkey seed is kept (<service>.nk, cli.nk and provisioner.nk, mode 0600; created once)')
   .option('--listen <address>', 'listen address of the server', '0.0.0.0:4222')
   .option('--store-dir <dir>', 'JetStream storage directory', '/data/jetstream')
   .addHelpText('after', NATS_CONFIG_HELP)
