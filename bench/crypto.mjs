@@ -19,16 +19,7 @@ import {
   InMemorySubjectKeyStore,
   generateMasterKeyFile,
 } from '@gardien/crypto';
-import {
-  createServiceDataSource,
-  enableTenantIsolation,
-  provisionServiceDatabase,
-  runMigrationsAsOwner,
-  serviceDatabase,
-  tenantScopedSql,
-  urlFor,
-  withTenant,
-} from '@gardien/persistence';
+import { enableTenantIsolation, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { describeMachine, loadAverage } from './machine.mjs';
 import { median } from './stats.mjs';
@@ -88,16 +79,14 @@ class CreateNotes1732579500000 {
 
 async function forgetting() {
   const prefix = testDatabasePrefix();
-  const db = serviceDatabase('bench-storage', prefix);
   const dir = await mkdtemp(join(tmpdir(), 'gardien-storage-bench-'));
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  await runMigrationsAsOwner({
-    url: urlFor(ADMIN_URL, db.database, db.ownerRole),
+  // Provisioned and migrated in process, as the provisioning step does; the bench then works as the runtime role.
+  const { runtime } = await openServiceDatabase({
+    service: 'bench-storage',
+    prefix,
+    adminUrl: ADMIN_URL,
     migrations: [CreateGardienKeys1732579300000, CreateNotes1732579500000],
-    applicationName: 'bench-migrations',
   });
-  const runtime = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.runtimeRole), applicationName: 'bench' });
-  await runtime.initialize();
   try {
     await generateMasterKeyFile(join(dir, 'master.key'));
     const kms = await LocalKms.open({ service: 'bench-storage', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });

@@ -24,7 +24,8 @@ export class BenchEnvironment {
   }
 
   /**
-   * Starts the 7 processes the way `gardien start` does (bus services in parallel, then the edge).
+   * Starts the platform the way `gardien start` does: `gardien provision`, then the 7 processes
+   * (bus services in parallel, then the edge), each with its own credentials.
    * @param {Platform} platform
    * @param {Record<string, string>} [extraEnv]
    */

@@ -62,10 +62,10 @@ export function renderTable(result, judged) {
       row([v.figure, `${fmt(v.value, v.unit === 'ms' ? 2 : 1)} ${v.unit}`, v.target === null ? '(info)' : `<= ${v.target} ${v.unit}`, v.pass === null ? '' : v.pass ? 'PASS' : 'FAIL <<<']),
     ),
     '',
-    'cold start runs (spawn -> ready line of slowest bus service / edge ready / GET /health 200):',
+    'cold start runs (start -> gardien provision done / ready line of slowest bus service / edge ready / GET /health 200):',
     ...result.coldStart.runs.map((r, i) => {
       const bus = Object.entries(r.readyAtMs).filter(([name]) => name !== 'edge-api').sort((a, b) => b[1] - a[1])[0];
-      return `  run ${i + 1}: ${bus ? `${bus[0]} ${fmt(bus[1] / 1000)} s` : 'n/a'} / edge ${fmt((r.readyAtMs['edge-api'] ?? Number.NaN) / 1000)} s / healthy ${fmt(r.healthyMs / 1000)} s`;
+      return `  run ${i + 1}: provisioned ${fmt(r.provisionedMs / 1000)} s / ${bus ? `${bus[0]} ${fmt(bus[1] / 1000)} s` : 'n/a'} / edge ${fmt((r.readyAtMs['edge-api'] ?? Number.NaN) / 1000)} s / healthy ${fmt(r.healthyMs / 1000)} s`;
     }),
     `  min ${fmt(result.coldStart.minS)} s, median ${fmt(result.coldStart.medianS)} s`,
     '',

@@ -1,10 +1,11 @@
 // The platform running on a nats-server configured by `gardien nats-config --production
 // --tls-generate`: every process connects over mutual TLS with its own certificate, its own nkey and
-// its least-privilege permissions, and everything still works. Service identity is checked on it:
-// a process obtains service tokens in its own name only, and a service's token is good only where
-// the one ability factory grants that service something.
+// its least-privilege permissions (the provisioning step as the provisioner, which alone may create
+// the streams and consumers), and everything still works. Service identity is checked on it: a
+// process obtains service tokens in its own name only, and a service's token is good only where the
+// one ability factory grants that service something.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,7 @@ import {
   ALL_SERVICES,
   BUS_SERVICES,
   BusClient,
+  PROVISIONER_USER,
   TENANT_OPERATIONS,
   serviceOperations,
   serviceTokenOperation,
@@ -53,6 +55,7 @@ beforeAll(async () => {
     databasePrefix: prefix,
     natsUrl: nats.url,
     serviceEnv: Object.fromEntries(ALL_SERVICES.map((s) => [s, { GARDIEN_NATS_NKEY_SEED_FILE: join(dir, 'seeds', `${s}.nk`), ...tls(s) }])),
+    provisionEnv: { GARDIEN_NATS_NKEY_SEED_FILE: join(dir, 'seeds', `${PROVISIONER_USER}.nk`), ...tls(PROVISIONER_USER) },
   });
 });
 
@@ -116,4 +119,16 @@ test('a service’s own token proves who it is to the service it is for, which s
   } finally {
     await gateway.close();
   }
+});
+
+test('gardien provision with a service’s seed instead of the provisioner’s is refused by the bus (exit 77) and changes nothing', () => {
+  const secrets = join(dir, 'other-secrets');
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'apps/cli/dist/main.js'), 'provision', '--secrets-dir', secrets, '--only', 'tenant'], {
+    env: { ...process.env, GARDIEN_NATS_URL: nats.url, GARDIEN_NATS_NKEY_SEED_FILE: join(dir, 'seeds', 'tenant.nk'), ...tls('tenant'), GARDIEN_DATABASE_PREFIX: prefix },
+    encoding: 'utf8',
+  });
+  expect(run.status).toBe(77);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toContain('the bus refused a JetStream call of the provisioner');
+  expect(existsSync(secrets)).toBe(false);
 });

@@ -177,7 +177,8 @@ describe('tenant deletion', () => {
       const accountsOfB = async () => (await admin.query('SELECT count(*)::int AS n FROM auth_users WHERE tenant_id = $1', [tenantB])).rows[0].n as number;
       const keysOfB = async () => (await admin.query('SELECT count(*)::int AS n FROM gardien_keys.subject_keys WHERE tenant_id = $1', [tenantB])).rows[0].n as number;
       const deadline = Date.now() + 10_000;
-      while ((await accountsOfB()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      // The keys are destroyed once the rows' transaction has committed: both are waited for.
+      while (((await accountsOfB()) > 0 || (await keysOfB()) > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await accountsOfB()).toBe(0);
       expect(await keysOfB()).toBe(0);
     } finally {

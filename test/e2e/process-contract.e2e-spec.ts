@@ -9,7 +9,7 @@ import { PlatformProcesses, PrivateNats, REPO_ROOT, dropTestDatabases, testDatab
 test.each(['edge-api', 'auth'])('%s refuses a bad configuration, naming the variable only', (service) => {
   const secretLooking = 'nats//user:S3cr3tValue@host';
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
-    env: { ...process.env, GARDIEN_NATS_URL: secretLooking, GARDIEN_LOG_LEVEL: 'loud' },
+    env: { ...process.env, GARDIEN_DATABASE_URL: 'postgres://gardien_auth_app@127.0.0.1/gardien_auth', GARDIEN_NATS_URL: secretLooking, GARDIEN_LOG_LEVEL: 'loud' },
     encoding: 'utf8',
     timeout: 20_000,
   });

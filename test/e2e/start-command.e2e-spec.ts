@@ -1,8 +1,8 @@
-// What `npm start` runs after install and build: `gardien start`. It brings every service up,
-// /health follows a service killed and brought back with `gardien start --only`, and Ctrl-C
-// stops every process within 10 s.
+// What `npm start` runs after install and build: `gardien start`. It provisions, brings every
+// service up (each with its own credentials and master key), /health follows a service killed and
+// brought back with `gardien start --only`, and Ctrl-C stops every process within 10 s.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUS_SERVICES } from '@gardien/contracts';
@@ -69,8 +69,12 @@ test('gardien start: all up, a killed service down then back, Ctrl-C stops every
   const main = gardienStart();
   await waitFor(async () => main.output().includes(`Gardien edge: http://127.0.0.1:${port}`), 60_000, 'the edge URL to be printed');
   expect((await health()).status).toBe(200);
-  // In development the master key of the embedded keystores is created once, readable by its owner only.
-  expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+  // In development each service's master key is created once, readable by its owner only, and its
+  // runtime credentials are a file of its own, written by the provisioning step.
+  const masterKeys = BUS_SERVICES.map((service) => join(dataDir, 'master-keys', `${service}.key`));
+  for (const file of masterKeys) expect([file, statSync(file).mode & 0o777]).toEqual([file, 0o600]);
+  expect(new Set(masterKeys.map((file) => readFileSync(file, 'utf8'))).size).toBe(BUS_SERVICES.length);
+  for (const service of BUS_SERVICES) expect(statSync(join(dataDir, 'secrets', service, 'database.url')).mode & 0o777).toBe(0o600);
   const children = childrenOf(main.child.pid!);
   expect(children.filter((c) => c.args.includes('/dist/main.js'))).toHaveLength(7);
 

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { runService } from '@gardien/platform';
 import { AppModule } from './app.module.js';
+import { AUDIT_DATABASE } from './database.js';
 import { AuditConfigSchema } from './config.js';
 
 await runService({
   name: 'audit',
   configSchema: AuditConfigSchema,
-  migrations: [],
+  database: AUDIT_DATABASE,
   entities: [],
   module: (resources) => AppModule.register(resources),
 });

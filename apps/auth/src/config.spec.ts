@@ -6,13 +6,15 @@ import { ConfigError, ensureBusCertificates, loadConfig, requireProductionSettin
 import { AuthConfigSchema } from './config.js';
 
 const cliKey = nkeys.createUser().getPublicKey();
+/** The runtime credentials `gardien provision` gives auth. */
+const database = { GARDIEN_DATABASE_URL: 'postgres://gardien_auth_app:a-random-password@db:5432/gardien_auth' };
 const dir = mkdtempSync(join(tmpdir(), 'gardien-auth-config-'));
 // Production also requires the bus's mutual TLS (libs/bootstrap), checked on real certificates.
 const tls = ensureBusCertificates({ directory: join(dir, 'tls'), serverNames: ['nats'], clients: ['auth'] });
 const production = {
   GARDIEN_ENV: 'production',
   GARDIEN_NATS_NKEY_SEED: `SU${'A'.repeat(56)}`,
-  GARDIEN_DB_ROLE_SECRET: 'a-long-enough-role-secret',
+  ...database,
   GARDIEN_NATS_TLS_CA_FILE: tls.caFile,
   GARDIEN_NATS_TLS_CERT_FILE: tls.clients.auth!.certFile,
   GARDIEN_NATS_TLS_KEY_FILE: tls.clients.auth!.keyFile,
@@ -34,14 +36,14 @@ function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 test('in development the CLI’s public key is optional', () => {
-  expect(load({}).GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY).toBeUndefined();
-  expect(load({ GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY: cliKey }).GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY).toBe(cliKey);
+  expect(load(database).GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY).toBeUndefined();
+  expect(load({ ...database, GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY: cliKey }).GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY).toBe(cliKey);
 });
 
 test('in production it is required, and named with the other missing variables', () => {
   expect(configErrorOf(production).variables).toEqual(['GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY']);
-  expect(configErrorOf({ GARDIEN_ENV: 'production' }).variables).toEqual(
-    expect.arrayContaining(['GARDIEN_NATS_NKEY_SEED', 'GARDIEN_DB_ROLE_SECRET', 'GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY']),
+  expect(configErrorOf({ GARDIEN_ENV: 'production', ...database }).variables).toEqual(
+    expect.arrayContaining(['GARDIEN_NATS_NKEY_SEED', 'GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY']),
   );
   expect(load({ ...production, GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY: cliKey }).GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY).toBe(cliKey);
 });
@@ -56,7 +58,7 @@ test('anything but an nkey user public key is refused by name, never echoed', ()
   const seed = new TextDecoder().decode(nkeys.createUser().getSeed());
   const wrongChecksum = `${cliKey.slice(0, -1)}${cliKey.at(-1) === 'A' ? 'B' : 'A'}`;
   for (const value of [seed, nkeys.createAccount().getPublicKey(), wrongChecksum, 'U-not-a-key']) {
-    const error = configErrorOf({ GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY: value });
+    const error = configErrorOf({ ...database, GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY: value });
     expect(error.variables).toEqual(['GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY']);
     expect(error.message).not.toContain(value);
   }

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
 import { natsConfigCommand } from './nats-config/nats-config.command.js';
+import { provisionCommand } from './provision/provision.command.js';
 import { startCommand } from './start/start.command.js';
 import { exitOnUsageError, withoutOptionValues } from './usage-errors.js';
 
@@ -14,14 +15,16 @@ const program = new Command()
 
 program
   .command('start')
-  .description('start Postgres and NATS if needed, then every service (or --only some), until Ctrl-C')
+  .description('start Postgres and NATS if needed, provision, then every service (or --only some) with its own credentials, until Ctrl-C')
   .option('--only <services...>', 'start only these services (e.g. to bring a stopped one back)')
-  .option('--data-dir <dir>', 'where local infrastructure keeps its data (default: .gardien)')
-  .action(async (options: { only?: string[]; dataDir?: string }) => {
+  .option('--data-dir <dir>', 'where local infrastructure, credentials (secrets/) and keys (master-keys/, keys/) are kept (default: .gardien)')
+  .option('--nats-seeds-dir <dir>', 'on a bus with authentication: the seeds written by `gardien nats-config`, each process given its own')
+  .action(async (options: { only?: string[]; dataDir?: string; natsSeedsDir?: string }) => {
     await startCommand(options);
   });
 
 program.addCommand(natsConfigCommand());
+program.addCommand(provisionCommand());
 program.addCommand(bootstrapCommand());
 
 // Errors of the program itself (an unknown command or global option): usage errors, values not echoed.

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { runService } from '@gardien/platform';
 import { AppModule } from './app.module.js';
+import { LLM_GATEWAY_DATABASE } from './database.js';
 import { LlmGatewayConfigSchema } from './config.js';
 
 await runService({
   name: 'llm-gateway',
   configSchema: LlmGatewayConfigSchema,
-  migrations: [],
+  database: LLM_GATEWAY_DATABASE,
   entities: [],
   module: (resources) => AppModule.register(resources),
 });

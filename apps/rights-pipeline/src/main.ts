@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { runService } from '@gardien/platform';
 import { AppModule } from './app.module.js';
+import { RIGHTS_PIPELINE_DATABASE } from './database.js';
 import { RightsPipelineConfigSchema } from './config.js';
 
 await runService({
   name: 'rights-pipeline',
   configSchema: RightsPipelineConfigSchema,
-  migrations: [],
+  database: RIGHTS_PIPELINE_DATABASE,
   entities: [],
   module: (resources) => AppModule.register(resources),
 });

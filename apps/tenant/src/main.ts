@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { runService } from '@gardien/platform';
 import { AppModule } from './app.module.js';
+import { TENANT_DATABASE } from './database.js';
 import { TenantConfigSchema } from './config.js';
-import { TENANT_MIGRATIONS } from './migrations/index.js';
 
 await runService({
   name: 'tenant',
   configSchema: TenantConfigSchema,
-  migrations: TENANT_MIGRATIONS,
+  database: TENANT_DATABASE,
   entities: [],
   module: (resources) => AppModule.register(resources),
 });

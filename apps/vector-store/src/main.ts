@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { runService } from '@gardien/platform';
 import { AppModule } from './app.module.js';
+import { VECTOR_STORE_DATABASE } from './database.js';
 import { VectorStoreConfigSchema } from './config.js';
 
 await runService({
   name: 'vector-store',
   configSchema: VectorStoreConfigSchema,
-  migrations: [],
+  database: VECTOR_STORE_DATABASE,
   entities: [],
   module: (resources) => AppModule.register(resources),
 });

@@ -24,9 +24,6 @@ export const BaseConfigSchema = z.object({
   GARDIEN_NATS_NKEY_SEED: z.string().regex(/^SU[A-Z2-7]{56}$/).optional(),
   /** The bus's mutual TLS (GARDIEN_NATS_TLS_{CA,CERT,KEY}_FILE): see nats-tls.ts. */
   ...NatsTlsConfigShape,
-  GARDIEN_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
-  GARDIEN_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,20}$/).default('gardien'),
-  GARDIEN_DB_ROLE_SECRET: z.string().min(16).optional(),
   GARDIEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GARDIEN_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   GARDIEN_METRICS_PORT: port.default(0),
@@ -53,6 +50,32 @@ export const KmsConfigSchema = z.object({
   GARDIEN_VAULT_NAMESPACE: z.string().min(1).optional(),
 });
 
+/**
+ * The database of a bus service: its own runtime credentials (and, if it purges expired rows, its
+ * maintenance ones), written by `gardien provision` as secret files. What a service must never be
+ * given is named too, so that it refuses to start with it: the administrator's URL, and the shared
+ * secret from which role passwords were once derived (a deployment still holding it has not moved
+ * to `gardien provision`).
+ */
+export const DatabaseConfigSchema = z.object({
+  GARDIEN_DATABASE_URL: z.string().url(),
+  GARDIEN_MAINTENANCE_DATABASE_URL: z.string().url().optional(),
+  GARDIEN_DATABASE_ADMIN_URL: z.never().optional(),
+  GARDIEN_DB_ROLE_SECRET: z.never().optional(),
+});
+
+/** In production a service's database URLs carry a password (development clusters may trust local connections). */
+export function requireDatabasePasswords(
+  config: { GARDIEN_ENV: string; GARDIEN_DATABASE_URL: string; GARDIEN_MAINTENANCE_DATABASE_URL?: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (config.GARDIEN_ENV !== 'production') return;
+  for (const variable of ['GARDIEN_DATABASE_URL', 'GARDIEN_MAINTENANCE_DATABASE_URL'] as const) {
+    const url = config[variable];
+    if (url !== undefined && URL.canParse(url) && !new URL(url).password) context.addIssue({ code: 'custom', path: [variable], message: 'a password is required in production' });
+  }
+}
+
 /** The KMS variables that the chosen KMS needs are present. */
 export function requireKmsSettings(config: z.infer<typeof KmsConfigSchema>, context: z.RefinementCtx): void {
   const missing = (variable: string) => context.addIssue({ code: 'custom', path: [variable], message: 'required' });
@@ -70,25 +93,30 @@ export function requireKmsSettings(config: z.infer<typeof KmsConfigSchema>, cont
 /**
  * In production nothing runs on defaults meant for a developer's machine: every process needs its
  * own NATS credentials and speaks to the bus over mutual TLS only (passwords, TOTP codes and tokens
- * cross it), and database roles need passwords (derived from GARDIEN_DB_ROLE_SECRET).
+ * cross it). (A service's database URLs are checked by DatabaseConfigSchema.)
  */
-export function requireProductionSettings(config: BaseConfig, context: z.RefinementCtx): void {
+export function requireProductionSettings(
+  config: Pick<
+    BaseConfig,
+    'GARDIEN_ENV' | 'GARDIEN_NATS_NKEY_SEED' | 'GARDIEN_NATS_USER' | 'GARDIEN_NATS_PASSWORD' | 'GARDIEN_NATS_TLS_CA' | 'GARDIEN_NATS_TLS_CERT' | 'GARDIEN_NATS_TLS_KEY'
+  >,
+  context: z.RefinementCtx,
+): void {
   if (config.GARDIEN_ENV !== 'production') return;
   const missing = (variable: string) => context.addIssue({ code: 'custom', path: [variable], message: 'required in production' });
   if (!config.GARDIEN_NATS_NKEY_SEED && !(config.GARDIEN_NATS_USER && config.GARDIEN_NATS_PASSWORD)) missing('GARDIEN_NATS_NKEY_SEED');
   if (!config.GARDIEN_NATS_TLS_CA) missing(NATS_TLS_FILE_VARIABLES.ca);
   if (!config.GARDIEN_NATS_TLS_CERT) missing(NATS_TLS_FILE_VARIABLES.cert);
   if (!config.GARDIEN_NATS_TLS_KEY) missing(NATS_TLS_FILE_VARIABLES.key);
-  if (!config.GARDIEN_DB_ROLE_SECRET) missing('GARDIEN_DB_ROLE_SECRET');
 }
 
-/** Configuration of a bus service: the base, plus its key management. */
-export const ServiceConfigSchema = BaseConfigSchema.extend(KmsConfigSchema.shape);
+/** Configuration of a bus service: the base, plus its database and its key management. */
+export const ServiceConfigSchema = BaseConfigSchema.extend(DatabaseConfigSchema.shape).extend(KmsConfigSchema.shape);
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
 
 /** Variables whose values are secrets: they may come from a file and are never printed. */
-export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_NATS_NKEY_SEED', 'GARDIEN_NATS_TLS_KEY', 'GARDIEN_DB_ROLE_SECRET', 'GARDIEN_VAULT_TOKEN']);
+export const SENSITIVE_VARIABLES = new Set(['GARDIEN_NATS_PASSWORD', 'GARDIEN_NATS_NKEY_SEED', 'GARDIEN_NATS_TLS_KEY', 'GARDIEN_VAULT_TOKEN']);
 
 /** Variables that hold certificates: public, but logged as their fingerprint rather than their PEM. */
 const CERTIFICATE_VARIABLES = new Set(['GARDIEN_NATS_TLS_CA', 'GARDIEN_NATS_TLS_CERT']);

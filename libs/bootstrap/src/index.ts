@@ -5,3 +5,6 @@ export * from './nats-tls.js';
 export * from './shutdown.js';
 export * from './ready-line.js';
 export * from './bus-certificates.js';
+export * from './declared-jetstream.js';
+export * from './shared-environment.js';
+export * from './migration-report.js';

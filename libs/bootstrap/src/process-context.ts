@@ -24,17 +24,22 @@ export function loadConfigOrExit<S extends typeof BaseConfigSchema>(
   schema: S,
   refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,
 ): z.infer<S> {
-  try {
-    return loadConfig(schema, process.env, (config, context) => {
+  return exitOnConfigError(service, () =>
+    loadConfig(schema, process.env, (config, context) => {
       checkNatsTls(config, context);
       requireProductionSettings(config, context);
       refine?.(config, context);
-    });
+    }),
+  );
+}
+
+/** Runs a configuration load; a configuration error is reported by variable name on stderr, and the process exits 78. */
+export function exitOnConfigError<T>(service: string, load: () => T): T {
+  try {
+    return load();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(
-        `${JSON.stringify({ level: 'fatal', service, msg: 'invalid configuration', variables: error.variables })}\n`,
-      );
+      process.stderr.write(`${JSON.stringify({ level: 'fatal', service, msg: 'invalid configuration', variables: error.variables })}\n`);
       process.exit(EXIT_CONFIG);
     }
     throw error;

@@ -2,7 +2,17 @@
 // pattern matches it and no deny pattern does. (The generated configuration is also run through
 // a real nats-server in apps/cli/src/nats-config/nats-permissions.int-spec.ts.)
 import { AUTH_OPERATIONS } from './operations/auth.operations.js';
-import { BUS_USERS, CLI_USER, DURABLE_CONSUMERS, busPermissionsOf, durableConsumersOf, inboxPrefixOf, type BusPermissions } from './bus-permissions.js';
+import {
+  BUS_USERS,
+  CLI_USER,
+  DURABLE_CONSUMERS,
+  PROVISIONER_USER,
+  busPermissionsOf,
+  durableConsumersOf,
+  inboxPrefixOf,
+  streamsUsedBy,
+  type BusPermissions,
+} from './bus-permissions.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
 import { ALL_SERVICES, BUS_SERVICES } from './services.js';
 
@@ -27,9 +37,11 @@ test('the subject matcher of this test reads patterns as NATS does', () => {
   expect(matches(AUTH_OPERATIONS.bootstrap.subject, AUTH_OPERATIONS.login.subject)).toBe(false);
 });
 
-test('the command line is a bus user of its own, not a service', () => {
+test('the command line and the provisioner are bus users of their own, not services', () => {
   expect(BUS_USERS).toContain(CLI_USER);
+  expect(BUS_USERS).toContain(PROVISIONER_USER);
   expect(ALL_SERVICES as readonly string[]).not.toContain(CLI_USER);
+  expect(ALL_SERVICES as readonly string[]).not.toContain(PROVISIONER_USER);
   expect(new Set(BUS_USERS.map(inboxPrefixOf)).size).toBe(BUS_USERS.length);
   expect(inboxPrefixOf(CLI_USER)).toBe('_INBOX_cli');
 });
@@ -67,17 +79,17 @@ describe('durable consumers', () => {
     for (const { name } of durableConsumersOf(service)) expect(name).toMatch(new RegExp(`^${service}-[a-z0-9-]+$`));
   });
 
-  test('auth may create its consumer with its own filter, look it up, pull from it and acknowledge its messages', () => {
+  test('auth may look up its consumer, pull from it and acknowledge its messages', () => {
     const auth = busPermissionsOf('auth');
-    expect(mayPublish(auth, `${api('CREATE')}.gardien.events.tenant.tenant.deleted`)).toBe(true);
     expect(mayPublish(auth, api('INFO'))).toBe(true);
     expect(mayPublish(auth, api('MSG.NEXT'))).toBe(true);
     expect(mayPublish(auth, '$JS.ACK.EVENTS.auth-tenant-deleted.1.7.7.1795657080419484072.0')).toBe(true);
   });
 
-  test('auth may not widen its consumer, touch another consumer, or delete and update consumers', () => {
+  test('auth may neither create nor change its consumer, touch another consumer, or delete one', () => {
     const auth = busPermissionsOf('auth');
-    expect(mayPublish(auth, api('CREATE'))).toBe(false); // no filter in the subject: any filter in the request
+    expect(mayPublish(auth, `${api('CREATE')}.gardien.events.tenant.tenant.deleted`)).toBe(false);
+    expect(mayPublish(auth, api('CREATE'))).toBe(false);
     expect(mayPublish(auth, `${api('CREATE')}.gardien.events.>`)).toBe(false);
     expect(mayPublish(auth, `$JS.API.CONSUMER.DURABLE.CREATE.EVENTS.${consumer.name}`)).toBe(false);
     expect(mayPublish(auth, `${api('CREATE', 'auth-other')}.gardien.events.tenant.tenant.deleted`)).toBe(false);
@@ -101,6 +113,16 @@ describe('durable consumers', () => {
     for (const user of BUS_USERS) expect([user, mayPublish(busPermissionsOf(user), TENANT_EVENTS.deleted)]).toEqual([user, user === 'tenant']);
   });
 
+  test('the provisioner creates the declared consumers, with their own filters, and nothing else', () => {
+    const provisioner = busPermissionsOf(PROVISIONER_USER);
+    expect(mayPublish(provisioner, `${api('CREATE')}.gardien.events.tenant.tenant.deleted`)).toBe(true);
+    expect(mayPublish(provisioner, api('INFO'))).toBe(true);
+    expect(mayPublish(provisioner, `${api('CREATE')}.gardien.events.>`)).toBe(false);
+    expect(mayPublish(provisioner, `${api('CREATE', 'auth-other')}.gardien.events.tenant.tenant.deleted`)).toBe(false);
+    expect(mayPublish(provisioner, api('DELETE'))).toBe(false);
+    expect(mayPublish(provisioner, api('MSG.NEXT'))).toBe(false);
+  });
+
   test('the command line and the edge may call no JetStream API at all', () => {
     for (const user of [CLI_USER, 'edge-api'] as const) {
       expect(busPermissionsOf(user).publish.filter((pattern) => pattern.startsWith('$JS'))).toEqual([]);
@@ -117,4 +139,36 @@ test.each(BUS_SERVICES)('%s may not send logins, refreshes or API-key exchanges:
 test('the edge sends logins, refreshes and API-key exchanges', () => {
   const edge = busPermissionsOf('edge-api');
   for (const subject of [AUTH_OPERATIONS.login.subject, AUTH_OPERATIONS.refresh.subject, AUTH_OPERATIONS.exchangeApiKey.subject]) expect(mayPublish(edge, subject)).toBe(true);
+});
+
+describe('streams', () => {
+  const admin = (name: string) => ['CREATE', 'UPDATE', 'DELETE', 'PURGE'].map((call) => `$JS.API.STREAM.${call}.${name}`);
+
+  test.each(BUS_SERVICES)('%s may look up the streams it uses and may not create, change, delete or purge any', (service) => {
+    const permissions = busPermissionsOf(service);
+    for (const stream of ['AUDIT', 'RIGHTS', 'EVENTS', 'ELSEWHERE']) {
+      expect([service, stream, admin(stream).filter((subject) => mayPublish(permissions, subject))]).toEqual([service, stream, []]);
+      expect([service, stream, mayPublish(permissions, `$JS.API.STREAM.INFO.${stream}`)]).toEqual([service, stream, (streamsUsedBy(service) as string[]).includes(stream)]);
+    }
+  });
+
+  test('every bus service uses AUDIT and EVENTS (its outbox); only the rights pipeline uses RIGHTS', () => {
+    for (const service of BUS_SERVICES) expect([service, streamsUsedBy(service)]).toEqual([service, service === 'rights-pipeline' ? ['AUDIT', 'RIGHTS', 'EVENTS'] : ['AUDIT', 'EVENTS']]);
+  });
+
+  test('the provisioner may look up, create and update the declared streams, and delete or purge none', () => {
+    const provisioner = busPermissionsOf(PROVISIONER_USER);
+    for (const stream of ['AUDIT', 'RIGHTS', 'EVENTS']) {
+      for (const call of ['INFO', 'CREATE', 'UPDATE']) expect(mayPublish(provisioner, `$JS.API.STREAM.${call}.${stream}`)).toBe(true);
+      for (const call of ['DELETE', 'PURGE']) expect(mayPublish(provisioner, `$JS.API.STREAM.${call}.${stream}`)).toBe(false);
+    }
+    expect(mayPublish(provisioner, '$JS.API.STREAM.CREATE.ELSEWHERE')).toBe(false);
+  });
+
+  test('the provisioner publishes nothing but JetStream API calls, and reads only its own replies', () => {
+    const provisioner = busPermissionsOf(PROVISIONER_USER);
+    expect(provisioner.publish.filter((pattern) => !pattern.startsWith('$JS.API.'))).toEqual([]);
+    expect(provisioner).toMatchObject({ subscribe: ['_INBOX_provisioner.>'], allowResponses: false });
+    expect(mayPublish(provisioner, AUTH_OPERATIONS.login.subject)).toBe(false);
+  });
 });

@@ -5,9 +5,9 @@
 import { publishableOnlyBy, subjectsRestrictedFrom } from './operations/catalogue.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
 import { STREAMS, type StreamName } from './subjects.js';
-import { CLI_USER, type BusService, type BusUser, type ServiceName } from './services.js';
+import { BUS_SERVICES, CLI_USER, PROVISIONER_USER, type BusService, type BusUser, type ServiceName } from './services.js';
 
-export { BUS_USERS, CLI_USER, type BusUser } from './services.js';
+export { BUS_USERS, CLI_USER, PROVISIONER_USER, type BusUser } from './services.js';
 
 export interface BusPermissions {
   publish: string[];
@@ -22,11 +22,6 @@ export function inboxPrefixOf(user: BusUser): string {
   return `_INBOX_${user}`;
 }
 
-/** JetStream API calls a service makes at start: look up the streams, create them if missing. */
-function streamBootstrapSubjects(): string[] {
-  return ['$JS.API.INFO', ...Object.values(STREAMS).flatMap(({ name }) => [`$JS.API.STREAM.INFO.${name}`, `$JS.API.STREAM.CREATE.${name}`])];
-}
-
 /**
  * A durable JetStream consumer owned by one service: its name starts with the service's name and
  * it reads one subject. Replicas of the service share it (each message goes to one of them).
@@ -38,8 +33,8 @@ export interface DurableConsumer {
 }
 
 /**
- * Every durable consumer of the platform, by owning service. A service may create, look up, pull
- * from and acknowledge its own consumers and no other: NATS wildcards match whole tokens only
+ * Every durable consumer of the platform, by owning service. A service may look up, pull from and
+ * acknowledge its own consumers and no other: NATS wildcards match whole tokens only
  * (`auth-*` is not a pattern), so each consumer is named in full in its owner's permissions.
  */
 export const DURABLE_CONSUMERS = {
@@ -54,28 +49,65 @@ export function durableConsumersOf(service: ServiceName): DurableConsumer[] {
 }
 
 /**
- * The JetStream API calls of a durable pull consumer (nats.js 3 against nats-server >= 2.9):
- * create it with its filter in the subject (the server refuses a request whose configuration
- * names another filter, so the consumer cannot be widened), look it up (also done by the client
- * after a reconnect), pull, and acknowledge. The acknowledgements are granted explicitly rather
- * than left to allow_responses, which permits one reply per message only (an ack after a
- * progress report would be refused) and forgets pending replies when the server reloads.
- * Deleting or updating a consumer is left to operators.
+ * The streams a service uses: every bus service's outbox relay publishes its audit entries to
+ * AUDIT and its domain events to EVENTS; the rights pipeline queues data-subject requests in
+ * RIGHTS; and a durable consumer reads its stream. A service checks these at boot.
  */
-function durableConsumerSubjects({ name, stream, filterSubject }: DurableConsumer): string[] {
+export function streamsUsedBy(service: BusService): StreamName[] {
+  const used = new Set<StreamName>(['AUDIT', 'EVENTS']);
+  if (service === 'rights-pipeline') used.add('RIGHTS');
+  for (const { stream } of durableConsumersOf(service)) used.add(stream);
+  return (Object.keys(STREAMS) as StreamName[]).filter((stream) => used.has(stream));
+}
+
+/**
+ * JetStream API calls of a service: `$JS.API.INFO` (the client's check that JetStream is there)
+ * and the look-up of the streams it uses, to check them at boot. Never a creation or an update:
+ * those belong to the provisioner, so that no service can give a stream (or a consumer) a
+ * configuration of its choosing (one more subject, a republish into its own inbox, a source).
+ */
+function streamLookupSubjects(service: BusService): string[] {
+  return ['$JS.API.INFO', ...streamsUsedBy(service).map((stream) => `$JS.API.STREAM.INFO.${STREAMS[stream].name}`)];
+}
+
+/**
+ * The JetStream API calls of a durable pull consumer's owner (nats.js 3 against nats-server >=
+ * 2.9): look it up (at boot, to check it, and after a reconnect), pull, and acknowledge. The
+ * acknowledgements are granted explicitly rather than left to allow_responses, which permits one
+ * reply per message only (an ack after a progress report would be refused) and forgets pending
+ * replies when the server reloads. Creating it is the provisioner's; deleting it, an operator's.
+ */
+function durableConsumerSubjects({ name, stream }: DurableConsumer): string[] {
   const streamName = STREAMS[stream].name;
-  return [
-    `$JS.API.CONSUMER.CREATE.${streamName}.${name}.${filterSubject}`,
-    `$JS.API.CONSUMER.INFO.${streamName}.${name}`,
-    `$JS.API.CONSUMER.MSG.NEXT.${streamName}.${name}`,
-    `$JS.ACK.${streamName}.${name}.>`,
-  ];
+  return [`$JS.API.CONSUMER.INFO.${streamName}.${name}`, `$JS.API.CONSUMER.MSG.NEXT.${streamName}.${name}`, `$JS.ACK.${streamName}.${name}.>`];
+}
+
+/**
+ * What the provisioner may do: look up, create and update the declared streams, and look up and
+ * create the declared durable consumers, each with its filter in the subject (the server refuses
+ * a request whose configuration names another filter). Nothing else: no deletion, no other name.
+ */
+function provisionerSubjects(): string[] {
+  const streams = Object.values(STREAMS).flatMap(({ name }) => [`$JS.API.STREAM.INFO.${name}`, `$JS.API.STREAM.CREATE.${name}`, `$JS.API.STREAM.UPDATE.${name}`]);
+  const consumers = allDurableConsumers().flatMap(({ name, stream, filterSubject }) => [
+    `$JS.API.CONSUMER.INFO.${STREAMS[stream].name}.${name}`,
+    `$JS.API.CONSUMER.CREATE.${STREAMS[stream].name}.${name}.${filterSubject}`,
+  ]);
+  return ['$JS.API.INFO', ...streams, ...consumers];
+}
+
+/** Every durable consumer of the platform, whatever its owner. */
+export function allDurableConsumers(): DurableConsumer[] {
+  return BUS_SERVICES.flatMap((service) => durableConsumersOf(service));
 }
 
 export function busPermissionsOf(user: BusUser): BusPermissions {
   const inbox = `${inboxPrefixOf(user)}.>`;
   if (user === CLI_USER) {
     return { publish: publishableOnlyBy(CLI_USER), publishDeny: [], subscribe: [inbox], allowResponses: false };
+  }
+  if (user === PROVISIONER_USER) {
+    return { publish: provisionerSubjects(), publishDeny: [], subscribe: [inbox], allowResponses: false };
   }
   return serviceBusPermissions(user, inbox);
 }
@@ -91,7 +123,7 @@ function serviceBusPermissions(service: ServiceName, inbox: string): BusPermissi
     'gardien.v1.>',
     `gardien.audit.${service}.>`,
     `gardien.events.${service}.>`,
-    ...streamBootstrapSubjects(),
+    ...streamLookupSubjects(service),
     ...durableConsumersOf(service).flatMap(durableConsumerSubjects),
   ];
   if (service === 'rights-pipeline') publish.push('gardien.rights.>');

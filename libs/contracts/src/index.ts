@@ -10,6 +10,7 @@ export * from './schemas/health.js';
 export * from './schemas/audit.js';
 export * from './bus-permissions.js';
 export * from './schemas/primitives.js';
+export * from './jetstream-topology.js';
 export * from './schemas/identity.js';
 export * from './schemas/auth-operations.js';
 export * from './schemas/tenant-operations.js';

@@ -30,8 +30,14 @@ export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'] as const;
 /** The operator command line (`gardien`): a bus user of its own, but not a service (it serves nothing). */
 export const CLI_USER = 'cli';
 
-/** Every NATS user of a deployment: each process of the platform, and the operator command line. */
-export const BUS_USERS = [...ALL_SERVICES, CLI_USER] as const;
+/**
+ * The one-shot provisioning step (`gardien provision`): the only user that may create (or, when an
+ * operator asks, update) the platform's streams and durable consumers. It serves and sends nothing.
+ */
+export const PROVISIONER_USER = 'provisioner';
+
+/** Every NATS user of a deployment: each process of the platform, the operator command line and the provisioner. */
+export const BUS_USERS = [...ALL_SERVICES, CLI_USER, PROVISIONER_USER] as const;
 export type BusUser = (typeof BUS_USERS)[number];
 
 export function isServiceName(value: string): value is ServiceName {

@@ -13,8 +13,8 @@ export interface SafeErrorFields {
 
 const MAX_FRAMES = 12;
 
-/** Our error classes whose messages are written to be logged (libs/crypto, libs/bootstrap). */
-const OWN_ERRORS = new Set(['CryptoError', 'ConfigError']);
+/** Our error classes whose messages are written to be logged (libs/crypto, libs/bootstrap, libs/persistence). */
+const OWN_ERRORS = new Set(['CryptoError', 'ConfigError', 'ProvisioningError']);
 
 /** Marks fields already made safe, so that the logger's serializer leaves them as they are. */
 const SAFE = Symbol.for('gardien.safe-error');

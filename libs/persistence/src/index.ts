@@ -17,4 +17,8 @@ export * from './personal-data/tenant-scoped-sql.js';
 export * from './personal-data/personal-data.js';
 export * from './scram-verifier.js';
 export * from './open-service-database.js';
+export * from './provisioning-error.js';
+export * from './service-migrations.js';
+export * from './service-role-check.js';
+export * from './migrate-service.js';
 export * from './unique-violation.js';

@@ -7,7 +7,6 @@ import { PLATFORM_TENANT_ID } from '@gardien/contracts';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 
 import { openServiceDatabase } from './open-service-database.js';
-import { provisionServiceDatabase } from './provisioning.js';
 import { enableTenantIsolation } from './row-level-security.js';
 import { serviceDatabase } from './service-database.js';
 import { withTenant } from './tenant-context.js';
@@ -42,10 +41,11 @@ class CreateRegistry1732579200003 {
 }
 
 beforeAll(async () => {
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
+  const migrations = [CreateNotes1732579200002, CreateRegistry1732579200003];
+  const first = await openServiceDatabase({ service: 'rls-probe', prefix, adminUrl: ADMIN_URL, migrations });
+  await first.runtime.destroy();
   // Provisioning twice changes nothing and does not fail.
-  await provisionServiceDatabase(db, { adminUrl: ADMIN_URL });
-  ({ runtime } = await openServiceDatabase({ service: 'rls-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateNotes1732579200002, CreateRegistry1732579200003] }));
+  ({ runtime } = await openServiceDatabase({ service: 'rls-probe', prefix, adminUrl: ADMIN_URL, migrations }));
   await withTenant(runtime, tenantA, (m) => m.query("INSERT INTO notes (tenant_id, label) VALUES ($1, 'a1'), ($1, 'a2')", [tenantA]));
   await withTenant(runtime, tenantB, (m) => m.query("INSERT INTO notes (tenant_id, label) VALUES ($1, 'b1')", [tenantB]));
   await withTenant(runtime, tenantA, (m) => m.query("INSERT INTO registry (tenant_id, label) VALUES ($1, 'a')", [tenantA]));

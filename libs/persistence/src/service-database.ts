@@ -1,6 +1,6 @@
-// Names and URLs of a service's database and of its two roles: the owner (runs migrations,
-// owns the tables) and the runtime role (no ownership, NOSUPERUSER, NOBYPASSRLS).
-import { createHmac } from 'node:crypto';
+// Names and URLs of a service's database and of its three roles: the owner (owns the tables, runs
+// the migrations, and may log in only while `gardien provision` runs), the runtime role (no
+// ownership, NOSUPERUSER, NOBYPASSRLS) and the maintenance role of the retention purge.
 
 export interface ServiceDatabase {
   service: string;
@@ -24,19 +24,14 @@ export function serviceDatabase(service: string, prefix = 'gardien'): ServiceDat
 }
 
 /**
- * The password of a role, derived from one operator secret so that every role has its own
- * without a file per role. Without a secret (local trust authentication) roles have none.
+ * The URL that connects as `role` to `database`, on the same server (and with the same parameters) as
+ * `adminUrl`. The password is percent-encoded whole (the URL setter leaves `%` as it is), as libpq
+ * and node-postgres decode it.
  */
-export function rolePassword(secret: string | undefined, role: string): string | undefined {
-  if (!secret) return undefined;
-  return createHmac('sha256', secret).update(`gardien-db-role:${role}`).digest('base64url');
-}
-
-/** The URL that connects as `role` to `database`, on the same server as `adminUrl`. */
 export function urlFor(adminUrl: string, database: string, role: string, password?: string): string {
   const url = new URL(adminUrl);
   url.username = role;
-  url.password = password ?? '';
+  url.password = password ? encodeURIComponent(password) : '';
   url.pathname = `/${database}`;
   return url.toString();
 }

@@ -1,14 +1,16 @@
-// The durable event consumer against a real nats-server with JetStream: it creates its consumer
-// on stream EVENTS, shares it between replicas, survives the consumer's deletion by an operator,
-// refuses to start without its stream, and stops only after the message in hand is settled.
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+// The durable event consumer against a real nats-server with JetStream: it binds to its consumer
+// on stream EVENTS (created as the provisioning step creates it), shares it between replicas,
+// binds again once a consumer deleted by an operator is provisioned again, refuses to start
+// without its stream, without its consumer or with a consumer configured otherwise than
+// declared, and stops only after the message in hand is settled.
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
+import { createConsumer, createStream } from '@gardien/bootstrap';
 import type { DurableConsumer } from '@gardien/contracts';
 import { createLogger } from '@gardien/observability';
 import { PrivateNats, waitFor } from '@gardien/testing';
 import { DurableEventConsumer, type EventSubscription } from './event-consumer.js';
-import { ensureStreams } from './streams.js';
 
 const consumer: DurableConsumer = { name: 'tenant-probe', stream: 'EVENTS', filterSubject: 'gardien.events.tenant.probe' };
 const Probe = z.object({ n: z.number().int() });
@@ -23,9 +25,10 @@ const running: Array<DurableEventConsumer<typeof Probe>> = [];
 beforeAll(async () => {
   nats = await PrivateNats.start();
   connection = await connect({ servers: nats.url });
-  await ensureStreams(connection);
   js = jetstream(connection);
   jsm = await jetstreamManager(connection);
+  await createStream(jsm, 'EVENTS');
+  await createConsumer(jsm, consumer);
 });
 
 afterEach(async () => {
@@ -67,11 +70,14 @@ test('an event published while no replica runs is handled at the next start', as
   expect(seen).toEqual([100]);
 });
 
-test('a consumer deleted by an operator is created again, and events keep being handled', async () => {
+test('a consumer deleted by an operator is bound again once provisioned again, and events keep being handled', async () => {
   const seen: number[] = [];
   await start(async ({ n }) => void seen.push(n));
   await jsm.consumers.delete('EVENTS', consumer.name);
-  await waitFor(async () => (await jsm.consumers.info('EVENTS', consumer.name).then(() => true)) === true, 10_000, 'the consumer back');
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  // The service may not create it (the bus refuses it that right): the provisioning step does.
+  await expect(jsm.consumers.info('EVENTS', consumer.name)).rejects.toThrow(/consumer not found/i);
+  await createConsumer(jsm, consumer);
   const { seq } = await publish(200);
   await waitFor(async () => seen.includes(200), 10_000, 'the event after the deletion handled');
   await waitFor(async () => (await ackFloor()) >= seq, 10_000, 'and acknowledged');
@@ -93,6 +99,22 @@ test('stop waits for the message in hand to be handled and acknowledged', async 
   release();
   await stopping;
   await waitFor(async () => (await ackFloor()) >= seq, 5_000, 'the message in hand acknowledged');
+});
+
+test('refuses to start when its consumer does not exist, or is not configured as declared, naming the consumer and the property', async () => {
+  const other: DurableConsumer = { ...consumer, name: 'tenant-other' };
+  await expect(DurableEventConsumer.start(connection, { consumer: other, schema: Probe, logger, handle: async () => {} })).rejects.toMatchObject({
+    name: 'ProvisioningError',
+    code: 'CONSUMER_MISSING',
+    message: expect.stringContaining('tenant-other'),
+  });
+  await jsm.consumers.add('EVENTS', { durable_name: other.name, filter_subject: 'gardien.events.>', ack_policy: AckPolicy.Explicit });
+  await expect(DurableEventConsumer.start(connection, { consumer: other, schema: Probe, logger, handle: async () => {} })).rejects.toMatchObject({
+    name: 'ProvisioningError',
+    code: 'CONSUMER_NOT_AS_DECLARED',
+    message: expect.stringMatching(/tenant-other .*\(filter_subject, ack_wait\)/),
+  });
+  await jsm.consumers.delete('EVENTS', other.name);
 });
 
 test('refuses to start when its stream does not exist', async () => {

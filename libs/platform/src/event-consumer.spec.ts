@@ -120,7 +120,7 @@ test.each([
 
 test('a slow handler reports progress so that the server does not deliver the message again meanwhile', async () => {
   const message = new FakeMessage(json({ tenantId }));
-  const slow = subscription(() => new Promise((resolve) => setTimeout(resolve, 260)), { ackWaitMs: 200 });
+  const slow = subscription(() => new Promise((resolve) => setTimeout(resolve, 260)), { progressEveryMs: 100 });
   expect(await settleEvent(message, slow)).toBe('acknowledged');
   expect(message.settled.at(-1)).toBe('ack');
   expect(message.settled.slice(0, -1).length).toBeGreaterThanOrEqual(1);

@@ -1,14 +1,15 @@
-// A durable pull consumer of a JetStream stream (domain events): bound by name, so that the
-// replicas of a service share its messages and nothing published while the service was down is
-// missed. Each message is validated, handled, then acknowledged; a message whose handler failed
+// A durable pull consumer of a JetStream stream (domain events): created by the provisioning
+// step, bound here by name once checked to be as declared, so that the replicas of a service share
+// its messages and nothing published while the service was down is missed. Each message is validated, handled, then acknowledged; a message whose handler failed
 // comes back after a growing delay; a message that does not validate is terminated (never
 // delivered again) and logged by code only, never with its payload. A message may still arrive
 // twice (a crash before the ack, an ack lost): handlers must be idempotent.
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import { ErrorCode, STREAMS, type DurableConsumer } from '@gardien/contracts';
+import { CONSUMER_ACK_WAIT_MS, ErrorCode, STREAMS, type DurableConsumer } from '@gardien/contracts';
 import { safeError, type Logger } from '@gardien/observability';
+import { requireConsumerAsDeclared } from './jetstream-checks.js';
 
 /** What a handler may know of the message beyond its payload. */
 export interface EventDelivery {
@@ -32,8 +33,11 @@ export interface EventSubscription<S extends z.ZodType> {
   logger: Logger;
   /** Delay before a failed message comes back: doubles with each delivery, up to maxMs. */
   retry?: RetryDelays;
-  /** How long the server waits for an ack before delivering again; progress is reported meanwhile. */
-  ackWaitMs?: number;
+  /**
+   * How often a running handler tells the server it is still at work, so that the message is not
+   * delivered again meanwhile: by default twice within the declared ack wait (CONSUMER_ACK_WAIT_MS).
+   */
+  progressEveryMs?: number;
   /** Messages pulled ahead of the one being handled. */
   maxMessages?: number;
 }
@@ -44,7 +48,6 @@ export type Settlement = 'acknowledged' | 'retried' | 'terminated';
 export type EventMessage = Pick<JsMsg, 'data' | 'headers' | 'info' | 'ack' | 'nak' | 'term' | 'working'>;
 
 const DEFAULT_RETRY: RetryDelays = { firstMs: 1_000, maxMs: 5 * 60_000 };
-const DEFAULT_ACK_WAIT_MS = 60_000;
 const DEFAULT_MAX_MESSAGES = 16;
 const REOPEN_DELAY_MS = { firstMs: 500, maxMs: 30_000 };
 
@@ -70,7 +73,7 @@ export async function settleEvent<S extends z.ZodType>(message: EventMessage, su
     return 'terminated';
   }
   try {
-    await reportingProgress(message, subscription.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, () => subscription.handle(parsed.data, delivery));
+    await reportingProgress(message, subscription.progressEveryMs ?? CONSUMER_ACK_WAIT_MS / 2, () => subscription.handle(parsed.data, delivery));
   } catch (error) {
     const delayMs = retryDelayMs(delivery.deliveryCount, subscription.retry);
     message.nak(delayMs);
@@ -95,10 +98,11 @@ export class DurableEventConsumer<S extends z.ZodType> {
   ) {}
 
   /**
-   * Creates the durable consumer if it does not exist (or binds to it) and starts handling its
-   * messages one at a time. Fails if the consumer cannot be created or bound (stream missing, bus
-   * permissions): a service that cannot consume its events should not start. Later losses (the
-   * consumer deleted, the server gone) are repaired in the background.
+   * Binds to the durable consumer and starts handling its messages one at a time. Fails if the
+   * consumer is missing or not configured as declared (a push consumer delivering elsewhere, another
+   * filter...), or cannot be bound (bus permissions): a service that cannot consume its events
+   * should not start. After a later loss (the consumer deleted, the server gone) it binds again in
+   * the background, with the same check, once the consumer is back.
    */
   static async start<S extends z.ZodType>(connection: NatsConnection, subscription: EventSubscription<S>): Promise<DurableEventConsumer<S>> {
     const consumer = new DurableEventConsumer(connection, subscription);
@@ -121,7 +125,7 @@ export class DurableEventConsumer<S extends z.ZodType> {
         await this.handleAll(this.messages);
         this.messages = undefined;
         if (this.stopped) return;
-        this.subscription.logger.warn({ consumer: this.subscription.consumer.name }, 'event consumer ended; opening it again');
+        this.subscription.logger.warn({ consumer: this.subscription.consumer.name }, 'event consumer ended; binding it again');
       }
       failures += 1;
       await this.pause(retryDelayMs(failures, REOPEN_DELAY_MS));
@@ -131,7 +135,7 @@ export class DurableEventConsumer<S extends z.ZodType> {
         failures = 0;
         if (this.stopped) await this.messages.close();
       } catch (error) {
-        this.subscription.logger.warn({ consumer: this.subscription.consumer.name, failures, err: safeError(error) }, 'event consumer could not be opened');
+        this.subscription.logger.warn({ consumer: this.subscription.consumer.name, failures, err: safeError(error) }, 'event consumer could not be bound');
       }
     }
   }
@@ -149,29 +153,10 @@ export class DurableEventConsumer<S extends z.ZodType> {
   }
 
   private async open(): Promise<ConsumerMessages> {
-    const { name, stream, filterSubject } = this.subscription.consumer;
-    const streamName = STREAMS[stream].name;
-    const manager = await jetstreamManager(this.connection);
-    const config: Partial<ConsumerConfig> = {
-      durable_name: name,
-      filter_subject: filterSubject,
-      ack_policy: AckPolicy.Explicit,
-      // A consumer created late still sees what the stream kept (EVENTS keeps a week).
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.subscription.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
-      max_deliver: -1,
-    };
-    try {
-      await manager.consumers.add(streamName, config);
-    } catch (error) {
-      // It exists with another configuration (changed by an operator, or by another version): used as it is.
-      await manager.consumers.info(streamName, name).catch(() => {
-        throw error;
-      });
-      this.subscription.logger.warn({ consumer: name, err: safeError(error) }, 'durable consumer kept with its existing configuration');
-    }
-    const consumer = await jetstream(this.connection).consumers.get(streamName, name);
-    // Ends the iteration if the consumer or the stream disappears, so that run() creates it again.
+    const { name, stream } = this.subscription.consumer;
+    await requireConsumerAsDeclared(await jetstreamManager(this.connection), this.subscription.consumer);
+    const consumer = await jetstream(this.connection).consumers.get(STREAMS[stream].name, name);
+    // Ends the iteration if the consumer or the stream disappears, so that run() binds it again.
     return consumer.consume({ max_messages: this.subscription.maxMessages ?? DEFAULT_MAX_MESSAGES, abort_on_missing_resource: true });
   }
 
@@ -188,8 +173,8 @@ export class DurableEventConsumer<S extends z.ZodType> {
 }
 
 /** Tells the server, while a slow handler runs, that the message is still being worked on. */
-async function reportingProgress<T>(message: EventMessage, ackWaitMs: number, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => message.working(), Math.max(ackWaitMs / 2, 100));
+async function reportingProgress<T>(message: EventMessage, everyMs: number, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => message.working(), Math.max(everyMs, 50));
   try {
     return await work();
   } finally {

@@ -3,7 +3,7 @@ export * from './bus-exception.filter.js';
 export * from './bus-observer.interceptor.js';
 export * from './handles.decorator.js';
 export * from './operation-coverage.js';
-export * from './streams.js';
+export * from './jetstream-checks.js';
 export * from './service-health.js';
 export * from './platform.module.js';
 export * from './run-service.js';

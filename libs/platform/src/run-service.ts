@@ -1,10 +1,14 @@
-// Starts one bus service: configuration, database (provisioned and migrated), bus, outbox relay,
-// then the Nest microservice in the service's queue group so that replicas share its requests.
+// Starts one bus service with its own credentials only: configuration, runtime database (checked:
+// the role owns nothing and cannot bypass row-level security, every declared migration applied),
+// keys, bus (the streams and durable consumers it uses checked as declared), outbox relay, then
+// the Nest microservice in the service's queue group so that replicas share its requests. It
+// creates nothing: databases, roles, migrations, streams and consumers are `gardien provision`'s,
+// and anything not provisioned as declared stops the service before it announces itself.
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { DynamicModule } from '@nestjs/common';
-import { jetstream } from '@nats-io/jetstream';
-import type { MigrationInterface, EntitySchema } from 'typeorm';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { EntitySchema } from 'typeorm';
 import type { z } from 'zod';
 import {
   natsConnectionOptions,
@@ -12,31 +16,30 @@ import {
   openBusConnection,
   openProcessContext,
   SERVICE_READY_MESSAGE,
+  requireDatabasePasswords,
   requireKmsSettings,
   type ProcessContext,
   type ServiceConfigSchema,
 } from '@gardien/bootstrap';
-import { BlindIndex, CreateGardienKeys1732579300000, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing } from '@gardien/crypto';
+import { BlindIndex, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing } from '@gardien/crypto';
 import { BusClient, audienceOf, type BusService } from '@gardien/contracts';
 import { activeTraceContext, frameworkLogger, safeError, stopTracing } from '@gardien/observability';
 import {
-  CreateOutbox1732579200000,
-  CreateRetentionOverrides1732579200100,
   OutboxRelay,
   RetentionPurgeJob,
-  type RetentionPolicy,
+  checkMigrations,
+  checkServiceRole,
   createServiceDataSource,
-  openServiceDatabase,
-  rolePassword,
-  type serviceDatabase,
+  declaredMigrations,
+  purges,
   tenantScopedSql,
-  urlFor,
+  type DatabaseDeclaration,
 } from '@gardien/persistence';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import type { PlatformResources } from './platform.module.js';
 import { openKms } from './kms.js';
-import { ensureStreams } from './streams.js';
+import { checkJetStream } from './jetstream-checks.js';
 import { TokenVerifier, keySetFromBus } from '@gardien/authz';
 
 type EntityClass = abstract new (...args: never[]) => unknown;
@@ -44,27 +47,27 @@ type EntityClass = abstract new (...args: never[]) => unknown;
 export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
   name: BusService;
   configSchema: S;
-  /** The app's own migrations; the outbox migration is added in front of them. */
-  migrations: Array<new () => MigrationInterface>;
+  /** The service's database as it declares it (apps/<service>/src/database.ts): checked here, migrated by `gardien provision`. */
+  database: DatabaseDeclaration;
   entities: Array<EntityClass | EntitySchema>;
-  /** Retention declared by the service's entities; the purge job runs when there is any. */
-  retention?: RetentionPolicy[];
   module: (resources: PlatformResources<z.infer<S>>) => DynamicModule;
 }
 
+const MAINTENANCE_URL = 'GARDIEN_MAINTENANCE_DATABASE_URL';
+
 export async function runService<S extends typeof ServiceConfigSchema>(definition: ServiceDefinition<S>): Promise<void> {
-  const context = await openProcessContext(definition.name, definition.configSchema, requireKmsSettings);
+  const purging = purges(definition.database);
+  const context = await openProcessContext(definition.name, definition.configSchema, (config, refinement) => {
+    requireKmsSettings(config, refinement);
+    requireDatabasePasswords(config, refinement);
+    if (purging && !config.GARDIEN_MAINTENANCE_DATABASE_URL) {
+      refinement.addIssue({ code: 'custom', path: [MAINTENANCE_URL], message: 'required: this service purges expired rows' });
+    }
+  });
   const { config, logger } = context;
   try {
-    const { db, runtime: dataSource, applied } = await openServiceDatabase({
-      service: definition.name,
-      prefix: config.GARDIEN_DATABASE_PREFIX,
-      adminUrl: config.GARDIEN_DATABASE_URL,
-      ...(config.GARDIEN_DB_ROLE_SECRET ? { roleSecret: config.GARDIEN_DB_ROLE_SECRET } : {}),
-      migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateGardienKeys1732579300000, ...definition.migrations],
-      entities: definition.entities,
-    });
-    logger.info({ database: db.database, applied: applied.length }, 'database ready');
+    const dataSource = await openRuntimeDatabase(definition, config.GARDIEN_DATABASE_URL);
+    logger.info({ database: new URL(config.GARDIEN_DATABASE_URL).pathname.slice(1) }, 'database ready');
 
     const kms = await openKms(config, definition.name);
     const keySql = tenantScopedSql(dataSource);
@@ -72,10 +75,11 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     const blindIndex = new BlindIndex({ service: definition.name, kms, store: new PostgresTenantKeyStore(keySql) });
     logger.info({ kms: config.GARDIEN_KMS }, 'keys ready');
 
-    const purge = await startRetentionPurge(definition, db, context);
+    if (!purging && config.GARDIEN_MAINTENANCE_DATABASE_URL) logger.warn({ variable: MAINTENANCE_URL }, 'this service purges nothing: its maintenance URL is not used, remove it');
+    const purge = purging ? await startRetentionPurge(definition, config.GARDIEN_MAINTENANCE_DATABASE_URL!, context) : undefined;
 
     const connection = await openBusConnection(config, definition.name, `gardien-${definition.name}-client`);
-    await ensureStreams(connection);
+    await checkJetStream(await jetstreamManager(connection), definition.name);
     const outbox = new OutboxRelay(dataSource, jetstream(connection), logger);
     outbox.start();
 
@@ -120,21 +124,25 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
   }
 }
 
-async function startRetentionPurge<S extends typeof ServiceConfigSchema>(
-  definition: ServiceDefinition<S>,
-  db: ReturnType<typeof serviceDatabase>,
-  context: ProcessContext<z.infer<S>>,
-) {
-  const policies = definition.retention ?? [];
-  if (policies.length === 0) return undefined;
-  const { config, logger } = context;
-  const dataSource = createServiceDataSource({
-    url: urlFor(config.GARDIEN_DATABASE_URL, db.database, db.maintenanceRole, rolePassword(config.GARDIEN_DB_ROLE_SECRET, db.maintenanceRole)),
-    applicationName: `gardien-${definition.name}-retention`,
-    poolSize: 1,
-  });
+/** The runtime data source, once its role and the applied migrations are checked. */
+async function openRuntimeDatabase<S extends typeof ServiceConfigSchema>(definition: ServiceDefinition<S>, url: string) {
+  const dataSource = createServiceDataSource({ url, entities: definition.entities, applicationName: `gardien-${definition.name}` });
   await dataSource.initialize();
-  const job = new RetentionPurgeJob(dataSource, definition.name, policies, logger);
-  job.schedule(config.GARDIEN_RETENTION_INTERVAL_MS);
+  try {
+    await checkServiceRole(dataSource, 'runtime');
+    await checkMigrations(dataSource, declaredMigrations(definition.database));
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+async function startRetentionPurge<S extends typeof ServiceConfigSchema>(definition: ServiceDefinition<S>, url: string, context: ProcessContext<z.infer<S>>) {
+  const dataSource = createServiceDataSource({ url, applicationName: `gardien-${definition.name}-retention`, poolSize: 1 });
+  await dataSource.initialize();
+  await checkServiceRole(dataSource, 'maintenance');
+  const job = new RetentionPurgeJob(dataSource, definition.name, definition.database.retention ?? [], context.logger);
+  job.schedule(context.config.GARDIEN_RETENTION_INTERVAL_MS);
   return { job, dataSource };
 }

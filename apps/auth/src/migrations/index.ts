@@ -1,4 +1,4 @@
-// The auth service's migrations, in order (runService adds the platform's own in front).
+// The auth service's migrations, in order (the platform's own come first: libs/persistence declaredMigrations).
 import { CreateSigningKeys1732580000000 } from './1732580000000-create-signing-keys.js';
 import { CreateLoginThrottle1732580100000 } from './1732580100000-create-login-throttle.js';
 import { CreateSessions1732580200000 } from './1732580200000-create-sessions.js';

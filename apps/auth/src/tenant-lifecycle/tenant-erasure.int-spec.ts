@@ -30,8 +30,8 @@ import {
 import { AuditEntry, DURABLE_CONSUMERS, ErrorCode, PLATFORM_TENANT_ID, TENANT_EVENTS, type Role } from '@gardien/contracts';
 import { createLogger } from '@gardien/observability';
 import { CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
-import { BUS_CONNECTION, LOGGER, ensureStreams } from '@gardien/platform';
-import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix, waitFor } from '@gardien/testing';
+import { BUS_CONNECTION, LOGGER } from '@gardien/platform';
+import { ADMIN_URL, PrivateNats, createDeclaredJetStream, dropTestDatabases, testDatabasePrefix, waitFor } from '@gardien/testing';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
@@ -230,7 +230,7 @@ beforeAll(async () => {
 
   nats = await PrivateNats.start();
   connection = await connect({ servers: nats.url });
-  await ensureStreams(connection);
+  await createDeclaredJetStream(connection);
   js = jetstream(connection);
   jsm = await jetstreamManager(connection);
 

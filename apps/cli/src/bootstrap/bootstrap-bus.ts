@@ -3,18 +3,9 @@
 // the request is also signed by it: the bus cannot stop a service from forging a bootstrap request
 // (allow_responses), so auth, given the CLI's public key, accepts only signed ones.
 import { randomUUID } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
-import { BaseConfigSchema, ConfigError, checkNatsTls, loadConfig, natsConnectionOptions, natsTlsOptions, type NatsSettings } from '@gardien/bootstrap';
-import {
-  AUTH_OPERATIONS,
-  type BootstrapResult,
-  BusClient,
-  CLI_USER,
-  ErrorCode,
-  GardienError,
-  signBootstrapRequest,
-  type BootstrapRequest,
-} from '@gardien/contracts';
+import { BaseConfigSchema, ConfigError, checkNatsTls, loadConfig, type NatsSettings } from '@gardien/bootstrap';
+import { AUTH_OPERATIONS, BusClient, CLI_USER, signBootstrapRequest, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';
+import { connectOnce } from '../one-shot-connection.js';
 
 /** Hashing two passwords with argon2id (OWASP parameters) takes a while on a small server. */
 export const BOOTSTRAP_TIMEOUT_MS = 30_000;
@@ -42,7 +33,7 @@ export function loadNatsSettings(env: NodeJS.ProcessEnv): NatsSettings {
 export async function requestBootstrap(request: BootstrapRequest, settings: NatsSettings, timeoutMs = BOOTSTRAP_TIMEOUT_MS): Promise<BootstrapResult> {
   const requestId = randomUUID();
   const headers = proofHeaders(settings, requestId, request);
-  const connection = await connectAsCli(settings);
+  const connection = await connectOnce(settings, { user: CLI_USER, name: 'gardien-cli', who: 'command line' });
   try {
     return await new BusClient(connection).call(AUTH_OPERATIONS.bootstrap, request, { requestId }, { timeoutMs, headers });
   } finally {
@@ -63,43 +54,5 @@ function proofHeaders(settings: NatsSettings, requestId: string, request: Bootst
   } catch {
     // Shaped like a seed but not one (its checksum is wrong): a configuration error, named, not echoed.
     throw new ConfigError(['GARDIEN_NATS_NKEY_SEED']);
-  }
-}
-
-/** A one-shot command does not wait for a server that went away: it says so and exits. */
-async function connectAsCli(settings: NatsSettings) {
-  try {
-    return await connect({ ...natsConnectionOptions(settings, CLI_USER, 'gardien-cli'), reconnect: false });
-  } catch (error) {
-    if (error instanceof Error && error.name === 'AuthorizationError') {
-      throw new GardienError(ErrorCode.Unauthenticated, 'the bus refused the command line’s credentials');
-    }
-    if (isTlsFailure(error, settings)) {
-      throw new GardienError(
-        ErrorCode.Unavailable,
-        `no TLS session with the bus at ${printableUrl(settings.GARDIEN_NATS_URL)}: check GARDIEN_NATS_TLS_CA_FILE, GARDIEN_NATS_TLS_CERT_FILE and GARDIEN_NATS_TLS_KEY_FILE (cli.pem, cli-key.pem)`,
-      );
-    }
-    throw new GardienError(ErrorCode.Unavailable, `cannot reach the bus at ${printableUrl(settings.GARDIEN_NATS_URL)}`);
-  }
-}
-
-/**
- * The TLS handshake failed: a certificate refused on either side, or (with TLS configured) the
- * connection reset by a server that refused the handshake. Node's own errors, duck-typed.
- */
-function isTlsFailure(error: unknown, settings: NatsSettings): boolean {
-  const { message = '', code = '' } = (error ?? {}) as { message?: string; code?: string };
-  if (/certificate|tls|ssl/i.test(`${message} ${code}`)) return true;
-  return code === 'ECONNRESET' && natsTlsOptions(settings) !== undefined;
-}
-
-/** The server's address without any user or password the URL may carry. */
-function printableUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return 'GARDIEN_NATS_URL';
   }
 }

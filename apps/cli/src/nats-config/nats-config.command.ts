@@ -1,5 +1,6 @@
 // `gardien nats-config`: writes the nats-server configuration and the nkey seed file of each bus
-// user (every process, and the command line itself: cli.nk), and the command line's public key
+// user (every process, the command line itself: cli.nk, and `gardien provision`: provisioner.nk,
+// the only user that may create streams and durable consumers), and the command line's public key
 // (cli.pub), which auth is given to check that a bootstrap request was signed by the command line.
 // With TLS (the operator's certificates, or a CA and certificates made here) every client must
 // present a certificate of that CA.

@@ -1,27 +1,45 @@
 // Rule 3 of the design, enforced by a real nats-server running the generated configuration: each
 // process is its own user; it serves only its own subjects, reads only its own replies, writes
 // audit entries only under its own name; an anonymous client is refused. The command line is a
-// user of its own, the only one that may ask for the platform's bootstrap.
+// user of its own, the only one that may ask for the platform's bootstrap; the provisioner is
+// another, the only one that may create streams and durable consumers.
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, type ConsumerConfig } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
-import { ALL_SERVICES, AUTH_OPERATIONS, BUS_USERS, CLI_USER, DURABLE_CONSUMERS, TENANT_EVENTS, inboxPrefixOf, type BusUser } from '@gardien/contracts';
+import {
+  ALL_SERVICES,
+  AUTH_OPERATIONS,
+  BUS_SERVICES,
+  BUS_USERS,
+  CLI_USER,
+  DURABLE_CONSUMERS,
+  PROVISIONER_USER,
+  TENANT_EVENTS,
+  inboxPrefixOf,
+  type BusUser,
+} from '@gardien/contracts';
 import { PrivateNats, waitFor } from '@gardien/testing';
 import { renderNatsServerConfig } from './nats-server-config.js';
 import { ensureBusUserNkey, type BusUserNkey } from './bus-user-nkeys.js';
+import { provisionJetStream, type JetStreamReport } from '../provision/jetstream-step.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gardien-nats-config-'));
 let keys: Map<BusUser, BusUserNkey>;
 let nats: PrivateNats;
+let provisioned: JetStreamReport;
 const open: NatsConnection[] = [];
+
+/** What `gardien provision` is given on this bus: the provisioner's own seed. */
+const provisionerSettings = () => ({ GARDIEN_NATS_URL: nats.url, GARDIEN_NATS_NKEY_SEED: readFileSync(keys.get(PROVISIONER_USER)!.seedFile, 'utf8').trim() });
 
 beforeAll(async () => {
   keys = new Map(BUS_USERS.map((user) => [user, ensureBusUserNkey(join(dir, 'seeds'), user)]));
   const file = join(dir, 'nats-server.conf');
   writeFileSync(file, renderNatsServerConfig({ users: [...keys.values()], jetstreamStoreDir: join(dir, 'jetstream') }));
   nats = await PrivateNats.start(file);
+  provisioned = await provisionJetStream(provisionerSettings(), false);
 });
 
 afterAll(async () => {
@@ -105,10 +123,65 @@ test('request/reply works between the edge and a service through their own inbox
   expect(reply.string()).toBe('pong');
 });
 
+describe('JetStream administration', () => {
+  test('the provisioner (gardien provision’s JetStream step) creates every declared stream and consumer; again, it changes nothing', async () => {
+    expect(provisioned.streams.map(({ stream, outcome }) => [stream, outcome])).toEqual([
+      ['AUDIT', 'created'],
+      ['RIGHTS', 'created'],
+      ['EVENTS', 'created'],
+    ]);
+    expect(provisioned.consumers.map(({ consumer, outcome }) => [consumer, outcome])).toEqual([[DURABLE_CONSUMERS.auth.tenantDeleted.name, 'created']]);
+    const again = await provisionJetStream(provisionerSettings(), true);
+    expect([...again.streams, ...again.consumers].map(({ outcome }) => outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+  });
+
+  test('the provisioner may neither delete nor purge a stream, create an undeclared one, nor use the platform’s subjects', async () => {
+    const connection = await connectAs(PROVISIONER_USER);
+    const manager = await jetstreamManager(connection);
+    await expect(manager.streams.delete('AUDIT')).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.streams.purge('EVENTS')).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.streams.add({ name: 'ELSEWHERE', subjects: ['gardien.v1.>'] })).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.consumers.delete('EVENTS', DURABLE_CONSUMERS.auth.tenantDeleted.name)).rejects.toThrow(/Permissions Violation/);
+    expect(await requestRefusal(connection, AUTH_OPERATIONS.login.subject)).toMatchObject({ name: 'PermissionViolationError', operation: 'publish' });
+    expect(await subscriptionRefusal(connection, 'gardien.>')).toBeInstanceOf(Error);
+  });
+
+  test.each(BUS_SERVICES)('%s may look up the streams it uses but neither create, update, delete nor purge one', async (service) => {
+    const manager = await jetstreamManager(await connectAs(service));
+    expect((await manager.streams.info('AUDIT')).config.subjects).toEqual(['gardien.audit.>']);
+    await expect(manager.streams.add({ name: 'ELSEWHERE', subjects: ['elsewhere.>'] })).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.streams.update('EVENTS', { subjects: ['gardien.events.>', AUTH_OPERATIONS.login.subject] })).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.streams.delete('EVENTS')).rejects.toThrow(/Permissions Violation/);
+    await expect(manager.streams.purge('AUDIT')).rejects.toThrow(/Permissions Violation/);
+  });
+
+  // The attack of the review: a service that creates AUDIT (or EVENTS, RIGHTS) before anyone else
+  // gives it the subject of logins and republishes them into its own inbox, where it reads every
+  // email and password while the real login still succeeds.
+  test('a service may not create a stream that captures logins and republishes them into its inbox', async () => {
+    const gateway = await connectAs('llm-gateway');
+    const stolen: string[] = [];
+    gateway.subscribe(`${inboxPrefixOf('llm-gateway')}.stolen`, { callback: (_error, message) => void stolen.push(message.string()) });
+    await gateway.flush();
+    const manager = await jetstreamManager(gateway, { checkAPI: false });
+    await expect(
+      manager.streams.add({
+        name: 'AUDIT',
+        subjects: ['gardien.audit.>', AUTH_OPERATIONS.login.subject],
+        republish: { src: AUTH_OPERATIONS.login.subject, dest: `${inboxPrefixOf('llm-gateway')}.stolen` },
+      }),
+    ).rejects.toThrow(/Permissions Violation/);
+    await answerOn('auth', AUTH_OPERATIONS.login.subject);
+    const edge = await connectAs('edge-api');
+    await edge.request(AUTH_OPERATIONS.login.subject, JSON.stringify({ email: 'victim@example.org', password: 'victim-password' }), { timeout: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stolen).toEqual([]);
+  });
+});
+
 test('a service may write audit entries only under its own name', async () => {
   const tenant = await connectAs('tenant');
   const manager = await jetstreamManager(tenant);
-  await manager.streams.add({ name: 'AUDIT', subjects: ['gardien.audit.>'] });
   tenant.publish('gardien.audit.auth.user.created', '{}');
   tenant.publish('gardien.audit.tenant.tenant.created', '{}');
   await tenant.flush();
@@ -208,16 +281,13 @@ describe('durable consumers of stream EVENTS', () => {
 
   beforeAll(async () => {
     const tenant = await connectAs('tenant');
-    await (await jetstreamManager(tenant)).streams.add({ name: 'EVENTS', subjects: ['gardien.events.>'] });
     tenant.publish(TENANT_EVENTS.deleted, JSON.stringify({ tenantId: '0b0c6a1e-59a4-4f7e-9c0e-3c1f1e2d7a10' }));
     await tenant.flush();
   });
 
-  test('auth creates its consumer, reads it, pulls from it and acknowledges (also after reporting progress)', async () => {
+  test('auth reads its consumer (created by the provisioner), pulls from it and acknowledges (also after reporting progress)', async () => {
     const auth = await connectAs('auth');
     const manager = await jetstreamManager(auth);
-    await manager.consumers.add('EVENTS', config);
-    await manager.consumers.add('EVENTS', config); // again, as every replica and every restart does
     expect((await manager.consumers.info('EVENTS', consumer.name)).config).toMatchObject({ filter_subject: TENANT_EVENTS.deleted });
     const message = await (await jetstream(auth).consumers.get('EVENTS', consumer.name)).next({ expires: 2_000 });
     expect(message?.subject).toBe(TENANT_EVENTS.deleted);
@@ -226,6 +296,11 @@ describe('durable consumers of stream EVENTS', () => {
     message!.ack();
     await auth.flush();
     await waitFor(async () => (await manager.consumers.info('EVENTS', consumer.name)).ack_floor.stream_seq === message!.seq, 3_000, 'the ack to be applied');
+  });
+
+  test('auth may not create its consumer, even as declared: that is the provisioner’s', async () => {
+    const manager = await jetstreamManager(await connectAs('auth'));
+    await expect(manager.consumers.add('EVENTS', config)).rejects.toThrow(/Permissions Violation/);
   });
 
   test('auth may not widen its consumer nor create another one', async () => {

@@ -1,8 +1,16 @@
-// `gardien start`: brings the whole platform up on one machine, the way `npm start` does.
+// `gardien start`: brings the whole platform up on one machine, the way `npm start` does:
+// PostgreSQL and NATS (started locally if needed), then `gardien provision` (databases, roles,
+// credentials, migrations, streams, consumers), then each service with its own credentials only,
+// its own master key and key directory, and, given --nats-seeds-dir, its own nkey.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ALL_SERVICES, BUS_SERVICES, type ServiceName } from '@gardien/contracts';
-import { ensureDevelopmentMasterKey } from './master-key.js';
+import { BaseConfigSchema, loadConfig, sharedEnvironment } from '@gardien/bootstrap';
+import { ALL_SERVICES, BUS_SERVICES, PROVISIONER_USER, isBusService, type BusService, type BusUser, type ServiceName } from '@gardien/contracts';
+import { z } from 'zod';
+import { runProvision } from '../provision/provision.command.js';
+import { DEVELOPMENT_ADMIN_URL } from '../provision/provision-config.js';
+import type { ProvisionResult } from '../provision/provision-report.js';
+import { ensureServiceKeys, type ServiceKeys } from './master-key.js';
 import { repoRoot } from '../repo-root.js';
 import { answers, endpointOf, isLocal, startLocalNats, startLocalPostgres, waitUntilAnswers } from './infrastructure.js';
 import { Supervisor } from './supervisor.js';
@@ -10,11 +18,17 @@ import { Supervisor } from './supervisor.js';
 export interface StartOptions {
   only?: string[];
   dataDir?: string;
+  /** The seeds written by `gardien nats-config` (<user>.nk): each process is given its own. */
+  natsSeedsDir?: string;
 }
 
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const METRICS_PORT_BASE = 9460;
+
+/** What `gardien start` itself reads: where the infrastructure is. Everything per process is built here. */
+const StartConfigSchema = BaseConfigSchema.pick({ GARDIEN_NATS_URL: true }).extend({
+  GARDIEN_DATABASE_ADMIN_URL: z.string().url().default(DEVELOPMENT_ADMIN_URL),
+  GARDIEN_DATABASE_PREFIX: z.string().optional(),
+});
 
 function say(line: string): void {
   process.stderr.write(`[gardien] ${line}\n`);
@@ -25,11 +39,16 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const root = repoRoot();
   const dataDir = options.dataDir ?? join(root, '.gardien');
   const services = selectServices(options.only);
-  const databaseUrl = process.env.GARDIEN_DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const natsUrl = process.env.GARDIEN_NATS_URL ?? DEFAULT_NATS_URL;
+  const config = loadConfig(StartConfigSchema);
+  if (process.env.GARDIEN_DATABASE_URL) say('GARDIEN_DATABASE_URL is not read by gardien start: the administrator’s URL is GARDIEN_DATABASE_ADMIN_URL');
 
-  await ensurePostgres(databaseUrl, dataDir);
-  const ownNats = await ensureNats(natsUrl, dataDir);
+  await ensurePostgres(config.GARDIEN_DATABASE_ADMIN_URL, dataDir);
+  const ownNats = await ensureNats(config.GARDIEN_NATS_URL, dataDir);
+  const { exitCode, result: provisioned } = await provision(services, dataDir, config, options.natsSeedsDir);
+  if (!provisioned) {
+    ownNats?.kill('SIGTERM');
+    process.exit(exitCode);
+  }
 
   const supervisor = new Supervisor(root, say);
   let stopping = false;
@@ -47,17 +66,15 @@ export async function startCommand(options: StartOptions): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const baseEnv = {
-    GARDIEN_DATABASE_URL: databaseUrl,
-    GARDIEN_NATS_URL: natsUrl,
-    GARDIEN_DATA_DIR: process.env.GARDIEN_DATA_DIR ?? join(dataDir, 'keys'),
-    GARDIEN_MASTER_KEY_FILE: await ensureDevelopmentMasterKey(dataDir, say),
-  };
+  const keys = await ensureServiceKeys(dataDir, services.filter(isBusService), say);
   // GARDIEN_METRICS_PORT is the base port; each service gets base + its index. Replicas started with
   // --only next to a running platform take any free port, so that they do not collide with it.
   const metricsBase = Number(process.env.GARDIEN_METRICS_PORT ?? METRICS_PORT_BASE);
-  const envOf = (name: ServiceName) => ({
-    ...baseEnv,
+  const envOf = (name: ServiceName): Record<string, string> => ({
+    ...sharedEnvironment(process.env),
+    GARDIEN_NATS_URL: config.GARDIEN_NATS_URL,
+    ...natsSeedOf(options.natsSeedsDir, name),
+    ...(isBusService(name) ? credentialsOf(name, provisioned, keys.get(name)) : {}),
     GARDIEN_METRICS_PORT: options.only?.length || metricsBase === 0 ? '0' : String(metricsBase + ALL_SERVICES.indexOf(name)),
   });
   try {
@@ -73,6 +90,41 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const host = process.env.GARDIEN_HTTP_HOST ?? '127.0.0.1';
   say(`${services.length} services up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; Ctrl-C stops them`);
   if (services.includes('edge-api')) process.stdout.write(`Gardien edge: http://${host}:${port}  (health: http://${host}:${port}/health)\n`);
+}
+
+/** `gardien provision` for the selected services, as the provisioner, credentials under <data>/secrets. */
+async function provision(services: ServiceName[], dataDir: string, config: z.infer<typeof StartConfigSchema>, seedsDir: string | undefined) {
+  const env = {
+    ...sharedEnvironment(process.env),
+    GARDIEN_NATS_URL: config.GARDIEN_NATS_URL,
+    GARDIEN_DATABASE_ADMIN_URL: config.GARDIEN_DATABASE_ADMIN_URL,
+    ...(config.GARDIEN_DATABASE_PREFIX ? { GARDIEN_DATABASE_PREFIX: config.GARDIEN_DATABASE_PREFIX } : {}),
+    ...natsSeedOf(seedsDir, PROVISIONER_USER),
+  };
+  const { exitCode, result } = await runProvision(
+    { secretsDir: join(dataDir, 'secrets'), only: services.filter(isBusService) },
+    { env, stdout: { write: () => true }, stderr: process.stderr },
+  );
+  if (exitCode !== 0 || !result) {
+    say(`provisioning failed (exit ${exitCode}); nothing was started`);
+    return { exitCode };
+  }
+  say(`provisioned ${result.databases.length} database(s) and the streams ${result.streams.map((s) => s.stream).join(', ')}`);
+  return { exitCode, result };
+}
+
+function credentialsOf(service: BusService, provisioned: ProvisionResult, keys: ServiceKeys | undefined): Record<string, string> {
+  const credentials = provisioned.databases.find((database) => database.service === service)?.credentials;
+  if (!credentials) throw new Error(`${service} was not provisioned`);
+  return {
+    GARDIEN_DATABASE_URL_FILE: credentials.runtime,
+    ...(credentials.maintenance ? { GARDIEN_MAINTENANCE_DATABASE_URL_FILE: credentials.maintenance } : {}),
+    ...(keys ? { GARDIEN_MASTER_KEY_FILE: keys.masterKeyFile, GARDIEN_DATA_DIR: keys.keyDir } : {}),
+  };
+}
+
+function natsSeedOf(seedsDir: string | undefined, user: BusUser): Record<string, string> {
+  return seedsDir ? { GARDIEN_NATS_NKEY_SEED_FILE: join(seedsDir, `${user}.nk`) } : {};
 }
 
 function selectServices(only: string[] | undefined): ServiceName[] {

@@ -8,6 +8,7 @@ import { SERVICE_NODE_FLAGS, type ServiceName } from '@gardien/contracts';
 
 export interface SupervisedService {
   name: ServiceName;
+  /** The whole environment of the process: nothing of the supervisor's own is added to it. */
   env: Record<string, string>;
 }
 
@@ -26,7 +27,7 @@ export class Supervisor {
   start(service: SupervisedService, readyTimeoutMs = 60_000): Promise<void> {
     const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(this.root, 'apps', service.name, 'dist', 'main.js')], {
       cwd: this.root,
-      env: { ...process.env, ...service.env },
+      env: service.env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.children.set(service.name, child);

@@ -10,7 +10,6 @@ import { createServiceDataSource } from '../data-source.js';
 import { CreateOutbox1732579200000 } from '../migrations/1732579200000-create-outbox.js';
 import { CreateRetentionOverrides1732579200100 } from '../migrations/1732579200100-create-retention-overrides.js';
 import { enableTenantIsolation } from '../row-level-security.js';
-import { serviceDatabase, urlFor } from '../service-database.js';
 import { withTenant } from '../tenant-context.js';
 import { allowRetentionPurge } from './retention-grants.js';
 import { declareRetention } from './retention-policy.js';
@@ -18,7 +17,6 @@ import { RetentionPurgeJob } from './retention-purge-job.js';
 import { setTenantRetention, tenantRetentionDays } from './tenant-retention.js';
 
 const prefix = testDatabasePrefix();
-const db = serviceDatabase('retention-probe', prefix);
 const tenantA = randomUUID();
 const tenantB = randomUUID();
 const policy = declareRetention({ kind: 'chat-history', table: 'messages', timestampColumn: 'created_at', maxDays: 30, justification: 'test' });
@@ -54,8 +52,9 @@ async function purgeAudits(): Promise<AuditEntry[]> {
 }
 
 beforeAll(async () => {
-  ({ runtime } = await openServiceDatabase({ service: 'retention-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateMessages1732579201000] }));
-  maintenance = createServiceDataSource({ url: urlFor(ADMIN_URL, db.database, db.maintenanceRole), applicationName: 'retention-test-maint', poolSize: 1 });
+  let maintenanceUrl: string;
+  ({ runtime, maintenanceUrl } = await openServiceDatabase({ service: 'retention-probe', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateMessages1732579201000] }));
+  maintenance = createServiceDataSource({ url: maintenanceUrl, applicationName: 'retention-test-maint', poolSize: 1 });
   await maintenance.initialize();
   for (const [label, age] of [['a-40d', 40], ['a-31d', 31], ['a-29d', 29], ['a-1d', 1]] as const) await insert(tenantA, label, age);
   for (const [label, age] of [['b-40d', 40], ['b-10d', 10], ['b-6d', 6]] as const) await insert(tenantB, label, age);

@@ -1,0 +1,5 @@
+// What the rights-pipeline service declares about its database, shared by its start (main.ts, which checks
+// it) and its migration step (migrate.ts, which `gardien provision` runs as the database owner).
+import type { DatabaseDeclaration } from '@gardien/persistence';
+
+export const RIGHTS_PIPELINE_DATABASE: DatabaseDeclaration = { migrations: [] };

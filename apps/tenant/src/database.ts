@@ -1,0 +1,6 @@
+// What the tenant service declares about its database, shared by its start (main.ts, which checks
+// it) and its migration step (migrate.ts, which `gardien provision` runs as the database owner).
+import type { DatabaseDeclaration } from '@gardien/persistence';
+import { TENANT_MIGRATIONS } from './migrations/index.js';
+
+export const TENANT_DATABASE: DatabaseDeclaration = { migrations: TENANT_MIGRATIONS };

@@ -1,0 +1,6 @@
+// The tenant service's migration step: run by `gardien provision` only, with the owner's URL of
+// that run; the service itself never migrates (it holds no owner's credentials).
+import { migrateService } from '@gardien/persistence';
+import { TENANT_DATABASE } from './database.js';
+
+await migrateService('tenant', TENANT_DATABASE);

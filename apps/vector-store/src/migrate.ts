@@ -1,0 +1,6 @@
+// The vector-store service's migration step: run by `gardien provision` only, with the owner's URL of
+// that run; the service itself never migrates (it holds no owner's credentials).
+import { migrateService } from '@gardien/persistence';
+import { VECTOR_STORE_DATABASE } from './database.js';
+
+await migrateService('vector-store', VECTOR_STORE_DATABASE);
