@@ -2,7 +2,7 @@
 // only), the database prefix, and the bus as the provisioner. Checked like every process's
 // configuration: a bad or missing value is named, never shown.
 import { z } from 'zod';
-import { BaseConfigSchema, loadConfig, requireProductionSettings } from '@gardien/bootstrap';
+import { BaseConfigSchema, checkNatsTls, loadConfig, requireProductionSettings } from '@gardien/bootstrap';
 
 /** A development machine's PostgreSQL, trusted locally: never assumed in production. */
 export const DEVELOPMENT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -13,6 +13,9 @@ const ProvisionConfigSchema = BaseConfigSchema.pick({
   GARDIEN_NATS_USER: true,
   GARDIEN_NATS_PASSWORD: true,
   GARDIEN_NATS_NKEY_SEED: true,
+  GARDIEN_NATS_TLS_CA: true,
+  GARDIEN_NATS_TLS_CERT: true,
+  GARDIEN_NATS_TLS_KEY: true,
 }).extend({
   /** A role that may create roles and databases. */
   GARDIEN_DATABASE_ADMIN_URL: z.string().url().optional(),
@@ -24,6 +27,7 @@ export type ProvisionConfig = z.infer<typeof ProvisionConfigSchema> & { GARDIEN_
 /** Throws ConfigError naming the bad variables. */
 export function loadProvisionConfig(env: NodeJS.ProcessEnv): ProvisionConfig {
   const config = loadConfig(ProvisionConfigSchema, env, (loaded, context) => {
+    checkNatsTls(loaded, context);
     requireProductionSettings(loaded, context);
     if (loaded.GARDIEN_ENV === 'production' && !loaded.GARDIEN_DATABASE_ADMIN_URL) {
       context.addIssue({ code: 'custom', path: ['GARDIEN_DATABASE_ADMIN_URL'], message: 'required in production' });
