@@ -18,11 +18,32 @@ export const EdgeConfigSchema = BaseConfigSchema.extend({
   GARDIEN_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /**
    * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (comma-separated).
-   * Unset: the client address is the peer's, so behind a proxy every client would share one limit.
+   * `none`, or unset (development only): the client address is the peer's, so behind a proxy every
+   * client would share one limit.
    */
   GARDIEN_TRUSTED_PROXIES: z
     .string()
-    .regex(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/)
+    .regex(/^(?:none|[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*)$/)
     .optional(),
 });
 export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;
+
+/** What GARDIEN_TRUSTED_PROXIES says when the edge faces its clients directly, with no proxy in front. */
+export const NO_TRUSTED_PROXY = 'none';
+
+/**
+ * In production the trusted proxies must be stated, `none` included: behind a reverse proxy, a
+ * forgotten setting makes every client the proxy's address, one source for the per-source limits
+ * and login throttling (twenty bad logins would then lock everyone out).
+ */
+export function requireTrustedProxiesInProduction(config: Pick<EdgeConfig, 'GARDIEN_ENV' | 'GARDIEN_TRUSTED_PROXIES'>, context: z.RefinementCtx): void {
+  if (config.GARDIEN_ENV === 'production' && config.GARDIEN_TRUSTED_PROXIES === undefined) {
+    context.addIssue({ code: 'custom', path: ['GARDIEN_TRUSTED_PROXIES'], message: 'required in production (addresses or CIDR ranges of the proxies, or none)' });
+  }
+}
+
+/** Fastify's `trustProxy`: the proxies' addresses, or false when no proxy is trusted. */
+export function trustedProxiesOf(config: Pick<EdgeConfig, 'GARDIEN_TRUSTED_PROXIES'>): string | false {
+  const proxies = config.GARDIEN_TRUSTED_PROXIES;
+  return proxies === undefined || proxies === NO_TRUSTED_PROXY ? false : proxies;
+}

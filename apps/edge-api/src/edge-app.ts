@@ -7,7 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { BusClient } from '@gardien/contracts';
 import { frameworkLogger, type Logger, type ServiceMetrics } from '@gardien/observability';
 import { AppModule } from './app.module.js';
-import type { EdgeConfig } from './config.js';
+import { trustedProxiesOf, type EdgeConfig } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
 import { answerClientError, answerFrameworkError, registerShutdownRefusal } from './http/early-refusals.js';
 import { registerJsonBody } from './http/json-body.js';
@@ -30,7 +30,7 @@ export async function createEdgeApplication({ config, bus, logger, metrics }: Ed
     bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES,
     // registerShutdownRefusal answers instead, in problem+json.
     return503OnClosing: false,
-    trustProxy: config.GARDIEN_TRUSTED_PROXIES ?? false,
+    trustProxy: trustedProxiesOf(config),
     frameworkErrors: answerFrameworkError(logger),
     clientErrorHandler: answerClientError(logger),
   });

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { BusClient } from '@gardien/contracts';
 import { safeError, stopTracing } from '@gardien/observability';
 import { EDGE_READY_MESSAGE, onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/bootstrap';
-import { EdgeConfigSchema } from './config.js';
+import { EdgeConfigSchema, requireTrustedProxiesInProduction } from './config.js';
 import { createEdgeApplication } from './edge-app.js';
 
-const context = await openProcessContext('edge-api', EdgeConfigSchema);
+const context = await openProcessContext('edge-api', EdgeConfigSchema, requireTrustedProxiesInProduction);
 const { config, logger } = context;
 try {
   const connection = await openBusConnection(config, 'edge-api', 'gardien-edge-api');
