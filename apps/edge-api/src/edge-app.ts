@@ -13,10 +13,13 @@ import { answerClientError, answerFrameworkError, registerShutdownRefusal } from
 import { registerJsonBody } from './http/json-body.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { registerRateLimits } from './http/rate-limit.js';
+import type { Operation } from './operations/operation.js';
 import { OPERATIONS } from './operations/operations.js';
 
 export interface EdgeApplicationOptions {
   config: EdgeConfig;
+  /** The operation table (tests give their own); the platform's OPERATIONS otherwise. */
+  operations?: readonly Operation[];
   bus: BusClient;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -24,7 +27,7 @@ export interface EdgeApplicationOptions {
 
 const GRAPHQL_PATH = '/graphql';
 
-export async function createEdgeApplication({ config, bus, logger, metrics }: EdgeApplicationOptions): Promise<NestFastifyApplication> {
+export async function createEdgeApplication({ config, bus, logger, metrics, operations = OPERATIONS }: EdgeApplicationOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES,
@@ -45,7 +48,7 @@ export async function createEdgeApplication({ config, bus, logger, metrics }: Ed
     if (route.url === GRAPHQL_PATH) route.bodyLimit = config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES;
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, bus, metrics, logger, authRateLimit }, OPERATIONS),
+    AppModule.register({ config, bus, metrics, logger, authRateLimit }, operations),
     adapter,
     // The edge's own parser (registerJsonBody) is the only one: Nest would add JSON and form parsers of its own.
     { logger: frameworkLogger(logger), bodyParser: false },

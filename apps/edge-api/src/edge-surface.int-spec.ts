@@ -194,11 +194,11 @@ function selectionOf(type: GraphQLOutputType): string {
 
 /** The GraphQL document of an operation, every argument a variable. */
 function documentOf(operation: Operation): string {
-  const root = operation.graphql.type === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
-  const field = root.getFields()[operation.graphql.field]!;
+  const root = operation.graphql!.type === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
+  const field = root.getFields()[operation.graphql!.field]!;
   const variables = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
   const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
-  return `${operation.graphql.type}${variables ? `(${variables})` : ''} { ${field.name}${args ? `(${args})` : ''}${selectionOf(field.type)} }`;
+  return `${operation.graphql!.type}${variables ? `(${variables})` : ''} { ${field.name}${args ? `(${args})` : ''}${selectionOf(field.type)} }`;
 }
 
 function variablesOf(operation: Operation, example: Example): Record<string, unknown> {
@@ -234,7 +234,7 @@ describe.each(OPERATIONS.map((operation) => [operation.name, operation] as const
     fakes.forget();
     const result = await graphql(documentOf(operation), variablesOf(operation, example), credentialsFor(operation));
     expect(result.errors).toBeUndefined();
-    expect(withoutUnsentNulls(result.data![operation.graphql.field], example.reply)).toEqual(operation.status === 204 ? true : example.reply);
+    expect(withoutUnsentNulls(result.data![operation.graphql!.field], example.reply)).toEqual(operation.status === 204 ? true : example.reply);
     const graphqlCalls = fakes.callsTo(operation.bus.subject);
 
     expect(restCalls).toHaveLength(1);
@@ -448,7 +448,7 @@ describe('OpenAPI document', () => {
         operation.name,
         operation.isolation,
       ]);
-      expect(described!.operationId).toBe(operation.graphql.field);
+      expect(described!.operationId).toBe(operation.graphql!.field);
       expect(Object.keys(described!.responses as object)).toContain(String(operation.status));
       const security = operation.credentials.flatMap((credential): Array<Record<string, never[]>> => (credential === 'session' ? [{ bearer: [] }] : [{ 'api-key': [] }, { 'api-key-bearer': [] }]));
       expect(described!.security).toEqual(operation.auth === 'authenticated' ? security : undefined);
@@ -514,7 +514,7 @@ test('GraphQL introspection (authenticated, in development) lists the same opera
   const result = await graphql('{ __schema { queryType { fields { name } } mutationType { fields { name } } } }', {}, bearer(developerToken));
   const schemaOf = result.data!.__schema as Record<string, { fields: Array<{ name: string }> }>;
   const fields = [...schemaOf.queryType!.fields, ...schemaOf.mutationType!.fields].map((field) => field.name).sort();
-  expect(fields).toEqual(OPERATIONS.map((operation) => operation.graphql.field).sort());
+  expect(fields).toEqual(OPERATIONS.map((operation) => operation.graphql!.field).sort());
 });
 
 test('nothing reached the bootstrap subject, and the edge logged no credential or personal data', () => {

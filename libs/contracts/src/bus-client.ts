@@ -1,6 +1,7 @@
 // The one way to make a request on the bus: a timeout on every call (announced to the handler as
 // its budget), the caller's token, trace context and request id in headers, replies validated, error envelopes turned back into GardienError.
-import { headers as natsHeaders, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { createInbox, headers as natsHeaders, type Msg, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { ErrorCode, GardienError } from './errors.js';
 import {
@@ -8,12 +9,14 @@ import {
   HEADER_REQUEST_ID,
   HEADER_TRACEPARENT,
   HEADER_TRACESTATE,
+  HEADER_STREAM_ID,
   HEADER_TIMEOUT,
   remainingBudgetMs,
   type CallContext,
 } from './headers.js';
-import { decodeReply, encodeRequest } from './wire.js';
+import { decodeReply, decodeStreamPacket, encodeRequest } from './wire.js';
 import type { BusOperation, ReplyOf, RequestOf } from './operations/bus-operation.js';
+import { serviceOperations } from './operations/service.operations.js';
 
 export interface BusRequestOptions {
   /** Overrides the client's default timeout for this call. */
@@ -23,6 +26,13 @@ export interface BusRequestOptions {
 }
 
 export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
+
+export interface BusStreamOptions {
+  /** How long to wait for each message (the first included); the operation's timeout otherwise. */
+  idleTimeoutMs?: number;
+  /** Aborting stops the stream and cancels the handler's work (a client that went away). */
+  signal?: AbortSignal;
+}
 
 /** The trace context a call is made from (the span of the handler making it), when one is recorded. */
 export type ActiveTraceContext = () => Pick<CallContext, 'traceparent' | 'tracestate'> | undefined;
@@ -49,9 +59,61 @@ export class BusClient {
    * its schema. The request is typed by the operation, so callers and handlers share one schema.
    */
   call<O extends BusOperation>(operation: O, payload: RequestOf<O>, context: CallContext, options: BusRequestOptions = {}): Promise<ReplyOf<O>> {
-    if (operation.streaming) throw new Error(`bus operation ${operation.subject} streams its reply: use stream()`);
+    if (operation.streaming) return Promise.reject(new Error(`bus operation ${operation.subject} streams its reply: use stream()`));
     const timeoutMs = options.timeoutMs ?? operation.timeoutMs;
     return this.request(operation.subject, payload, context, operation.reply, timeoutMs === undefined ? options : { ...options, timeoutMs }) as Promise<ReplyOf<O>>;
+  }
+
+  /**
+   * Calls a streaming operation: its replies, each validated, as they come, until the handler ends
+   * the stream. A consumer that stops early (break, an error, the signal) has the handler's work
+   * cancelled: the service is told with its `streams.cancel` operation, under the same token.
+   */
+  async *stream<O extends BusOperation>(operation: O, payload: RequestOf<O>, context: CallContext, options: BusStreamOptions = {}): AsyncGenerator<ReplyOf<O>> {
+    if (!operation.streaming) throw new Error(`bus operation ${operation.subject} answers once: use call()`);
+    const idleMs = options.idleTimeoutMs ?? operation.timeoutMs ?? this.defaultTimeoutMs;
+    const streamId = randomUUID();
+    const inbox = createInbox(this.inboxPrefix());
+    const subscription = this.connection.subscribe(inbox);
+    const messages = subscription[Symbol.asyncIterator]();
+    let finished = false;
+    try {
+      this.connection.publish(operation.subject, encodeRequest(operation.subject, payload), {
+        reply: inbox,
+        headers: toHeaders(this.traced(context), { [HEADER_STREAM_ID]: streamId }, idleMs),
+      });
+      for (;;) {
+        const next = await nextWithin(messages, idleMs, options.signal);
+        if (next.done) throw new GardienError(ErrorCode.Unavailable, 'the bus is not available');
+        if (isNoResponders(next.value)) throw new GardienError(ErrorCode.Unavailable, 'the service is not available');
+        const packet = decodeStreamPacket(next.value.string());
+        if (packet.kind === 'error') {
+          finished = true;
+          throw packet.error;
+        }
+        if (packet.kind === 'end') {
+          finished = true;
+          return;
+        }
+        const parsed = operation.reply.safeParse(packet.response);
+        if (!parsed.success) throw new GardienError(ErrorCode.Internal, 'a service answered outside its contract');
+        finished = packet.last;
+        yield parsed.data as ReplyOf<O>;
+        if (packet.last) return;
+      }
+    } finally {
+      subscription.unsubscribe();
+      if (!finished) this.cancelStream(operation, streamId, context);
+    }
+  }
+
+  /** Best effort: the stream is over for the caller whatever the service answers. */
+  private cancelStream(operation: BusOperation, streamId: string, context: CallContext): void {
+    this.call(serviceOperations(operation.service).cancelStream, { stream_id: streamId }, context).catch(() => undefined);
+  }
+
+  private inboxPrefix(): string | undefined {
+    return (this.connection as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
   }
 
   private async request<S extends z.ZodType>(
@@ -95,6 +157,33 @@ export function toHeaders(context: CallContext, extra: Record<string, string> = 
   if (context.traceparent) h.set(HEADER_TRACEPARENT, context.traceparent);
   if (context.tracestate) h.set(HEADER_TRACESTATE, context.tracestate);
   return h;
+}
+
+/** The next message; TIMEOUT after `ms` without one; UNAVAILABLE when the signal aborts first. */
+async function nextWithin(messages: AsyncIterator<Msg>, ms: number, signal: AbortSignal | undefined): Promise<IteratorResult<Msg>> {
+  if (signal?.aborted) throw aborted();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GardienError(ErrorCode.Timeout, 'the service did not answer in time')), ms);
+    onAbort = () => reject(aborted());
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([messages.next(), stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function aborted(): GardienError {
+  return new GardienError(ErrorCode.Unavailable, 'the caller went away');
+}
+
+/** The status message the server sends to a reply subject when nobody serves the request's subject. */
+function isNoResponders(msg: Msg): boolean {
+  return msg.data.length === 0 && msg.headers?.status === '503';
 }
 
 function translateTransportError(error: unknown): GardienError {

@@ -16,6 +16,7 @@ export * from './schemas/auth-operations.js';
 export * from './schemas/tenant-operations.js';
 export * from './schemas/retention-catalogue.js';
 export * from './schemas/tenant-events.js';
+export * from './schemas/files.js';
 export * from './bootstrap-proof.js';
 export * from './operations/bus-operation.js';
 export * from './operations/auth.operations.js';

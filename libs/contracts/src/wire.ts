@@ -50,6 +50,22 @@ export function decodeReply(raw: string): unknown {
   return packet.response;
 }
 
+/** One message of a streamed reply: a reply, or the error that ends it; `last` on the one that ends it. */
+export type StreamPacket = { kind: 'reply'; response: unknown; last: boolean } | { kind: 'error'; error: GardienError } | { kind: 'end' };
+
+/** A message of a streamed reply, as Nest sends them (each emission, then `isDisposed` on or after the last). */
+export function decodeStreamPacket(raw: string): StreamPacket {
+  let packet: ReplyPacket;
+  try {
+    packet = JSON.parse(raw) as ReplyPacket;
+  } catch {
+    return { kind: 'error', error: new GardienError(ErrorCode.Internal, 'malformed reply on the bus') };
+  }
+  if (packet.err !== undefined && packet.err !== null) return { kind: 'error', error: GardienError.fromEnvelope(asEnvelope(packet.err)) };
+  if (packet.response !== undefined) return { kind: 'reply', response: packet.response, last: packet.isDisposed === true };
+  return packet.isDisposed === true ? { kind: 'end' } : { kind: 'error', error: new GardienError(ErrorCode.Internal, 'malformed reply on the bus') };
+}
+
 function asEnvelope(err: unknown): ErrorEnvelope {
   if (isErrorEnvelope(err)) return err;
   // Nest answers "There is no matching message handler defined in the remote service." as a string.

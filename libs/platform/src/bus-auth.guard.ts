@@ -20,6 +20,11 @@ export class BusAuthGuard implements CanActivate {
   }
 }
 
+/** The principal BusAuthGuard verified for the message of this context, if it ran. */
+export function principalOf(rpcContext: object): Principal | undefined {
+  return (rpcContext as WithPrincipal)[PRINCIPAL];
+}
+
 /** Handler parameter: the principal BusAuthGuard verified. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
   const principal = (context.switchToRpc().getContext<object>() as WithPrincipal)[PRINCIPAL];

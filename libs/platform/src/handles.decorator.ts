@@ -15,6 +15,7 @@ import { MessagePattern } from '@nestjs/microservices';
 import { parsePayload, type BusOperation } from '@gardien/contracts';
 import type { Observable } from 'rxjs';
 import { BusAuthGuard } from './bus-auth.guard.js';
+import { StreamingInterceptor } from './streaming.interceptor.js';
 
 const BUS_OPERATION = Symbol.for('gardien.bus-operation');
 const RAW_HANDLER = Symbol.for('gardien.bus-operation.raw');
@@ -41,7 +42,7 @@ export function Handles(operation: BusOperation): MethodDecorator {
     Reflect.defineMetadata(BUS_OPERATION, operation, descriptor.value as Handler);
     MessagePattern(operation.subject)(target, key, descriptor);
     if (operation.authenticated) UseGuards(BusAuthGuard)(target, key, descriptor);
-    UseInterceptors(RequestValidationInterceptor)(target, key, descriptor);
+    UseInterceptors(RequestValidationInterceptor, ...(operation.streaming ? [StreamingInterceptor] : []))(target, key, descriptor);
   };
 }
 

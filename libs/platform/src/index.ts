@@ -11,3 +11,4 @@ export * from './error-envelope.js';
 export * from './kms.js';
 export * from './bus-auth.guard.js';
 export * from './event-consumer.js';
+export * from './stream-registry.js';

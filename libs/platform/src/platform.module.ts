@@ -14,6 +14,8 @@ import { BusAuthGuard } from './bus-auth.guard.js';
 import { TokenVerifier } from '@gardien/authz';
 import { healthMessageController } from './health.controller-factory.js';
 import { whoAmIMessageController } from './whoami.controller-factory.js';
+import { streamCancelMessageController } from './stream-cancel.controller-factory.js';
+import { StreamRegistry } from './stream-registry.js';
 
 export const LOGGER = Symbol('LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -51,8 +53,8 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      // Every bus service answers its health and whoami operations the same way.
-      controllers: [healthMessageController(resources.service), whoAmIMessageController(resources.service)],
+      // Every bus service answers its health, whoami and stream-cancellation operations the same way.
+      controllers: [healthMessageController(resources.service), whoAmIMessageController(resources.service), streamCancelMessageController(resources.service)],
       providers: [
         { provide: LOGGER, useValue: resources.logger },
         { provide: SERVICE_CONFIG, useValue: resources.config },
@@ -68,8 +70,9 @@ export class PlatformModule {
         { provide: TokenVerifier, useValue: resources.tokens },
         ServiceHealthService,
         BusAuthGuard,
+        StreamRegistry,
       ],
-      exports: [LOGGER, SERVICE_CONFIG, BUS_CONNECTION, ServiceMetrics, DataSource, BusClient, OutboxRelay, KMS, SubjectKeyRing, BlindIndex, TokenVerifier, BusAuthGuard, ServiceHealthService],
+      exports: [LOGGER, SERVICE_CONFIG, BUS_CONNECTION, ServiceMetrics, DataSource, BusClient, OutboxRelay, KMS, SubjectKeyRing, BlindIndex, TokenVerifier, BusAuthGuard, ServiceHealthService, StreamRegistry],
     };
   }
 }

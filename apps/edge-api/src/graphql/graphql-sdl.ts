@@ -145,9 +145,9 @@ export function buildGraphqlSdl(operations: readonly Operation[]): string {
   const writer = new SdlWriter(inputs, outputs);
   const rootFields = (type: 'query' | 'mutation') =>
     operations
-      .filter((operation) => operation.graphql.type === type)
+      .filter((operation) => operation.graphql?.type === type)
       .map((operation) => {
-        const field = checkName(operation.graphql.field, operation.name);
+        const field = checkName(operation.graphql!.field, operation.name);
         const argsSchema = inputs.schemas[argsNameOf(operation)]!;
         const args = writer.fields(argsSchema, 'input', pascalCase(field)).map((line) => line.trim());
         const result = isEmptyObject(operation.reply) ? 'Boolean!' : `${writer.outputType(outputs.nameOf(operation.reply))}!`;

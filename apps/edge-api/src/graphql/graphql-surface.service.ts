@@ -48,8 +48,8 @@ export class GraphqlSurface {
     this.schema = buildSchema(buildGraphqlSdl(operations));
     const schema = this.schema;
     const rootValue: Record<string, Resolver> = Object.fromEntries(
-      operations.map((operation) => [
-        operation.graphql.field,
+      operations.flatMap((operation) => (operation.graphql ? [[operation.graphql.field, operation] as const] : [])).map(([field, operation]) => [
+        field,
         (args: Record<string, unknown>, context: GraphqlContext) => invoker.invokeGraphql(operation, args, context.request, context.reply),
       ]),
     );

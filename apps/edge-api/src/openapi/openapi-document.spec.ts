@@ -103,12 +103,12 @@ test('each operation carries its name, isolation class, GraphQL field, body, rep
   for (const operation of OPERATIONS) {
     const described = document.paths[operation.fullPath]![operation.method.toLowerCase() as 'get']!;
     expect(described).toMatchObject({
-      operationId: operation.graphql.field,
+      operationId: operation.graphql!.field,
       summary: operation.summary,
       tags: [operation.path.split('/')[1]],
       'x-gardien-operation': operation.name,
       'x-gardien-isolation': operation.isolation,
-      'x-gardien-graphql': `${operation.graphql.type}.${operation.graphql.field}`,
+      'x-gardien-graphql': `${operation.graphql!.type}.${operation.graphql!.field}`,
     });
     const body = operation.hasBody ? { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${bodyNameOf(operation)}` } } } } : undefined;
     expect([operation.name, described.requestBody]).toEqual([operation.name, body]);

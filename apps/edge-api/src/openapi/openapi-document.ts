@@ -118,7 +118,7 @@ function parametersOf(operation: Operation): OpenApiParameter[] {
 }
 
 function describeOperation(operation: Operation, schemas: OperationSchemas): OpenApiOperation {
-  const replyName = schemas.replyNameOf(operation);
+  const replyName = operation.replyKind === 'json' ? schemas.replyNameOf(operation) : undefined;
   const authenticated = operation.auth === 'authenticated';
   const responses: Record<string, OpenApiResponse> = {
     [operation.status]: successResponse(operation, replyName),
@@ -128,7 +128,7 @@ function describeOperation(operation: Operation, schemas: OperationSchemas): Ope
     default: problemResponse('An error (RFC 9457 problem document)'),
   };
   return {
-    operationId: operation.graphql.field,
+    operationId: operation.operationId,
     summary: operation.summary,
     tags: [operation.path.split('/')[1]!],
     parameters: parametersOf(operation),
@@ -137,7 +137,7 @@ function describeOperation(operation: Operation, schemas: OperationSchemas): Ope
     ...(authenticated ? { security: securityOf(operation) } : {}),
     'x-gardien-operation': operation.name,
     'x-gardien-isolation': operation.isolation,
-    'x-gardien-graphql': `${operation.graphql.type}.${operation.graphql.field}`,
+    ...(operation.graphql ? { 'x-gardien-graphql': `${operation.graphql.type}.${operation.graphql.field}` } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 // reply through.
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BusClient, ErrorCode, GardienError, parsePayload } from '@gardien/contracts';
+import { BusClient, ErrorCode, GardienError, parsePayload, type FileReply } from '@gardien/contracts';
 import { callerOf, type EdgeCaller } from '../authentication/edge-caller.js';
 import { CalleeContexts } from '../authentication/callee-context.service.js';
 import { HttpAuthenticator } from '../authentication/http-authenticator.service.js';
@@ -12,6 +12,7 @@ import { withRequestPaths, type Surface } from '../http/bus-error-paths.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
 import type { Operation } from './operation.js';
 import { typedQuery } from './query-values.js';
+import { clientGone, sendFile, writeEventStream } from './reply-writers.js';
 
 type Payload = Record<string, unknown>;
 
@@ -25,15 +26,30 @@ export class OperationInvoker {
   ) {}
 
   /** REST: the guard has authenticated the caller and the rate limits have run. */
-  async invokeRest(operation: Operation, request: FastifyRequest): Promise<unknown> {
+  async invokeRest(operation: Operation, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const caller = this.requireCaller(operation, callerOf(request));
+    const payload = this.restPayload(operation, request);
+    if (operation.replyKind === 'stream') {
+      const context = await this.callees.of(request, caller, operation.bus.service);
+      const replies = this.bus.stream(operation.bus, this.withEdgeFields(operation, payload, request), context, { signal: clientGone(request) });
+      await writeEventStream(request, reply, replies[Symbol.asyncIterator]()).catch((error: unknown) => {
+        throw withRequestPaths(error, operation, 'rest');
+      });
+      return undefined;
+    }
+    const answer = await this.call(operation, payload, request, caller, 'rest');
+    if (operation.replyKind === 'file') return sendFile(reply, answer as FileReply);
+    return operation.status === 204 ? undefined : answer;
+  }
+
+  /** The bus payload of a REST request: path parameters, query string and body, each validated. */
+  private restPayload(operation: Operation, request: FastifyRequest): Payload {
     const params = parsePayload(operation.params, request.params ?? {}, 'path') as Payload;
     const query = parsePayload(operation.querySchema, typedQuery(operation.querySchema, (request.query ?? {}) as Record<string, string | string[]>), 'query') as Payload;
     // An absent body is an empty one; a body that is there must be an object (JSON `null` is not).
     const body = parsePayload(operation.body, request.body === undefined ? {} : request.body, 'body') as Payload;
     const fromPath = Object.fromEntries(operation.pathParams.map(({ name, field }) => [field, params[name]]));
-    const reply = await this.call(operation, { ...body, ...query, ...fromPath }, request, caller, 'rest');
-    return operation.status === 204 ? undefined : reply;
+    return { ...body, ...query, ...fromPath };
   }
 
   /** GraphQL: one field of a document; authentication and the auth limit run per field, when it needs them. */
@@ -63,8 +79,12 @@ export class OperationInvoker {
     return caller;
   }
 
+  private withEdgeFields(operation: Operation, given: Payload, request: FastifyRequest): Payload {
+    return operation.adds.includes('source') ? { ...given, source: request.ip } : given;
+  }
+
   private async call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined, surface: Surface): Promise<unknown> {
-    const payload = operation.adds.includes('source') ? { ...given, source: request.ip } : given;
+    const payload = this.withEdgeFields(operation, given, request);
     const context = await this.callees.of(request, caller, operation.bus.service);
     const options = operation.timeoutMs !== undefined ? { timeoutMs: operation.timeoutMs } : {};
     return this.bus.call(operation.bus, payload, context, options).catch((error: unknown) => {

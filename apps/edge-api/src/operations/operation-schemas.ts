@@ -126,7 +126,7 @@ export function pascalCase(value: string): string {
 
 /** The name of an operation's HTTP body in the OpenAPI components. */
 export function bodyNameOf(operation: Operation): string {
-  return `${pascalCase(operation.graphql.field)}Body`;
+  return `${pascalCase(operation.operationId)}Body`;
 }
 
 /** The JSON schemas of the REST surface: request bodies and replies. */
@@ -162,7 +162,7 @@ export class OperationSchemas {
 /** What GraphQL arguments are made of: each operation's whole input (path and body together). */
 export function graphqlInputSchemas(operations: readonly Operation[]): { schemas: NamedSchemas; argsNameOf: (operation: Operation) => string } {
   const schemas = new NamedSchemas(
-    [...operations.map((operation) => [`${pascalCase(operation.graphql.field)}Args`, operation.input] as const), ...SHARED_INPUT_SCHEMAS],
+    [...operations.filter((operation) => operation.graphql).map((operation) => [`${pascalCase(operation.operationId)}Args`, operation.input] as const), ...SHARED_INPUT_SCHEMAS],
     'input',
   );
   return { schemas, argsNameOf: (operation) => schemas.nameOf(operation.input) };

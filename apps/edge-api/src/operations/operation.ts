@@ -3,7 +3,7 @@
 // REST path, query and body schemas, the success status and the limits that apply. REST, GraphQL
 // and OpenAPI read only these objects, and the payload schema is always the bus operation's own.
 import { z } from 'zod';
-import type { BusOperation } from '@gardien/contracts';
+import { FileReply, type BusOperation } from '@gardien/contracts';
 
 /** Which caller an operation serves; tests enumerate routes by class to prove isolation. */
 export type Isolation =
@@ -51,7 +51,13 @@ export interface OperationSpec {
   pathFields?: Readonly<Record<string, string>>;
   /** Payload fields given in the query string (filters, pagination), validated like the body. */
   query?: readonly string[];
-  graphql: { type: GraphqlOperationType; field: string };
+  /**
+   * The operation's GraphQL field: every operation with a JSON reply has one; a streamed or file
+   * reply has none (null), and then names its REST route with `operationId`.
+   */
+  graphql: { type: GraphqlOperationType; field: string } | null;
+  /** The route's name in OpenAPI (camelCase); the GraphQL field's name by default. */
+  operationId?: string;
   /** Fields of the bus request the edge fills in itself. */
   adds?: readonly EdgeAddedField[];
   auth: Authentication;
@@ -83,7 +89,9 @@ export interface Operation {
   path: string;
   /** `/api/v1/...` */
   fullPath: string;
-  graphql: { type: GraphqlOperationType; field: string };
+  /** The route's name in OpenAPI (the GraphQL field's, when there is one). */
+  operationId: string;
+  graphql: { type: GraphqlOperationType; field: string } | null;
   /** The bus payload's schema: the bus operation's request. */
   request: z.ZodObject;
   /** What the caller gives (path, query and body, or GraphQL arguments): `request` minus what the edge adds. */
@@ -138,6 +146,12 @@ export function defineOperation(spec: OperationSpec): Operation {
     throw new Error(`operation ${bus.subject}: a streamed reply needs a streaming bus operation, and only it`);
   }
   const credentials = spec.auth === 'public' ? [] : (spec.credentials ?? ['session']);
+  if ((spec.graphql === null) !== (replyKind !== 'json')) {
+    throw new Error(`operation ${bus.subject}: a JSON reply has a GraphQL field, a streamed or file reply none`);
+  }
+  const operationId = spec.operationId ?? spec.graphql?.field;
+  if (!operationId || !/^[a-z][A-Za-z0-9]*$/.test(operationId)) throw new Error(`operation ${bus.subject}: an operation id in camelCase is needed`);
+  if (replyKind === 'file' && bus.reply !== FileReply) throw new Error(`operation ${bus.subject}: a file reply is a FileReply`);
   return Object.freeze({
     name: `${bus.service}.${bus.action}`,
     summary: spec.summary,
@@ -145,6 +159,7 @@ export function defineOperation(spec: OperationSpec): Operation {
     method: spec.method,
     path: spec.path,
     fullPath: `${API_PREFIX}${spec.path}`,
+    operationId,
     graphql: spec.graphql,
     request,
     input,

@@ -1,7 +1,7 @@
 // The operation table's invariants: what the REST routes, the OpenAPI document and the GraphQL
 // schema rely on when they are generated from it.
 import { z } from 'zod';
-import { AUTH_OPERATIONS, BUS_OPERATIONS, Empty, LoginRequest, TENANT_OPERATIONS, busOperation } from '@gardien/contracts';
+import { AUTH_OPERATIONS, BUS_OPERATIONS, Empty, FileReply, LoginRequest, TENANT_OPERATIONS, busOperation } from '@gardien/contracts';
 import { checkOperationTable, defineOperation, disagreementOf, routePathOf, type Operation } from './operation.js';
 import { OperationSchemas } from './operation-schemas.js';
 import { OPERATIONS } from './operations.js';
@@ -16,7 +16,7 @@ function duplicates(values: string[]): string[] {
 test('every operation has a unique name, method + path, and GraphQL field', () => {
   expect(duplicates(OPERATIONS.map((operation) => operation.name))).toEqual([]);
   expect(duplicates(OPERATIONS.map((operation) => `${operation.method} ${operation.fullPath}`))).toEqual([]);
-  expect(duplicates(OPERATIONS.map((operation) => operation.graphql.field))).toEqual([]);
+  expect(duplicates(OPERATIONS.map((operation) => operation.graphql!.field))).toEqual([]);
   expect(OPERATIONS).toHaveLength(30);
 });
 
@@ -25,12 +25,12 @@ test('every operation is a bus operation of the contracts, and none one kept off
     expect(BUS_OPERATIONS).toContain(operation.bus);
     expect(NOT_PUBLIC).not.toContain(operation.bus);
   }
-  expect(OPERATIONS.some((operation) => /bootstrap/i.test(`${operation.name} ${operation.fullPath} ${operation.graphql.field}`))).toBe(false);
+  expect(OPERATIONS.some((operation) => /bootstrap/i.test(`${operation.name} ${operation.fullPath} ${operation.graphql!.field}`))).toBe(false);
 });
 
 test('reads are GET routes and GraphQL queries; writes are other methods and mutations', () => {
   for (const operation of OPERATIONS) {
-    expect([operation.name, operation.method === 'GET']).toEqual([operation.name, operation.graphql.type === 'query']);
+    expect([operation.name, operation.method === 'GET']).toEqual([operation.name, operation.graphql!.type === 'query']);
   }
 });
 
@@ -161,7 +161,19 @@ test('queued work answers 202; a streamed reply needs a streaming bus operation'
   expect(defineOperation({ ...row, bus: file, queued: true }).status).toBe(202);
   expect(() => defineOperation({ ...row, bus: file, reply: 'stream' })).toThrow(/streaming bus operation/);
   const streamed = busOperation({ service: 'audit', action: 'requests.watch', request, reply: Empty, authenticated: true, streaming: true });
-  expect(defineOperation({ ...row, bus: streamed, reply: 'stream' }).replyKind).toBe('stream');
+  expect(() => defineOperation({ ...row, bus: streamed, reply: 'stream' })).toThrow(/GraphQL field/);
+  const stream = defineOperation({ ...row, bus: streamed, reply: 'stream', graphql: null, operationId: 'watchRequests' });
+  expect([stream.replyKind, stream.operationId, stream.graphql]).toEqual(['stream', 'watchRequests', null]);
+});
+
+test('a file reply is a FileReply, offered on REST only', () => {
+  const request = z.object({ id: z.string() }).strict();
+  const row = { summary: 'x', method: 'GET', path: '/exports/{id}', graphql: null, operationId: 'downloadExport', auth: 'authenticated', isolation: 'tenant-resource', reply: 'file' } as const;
+  const download = busOperation({ service: 'audit', action: 'exports.download', request, reply: FileReply, authenticated: true });
+  expect(defineOperation({ ...row, bus: download }).replyKind).toBe('file');
+  const notAFile = busOperation({ service: 'audit', action: 'exports.get', request, reply: z.object({ id: z.string() }).strict(), authenticated: true });
+  expect(() => defineOperation({ ...row, bus: notAFile })).toThrow(/FileReply/);
+  expect(() => defineOperation({ ...row, bus: download, operationId: 'Download-Export' })).toThrow(/camelCase/);
 });
 
 test('authenticated operations take a user session only; API keys only where they serve model calls', () => {

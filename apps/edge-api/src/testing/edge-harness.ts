@@ -20,6 +20,7 @@ import {
 import { ServiceMetrics, createLogger } from '@gardien/observability';
 import { EdgeConfigSchema } from '../config.js';
 import { createEdgeApplication } from '../edge-app.js';
+import type { Operation } from '../operations/operation.js';
 
 export interface BusCall {
   subject: string;
@@ -40,11 +41,17 @@ export type FakeAnswer =
   | { response: unknown }
   | { err: { code: `${ErrorCode}`; message: string; details?: ErrorDetail[]; retryAfterSeconds?: number } };
 type Responder = (payload: unknown, call: BusCall) => FakeAnswer;
+/**
+ * A streamed answer: its replies in order (an `err` ends it), as a Nest handler returning an
+ * Observable sends them; `keepOpen` leaves the stream unfinished, as a handler still working.
+ */
+type StreamResponder = (payload: unknown, call: BusCall) => FakeAnswer[] | { replies: FakeAnswer[]; keepOpen: true };
 
 /** Answers every `gardien.v1.>` request the way a Nest microservice would, and records each call. */
 export class FakeServices {
   readonly calls: BusCall[] = [];
   private readonly responders = new Map<string, Responder>();
+  private readonly streamResponders = new Map<string, StreamResponder>();
 
   private constructor(private readonly connection: NatsConnection) {
     // Like auth: a client's token, which the edge verified, re-issued for the service it calls.
@@ -66,6 +73,10 @@ export class FakeServices {
 
   on(subject: string, responder: Responder): void {
     this.responders.set(subject, responder);
+  }
+
+  onStream(subject: string, responder: StreamResponder): void {
+    this.streamResponders.set(subject, responder);
   }
 
   callsTo(subject: string): BusCall[] {
@@ -94,6 +105,14 @@ export class FakeServices {
       token: authorization ? authorization.replace(/^Bearer /, '') : undefined,
     };
     this.calls.push(call);
+    const streamed = this.streamResponders.get(message.subject);
+    if (streamed) {
+      const answered = streamed(packet.data, call);
+      const replies = Array.isArray(answered) ? answered : answered.replies;
+      for (const answer of replies) message.respond(JSON.stringify({ id: packet.id, ...answer }));
+      if (Array.isArray(answered)) message.respond(JSON.stringify({ id: packet.id, isDisposed: true }));
+      return;
+    }
     const responder = this.responders.get(message.subject);
     const answer: FakeAnswer = responder
       ? responder(packet.data, call)
@@ -139,7 +158,7 @@ export interface RunningEdge {
 }
 
 /** The edge as `main.ts` builds it, listening on a free port of 127.0.0.1. */
-export async function startEdge(natsUrl: string, env: Record<string, string> = {}): Promise<RunningEdge> {
+export async function startEdge(natsUrl: string, env: Record<string, string> = {}, operations?: readonly Operation[]): Promise<RunningEdge> {
   const config = EdgeConfigSchema.parse({ GARDIEN_NATS_URL: natsUrl, GARDIEN_BUS_TIMEOUT_MS: '2000', ...env });
   const connection = await connect({ servers: natsUrl });
   const logLines: string[] = [];
@@ -149,6 +168,7 @@ export async function startEdge(natsUrl: string, env: Record<string, string> = {
     bus: new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS),
     logger,
     metrics: new ServiceMetrics('edge-api'),
+    ...(operations ? { operations } : {}),
   });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -1,0 +1,60 @@
+// How the success answers that are not one JSON document leave the edge.
+// - A streamed reply becomes server-sent events: one `data:` JSON line per reply, then `event: end`.
+//   Errors before the first reply are ordinary problem documents (the status is not sent yet);
+//   one that comes after is an `event: error` whose data is the problem document, then the end.
+//   A client that goes away aborts the stream, which cancels the service's work.
+// - A file reply becomes a download, its digest checked first: a damaged file is INTERNAL, never sent.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, GardienError, type FileReply } from '@gardien/contracts';
+import { mapHttpError } from '../http/http-error.mapper.js';
+import { problemOf } from '../http/problem.js';
+import { REQUEST_ID_HEADER, requestState } from '../http/request-context.js';
+
+export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
+
+/** Aborted when the client's connection closes before the answer is complete. */
+export function clientGone(request: FastifyRequest): AbortSignal {
+  const controller = new AbortController();
+  request.raw.socket?.once('close', () => controller.abort());
+  return controller.signal;
+}
+
+export async function writeEventStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>): Promise<void> {
+  const first = await replies.next();
+  const { requestId } = requestState(request);
+  void reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': EVENT_STREAM_TYPE,
+    'cache-control': 'no-store',
+    // Proxies must pass each event on as it comes.
+    'x-accel-buffering': 'no',
+    [REQUEST_ID_HEADER]: requestId,
+  });
+  const send = (lines: string) => raw.write(`${lines}\n\n`);
+  try {
+    for (let next = first; !next.done; next = await replies.next()) send(`data: ${JSON.stringify(next.value)}`);
+    send('event: end\ndata: {}');
+  } catch (error) {
+    const mapped = mapHttpError(error);
+    send(`event: error\ndata: ${JSON.stringify(problemOf({ ...mapped, requestId }))}`);
+  } finally {
+    raw.end();
+  }
+}
+
+/** A file reply as a download; the name is ours (a restricted set of characters), quoted as RFC 6266 asks. */
+export function sendFile(reply: FastifyReply, file: FileReply): Buffer {
+  const content = Buffer.from(file.content_base64, 'base64');
+  if (createHash('sha256').update(content).digest('hex') !== file.sha256) {
+    throw new GardienError(ErrorCode.Internal, 'a file was damaged on its way');
+  }
+  void reply
+    .header('content-type', file.media_type)
+    .header('content-disposition', `attachment; filename="${file.name}"`)
+    .header('content-length', String(content.length))
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store');
+  return content;
+}

@@ -1,0 +1,31 @@
+import type { Principal } from '@gardien/contracts';
+import { StreamRegistry } from './stream-registry.js';
+
+const alice: Principal = { kind: 'user', id: 'a1', tenantId: 't1', roles: ['developer'], mfa: false };
+const id = '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01';
+
+test('only the principal that started a stream may stop it; others, and the anonymous, change nothing', () => {
+  const registry = new StreamRegistry();
+  let stops = 0;
+  registry.track(id, alice, () => (stops += 1));
+  for (const other of [undefined, { ...alice, id: 'a2' }, { ...alice, tenantId: 't2' }, { ...alice, kind: 'api_key' as const }]) {
+    registry.cancel(id, other);
+    expect(stops).toBe(0);
+  }
+  registry.cancel(id, { ...alice, roles: [] });
+  expect(stops).toBe(1);
+  registry.cancel(id, alice);
+  expect(stops).toBe(1);
+  expect(registry.size).toBe(0);
+});
+
+test('a stream started without a token may be stopped by whoever names it; a second stream under a running id is not tracked', () => {
+  const registry = new StreamRegistry();
+  const stops: string[] = [];
+  registry.track(id, undefined, () => stops.push('first'));
+  registry.track(id, alice, () => stops.push('second'));
+  registry.cancel(id, undefined);
+  expect(stops).toEqual(['first']);
+  registry.cancel('no-such-stream', alice);
+  expect(registry.size).toBe(0);
+});
