@@ -400,6 +400,7 @@ describe('settings', () => {
       .catch((e: unknown) => e)) as GardienError;
     expect(tooLong.toEnvelope()).toEqual({
       code: ErrorCode.ValidationFailed,
+      reason: 'retention_override_refused',
       message: expect.any(String),
       details: [{ path: 'payload.retention_days.auth.sessions', reason: 'exceeds_declared_maximum' }],
     });
@@ -408,6 +409,7 @@ describe('settings', () => {
       .catch((e: unknown) => e)) as GardienError;
     expect(unknown.toEnvelope()).toEqual({
       code: ErrorCode.ValidationFailed,
+      reason: 'retention_override_refused',
       message: expect.any(String),
       details: [{ path: 'payload.retention_days.*', reason: 'unknown_category' }],
     });

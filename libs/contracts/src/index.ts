@@ -2,6 +2,7 @@ export * from './services.js';
 export * from './subjects.js';
 export * from './headers.js';
 export * from './errors.js';
+export * from './error-reasons.js';
 export * from './validation.js';
 export * from './unsafe-text.js';
 export * from './wire.js';

@@ -1,9 +1,9 @@
 // Guards a bus handler: the message must carry a valid access token, verified here, in this
 // service. The verified principal is attached to the message context for @CurrentPrincipal().
 import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ErrorCode, GardienError, type Principal } from '@gardien/contracts';
+import type { Principal } from '@gardien/contracts';
 import { callContextOf } from './call-context.decorator.js';
-import { TokenVerifier } from '@gardien/authz';
+import { AuthzReason, TokenVerifier, authzError } from '@gardien/authz';
 
 const PRINCIPAL = Symbol('gardien.principal');
 
@@ -23,6 +23,6 @@ export class BusAuthGuard implements CanActivate {
 /** Handler parameter: the principal BusAuthGuard verified. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
   const principal = (context.switchToRpc().getContext<object>() as WithPrincipal)[PRINCIPAL];
-  if (!principal) throw new GardienError(ErrorCode.Unauthenticated, 'a valid access token is required');
+  if (!principal) throw authzError(AuthzReason.InvalidAccessToken);
   return principal;
 });

@@ -8,6 +8,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { BusClient, ErrorCode, GardienError, busOperation, type CallContext } from '@gardien/contracts';
+import { CryptoError, CryptoErrorCode } from '@gardien/crypto';
 import { ServiceMetrics } from '@gardien/observability';
 import { PrivateNats } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
@@ -23,6 +24,7 @@ const probe = (action: string, timeoutMs?: number) =>
 const PROBES = {
   echo: busOperation({ service: 'tenant', action: 'probe.echo', request: Echo, reply: EchoReply, authenticated: false }),
   refuse: probe('refuse'),
+  erased: probe('erased'),
   crash: probe('crash'),
   slow: probe('slow', 100),
 };
@@ -39,6 +41,11 @@ class ProbeController {
   @Handles(PROBES.refuse)
   refuse(): never {
     throw new GardienError(ErrorCode.Forbidden, 'not for you');
+  }
+
+  @Handles(PROBES.erased)
+  erased(): never {
+    throw new CryptoError(CryptoErrorCode.SubjectErased, 'people/r1 belongs to an erased subject');
   }
 
   @Handles(PROBES.crash)
@@ -124,6 +131,12 @@ test('a GardienError thrown by a handler arrives with its code', async () => {
     code: ErrorCode.Forbidden,
     message: 'not for you',
   });
+});
+
+test('a reason crosses the bus with its code and its own message: an erased subject is GONE, subject_erased', async () => {
+  const error = (await bus.call(PROBES.erased, {}, caller).catch((e: unknown) => e)) as GardienError;
+  expect(error).toBeInstanceOf(GardienError);
+  expect(error.toEnvelope()).toEqual({ code: ErrorCode.Gone, reason: 'subject_erased', message: 'the data of this subject was erased' });
 });
 
 test('an unexpected error arrives as INTERNAL without its message', async () => {

@@ -9,17 +9,17 @@ import { DataSource } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import {
   audienceOf,
-  ErrorCode,
-  GardienError,
   type ApiKey,
   type CallContext,
   type CreateApiKeyRequest,
   type CreatedApiKey,
   type ExchangedApiKey,
+  type GardienError,
   type Principal,
 } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { tenantOf } from '../users/user-accounts.service.js';
@@ -47,7 +47,7 @@ export class ApiKeysService {
     authorize(defineAbilityFor(caller), 'create', 'ApiKey', { tenantId, ownerId: caller.id });
     const expiresAt = expiryOf(input.expires_at, now);
     if (!(await this.directory.purposeExists(caller, context, input.purpose))) {
-      throw new GardienError(ErrorCode.ValidationFailed, 'the purpose is not declared by the tenant', [{ path: 'payload.purpose', reason: 'unknown_purpose' }]);
+      throw authError(AuthReason.PurposeNotDeclared, { details: [{ path: 'payload.purpose', reason: 'unknown_purpose' }] });
     }
     if (input.models) await this.checkModelsAllowed(caller, context, input.models);
     const id = randomUUID();
@@ -78,7 +78,7 @@ export class ApiKeysService {
   private async checkModelsAllowed(caller: Principal, context: CallContext, models: readonly string[]): Promise<void> {
     const allowed = new Set(await this.directory.allowedModelsOf(caller, context));
     const details = models.flatMap((model, i) => (allowed.has(model) ? [] : [{ path: `payload.models.${i}`, reason: 'model_not_allowed' }]));
-    if (details.length > 0) throw new GardienError(ErrorCode.ValidationFailed, "a model is not among the tenant's allowed models", details);
+    if (details.length > 0) throw authError(AuthReason.ApiKeyModelNotAllowed, { details });
   }
 
   async list(caller: Principal): Promise<ApiKey[]> {
@@ -93,7 +93,7 @@ export class ApiKeysService {
     const ability = defineAbilityFor(caller);
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.keys.findById(manager, id);
-      if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
+      if (!row) throw authError(AuthReason.ApiKeyNotFound);
       authorize(ability, 'delete', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
       if (row.revoked_at) return;
       await this.keys.revoke(manager, row.id, new Date());
@@ -110,9 +110,9 @@ export class ApiKeysService {
     const ability = defineAbilityFor(caller);
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.keys.findById(manager, id, true);
-      if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
+      if (!row) throw authError(AuthReason.ApiKeyNotFound);
       authorize(ability, 'rotate', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
-      if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) throw new GardienError(ErrorCode.Conflict, 'a revoked or expired key cannot be rotated');
+      if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) throw authError(AuthReason.ApiKeyNotRotatable);
       const key = newApiKey(tenantId, row.id);
       await this.keys.replaceSecret(manager, row.id, hashApiKey(key));
       await auditAuth(manager, { action: 'api-key.rotated', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
@@ -157,7 +157,7 @@ function expiryOf(requested: string | undefined, now: Date): Date {
   if (!requested) return new Date(now.getTime() + DEFAULT_API_KEY_LIFETIME_MS);
   const at = new Date(requested);
   if (at <= now || at.getTime() - now.getTime() > MAX_API_KEY_LIFETIME_MS) {
-    throw new GardienError(ErrorCode.ValidationFailed, 'the expiry must be in the future and within one year', [{ path: 'payload.expires_at', reason: 'out_of_range' }]);
+    throw authError(AuthReason.ApiKeyExpiryOutOfRange, { details: [{ path: 'payload.expires_at', reason: 'out_of_range' }] });
   }
   return at;
 }
@@ -177,5 +177,5 @@ function view(row: ApiKeyRow): ApiKey {
 }
 
 function invalidKey(): GardienError {
-  return new GardienError(ErrorCode.Unauthenticated, 'the API key is not valid');
+  return authError(AuthReason.InvalidApiKey);
 }

@@ -9,12 +9,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';
 import { isUniqueViolation, setTenant, withTenant } from '@gardien/persistence';
 import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory, type PreparedAccount } from '../users/new-account.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 const BOOTSTRAP_ACTOR: AuditActor = { type: 'system', id: 'bootstrap' };
-const ALREADY_DONE = 'the platform is already bootstrapped: a super-admin exists';
 
 @Injectable()
 export class BootstrapService {
@@ -35,7 +35,7 @@ export class BootstrapService {
     const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, requestId).catch((error: unknown) => {
       // Not "already bootstrapped" (no super-admin exists): the slug is taken, an input to change.
       if (error instanceof GardienError && error.code === ErrorCode.Conflict) {
-        throw new GardienError(ErrorCode.ValidationFailed, 'the tenant slug is already taken', [{ path: 'payload.tenant.slug', reason: 'already_taken' }]);
+        throw authError(AuthReason.BootstrapSlugTaken, { details: [{ path: 'payload.tenant.slug', reason: 'already_taken' }] });
       }
       throw error;
     });
@@ -75,11 +75,11 @@ export class BootstrapService {
 }
 
 function created(account: PreparedAccount): { id: string; totp_uri: string } {
-  // Both bootstrap roles require MFA, so the factory always made a secret.
-  if (!account.totpUri) throw new GardienError(ErrorCode.Internal, 'a bootstrap account was created without MFA');
+  // Both bootstrap roles require MFA, so the factory always made a secret: anything else is a bug.
+  if (!account.totpUri) throw new Error('a bootstrap account was created without MFA');
   return { id: account.row.id, totp_uri: account.totpUri };
 }
 
 function alreadyDone(): GardienError {
-  return new GardienError(ErrorCode.Conflict, ALREADY_DONE);
+  return authError(AuthReason.AlreadyBootstrapped);
 }

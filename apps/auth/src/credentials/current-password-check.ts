@@ -5,10 +5,10 @@
 // a wrong one is audited with ids only and answered as a validation error on `current_password`.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CallContext, type Principal } from '@gardien/contracts';
+import type { CallContext, Principal } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
-import { tooManyAttempts } from '../auth.errors.js';
+import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import type { LiveSession } from '../sessions/sessions.service.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
@@ -46,7 +46,7 @@ export class CurrentPasswordCheck {
       await this.dataSource.transaction((manager) =>
         auditAuth(manager, { action: refusedAction, outcome: 'failure', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: caller.id }, requestId: context.requestId }),
       );
-      throw new GardienError(ErrorCode.ValidationFailed, 'the current password is not right', [{ path: 'payload.current_password', reason: 'incorrect' }]);
+      throw authError(AuthReason.CurrentPasswordIncorrect, { details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
     }
     await this.throttle.succeed(keys);
     return user;

@@ -6,10 +6,11 @@
 // with ids only.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CallContext, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
+import { type CallContext, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
 import { auditAuth } from '../audit/auth-audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { CurrentPasswordCheck } from './current-password-check.js';
@@ -27,9 +28,9 @@ export class PasswordChangeService {
   ) {}
 
   async change(caller: Principal, request: ChangePasswordRequest, context: CallContext): Promise<void> {
-    const session = await this.sessions.liveSessionOf(caller, 'changes a password');
+    const session = await this.sessions.liveSessionOf(caller);
     if (request.new_password === request.current_password) {
-      throw new GardienError(ErrorCode.ValidationFailed, 'the new password must differ from the current one', [{ path: 'payload.new_password', reason: 'unchanged' }]);
+      throw authError(AuthReason.PasswordUnchanged, { details: [{ path: 'payload.new_password', reason: 'unchanged' }] });
     }
     const user = await this.currentPassword.prove(caller, session, request.current_password, 'password.change-refused', context);
     const hash = await this.hasher.hash(request.new_password, context.deadline);

@@ -8,10 +8,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { requiresMfa } from '@gardien/authz';
 import { BlindIndex } from '@gardien/crypto';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type CallContext, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
+import { PLATFORM_TENANT_ID, type CallContext, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
-import { tooManyAttempts } from '../auth.errors.js';
+import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import { throttleSourceOf } from '../brute-force/throttle-source.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
@@ -22,8 +22,6 @@ import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { UserCodec } from '../users/user-codec.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
 import { AccessTokens } from './access-tokens.js';
-
-const INVALID_CREDENTIALS = 'the credentials are not valid';
 
 interface Candidate {
   tenantId: string | undefined;
@@ -86,7 +84,7 @@ export class LoginService {
     if (!passwordOk || !user || !tenantId) return { ok: false, tenantId: tenantId ?? null, user, factor: 'password' };
     const mfa = user.totp_confirmed || requiresMfa(user.roles);
     if (mfa) {
-      if (!request.totp) throw new GardienError(ErrorCode.MfaRequired, 'a one-time code (TOTP) is required for this account');
+      if (!request.totp) throw authError(AuthReason.MfaRequired);
       if (!(await this.acceptCode(user, request.totp))) return { ok: false, tenantId, user, factor: 'totp' };
     }
     return { ok: true, user, tenantId, mfa };
@@ -95,20 +93,20 @@ export class LoginService {
   async refresh(request: RefreshRequest, requestId: string): Promise<TokenPair> {
     // The tenant is checked before the token is spent: a failure here must leave the client able to retry.
     const tenantId = parseRefreshToken(request.refresh_token)?.tenantId;
-    if (!tenantId) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+    if (!tenantId) throw authError(AuthReason.SessionInvalid);
     const tenantActive = tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(tenantId, requestId))?.status === 'active';
-    if (!tenantActive) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+    if (!tenantActive) throw authError(AuthReason.SessionInvalid);
     const grant = await this.sessions.refresh(request.refresh_token);
     const user = await withTenant(this.dataSource, grant.tenantId, (manager) => this.users.findById(manager, grant.userId));
     if (!user) {
       await this.sessions.closeSession(grant.tenantId, grant.sessionId, grant.userId, new Date(), 'account-gone');
-      throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+      throw authError(AuthReason.SessionInvalid);
     }
     return this.tokens.pairFor(user, grant.sessionId, grant.mfa, grant.refreshToken);
   }
 
   async logout(caller: Principal): Promise<void> {
-    if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, 'only a user session can log out');
+    if (caller.kind !== 'user' || !caller.sessionId) throw authError(AuthReason.UserSessionRequired);
     await this.sessions.closeSession(caller.tenantId ?? PLATFORM_TENANT_ID, caller.sessionId, caller.id);
   }
 
@@ -116,10 +114,10 @@ export class LoginService {
   async me(caller: Principal): Promise<Me> {
     const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
     if (caller.kind !== 'user' || !caller.sessionId || !(await this.sessions.isLive(tenantId, caller.sessionId))) {
-      throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+      throw authError(AuthReason.SessionInvalid);
     }
     const user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
-    if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+    if (!user) throw authError(AuthReason.SessionInvalid);
     return { id: user.id, tenant_id: caller.tenantId, email: await this.codec.openEmail(user), roles: user.roles, mfa_enrolled: user.totp_confirmed };
   }
 
@@ -157,7 +155,7 @@ export class LoginService {
       await auditAuth(manager, { action: 'login.failed', outcome: 'failure', tenantId, actor, details: { factor }, requestId });
       if (accountLockedNow) await auditAuth(manager, { action: 'login.locked', outcome: 'denied', tenantId, actor, requestId });
     });
-    throw new GardienError(ErrorCode.Unauthenticated, INVALID_CREDENTIALS);
+    throw authError(AuthReason.InvalidCredentials);
   }
 
   private async rehash(user: UserRow, password: string): Promise<void> {

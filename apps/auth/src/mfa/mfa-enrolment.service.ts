@@ -6,9 +6,10 @@
 // factor; an administrator resets it instead.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CallContext, type EnrolMfaRequest, type MfaEnrolment, type Principal } from '@gardien/contracts';
+import { type CallContext, type EnrolMfaRequest, type MfaEnrolment, type Principal } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { CurrentPasswordCheck } from '../credentials/current-password-check.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UserCodec } from '../users/user-codec.js';
@@ -26,14 +27,14 @@ export class MfaEnrolmentService {
   ) {}
 
   async enrol(caller: Principal, request: EnrolMfaRequest, context: CallContext): Promise<MfaEnrolment> {
-    const session = await this.sessions.liveSessionOf(caller, 'enrols MFA');
+    const session = await this.sessions.liveSessionOf(caller);
     await this.currentPassword.prove(caller, session, request.current_password, 'mfa.enrolment-refused', context);
     const { tenantId } = session;
     const { requestId } = context;
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, caller.id);
-      if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-      if (user.totp_confirmed) throw new GardienError(ErrorCode.Conflict, 'MFA is already enrolled; an administrator can reset it');
+      if (!user) throw authError(AuthReason.SessionInvalid);
+      if (user.totp_confirmed) throw authError(AuthReason.MfaAlreadyEnrolled);
       const totp = enrolTotp(user.id);
       await this.users.setTotp(manager, user.id, await this.codec.sealTotpSecret(tenantId, user.id, totp.secret), false, new Date());
       await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
@@ -42,15 +43,15 @@ export class MfaEnrolmentService {
   }
 
   async confirm(caller: Principal, code: string, requestId: string): Promise<void> {
-    const { tenantId } = await this.sessions.liveSessionOf(caller, 'enrols MFA');
+    const { tenantId } = await this.sessions.liveSessionOf(caller);
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, caller.id);
-      if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-      if (user.totp_confirmed) throw new GardienError(ErrorCode.Conflict, 'MFA is already enrolled');
+      if (!user) throw authError(AuthReason.SessionInvalid);
+      if (user.totp_confirmed) throw authError(AuthReason.MfaAlreadyEnrolled);
       const secret = await this.codec.openTotpSecret(user);
-      if (!secret) throw new GardienError(ErrorCode.Conflict, 'no MFA enrolment is pending');
+      if (!secret) throw authError(AuthReason.MfaEnrolmentNotPending);
       const step = await acceptTotp(secret, code);
-      if (step === undefined) throw new GardienError(ErrorCode.ValidationFailed, 'the code is not valid', [{ path: 'payload.totp', reason: 'invalid_code' }]);
+      if (step === undefined) throw authError(AuthReason.InvalidTotpCode, { details: [{ path: 'payload.totp', reason: 'invalid_code' }] });
       await this.users.confirmTotp(manager, user.id, step, new Date());
       await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
     });

@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type Principal } from '@gardien/contracts';
+import { PLATFORM_TENANT_ID, type GardienError, type Principal } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { hashRefreshToken, newRefreshToken, parseRefreshToken } from './refresh-token.js';
 import { SessionsRepository } from './sessions.repository.js';
 
@@ -102,10 +103,10 @@ export class SessionsService {
 
   /**
    * The tenant and session of a caller acting on its own account, once its session is known to be
-   * open: a token outliving its logout cannot change the account. `action` names what was refused.
+   * open: a token outliving its logout cannot change the account.
    */
-  async liveSessionOf(caller: Principal, action: string): Promise<LiveSession> {
-    if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, `only a user ${action}`);
+  async liveSessionOf(caller: Principal): Promise<LiveSession> {
+    if (caller.kind !== 'user' || !caller.sessionId) throw authError(AuthReason.UserSessionRequired);
     const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
     if (!(await this.isLive(tenantId, caller.sessionId))) throw unauthenticated();
     return { tenantId, sessionId: caller.sessionId };
@@ -145,5 +146,5 @@ export class SessionsService {
 }
 
 function unauthenticated(): GardienError {
-  return new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+  return authError(AuthReason.SessionInvalid);
 }

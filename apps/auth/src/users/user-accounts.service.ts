@@ -6,9 +6,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed, requiresMfa } from '@gardien/authz';
 import { SubjectKeyRing } from '@gardien/crypto';
-import { ErrorCode, GardienError, type CreateInitialAdminRequest, type CreateUserRequest, type CreatedUser, type Principal, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
+import { type GardienError, type CreateInitialAdminRequest, type CreateUserRequest, type CreatedUser, type Principal, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
 import { auditActorOf, isUniqueViolation, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -50,7 +51,7 @@ export class UserAccountsService {
   async createInitialAdmin(caller: Principal, input: CreateInitialAdminRequest, requestId?: string): Promise<CreatedUser> {
     authorize(defineAbilityFor(caller), 'update', 'Tenant', { id: input.tenant_id });
     const tenant = await this.directory.resolveId(input.tenant_id, requestId ?? randomUUID());
-    if (tenant?.status !== 'active') throw new GardienError(ErrorCode.NotFound, 'no such active tenant');
+    if (tenant?.status !== 'active') throw authError(AuthReason.TenantNotActive);
     // The id as the tenant service knows it: keys are created under it, and must be found again at login.
     const tenantId = tenant.id;
     const prepared = await this.accounts.prepare(tenantId, { email: input.email, password: input.password, roles: ['tenant_admin'] });
@@ -58,7 +59,7 @@ export class UserAccountsService {
     await this.accounts.keepOnlyIfWritten([prepared], () => withTenant(this.dataSource, tenantId, async (manager) => {
       await lockAdministrators(manager, tenantId);
       const [existing]: unknown[] = await manager.query(`SELECT 1 FROM auth_users WHERE 'tenant_admin' = ANY (roles) LIMIT 1`);
-      if (existing) throw new GardienError(ErrorCode.Conflict, 'the tenant already has an administrator');
+      if (existing) throw authError(AuthReason.TenantAlreadyHasAdministrator);
       await this.users.insert(manager, row);
       const target = { type: 'user', id: row.id };
       await auditAuth(manager, { action: 'user.created', tenantId, actor: auditActorOf(caller), target, details: rolesDetails(row.roles), requestId: requestId ?? null });
@@ -121,7 +122,7 @@ export class UserAccountsService {
       const row = await this.users.lockById(manager, id);
       if (!row) throw notFound();
       authorize(ability, 'update', 'User', { tenantId: row.tenant_id, id: row.id });
-      if (row.id === caller.id) throw new GardienError(ErrorCode.Forbidden, 'an administrator cannot reset their own MFA');
+      if (row.id === caller.id) throw authError(AuthReason.OwnMfaResetRefused);
       const now = new Date();
       const totp = enrolTotp(row.id);
       await this.users.setTotp(manager, row.id, await this.codec.sealTotpSecret(tenantId, row.id, totp.secret), true, now);
@@ -140,7 +141,7 @@ export class UserAccountsService {
       const row = await this.users.lockById(manager, id);
       if (!row) throw notFound();
       authorize(ability, 'delete', 'User', { tenantId: row.tenant_id, id: row.id });
-      if (row.id === caller.id) throw new GardienError(ErrorCode.Conflict, 'an administrator cannot delete their own account');
+      if (row.id === caller.id) throw authError(AuthReason.OwnAccountDeletionRefused);
       if (row.roles.includes('tenant_admin')) await this.keepOneAdmin(manager, tenantId, row.id);
       const now = new Date();
       await this.sessions.revokeAllOf(manager, tenantId, row.id, 'account-deleted', now);
@@ -171,7 +172,7 @@ export class UserAccountsService {
       `SELECT count(*)::int AS count FROM auth_users WHERE 'tenant_admin' = ANY (roles) AND id <> $1`,
       [leavingId],
     );
-    if (count === 0) throw new GardienError(ErrorCode.Conflict, 'the tenant must keep at least one administrator');
+    if (count === 0) throw authError(AuthReason.LastAdministrator);
   }
 }
 
@@ -182,7 +183,7 @@ async function lockAdministrators(manager: EntityManager, tenantId: string): Pro
 
 /** The caller's tenant; the super-admin has none and manages no users (data protection by design). */
 export function tenantOf(caller: Principal): string {
-  if (!caller.tenantId) throw new GardienError(ErrorCode.Forbidden, 'this action belongs to a tenant and the caller has none');
+  if (!caller.tenantId) throw authError(AuthReason.TenantRequired);
   return caller.tenantId;
 }
 
@@ -195,11 +196,11 @@ export async function conflictOnDuplicate<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'an account with this email already exists in the tenant');
+    if (isUniqueViolation(error)) throw authError(AuthReason.EmailTaken);
     throw error;
   }
 }
 
 function notFound(): GardienError {
-  return new GardienError(ErrorCode.NotFound, 'no such user');
+  return authError(AuthReason.UserNotFound);
 }

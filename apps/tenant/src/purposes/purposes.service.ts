@@ -3,11 +3,12 @@
 // never one named in the request: another tenant's purpose is simply not found.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CreatePurposeRequest, type Purpose, type PurposeList } from '@gardien/contracts';
-import { authorize, defineAbilityFor, type SubjectActions } from '@gardien/authz';
+import { type CreatePurposeRequest, type Purpose, type PurposeList } from '@gardien/contracts';
+import { AuthzReason, authorize, authzError, defineAbilityFor, type SubjectActions } from '@gardien/authz';
 import { isUniqueViolation, withTenant } from '@gardien/persistence';
 import type { Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
+import { TenantReason, tenantError } from '../tenant.errors.js';
 import { purposeAuditRef } from './purpose-ref.js';
 import { PurposesRepository, type PurposeRow } from './purposes.repository.js';
 
@@ -33,7 +34,7 @@ export class PurposesService {
         return toPurpose(row);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'a purpose with this id already exists in the tenant');
+      if (isUniqueViolation(error)) throw tenantError(TenantReason.PurposeIdTaken);
       throw error;
     }
   }
@@ -47,14 +48,14 @@ export class PurposesService {
   async get(acting: Acting, id: string): Promise<Purpose> {
     const tenantId = this.authorizedTenant(acting, 'read');
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.purposes.find(manager, tenantId, id));
-    if (!row) throw new GardienError(ErrorCode.NotFound, 'no such purpose');
+    if (!row) throw tenantError(TenantReason.PurposeNotFound);
     return toPurpose(row);
   }
 
   /** The caller's tenant, once the caller may act on its purposes; callers of no tenant may not. */
   private authorizedTenant(acting: Acting, action: SubjectActions['Purpose']): string {
     const { tenantId } = acting.principal;
-    if (tenantId === null) throw new GardienError(ErrorCode.Forbidden, 'this action on this resource is not allowed for the caller');
+    if (tenantId === null) throw authzError(AuthzReason.ActionNotAllowed);
     authorize(defineAbilityFor(acting.principal), action, 'Purpose', { tenantId });
     return tenantId;
   }

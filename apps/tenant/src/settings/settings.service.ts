@@ -5,11 +5,12 @@
 // member may list the models it may call (models.list), which is all auth asks when a key names models.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type AllowedModels, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import { type AllowedModels, type GardienError, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
 import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
 import type { Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
+import { TenantReason, tenantError } from '../tenant.errors.js';
 import { applySettingsUpdate, checkRetentionOverrides } from './settings-update.js';
 import { SettingsRepository, type SettingsRow } from './settings.repository.js';
 
@@ -76,5 +77,5 @@ function toTenantSettings(row: SettingsRow): TenantSettings {
 }
 
 function notFound(): GardienError {
-  return new GardienError(ErrorCode.NotFound, 'no settings for this tenant');
+  return tenantError(TenantReason.TenantSettingsNotFound);
 }

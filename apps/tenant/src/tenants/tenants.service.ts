@@ -6,23 +6,23 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  ErrorCode,
-  GardienError,
   PLATFORM_TENANT_ID,
   type CreateTenantRequest,
   type Empty,
+  type GardienError,
   type ResolveTenantRequest,
   type ResolvedTenant,
   type Tenant,
   type TenantList,
   type TenantStatus,
 } from '@gardien/contracts';
-import { authorize, defineAbilityFor, isAllowed, type AppAbility } from '@gardien/authz';
+import { AuthzReason, authorize, authzError, defineAbilityFor, isAllowed, type AppAbility } from '@gardien/authz';
 import { isUniqueViolation, withTenant } from '@gardien/persistence';
 import type { Acting } from '../callers.js';
 import { recordChange, type TenantServiceChange } from '../change-log.js';
 import { DEFAULT_TENANT_SETTINGS } from '../settings/settings-update.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
+import { TenantReason, tenantError } from '../tenant.errors.js';
 import { TenantKeys } from './tenant-keys.js';
 import { TenantsRepository, type TenantRow } from './tenants.repository.js';
 
@@ -47,7 +47,7 @@ export class TenantsService {
         return toTenant(row);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'a tenant with this slug already exists');
+      if (isUniqueViolation(error)) throw tenantError(TenantReason.TenantSlugTaken);
       throw error;
     }
   }
@@ -136,9 +136,9 @@ function toTenant(row: TenantRow): Tenant {
 }
 
 function notFound(): GardienError {
-  return new GardienError(ErrorCode.NotFound, 'no such tenant');
+  return tenantError(TenantReason.TenantNotFound);
 }
 
 function forbidden(): GardienError {
-  return new GardienError(ErrorCode.Forbidden, 'this action on this resource is not allowed for the caller');
+  return authzError(AuthzReason.ActionNotAllowed);
 }
