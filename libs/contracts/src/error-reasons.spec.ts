@@ -1,5 +1,5 @@
-import { ErrorReasons, isSnakeCaseReason, type ReasonDefinition } from './error-reasons.js';
-import { ErrorCode, GardienError } from './errors.js';
+import { ErrorReasons, type ReasonDefinition } from './error-reasons.js';
+import { ErrorCode, GardienError, isErrorReason } from './errors.js';
 
 enum ProbeReason {
   QuotaExceeded = 'quota_exceeded',
@@ -36,10 +36,10 @@ test('a catalogue lists its reasons and their codes', () => {
 
 test('a reason that is not snake_case is refused when the catalogue is defined', () => {
   for (const bad of ['QuotaExceeded', 'quota-exceeded', 'quota__exceeded', '_quota', 'quota_', 'q', 'x'.repeat(64)]) {
-    expect(isSnakeCaseReason(bad)).toBe(false);
+    expect(isErrorReason(bad)).toBe(false);
     expect(() => ErrorReasons.define('probe', { [bad]: { code: ErrorCode.Conflict, message: 'no' } })).toThrow(/not snake_case/);
   }
-  expect(isSnakeCaseReason('quota_exceeded_2')).toBe(true);
+  expect(isErrorReason('quota_exceeded_2')).toBe(true);
 });
 
 test('INTERNAL is the code of no reason: an internal error says nothing of why', () => {

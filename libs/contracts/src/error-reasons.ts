@@ -3,7 +3,7 @@
 // `<module>.errors.ts`, as a string enum mapped exhaustively to its code and to the one message
 // it is sent with; throw sites then read `throw authError(AuthReason.InvalidCredentials)`.
 // Messages are written here, once, never built from input.
-import { GardienError, type ErrorCode, type ErrorDetail } from './errors.js';
+import { GardienError, isErrorReason, type ErrorCode, type ErrorDetail } from './errors.js';
 
 /**
  * The codes a reason may stand behind. INTERNAL is not one: an internal error is a bug, answered
@@ -23,14 +23,6 @@ export interface ReasonExtras {
   retryAfterSeconds?: number;
 }
 
-/** snake_case, within the length every boundary accepts (isErrorReason). */
-export const REASON_FORMAT = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
-const MAX_REASON_LENGTH = 63;
-
-export function isSnakeCaseReason(value: string): boolean {
-  return REASON_FORMAT.test(value) && value.length >= 2 && value.length <= MAX_REASON_LENGTH;
-}
-
 /** One module's reasons, their codes and their messages. */
 export class ErrorReasons<R extends string> {
   private constructor(
@@ -42,7 +34,7 @@ export class ErrorReasons<R extends string> {
   /** `definitions` is a `Record` over the module's enum: the compiler refuses a reason left out. */
   static define<R extends string>(module: string, definitions: Record<R, ReasonDefinition>): ErrorReasons<R> {
     for (const reason of Object.keys(definitions)) {
-      if (!isSnakeCaseReason(reason)) throw new Error(`${module}: error reason "${reason}" is not snake_case`);
+      if (!isErrorReason(reason)) throw new Error(`${module}: error reason "${reason}" is not snake_case`);
     }
     return new ErrorReasons(module, Object.freeze({ ...definitions }));
   }

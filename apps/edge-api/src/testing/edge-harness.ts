@@ -38,7 +38,7 @@ const EXCHANGE = tokenExchangeOperation('edge-api').subject;
 /** What a fake responder answers: a reply, or an error envelope. */
 export type FakeAnswer =
   | { response: unknown }
-  | { err: { code: `${ErrorCode}`; message: string; details?: ErrorDetail[]; retryAfterSeconds?: number } };
+  | { err: { code: `${ErrorCode}`; reason?: string; message: string; details?: ErrorDetail[]; retryAfterSeconds?: number } };
 type Responder = (payload: unknown, call: BusCall) => FakeAnswer;
 
 /** Answers every `gardien.v1.>` request the way a Nest microservice would, and records each call. */
