@@ -3,9 +3,8 @@
 // event commit or roll back together. Events carry ids only.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { eventSubject } from '@gardien/contracts';
+import { Uuid, eventSubject, type Caller } from '@gardien/contracts';
 import { appendToOutbox, auditActorOf, recordAudit } from '@gardien/persistence';
-import { type Acting } from './callers.js';
 
 export type TenantServiceChange =
   | 'tenant.created'
@@ -25,16 +24,16 @@ export interface ChangeRecord {
   eventIds?: Record<string, string>;
 }
 
-export async function recordChange(manager: EntityManager, acting: Acting, change: ChangeRecord): Promise<void> {
+export async function recordChange(manager: EntityManager, caller: Caller, change: ChangeRecord): Promise<void> {
   await recordAudit(manager, {
     service: 'tenant',
     action: change.action,
     outcome: 'success',
     tenantId: change.tenantId,
-    actor: auditActorOf(acting.principal),
+    actor: auditActorOf(caller.principal),
     target: change.target,
     details: change.details ?? {},
-    requestId: acting.requestId,
+    requestId: Uuid.safeParse(caller.requestId).success ? caller.requestId : null,
   });
   await appendToOutbox(manager, {
     id: randomUUID(),

@@ -19,11 +19,13 @@ import {
   audienceOf,
   AuditEntry,
   BusClient,
+  callerOf,
   ErrorCode,
   TENANT_OPERATIONS,
   TOKEN_ISSUER,
   type AccessTokenClaims,
   type BusOperation,
+  type Caller,
   type GardienError,
   type Principal,
   type ReplyOf,
@@ -44,7 +46,6 @@ import { CreateOutbox1732579200000, OutboxRelay, openServiceDatabase, tenantScop
 import { BusExceptionFilter } from '@gardien/platform';
 import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { AppModule } from './app.module.js';
-import type { Acting } from './callers.js';
 import { TENANT_MIGRATIONS } from './migrations/index.js';
 import { purposeAuditRef } from './purposes/purpose-ref.js';
 import { PurposesRepository } from './purposes/purposes.repository.js';
@@ -93,7 +94,7 @@ afterAll(async () => {
 
 // --- callers --------------------------------------------------------------------------------------
 
-const as = (principal: Principal): Acting => ({ principal, requestId: randomUUID() });
+const as = (principal: Principal): Caller => callerOf(principal, { requestId: randomUUID() });
 const superadmin = as({ kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true });
 const authService = as({ kind: 'service', id: 'auth', tenantId: null, roles: [], mfa: false });
 /** Another platform service in its own name: it holds no grant on tenants. */
@@ -137,7 +138,7 @@ async function eventsOf(tenantId: string, name: string): Promise<Array<Record<st
   return (await outboxFor(tenantId)).filter((row) => row.subject === `gardien.events.tenant.${name}`).map((row) => row.payload);
 }
 
-async function expectChangeRecorded(tenantId: string, action: string, by: Acting, target: AuditEntry['target'], event: Record<string, unknown> = {}) {
+async function expectChangeRecorded(tenantId: string, action: string, by: Caller, target: AuditEntry['target'], event: Record<string, unknown> = {}) {
   const [entry, ...more] = await auditsOf(tenantId, action);
   expect(more).toEqual([]);
   expect(entry).toMatchObject({
@@ -536,7 +537,7 @@ describe('over the bus', () => {
       .sign(signingKey);
   }
 
-  const call = async <O extends BusOperation>(who: Acting, operation: O, payload: unknown): Promise<ReplyOf<O>> =>
+  const call = async <O extends BusOperation>(who: Caller, operation: O, payload: unknown): Promise<ReplyOf<O>> =>
     bus.call(operation, payload as RequestOf<O>, { requestId: randomUUID(), token: await tokenOf(who.principal) });
 
   test('every operation answers with its contract’s reply', async () => {

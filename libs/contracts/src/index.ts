@@ -1,6 +1,7 @@
 export * from './services.js';
 export * from './subjects.js';
 export * from './headers.js';
+export * from './caller.js';
 export * from './errors.js';
 export * from './error-reasons.js';
 export * from './validation.js';

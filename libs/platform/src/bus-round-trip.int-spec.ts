@@ -1,5 +1,5 @@
 // The bus contract end to end, against a real NATS: BusClient -> Nest microservice (queue group,
-// filter, interceptor, @Handles binding, Caller decorator) -> reply. Headers arrive, errors come back typed,
+// filter, interceptor, @Handles binding, call-context decorators) -> reply. Headers arrive, errors come back typed,
 // unknown errors say nothing of themselves, silence becomes TIMEOUT and absence UNAVAILABLE.
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -7,13 +7,13 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { BusClient, ErrorCode, GardienError, busOperation, type CallContext } from '@gardien/contracts';
+import { BusClient, ErrorCode, GardienError, busOperation, type CallContext, type CallScope } from '@gardien/contracts';
 import { CryptoError, CryptoErrorCode } from '@gardien/crypto';
 import { ServiceMetrics } from '@gardien/observability';
 import { PrivateNats } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
-import { Caller } from './call-context.decorator.js';
+import { CurrentCallContext, CurrentCallScope } from './call-context.decorator.js';
 import { Handles, RequestPayload } from './handles.decorator.js';
 
 const Echo = z.object({ word: z.string().max(20) }).strict();
@@ -24,6 +24,7 @@ const probe = (action: string, timeoutMs?: number) =>
 const PROBES = {
   echo: busOperation({ service: 'tenant', action: 'probe.echo', request: Echo, reply: EchoReply, authenticated: false }),
   refuse: probe('refuse'),
+  scope: probe('scope'),
   erased: probe('erased'),
   crash: probe('crash'),
   slow: probe('slow', 100),
@@ -33,9 +34,15 @@ const NOBODY = busOperation({ service: 'audit', action: 'nobody', request: Nothi
 @Controller()
 class ProbeController {
   @Handles(PROBES.echo)
-  echo(@RequestPayload() payload: z.infer<typeof Echo>, @Caller() caller: CallContext) {
+  echo(@RequestPayload() payload: z.infer<typeof Echo>, @CurrentCallContext() caller: CallContext) {
     const { deadline, ...ids } = caller;
     return { word: payload.word, caller: ids, budgetMs: deadline === undefined ? null : deadline - Date.now() };
+  }
+
+  /** What an open operation's handler gets: the request, its trace and deadline, the same deadline as its context's, no token. */
+  @Handles(PROBES.scope)
+  scope(@CurrentCallScope() scope: CallScope, @CurrentCallContext() context: CallContext) {
+    return { keys: Object.keys(scope).sort(), sameDeadline: scope.deadline === context.deadline };
   }
 
   @Handles(PROBES.refuse)
@@ -107,6 +114,10 @@ test('payload and caller context (token, traceparent, request id, deadline) reac
   expect(reply.budgetMs).toBeLessThanOrEqual(2_000);
   const short = await bus.call(PROBES.echo, { word: 'hi' }, caller, { timeoutMs: 300 });
   expect(short.budgetMs).toBeLessThanOrEqual(300);
+});
+
+test('an open operation gets the scope of its request (id, trace, deadline) without the token, made once per message', async () => {
+  expect(await bus.call(PROBES.scope, {}, caller)).toEqual({ keys: ['deadline', 'requestId', 'traceparent'], sameDeadline: true });
 });
 
 test('an invalid payload comes back as VALIDATION_FAILED with paths, not values', async () => {

@@ -14,6 +14,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import {
   AUTH_OPERATIONS,
   CLI_USER,
+  callScopeOf,
   HEADER_BOOTSTRAP_SIGNATURE,
   HEADER_BOOTSTRAP_SIGNER,
   HEADER_REQUEST_ID,
@@ -75,9 +76,10 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
       this.refuse(msg, packet, unsigned, AuthReason.BootstrapNotSigned);
       return;
     }
-    const { requestId } = callContextFromHeaders(msg.headers);
+    const scope = callScopeOf(callContextFromHeaders(msg.headers));
+    const { requestId } = scope;
     try {
-      const result = await this.bootstrap.bootstrap(parsePayload(AUTH_OPERATIONS.bootstrap.request, packet.data), requestId);
+      const result = await this.bootstrap.bootstrap(parsePayload(AUTH_OPERATIONS.bootstrap.request, packet.data), scope);
       this.logger.info({ requestId, superadmin: result.superadmin.id, tenant: result.tenant?.id ?? null }, 'platform bootstrapped');
       msg.respond(encodeReply(packet.id, { response: result }));
     } catch (failure) {

@@ -6,7 +6,7 @@
 // with CONFLICT. A tenant created for a bootstrap that then fails is removed.
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult, type CallScope } from '@gardien/contracts';
 import { isUniqueViolation, setTenant, withTenant } from '@gardien/persistence';
 import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
@@ -25,14 +25,15 @@ export class BootstrapService {
     private readonly directory: TenantDirectory,
   ) {}
 
-  async bootstrap(request: BootstrapRequest, requestId: string): Promise<BootstrapResult> {
+  async bootstrap(request: BootstrapRequest, scope: CallScope): Promise<BootstrapResult> {
+    const { requestId } = scope;
     if (await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) => this.users.superadminExists(manager))) throw alreadyDone();
     const admin = await this.accounts.prepare(PLATFORM_TENANT_ID, { ...request.admin, roles: ['superadmin'] });
     if (!request.tenant) {
       await this.accounts.keepOnlyIfWritten([admin], () => this.write(admin, undefined, requestId));
       return { superadmin: created(admin) };
     }
-    const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, requestId).catch((error: unknown) => {
+    const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, scope).catch((error: unknown) => {
       // Not "already bootstrapped" (no super-admin exists): the slug is taken, an input to change.
       if (error instanceof GardienError && error.code === ErrorCode.Conflict) {
         throw authError(AuthReason.BootstrapSlugTaken, { details: [{ path: 'payload.tenant.slug', reason: 'already_taken' }] });
@@ -44,7 +45,7 @@ export class BootstrapService {
       await this.accounts.keepOnlyIfWritten([admin, tenantAdmin], () => this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, requestId));
       return { superadmin: created(admin), tenant: { id: tenant.id, slug: tenant.slug, admin: created(tenantAdmin) } };
     } catch (error) {
-      await this.directory.deleteTenant(tenant.id, requestId);
+      await this.directory.deleteTenant(tenant.id, scope);
       throw error;
     }
   }

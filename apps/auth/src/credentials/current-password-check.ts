@@ -5,7 +5,7 @@
 // a wrong one is audited with ids only and answered as a validation error on `current_password`.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CallContext, Principal } from '@gardien/contracts';
+import type { Caller } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
 import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
@@ -28,23 +28,24 @@ export class CurrentPasswordCheck {
    * audit action of a wrong guess. A check that could not run (checks saturated, the caller gone)
    * judged nothing: its reservation is given back.
    */
-  async prove(caller: Principal, session: LiveSession, password: string, refusedAction: string, context: CallContext): Promise<UserRow> {
+  async prove(caller: Caller, session: LiveSession, password: string, refusedAction: string): Promise<UserRow> {
     const { tenantId, sessionId } = session;
-    const keys: ThrottleKeys = { account: `current-password:${caller.id}`, source: `current-password-session:${sessionId}` };
+    const { principal } = caller;
+    const keys: ThrottleKeys = { account: `current-password:${principal.id}`, source: `current-password-session:${sessionId}` };
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let user: UserRow | undefined;
     let proven: boolean;
     try {
-      user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
-      proven = await this.hasher.verify(user?.password_hash, password, context.deadline);
+      user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, principal.id));
+      proven = await this.hasher.verify(user?.password_hash, password, caller.deadline);
     } catch (error) {
       await this.throttle.giveBack(keys);
       throw error;
     }
     if (!user || !proven) {
       await this.dataSource.transaction((manager) =>
-        auditAuth(manager, { action: refusedAction, outcome: 'failure', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: caller.id }, requestId: context.requestId }),
+        auditAuth(manager, { action: refusedAction, outcome: 'failure', tenantId, actor: auditActorOf(principal), target: { type: 'user', id: principal.id }, requestId: caller.requestId }),
       );
       throw authError(AuthReason.CurrentPasswordIncorrect, { details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
     }

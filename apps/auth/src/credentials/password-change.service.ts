@@ -6,7 +6,7 @@
 // with ids only.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type CallContext, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
+import type { Caller, ChangePasswordRequest } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
 import { auditAuth } from '../audit/auth-audit.js';
@@ -27,20 +27,20 @@ export class PasswordChangeService {
     private readonly apiKeys: OwnerApiKeys,
   ) {}
 
-  async change(caller: Principal, request: ChangePasswordRequest, context: CallContext): Promise<void> {
-    const session = await this.sessions.liveSessionOf(caller);
+  async change(caller: Caller, request: ChangePasswordRequest): Promise<void> {
+    const session = await this.sessions.liveSessionOf(caller.principal);
     if (request.new_password === request.current_password) {
       throw authError(AuthReason.PasswordUnchanged, { details: [{ path: 'payload.new_password', reason: 'unchanged' }] });
     }
-    const user = await this.currentPassword.prove(caller, session, request.current_password, 'password.change-refused', context);
-    const hash = await this.hasher.hash(request.new_password, context.deadline);
+    const user = await this.currentPassword.prove(caller, session, request.current_password, 'password.change-refused');
+    const hash = await this.hasher.hash(request.new_password, caller.deadline);
     const { tenantId, sessionId } = session;
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const now = new Date();
       await this.users.setPasswordHash(manager, user.id, hash, now);
       await this.sessions.revokeAllOf(manager, tenantId, user.id, 'password-changed', now, sessionId);
-      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: user.id, reason: 'password-changed', actor: auditActorOf(caller), requestId: context.requestId }, now);
-      await auditAuth(manager, { action: 'password.changed', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId: context.requestId });
+      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: user.id, reason: 'password-changed', actor: auditActorOf(caller.principal), requestId: caller.requestId }, now);
+      await auditAuth(manager, { action: 'password.changed', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: user.id }, requestId: caller.requestId });
     });
   }
 }

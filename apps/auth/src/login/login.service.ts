@@ -8,7 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { requiresMfa } from '@gardien/authz';
 import { BlindIndex } from '@gardien/crypto';
-import { PLATFORM_TENANT_ID, type CallContext, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
+import { PLATFORM_TENANT_ID, type CallScope, type Caller, type LoginRequest, type Me, type RefreshRequest, type TokenPair } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
 import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
@@ -51,15 +51,15 @@ export class LoginService {
     private readonly blindIndex: BlindIndex,
   ) {}
 
-  /** `caller.deadline`: when the bus stops waiting for this answer; a password check still queued then is abandoned. */
-  async login(request: LoginRequest, caller: CallContext): Promise<TokenPair> {
-    const { requestId } = caller;
+  /** `scope.deadline`: when the bus stops waiting for this answer; a password check still queued then is abandoned. */
+  async login(request: LoginRequest, scope: CallScope): Promise<TokenPair> {
+    const { requestId } = scope;
     const keys = await this.throttleKeys(request);
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let attempt: Attempt;
     try {
-      attempt = await this.attempt(request, caller);
+      attempt = await this.attempt(request, scope);
     } catch (error) {
       // No credential was judged wrong (the code still to come, a service unavailable, password
       // checks saturated, the caller gone): this attempt's reservation is given back, and the
@@ -67,7 +67,7 @@ export class LoginService {
       await this.throttle.giveBack(keys);
       throw error;
     }
-    if (!attempt.ok) return this.fail(attempt, reservation.accountLockedNow, requestId);
+    if (!attempt.ok) return this.fail(attempt, reservation.accountLockedNow, scope);
     await this.throttle.succeed(keys);
     const { user, tenantId, mfa } = attempt;
     if (this.hasher.needsRehash(user.password_hash)) await this.rehash(user, request.password);
@@ -78,9 +78,9 @@ export class LoginService {
   }
 
   /** Checks the credentials; the same argon2id work whether or not the tenant and account exist. */
-  private async attempt(request: LoginRequest, caller: CallContext): Promise<Attempt> {
-    const { user, tenantId } = await this.findCandidate(request, caller.requestId);
-    const passwordOk = await this.hasher.verify(user?.password_hash, request.password, caller.deadline);
+  private async attempt(request: LoginRequest, scope: CallScope): Promise<Attempt> {
+    const { user, tenantId } = await this.findCandidate(request, scope);
+    const passwordOk = await this.hasher.verify(user?.password_hash, request.password, scope.deadline);
     if (!passwordOk || !user || !tenantId) return { ok: false, tenantId: tenantId ?? null, user, factor: 'password' };
     const mfa = user.totp_confirmed || requiresMfa(user.roles);
     if (mfa) {
@@ -90,11 +90,11 @@ export class LoginService {
     return { ok: true, user, tenantId, mfa };
   }
 
-  async refresh(request: RefreshRequest, requestId: string): Promise<TokenPair> {
+  async refresh(request: RefreshRequest, scope: CallScope): Promise<TokenPair> {
     // The tenant is checked before the token is spent: a failure here must leave the client able to retry.
     const tenantId = parseRefreshToken(request.refresh_token)?.tenantId;
     if (!tenantId) throw authError(AuthReason.SessionInvalid);
-    const tenantActive = tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(tenantId, requestId))?.status === 'active';
+    const tenantActive = tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(tenantId, scope))?.status === 'active';
     if (!tenantActive) throw authError(AuthReason.SessionInvalid);
     const grant = await this.sessions.refresh(request.refresh_token);
     const user = await withTenant(this.dataSource, grant.tenantId, (manager) => this.users.findById(manager, grant.userId));
@@ -105,27 +105,27 @@ export class LoginService {
     return this.tokens.pairFor(user, grant.sessionId, grant.mfa, grant.refreshToken);
   }
 
-  async logout(caller: Principal): Promise<void> {
-    if (caller.kind !== 'user' || !caller.sessionId) throw authError(AuthReason.UserSessionRequired);
-    await this.sessions.closeSession(caller.tenantId ?? PLATFORM_TENANT_ID, caller.sessionId, caller.id);
+  async logout({ principal }: Caller): Promise<void> {
+    if (principal.kind !== 'user' || !principal.sessionId) throw authError(AuthReason.UserSessionRequired);
+    await this.sessions.closeSession(principal.tenantId ?? PLATFORM_TENANT_ID, principal.sessionId, principal.id);
   }
 
   /** The caller's own account; refused once its session has ended (logout, timeout, reuse). */
-  async me(caller: Principal): Promise<Me> {
-    const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
-    if (caller.kind !== 'user' || !caller.sessionId || !(await this.sessions.isLive(tenantId, caller.sessionId))) {
+  async me({ principal }: Caller): Promise<Me> {
+    const tenantId = principal.tenantId ?? PLATFORM_TENANT_ID;
+    if (principal.kind !== 'user' || !principal.sessionId || !(await this.sessions.isLive(tenantId, principal.sessionId))) {
       throw authError(AuthReason.SessionInvalid);
     }
-    const user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
+    const user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, principal.id));
     if (!user) throw authError(AuthReason.SessionInvalid);
-    return { id: user.id, tenant_id: caller.tenantId, email: await this.codec.openEmail(user), roles: user.roles, mfa_enrolled: user.totp_confirmed };
+    return { id: user.id, tenant_id: principal.tenantId, email: await this.codec.openEmail(user), roles: user.roles, mfa_enrolled: user.totp_confirmed };
   }
 
   /** The tenant (platform for no slug) and the account the login names; either may be missing. */
-  private async findCandidate(request: LoginRequest, requestId: string): Promise<Candidate> {
+  private async findCandidate(request: LoginRequest, scope: CallScope): Promise<Candidate> {
     let tenantId: string | undefined = PLATFORM_TENANT_ID;
     if (request.tenant) {
-      const tenant = await this.directory.resolveSlug(request.tenant, requestId);
+      const tenant = await this.directory.resolveSlug(request.tenant, scope);
       tenantId = tenant?.status === 'active' ? tenant.id : undefined;
     }
     if (!tenantId) return { tenantId: undefined, user: undefined };
@@ -148,7 +148,7 @@ export class LoginService {
     });
   }
 
-  private async fail(attempt: Failed, accountLockedNow: boolean, requestId: string): Promise<never> {
+  private async fail(attempt: Failed, accountLockedNow: boolean, { requestId }: CallScope): Promise<never> {
     const { tenantId, user, factor } = attempt;
     const actor: AuditActor = user ? { type: 'user', id: user.id } : { type: 'system', id: 'unknown-account' };
     await this.dataSource.transaction(async (manager) => {

@@ -6,7 +6,7 @@
 // factor; an administrator resets it instead.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type CallContext, type EnrolMfaRequest, type MfaEnrolment, type Principal } from '@gardien/contracts';
+import type { Caller, EnrolMfaRequest, MfaEnrolment } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
@@ -26,26 +26,27 @@ export class MfaEnrolmentService {
     private readonly currentPassword: CurrentPasswordCheck,
   ) {}
 
-  async enrol(caller: Principal, request: EnrolMfaRequest, context: CallContext): Promise<MfaEnrolment> {
-    const session = await this.sessions.liveSessionOf(caller);
-    await this.currentPassword.prove(caller, session, request.current_password, 'mfa.enrolment-refused', context);
+  async enrol(caller: Caller, request: EnrolMfaRequest): Promise<MfaEnrolment> {
+    const session = await this.sessions.liveSessionOf(caller.principal);
+    await this.currentPassword.prove(caller, session, request.current_password, 'mfa.enrolment-refused');
     const { tenantId } = session;
-    const { requestId } = context;
+    const { requestId, principal } = caller;
     return withTenant(this.dataSource, tenantId, async (manager) => {
-      const user = await this.users.lockById(manager, caller.id);
+      const user = await this.users.lockById(manager, principal.id);
       if (!user) throw authError(AuthReason.SessionInvalid);
       if (user.totp_confirmed) throw authError(AuthReason.MfaAlreadyEnrolled);
       const totp = enrolTotp(user.id);
       await this.users.setTotp(manager, user.id, await this.codec.sealTotpSecret(tenantId, user.id, totp.secret), false, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
+      await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: auditActorOf(principal), target: { type: 'user', id: user.id }, requestId });
       return { totp_uri: totp.uri };
     });
   }
 
-  async confirm(caller: Principal, code: string, requestId: string): Promise<void> {
-    const { tenantId } = await this.sessions.liveSessionOf(caller);
+  async confirm(caller: Caller, code: string): Promise<void> {
+    const { requestId, principal } = caller;
+    const { tenantId } = await this.sessions.liveSessionOf(principal);
     await withTenant(this.dataSource, tenantId, async (manager) => {
-      const user = await this.users.lockById(manager, caller.id);
+      const user = await this.users.lockById(manager, principal.id);
       if (!user) throw authError(AuthReason.SessionInvalid);
       if (user.totp_confirmed) throw authError(AuthReason.MfaAlreadyEnrolled);
       const secret = await this.codec.openTotpSecret(user);
@@ -53,7 +54,7 @@ export class MfaEnrolmentService {
       const step = await acceptTotp(secret, code);
       if (step === undefined) throw authError(AuthReason.InvalidTotpCode, { details: [{ path: 'payload.totp', reason: 'invalid_code' }] });
       await this.users.confirmTotp(manager, user.id, step, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
+      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(principal), target: { type: 'user', id: user.id }, requestId });
     });
   }
 }
