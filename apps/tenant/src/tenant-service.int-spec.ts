@@ -561,6 +561,16 @@ describe('over the bus', () => {
     expect(await call(superadmin, TENANT_OPERATIONS.deleteTenant, { id: tenant.id })).toEqual({});
   });
 
+  test('a change made over the bus is audited as the caller its token proves, in the request it came with', async () => {
+    const requestId = randomUUID();
+    const tenant = await bus.call(TENANT_OPERATIONS.createTenant, { slug: newSlug(), name: 'Audited' }, { requestId, token: await tokenOf(superadmin.principal) });
+    const [entry] = await auditsOf(tenant.id, 'tenant.created');
+    expect(entry).toMatchObject({ actor: { type: 'user', id: superadmin.principal.id }, target: { type: 'tenant', id: tenant.id }, requestId });
+    // A request id that is not a UUID (a ULID) travels in logs, not in audit entries.
+    const other = await bus.call(TENANT_OPERATIONS.createTenant, { slug: newSlug(), name: 'Audited' }, { requestId: '01JDQ4B3Y7ZK5M8N9P0QRSTVWX', token: await tokenOf(superadmin.principal) });
+    expect((await auditsOf(other.id, 'tenant.created'))[0]).toMatchObject({ requestId: null });
+  });
+
   test('a call without a valid token, with unknown fields, or from a caller without the right is refused', async () => {
     const own = (await tenants.create(superadmin, { slug: newSlug(), name: 'Refusals' })).id;
     await expect(bus.call(TENANT_OPERATIONS.listTenants, {}, { requestId: randomUUID() })).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });

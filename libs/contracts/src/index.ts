@@ -10,6 +10,7 @@ export * from './wire.js';
 export * from './bus-client.js';
 export * from './schemas/health.js';
 export * from './schemas/audit.js';
+export * from './schemas/audit-actions.js';
 export * from './bus-permissions.js';
 export * from './schemas/primitives.js';
 export * from './jetstream-topology.js';

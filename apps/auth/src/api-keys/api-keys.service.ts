@@ -18,8 +18,8 @@ import {
   type GardienError,
   type Principal,
 } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import { withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
@@ -66,7 +66,7 @@ export class ApiKeysService {
     };
     await withTenant(this.dataSource, tenantId, async (manager) => {
       await this.keys.insert(manager, row);
-      await auditAuth(manager, { action: 'api-key.created', tenantId, actor: auditActorOf(caller.principal), target: { type: 'api-key', id }, requestId: caller.requestId });
+      await authAudit.record(manager, caller, { action: 'api-key.created', tenantId, targetId: id });
     });
     return { ...view({ ...row, revoked_at: null }), key };
   }
@@ -98,7 +98,7 @@ export class ApiKeysService {
       authorize(ability, 'delete', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
       if (row.revoked_at) return;
       await this.keys.revoke(manager, row.id, new Date());
-      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: auditActorOf(caller.principal), target: { type: 'api-key', id: row.id }, requestId: caller.requestId });
+      await authAudit.record(manager, caller, { action: 'api-key.revoked', tenantId, targetId: row.id });
     });
   }
 
@@ -116,7 +116,7 @@ export class ApiKeysService {
       if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) throw authError(AuthReason.ApiKeyNotRotatable);
       const key = newApiKey(tenantId, row.id);
       await this.keys.replaceSecret(manager, row.id, hashApiKey(key));
-      await auditAuth(manager, { action: 'api-key.rotated', tenantId, actor: auditActorOf(caller.principal), target: { type: 'api-key', id: row.id }, requestId: caller.requestId });
+      await authAudit.record(manager, caller, { action: 'api-key.rotated', tenantId, targetId: row.id });
       return { ...view(row), key };
     });
   }

@@ -8,13 +8,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult, type CallScope } from '@gardien/contracts';
 import { isUniqueViolation, setTenant, withTenant } from '@gardien/persistence';
-import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory, type PreparedAccount } from '../users/new-account.js';
 import { UsersRepository } from '../users/users.repository.js';
 
-const BOOTSTRAP_ACTOR: AuditActor = { type: 'system', id: 'bootstrap' };
 
 @Injectable()
 export class BootstrapService {
@@ -26,11 +25,10 @@ export class BootstrapService {
   ) {}
 
   async bootstrap(request: BootstrapRequest, scope: CallScope): Promise<BootstrapResult> {
-    const { requestId } = scope;
     if (await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) => this.users.superadminExists(manager))) throw alreadyDone();
     const admin = await this.accounts.prepare(PLATFORM_TENANT_ID, { ...request.admin, roles: ['superadmin'] });
     if (!request.tenant) {
-      await this.accounts.keepOnlyIfWritten([admin], () => this.write(admin, undefined, requestId));
+      await this.accounts.keepOnlyIfWritten([admin], () => this.write(admin, undefined, scope));
       return { superadmin: created(admin) };
     }
     const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, scope).catch((error: unknown) => {
@@ -42,7 +40,7 @@ export class BootstrapService {
     });
     try {
       const tenantAdmin = await this.accounts.prepare(tenant.id, { ...request.tenant.admin, roles: ['tenant_admin'] });
-      await this.accounts.keepOnlyIfWritten([admin, tenantAdmin], () => this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, requestId));
+      await this.accounts.keepOnlyIfWritten([admin, tenantAdmin], () => this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, scope));
       return { superadmin: created(admin), tenant: { id: tenant.id, slug: tenant.slug, admin: created(tenantAdmin) } };
     } catch (error) {
       await this.directory.deleteTenant(tenant.id, scope);
@@ -50,15 +48,15 @@ export class BootstrapService {
     }
   }
 
-  private async write(admin: PreparedAccount, tenant: { tenantId: string; account: PreparedAccount } | undefined, requestId: string): Promise<void> {
+  private async write(admin: PreparedAccount, tenant: { tenantId: string; account: PreparedAccount } | undefined, scope: CallScope): Promise<void> {
     try {
       await withTenant(this.dataSource, PLATFORM_TENANT_ID, async (manager) => {
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext('gardien.auth.bootstrap'))`);
         if (await this.users.superadminExists(manager)) throw alreadyDone();
-        await this.insert(manager, PLATFORM_TENANT_ID, admin, requestId);
+        await this.insert(manager, PLATFORM_TENANT_ID, admin, scope);
         if (tenant) {
           await setTenant(manager, tenant.tenantId);
-          await this.insert(manager, tenant.tenantId, tenant.account, requestId);
+          await this.insert(manager, tenant.tenantId, tenant.account, scope);
         }
       });
     } catch (error) {
@@ -67,11 +65,12 @@ export class BootstrapService {
     }
   }
 
-  private async insert(manager: EntityManager, tenantId: string, account: PreparedAccount, requestId: string): Promise<void> {
+  /** Audited as the bootstrap's, a part of the system: no account exists to have done it. */
+  private async insert(manager: EntityManager, tenantId: string, account: PreparedAccount, scope: CallScope): Promise<void> {
     await this.users.insert(manager, account.row);
-    const target = { type: 'user', id: account.row.id };
-    await auditAuth(manager, { action: 'user.created', tenantId, actor: BOOTSTRAP_ACTOR, target, details: { bootstrap: true }, requestId });
-    await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: BOOTSTRAP_ACTOR, target, requestId });
+    const author = { system: 'bootstrap', scope };
+    await authAudit.record(manager, author, { action: 'user.created', tenantId, targetId: account.row.id, details: { bootstrap: true } });
+    await authAudit.record(manager, author, { action: 'mfa.enrolled', tenantId, targetId: account.row.id });
   }
 }
 

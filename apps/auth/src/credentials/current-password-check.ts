@@ -6,8 +6,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import { withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import type { LiveSession } from '../sessions/sessions.service.js';
@@ -28,7 +28,7 @@ export class CurrentPasswordCheck {
    * audit action of a wrong guess. A check that could not run (checks saturated, the caller gone)
    * judged nothing: its reservation is given back.
    */
-  async prove(caller: Caller, session: LiveSession, password: string, refusedAction: string): Promise<UserRow> {
+  async prove(caller: Caller, session: LiveSession, password: string, refusedAction: 'password.change-refused' | 'mfa.enrolment-refused'): Promise<UserRow> {
     const { tenantId, sessionId } = session;
     const { principal } = caller;
     const keys: ThrottleKeys = { account: `current-password:${principal.id}`, source: `current-password-session:${sessionId}` };
@@ -45,7 +45,7 @@ export class CurrentPasswordCheck {
     }
     if (!user || !proven) {
       await this.dataSource.transaction((manager) =>
-        auditAuth(manager, { action: refusedAction, outcome: 'failure', tenantId, actor: auditActorOf(principal), target: { type: 'user', id: principal.id }, requestId: caller.requestId }),
+        authAudit.record(manager, caller, { action: refusedAction, outcome: 'failure', tenantId, targetId: principal.id }),
       );
       throw authError(AuthReason.CurrentPasswordIncorrect, { details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
     }

@@ -7,9 +7,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller, ChangePasswordRequest } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
+import { withTenant } from '@gardien/persistence';
 import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
-import { auditAuth } from '../audit/auth-audit.js';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -38,9 +38,9 @@ export class PasswordChangeService {
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const now = new Date();
       await this.users.setPasswordHash(manager, user.id, hash, now);
-      await this.sessions.revokeAllOf(manager, tenantId, user.id, 'password-changed', now, sessionId);
-      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: user.id, reason: 'password-changed', actor: auditActorOf(caller.principal), requestId: caller.requestId }, now);
-      await auditAuth(manager, { action: 'password.changed', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: user.id }, requestId: caller.requestId });
+      await this.sessions.revokeAllOf(manager, caller, tenantId, user.id, 'password-changed', now, sessionId);
+      await this.apiKeys.revokeAll(manager, caller, { tenantId, ownerId: user.id, reason: 'password-changed' }, now);
+      await authAudit.record(manager, caller, { action: 'password.changed', tenantId, targetId: user.id });
     });
   }
 }

@@ -643,6 +643,10 @@ describe('recovery leaves an attacker nothing', () => {
     const revoked = (await audits('api-key.revoked')).filter((e) => e.target?.id === dev.key.id);
     expect(revoked).toEqual([expect.objectContaining({ actor: { type: 'user', id: adminA.id }, details: { reason: 'mfa-reset', owner: dev.id } })]);
     expect((await audits('session.ended')).some((e) => e.target?.id === dev.principal.sessionId && e.details.reason === 'mfa-reset')).toBe(true);
+    // Who ended it: the administrator who reset the factor, as every entry of that operation says.
+    expect((await audits('session.ended')).filter((e) => e.target?.id === dev.principal.sessionId)).toEqual([
+      expect.objectContaining({ actor: { type: 'user', id: adminA.id }, details: { reason: 'mfa-reset' } }),
+    ]);
   });
 
   test('a password change revokes the API keys of the account, audited with ids', async () => {

@@ -9,8 +9,8 @@ import { DataSource } from 'typeorm';
 import { requiresMfa } from '@gardien/authz';
 import { BlindIndex } from '@gardien/crypto';
 import { PLATFORM_TENANT_ID, type CallScope, type Caller, type LoginRequest, type Me, type RefreshRequest, type TokenPair } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
-import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
+import { withTenant, type AuditAuthor } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import { throttleSourceOf } from '../brute-force/throttle-source.js';
@@ -53,7 +53,6 @@ export class LoginService {
 
   /** `scope.deadline`: when the bus stops waiting for this answer; a password check still queued then is abandoned. */
   async login(request: LoginRequest, scope: CallScope): Promise<TokenPair> {
-    const { requestId } = scope;
     const keys = await this.throttleKeys(request);
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
@@ -72,7 +71,7 @@ export class LoginService {
     const { user, tenantId, mfa } = attempt;
     if (this.hasher.needsRehash(user.password_hash)) await this.rehash(user, request.password);
     const grant = await this.sessions.open(tenantId, user.id, new Date(), mfa, (manager, sessionId) =>
-      auditAuth(manager, { action: 'login.succeeded', tenantId, actor: { type: 'user', id: user.id }, target: { type: 'session', id: sessionId }, details: { mfa }, requestId }),
+      authAudit.record(manager, { user: user.id, scope }, { action: 'login.succeeded', tenantId, targetId: sessionId, details: { mfa } }),
     );
     return this.tokens.pairFor(user, grant.sessionId, mfa, grant.refreshToken);
   }
@@ -96,18 +95,19 @@ export class LoginService {
     if (!tenantId) throw authError(AuthReason.SessionInvalid);
     const tenantActive = tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(tenantId, scope))?.status === 'active';
     if (!tenantActive) throw authError(AuthReason.SessionInvalid);
-    const grant = await this.sessions.refresh(request.refresh_token);
+    const grant = await this.sessions.refresh(request.refresh_token, new Date(), scope);
     const user = await withTenant(this.dataSource, grant.tenantId, (manager) => this.users.findById(manager, grant.userId));
     if (!user) {
-      await this.sessions.closeSession(grant.tenantId, grant.sessionId, grant.userId, new Date(), 'account-gone');
+      await this.sessions.closeSession({ user: grant.userId, scope }, grant.tenantId, grant.sessionId, grant.userId, new Date(), 'account-gone');
       throw authError(AuthReason.SessionInvalid);
     }
     return this.tokens.pairFor(user, grant.sessionId, grant.mfa, grant.refreshToken);
   }
 
-  async logout({ principal }: Caller): Promise<void> {
+  async logout(caller: Caller): Promise<void> {
+    const { principal } = caller;
     if (principal.kind !== 'user' || !principal.sessionId) throw authError(AuthReason.UserSessionRequired);
-    await this.sessions.closeSession(principal.tenantId ?? PLATFORM_TENANT_ID, principal.sessionId, principal.id);
+    await this.sessions.closeSession(caller, principal.tenantId ?? PLATFORM_TENANT_ID, principal.sessionId, principal.id);
   }
 
   /** The caller's own account; refused once its session has ended (logout, timeout, reuse). */
@@ -148,12 +148,12 @@ export class LoginService {
     });
   }
 
-  private async fail(attempt: Failed, accountLockedNow: boolean, { requestId }: CallScope): Promise<never> {
+  private async fail(attempt: Failed, accountLockedNow: boolean, scope: CallScope): Promise<never> {
     const { tenantId, user, factor } = attempt;
-    const actor: AuditActor = user ? { type: 'user', id: user.id } : { type: 'system', id: 'unknown-account' };
+    const author: AuditAuthor = user ? { user: user.id, scope } : { system: 'unknown-account', scope };
     await this.dataSource.transaction(async (manager) => {
-      await auditAuth(manager, { action: 'login.failed', outcome: 'failure', tenantId, actor, details: { factor }, requestId });
-      if (accountLockedNow) await auditAuth(manager, { action: 'login.locked', outcome: 'denied', tenantId, actor, requestId });
+      await authAudit.record(manager, author, { action: 'login.failed', outcome: 'failure', tenantId, details: { factor } });
+      if (accountLockedNow) await authAudit.record(manager, author, { action: 'login.locked', outcome: 'denied', tenantId });
     });
     throw authError(AuthReason.InvalidCredentials);
   }

@@ -7,8 +7,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller, EnrolMfaRequest, MfaEnrolment } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import { withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
 import { CurrentPasswordCheck } from '../credentials/current-password-check.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -30,20 +30,20 @@ export class MfaEnrolmentService {
     const session = await this.sessions.liveSessionOf(caller.principal);
     await this.currentPassword.prove(caller, session, request.current_password, 'mfa.enrolment-refused');
     const { tenantId } = session;
-    const { requestId, principal } = caller;
+    const { principal } = caller;
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, principal.id);
       if (!user) throw authError(AuthReason.SessionInvalid);
       if (user.totp_confirmed) throw authError(AuthReason.MfaAlreadyEnrolled);
       const totp = enrolTotp(user.id);
       await this.users.setTotp(manager, user.id, await this.codec.sealTotpSecret(tenantId, user.id, totp.secret), false, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: auditActorOf(principal), target: { type: 'user', id: user.id }, requestId });
+      await authAudit.record(manager, caller, { action: 'mfa.enrolment-started', tenantId, targetId: user.id });
       return { totp_uri: totp.uri };
     });
   }
 
   async confirm(caller: Caller, code: string): Promise<void> {
-    const { requestId, principal } = caller;
+    const { principal } = caller;
     const { tenantId } = await this.sessions.liveSessionOf(principal);
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const user = await this.users.lockById(manager, principal.id);
@@ -54,7 +54,7 @@ export class MfaEnrolmentService {
       const step = await acceptTotp(secret, code);
       if (step === undefined) throw authError(AuthReason.InvalidTotpCode, { details: [{ path: 'payload.totp', reason: 'invalid_code' }] });
       await this.users.confirmTotp(manager, user.id, step, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(principal), target: { type: 'user', id: user.id }, requestId });
+      await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: user.id });
     });
   }
 }

@@ -8,9 +8,12 @@ import { DataSource } from 'typeorm';
 import { BlindIndex, SubjectKeyRing } from '@gardien/crypto';
 import { PLATFORM_TENANT_ID, Uuid, parsePayload } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
-import { SYSTEM_ACTOR, auditAuth } from '../audit/auth-audit.js';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
 import { TenantErasureRepository, type ErasedRows } from './tenant-erasure.repository.js';
+
+/** Asked by an event, not by anyone: auth itself acts. */
+const ERASURE_AUTHOR = { system: 'auth' };
 
 @Injectable()
 export class TenantErasureService {
@@ -33,13 +36,7 @@ export class TenantErasureService {
     if (tenantId === PLATFORM_TENANT_ID) throw authError(AuthReason.PlatformTenantNotErasable);
     const erased = await withTenant(this.dataSource, tenantId, async (manager) => {
       const rows = await this.repository.deleteAllOf(manager, tenantId);
-      await auditAuth(manager, {
-        action: 'tenant.erased',
-        tenantId,
-        actor: SYSTEM_ACTOR,
-        target: { type: 'tenant', id: tenantId },
-        details: { ...rows, ...(eventId ? { eventId } : {}) },
-      });
+      await authAudit.record(manager, ERASURE_AUTHOR, { action: 'tenant.erased', tenantId, targetId: tenantId, details: { ...rows, ...(eventId ? { eventId } : {}) } });
       return rows;
     });
     // The KMS key first (inside forgetTenant): once it is gone, no wrapped key left anywhere opens.

@@ -6,8 +6,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed, requiresMfa } from '@gardien/authz';
 import { SubjectKeyRing } from '@gardien/crypto';
 import { type GardienError, type CreateInitialAdminRequest, type CreateUserRequest, type CreatedUser, type Caller, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
-import { auditActorOf, isUniqueViolation, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import { isUniqueViolation, withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError } from '../auth.errors.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
@@ -39,8 +39,8 @@ export class UserAccountsService {
     const { row } = prepared;
     await this.accounts.keepOnlyIfWritten([prepared], () => conflictOnDuplicate(withTenant(this.dataSource, tenantId, async (manager) => {
       await this.users.insert(manager, row);
-      await auditAuth(manager, { action: 'user.created', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: row.id }, details: rolesDetails(row.roles), requestId: caller.requestId });
-      if (prepared.totpUri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: row.id }, requestId: caller.requestId });
+      await authAudit.record(manager, caller, { action: 'user.created', tenantId, targetId: row.id, details: rolesDetails(row.roles) });
+      if (prepared.totpUri) await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: row.id });
     })));
     const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
     return prepared.totpUri ? { ...user, totp_uri: prepared.totpUri } : user;
@@ -60,9 +60,8 @@ export class UserAccountsService {
       const [existing]: unknown[] = await manager.query(`SELECT 1 FROM auth_users WHERE 'tenant_admin' = ANY (roles) LIMIT 1`);
       if (existing) throw authError(AuthReason.TenantAlreadyHasAdministrator);
       await this.users.insert(manager, row);
-      const target = { type: 'user', id: row.id };
-      await auditAuth(manager, { action: 'user.created', tenantId, actor: auditActorOf(caller.principal), target, details: rolesDetails(row.roles), requestId: caller.requestId });
-      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller.principal), target, requestId: caller.requestId });
+      await authAudit.record(manager, caller, { action: 'user.created', tenantId, targetId: row.id, details: rolesDetails(row.roles) });
+      await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: row.id });
     }));
     const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
     return { ...user, totp_uri: prepared.totpUri! };
@@ -102,8 +101,8 @@ export class UserAccountsService {
         await this.users.setTotp(manager, current.id, await this.codec.sealTotpSecret(tenantId, current.id, totp.secret), true, now);
         uri = totp.uri;
       }
-      await auditAuth(manager, { action: 'role.changed', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: current.id }, details: rolesDetails(roles), requestId: caller.requestId });
-      if (uri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: current.id }, requestId: caller.requestId });
+      await authAudit.record(manager, caller, { action: 'role.changed', tenantId, targetId: current.id, details: rolesDetails(roles) });
+      if (uri) await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: current.id });
       return { row: { ...current, roles, totp_confirmed: current.totp_confirmed || uri !== undefined }, totpUri: uri };
     });
     const user = await this.view(row);
@@ -125,9 +124,9 @@ export class UserAccountsService {
       const now = new Date();
       const totp = enrolTotp(row.id);
       await this.users.setTotp(manager, row.id, await this.codec.sealTotpSecret(tenantId, row.id, totp.secret), true, now);
-      await this.sessions.revokeAllOf(manager, tenantId, row.id, 'mfa-reset', now);
-      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: row.id, reason: 'mfa-reset', actor: auditActorOf(caller.principal), requestId: caller.requestId }, now);
-      await auditAuth(manager, { action: 'mfa.reset', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: row.id }, requestId: caller.requestId });
+      await this.sessions.revokeAllOf(manager, caller, tenantId, row.id, 'mfa-reset', now);
+      await this.apiKeys.revokeAll(manager, caller, { tenantId, ownerId: row.id, reason: 'mfa-reset' }, now);
+      await authAudit.record(manager, caller, { action: 'mfa.reset', tenantId, targetId: row.id });
       return { totp_uri: totp.uri };
     });
   }
@@ -143,10 +142,10 @@ export class UserAccountsService {
       if (row.id === caller.principal.id) throw authError(AuthReason.OwnAccountDeletionRefused);
       if (row.roles.includes('tenant_admin')) await this.keepOneAdmin(manager, tenantId, row.id);
       const now = new Date();
-      await this.sessions.revokeAllOf(manager, tenantId, row.id, 'account-deleted', now);
-      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: row.id, reason: 'account-deleted', actor: auditActorOf(caller.principal), requestId: caller.requestId }, now);
+      await this.sessions.revokeAllOf(manager, caller, tenantId, row.id, 'account-deleted', now);
+      await this.apiKeys.revokeAll(manager, caller, { tenantId, ownerId: row.id, reason: 'account-deleted' }, now);
       await this.users.delete(manager, row.id);
-      await auditAuth(manager, { action: 'user.deleted', tenantId, actor: auditActorOf(caller.principal), target: { type: 'user', id: row.id }, requestId: caller.requestId });
+      await authAudit.record(manager, caller, { action: 'user.deleted', tenantId, targetId: row.id });
       return row.id;
     });
     // The id read back from the row: the key ring names keys by the exact string.

@@ -26,7 +26,7 @@ export class PurposesService {
         await recordChange(manager, caller, {
           action: 'purpose.created',
           tenantId,
-          target: { type: 'purpose', id: purposeAuditRef(tenantId, row.id) },
+          targetId: purposeAuditRef(tenantId, row.id),
           details: { legalBasis: row.legal_basis.replaceAll('_', '-') },
           eventIds: { purposeId: row.id },
         });

@@ -57,7 +57,7 @@ export class SettingsService {
       await recordChange(manager, caller, {
         action: 'settings.updated',
         tenantId,
-        target: { type: 'tenant-settings', id: tenantId },
+        targetId: tenantId,
         details: changed,
       });
       return toTenantSettings(row);

@@ -43,7 +43,7 @@ export class TenantsService {
       return await withTenant(this.dataSource, id, async (manager) => {
         const row = await this.tenants.insert(manager, { id, slug: request.slug, name: request.name });
         await this.settings.insert(manager, id, DEFAULT_TENANT_SETTINGS);
-        await recordChange(manager, caller, { action: 'tenant.created', tenantId: id, target: { type: 'tenant', id } });
+        await recordChange(manager, caller, { action: 'tenant.created', tenantId: id, targetId: id });
         return toTenant(row);
       });
     } catch (error) {
@@ -90,7 +90,7 @@ export class TenantsService {
     await withTenant(this.dataSource, tenantId, async (manager) => {
       if (!(await this.tenants.findById(manager, tenantId, true))) throw notFound();
       await this.tenants.delete(manager, tenantId);
-      await recordChange(manager, caller, { action: 'tenant.deleted', tenantId, target: { type: 'tenant', id: tenantId }, details: { keysDestroyed: true } });
+      await recordChange(manager, caller, { action: 'tenant.deleted', tenantId, targetId: tenantId, details: { keysDestroyed: true } });
     });
     return {};
   }
@@ -117,7 +117,7 @@ export class TenantsService {
       if (!current) throw notFound();
       if (current.status === status) return toTenant(current);
       const row = await this.tenants.setStatus(manager, current.id, status);
-      await recordChange(manager, caller, { action, tenantId: current.id, target: { type: 'tenant', id: current.id } });
+      await recordChange(manager, caller, { action, tenantId: current.id, targetId: current.id });
       return toTenant(row);
     });
   }
