@@ -14,7 +14,6 @@ import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory, type PreparedAccount } from '../users/new-account.js';
 import { UsersRepository } from '../users/users.repository.js';
 
-
 @Injectable()
 export class BootstrapService {
   constructor(

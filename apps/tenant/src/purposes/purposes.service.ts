@@ -53,7 +53,7 @@ export class PurposesService {
 
   /** The caller's tenant, once the caller may act on its purposes; callers of no tenant may not. */
   private authorizedTenant(caller: Caller, action: SubjectActions['Purpose']): string {
-    const { tenantId } = caller.principal;
+    const { tenantId } = caller;
     if (tenantId === null) throw authzError(AuthzReason.ActionNotAllowed);
     authorize(defineAbilityFor(caller.principal), action, 'Purpose', { tenantId });
     return tenantId;

@@ -33,7 +33,7 @@ export class SettingsService {
    * may call no model gets an empty list, not a refusal: the list itself says nothing secret.
    */
   async allowedModels(caller: Caller): Promise<AllowedModels> {
-    const tenantId = caller.principal.tenantId;
+    const { tenantId } = caller;
     if (tenantId === null) return { models: [] };
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
     const ability = defineAbilityFor(caller.principal);
