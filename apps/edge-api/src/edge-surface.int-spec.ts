@@ -304,18 +304,22 @@ describe('validation happens before any bus call', () => {
 describe('bearer strategy', () => {
   test('a missing, forged, expired, unsigned or misplaced token is refused before any operation call', async () => {
     const other = await SigningKey.create('key-1');
-    const refused = [
-      {},
-      bearer(await other.sign({ sub: userId, roles: ['superadmin'] })),
-      bearer(await other.sign({ sub: userId, roles: ['superadmin'] }, { kid: 'unknown-key' })),
-      bearer(await key.sign({ sub: userId, roles: ['superadmin'] }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })),
-      bearer(new UnsecuredJWT({ tid: null, kind: 'user', roles: ['superadmin'], mfa: true }).setIssuer(TOKEN_ISSUER).setAudience(audienceOf('edge-api')).setSubject(userId).setIssuedAt().setExpirationTime('10m').encode()),
-      { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
+    // No credentials at all is `credentials_required`; a token that does not verify, whatever is wrong with it, `invalid_access_token`.
+    const refused: Array<[Record<string, string>, string]> = [
+      [{}, 'credentials_required'],
+      [bearer(await other.sign({ sub: userId, roles: ['superadmin'] })), 'invalid_access_token'],
+      [bearer(await other.sign({ sub: userId, roles: ['superadmin'] }, { kid: 'unknown-key' })), 'invalid_access_token'],
+      [bearer(await key.sign({ sub: userId, roles: ['superadmin'] }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })), 'invalid_access_token'],
+      [
+        bearer(new UnsecuredJWT({ tid: null, kind: 'user', roles: ['superadmin'], mfa: true }).setIssuer(TOKEN_ISSUER).setAudience(audienceOf('edge-api')).setSubject(userId).setIssuedAt().setExpirationTime('10m').encode()),
+        'invalid_access_token',
+      ],
+      [{ authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` }, 'credentials_required'],
     ];
-    for (const headers of refused) {
+    for (const [headers, reason] of refused) {
       const response = await rest('GET', '/api/v1/me', { headers });
       expect(response.status).toBe(401);
-      expect(response.body).toMatchObject({ type: '/problems/unauthenticated', code: 'UNAUTHENTICATED' });
+      expect(response.body).toMatchObject({ type: `/problems/${reason.replaceAll('_', '-')}`, code: 'UNAUTHENTICATED', reason });
     }
     // RFC 6750 also allows the query string and the body; tokens there end up in logs, so the edge refuses them.
     expect((await rest('GET', `/api/v1/me?access_token=${adminToken}`)).status).toBe(401);
@@ -326,18 +330,18 @@ describe('bearer strategy', () => {
   test('GraphQL refuses authenticated fields without a valid token, field by field', async () => {
     const anonymous = await graphql('{ me { id } }');
     expect(anonymous.data).toBeNull();
-    expect(anonymous.errors).toEqual([{ message: 'Authentication is required', path: ['me'], locations: expect.any(Array), extensions: { code: 'UNAUTHENTICATED' } }]);
+    expect(anonymous.errors).toEqual([{ message: 'Authentication is required', path: ['me'], locations: expect.any(Array), extensions: { code: 'UNAUTHENTICATED', reason: 'credentials_required' } }]);
     const forged = await graphql('{ me { id } }', {}, bearer(await (await SigningKey.create('key-1')).sign({ sub: userId, roles: ['superadmin'] })));
-    expect(forged.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(forged.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'invalid_access_token' });
     expect(fakes.operationCalls()).toEqual([]);
   });
 
   test('the super-admin operations are refused to anyone else before any bus call', async () => {
     const response = await rest('POST', '/api/v1/tenants', { headers: bearer(developerToken), body: { slug: 'other', name: 'Other' } });
     expect(response.status).toBe(403);
-    expect(response.body).toMatchObject({ code: 'FORBIDDEN' });
+    expect(response.body).toMatchObject({ code: 'FORBIDDEN', reason: 'superadmin_only' });
     const result = await graphql('mutation { deleteTenant(id: "' + tenantId + '") }', {}, bearer(developerToken));
-    expect(result.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN' });
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', reason: 'superadmin_only' });
     expect(fakes.operationCalls()).toEqual([]);
   });
 });
@@ -359,9 +363,9 @@ describe('API key strategy', () => {
   test('an operation for user sessions refuses a valid API key before any bus call, as its OpenAPI security says', async () => {
     const response = await rest('GET', '/api/v1/me', { headers: { 'x-api-key': API_KEY } });
     expect(response.status).toBe(401);
-    expect(response.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(response.body).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'api_key_not_accepted' });
     const asBearer = await graphql('{ me { id } }', {}, bearer(API_KEY));
-    expect(asBearer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(asBearer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'api_key_not_accepted' });
     expect(fakes.callsTo(AUTH_OPERATIONS.me.subject)).toEqual([]);
   });
 

@@ -1,44 +1,33 @@
-// Every change of the tenant service leaves, in its own transaction, an audit entry and a domain
-// event of the same name (stream EVENTS), both through the outbox: the change, its entry and its
-// event commit or roll back together. Events carry ids only.
+// Every change of the tenant service leaves, in its own transaction, an audit entry (the platform's
+// one recorder, from the caller who made the change) and a domain event of the same name (stream
+// EVENTS), both through the outbox: the change, its entry and its event commit or roll back
+// together. Events carry ids only.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { eventSubject } from '@gardien/contracts';
-import { appendToOutbox, auditActorOf, recordAudit } from '@gardien/persistence';
-import { type Acting } from './callers.js';
+import { eventSubject, type AuditAction, type Caller } from '@gardien/contracts';
+import { AuditRecorder, appendToOutbox, type AuditDetails } from '@gardien/persistence';
 
-export type TenantServiceChange =
-  | 'tenant.created'
-  | 'tenant.suspended'
-  | 'tenant.resumed'
-  | 'tenant.deleted'
-  | 'settings.updated'
-  | 'purpose.created';
+export type TenantServiceChange = Extract<AuditAction, 'tenant.created' | 'tenant.suspended' | 'tenant.resumed' | 'tenant.deleted' | 'settings.updated' | 'purpose.created'>;
 
 export interface ChangeRecord {
   action: TenantServiceChange;
   tenantId: string;
-  target: { type: string; id: string };
+  /** The id of what changed, of the type the audit catalogue gives the action (tenant, settings, purpose). */
+  targetId: string;
   /** Audit details: ids, counts, flags; never free text. */
-  details?: Record<string, string | number | boolean | null>;
+  details?: AuditDetails;
   /** The event's payload beyond the tenant id: ids only. */
   eventIds?: Record<string, string>;
 }
 
-export async function recordChange(manager: EntityManager, acting: Acting, change: ChangeRecord): Promise<void> {
-  await recordAudit(manager, {
-    service: 'tenant',
-    action: change.action,
-    outcome: 'success',
-    tenantId: change.tenantId,
-    actor: auditActorOf(acting.principal),
-    target: change.target,
-    details: change.details ?? {},
-    requestId: acting.requestId,
-  });
+const audit = new AuditRecorder('tenant');
+
+export async function recordChange(manager: EntityManager, caller: Caller, change: ChangeRecord): Promise<void> {
+  const { action, tenantId, targetId, details } = change;
+  await audit.record(manager, caller, { action, tenantId, targetId, ...(details ? { details } : {}) });
   await appendToOutbox(manager, {
     id: randomUUID(),
-    subject: eventSubject('tenant', change.action),
-    payload: { tenantId: change.tenantId, ...change.eventIds },
+    subject: eventSubject('tenant', action),
+    payload: { tenantId, ...change.eventIds },
   });
 }

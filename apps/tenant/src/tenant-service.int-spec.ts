@@ -19,11 +19,13 @@ import {
   audienceOf,
   AuditEntry,
   BusClient,
+  callerOf,
   ErrorCode,
   TENANT_OPERATIONS,
   TOKEN_ISSUER,
   type AccessTokenClaims,
   type BusOperation,
+  type Caller,
   type GardienError,
   type Principal,
   type ReplyOf,
@@ -44,7 +46,6 @@ import { CreateOutbox1732579200000, OutboxRelay, openServiceDatabase, tenantScop
 import { BusExceptionFilter } from '@gardien/platform';
 import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { AppModule } from './app.module.js';
-import type { Acting } from './callers.js';
 import { TENANT_MIGRATIONS } from './migrations/index.js';
 import { purposeAuditRef } from './purposes/purpose-ref.js';
 import { PurposesRepository } from './purposes/purposes.repository.js';
@@ -93,7 +94,7 @@ afterAll(async () => {
 
 // --- callers --------------------------------------------------------------------------------------
 
-const as = (principal: Principal): Acting => ({ principal, requestId: randomUUID() });
+const as = (principal: Principal): Caller => callerOf(principal, { requestId: randomUUID() });
 const superadmin = as({ kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true });
 const authService = as({ kind: 'service', id: 'auth', tenantId: null, roles: [], mfa: false });
 /** Another platform service in its own name: it holds no grant on tenants. */
@@ -137,7 +138,7 @@ async function eventsOf(tenantId: string, name: string): Promise<Array<Record<st
   return (await outboxFor(tenantId)).filter((row) => row.subject === `gardien.events.tenant.${name}`).map((row) => row.payload);
 }
 
-async function expectChangeRecorded(tenantId: string, action: string, by: Acting, target: AuditEntry['target'], event: Record<string, unknown> = {}) {
+async function expectChangeRecorded(tenantId: string, action: string, by: Caller, target: AuditEntry['target'], event: Record<string, unknown> = {}) {
   const [entry, ...more] = await auditsOf(tenantId, action);
   expect(more).toEqual([]);
   expect(entry).toMatchObject({
@@ -400,6 +401,7 @@ describe('settings', () => {
       .catch((e: unknown) => e)) as GardienError;
     expect(tooLong.toEnvelope()).toEqual({
       code: ErrorCode.ValidationFailed,
+      reason: 'retention_override_refused',
       message: expect.any(String),
       details: [{ path: 'payload.retention_days.auth.sessions', reason: 'exceeds_declared_maximum' }],
     });
@@ -408,6 +410,7 @@ describe('settings', () => {
       .catch((e: unknown) => e)) as GardienError;
     expect(unknown.toEnvelope()).toEqual({
       code: ErrorCode.ValidationFailed,
+      reason: 'retention_override_refused',
       message: expect.any(String),
       details: [{ path: 'payload.retention_days.*', reason: 'unknown_category' }],
     });
@@ -534,7 +537,7 @@ describe('over the bus', () => {
       .sign(signingKey);
   }
 
-  const call = async <O extends BusOperation>(who: Acting, operation: O, payload: unknown): Promise<ReplyOf<O>> =>
+  const call = async <O extends BusOperation>(who: Caller, operation: O, payload: unknown): Promise<ReplyOf<O>> =>
     bus.call(operation, payload as RequestOf<O>, { requestId: randomUUID(), token: await tokenOf(who.principal) });
 
   test('every operation answers with its contract’s reply', async () => {
@@ -556,6 +559,16 @@ describe('over the bus', () => {
     expect(await call(member(tenant.id, 'developer'), TENANT_OPERATIONS.listPurposes, {})).toEqual({ purposes: [purpose] });
 
     expect(await call(superadmin, TENANT_OPERATIONS.deleteTenant, { id: tenant.id })).toEqual({});
+  });
+
+  test('a change made over the bus is audited as the caller its token proves, in the request it came with', async () => {
+    const requestId = randomUUID();
+    const tenant = await bus.call(TENANT_OPERATIONS.createTenant, { slug: newSlug(), name: 'Audited' }, { requestId, token: await tokenOf(superadmin.principal) });
+    const [entry] = await auditsOf(tenant.id, 'tenant.created');
+    expect(entry).toMatchObject({ actor: { type: 'user', id: superadmin.principal.id }, target: { type: 'tenant', id: tenant.id }, requestId });
+    // A request id that is not a UUID (a ULID) travels in logs, not in audit entries.
+    const other = await bus.call(TENANT_OPERATIONS.createTenant, { slug: newSlug(), name: 'Audited' }, { requestId: '01JDQ4B3Y7ZK5M8N9P0QRSTVWX', token: await tokenOf(superadmin.principal) });
+    expect((await auditsOf(other.id, 'tenant.created'))[0]).toMatchObject({ requestId: null });
   });
 
   test('a call without a valid token, with unknown fields, or from a caller without the right is refused', async () => {

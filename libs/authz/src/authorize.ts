@@ -2,7 +2,7 @@
 // bare type: CASL answers "yes" for a type when any conditional rule exists, which would skip the
 // tenant, ownership, purpose and classification conditions.
 import { subject } from '@casl/ability';
-import { ErrorCode, GardienError } from '@gardien/contracts';
+import { AuthzReason, authzError } from './authz.errors.js';
 import type { AppAbility } from './app-ability.js';
 import type { ActionOn, SubjectAttributes, SubjectType } from './subjects.js';
 
@@ -16,6 +16,6 @@ export function isAllowed<S extends SubjectType>(ability: AppAbility, action: Ac
 /** Throws a Forbidden GardienError unless `ability` allows `action` on this resource. */
 export function authorize<S extends SubjectType>(ability: AppAbility, action: ActionOn<S>, subjectType: S, attributes: SubjectAttributes[S]): void {
   if (!isAllowed(ability, action, subjectType, attributes)) {
-    throw new GardienError(ErrorCode.Forbidden, 'this action on this resource is not allowed for the caller');
+    throw authzError(AuthzReason.ActionNotAllowed);
   }
 }

@@ -4,14 +4,14 @@
 // restart. Only EdDSA is accepted: `alg: none`, HMAC and any other algorithm are refused.
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AuthzReason, authzError } from './authz.errors.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import {
   AUTH_OPERATIONS,
   AccessTokenClaims,
   ACCESS_TOKEN_MAX_TTL_SECONDS,
   type BusClient,
-  ErrorCode,
-  GardienError,
+  type GardienError,
   type JsonWebKeySet,
   TOKEN_ISSUER,
   type CallContext,
@@ -136,7 +136,7 @@ export class TokenVerifier {
     } catch {
       // Keep serving with the keys we have, and wait before asking again rather than on every request;
       // without any keys, callers get UNAVAILABLE rather than a wrong 401.
-      if (!this.keys) throw new GardienError(ErrorCode.Unavailable, 'the token keys cannot be fetched');
+      if (!this.keys) throw authzError(AuthzReason.TokenKeysUnavailable);
       this.fetchedAt = this.now() - this.cacheTtlMs + this.minRefreshIntervalMs;
     }
   }
@@ -154,5 +154,5 @@ function headerKid(token: string): string | undefined {
 }
 
 function unauthenticated(): GardienError {
-  return new GardienError(ErrorCode.Unauthenticated, 'a valid access token is required');
+  return authzError(AuthzReason.InvalidAccessToken);
 }

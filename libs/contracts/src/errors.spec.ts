@@ -43,3 +43,7 @@ test('a reason that is not one of our names, or a senseless delay, is dropped', 
 test('an envelope received from the bus is cleaned like a thrown error', () => {
   expect(toErrorEnvelope({ code: 'FORBIDDEN', message: 'no', reason: 'jean@example.fr', retryAfterSeconds: -1 })).toEqual({ code: 'FORBIDDEN', message: 'no' });
 });
+
+test('an INTERNAL error carries no reason, even one a service sent', () => {
+  expect(toErrorEnvelope({ code: 'INTERNAL', message: 'internal error', reason: 'decryption_failed' })).toEqual({ code: 'INTERNAL', message: 'internal error' });
+});

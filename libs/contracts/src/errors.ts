@@ -45,11 +45,13 @@ export interface ErrorExtras {
   retryAfterSeconds?: number;
 }
 
-const REASON_PATTERN = /^[a-z][a-z0-9_]{1,62}$/;
+/** snake_case: words of lower-case letters and digits joined by single underscores. */
+const REASON_FORMAT = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+const MAX_REASON_LENGTH = 63;
 
 /** A reason as it may cross a boundary: our own snake_case names only, never text from input. */
 export function isErrorReason(value: unknown): value is string {
-  return typeof value === 'string' && REASON_PATTERN.test(value);
+  return typeof value === 'string' && value.length >= 2 && value.length <= MAX_REASON_LENGTH && REASON_FORMAT.test(value);
 }
 
 /**
@@ -68,7 +70,8 @@ export class GardienError extends Error {
   ) {
     super(message);
     this.name = 'GardienError';
-    this.reason = isErrorReason(extras.reason) ? extras.reason : undefined;
+    // An internal error is a bug: it says nothing of why, whatever a service sent.
+    this.reason = code !== ErrorCode.Internal && isErrorReason(extras.reason) ? extras.reason : undefined;
     this.retryAfterSeconds = validRetryAfter(extras.retryAfterSeconds);
   }
 

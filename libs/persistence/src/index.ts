@@ -7,7 +7,7 @@ export * from './sql.js';
 export * from './outbox/outbox-writer.js';
 export * from './outbox/outbox-relay.js';
 export { CreateOutbox1732579200000 } from './migrations/1732579200000-create-outbox.js';
-export * from './audit/record-audit.js';
+export * from './audit/audit-recorder.js';
 export * from './retention/retention-policy.js';
 export * from './retention/tenant-retention.js';
 export * from './retention/retention-grants.js';

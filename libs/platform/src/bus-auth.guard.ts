@@ -1,9 +1,10 @@
 // Guards a bus handler: the message must carry a valid access token, verified here, in this
-// service. The verified principal is attached to the message context for @CurrentPrincipal().
+// service. The verified principal is attached to the message context for @CurrentPrincipal() and
+// @CurrentCaller().
 import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ErrorCode, GardienError, type Principal } from '@gardien/contracts';
+import { callerOf, type Caller, type Principal } from '@gardien/contracts';
 import { callContextOf } from './call-context.decorator.js';
-import { TokenVerifier } from '@gardien/authz';
+import { AuthzReason, TokenVerifier, authzError } from '@gardien/authz';
 
 const PRINCIPAL = Symbol('gardien.principal');
 
@@ -25,9 +26,14 @@ export function principalOf(rpcContext: object): Principal | undefined {
   return (rpcContext as WithPrincipal)[PRINCIPAL];
 }
 
-/** Handler parameter: the principal BusAuthGuard verified. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+function verifiedPrincipalOf(context: ExecutionContext): Principal {
   const principal = (context.switchToRpc().getContext<object>() as WithPrincipal)[PRINCIPAL];
-  if (!principal) throw new GardienError(ErrorCode.Unauthenticated, 'a valid access token is required');
+  if (!principal) throw authzError(AuthzReason.InvalidAccessToken);
   return principal;
-});
+}
+
+/** Handler parameter: the principal BusAuthGuard verified. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => verifiedPrincipalOf(context));
+
+/** Handler parameter: the verified caller (principal, tenant, request id, trace, deadline), what services take. */
+export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => callerOf(verifiedPrincipalOf(context), callContextOf(context)));

@@ -1,5 +1,5 @@
 // The bus contract end to end, against a real NATS: BusClient -> Nest microservice (queue group,
-// filter, interceptor, @Handles binding, Caller decorator) -> reply. Headers arrive, errors come back typed,
+// filter, interceptor, @Handles binding, call-context decorators) -> reply. Headers arrive, errors come back typed,
 // unknown errors say nothing of themselves, silence becomes TIMEOUT and absence UNAVAILABLE.
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -7,12 +7,13 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { BusClient, ErrorCode, GardienError, busOperation, type CallContext } from '@gardien/contracts';
+import { BusClient, ErrorCode, GardienError, busOperation, type CallContext, type CallScope } from '@gardien/contracts';
+import { CryptoError, CryptoErrorCode } from '@gardien/crypto';
 import { ServiceMetrics } from '@gardien/observability';
 import { PrivateNats } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
-import { Caller } from './call-context.decorator.js';
+import { CurrentCallContext, CurrentCallScope } from './call-context.decorator.js';
 import { Handles, RequestPayload } from './handles.decorator.js';
 
 const Echo = z.object({ word: z.string().max(20) }).strict();
@@ -23,6 +24,8 @@ const probe = (action: string, timeoutMs?: number) =>
 const PROBES = {
   echo: busOperation({ service: 'tenant', action: 'probe.echo', request: Echo, reply: EchoReply, authenticated: false }),
   refuse: probe('refuse'),
+  scope: probe('scope'),
+  erased: probe('erased'),
   crash: probe('crash'),
   slow: probe('slow', 100),
 };
@@ -31,14 +34,25 @@ const NOBODY = busOperation({ service: 'audit', action: 'nobody', request: Nothi
 @Controller()
 class ProbeController {
   @Handles(PROBES.echo)
-  echo(@RequestPayload() payload: z.infer<typeof Echo>, @Caller() caller: CallContext) {
+  echo(@RequestPayload() payload: z.infer<typeof Echo>, @CurrentCallContext() caller: CallContext) {
     const { deadline, ...ids } = caller;
     return { word: payload.word, caller: ids, budgetMs: deadline === undefined ? null : deadline - Date.now() };
+  }
+
+  /** What an open operation's handler gets: the request, its trace and deadline, the same deadline as its context's, no token. */
+  @Handles(PROBES.scope)
+  scope(@CurrentCallScope() scope: CallScope, @CurrentCallContext() context: CallContext) {
+    return { keys: Object.keys(scope).sort(), sameDeadline: scope.deadline === context.deadline };
   }
 
   @Handles(PROBES.refuse)
   refuse(): never {
     throw new GardienError(ErrorCode.Forbidden, 'not for you');
+  }
+
+  @Handles(PROBES.erased)
+  erased(): never {
+    throw new CryptoError(CryptoErrorCode.SubjectErased, 'people/r1 belongs to an erased subject');
   }
 
   @Handles(PROBES.crash)
@@ -102,6 +116,10 @@ test('payload and caller context (token, traceparent, request id, deadline) reac
   expect(short.budgetMs).toBeLessThanOrEqual(300);
 });
 
+test('an open operation gets the scope of its request (id, trace, deadline) without the token, made once per message', async () => {
+  expect(await bus.call(PROBES.scope, {}, caller)).toEqual({ keys: ['deadline', 'requestId', 'traceparent'], sameDeadline: true });
+});
+
 test('an invalid payload comes back as VALIDATION_FAILED with paths, not values', async () => {
   const error = (await bus
     .call(PROBES.echo, { word: 'x'.repeat(50), email: 'a@b.fr' } as unknown as { word: string }, caller)
@@ -124,6 +142,12 @@ test('a GardienError thrown by a handler arrives with its code', async () => {
     code: ErrorCode.Forbidden,
     message: 'not for you',
   });
+});
+
+test('a reason crosses the bus with its code and its own message: an erased subject is GONE, subject_erased', async () => {
+  const error = (await bus.call(PROBES.erased, {}, caller).catch((e: unknown) => e)) as GardienError;
+  expect(error).toBeInstanceOf(GardienError);
+  expect(error.toEnvelope()).toEqual({ code: ErrorCode.Gone, reason: 'subject_erased', message: 'the data of this subject was erased' });
 });
 
 test('an unexpected error arrives as INTERNAL without its message', async () => {

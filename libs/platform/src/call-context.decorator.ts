@@ -1,4 +1,6 @@
-// Reads the caller's context (token, trace, request id, deadline) from the headers of a NATS message.
+// Reads the caller's context (token, trace, request id, deadline) from the headers of a NATS message,
+// once per message: the guard, the handler's parameters and the caller object all see the same one
+// (one request id when the caller gave none, one deadline).
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
 import {
@@ -9,8 +11,10 @@ import {
   HEADER_TIMEOUT,
   isValidRequestId,
   isValidTraceparent,
+  callScopeOf,
   timeoutBudgetOf,
   type CallContext,
+  type CallScope,
 } from '@gardien/contracts';
 import { randomUUID } from 'node:crypto';
 
@@ -37,10 +41,18 @@ export function callContextFromHeaders(headers: HeaderReader | undefined): CallC
   };
 }
 
+const CALL_CONTEXT = Symbol('gardien.call-context');
+
+type WithCallContext = NatsContext & { [CALL_CONTEXT]?: CallContext };
+
 export function callContextOf(context: ExecutionContext): CallContext {
-  const nats = context.switchToRpc().getContext<NatsContext>();
-  return callContextFromHeaders(nats.getHeaders() as HeaderReader | undefined);
+  const nats = context.switchToRpc().getContext<WithCallContext>();
+  nats[CALL_CONTEXT] ??= callContextFromHeaders(nats.getHeaders() as HeaderReader | undefined);
+  return nats[CALL_CONTEXT];
 }
 
-/** Handler parameter: the CallContext of the message being handled. */
-export const Caller = createParamDecorator((_: unknown, context: ExecutionContext) => callContextOf(context));
+/** Handler parameter: the CallContext of the message, token included (for the rare handler that re-issues it). */
+export const CurrentCallContext = createParamDecorator((_: unknown, context: ExecutionContext): CallContext => callContextOf(context));
+
+/** Handler parameter of an open operation (no principal yet): the request the message belongs to. */
+export const CurrentCallScope = createParamDecorator((_: unknown, context: ExecutionContext): CallScope => callScopeOf(callContextOf(context)));

@@ -5,10 +5,11 @@ import { errorEnvelopeOf } from './error-envelope.js';
 test('an erased subject is GONE, an unreachable or sealed KMS is UNAVAILABLE', () => {
   expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.SubjectErased, 'people/r1 belongs to an erased subject'))).toEqual({
     code: ErrorCode.Gone,
+    reason: 'subject_erased',
     message: 'the data of this subject was erased',
   });
-  expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.KmsUnavailable, 'x')).code).toBe(ErrorCode.Unavailable);
-  expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.KmsSealed, 'x')).code).toBe(ErrorCode.Unavailable);
+  expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.KmsUnavailable, 'x'))).toMatchObject({ code: ErrorCode.Unavailable, reason: 'key_management_unavailable' });
+  expect(errorEnvelopeOf(new CryptoError(CryptoErrorCode.KmsSealed, 'x'))).toMatchObject({ code: ErrorCode.Unavailable, reason: 'key_management_unavailable' });
 });
 
 test('integrity and configuration failures stay INTERNAL and say nothing more', () => {

@@ -8,6 +8,7 @@ export * from './service-health.js';
 export * from './platform.module.js';
 export * from './run-service.js';
 export * from './error-envelope.js';
+export * from './platform.errors.js';
 export * from './kms.js';
 export * from './bus-auth.guard.js';
 export * from './event-consumer.js';

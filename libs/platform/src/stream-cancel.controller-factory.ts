@@ -4,7 +4,7 @@
 import { Controller, type Type } from '@nestjs/common';
 import { TokenVerifier } from '@gardien/authz';
 import { serviceOperations, type BusService, type CallContext, type CancelStreamRequest, type Principal } from '@gardien/contracts';
-import { Caller } from './call-context.decorator.js';
+import { CurrentCallContext } from './call-context.decorator.js';
 import { Handles, RequestPayload } from './handles.decorator.js';
 import { StreamRegistry } from './stream-registry.js';
 
@@ -17,7 +17,7 @@ export function streamCancelMessageController(service: BusService): Type<unknown
     ) {}
 
     @Handles(serviceOperations(service).cancelStream)
-    async cancel(@RequestPayload() request: CancelStreamRequest, @Caller() caller: CallContext): Promise<Record<string, never>> {
+    async cancel(@RequestPayload() request: CancelStreamRequest, @CurrentCallContext() caller: CallContext): Promise<Record<string, never>> {
       const principal: Principal | undefined = caller.token ? await this.verifier.verify(caller.token).catch(() => undefined) : undefined;
       this.streams.cancel(request.stream_id, principal);
       return {};

@@ -3,15 +3,15 @@ import {
   AUTH_OPERATIONS,
   type ApiKeyList,
   type ApiKeyRef,
-  type CallContext,
+  type CallScope,
+  type Caller,
   type CreateApiKeyRequest,
   type CreatedApiKey,
   type Empty,
   type ExchangeApiKeyRequest,
   type ExchangedApiKey,
-  type Principal,
 } from '@gardien/contracts';
-import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
+import { CurrentCallScope, CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { ApiKeysService } from './api-keys.service.js';
 
 @Controller()
@@ -19,29 +19,29 @@ export class ApiKeysMessageController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Handles(AUTH_OPERATIONS.createApiKey)
-  create(@RequestPayload() request: CreateApiKeyRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedApiKey> {
-    return this.apiKeys.create(principal, request, caller);
+  create(@RequestPayload() request: CreateApiKeyRequest, @CurrentCaller() caller: Caller): Promise<CreatedApiKey> {
+    return this.apiKeys.create(caller, request);
   }
 
   @Handles(AUTH_OPERATIONS.listApiKeys)
-  async list(@CurrentPrincipal() principal: Principal): Promise<ApiKeyList> {
-    return { api_keys: await this.apiKeys.list(principal) };
+  async list(@CurrentCaller() caller: Caller): Promise<ApiKeyList> {
+    return { api_keys: await this.apiKeys.list(caller) };
   }
 
   @Handles(AUTH_OPERATIONS.revokeApiKey)
-  async revoke(@RequestPayload() request: ApiKeyRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
-    await this.apiKeys.revoke(principal, request.id, caller.requestId);
+  async revoke(@RequestPayload() request: ApiKeyRef, @CurrentCaller() caller: Caller): Promise<Empty> {
+    await this.apiKeys.revoke(caller, request.id);
     return {};
   }
 
   @Handles(AUTH_OPERATIONS.rotateApiKey)
-  rotate(@RequestPayload() request: ApiKeyRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedApiKey> {
-    return this.apiKeys.rotate(principal, request.id, caller.requestId);
+  rotate(@RequestPayload() request: ApiKeyRef, @CurrentCaller() caller: Caller): Promise<CreatedApiKey> {
+    return this.apiKeys.rotate(caller, request.id);
   }
 
   /** Open: the key is the credential. Used by the edge's api-key strategy. */
   @Handles(AUTH_OPERATIONS.exchangeApiKey)
-  exchange(@RequestPayload() request: ExchangeApiKeyRequest, @Caller() caller: CallContext): Promise<ExchangedApiKey> {
-    return this.apiKeys.exchange(request.key, caller.requestId);
+  exchange(@RequestPayload() request: ExchangeApiKeyRequest, @CurrentCallScope() scope: CallScope): Promise<ExchangedApiKey> {
+    return this.apiKeys.exchange(request.key, scope);
   }
 }

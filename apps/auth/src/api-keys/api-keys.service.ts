@@ -9,17 +9,18 @@ import { DataSource } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import {
   audienceOf,
-  ErrorCode,
-  GardienError,
   type ApiKey,
-  type CallContext,
+  type CallScope,
+  type Caller,
   type CreateApiKeyRequest,
   type CreatedApiKey,
   type ExchangedApiKey,
+  type GardienError,
   type Principal,
 } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import { withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { tenantOf } from '../users/user-accounts.service.js';
@@ -42,20 +43,20 @@ export class ApiKeysService {
     private readonly signingKeys: SigningKeysService,
   ) {}
 
-  async create(caller: Principal, input: CreateApiKeyRequest, context: CallContext, now = new Date()): Promise<CreatedApiKey> {
+  async create(caller: Caller, input: CreateApiKeyRequest, now = new Date()): Promise<CreatedApiKey> {
     const tenantId = tenantOf(caller);
-    authorize(defineAbilityFor(caller), 'create', 'ApiKey', { tenantId, ownerId: caller.id });
+    authorize(defineAbilityFor(caller.principal), 'create', 'ApiKey', { tenantId, ownerId: caller.principal.id });
     const expiresAt = expiryOf(input.expires_at, now);
-    if (!(await this.directory.purposeExists(caller, context, input.purpose))) {
-      throw new GardienError(ErrorCode.ValidationFailed, 'the purpose is not declared by the tenant', [{ path: 'payload.purpose', reason: 'unknown_purpose' }]);
+    if (!(await this.directory.purposeExists(caller, input.purpose))) {
+      throw authError(AuthReason.PurposeNotDeclared, { details: [{ path: 'payload.purpose', reason: 'unknown_purpose' }] });
     }
-    if (input.models) await this.checkModelsAllowed(caller, context, input.models);
+    if (input.models) await this.checkModelsAllowed(caller, input.models);
     const id = randomUUID();
     const key = newApiKey(tenantId, id);
     const row: Omit<ApiKeyRow, 'revoked_at'> = {
       id,
       tenant_id: tenantId,
-      owner_id: caller.id,
+      owner_id: caller.principal.id,
       name: input.name,
       purpose: input.purpose,
       models: input.models ? [...new Set(input.models)] : null,
@@ -65,7 +66,7 @@ export class ApiKeysService {
     };
     await withTenant(this.dataSource, tenantId, async (manager) => {
       await this.keys.insert(manager, row);
-      await auditAuth(manager, { action: 'api-key.created', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id }, requestId: context.requestId });
+      await authAudit.record(manager, caller, { action: 'api-key.created', tenantId, targetId: id });
     });
     return { ...view({ ...row, revoked_at: null }), key };
   }
@@ -75,29 +76,29 @@ export class ApiKeysService {
    * empty allow-list allows none (a new tenant calls no model until its admin allows one). The error
    * names positions, never models.
    */
-  private async checkModelsAllowed(caller: Principal, context: CallContext, models: readonly string[]): Promise<void> {
-    const allowed = new Set(await this.directory.allowedModelsOf(caller, context));
+  private async checkModelsAllowed(caller: Caller, models: readonly string[]): Promise<void> {
+    const allowed = new Set(await this.directory.allowedModelsOf(caller));
     const details = models.flatMap((model, i) => (allowed.has(model) ? [] : [{ path: `payload.models.${i}`, reason: 'model_not_allowed' }]));
-    if (details.length > 0) throw new GardienError(ErrorCode.ValidationFailed, "a model is not among the tenant's allowed models", details);
+    if (details.length > 0) throw authError(AuthReason.ApiKeyModelNotAllowed, { details });
   }
 
-  async list(caller: Principal): Promise<ApiKey[]> {
+  async list(caller: Caller): Promise<ApiKey[]> {
     const tenantId = tenantOf(caller);
-    const ability = defineAbilityFor(caller);
+    const ability = defineAbilityFor(caller.principal);
     const rows = await withTenant(this.dataSource, tenantId, (manager) => this.keys.list(manager, LIST_LIMIT));
     return rows.filter((row) => isAllowed(ability, 'read', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id })).map(view);
   }
 
-  async revoke(caller: Principal, id: string, requestId: string): Promise<void> {
+  async revoke(caller: Caller, id: string): Promise<void> {
     const tenantId = tenantOf(caller);
-    const ability = defineAbilityFor(caller);
+    const ability = defineAbilityFor(caller.principal);
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.keys.findById(manager, id);
-      if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
+      if (!row) throw authError(AuthReason.ApiKeyNotFound);
       authorize(ability, 'delete', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
       if (row.revoked_at) return;
       await this.keys.revoke(manager, row.id, new Date());
-      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
+      await authAudit.record(manager, caller, { action: 'api-key.revoked', tenantId, targetId: row.id });
     });
   }
 
@@ -105,17 +106,17 @@ export class ApiKeysService {
    * A new secret for a key (same id, purpose, models and expiry), shown once; the old secret stops
    * working at once (services may still honour a token exchanged before, for its 2 minutes).
    */
-  async rotate(caller: Principal, id: string, requestId: string): Promise<CreatedApiKey> {
+  async rotate(caller: Caller, id: string): Promise<CreatedApiKey> {
     const tenantId = tenantOf(caller);
-    const ability = defineAbilityFor(caller);
+    const ability = defineAbilityFor(caller.principal);
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.keys.findById(manager, id, true);
-      if (!row) throw new GardienError(ErrorCode.NotFound, 'no such API key');
+      if (!row) throw authError(AuthReason.ApiKeyNotFound);
       authorize(ability, 'rotate', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
-      if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) throw new GardienError(ErrorCode.Conflict, 'a revoked or expired key cannot be rotated');
+      if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) throw authError(AuthReason.ApiKeyNotRotatable);
       const key = newApiKey(tenantId, row.id);
       await this.keys.replaceSecret(manager, row.id, hashApiKey(key));
-      await auditAuth(manager, { action: 'api-key.rotated', tenantId, actor: auditActorOf(caller), target: { type: 'api-key', id: row.id }, requestId });
+      await authAudit.record(manager, caller, { action: 'api-key.rotated', tenantId, targetId: row.id });
       return { ...view(row), key };
     });
   }
@@ -124,13 +125,13 @@ export class ApiKeysService {
    * A short access token for a valid key whose owner still exists and still may hold keys (asked
    * of the ability factory for the owner as it is now); every refusal is the same UNAUTHENTICATED.
    */
-  async exchange(key: string, requestId: string, now = new Date()): Promise<ExchangedApiKey> {
+  async exchange(key: string, scope: CallScope, now = new Date()): Promise<ExchangedApiKey> {
     const parsed = parseApiKey(key);
     if (!parsed) throw invalidKey();
     const row = await withTenant(this.dataSource, parsed.tenantId, (manager) => this.keys.findWithOwner(manager, parsed.keyId));
     const usable = row && apiKeyMatches(key, row.key_hash) && !row.revoked_at && (!row.expires_at || row.expires_at > now);
     if (!row || !usable || !ownerMayHoldKeys(row)) throw invalidKey();
-    const tenant = await this.directory.resolveId(row.tenant_id, requestId);
+    const tenant = await this.directory.resolveId(row.tenant_id, scope);
     if (tenant?.status !== 'active') throw invalidKey();
     await withTenant(this.dataSource, row.tenant_id, (manager) => this.keys.touch(manager, row.id, now));
     const { token, expiresIn } = await this.signingKeys.issueAccessToken(
@@ -157,7 +158,7 @@ function expiryOf(requested: string | undefined, now: Date): Date {
   if (!requested) return new Date(now.getTime() + DEFAULT_API_KEY_LIFETIME_MS);
   const at = new Date(requested);
   if (at <= now || at.getTime() - now.getTime() > MAX_API_KEY_LIFETIME_MS) {
-    throw new GardienError(ErrorCode.ValidationFailed, 'the expiry must be in the future and within one year', [{ path: 'payload.expires_at', reason: 'out_of_range' }]);
+    throw authError(AuthReason.ApiKeyExpiryOutOfRange, { details: [{ path: 'payload.expires_at', reason: 'out_of_range' }] });
   }
   return at;
 }
@@ -177,5 +178,5 @@ function view(row: ApiKeyRow): ApiKey {
 }
 
 function invalidKey(): GardienError {
-  return new GardienError(ErrorCode.Unauthenticated, 'the API key is not valid');
+  return authError(AuthReason.InvalidApiKey);
 }

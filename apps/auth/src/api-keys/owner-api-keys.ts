@@ -3,7 +3,8 @@
 // once, in the caller's transaction, each revocation audited with ids and a system reason only.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
+import type { Caller } from '@gardien/contracts';
+import { authAudit } from '../auth.audit.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 
 export type OwnerKeysRevocationReason = 'password-changed' | 'mfa-reset' | 'account-deleted';
@@ -12,18 +13,17 @@ export interface OwnerKeysRevocation {
   tenantId: string;
   ownerId: string;
   reason: OwnerKeysRevocationReason;
-  actor: AuditActor;
-  requestId: string | null;
 }
 
 @Injectable()
 export class OwnerApiKeys {
   constructor(private readonly keys: ApiKeysRepository) {}
 
-  async revokeAll(manager: EntityManager, revocation: OwnerKeysRevocation, now = new Date()): Promise<void> {
-    const { tenantId, ownerId, reason, actor, requestId } = revocation;
+  /** `caller`: who renewed the account's protection or deleted it (the owner, or an administrator). */
+  async revokeAll(manager: EntityManager, caller: Caller, revocation: OwnerKeysRevocation, now = new Date()): Promise<void> {
+    const { tenantId, ownerId, reason } = revocation;
     for (const id of await this.keys.revokeAllOwnedBy(manager, ownerId, now)) {
-      await auditAuth(manager, { action: 'api-key.revoked', tenantId, actor, target: { type: 'api-key', id }, details: { reason, owner: ownerId }, requestId });
+      await authAudit.record(manager, caller, { action: 'api-key.revoked', tenantId, targetId: id, details: { reason, owner: ownerId } });
     }
   }
 }

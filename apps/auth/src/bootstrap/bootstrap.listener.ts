@@ -14,8 +14,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import {
   AUTH_OPERATIONS,
   CLI_USER,
-  ErrorCode,
-  GardienError,
+  callScopeOf,
   HEADER_BOOTSTRAP_SIGNATURE,
   HEADER_BOOTSTRAP_SIGNER,
   HEADER_REQUEST_ID,
@@ -29,6 +28,7 @@ import {
 } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
 import { BUS_CONNECTION, HandlesRaw, LOGGER, SERVICE_CONFIG, callContextFromHeaders } from '@gardien/platform';
+import { AuthReason, authError } from '../auth.errors.js';
 import type { AuthConfig } from '../config.js';
 import { BootstrapService } from './bootstrap.service.js';
 
@@ -68,17 +68,18 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
     const packet = decodeRequest(msg.string());
     if (!packet) return;
     if (!msg.reply.startsWith(CLI_REPLY_PREFIX)) {
-      this.refuse(msg, packet, 'reply_subject', 'bootstrap is reserved to the operator command line');
+      this.refuse(msg, packet, 'reply_subject', AuthReason.BootstrapReservedToCli);
       return;
     }
     const unsigned = this.unprovenReason(msg, packet);
     if (unsigned) {
-      this.refuse(msg, packet, unsigned, 'the bootstrap request is not signed with the operator command line’s nkey that auth was given');
+      this.refuse(msg, packet, unsigned, AuthReason.BootstrapNotSigned);
       return;
     }
-    const { requestId } = callContextFromHeaders(msg.headers);
+    const scope = callScopeOf(callContextFromHeaders(msg.headers));
+    const { requestId } = scope;
     try {
-      const result = await this.bootstrap.bootstrap(parsePayload(AUTH_OPERATIONS.bootstrap.request, packet.data), requestId);
+      const result = await this.bootstrap.bootstrap(parsePayload(AUTH_OPERATIONS.bootstrap.request, packet.data), scope);
       this.logger.info({ requestId, superadmin: result.superadmin.id, tenant: result.tenant?.id ?? null }, 'platform bootstrapped');
       msg.respond(encodeReply(packet.id, { response: result }));
     } catch (failure) {
@@ -99,8 +100,8 @@ export class BootstrapListener implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** Answers FORBIDDEN; the log line says why, never what the request carried. */
-  private refuse(msg: Msg, packet: RequestPacket<unknown>, reason: string, message: string): void {
-    this.logger.warn({ subject: msg.subject, reason }, 'bootstrap request refused');
-    msg.respond(encodeReply(packet.id, { err: new GardienError(ErrorCode.Forbidden, message).toEnvelope() }));
+  private refuse(msg: Msg, packet: RequestPacket<unknown>, why: string, reason: AuthReason.BootstrapReservedToCli | AuthReason.BootstrapNotSigned): void {
+    this.logger.warn({ subject: msg.subject, reason: why }, 'bootstrap request refused');
+    msg.respond(encodeReply(packet.id, { err: authError(reason).toEnvelope() }));
   }
 }

@@ -6,15 +6,13 @@
 // with CONFLICT. A tenant created for a bootstrap that then fails is removed.
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type BootstrapRequest, type BootstrapResult, type CallScope } from '@gardien/contracts';
 import { isUniqueViolation, setTenant, withTenant } from '@gardien/persistence';
-import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { NewAccountFactory, type PreparedAccount } from '../users/new-account.js';
 import { UsersRepository } from '../users/users.repository.js';
-
-const BOOTSTRAP_ACTOR: AuditActor = { type: 'system', id: 'bootstrap' };
-const ALREADY_DONE = 'the platform is already bootstrapped: a super-admin exists';
 
 @Injectable()
 export class BootstrapService {
@@ -25,39 +23,39 @@ export class BootstrapService {
     private readonly directory: TenantDirectory,
   ) {}
 
-  async bootstrap(request: BootstrapRequest, requestId: string): Promise<BootstrapResult> {
+  async bootstrap(request: BootstrapRequest, scope: CallScope): Promise<BootstrapResult> {
     if (await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) => this.users.superadminExists(manager))) throw alreadyDone();
     const admin = await this.accounts.prepare(PLATFORM_TENANT_ID, { ...request.admin, roles: ['superadmin'] });
     if (!request.tenant) {
-      await this.accounts.keepOnlyIfWritten([admin], () => this.write(admin, undefined, requestId));
+      await this.accounts.keepOnlyIfWritten([admin], () => this.write(admin, undefined, scope));
       return { superadmin: created(admin) };
     }
-    const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, requestId).catch((error: unknown) => {
+    const tenant = await this.directory.createTenant({ slug: request.tenant.slug, name: request.tenant.name }, scope).catch((error: unknown) => {
       // Not "already bootstrapped" (no super-admin exists): the slug is taken, an input to change.
       if (error instanceof GardienError && error.code === ErrorCode.Conflict) {
-        throw new GardienError(ErrorCode.ValidationFailed, 'the tenant slug is already taken', [{ path: 'payload.tenant.slug', reason: 'already_taken' }]);
+        throw authError(AuthReason.BootstrapSlugTaken, { details: [{ path: 'payload.tenant.slug', reason: 'already_taken' }] });
       }
       throw error;
     });
     try {
       const tenantAdmin = await this.accounts.prepare(tenant.id, { ...request.tenant.admin, roles: ['tenant_admin'] });
-      await this.accounts.keepOnlyIfWritten([admin, tenantAdmin], () => this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, requestId));
+      await this.accounts.keepOnlyIfWritten([admin, tenantAdmin], () => this.write(admin, { tenantId: tenant.id, account: tenantAdmin }, scope));
       return { superadmin: created(admin), tenant: { id: tenant.id, slug: tenant.slug, admin: created(tenantAdmin) } };
     } catch (error) {
-      await this.directory.deleteTenant(tenant.id, requestId);
+      await this.directory.deleteTenant(tenant.id, scope);
       throw error;
     }
   }
 
-  private async write(admin: PreparedAccount, tenant: { tenantId: string; account: PreparedAccount } | undefined, requestId: string): Promise<void> {
+  private async write(admin: PreparedAccount, tenant: { tenantId: string; account: PreparedAccount } | undefined, scope: CallScope): Promise<void> {
     try {
       await withTenant(this.dataSource, PLATFORM_TENANT_ID, async (manager) => {
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext('gardien.auth.bootstrap'))`);
         if (await this.users.superadminExists(manager)) throw alreadyDone();
-        await this.insert(manager, PLATFORM_TENANT_ID, admin, requestId);
+        await this.insert(manager, PLATFORM_TENANT_ID, admin, scope);
         if (tenant) {
           await setTenant(manager, tenant.tenantId);
-          await this.insert(manager, tenant.tenantId, tenant.account, requestId);
+          await this.insert(manager, tenant.tenantId, tenant.account, scope);
         }
       });
     } catch (error) {
@@ -66,20 +64,21 @@ export class BootstrapService {
     }
   }
 
-  private async insert(manager: EntityManager, tenantId: string, account: PreparedAccount, requestId: string): Promise<void> {
+  /** Audited as the bootstrap's, a part of the system: no account exists to have done it. */
+  private async insert(manager: EntityManager, tenantId: string, account: PreparedAccount, scope: CallScope): Promise<void> {
     await this.users.insert(manager, account.row);
-    const target = { type: 'user', id: account.row.id };
-    await auditAuth(manager, { action: 'user.created', tenantId, actor: BOOTSTRAP_ACTOR, target, details: { bootstrap: true }, requestId });
-    await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: BOOTSTRAP_ACTOR, target, requestId });
+    const author = { system: 'bootstrap', scope };
+    await authAudit.record(manager, author, { action: 'user.created', tenantId, targetId: account.row.id, details: { bootstrap: true } });
+    await authAudit.record(manager, author, { action: 'mfa.enrolled', tenantId, targetId: account.row.id });
   }
 }
 
 function created(account: PreparedAccount): { id: string; totp_uri: string } {
-  // Both bootstrap roles require MFA, so the factory always made a secret.
-  if (!account.totpUri) throw new GardienError(ErrorCode.Internal, 'a bootstrap account was created without MFA');
+  // Both bootstrap roles require MFA, so the factory always made a secret: anything else is a bug.
+  if (!account.totpUri) throw new Error('a bootstrap account was created without MFA');
   return { id: account.row.id, totp_uri: account.totpUri };
 }
 
 function alreadyDone(): GardienError {
-  return new GardienError(ErrorCode.Conflict, ALREADY_DONE);
+  return authError(AuthReason.AlreadyBootstrapped);
 }

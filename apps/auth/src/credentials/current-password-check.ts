@@ -5,10 +5,10 @@
 // a wrong one is audited with ids only and answered as a validation error on `current_password`.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CallContext, type Principal } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
-import { tooManyAttempts } from '../auth.errors.js';
+import type { Caller } from '@gardien/contracts';
+import { withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import type { LiveSession } from '../sessions/sessions.service.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
@@ -28,25 +28,26 @@ export class CurrentPasswordCheck {
    * audit action of a wrong guess. A check that could not run (checks saturated, the caller gone)
    * judged nothing: its reservation is given back.
    */
-  async prove(caller: Principal, session: LiveSession, password: string, refusedAction: string, context: CallContext): Promise<UserRow> {
+  async prove(caller: Caller, session: LiveSession, password: string, refusedAction: 'password.change-refused' | 'mfa.enrolment-refused'): Promise<UserRow> {
     const { tenantId, sessionId } = session;
-    const keys: ThrottleKeys = { account: `current-password:${caller.id}`, source: `current-password-session:${sessionId}` };
+    const { principal } = caller;
+    const keys: ThrottleKeys = { account: `current-password:${principal.id}`, source: `current-password-session:${sessionId}` };
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let user: UserRow | undefined;
     let proven: boolean;
     try {
-      user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
-      proven = await this.hasher.verify(user?.password_hash, password, context.deadline);
+      user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, principal.id));
+      proven = await this.hasher.verify(user?.password_hash, password, caller.deadline);
     } catch (error) {
       await this.throttle.giveBack(keys);
       throw error;
     }
     if (!user || !proven) {
       await this.dataSource.transaction((manager) =>
-        auditAuth(manager, { action: refusedAction, outcome: 'failure', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: caller.id }, requestId: context.requestId }),
+        authAudit.record(manager, caller, { action: refusedAction, outcome: 'failure', tenantId, targetId: principal.id }),
       );
-      throw new GardienError(ErrorCode.ValidationFailed, 'the current password is not right', [{ path: 'payload.current_password', reason: 'incorrect' }]);
+      throw authError(AuthReason.CurrentPasswordIncorrect, { details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
     }
     await this.throttle.succeed(keys);
     return user;

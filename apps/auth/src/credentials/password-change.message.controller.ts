@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { AUTH_OPERATIONS, type CallContext, type ChangePasswordRequest, type Empty, type Principal } from '@gardien/contracts';
-import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
+import { AUTH_OPERATIONS, type Caller, type ChangePasswordRequest, type Empty } from '@gardien/contracts';
+import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { PasswordChangeService } from './password-change.service.js';
 
 @Controller()
@@ -8,8 +8,8 @@ export class PasswordChangeMessageController {
   constructor(private readonly passwords: PasswordChangeService) {}
 
   @Handles(AUTH_OPERATIONS.changePassword)
-  async change(@RequestPayload() request: ChangePasswordRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
-    await this.passwords.change(principal, request, caller);
+  async change(@RequestPayload() request: ChangePasswordRequest, @CurrentCaller() caller: Caller): Promise<Empty> {
+    await this.passwords.change(caller, request);
     return {};
   }
 }

@@ -6,10 +6,11 @@
 // with ids only.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CallContext, type ChangePasswordRequest, type Principal } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
+import type { Caller, ChangePasswordRequest } from '@gardien/contracts';
+import { withTenant } from '@gardien/persistence';
 import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
-import { auditAuth } from '../audit/auth-audit.js';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { CurrentPasswordCheck } from './current-password-check.js';
@@ -26,20 +27,20 @@ export class PasswordChangeService {
     private readonly apiKeys: OwnerApiKeys,
   ) {}
 
-  async change(caller: Principal, request: ChangePasswordRequest, context: CallContext): Promise<void> {
-    const session = await this.sessions.liveSessionOf(caller, 'changes a password');
+  async change(caller: Caller, request: ChangePasswordRequest): Promise<void> {
+    const session = await this.sessions.liveSessionOf(caller.principal);
     if (request.new_password === request.current_password) {
-      throw new GardienError(ErrorCode.ValidationFailed, 'the new password must differ from the current one', [{ path: 'payload.new_password', reason: 'unchanged' }]);
+      throw authError(AuthReason.PasswordUnchanged, { details: [{ path: 'payload.new_password', reason: 'unchanged' }] });
     }
-    const user = await this.currentPassword.prove(caller, session, request.current_password, 'password.change-refused', context);
-    const hash = await this.hasher.hash(request.new_password, context.deadline);
+    const user = await this.currentPassword.prove(caller, session, request.current_password, 'password.change-refused');
+    const hash = await this.hasher.hash(request.new_password, caller.deadline);
     const { tenantId, sessionId } = session;
     await withTenant(this.dataSource, tenantId, async (manager) => {
       const now = new Date();
       await this.users.setPasswordHash(manager, user.id, hash, now);
-      await this.sessions.revokeAllOf(manager, tenantId, user.id, 'password-changed', now, sessionId);
-      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: user.id, reason: 'password-changed', actor: auditActorOf(caller), requestId: context.requestId }, now);
-      await auditAuth(manager, { action: 'password.changed', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId: context.requestId });
+      await this.sessions.revokeAllOf(manager, caller, tenantId, user.id, 'password-changed', now, sessionId);
+      await this.apiKeys.revokeAll(manager, caller, { tenantId, ownerId: user.id, reason: 'password-changed' }, now);
+      await authAudit.record(manager, caller, { action: 'password.changed', tenantId, targetId: user.id });
     });
   }
 }

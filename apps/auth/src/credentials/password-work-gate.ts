@@ -4,8 +4,8 @@
 // `concurrency` run at once (about one per core), a short FIFO queue waits behind them, and
 // beyond it a request is shed at once with a retry delay. Work whose caller has stopped waiting
 // (its deadline passed) leaves the queue without ever running.
-import { ErrorCode, GardienError } from '@gardien/contracts';
-import { passwordChecksSaturated } from '../auth.errors.js';
+import type { GardienError } from '@gardien/contracts';
+import { AuthReason, authError } from '../auth.errors.js';
 
 export interface PasswordWorkLimits {
   /** Runs at once. */
@@ -46,7 +46,7 @@ export class PasswordWorkGate {
       this.running++;
       return Promise.resolve();
     }
-    if (this.queue.length >= this.limits.maxQueued) return Promise.reject(passwordChecksSaturated(this.limits.retryAfterSeconds));
+    if (this.queue.length >= this.limits.maxQueued) return Promise.reject(authError(AuthReason.PasswordChecksSaturated, { retryAfterSeconds: this.limits.retryAfterSeconds }));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { start: resolve, abandon: () => reject(callerGone()), timer: undefined };
       if (deadline !== undefined) {
@@ -73,5 +73,5 @@ export class PasswordWorkGate {
 }
 
 function callerGone(): GardienError {
-  return new GardienError(ErrorCode.Timeout, 'the caller stopped waiting before its password could be checked');
+  return authError(AuthReason.PasswordCheckAbandoned);
 }

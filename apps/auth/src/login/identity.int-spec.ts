@@ -15,7 +15,9 @@ import {
   ErrorCode,
   GardienError,
   PLATFORM_TENANT_ID,
+  callerOf,
   type CallContext,
+  type Caller,
   type CreateTenantRequest,
   type Principal,
   type ResolvedTenant,
@@ -80,11 +82,11 @@ class InMemoryTenantDirectory extends TenantDirectory {
     this.tenants.delete(id);
     this.deleted.push(id);
   }
-  override async purposeExists(_principal: Principal, _context: CallContext, id: string): Promise<boolean> {
+  override async purposeExists(_caller: Caller, id: string): Promise<boolean> {
     return this.purposes.has(id);
   }
-  override async allowedModelsOf(principal: Principal): Promise<string[]> {
-    return this.allowedModels.get(principal.tenantId ?? '') ?? [];
+  override async allowedModelsOf(caller: Caller): Promise<string[]> {
+    return this.allowedModels.get(caller.tenantId ?? '') ?? [];
   }
 }
 
@@ -126,6 +128,8 @@ let adminA: Principal;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ctx = (): CallContext => ({ requestId: randomUUID() });
+/** A verified caller as @CurrentCaller() hands it to a service: the principal, in a request of its own. */
+const as = (principal: Principal): Caller => callerOf(principal, ctx());
 const code = async (error: Promise<unknown>) => (await error.then(() => undefined, (e: GardienError) => e))?.code;
 const totpSecretOf = (uri: string) => new URL(uri).searchParams.get('secret')!;
 
@@ -164,7 +168,7 @@ async function principalOf(pair: TokenPair): Promise<Principal> {
 
 /** Creates a tenant user with the given roles through the tenant admin; returns its id and TOTP secret if any. */
 async function userIn(admin: Principal, roles: Parameters<UserAccountsService['create']>[1]['roles'], email = `${randomUUID()}@example.test`) {
-  const created = await accounts.create(admin, { email, password: PASSWORD, roles });
+  const created = await accounts.create(as(admin), { email, password: PASSWORD, roles });
   return { id: created.id, email, secret: created.totp_uri ? totpSecretOf(created.totp_uri) : undefined };
 }
 
@@ -205,7 +209,7 @@ describe('bootstrap', () => {
   test('a taken tenant slug is an input error, and creates nothing', async () => {
     const taken = bootstrap.bootstrap(
       { admin: { email: 'root@example.test', password: PASSWORD }, tenant: { slug: 'tenant-b', name: 'B again', admin: { email: 'b@b.example', password: PASSWORD } } },
-      randomUUID(),
+      ctx(),
     );
     await expect(taken).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.tenant.slug', reason: 'already_taken' }] });
     expect(await inTenant(PLATFORM_TENANT_ID, 'SELECT id FROM auth_users')).toEqual([]);
@@ -214,18 +218,18 @@ describe('bootstrap', () => {
   test('creates the super-admin and the first tenant with its admin, each with a TOTP URI, once', async () => {
     const result = await bootstrap.bootstrap(
       { admin: { email: 'root@example.test', password: PASSWORD }, tenant: { slug: 'tenant-a', name: 'Tenant A', admin: { email: 'admin@a.example', password: PASSWORD } } },
-      randomUUID(),
+      ctx(),
     );
     expect(result.superadmin.totp_uri).toMatch(/^otpauth:\/\/totp\//);
     expect(result.tenant!.admin.totp_uri).toMatch(/^otpauth:\/\/totp\//);
     expect(result.superadmin.totp_uri).not.toContain('example');
     tenantA = result.tenant!.id;
 
-    const again = bootstrap.bootstrap({ admin: { email: 'other@example.test', password: PASSWORD } }, randomUUID());
+    const again = bootstrap.bootstrap({ admin: { email: 'other@example.test', password: PASSWORD } }, ctx());
     await expect(again).rejects.toMatchObject({ code: ErrorCode.Conflict, message: expect.stringContaining('already bootstrapped') });
     const withTenant = bootstrap.bootstrap(
       { admin: { email: 'other@example.test', password: PASSWORD }, tenant: { slug: 'tenant-z', name: 'Z', admin: { email: 'z@z.example', password: PASSWORD } } },
-      randomUUID(),
+      ctx(),
     );
     await expect(withTenant).rejects.toMatchObject({ code: ErrorCode.Conflict });
     expect(await directory.resolveSlug('tenant-z')).toBeUndefined();
@@ -257,7 +261,10 @@ describe('login', () => {
       login.login({ source: `${source}-3`, email, password: PASSWORD, tenant: 'no-such-tenant' }, ctx()).catch((e: GardienError) => e),
       login.login({ source: `${source}-4`, email, password: PASSWORD }, ctx()).catch((e: GardienError) => e),
     ]);
-    for (const answer of answers) expect(answer).toEqual(new GardienError(ErrorCode.Unauthenticated, 'the credentials are not valid'));
+    for (const answer of answers) {
+      expect(answer).toBeInstanceOf(GardienError);
+      expect((answer as GardienError).toEnvelope()).toEqual({ code: ErrorCode.Unauthenticated, reason: 'invalid_credentials', message: 'the credentials are not valid' });
+    }
     const failed = await audits('login.failed');
     expect(failed.some((e) => e.actor.id === 'unknown-account')).toBe(true);
     expect(JSON.stringify(failed)).not.toContain(email);
@@ -315,7 +322,7 @@ describe('login', () => {
     }
     expect({ wrongCodesChecked, outcome }).toEqual({ wrongCodesChecked: 5, outcome: 'locked' });
     const refusal = await attempt(await currentTotp(dpo.secret!)).catch((e: GardienError) => e);
-    expect(refusal).toMatchObject({ code: ErrorCode.RateLimited, retryAfterSeconds: expect.any(Number) });
+    expect(refusal).toMatchObject({ code: ErrorCode.RateLimited, reason: 'too_many_attempts', retryAfterSeconds: expect.any(Number) });
     expect((refusal as GardienError).retryAfterSeconds).toBeGreaterThan(14 * 60);
     expect((await audits('login.locked')).filter((e) => e.actor.id === dpo.id)).toHaveLength(1);
   }, 40_000);
@@ -363,7 +370,7 @@ describe('login', () => {
     directory.tenants.set(tenantA, { ...directory.tenants.get(tenantA)!, status: 'suspended' });
     try {
       expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
-      expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+      expect(await code(login.refresh({ refresh_token: pair.refresh_token }, ctx()))).toBe(ErrorCode.Unauthenticated);
     } finally {
       directory.tenants.set(tenantA, { ...directory.tenants.get(tenantA)!, status: 'active' });
     }
@@ -374,22 +381,22 @@ describe('sessions', () => {
   test('refresh rotates; reusing a spent refresh token revokes the whole family', async () => {
     const { email } = await userIn(adminA, ['user']);
     const first = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
-    const second = await login.refresh({ refresh_token: first.refresh_token }, randomUUID());
+    const second = await login.refresh({ refresh_token: first.refresh_token }, ctx());
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect((await principalOf(second)).sessionId).toBe((await principalOf(first)).sessionId);
-    expect(await code(login.refresh({ refresh_token: first.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
-    expect(await code(login.refresh({ refresh_token: second.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
-    expect(await code(login.me(await principalOf(second)))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.refresh({ refresh_token: first.refresh_token }, ctx()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.refresh({ refresh_token: second.refresh_token }, ctx()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.me(as(await principalOf(second))))).toBe(ErrorCode.Unauthenticated);
   });
 
   test('logout ends the session: refresh and /me are refused afterwards', async () => {
     const { email } = await userIn(adminA, ['user']);
     const pair = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
-    const me = await login.me(await principalOf(pair));
+    const me = await login.me(as(await principalOf(pair)));
     expect(me).toMatchObject({ email, tenant_id: tenantA, roles: ['user'], mfa_enrolled: false });
-    await login.logout(await principalOf(pair));
-    expect(await code(login.me(await principalOf(pair)))).toBe(ErrorCode.Unauthenticated);
-    expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    await login.logout(as(await principalOf(pair)));
+    expect(await code(login.me(as(await principalOf(pair))))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.refresh({ refresh_token: pair.refresh_token }, ctx()))).toBe(ErrorCode.Unauthenticated);
   });
 });
 
@@ -397,10 +404,10 @@ describe('self-service MFA', () => {
   test('a user enrols TOTP, confirms it, and must then give codes; the holder cannot replace it', async () => {
     const { email } = await userIn(adminA, ['user']);
     const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
-    const { totp_uri } = await mfa.enrol(user, { current_password: PASSWORD }, ctx());
-    expect(await code(mfa.confirm(user, '000000', randomUUID()))).toBe(ErrorCode.ValidationFailed);
-    await mfa.confirm(user, await currentTotp(totpSecretOf(totp_uri)), randomUUID());
-    expect(await code(mfa.enrol(user, { current_password: PASSWORD }, ctx()))).toBe(ErrorCode.Conflict);
+    const { totp_uri } = await mfa.enrol(as(user), { current_password: PASSWORD });
+    expect(await code(mfa.confirm(as(user), '000000'))).toBe(ErrorCode.ValidationFailed);
+    await mfa.confirm(as(user), await currentTotp(totpSecretOf(totp_uri)));
+    expect(await code(mfa.enrol(as(user), { current_password: PASSWORD }))).toBe(ErrorCode.Conflict);
     expect(await code(login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.MfaRequired);
   });
 });
@@ -410,14 +417,14 @@ describe('self-service MFA needs the current password', () => {
     const { id, email } = await userIn(adminA, ['user']);
     const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const pending = () => inTenant(tenantA, 'SELECT totp_secret IS NOT NULL AS pending FROM auth_users WHERE id = $1', [id]);
-    const wrong = await mfa.enrol(user, { current_password: 'not the password' }, ctx()).catch((e: GardienError) => e);
+    const wrong = await mfa.enrol(as(user), { current_password: 'not the password' }).catch((e: GardienError) => e);
     expect(wrong).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
     expect(await pending()).toEqual([{ pending: false }]);
-    const again = await mfa.enrol(user, { current_password: 'a second guess' }, ctx()).catch((e: GardienError) => e);
-    expect(again).toMatchObject({ code: ErrorCode.RateLimited, retryAfterSeconds: 1 });
+    const again = await mfa.enrol(as(user), { current_password: 'a second guess' }).catch((e: GardienError) => e);
+    expect(again).toMatchObject({ code: ErrorCode.RateLimited, reason: 'too_many_attempts', retryAfterSeconds: 1 });
     expect((await audits('mfa.enrolment-refused')).filter((e) => e.target?.id === id)).toHaveLength(1);
     await sleep(300);
-    expect((await mfa.enrol(user, { current_password: PASSWORD }, ctx())).totp_uri).toMatch(/^otpauth:/);
+    expect((await mfa.enrol(as(user), { current_password: PASSWORD })).totp_uri).toMatch(/^otpauth:/);
     expect(await pending()).toEqual([{ pending: true }]);
   });
 });
@@ -428,15 +435,15 @@ describe('password change', () => {
     const other = await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
     const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const NEW = 'another passphrase, long enough';
-    const wrong = await passwords.change(mine, { current_password: 'not it at all', new_password: NEW }, ctx()).catch((e: GardienError) => e);
+    const wrong = await passwords.change(as(mine), { current_password: 'not it at all', new_password: NEW }).catch((e: GardienError) => e);
     expect(wrong).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.current_password', reason: 'incorrect' }] });
-    expect(await code(passwords.change(mine, { current_password: 'a second guess!', new_password: NEW }, ctx()))).toBe(ErrorCode.RateLimited);
+    expect(await code(passwords.change(as(mine), { current_password: 'a second guess!', new_password: NEW }))).toBe(ErrorCode.RateLimited);
     await sleep(300);
-    expect(await code(passwords.change(mine, { current_password: PASSWORD, new_password: PASSWORD }, ctx()))).toBe(ErrorCode.ValidationFailed);
+    expect(await code(passwords.change(as(mine), { current_password: PASSWORD, new_password: PASSWORD }))).toBe(ErrorCode.ValidationFailed);
     await sleep(300); // the session's earlier wrong guess still sets its back-off
-    await passwords.change(mine, { current_password: PASSWORD, new_password: NEW }, ctx());
-    expect(await code(login.refresh({ refresh_token: other.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
-    expect((await login.me(mine)).id).toBe(id);
+    await passwords.change(as(mine), { current_password: PASSWORD, new_password: NEW });
+    expect(await code(login.refresh({ refresh_token: other.refresh_token }, ctx()))).toBe(ErrorCode.Unauthenticated);
+    expect((await login.me(as(mine))).id).toBe(id);
     await sleep(300);
     expect(await code(login.login({ source: `${source}-old`, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
     await sleep(300); // that failure's back-off on the account
@@ -452,9 +459,9 @@ describe('password change cost', () => {
     const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const counting = new CountingHasher();
     const changes = new PasswordChangeService(runtime, new UsersRepository(), counting, new CurrentPasswordCheck(runtime, new UsersRepository(), counting, new LoginThrottle(runtime, new LoginThrottleRepository())), new SessionsService(runtime, new SessionsRepository()), new OwnerApiKeys(new ApiKeysRepository()));
-    expect(await code(changes.change(mine, { current_password: PASSWORD, new_password: PASSWORD }, ctx()))).toBe(ErrorCode.ValidationFailed);
+    expect(await code(changes.change(as(mine), { current_password: PASSWORD, new_password: PASSWORD }))).toBe(ErrorCode.ValidationFailed);
     expect(counting.runs).toBe(0);
-    await changes.change(mine, { current_password: PASSWORD, new_password: 'another passphrase, long enough' }, ctx());
+    await changes.change(as(mine), { current_password: PASSWORD, new_password: 'another passphrase, long enough' });
     expect(counting.runs).toBe(2);
   });
 });
@@ -463,8 +470,8 @@ describe('self-service MFA after logout', () => {
   test('an access token that outlived its session cannot enrol a second factor', async () => {
     const { email } = await userIn(adminA, ['user']);
     const user = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
-    await login.logout(user);
-    expect(await code(mfa.enrol(user, { current_password: PASSWORD }, ctx()))).toBe(ErrorCode.Unauthenticated);
+    await login.logout(as(user));
+    expect(await code(mfa.enrol(as(user), { current_password: PASSWORD }))).toBe(ErrorCode.Unauthenticated);
   });
 });
 
@@ -473,19 +480,19 @@ describe('users and roles', () => {
     const root: Principal = { kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true };
     const tenantC = directory.add('tenant-c');
     const input = { tenant_id: tenantC, email: 'first.admin@c.example', password: PASSWORD };
-    expect(await code(accounts.createInitialAdmin({ ...root, mfa: false }, input))).toBe(ErrorCode.Forbidden);
-    expect(await code(accounts.createInitialAdmin(adminA, input))).toBe(ErrorCode.Forbidden);
-    expect(await code(accounts.createInitialAdmin(root, { ...input, tenant_id: randomUUID() }))).toBe(ErrorCode.NotFound);
-    const admin = await accounts.createInitialAdmin(root, input);
+    expect(await code(accounts.createInitialAdmin(as({ ...root, mfa: false }), input))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.createInitialAdmin(as(adminA), input))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.createInitialAdmin(as(root), { ...input, tenant_id: randomUUID() }))).toBe(ErrorCode.NotFound);
+    const admin = await accounts.createInitialAdmin(as(root), input);
     expect(admin).toMatchObject({ tenant_id: tenantC, roles: ['tenant_admin'], totp_uri: expect.stringMatching(/^otpauth:/) });
-    expect(await code(accounts.createInitialAdmin(root, { ...input, email: 'second@c.example' }))).toBe(ErrorCode.Conflict);
-    expect(await code(accounts.list(root))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.createInitialAdmin(as(root), { ...input, email: 'second@c.example' }))).toBe(ErrorCode.Conflict);
+    expect(await code(accounts.list(as(root)))).toBe(ErrorCode.Forbidden);
   });
 
   test('a tenant named by its id in upper case gets its first administrator under its own keys, who then logs in', async () => {
     const root: Principal = { kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'], mfa: true };
     const tenantD = directory.add('tenant-d');
-    const admin = await accounts.createInitialAdmin(root, { tenant_id: tenantD.toUpperCase(), email: 'first.admin@d.example', password: PASSWORD });
+    const admin = await accounts.createInitialAdmin(as(root), { tenant_id: tenantD.toUpperCase(), email: 'first.admin@d.example', password: PASSWORD });
     const totp = await currentTotp(totpSecretOf(admin.totp_uri!));
     const pair = await login.login({ source, email: 'first.admin@d.example', password: PASSWORD, tenant: 'tenant-d', totp }, ctx());
     expect(await principalOf(pair)).toMatchObject({ id: admin.id, tenantId: tenantD });
@@ -497,33 +504,33 @@ describe('users and roles', () => {
   test('a tenant admin manages its users; another tenant’s admin cannot see or touch them', async () => {
     const adminBAccount = await bootstrapLessAdmin(tenantB);
     const member = await userIn(adminA, ['developer']);
-    expect((await accounts.list(adminA)).map((u) => u.id)).toContain(member.id);
-    expect((await accounts.list(adminBAccount)).map((u) => u.id)).not.toContain(member.id);
-    expect(await code(accounts.get(adminBAccount, member.id))).toBe(ErrorCode.NotFound);
-    expect(await code(accounts.setRoles(adminBAccount, { id: member.id, roles: ['tenant_admin'] }))).toBe(ErrorCode.NotFound);
-    expect(await code(accounts.delete(adminBAccount, member.id))).toBe(ErrorCode.NotFound);
-    expect(await code(accounts.resetMfa(adminBAccount, member.id))).toBe(ErrorCode.NotFound);
+    expect((await accounts.list(as(adminA))).map((u) => u.id)).toContain(member.id);
+    expect((await accounts.list(as(adminBAccount))).map((u) => u.id)).not.toContain(member.id);
+    expect(await code(accounts.get(as(adminBAccount), member.id))).toBe(ErrorCode.NotFound);
+    expect(await code(accounts.setRoles(as(adminBAccount), { id: member.id, roles: ['tenant_admin'] }))).toBe(ErrorCode.NotFound);
+    expect(await code(accounts.delete(as(adminBAccount), member.id))).toBe(ErrorCode.NotFound);
+    expect(await code(accounts.resetMfa(as(adminBAccount), member.id))).toBe(ErrorCode.NotFound);
 
-    const promoted = await accounts.setRoles(adminA, { id: member.id, roles: ['developer', 'auditor'] });
+    const promoted = await accounts.setRoles(as(adminA), { id: member.id, roles: ['developer', 'auditor'] });
     expect(promoted.totp_uri).toMatch(/^otpauth:/);
     expect((await audits('role.changed')).some((e) => e.target?.id === member.id && e.details.auditor === true)).toBe(true);
-    const reset = await accounts.resetMfa(adminA, member.id);
+    const reset = await accounts.resetMfa(as(adminA), member.id);
     expect(reset.totp_uri).not.toBe(promoted.totp_uri);
     expect((await audits('mfa.reset')).some((e) => e.target?.id === member.id)).toBe(true);
   });
 
   test('a developer cannot create users; nobody creates a super-admin through the API', async () => {
     const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
-    expect(await code(accounts.create(dev, { email: 'x@example.test', password: PASSWORD, roles: ['user'] }))).toBe(ErrorCode.Forbidden);
-    expect(await code(accounts.create(adminA, { email: 'y@example.test', password: PASSWORD, roles: ['superadmin' as never] }))).toBe(ErrorCode.Forbidden);
-    expect(await code(accounts.create(adminA, { email: 'z@example.test', password: PASSWORD, roles: ['user', 'superadmin' as never] }))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.create(as(dev), { email: 'x@example.test', password: PASSWORD, roles: ['user'] }))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.create(as(adminA), { email: 'y@example.test', password: PASSWORD, roles: ['superadmin' as never] }))).toBe(ErrorCode.Forbidden);
+    expect(await code(accounts.create(as(adminA), { email: 'z@example.test', password: PASSWORD, roles: ['user', 'superadmin' as never] }))).toBe(ErrorCode.Forbidden);
   });
 
   test('the same email twice in a tenant is a conflict that names no email', async () => {
     const email = `${randomUUID()}@example.test`;
     await userIn(adminA, ['user'], email);
     const keysBefore = await inTenant(tenantA, 'SELECT key_id FROM gardien_keys.subject_keys');
-    const error = await accounts.create(adminA, { email, password: PASSWORD, roles: ['user'] }).catch((e: GardienError) => e);
+    const error = await accounts.create(as(adminA), { email, password: PASSWORD, roles: ['user'] }).catch((e: GardienError) => e);
     // The refused account leaves no data key behind.
     expect(await inTenant(tenantA, 'SELECT key_id FROM gardien_keys.subject_keys')).toHaveLength(keysBefore.length);
     expect(error).toMatchObject({ code: ErrorCode.Conflict });
@@ -534,7 +541,7 @@ describe('users and roles', () => {
     const member = await userIn(adminA, ['user']);
     const subjectKey = 'SELECT key_id FROM gardien_keys.subject_keys WHERE subject_id = $1';
     expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(1);
-    await accounts.delete(adminA, member.id.toUpperCase());
+    await accounts.delete(as(adminA), member.id.toUpperCase());
     expect(await inTenant(tenantA, 'SELECT id FROM auth_users WHERE id = $1', [member.id])).toHaveLength(0);
     expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(0);
     expect((await audits('user.deleted')).filter((e) => e.target?.id === member.id)).toHaveLength(1);
@@ -545,8 +552,8 @@ describe('users and roles', () => {
     const subjectKey = 'SELECT key_id FROM gardien_keys.subject_keys WHERE subject_id = $1';
     expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(1);
     const pair = await login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
-    await accounts.delete(adminA, member.id);
-    expect(await code(login.refresh({ refresh_token: pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    await accounts.delete(as(adminA), member.id);
+    expect(await code(login.refresh({ refresh_token: pair.refresh_token }, ctx()))).toBe(ErrorCode.Unauthenticated);
     expect(await code(login.login({ source, email: member.email, password: PASSWORD, tenant: 'tenant-a' }, ctx()))).toBe(ErrorCode.Unauthenticated);
     expect(await inTenant(tenantA, subjectKey, [member.id])).toHaveLength(0);
     expect((await audits('user.deleted')).some((e) => e.target?.id === member.id)).toBe(true);
@@ -558,29 +565,29 @@ describe('API keys', () => {
     directory.purposes.add('support');
     directory.allowedModels.set(tenantA, ['mistral:7b']);
     const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
-    expect(await code(apiKeys.create(dev, { name: 'bot', purpose: 'undeclared' }, ctx()))).toBe(ErrorCode.ValidationFailed);
-    const created = await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx());
+    expect(await code(apiKeys.create(as(dev), { name: 'bot', purpose: 'undeclared' }))).toBe(ErrorCode.ValidationFailed);
+    const created = await apiKeys.create(as(dev), { name: 'bot', purpose: 'support', models: ['mistral:7b'] });
     expect(created.key).toMatch(/^gk1\./);
     const stored: Array<{ key_hash: string }> = await runtime.query('SELECT key_hash FROM auth_api_keys');
     expect(JSON.stringify(stored)).not.toContain(created.key.split('.')[3]);
-    expect((await apiKeys.list(dev)).map((k) => k.id)).toEqual([created.id]);
-    expect(JSON.stringify(await apiKeys.list(dev))).not.toContain(created.key);
+    expect((await apiKeys.list(as(dev))).map((k) => k.id)).toEqual([created.id]);
+    expect(JSON.stringify(await apiKeys.list(as(dev)))).not.toContain(created.key);
 
-    const exchanged = await apiKeys.exchange(created.key, randomUUID());
+    const exchanged = await apiKeys.exchange(created.key, ctx());
     expect(await verifier.verify(exchanged.access_token)).toMatchObject({ kind: 'api_key', tenantId: tenantA, purposes: ['support'], models: ['mistral:7b'] });
-    expect(await code(apiKeys.exchange(created.key.slice(0, -2) + 'xx', randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(apiKeys.exchange(created.key.slice(0, -2) + 'xx', ctx()))).toBe(ErrorCode.Unauthenticated);
 
     const adminB = await bootstrapLessAdmin(tenantB);
-    expect(await code(apiKeys.rotate(adminB, created.id, randomUUID()))).toBe(ErrorCode.NotFound);
-    const rotated = await apiKeys.rotate(dev, created.id, randomUUID());
+    expect(await code(apiKeys.rotate(as(adminB), created.id))).toBe(ErrorCode.NotFound);
+    const rotated = await apiKeys.rotate(as(dev), created.id);
     expect(rotated).toMatchObject({ id: created.id, purpose: 'support' });
-    expect(await code(apiKeys.exchange(created.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
-    expect((await apiKeys.exchange(rotated.key, randomUUID())).access_token).toBeTruthy();
+    expect(await code(apiKeys.exchange(created.key, ctx()))).toBe(ErrorCode.Unauthenticated);
+    expect((await apiKeys.exchange(rotated.key, ctx())).access_token).toBeTruthy();
     expect((await audits('api-key.rotated')).some((e) => e.target?.id === created.id)).toBe(true);
     created.key = rotated.key;
-    expect(await code(apiKeys.revoke(adminB, created.id, randomUUID()))).toBe(ErrorCode.NotFound);
-    await apiKeys.revoke(dev, created.id, randomUUID());
-    expect(await code(apiKeys.exchange(created.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(apiKeys.revoke(as(adminB), created.id))).toBe(ErrorCode.NotFound);
+    await apiKeys.revoke(as(dev), created.id);
+    expect(await code(apiKeys.exchange(created.key, ctx()))).toBe(ErrorCode.Unauthenticated);
     expect((await audits('api-key.revoked')).some((e) => e.target?.id === created.id)).toBe(true);
   });
 
@@ -588,16 +595,16 @@ describe('API keys', () => {
     directory.purposes.add('support');
     directory.allowedModels.set(tenantA, ['mistral:7b']);
     const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
-    const keysOf = async () => (await apiKeys.list(dev)).length;
-    const refused = await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b', 'llama3:70b'] }, ctx()).catch((e: GardienError) => e);
+    const keysOf = async () => (await apiKeys.list(as(dev))).length;
+    const refused = await apiKeys.create(as(dev), { name: 'bot', purpose: 'support', models: ['mistral:7b', 'llama3:70b'] }).catch((e: GardienError) => e);
     expect(refused).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ path: 'payload.models.1', reason: 'model_not_allowed' }] });
     expect(JSON.stringify((refused as GardienError).toEnvelope())).not.toContain('llama3');
     expect(await keysOf()).toBe(0);
-    expect((await apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx())).models).toEqual(['mistral:7b']);
+    expect((await apiKeys.create(as(dev), { name: 'bot', purpose: 'support', models: ['mistral:7b'] })).models).toEqual(['mistral:7b']);
     directory.allowedModels.set(tenantA, []);
     try {
-      expect(await code(apiKeys.create(dev, { name: 'bot', purpose: 'support', models: ['mistral:7b'] }, ctx()))).toBe(ErrorCode.ValidationFailed);
-      expect((await apiKeys.create(dev, { name: 'any allowed', purpose: 'support' }, ctx())).models).toBeNull();
+      expect(await code(apiKeys.create(as(dev), { name: 'bot', purpose: 'support', models: ['mistral:7b'] }))).toBe(ErrorCode.ValidationFailed);
+      expect((await apiKeys.create(as(dev), { name: 'any allowed', purpose: 'support' })).models).toBeNull();
       expect(await keysOf()).toBe(2);
     } finally {
       directory.allowedModels.set(tenantA, ['mistral:7b']);
@@ -608,10 +615,10 @@ describe('API keys', () => {
     directory.purposes.add('support');
     const dev = await principalOf(await login.login({ source, ...(await userIn(adminA, ['developer'])), password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const soon = new Date(Date.now() + 60_000).toISOString();
-    const created = await apiKeys.create(dev, { name: 'short', purpose: 'support', expires_at: soon }, ctx());
-    expect(await code(apiKeys.exchange(created.key, randomUUID(), new Date(Date.now() + 120_000)))).toBe(ErrorCode.Unauthenticated);
+    const created = await apiKeys.create(as(dev), { name: 'short', purpose: 'support', expires_at: soon });
+    expect(await code(apiKeys.exchange(created.key, ctx(), new Date(Date.now() + 120_000)))).toBe(ErrorCode.Unauthenticated);
     const tooFar = new Date(Date.now() + 400 * 86_400_000).toISOString();
-    expect(await code(apiKeys.create(dev, { name: 'long', purpose: 'support', expires_at: tooFar }, ctx()))).toBe(ErrorCode.ValidationFailed);
+    expect(await code(apiKeys.create(as(dev), { name: 'long', purpose: 'support', expires_at: tooFar }))).toBe(ErrorCode.ValidationFailed);
   });
 });
 
@@ -622,42 +629,46 @@ describe('recovery leaves an attacker nothing', () => {
     const dev = await userIn(adminA, ['developer']);
     const pair = await login.login({ source, email: dev.email, password: PASSWORD, tenant: 'tenant-a' }, ctx());
     const principal = await principalOf(pair);
-    const key = await apiKeys.create(principal, { name: 'bot', purpose: 'support' }, ctx());
-    expect((await apiKeys.exchange(key.key, randomUUID())).access_token).toBeTruthy();
+    const key = await apiKeys.create(as(principal), { name: 'bot', purpose: 'support' });
+    expect((await apiKeys.exchange(key.key, ctx())).access_token).toBeTruthy();
     return { ...dev, pair, principal, key };
   }
 
   test("an MFA reset ends the user's sessions and revokes its API keys, audited with ids", async () => {
     const dev = await developerWithKey();
-    await accounts.resetMfa(adminA, dev.id);
-    expect(await code(login.refresh({ refresh_token: dev.pair.refresh_token }, randomUUID()))).toBe(ErrorCode.Unauthenticated);
-    expect(await code(login.me(dev.principal))).toBe(ErrorCode.Unauthenticated);
-    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    await accounts.resetMfa(as(adminA), dev.id);
+    expect(await code(login.refresh({ refresh_token: dev.pair.refresh_token }, ctx()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(login.me(as(dev.principal)))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(apiKeys.exchange(dev.key.key, ctx()))).toBe(ErrorCode.Unauthenticated);
     const revoked = (await audits('api-key.revoked')).filter((e) => e.target?.id === dev.key.id);
     expect(revoked).toEqual([expect.objectContaining({ actor: { type: 'user', id: adminA.id }, details: { reason: 'mfa-reset', owner: dev.id } })]);
     expect((await audits('session.ended')).some((e) => e.target?.id === dev.principal.sessionId && e.details.reason === 'mfa-reset')).toBe(true);
+    // Who ended it: the administrator who reset the factor, as every entry of that operation says.
+    expect((await audits('session.ended')).filter((e) => e.target?.id === dev.principal.sessionId)).toEqual([
+      expect.objectContaining({ actor: { type: 'user', id: adminA.id }, details: { reason: 'mfa-reset' } }),
+    ]);
   });
 
   test('a password change revokes the API keys of the account, audited with ids', async () => {
     const dev = await developerWithKey();
-    await passwords.change(dev.principal, { current_password: PASSWORD, new_password: 'another passphrase, long enough' }, ctx());
-    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    await passwords.change(as(dev.principal), { current_password: PASSWORD, new_password: 'another passphrase, long enough' });
+    expect(await code(apiKeys.exchange(dev.key.key, ctx()))).toBe(ErrorCode.Unauthenticated);
     const revoked = (await audits('api-key.revoked')).filter((e) => e.target?.id === dev.key.id);
     expect(revoked).toEqual([expect.objectContaining({ actor: { type: 'user', id: dev.id }, details: { reason: 'password-changed', owner: dev.id } })]);
   });
 
   test('an API key is no longer exchanged once its owner lost every role that may hold keys, or is gone', async () => {
     const dev = await developerWithKey();
-    await accounts.setRoles(adminA, { id: dev.id, roles: ['user'] });
-    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
-    await accounts.setRoles(adminA, { id: dev.id, roles: ['developer'] });
-    expect((await apiKeys.exchange(dev.key.key, randomUUID())).access_token).toBeTruthy();
+    await accounts.setRoles(as(adminA), { id: dev.id, roles: ['user'] });
+    expect(await code(apiKeys.exchange(dev.key.key, ctx()))).toBe(ErrorCode.Unauthenticated);
+    await accounts.setRoles(as(adminA), { id: dev.id, roles: ['developer'] });
+    expect((await apiKeys.exchange(dev.key.key, ctx())).access_token).toBeTruthy();
     // An owner gone without its keys revoked (as a row deleted behind the service's back).
     await inTenant(tenantA, 'DELETE FROM auth_users WHERE id = $1', [dev.id]);
-    expect(await code(apiKeys.exchange(dev.key.key, randomUUID()))).toBe(ErrorCode.Unauthenticated);
+    expect(await code(apiKeys.exchange(dev.key.key, ctx()))).toBe(ErrorCode.Unauthenticated);
     // A tenant admin's key: its role counts, the account having its second factor.
-    const adminKey = await apiKeys.create(adminA, { name: 'admin bot', purpose: 'support' }, ctx());
-    expect((await apiKeys.exchange(adminKey.key, randomUUID())).access_token).toBeTruthy();
+    const adminKey = await apiKeys.create(as(adminA), { name: 'admin bot', purpose: 'support' });
+    expect((await apiKeys.exchange(adminKey.key, ctx())).access_token).toBeTruthy();
   });
 });
 

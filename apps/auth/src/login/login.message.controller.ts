@@ -1,7 +1,8 @@
-// Sessions on the bus: login and refresh are open (there is no token yet); logout and me need one.
+// Sessions on the bus: login and refresh are open (there is no token yet: they get the request's
+// scope, no caller); logout and me need a verified caller.
 import { Controller } from '@nestjs/common';
-import { AUTH_OPERATIONS, type CallContext, type Empty, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
-import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
+import { AUTH_OPERATIONS, type CallScope, type Caller, type Empty, type LoginRequest, type Me, type RefreshRequest, type TokenPair } from '@gardien/contracts';
+import { CurrentCallScope, CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { LoginService } from './login.service.js';
 
 @Controller()
@@ -9,23 +10,23 @@ export class LoginMessageController {
   constructor(private readonly login: LoginService) {}
 
   @Handles(AUTH_OPERATIONS.login)
-  logIn(@RequestPayload() request: LoginRequest, @Caller() caller: CallContext): Promise<TokenPair> {
-    return this.login.login(request, caller);
+  logIn(@RequestPayload() request: LoginRequest, @CurrentCallScope() scope: CallScope): Promise<TokenPair> {
+    return this.login.login(request, scope);
   }
 
   @Handles(AUTH_OPERATIONS.refresh)
-  refresh(@RequestPayload() request: RefreshRequest, @Caller() caller: CallContext): Promise<TokenPair> {
-    return this.login.refresh(request, caller.requestId);
+  refresh(@RequestPayload() request: RefreshRequest, @CurrentCallScope() scope: CallScope): Promise<TokenPair> {
+    return this.login.refresh(request, scope);
   }
 
   @Handles(AUTH_OPERATIONS.logout)
-  async logOut(@CurrentPrincipal() principal: Principal): Promise<Empty> {
-    await this.login.logout(principal);
+  async logOut(@CurrentCaller() caller: Caller): Promise<Empty> {
+    await this.login.logout(caller);
     return {};
   }
 
   @Handles(AUTH_OPERATIONS.me)
-  me(@CurrentPrincipal() principal: Principal): Promise<Me> {
-    return this.login.me(principal);
+  me(@CurrentCaller() caller: Caller): Promise<Me> {
+    return this.login.me(caller);
   }
 }

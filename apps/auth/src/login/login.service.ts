@@ -8,10 +8,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { requiresMfa } from '@gardien/authz';
 import { BlindIndex } from '@gardien/crypto';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type CallContext, type LoginRequest, type Me, type Principal, type RefreshRequest, type TokenPair } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
-import { auditAuth, type AuditActor } from '../audit/auth-audit.js';
-import { tooManyAttempts } from '../auth.errors.js';
+import { PLATFORM_TENANT_ID, type CallScope, type Caller, type LoginRequest, type Me, type RefreshRequest, type TokenPair } from '@gardien/contracts';
+import { withTenant, type AuditAuthor } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
 import { LoginThrottle, type ThrottleKeys } from '../brute-force/login-throttle.service.js';
 import { throttleSourceOf } from '../brute-force/throttle-source.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
@@ -22,8 +22,6 @@ import { TenantDirectory } from '../tenant-directory/tenant-directory.js';
 import { UserCodec } from '../users/user-codec.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
 import { AccessTokens } from './access-tokens.js';
-
-const INVALID_CREDENTIALS = 'the credentials are not valid';
 
 interface Candidate {
   tenantId: string | undefined;
@@ -53,15 +51,14 @@ export class LoginService {
     private readonly blindIndex: BlindIndex,
   ) {}
 
-  /** `caller.deadline`: when the bus stops waiting for this answer; a password check still queued then is abandoned. */
-  async login(request: LoginRequest, caller: CallContext): Promise<TokenPair> {
-    const { requestId } = caller;
+  /** `scope.deadline`: when the bus stops waiting for this answer; a password check still queued then is abandoned. */
+  async login(request: LoginRequest, scope: CallScope): Promise<TokenPair> {
     const keys = await this.throttleKeys(request);
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let attempt: Attempt;
     try {
-      attempt = await this.attempt(request, caller);
+      attempt = await this.attempt(request, scope);
     } catch (error) {
       // No credential was judged wrong (the code still to come, a service unavailable, password
       // checks saturated, the caller gone): this attempt's reservation is given back, and the
@@ -69,65 +66,66 @@ export class LoginService {
       await this.throttle.giveBack(keys);
       throw error;
     }
-    if (!attempt.ok) return this.fail(attempt, reservation.accountLockedNow, requestId);
+    if (!attempt.ok) return this.fail(attempt, reservation.accountLockedNow, scope);
     await this.throttle.succeed(keys);
     const { user, tenantId, mfa } = attempt;
     if (this.hasher.needsRehash(user.password_hash)) await this.rehash(user, request.password);
     const grant = await this.sessions.open(tenantId, user.id, new Date(), mfa, (manager, sessionId) =>
-      auditAuth(manager, { action: 'login.succeeded', tenantId, actor: { type: 'user', id: user.id }, target: { type: 'session', id: sessionId }, details: { mfa }, requestId }),
+      authAudit.record(manager, { user: user.id, scope }, { action: 'login.succeeded', tenantId, targetId: sessionId, details: { mfa } }),
     );
     return this.tokens.pairFor(user, grant.sessionId, mfa, grant.refreshToken);
   }
 
   /** Checks the credentials; the same argon2id work whether or not the tenant and account exist. */
-  private async attempt(request: LoginRequest, caller: CallContext): Promise<Attempt> {
-    const { user, tenantId } = await this.findCandidate(request, caller.requestId);
-    const passwordOk = await this.hasher.verify(user?.password_hash, request.password, caller.deadline);
+  private async attempt(request: LoginRequest, scope: CallScope): Promise<Attempt> {
+    const { user, tenantId } = await this.findCandidate(request, scope);
+    const passwordOk = await this.hasher.verify(user?.password_hash, request.password, scope.deadline);
     if (!passwordOk || !user || !tenantId) return { ok: false, tenantId: tenantId ?? null, user, factor: 'password' };
     const mfa = user.totp_confirmed || requiresMfa(user.roles);
     if (mfa) {
-      if (!request.totp) throw new GardienError(ErrorCode.MfaRequired, 'a one-time code (TOTP) is required for this account');
+      if (!request.totp) throw authError(AuthReason.MfaRequired);
       if (!(await this.acceptCode(user, request.totp))) return { ok: false, tenantId, user, factor: 'totp' };
     }
     return { ok: true, user, tenantId, mfa };
   }
 
-  async refresh(request: RefreshRequest, requestId: string): Promise<TokenPair> {
+  async refresh(request: RefreshRequest, scope: CallScope): Promise<TokenPair> {
     // The tenant is checked before the token is spent: a failure here must leave the client able to retry.
     const tenantId = parseRefreshToken(request.refresh_token)?.tenantId;
-    if (!tenantId) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-    const tenantActive = tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(tenantId, requestId))?.status === 'active';
-    if (!tenantActive) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-    const grant = await this.sessions.refresh(request.refresh_token);
+    if (!tenantId) throw authError(AuthReason.SessionInvalid);
+    const tenantActive = tenantId === PLATFORM_TENANT_ID || (await this.directory.resolveId(tenantId, scope))?.status === 'active';
+    if (!tenantActive) throw authError(AuthReason.SessionInvalid);
+    const grant = await this.sessions.refresh(request.refresh_token, new Date(), scope);
     const user = await withTenant(this.dataSource, grant.tenantId, (manager) => this.users.findById(manager, grant.userId));
     if (!user) {
-      await this.sessions.closeSession(grant.tenantId, grant.sessionId, grant.userId, new Date(), 'account-gone');
-      throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+      await this.sessions.closeSession({ user: grant.userId, scope }, grant.tenantId, grant.sessionId, grant.userId, new Date(), 'account-gone');
+      throw authError(AuthReason.SessionInvalid);
     }
     return this.tokens.pairFor(user, grant.sessionId, grant.mfa, grant.refreshToken);
   }
 
-  async logout(caller: Principal): Promise<void> {
-    if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, 'only a user session can log out');
-    await this.sessions.closeSession(caller.tenantId ?? PLATFORM_TENANT_ID, caller.sessionId, caller.id);
+  async logout(caller: Caller): Promise<void> {
+    const { principal } = caller;
+    if (principal.kind !== 'user' || !principal.sessionId) throw authError(AuthReason.UserSessionRequired);
+    await this.sessions.closeSession(caller, principal.tenantId ?? PLATFORM_TENANT_ID, principal.sessionId, principal.id);
   }
 
   /** The caller's own account; refused once its session has ended (logout, timeout, reuse). */
-  async me(caller: Principal): Promise<Me> {
-    const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
-    if (caller.kind !== 'user' || !caller.sessionId || !(await this.sessions.isLive(tenantId, caller.sessionId))) {
-      throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+  async me({ principal }: Caller): Promise<Me> {
+    const tenantId = principal.tenantId ?? PLATFORM_TENANT_ID;
+    if (principal.kind !== 'user' || !principal.sessionId || !(await this.sessions.isLive(tenantId, principal.sessionId))) {
+      throw authError(AuthReason.SessionInvalid);
     }
-    const user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, caller.id));
-    if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-    return { id: user.id, tenant_id: caller.tenantId, email: await this.codec.openEmail(user), roles: user.roles, mfa_enrolled: user.totp_confirmed };
+    const user = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, principal.id));
+    if (!user) throw authError(AuthReason.SessionInvalid);
+    return { id: user.id, tenant_id: principal.tenantId, email: await this.codec.openEmail(user), roles: user.roles, mfa_enrolled: user.totp_confirmed };
   }
 
   /** The tenant (platform for no slug) and the account the login names; either may be missing. */
-  private async findCandidate(request: LoginRequest, requestId: string): Promise<Candidate> {
+  private async findCandidate(request: LoginRequest, scope: CallScope): Promise<Candidate> {
     let tenantId: string | undefined = PLATFORM_TENANT_ID;
     if (request.tenant) {
-      const tenant = await this.directory.resolveSlug(request.tenant, requestId);
+      const tenant = await this.directory.resolveSlug(request.tenant, scope);
       tenantId = tenant?.status === 'active' ? tenant.id : undefined;
     }
     if (!tenantId) return { tenantId: undefined, user: undefined };
@@ -150,14 +148,14 @@ export class LoginService {
     });
   }
 
-  private async fail(attempt: Failed, accountLockedNow: boolean, requestId: string): Promise<never> {
+  private async fail(attempt: Failed, accountLockedNow: boolean, scope: CallScope): Promise<never> {
     const { tenantId, user, factor } = attempt;
-    const actor: AuditActor = user ? { type: 'user', id: user.id } : { type: 'system', id: 'unknown-account' };
+    const author: AuditAuthor = user ? { user: user.id, scope } : { system: 'unknown-account', scope };
     await this.dataSource.transaction(async (manager) => {
-      await auditAuth(manager, { action: 'login.failed', outcome: 'failure', tenantId, actor, details: { factor }, requestId });
-      if (accountLockedNow) await auditAuth(manager, { action: 'login.locked', outcome: 'denied', tenantId, actor, requestId });
+      await authAudit.record(manager, author, { action: 'login.failed', outcome: 'failure', tenantId, details: { factor } });
+      if (accountLockedNow) await authAudit.record(manager, author, { action: 'login.locked', outcome: 'denied', tenantId });
     });
-    throw new GardienError(ErrorCode.Unauthenticated, INVALID_CREDENTIALS);
+    throw authError(AuthReason.InvalidCredentials);
   }
 
   private async rehash(user: UserRow, password: string): Promise<void> {

@@ -6,9 +6,10 @@
 // factor; an administrator resets it instead.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CallContext, type EnrolMfaRequest, type MfaEnrolment, type Principal } from '@gardien/contracts';
-import { auditActorOf, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import type { Caller, EnrolMfaRequest, MfaEnrolment } from '@gardien/contracts';
+import { withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { CurrentPasswordCheck } from '../credentials/current-password-check.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UserCodec } from '../users/user-codec.js';
@@ -25,34 +26,35 @@ export class MfaEnrolmentService {
     private readonly currentPassword: CurrentPasswordCheck,
   ) {}
 
-  async enrol(caller: Principal, request: EnrolMfaRequest, context: CallContext): Promise<MfaEnrolment> {
-    const session = await this.sessions.liveSessionOf(caller, 'enrols MFA');
-    await this.currentPassword.prove(caller, session, request.current_password, 'mfa.enrolment-refused', context);
+  async enrol(caller: Caller, request: EnrolMfaRequest): Promise<MfaEnrolment> {
+    const session = await this.sessions.liveSessionOf(caller.principal);
+    await this.currentPassword.prove(caller, session, request.current_password, 'mfa.enrolment-refused');
     const { tenantId } = session;
-    const { requestId } = context;
+    const { principal } = caller;
     return withTenant(this.dataSource, tenantId, async (manager) => {
-      const user = await this.users.lockById(manager, caller.id);
-      if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-      if (user.totp_confirmed) throw new GardienError(ErrorCode.Conflict, 'MFA is already enrolled; an administrator can reset it');
+      const user = await this.users.lockById(manager, principal.id);
+      if (!user) throw authError(AuthReason.SessionInvalid);
+      if (user.totp_confirmed) throw authError(AuthReason.MfaAlreadyEnrolled);
       const totp = enrolTotp(user.id);
       await this.users.setTotp(manager, user.id, await this.codec.sealTotpSecret(tenantId, user.id, totp.secret), false, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolment-started', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
+      await authAudit.record(manager, caller, { action: 'mfa.enrolment-started', tenantId, targetId: user.id });
       return { totp_uri: totp.uri };
     });
   }
 
-  async confirm(caller: Principal, code: string, requestId: string): Promise<void> {
-    const { tenantId } = await this.sessions.liveSessionOf(caller, 'enrols MFA');
+  async confirm(caller: Caller, code: string): Promise<void> {
+    const { principal } = caller;
+    const { tenantId } = await this.sessions.liveSessionOf(principal);
     await withTenant(this.dataSource, tenantId, async (manager) => {
-      const user = await this.users.lockById(manager, caller.id);
-      if (!user) throw new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
-      if (user.totp_confirmed) throw new GardienError(ErrorCode.Conflict, 'MFA is already enrolled');
+      const user = await this.users.lockById(manager, principal.id);
+      if (!user) throw authError(AuthReason.SessionInvalid);
+      if (user.totp_confirmed) throw authError(AuthReason.MfaAlreadyEnrolled);
       const secret = await this.codec.openTotpSecret(user);
-      if (!secret) throw new GardienError(ErrorCode.Conflict, 'no MFA enrolment is pending');
+      if (!secret) throw authError(AuthReason.MfaEnrolmentNotPending);
       const step = await acceptTotp(secret, code);
-      if (step === undefined) throw new GardienError(ErrorCode.ValidationFailed, 'the code is not valid', [{ path: 'payload.totp', reason: 'invalid_code' }]);
+      if (step === undefined) throw authError(AuthReason.InvalidTotpCode, { details: [{ path: 'payload.totp', reason: 'invalid_code' }] });
       await this.users.confirmTotp(manager, user.id, step, new Date());
-      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: user.id }, requestId });
+      await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: user.id });
     });
   }
 }

@@ -98,7 +98,7 @@ test("another tenant's sessions and refresh tokens are invisible under this tena
   await refused(sessions.refresh(named, later));
   await sessions.close(named, later);
   expect(await sessions.isLive(tenant, foreign.sessionId, later)).toBe(false);
-  await sessions.closeSession(tenant, foreign.sessionId, foreignUser, later);
+  await sessions.closeSession({ user: foreignUser }, tenant, foreign.sessionId, foreignUser, later);
   expect(await tokensOf(tenant, foreign.sessionId)).toEqual([]);
 
   // Nothing of the foreign tenant moved: its session is open, its tokens unspent, its own refresh works.

@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type Principal } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import { PLATFORM_TENANT_ID, type CallScope, type GardienError, type Principal } from '@gardien/contracts';
+import { withTenant, type AuditAuthor } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { hashRefreshToken, newRefreshToken, parseRefreshToken } from './refresh-token.js';
 import { SessionsRepository } from './sessions.repository.js';
 
@@ -44,7 +45,7 @@ export class SessionsService {
 
   /** A new session for a user who has just logged in. */
   /** `audit`, when given, runs in the transaction that opens the session (the login's audit entry). */
-  async open(tenantId: string, userId: string, now = new Date(), mfa = false, audit?: (manager: EntityManager, sessionId: string) => Promise<void>): Promise<SessionGrant> {
+  async open(tenantId: string, userId: string, now = new Date(), mfa = false, audit?: (manager: EntityManager, sessionId: string) => Promise<unknown>): Promise<SessionGrant> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken(tenantId);
     await withTenant(this.dataSource, tenantId, async (manager) => {
@@ -55,8 +56,11 @@ export class SessionsService {
     return { sessionId, userId, tenantId, refreshToken, mfa };
   }
 
-  /** Spends `refreshToken` and returns the next one; reuse of a spent token revokes the session. */
-  async refresh(refreshToken: string, now = new Date()): Promise<SessionGrant> {
+  /**
+   * Spends `refreshToken` and returns the next one; reuse of a spent token revokes the session. A
+   * revocation here is audited as the session's user's, in `scope`'s request: nobody is verified yet.
+   */
+  async refresh(refreshToken: string, now = new Date(), scope?: CallScope): Promise<SessionGrant> {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) throw unauthenticated();
     const tenantId = parsed.tenantId;
@@ -64,13 +68,14 @@ export class SessionsService {
     const outcome = await withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.sessions.lockTokenWithSession(manager, tokenHash);
       if (!row || row.revoked_at) return undefined;
+      const owner: AuditAuthor = { user: row.user_id, ...(scope ? { scope } : {}) };
       if (row.used_at) {
-        await this.revoke(manager, tenantId, row.session_id, row.user_id, 'reuse', now);
+        await this.revoke(manager, owner, tenantId, row.session_id, 'reuse', now);
         return undefined;
       }
       const idle = now.getTime() - row.last_used_at.getTime() > IDLE_TIMEOUT_MS;
       if (idle || now >= row.expires_at) {
-        await this.revoke(manager, tenantId, row.session_id, row.user_id, idle ? 'idle' : 'expired', now);
+        await this.revoke(manager, owner, tenantId, row.session_id, idle ? 'idle' : 'expired', now);
         return undefined;
       }
       await this.sessions.markTokenUsed(manager, tokenHash, now);
@@ -89,23 +94,23 @@ export class SessionsService {
     if (!parsed) throw unauthenticated();
     await withTenant(this.dataSource, parsed.tenantId, async (manager) => {
       const row = await this.sessions.findOpenSessionOfToken(manager, hashRefreshToken(refreshToken));
-      if (row) await this.revoke(manager, parsed.tenantId, row.session_id, row.user_id, 'logout', now);
+      if (row) await this.revoke(manager, { user: row.user_id }, parsed.tenantId, row.session_id, 'logout', now);
     });
   }
 
-  /** Logout with an access token: its session (the `sid` claim) and every refresh token of it stop working. */
-  async closeSession(tenantId: string, sessionId: string, userId: string, now = new Date(), reason: RevocationReason = 'logout'): Promise<void> {
+  /** Logout with an access token: its session (the `sid` claim) and every refresh token of it stop working. `by`: who ends it. */
+  async closeSession(by: AuditAuthor, tenantId: string, sessionId: string, userId: string, now = new Date(), reason: RevocationReason = 'logout'): Promise<void> {
     await withTenant(this.dataSource, tenantId, async (manager) => {
-      if (await this.sessions.lockOpenSessionOf(manager, sessionId, userId)) await this.revoke(manager, tenantId, sessionId, userId, reason, now);
+      if (await this.sessions.lockOpenSessionOf(manager, sessionId, userId)) await this.revoke(manager, by, tenantId, sessionId, reason, now);
     });
   }
 
   /**
    * The tenant and session of a caller acting on its own account, once its session is known to be
-   * open: a token outliving its logout cannot change the account. `action` names what was refused.
+   * open: a token outliving its logout cannot change the account.
    */
-  async liveSessionOf(caller: Principal, action: string): Promise<LiveSession> {
-    if (caller.kind !== 'user' || !caller.sessionId) throw new GardienError(ErrorCode.Forbidden, `only a user ${action}`);
+  async liveSessionOf(caller: Principal): Promise<LiveSession> {
+    if (caller.kind !== 'user' || !caller.sessionId) throw authError(AuthReason.UserSessionRequired);
     const tenantId = caller.tenantId ?? PLATFORM_TENANT_ID;
     if (!(await this.isLive(tenantId, caller.sessionId))) throw unauthenticated();
     return { tenantId, sessionId: caller.sessionId };
@@ -123,27 +128,27 @@ export class SessionsService {
    * Ends every open session of a user, inside the caller's transaction: all of them when the account
    * is deleted or its MFA reset, all but the caller's own (`except`) when its password changed.
    */
-  async revokeAllOf(manager: EntityManager, tenantId: string, userId: string, reason: AccountRevocationReason, now: Date, except?: string): Promise<void> {
-    for (const id of await this.sessions.openSessionIdsOf(manager, userId)) if (id !== except) await this.revoke(manager, tenantId, id, userId, reason, now);
+  async revokeAllOf(manager: EntityManager, by: AuditAuthor, tenantId: string, userId: string, reason: AccountRevocationReason, now: Date, except?: string): Promise<void> {
+    for (const id of await this.sessions.openSessionIdsOf(manager, userId)) if (id !== except) await this.revoke(manager, by, tenantId, id, reason, now);
   }
 
   private async insertToken(manager: EntityManager, tenantId: string, sessionId: string, token: string, now: Date): Promise<void> {
     await this.sessions.insertRefreshToken(manager, { hash: hashRefreshToken(token), tenantId, sessionId, issuedAt: now });
   }
 
-  private async revoke(manager: EntityManager, tenantId: string, sessionId: string, userId: string, reason: RevocationReason, now: Date) {
+  private async revoke(manager: EntityManager, by: AuditAuthor, tenantId: string, sessionId: string, reason: RevocationReason, now: Date): Promise<void> {
     await this.sessions.revokeSession(manager, sessionId, now, reason);
-    await auditAuth(manager, {
-      action: reason === 'reuse' ? 'session.reuse-detected' : 'session.ended',
-      outcome: reason === 'reuse' ? 'denied' : 'success',
+    const reused = reason === 'reuse';
+    await authAudit.record(manager, by, {
+      action: reused ? 'session.reuse-detected' : 'session.ended',
+      outcome: reused ? 'denied' : 'success',
       tenantId,
-      actor: { type: 'user', id: userId },
-      target: { type: 'session', id: sessionId },
+      targetId: sessionId,
       details: { reason },
     });
   }
 }
 
 function unauthenticated(): GardienError {
-  return new GardienError(ErrorCode.Unauthenticated, 'the session is not valid');
+  return authError(AuthReason.SessionInvalid);
 }

@@ -6,10 +6,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BlindIndex, SubjectKeyRing } from '@gardien/crypto';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, Uuid } from '@gardien/contracts';
+import { PLATFORM_TENANT_ID, Uuid, parsePayload } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
-import { SYSTEM_ACTOR, auditAuth } from '../audit/auth-audit.js';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { TenantErasureRepository, type ErasedRows } from './tenant-erasure.repository.js';
+
+/** Asked by an event, not by anyone: auth itself acts. */
+const ERASURE_AUTHOR = { system: 'auth' };
 
 @Injectable()
 export class TenantErasureService {
@@ -28,19 +32,11 @@ export class TenantErasureService {
    */
   async erase(requestedTenantId: string, eventId?: string): Promise<ErasedRows> {
     // Canonical, whatever case it came in: the rows would match any case, the key names only this one.
-    const parsed = Uuid.safeParse(requestedTenantId);
-    if (!parsed.success) throw new GardienError(ErrorCode.ValidationFailed, 'the tenant id is not a uuid', [{ path: 'tenantId', reason: 'invalid_format' }]);
-    const tenantId = parsed.data;
-    if (tenantId === PLATFORM_TENANT_ID) throw new GardienError(ErrorCode.Forbidden, 'the platform tenant cannot be erased');
+    const tenantId = parsePayload(Uuid, requestedTenantId, 'tenantId');
+    if (tenantId === PLATFORM_TENANT_ID) throw authError(AuthReason.PlatformTenantNotErasable);
     const erased = await withTenant(this.dataSource, tenantId, async (manager) => {
       const rows = await this.repository.deleteAllOf(manager, tenantId);
-      await auditAuth(manager, {
-        action: 'tenant.erased',
-        tenantId,
-        actor: SYSTEM_ACTOR,
-        target: { type: 'tenant', id: tenantId },
-        details: { ...rows, ...(eventId ? { eventId } : {}) },
-      });
+      await authAudit.record(manager, ERASURE_AUTHOR, { action: 'tenant.erased', tenantId, targetId: tenantId, details: { ...rows, ...(eventId ? { eventId } : {}) } });
       return rows;
     });
     // The KMS key first (inside forgetTenant): once it is gone, no wrapped key left anywhere opens.

@@ -5,17 +5,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   DELEGATIONS,
-  ErrorCode,
-  GardienError,
   PLATFORM_TENANT_ID,
   audienceOf,
   type AccessTokenClaims,
   type BusService,
+  type GardienError,
   type IssuedToken,
   type Principal,
   type ServiceName,
 } from '@gardien/contracts';
-import { TokenVerifier } from '@gardien/authz';
+import { AuthzReason, TokenVerifier, authzError } from '@gardien/authz';
+import { AuthReason, authError } from '../auth.errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 
@@ -53,7 +53,7 @@ export class AudienceTokens {
   /** A caller's token for `audience`, from its verified principal, on `delegate`'s behalf. */
   async delegate(delegate: ServiceName, principal: Principal, audience: BusService, now = Date.now()): Promise<IssuedToken> {
     if (!DELEGATIONS[delegate]?.includes(audience)) {
-      throw new GardienError(ErrorCode.Forbidden, 'this service may not call that one on a caller’s behalf', undefined, { reason: 'delegation_not_allowed' });
+      throw authError(AuthReason.DelegationNotAllowed);
     }
     // A platform service's own token is never re-issued: it asks for its own tokens.
     if (principal.kind === 'service' && principal.tenantId === null) throw notExchangeable();
@@ -79,6 +79,7 @@ function claimsOf(principal: Principal): AccessTokenClaims {
   };
 }
 
+/** The same refusal as a token that does not verify: nothing says why. */
 function notExchangeable(): GardienError {
-  return new GardienError(ErrorCode.Unauthenticated, 'a valid access token is required');
+  return authzError(AuthzReason.InvalidAccessToken);
 }

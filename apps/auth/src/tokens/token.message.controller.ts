@@ -12,7 +12,7 @@ import {
   type ServiceTokenRequest,
   type TokenExchangeRequest,
 } from '@gardien/contracts';
-import { Caller, Handles, RequestPayload } from '@gardien/platform';
+import { CurrentCallContext, Handles, RequestPayload } from '@gardien/platform';
 import { AudienceTokens } from './audience-tokens.service.js';
 
 type Handler = (this: { tokens: AudienceTokens }, ...args: never[]) => Promise<IssuedToken>;
@@ -45,7 +45,7 @@ export function tokenMessageController(): Type<unknown> {
         return this.tokens.exchange(delegate, caller.token, request.audience);
       } as Handler,
       tokenExchangeOperation(delegate),
-      [RequestPayload(), Caller()],
+      [RequestPayload(), CurrentCallContext()],
     );
   }
   return TokenMessageController;

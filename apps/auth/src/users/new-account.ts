@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { requiresMfa } from '@gardien/authz';
-import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type Role } from '@gardien/contracts';
+import { PLATFORM_TENANT_ID, type Role } from '@gardien/contracts';
 import { SubjectKeyRing } from '@gardien/crypto';
+import { AuthReason, authError } from '../auth.errors.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { UserCodec } from './user-codec.js';
@@ -51,7 +52,7 @@ export class NewAccountFactory {
     // The super-admin, alone in the platform tenant, and nowhere else: whatever a caller asks for.
     const platform = tenantId === PLATFORM_TENANT_ID;
     if (platform !== roles.includes('superadmin') || (platform && roles.length !== 1)) {
-      throw new GardienError(ErrorCode.Forbidden, 'the super-admin role exists only for the platform account');
+      throw authError(AuthReason.SuperadminRoleReserved);
     }
     const [passwordHash, email] = await Promise.all([this.hasher.hash(input.password), this.codec.sealEmail(tenantId, id, input.email)]);
     const totp = requiresMfa(roles) ? enrolTotp(id) : undefined;

@@ -1,14 +1,14 @@
 // Users of a tenant and their roles, managed by its tenant admin. Every operation checks the
 // caller's ability on the concrete user (tenant condition) and runs under row-level security in the
 // caller's tenant, so another tenant's user is simply not found. Each change is audited with ids.
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { authorize, defineAbilityFor, isAllowed, requiresMfa } from '@gardien/authz';
 import { SubjectKeyRing } from '@gardien/crypto';
-import { ErrorCode, GardienError, type CreateInitialAdminRequest, type CreateUserRequest, type CreatedUser, type Principal, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
-import { auditActorOf, isUniqueViolation, withTenant } from '@gardien/persistence';
-import { auditAuth } from '../audit/auth-audit.js';
+import { type GardienError, type CreateInitialAdminRequest, type CreateUserRequest, type CreatedUser, type Caller, type Role, type SetUserRolesRequest, type User } from '@gardien/contracts';
+import { isUniqueViolation, withTenant } from '@gardien/persistence';
+import { authAudit } from '../auth.audit.js';
+import { AuthReason, authError } from '../auth.errors.js';
 import { enrolTotp } from '../mfa/totp.js';
 import { OwnerApiKeys } from '../api-keys/owner-api-keys.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -32,25 +32,25 @@ export class UserAccountsService {
     private readonly directory: TenantDirectory,
   ) {}
 
-  async create(caller: Principal, input: CreateUserRequest, requestId?: string): Promise<CreatedUser> {
+  async create(caller: Caller, input: CreateUserRequest): Promise<CreatedUser> {
     const tenantId = tenantOf(caller);
-    authorize(defineAbilityFor(caller), 'create', 'User', { tenantId, id: '' });
+    authorize(defineAbilityFor(caller.principal), 'create', 'User', { tenantId, id: '' });
     const prepared = await this.accounts.prepare(tenantId, input);
     const { row } = prepared;
     await this.accounts.keepOnlyIfWritten([prepared], () => conflictOnDuplicate(withTenant(this.dataSource, tenantId, async (manager) => {
       await this.users.insert(manager, row);
-      await auditAuth(manager, { action: 'user.created', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, details: rolesDetails(row.roles), requestId: requestId ?? null });
-      if (prepared.totpUri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      await authAudit.record(manager, caller, { action: 'user.created', tenantId, targetId: row.id, details: rolesDetails(row.roles) });
+      if (prepared.totpUri) await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: row.id });
     })));
     const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
     return prepared.totpUri ? { ...user, totp_uri: prepared.totpUri } : user;
   }
 
   /** The first administrator of a tenant the super-admin created (once per tenant). */
-  async createInitialAdmin(caller: Principal, input: CreateInitialAdminRequest, requestId?: string): Promise<CreatedUser> {
-    authorize(defineAbilityFor(caller), 'update', 'Tenant', { id: input.tenant_id });
-    const tenant = await this.directory.resolveId(input.tenant_id, requestId ?? randomUUID());
-    if (tenant?.status !== 'active') throw new GardienError(ErrorCode.NotFound, 'no such active tenant');
+  async createInitialAdmin(caller: Caller, input: CreateInitialAdminRequest): Promise<CreatedUser> {
+    authorize(defineAbilityFor(caller.principal), 'update', 'Tenant', { id: input.tenant_id });
+    const tenant = await this.directory.resolveId(input.tenant_id, caller);
+    if (tenant?.status !== 'active') throw authError(AuthReason.TenantNotActive);
     // The id as the tenant service knows it: keys are created under it, and must be found again at login.
     const tenantId = tenant.id;
     const prepared = await this.accounts.prepare(tenantId, { email: input.email, password: input.password, roles: ['tenant_admin'] });
@@ -58,37 +58,36 @@ export class UserAccountsService {
     await this.accounts.keepOnlyIfWritten([prepared], () => withTenant(this.dataSource, tenantId, async (manager) => {
       await lockAdministrators(manager, tenantId);
       const [existing]: unknown[] = await manager.query(`SELECT 1 FROM auth_users WHERE 'tenant_admin' = ANY (roles) LIMIT 1`);
-      if (existing) throw new GardienError(ErrorCode.Conflict, 'the tenant already has an administrator');
+      if (existing) throw authError(AuthReason.TenantAlreadyHasAdministrator);
       await this.users.insert(manager, row);
-      const target = { type: 'user', id: row.id };
-      await auditAuth(manager, { action: 'user.created', tenantId, actor: auditActorOf(caller), target, details: rolesDetails(row.roles), requestId: requestId ?? null });
-      await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target, requestId: requestId ?? null });
+      await authAudit.record(manager, caller, { action: 'user.created', tenantId, targetId: row.id, details: rolesDetails(row.roles) });
+      await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: row.id });
     }));
     const user = await this.view({ ...row, totp_last_step: null, updated_at: row.created_at });
     return { ...user, totp_uri: prepared.totpUri! };
   }
 
-  async list(caller: Principal): Promise<User[]> {
+  async list(caller: Caller): Promise<User[]> {
     const tenantId = tenantOf(caller);
-    const ability = defineAbilityFor(caller);
+    const ability = defineAbilityFor(caller.principal);
     const rows = await withTenant(this.dataSource, tenantId, (manager) => this.users.list(manager, LIST_LIMIT));
     const readable = rows.filter((row) => isAllowed(ability, 'read', 'User', { tenantId: row.tenant_id, id: row.id }));
     return Promise.all(readable.map((row) => this.view(row)));
   }
 
-  async get(caller: Principal, id: string): Promise<User> {
+  async get(caller: Caller, id: string): Promise<User> {
     const tenantId = tenantOf(caller);
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.users.findById(manager, id));
     if (!row) throw notFound();
-    authorize(defineAbilityFor(caller), 'read', 'User', { tenantId: row.tenant_id, id: row.id });
+    authorize(defineAbilityFor(caller.principal), 'read', 'User', { tenantId: row.tenant_id, id: row.id });
     return this.view(row);
   }
 
   /** New roles; if they now require MFA and the user has none, a TOTP secret is created and its URI returned once. */
-  async setRoles(caller: Principal, input: SetUserRolesRequest, requestId?: string): Promise<CreatedUser> {
+  async setRoles(caller: Caller, input: SetUserRolesRequest): Promise<CreatedUser> {
     const tenantId = tenantOf(caller);
     const roles = [...new Set(input.roles)];
-    const ability = defineAbilityFor(caller);
+    const ability = defineAbilityFor(caller.principal);
     const { row, totpUri } = await withTenant(this.dataSource, tenantId, async (manager) => {
       const current = await this.users.lockById(manager, input.id);
       if (!current) throw notFound();
@@ -102,8 +101,8 @@ export class UserAccountsService {
         await this.users.setTotp(manager, current.id, await this.codec.sealTotpSecret(tenantId, current.id, totp.secret), true, now);
         uri = totp.uri;
       }
-      await auditAuth(manager, { action: 'role.changed', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: current.id }, details: rolesDetails(roles), requestId: requestId ?? null });
-      if (uri) await auditAuth(manager, { action: 'mfa.enrolled', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: current.id }, requestId: requestId ?? null });
+      await authAudit.record(manager, caller, { action: 'role.changed', tenantId, targetId: current.id, details: rolesDetails(roles) });
+      if (uri) await authAudit.record(manager, caller, { action: 'mfa.enrolled', tenantId, targetId: current.id });
       return { row: { ...current, roles, totp_confirmed: current.totp_confirmed || uri !== undefined }, totpUri: uri };
     });
     const user = await this.view(row);
@@ -114,39 +113,39 @@ export class UserAccountsService {
    * A new TOTP secret for a user who lost theirs; the old one stops working at once. Whoever held
    * it may hold the account too: every session of the account ends and its API keys are revoked.
    */
-  async resetMfa(caller: Principal, id: string, requestId?: string): Promise<{ totp_uri: string }> {
+  async resetMfa(caller: Caller, id: string): Promise<{ totp_uri: string }> {
     const tenantId = tenantOf(caller);
-    const ability = defineAbilityFor(caller);
+    const ability = defineAbilityFor(caller.principal);
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.users.lockById(manager, id);
       if (!row) throw notFound();
       authorize(ability, 'update', 'User', { tenantId: row.tenant_id, id: row.id });
-      if (row.id === caller.id) throw new GardienError(ErrorCode.Forbidden, 'an administrator cannot reset their own MFA');
+      if (row.id === caller.principal.id) throw authError(AuthReason.OwnMfaResetRefused);
       const now = new Date();
       const totp = enrolTotp(row.id);
       await this.users.setTotp(manager, row.id, await this.codec.sealTotpSecret(tenantId, row.id, totp.secret), true, now);
-      await this.sessions.revokeAllOf(manager, tenantId, row.id, 'mfa-reset', now);
-      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: row.id, reason: 'mfa-reset', actor: auditActorOf(caller), requestId: requestId ?? null }, now);
-      await auditAuth(manager, { action: 'mfa.reset', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      await this.sessions.revokeAllOf(manager, caller, tenantId, row.id, 'mfa-reset', now);
+      await this.apiKeys.revokeAll(manager, caller, { tenantId, ownerId: row.id, reason: 'mfa-reset' }, now);
+      await authAudit.record(manager, caller, { action: 'mfa.reset', tenantId, targetId: row.id });
       return { totp_uri: totp.uri };
     });
   }
 
   /** Deletes the account, ends its sessions and shreds its data key (the sealed email becomes unreadable everywhere). */
-  async delete(caller: Principal, id: string, requestId?: string): Promise<void> {
+  async delete(caller: Caller, id: string): Promise<void> {
     const tenantId = tenantOf(caller);
-    const ability = defineAbilityFor(caller);
+    const ability = defineAbilityFor(caller.principal);
     const deletedId = await withTenant(this.dataSource, tenantId, async (manager) => {
       const row = await this.users.lockById(manager, id);
       if (!row) throw notFound();
       authorize(ability, 'delete', 'User', { tenantId: row.tenant_id, id: row.id });
-      if (row.id === caller.id) throw new GardienError(ErrorCode.Conflict, 'an administrator cannot delete their own account');
+      if (row.id === caller.principal.id) throw authError(AuthReason.OwnAccountDeletionRefused);
       if (row.roles.includes('tenant_admin')) await this.keepOneAdmin(manager, tenantId, row.id);
       const now = new Date();
-      await this.sessions.revokeAllOf(manager, tenantId, row.id, 'account-deleted', now);
-      await this.apiKeys.revokeAll(manager, { tenantId, ownerId: row.id, reason: 'account-deleted', actor: auditActorOf(caller), requestId: requestId ?? null }, now);
+      await this.sessions.revokeAllOf(manager, caller, tenantId, row.id, 'account-deleted', now);
+      await this.apiKeys.revokeAll(manager, caller, { tenantId, ownerId: row.id, reason: 'account-deleted' }, now);
       await this.users.delete(manager, row.id);
-      await auditAuth(manager, { action: 'user.deleted', tenantId, actor: auditActorOf(caller), target: { type: 'user', id: row.id }, requestId: requestId ?? null });
+      await authAudit.record(manager, caller, { action: 'user.deleted', tenantId, targetId: row.id });
       return row.id;
     });
     // The id read back from the row: the key ring names keys by the exact string.
@@ -171,7 +170,7 @@ export class UserAccountsService {
       `SELECT count(*)::int AS count FROM auth_users WHERE 'tenant_admin' = ANY (roles) AND id <> $1`,
       [leavingId],
     );
-    if (count === 0) throw new GardienError(ErrorCode.Conflict, 'the tenant must keep at least one administrator');
+    if (count === 0) throw authError(AuthReason.LastAdministrator);
   }
 }
 
@@ -181,8 +180,8 @@ async function lockAdministrators(manager: EntityManager, tenantId: string): Pro
 }
 
 /** The caller's tenant; the super-admin has none and manages no users (data protection by design). */
-export function tenantOf(caller: Principal): string {
-  if (!caller.tenantId) throw new GardienError(ErrorCode.Forbidden, 'this action belongs to a tenant and the caller has none');
+export function tenantOf(caller: Caller): string {
+  if (!caller.tenantId) throw authError(AuthReason.TenantRequired);
   return caller.tenantId;
 }
 
@@ -195,11 +194,11 @@ export async function conflictOnDuplicate<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'an account with this email already exists in the tenant');
+    if (isUniqueViolation(error)) throw authError(AuthReason.EmailTaken);
     throw error;
   }
 }
 
 function notFound(): GardienError {
-  return new GardienError(ErrorCode.NotFound, 'no such user');
+  return authError(AuthReason.UserNotFound);
 }

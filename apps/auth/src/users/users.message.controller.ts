@@ -1,19 +1,18 @@
 import { Controller } from '@nestjs/common';
 import {
   AUTH_OPERATIONS,
+  type Caller,
   type CreateInitialAdminRequest,
   type CreateUserRequest,
-  type Empty,
-  type SetUserRolesRequest,
-  type UserRef,
-  type CallContext,
   type CreatedUser,
+  type Empty,
   type MfaEnrolment,
-  type Principal,
+  type SetUserRolesRequest,
   type User,
   type UserList,
+  type UserRef,
 } from '@gardien/contracts';
-import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
+import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { UserAccountsService } from './user-accounts.service.js';
 
 @Controller()
@@ -21,38 +20,38 @@ export class UsersMessageController {
   constructor(private readonly accounts: UserAccountsService) {}
 
   @Handles(AUTH_OPERATIONS.createUser)
-  create(@RequestPayload() request: CreateUserRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedUser> {
-    return this.accounts.create(principal, request, caller.requestId);
+  create(@RequestPayload() request: CreateUserRequest, @CurrentCaller() caller: Caller): Promise<CreatedUser> {
+    return this.accounts.create(caller, request);
   }
 
   @Handles(AUTH_OPERATIONS.createInitialAdmin)
-  createInitialAdmin(@RequestPayload() request: CreateInitialAdminRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedUser> {
-    return this.accounts.createInitialAdmin(principal, request, caller.requestId);
+  createInitialAdmin(@RequestPayload() request: CreateInitialAdminRequest, @CurrentCaller() caller: Caller): Promise<CreatedUser> {
+    return this.accounts.createInitialAdmin(caller, request);
   }
 
   @Handles(AUTH_OPERATIONS.listUsers)
-  async list(@CurrentPrincipal() principal: Principal): Promise<UserList> {
-    return { users: await this.accounts.list(principal) };
+  async list(@CurrentCaller() caller: Caller): Promise<UserList> {
+    return { users: await this.accounts.list(caller) };
   }
 
   @Handles(AUTH_OPERATIONS.getUser)
-  get(@RequestPayload() request: UserRef, @CurrentPrincipal() principal: Principal): Promise<User> {
-    return this.accounts.get(principal, request.id);
+  get(@RequestPayload() request: UserRef, @CurrentCaller() caller: Caller): Promise<User> {
+    return this.accounts.get(caller, request.id);
   }
 
   @Handles(AUTH_OPERATIONS.setUserRoles)
-  setRoles(@RequestPayload() request: SetUserRolesRequest, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<CreatedUser> {
-    return this.accounts.setRoles(principal, request, caller.requestId);
+  setRoles(@RequestPayload() request: SetUserRolesRequest, @CurrentCaller() caller: Caller): Promise<CreatedUser> {
+    return this.accounts.setRoles(caller, request);
   }
 
   @Handles(AUTH_OPERATIONS.resetUserMfa)
-  resetMfa(@RequestPayload() request: UserRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<MfaEnrolment> {
-    return this.accounts.resetMfa(principal, request.id, caller.requestId);
+  resetMfa(@RequestPayload() request: UserRef, @CurrentCaller() caller: Caller): Promise<MfaEnrolment> {
+    return this.accounts.resetMfa(caller, request.id);
   }
 
   @Handles(AUTH_OPERATIONS.deleteUser)
-  async delete(@RequestPayload() request: UserRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
-    await this.accounts.delete(principal, request.id, caller.requestId);
+  async delete(@RequestPayload() request: UserRef, @CurrentCaller() caller: Caller): Promise<Empty> {
+    await this.accounts.delete(caller, request.id);
     return {};
   }
 }

@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPERATIONS, BusClient, ErrorCode, ExchangeApiKeyRequest, ExchangedApiKey, GardienError } from '@gardien/contracts';
+import { EdgeReason, edgeError } from '../edge.errors.js';
 import { EDGE_CLOCK, type Clock } from '../tokens.js';
 
 const MAX_CACHED_KEYS = 10_000;
@@ -83,5 +84,5 @@ export class ApiKeyExchange {
 }
 
 function unauthenticated(): GardienError {
-  return new GardienError(ErrorCode.Unauthenticated, 'a valid access token or API key is required');
+  return edgeError(EdgeReason.CredentialsRequired);
 }

@@ -3,7 +3,7 @@
 // which may be personal data. Locations and paths stay, so a client can still find its mistake.
 import { GraphQLError } from 'graphql';
 import { ErrorCode, GardienError } from '@gardien/contracts';
-import { mapHttpError } from '../http/http-error.mapper.js';
+import { mapHttpError, titleOf } from '../http/http-error.mapper.js';
 
 export const INVALID_GRAPHQL_REQUEST = 'The GraphQL request is not valid';
 
@@ -22,7 +22,7 @@ export function formatGraphqlError(error: Readonly<GraphQLError | Error>): Graph
     return new GraphQLError(mapped.title, { ...located, extensions: { code: mapped.code, ...(mapped.reason ? { reason: mapped.reason } : {}), ...(mapped.errors ? { errors: mapped.errors } : {}) } });
   }
   if (isInternalFailure(error)) {
-    return new GraphQLError(mapHttpError(new GardienError(ErrorCode.Internal, 'internal')).title, { ...located, extensions: { code: ErrorCode.Internal } });
+    return new GraphQLError(titleOf(ErrorCode.Internal), { ...located, extensions: { code: ErrorCode.Internal } });
   }
   const reason = error instanceof GraphQLError ? error.extensions.reason : undefined;
   return new GraphQLError(INVALID_GRAPHQL_REQUEST, {

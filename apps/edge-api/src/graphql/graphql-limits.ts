@@ -4,6 +4,7 @@
 // one bus call). Without them one anonymous document of aliases under `__schema` held the event
 // loop for seconds; with them the work of a document is bounded by its size, fragment reuse included.
 import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { EDGE_ERRORS, EdgeReason } from '../edge.errors.js';
 
 export const GRAPHQL_LIMITS = {
   /** Lexical tokens of a document (graphql-js `maxLexicalTokens`); the standard introspection query has 184. */
@@ -16,8 +17,9 @@ export const GRAPHQL_LIMITS = {
   rootFields: 10,
 } as const;
 
-function refusal(message: string, reason: string, nodes?: GraphQLError['nodes']): GraphQLError {
-  return new GraphQLError(message, { ...(nodes ? { nodes } : {}), extensions: { reason } });
+/** A refusal of the document: its reason travels in `extensions.reason` (graphql-errors.ts keeps it, and only it). */
+function refusal(reason: EdgeReason, nodes?: GraphQLError['nodes']): GraphQLError {
+  return new GraphQLError(EDGE_ERRORS.messageOf(reason), { ...(nodes ? { nodes } : {}), extensions: { reason } });
 }
 
 /**
@@ -29,7 +31,7 @@ export function parseBounded(source: string, maxTokens: number = GRAPHQL_LIMITS.
     return parse(source, { maxLexicalTokens: maxTokens });
   } catch (error) {
     if (error instanceof GraphQLError && /\btokens\b/.test(error.message)) {
-      throw refusal(`at most ${maxTokens} tokens`, 'too_many_tokens');
+      throw refusal(EdgeReason.TooManyTokens);
     }
     throw error;
   }
@@ -93,8 +95,8 @@ export function boundedSize(maxSelections: number, maxDepth: number): Validation
     return {
       OperationDefinition(node) {
         const size = meter.of(node.selectionSet);
-        if (size.selections > maxSelections) context.reportError(refusal(`at most ${maxSelections} field selections`, 'too_many_selections', [node]));
-        if (size.depth > maxDepth) context.reportError(refusal(`at most ${maxDepth} levels`, 'too_deep', [node]));
+        if (size.selections > maxSelections) context.reportError(refusal(EdgeReason.TooManySelections, [node]));
+        if (size.depth > maxDepth) context.reportError(refusal(EdgeReason.TooDeep, [node]));
       },
     };
   };
@@ -121,7 +123,7 @@ export function maxRootFields(limit: number): ValidationRule {
   return (context) => ({
     OperationDefinition(node) {
       if (rootFieldCount(node.selectionSet, context, new Set()) > limit) {
-        context.reportError(refusal(`at most ${limit} root fields`, 'too_many_root_fields', [node]));
+        context.reportError(refusal(EdgeReason.TooManyRootFields, [node]));
       }
     },
   });
@@ -136,7 +138,7 @@ export const noIntrospection: ValidationRule = (context) => {
     Field(node) {
       if (reported || !INTROSPECTION_FIELDS.has(node.name.value)) return;
       reported = true;
-      context.reportError(refusal('introspection is not available', 'introspection_disabled', [node]));
+      context.reportError(refusal(EdgeReason.IntrospectionDisabled, [node]));
     },
   };
 };

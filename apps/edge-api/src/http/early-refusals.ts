@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, GardienError } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
+import { EdgeReason, edgeError } from '../edge.errors.js';
 import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -70,6 +70,6 @@ export function registerShutdownRefusal(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (_request, reply) => {
     if (!closing) return;
     void reply.header('connection', 'close');
-    throw new GardienError(ErrorCode.Unavailable, 'the edge is shutting down');
+    throw edgeError(EdgeReason.EdgeShuttingDown);
   });
 }

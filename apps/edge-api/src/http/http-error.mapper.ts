@@ -46,6 +46,11 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   504: ErrorCode.Timeout,
 };
 
+/** The title of a problem of this code: ours, whatever the message of the error. */
+export function titleOf(code: ErrorCode): string {
+  return TITLES[code];
+}
+
 export function mapHttpError(error: unknown): MappedError {
   if (error instanceof GardienError) {
     return {

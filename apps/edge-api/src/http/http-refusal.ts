@@ -1,43 +1,30 @@
 // Refusals of an HTTP request's form rather than its content: raised by Node's HTTP parser, by
 // Fastify's router or by the content-type parsers, before any route. Each keeps the HTTP status
 // that says what is wrong (414, 415, 431...) and is answered as a problem like every other error.
-import { ErrorCode, type ErrorDetail } from '@gardien/contracts';
+import type { ErrorCode, ErrorDetail } from '@gardien/contracts';
+import { EDGE_ERRORS, EdgeReason } from '../edge.errors.js';
 
 export interface HttpRefusalAnswer {
   status: number;
   code: ErrorCode;
+  reason: EdgeReason;
   title: string;
   errors?: ErrorDetail[];
 }
 
+/** The reason's code, and its message as the problem's title. */
+function refusal(status: number, reason: EdgeReason, errors: ErrorDetail[]): HttpRefusalAnswer {
+  return { status, code: EDGE_ERRORS.codeOf(reason), reason, title: EDGE_ERRORS.messageOf(reason), errors };
+}
+
 export const HTTP_REFUSALS = {
-  malformedRequest: { status: 400, code: ErrorCode.ValidationFailed, title: 'The request is not valid HTTP', errors: [{ reason: 'malformed_request' }] },
-  requestTimeout: { status: 408, code: ErrorCode.ValidationFailed, title: 'The request was not received in time', errors: [{ reason: 'request_timeout' }] },
-  headersTooLarge: {
-    status: 431,
-    code: ErrorCode.ValidationFailed,
-    title: 'The request headers are too large',
-    errors: [{ path: 'headers', reason: 'too_large' }],
-  },
-  invalidPathEncoding: {
-    status: 400,
-    code: ErrorCode.ValidationFailed,
-    title: 'The request path is not valid',
-    errors: [{ path: 'path', reason: 'invalid_encoding' }],
-  },
-  pathTooLong: { status: 414, code: ErrorCode.ValidationFailed, title: 'The request path is too long', errors: [{ path: 'path', reason: 'too_long' }] },
-  notAcceptable: {
-    status: 406,
-    code: ErrorCode.ValidationFailed,
-    title: 'No media type the client accepts can be answered',
-    errors: [{ path: 'headers.accept', reason: 'not_acceptable' }],
-  },
-  unsupportedMediaType: {
-    status: 415,
-    code: ErrorCode.ValidationFailed,
-    title: 'This media type is not accepted',
-    errors: [{ path: 'headers.content-type', reason: 'unsupported_media_type' }],
-  },
+  malformedRequest: refusal(400, EdgeReason.MalformedRequest, [{ reason: 'malformed_request' }]),
+  requestTimeout: refusal(408, EdgeReason.RequestTimeout, [{ reason: 'request_timeout' }]),
+  headersTooLarge: refusal(431, EdgeReason.HeadersTooLarge, [{ path: 'headers', reason: 'too_large' }]),
+  invalidPathEncoding: refusal(400, EdgeReason.InvalidPathEncoding, [{ path: 'path', reason: 'invalid_encoding' }]),
+  pathTooLong: refusal(414, EdgeReason.PathTooLong, [{ path: 'path', reason: 'too_long' }]),
+  notAcceptable: refusal(406, EdgeReason.NotAcceptable, [{ path: 'headers.accept', reason: 'not_acceptable' }]),
+  unsupportedMediaType: refusal(415, EdgeReason.UnsupportedMediaType, [{ path: 'headers.content-type', reason: 'unsupported_media_type' }]),
 } as const satisfies Record<string, HttpRefusalAnswer>;
 
 export type HttpRefusalKind = keyof typeof HTTP_REFUSALS;

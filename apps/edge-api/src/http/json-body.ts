@@ -4,7 +4,8 @@
 // (a pre-scan, so a million `[` costs no parse), prototype poisoning is refused (Fastify's own
 // parser), and so is any string or key holding a NUL or a lone surrogate, which no store keeps as given.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorCode, GardienError, detailPath, findUnsafeText } from '@gardien/contracts';
+import { detailPath, findUnsafeText, type GardienError } from '@gardien/contracts';
+import { EdgeReason, edgeError } from '../edge.errors.js';
 import { HttpRefusal } from './http-refusal.js';
 import { nestsDeeperThan } from './json-nesting.js';
 
@@ -13,8 +14,9 @@ export const MAX_JSON_DEPTH = 64;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function invalidBody(reason: string, path: readonly PropertyKey[] = []): GardienError {
-  return new GardienError(ErrorCode.ValidationFailed, 'the request body is not valid', [{ path: detailPath('body', path), reason }]);
+/** The refusal's reason, and the place in the body with the detail's own reason (`contains_nul` for unsafe text, say). */
+function invalidBody(reason: EdgeReason, detailReason: string = reason, path: readonly PropertyKey[] = []): GardienError {
+  return edgeError(reason, { details: [{ path: detailPath('body', path), reason: detailReason }] });
 }
 
 /** A charset parameter other than UTF-8 (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). */
@@ -37,17 +39,17 @@ export function registerJsonBody(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done: Done) => {
     if (declaresOtherCharset(request.headers['content-type'])) return done(new HttpRefusal('unsupportedMediaType'));
-    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return done(invalidBody('too_deep'));
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return done(invalidBody(EdgeReason.TooDeep));
     let text: string;
     try {
       text = utf8.decode(body);
     } catch {
-      return done(invalidBody('invalid_utf8'));
+      return done(invalidBody(EdgeReason.InvalidUtf8));
     }
     void parseJson(request, text, (error, value) => {
-      if (error) return done(invalidBody('invalid_json'));
+      if (error) return done(invalidBody(EdgeReason.InvalidJson));
       const unsafe = findUnsafeText(value);
-      if (unsafe) return done(invalidBody(unsafe.reason, unsafe.path));
+      if (unsafe) return done(invalidBody(EdgeReason.UnsafeText, unsafe.reason, unsafe.path));
       done(null, value);
     });
   });

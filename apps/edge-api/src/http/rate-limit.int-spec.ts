@@ -44,7 +44,7 @@ async function expectRateLimited(response: Response): Promise<void> {
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
   const problem = (await response.json()) as Record<string, unknown>;
-  expect(ProblemSchema.parse(problem)).toMatchObject({ type: '/problems/rate-limited', status: 429, code: 'RATE_LIMITED' });
+  expect(ProblemSchema.parse(problem)).toMatchObject({ type: '/problems/rate-limit-exceeded', status: 429, code: 'RATE_LIMITED', reason: 'rate_limit_exceeded' });
   expect(problem.request_id).toBe(response.headers.get('x-request-id'));
 }
 
@@ -70,7 +70,7 @@ test('GraphQL logins count in the same bucket, each alias as one attempt', async
   const aliases = Array.from({ length: AUTH_MAX + 1 }, (_, i) => `a${i}: login(email: "ada@example.org", password: "x") { expires_in }`).join(' ');
   const response = await fetch(`${edge.url}/graphql`, from(source, { method: 'POST', body: JSON.stringify({ query: `mutation { ${aliases} }` }) }));
   const result = (await response.json()) as { data: Record<string, unknown> | null; errors?: Array<{ path: string[]; extensions: { code: string } }> };
-  expect(result.errors).toEqual([expect.objectContaining({ path: [`a${AUTH_MAX}`], extensions: { code: 'RATE_LIMITED' } })]);
+  expect(result.errors).toEqual([expect.objectContaining({ path: [`a${AUTH_MAX}`], extensions: { code: 'RATE_LIMITED', reason: 'rate_limit_exceeded' } })]);
   expect(response.headers.get('retry-after')).not.toBeNull();
   expect(fakes.callsTo(AUTH_OPERATIONS.login.subject)).toHaveLength(AUTH_MAX);
   await expectRateLimited(await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) })));

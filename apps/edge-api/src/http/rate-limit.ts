@@ -5,14 +5,15 @@
 // x-ratelimit-* headers of an authentication request describe its own, stricter bucket.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { ErrorCode, GardienError } from '@gardien/contracts';
+import type { GardienError } from '@gardien/contracts';
 import type { EdgeConfig } from '../config.js';
+import { EdgeReason, edgeError } from '../edge.errors.js';
 import { API_PREFIX, AUTH_PATH_PREFIX } from '../operations/operation.js';
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
 function rateLimited(retryAfterSeconds: number): GardienError {
-  return new GardienError(ErrorCode.RateLimited, 'too many requests', undefined, { retryAfterSeconds });
+  return edgeError(EdgeReason.RateLimitExceeded, { retryAfterSeconds });
 }
 
 /** The stricter per-source bucket of authentication operations. */

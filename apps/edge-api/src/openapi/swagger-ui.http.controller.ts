@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ErrorCode, GardienError } from '@gardien/contracts';
+import { EdgeReason, edgeError } from '../edge.errors.js';
 
 /** Only the directory is resolved: the package's entry module would load the whole UI bundle into the process. */
 const ASSETS_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -78,7 +78,7 @@ export class SwaggerUiHttpController {
   @Get(':asset')
   asset(@Param('asset') asset: string, @Res() reply: FastifyReply): void {
     const type = Object.hasOwn(ASSETS, asset) ? ASSETS[asset] : undefined;
-    if (!type) throw new GardienError(ErrorCode.NotFound, 'no such file');
+    if (!type) throw edgeError(EdgeReason.FileNotFound);
     void reply.header('content-type', type).header('cache-control', 'public, max-age=3600').send(createReadStream(join(ASSETS_DIR, asset)));
   }
 }

@@ -4,9 +4,10 @@
 // reply through.
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BusClient, ErrorCode, GardienError, parsePayload, type FileReply } from '@gardien/contracts';
+import { BusClient, parsePayload, type FileReply } from '@gardien/contracts';
 import { callerOf, type EdgeCaller } from '../authentication/edge-caller.js';
 import { CalleeContexts } from '../authentication/callee-context.service.js';
+import { EdgeReason, edgeError } from '../edge.errors.js';
 import { HttpAuthenticator } from '../authentication/http-authenticator.service.js';
 import { withRequestPaths, type Surface } from '../http/bus-error-paths.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
@@ -66,15 +67,11 @@ export class OperationInvoker {
 
   private requireCaller(operation: Operation, caller: EdgeCaller | undefined): EdgeCaller | undefined {
     if (operation.auth === 'public') return undefined;
-    if (!caller) throw new GardienError(ErrorCode.Unauthenticated, 'a valid access token or API key is required');
-    if (caller.via === 'api-key' && !operation.credentials.includes('api-key')) {
-      throw new GardienError(ErrorCode.Unauthenticated, 'this operation needs a user session: API keys are for model calls', undefined, {
-        reason: 'api_key_not_accepted',
-      });
-    }
+    if (!caller) throw edgeError(EdgeReason.CredentialsRequired);
+    if (caller.via === 'api-key' && !operation.credentials.includes('api-key')) throw edgeError(EdgeReason.ApiKeyNotAccepted);
     // Services decide every other rule; this one is simple enough to refuse before any bus call.
     if (operation.isolation === 'platform' && !caller.principal.roles.includes('superadmin')) {
-      throw new GardienError(ErrorCode.Forbidden, 'this operation is reserved to the super-admin');
+      throw edgeError(EdgeReason.SuperadminOnly);
     }
     return caller;
   }

@@ -4,9 +4,10 @@
 // tells an attacker which host and process they reached and when it last restarted.
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BUS_SERVICES, BusClient, ErrorCode, GardienError, ServiceHealth, isBusService, serviceOperations, type ComponentStatus } from '@gardien/contracts';
+import { BUS_SERVICES, BusClient, ServiceHealth, isBusService, serviceOperations, type ComponentStatus } from '@gardien/contracts';
 import { API_KEY_HEADER } from '../authentication/api-key.strategy.js';
 import { HttpAuthenticator } from '../authentication/http-authenticator.service.js';
+import { EdgeReason, edgeError } from '../edge.errors.js';
 import { operationCallContext } from '../http/request-context.js';
 import { problemResponse, type PlatformRoute } from '../openapi/openapi-document.js';
 
@@ -54,7 +55,7 @@ export class StatusHttpController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceHealth | ServiceStatus> {
-    if (!isBusService(service)) throw new GardienError(ErrorCode.NotFound, 'no such service');
+    if (!isBusService(service)) throw edgeError(EdgeReason.UnknownService);
     const detailed = await this.isSuperAdmin(request, reply);
     const report = await this.bus.call(serviceOperations(service).health, {}, operationCallContext(request));
     return detailed ? report : { service: report.service, status: report.status };

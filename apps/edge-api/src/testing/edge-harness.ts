@@ -39,7 +39,7 @@ const EXCHANGE = tokenExchangeOperation('edge-api').subject;
 /** What a fake responder answers: a reply, or an error envelope. */
 export type FakeAnswer =
   | { response: unknown }
-  | { err: { code: `${ErrorCode}`; message: string; details?: ErrorDetail[]; retryAfterSeconds?: number } };
+  | { err: { code: `${ErrorCode}`; reason?: string; message: string; details?: ErrorDetail[]; retryAfterSeconds?: number } };
 type Responder = (payload: unknown, call: BusCall) => FakeAnswer;
 /**
  * A streamed answer: its replies in order (an `err` ends it), as a Nest handler returning an

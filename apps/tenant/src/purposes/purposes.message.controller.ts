@@ -3,13 +3,11 @@ import {
   type CreatePurposeRequest,
   type PurposeRef,
   TENANT_OPERATIONS,
-  type CallContext,
-  type Principal,
+  type Caller,
   type Purpose,
   type PurposeList,
 } from '@gardien/contracts';
-import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
-import { actingFrom } from '../callers.js';
+import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { PurposesService } from './purposes.service.js';
 
 @Controller()
@@ -17,25 +15,17 @@ export class PurposesMessageController {
   constructor(private readonly purposes: PurposesService) {}
 
   @Handles(TENANT_OPERATIONS.createPurpose)
-  create(
-    @RequestPayload() request: CreatePurposeRequest,
-    @CurrentPrincipal() principal: Principal,
-    @Caller() caller: CallContext,
-  ): Promise<Purpose> {
-    return this.purposes.create(actingFrom(principal, caller), request);
+  create(@RequestPayload() request: CreatePurposeRequest, @CurrentCaller() caller: Caller): Promise<Purpose> {
+    return this.purposes.create(caller, request);
   }
 
   @Handles(TENANT_OPERATIONS.listPurposes)
-  list(@CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<PurposeList> {
-    return this.purposes.list(actingFrom(principal, caller));
+  list(@CurrentCaller() caller: Caller): Promise<PurposeList> {
+    return this.purposes.list(caller);
   }
 
   @Handles(TENANT_OPERATIONS.getPurpose)
-  get(
-    @RequestPayload() ref: PurposeRef,
-    @CurrentPrincipal() principal: Principal,
-    @Caller() caller: CallContext,
-  ): Promise<Purpose> {
-    return this.purposes.get(actingFrom(principal, caller), ref.id);
+  get(@RequestPayload() ref: PurposeRef, @CurrentCaller() caller: Caller): Promise<Purpose> {
+    return this.purposes.get(caller, ref.id);
   }
 }

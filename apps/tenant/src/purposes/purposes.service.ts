@@ -3,11 +3,11 @@
 // never one named in the request: another tenant's purpose is simply not found.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CreatePurposeRequest, type Purpose, type PurposeList } from '@gardien/contracts';
-import { authorize, defineAbilityFor, type SubjectActions } from '@gardien/authz';
+import type { Caller, CreatePurposeRequest, Purpose, PurposeList } from '@gardien/contracts';
+import { AuthzReason, authorize, authzError, defineAbilityFor, type SubjectActions } from '@gardien/authz';
 import { isUniqueViolation, withTenant } from '@gardien/persistence';
-import type { Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
+import { TenantReason, tenantError } from '../tenant.errors.js';
 import { purposeAuditRef } from './purpose-ref.js';
 import { PurposesRepository, type PurposeRow } from './purposes.repository.js';
 
@@ -18,44 +18,44 @@ export class PurposesService {
     private readonly purposes: PurposesRepository,
   ) {}
 
-  async create(acting: Acting, request: CreatePurposeRequest): Promise<Purpose> {
-    const tenantId = this.authorizedTenant(acting, 'create');
+  async create(caller: Caller, request: CreatePurposeRequest): Promise<Purpose> {
+    const tenantId = this.authorizedTenant(caller, 'create');
     try {
       return await withTenant(this.dataSource, tenantId, async (manager) => {
         const row = await this.purposes.insert(manager, tenantId, request);
-        await recordChange(manager, acting, {
+        await recordChange(manager, caller, {
           action: 'purpose.created',
           tenantId,
-          target: { type: 'purpose', id: purposeAuditRef(tenantId, row.id) },
+          targetId: purposeAuditRef(tenantId, row.id),
           details: { legalBasis: row.legal_basis.replaceAll('_', '-') },
           eventIds: { purposeId: row.id },
         });
         return toPurpose(row);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'a purpose with this id already exists in the tenant');
+      if (isUniqueViolation(error)) throw tenantError(TenantReason.PurposeIdTaken);
       throw error;
     }
   }
 
-  async list(acting: Acting): Promise<PurposeList> {
-    const tenantId = this.authorizedTenant(acting, 'read');
+  async list(caller: Caller): Promise<PurposeList> {
+    const tenantId = this.authorizedTenant(caller, 'read');
     const rows = await withTenant(this.dataSource, tenantId, (manager) => this.purposes.list(manager, tenantId));
     return { purposes: rows.map(toPurpose) };
   }
 
-  async get(acting: Acting, id: string): Promise<Purpose> {
-    const tenantId = this.authorizedTenant(acting, 'read');
+  async get(caller: Caller, id: string): Promise<Purpose> {
+    const tenantId = this.authorizedTenant(caller, 'read');
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.purposes.find(manager, tenantId, id));
-    if (!row) throw new GardienError(ErrorCode.NotFound, 'no such purpose');
+    if (!row) throw tenantError(TenantReason.PurposeNotFound);
     return toPurpose(row);
   }
 
   /** The caller's tenant, once the caller may act on its purposes; callers of no tenant may not. */
-  private authorizedTenant(acting: Acting, action: SubjectActions['Purpose']): string {
-    const { tenantId } = acting.principal;
-    if (tenantId === null) throw new GardienError(ErrorCode.Forbidden, 'this action on this resource is not allowed for the caller');
-    authorize(defineAbilityFor(acting.principal), action, 'Purpose', { tenantId });
+  private authorizedTenant(caller: Caller, action: SubjectActions['Purpose']): string {
+    const { tenantId } = caller;
+    if (tenantId === null) throw authzError(AuthzReason.ActionNotAllowed);
+    authorize(defineAbilityFor(caller.principal), action, 'Purpose', { tenantId });
     return tenantId;
   }
 }

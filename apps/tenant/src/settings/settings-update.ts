@@ -1,7 +1,8 @@
 // The rules of a settings update, without I/O: retention overrides may only name a declared
 // category and only shorten it; an update replaces the models and the overrides it gives and
 // merges the quotas it gives.
-import { ErrorCode, GardienError, RETENTION_MAXIMA_DAYS, type ErrorDetail, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import { RETENTION_MAXIMA_DAYS, type ErrorDetail, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import { TenantReason, tenantError } from '../tenant.errors.js';
 
 export type SettingsValues = Pick<TenantSettings, 'allowed_models' | 'quotas' | 'retention_days'>;
 
@@ -24,7 +25,7 @@ export function checkRetentionOverrides(overrides: Record<string, number>, maxim
     else if (days > max) details.push({ path: `payload.retention_days.${category}`, reason: 'exceeds_declared_maximum' });
   }
   if (details.length > 0) {
-    throw new GardienError(ErrorCode.ValidationFailed, 'retention overrides may only shorten a declared retention', details.slice(0, 20));
+    throw tenantError(TenantReason.RetentionOverrideRefused, { details: details.slice(0, 20) });
   }
 }
 

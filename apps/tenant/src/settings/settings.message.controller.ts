@@ -4,12 +4,10 @@ import {
   type TenantSettingsRef,
   type UpdateTenantSettingsRequest,
   type AllowedModels,
-  type CallContext,
-  type Principal,
+  type Caller,
   type TenantSettings,
 } from '@gardien/contracts';
-import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
-import { actingFrom } from '../callers.js';
+import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { SettingsService } from './settings.service.js';
 
 @Controller()
@@ -17,25 +15,17 @@ export class SettingsMessageController {
   constructor(private readonly settings: SettingsService) {}
 
   @Handles(TENANT_OPERATIONS.getSettings)
-  get(
-    @RequestPayload() ref: TenantSettingsRef,
-    @CurrentPrincipal() principal: Principal,
-    @Caller() caller: CallContext,
-  ): Promise<TenantSettings> {
-    return this.settings.get(actingFrom(principal, caller), ref.tenant_id);
+  get(@RequestPayload() ref: TenantSettingsRef, @CurrentCaller() caller: Caller): Promise<TenantSettings> {
+    return this.settings.get(caller, ref.tenant_id);
   }
 
   @Handles(TENANT_OPERATIONS.updateSettings)
-  update(
-    @RequestPayload() request: UpdateTenantSettingsRequest,
-    @CurrentPrincipal() principal: Principal,
-    @Caller() caller: CallContext,
-  ): Promise<TenantSettings> {
-    return this.settings.update(actingFrom(principal, caller), request);
+  update(@RequestPayload() request: UpdateTenantSettingsRequest, @CurrentCaller() caller: Caller): Promise<TenantSettings> {
+    return this.settings.update(caller, request);
   }
 
   @Handles(TENANT_OPERATIONS.listModels)
-  listModels(@CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<AllowedModels> {
-    return this.settings.allowedModels(actingFrom(principal, caller));
+  listModels(@CurrentCaller() caller: Caller): Promise<AllowedModels> {
+    return this.settings.allowedModels(caller);
   }
 }

@@ -5,11 +5,11 @@
 // member may list the models it may call (models.list), which is all auth asks when a key names models.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type AllowedModels, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import { type AllowedModels, type Caller, type GardienError, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
 import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
-import type { Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
+import { TenantReason, tenantError } from '../tenant.errors.js';
 import { applySettingsUpdate, checkRetentionOverrides } from './settings-update.js';
 import { SettingsRepository, type SettingsRow } from './settings.repository.js';
 
@@ -20,8 +20,8 @@ export class SettingsService {
     private readonly settings: SettingsRepository,
   ) {}
 
-  async get(acting: Acting, tenantId: string): Promise<TenantSettings> {
-    authorize(defineAbilityFor(acting.principal), 'read', 'TenantSettings', { tenantId });
+  async get(caller: Caller, tenantId: string): Promise<TenantSettings> {
+    authorize(defineAbilityFor(caller.principal), 'read', 'TenantSettings', { tenantId });
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
     if (!row) throw notFound();
     return toTenantSettings(row);
@@ -32,21 +32,21 @@ export class SettingsService {
    * it invoke for one of its purposes (an API key: its own models and purposes only). A caller who
    * may call no model gets an empty list, not a refusal: the list itself says nothing secret.
    */
-  async allowedModels(acting: Acting): Promise<AllowedModels> {
-    const tenantId = acting.principal.tenantId;
+  async allowedModels(caller: Caller): Promise<AllowedModels> {
+    const { tenantId } = caller;
     if (tenantId === null) return { models: [] };
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
-    const ability = defineAbilityFor(acting.principal);
+    const ability = defineAbilityFor(caller.principal);
     // Humans are not purpose-bound at this check (the gateway checks the purpose they declare).
-    const purposes = acting.principal.purposes?.length ? acting.principal.purposes : [''];
+    const purposes = caller.principal.purposes?.length ? caller.principal.purposes : [''];
     const models = (row?.allowed_models ?? []).filter((model) => purposes.some((purpose) => isAllowed(ability, 'invoke', 'ModelCall', { tenantId, purpose, model })));
     return { models };
   }
 
   /** Applies the update; one that changes nothing is neither written nor audited. */
-  async update(acting: Acting, request: UpdateTenantSettingsRequest): Promise<TenantSettings> {
+  async update(caller: Caller, request: UpdateTenantSettingsRequest): Promise<TenantSettings> {
     const { tenant_id: tenantId, ...update } = request;
-    authorize(defineAbilityFor(acting.principal), 'update', 'TenantSettings', { tenantId });
+    authorize(defineAbilityFor(caller.principal), 'update', 'TenantSettings', { tenantId });
     if (update.retention_days) checkRetentionOverrides(update.retention_days);
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const current = await this.settings.find(manager, tenantId, true);
@@ -54,10 +54,10 @@ export class SettingsService {
       const { next, changed } = applySettingsUpdate(current, update);
       if (!changed.allowedModels && !changed.quotas && !changed.retentionDays) return toTenantSettings(current);
       const row = await this.settings.update(manager, tenantId, next);
-      await recordChange(manager, acting, {
+      await recordChange(manager, caller, {
         action: 'settings.updated',
         tenantId,
-        target: { type: 'tenant-settings', id: tenantId },
+        targetId: tenantId,
         details: changed,
       });
       return toTenantSettings(row);
@@ -76,5 +76,5 @@ function toTenantSettings(row: SettingsRow): TenantSettings {
 }
 
 function notFound(): GardienError {
-  return new GardienError(ErrorCode.NotFound, 'no settings for this tenant');
+  return tenantError(TenantReason.TenantSettingsNotFound);
 }

@@ -5,14 +5,12 @@ import {
   type ResolveTenantRequest,
   TENANT_OPERATIONS,
   type TenantRef,
-  type CallContext,
-  type Principal,
+  type Caller,
   type ResolvedTenant,
   type Tenant,
   type TenantList,
 } from '@gardien/contracts';
-import { Caller, CurrentPrincipal, Handles, RequestPayload } from '@gardien/platform';
-import { actingFrom } from '../callers.js';
+import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { TenantsService } from './tenants.service.js';
 
 @Controller()
@@ -20,46 +18,38 @@ export class TenantsMessageController {
   constructor(private readonly tenants: TenantsService) {}
 
   @Handles(TENANT_OPERATIONS.createTenant)
-  create(
-    @RequestPayload() request: CreateTenantRequest,
-    @CurrentPrincipal() principal: Principal,
-    @Caller() caller: CallContext,
-  ): Promise<Tenant> {
-    return this.tenants.create(actingFrom(principal, caller), request);
+  create(@RequestPayload() request: CreateTenantRequest, @CurrentCaller() caller: Caller): Promise<Tenant> {
+    return this.tenants.create(caller, request);
   }
 
   @Handles(TENANT_OPERATIONS.listTenants)
-  list(@CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<TenantList> {
-    return this.tenants.list(actingFrom(principal, caller));
+  list(@CurrentCaller() caller: Caller): Promise<TenantList> {
+    return this.tenants.list(caller);
   }
 
   @Handles(TENANT_OPERATIONS.getTenant)
-  get(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
-    return this.tenants.get(actingFrom(principal, caller), ref.id);
+  get(@RequestPayload() ref: TenantRef, @CurrentCaller() caller: Caller): Promise<Tenant> {
+    return this.tenants.get(caller, ref.id);
   }
 
   @Handles(TENANT_OPERATIONS.suspendTenant)
-  suspend(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
-    return this.tenants.suspend(actingFrom(principal, caller), ref.id);
+  suspend(@RequestPayload() ref: TenantRef, @CurrentCaller() caller: Caller): Promise<Tenant> {
+    return this.tenants.suspend(caller, ref.id);
   }
 
   @Handles(TENANT_OPERATIONS.resumeTenant)
-  resume(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Tenant> {
-    return this.tenants.resume(actingFrom(principal, caller), ref.id);
+  resume(@RequestPayload() ref: TenantRef, @CurrentCaller() caller: Caller): Promise<Tenant> {
+    return this.tenants.resume(caller, ref.id);
   }
 
   @Handles(TENANT_OPERATIONS.deleteTenant)
-  delete(@RequestPayload() ref: TenantRef, @CurrentPrincipal() principal: Principal, @Caller() caller: CallContext): Promise<Empty> {
-    return this.tenants.delete(actingFrom(principal, caller), ref.id);
+  delete(@RequestPayload() ref: TenantRef, @CurrentCaller() caller: Caller): Promise<Empty> {
+    return this.tenants.delete(caller, ref.id);
   }
 
   /** Service-to-service: the auth service only (checked by the service). */
   @Handles(TENANT_OPERATIONS.resolveTenant)
-  resolve(
-    @RequestPayload() request: ResolveTenantRequest,
-    @CurrentPrincipal() principal: Principal,
-    @Caller() caller: CallContext,
-  ): Promise<ResolvedTenant> {
-    return this.tenants.resolve(actingFrom(principal, caller), request);
+  resolve(@RequestPayload() request: ResolveTenantRequest, @CurrentCaller() caller: Caller): Promise<ResolvedTenant> {
+    return this.tenants.resolve(caller, request);
   }
 }

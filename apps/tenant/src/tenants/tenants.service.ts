@@ -6,23 +6,23 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  ErrorCode,
-  GardienError,
   PLATFORM_TENANT_ID,
   type CreateTenantRequest,
+  type Caller,
   type Empty,
+  type GardienError,
   type ResolveTenantRequest,
   type ResolvedTenant,
   type Tenant,
   type TenantList,
   type TenantStatus,
 } from '@gardien/contracts';
-import { authorize, defineAbilityFor, isAllowed, type AppAbility } from '@gardien/authz';
+import { AuthzReason, authorize, authzError, defineAbilityFor, isAllowed, type AppAbility } from '@gardien/authz';
 import { isUniqueViolation, withTenant } from '@gardien/persistence';
-import type { Acting } from '../callers.js';
 import { recordChange, type TenantServiceChange } from '../change-log.js';
 import { DEFAULT_TENANT_SETTINGS } from '../settings/settings-update.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
+import { TenantReason, tenantError } from '../tenant.errors.js';
 import { TenantKeys } from './tenant-keys.js';
 import { TenantsRepository, type TenantRow } from './tenants.repository.js';
 
@@ -36,42 +36,42 @@ export class TenantsService {
   ) {}
 
   /** A new active tenant with the default settings. CONFLICT if the slug is taken. */
-  async create(acting: Acting, request: CreateTenantRequest): Promise<Tenant> {
+  async create(caller: Caller, request: CreateTenantRequest): Promise<Tenant> {
     const id = randomUUID();
-    authorize(defineAbilityFor(acting.principal), 'create', 'Tenant', { id });
+    authorize(defineAbilityFor(caller.principal), 'create', 'Tenant', { id });
     try {
       return await withTenant(this.dataSource, id, async (manager) => {
         const row = await this.tenants.insert(manager, { id, slug: request.slug, name: request.name });
         await this.settings.insert(manager, id, DEFAULT_TENANT_SETTINGS);
-        await recordChange(manager, acting, { action: 'tenant.created', tenantId: id, target: { type: 'tenant', id } });
+        await recordChange(manager, caller, { action: 'tenant.created', tenantId: id, targetId: id });
         return toTenant(row);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new GardienError(ErrorCode.Conflict, 'a tenant with this slug already exists');
+      if (isUniqueViolation(error)) throw tenantError(TenantReason.TenantSlugTaken);
       throw error;
     }
   }
 
-  async list(acting: Acting): Promise<TenantList> {
-    const ability = defineAbilityFor(acting.principal);
+  async list(caller: Caller): Promise<TenantList> {
+    const ability = defineAbilityFor(caller.principal);
     if (!mayReadEveryTenant(ability)) throw forbidden();
     const rows = await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) => this.tenants.list(manager));
     return { tenants: rows.filter((row) => isAllowed(ability, 'read', 'Tenant', { id: row.id })).map(toTenant) };
   }
 
-  async get(acting: Acting, id: string): Promise<Tenant> {
-    authorize(defineAbilityFor(acting.principal), 'read', 'Tenant', { id });
+  async get(caller: Caller, id: string): Promise<Tenant> {
+    authorize(defineAbilityFor(caller.principal), 'read', 'Tenant', { id });
     const row = await withTenant(this.dataSource, id, (manager) => this.tenants.findById(manager, id));
     if (!row) throw notFound();
     return toTenant(row);
   }
 
-  suspend(acting: Acting, id: string): Promise<Tenant> {
-    return this.changeStatus(acting, id, 'suspended', 'tenant.suspended');
+  suspend(caller: Caller, id: string): Promise<Tenant> {
+    return this.changeStatus(caller, id, 'suspended', 'tenant.suspended');
   }
 
-  resume(acting: Acting, id: string): Promise<Tenant> {
-    return this.changeStatus(acting, id, 'active', 'tenant.resumed');
+  resume(caller: Caller, id: string): Promise<Tenant> {
+    return this.changeStatus(caller, id, 'active', 'tenant.resumed');
   }
 
   /**
@@ -79,8 +79,8 @@ export class TenantsService {
    * Keys first: if the rows' deletion then fails, the call can simply be repeated, whereas the
    * other order could leave keys behind a tenant that no longer exists.
    */
-  async delete(acting: Acting, id: string): Promise<Empty> {
-    authorize(defineAbilityFor(acting.principal), 'delete', 'Tenant', { id });
+  async delete(caller: Caller, id: string): Promise<Empty> {
+    authorize(defineAbilityFor(caller.principal), 'delete', 'Tenant', { id });
     const existing = await withTenant(this.dataSource, id, (manager) => this.tenants.findById(manager, id));
     if (!existing) throw notFound();
     // From here on, the id read back from the row: the KMS names keys by the exact string, and the
@@ -90,14 +90,14 @@ export class TenantsService {
     await withTenant(this.dataSource, tenantId, async (manager) => {
       if (!(await this.tenants.findById(manager, tenantId, true))) throw notFound();
       await this.tenants.delete(manager, tenantId);
-      await recordChange(manager, acting, { action: 'tenant.deleted', tenantId, target: { type: 'tenant', id: tenantId }, details: { keysDestroyed: true } });
+      await recordChange(manager, caller, { action: 'tenant.deleted', tenantId, targetId: tenantId, details: { keysDestroyed: true } });
     });
     return {};
   }
 
   /** A tenant by slug (login) or id (refresh), for callers granted `resolve` (the auth service). NOT_FOUND if unknown or deleted. */
-  async resolve(acting: Acting, request: ResolveTenantRequest): Promise<ResolvedTenant> {
-    const ability = defineAbilityFor(acting.principal);
+  async resolve(caller: Caller, request: ResolveTenantRequest): Promise<ResolvedTenant> {
+    const ability = defineAbilityFor(caller.principal);
     // Refused before the lookup, so that the answer says nothing of what exists; then checked on the tenant found.
     if (!ability.can('resolve', 'Tenant')) throw forbidden();
     const row = await withTenant(this.dataSource, PLATFORM_TENANT_ID, (manager) =>
@@ -109,15 +109,15 @@ export class TenantsService {
   }
 
   /** Suspending a suspended tenant (or resuming an active one) changes nothing and records nothing. */
-  private async changeStatus(acting: Acting, id: string, status: TenantStatus, action: TenantServiceChange): Promise<Tenant> {
+  private async changeStatus(caller: Caller, id: string, status: TenantStatus, action: TenantServiceChange): Promise<Tenant> {
     // Resuming lifts a suspension: the same authority as suspending.
-    authorize(defineAbilityFor(acting.principal), 'suspend', 'Tenant', { id });
+    authorize(defineAbilityFor(caller.principal), 'suspend', 'Tenant', { id });
     return withTenant(this.dataSource, id, async (manager) => {
       const current = await this.tenants.findById(manager, id, true);
       if (!current) throw notFound();
       if (current.status === status) return toTenant(current);
       const row = await this.tenants.setStatus(manager, current.id, status);
-      await recordChange(manager, acting, { action, tenantId: current.id, target: { type: 'tenant', id: current.id } });
+      await recordChange(manager, caller, { action, tenantId: current.id, targetId: current.id });
       return toTenant(row);
     });
   }
@@ -136,9 +136,9 @@ function toTenant(row: TenantRow): Tenant {
 }
 
 function notFound(): GardienError {
-  return new GardienError(ErrorCode.NotFound, 'no such tenant');
+  return tenantError(TenantReason.TenantNotFound);
 }
 
 function forbidden(): GardienError {
-  return new GardienError(ErrorCode.Forbidden, 'this action on this resource is not allowed for the caller');
+  return authzError(AuthzReason.ActionNotAllowed);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AUDIT_ACTIONS } from './audit-actions.js';
 import { AuditEntry } from './audit.js';
 
 const entry = {
@@ -26,4 +27,37 @@ test.each([
   ['free text as request id', { requestId: 'jean' }],
 ])('%s is refused', (_case, change) => {
   expect(AuditEntry.safeParse({ ...entry, ...change }).success).toBe(false);
+});
+
+describe('the catalogue of actions', () => {
+  test('an action outside the catalogue is refused, however well formed', () => {
+    const result = AuditEntry.safeParse({ ...entry, action: 'user.exported' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path)).toEqual([['action']]);
+  });
+
+  test('a target of another type than its action takes is refused, as is a missing or an extra one', () => {
+    const tenantId = randomUUID();
+    for (const change of [
+      { action: 'user.created', target: { type: 'api-key', id: randomUUID() } },
+      { action: 'retention.purged', target: { type: 'tenant', id: tenantId } },
+      { action: 'user.created', target: null },
+      { action: 'login.failed', target: { type: 'user', id: randomUUID() } },
+    ]) {
+      const result = AuditEntry.safeParse({ ...entry, ...change });
+      expect([change, result.success]).toEqual([change, false]);
+      expect(result.error?.issues.map((issue) => issue.path)).toEqual([['target']]);
+    }
+  });
+
+  test('a target type outside the catalogue is refused', () => {
+    expect(AuditEntry.safeParse({ ...entry, target: { type: 'chat-history', id: randomUUID() } }).success).toBe(false);
+  });
+
+  test('every action of the catalogue is accepted with the target it takes', () => {
+    for (const [action, type] of Object.entries(AUDIT_ACTIONS)) {
+      const target = type === null ? null : { type, id: randomUUID() };
+      expect([action, AuditEntry.safeParse({ ...entry, action, target }).success]).toEqual([action, true]);
+    }
+  });
 });

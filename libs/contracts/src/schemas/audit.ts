@@ -1,6 +1,8 @@
 // An audit entry as it travels in stream AUDIT. Metadata only: ids, codes, counts, durations.
-// Free text is not accepted anywhere in it, so that no personal data can be put into one.
+// Free text is not accepted anywhere in it, so that no personal data can be put into one. Its
+// action is one of the catalogue's, and its target of the type that action takes.
 import { z } from 'zod';
+import { AUDIT_ACTIONS, AUDIT_ACTION_NAMES, AUDIT_TARGET_TYPES } from './audit-actions.js';
 import { Uuid } from './primitives.js';
 
 /** Names of things of the system (a job, a kind of data, a type): lower-case letters and hyphens only,
@@ -15,14 +17,18 @@ export const AuditEntry = z
     id: z.string().uuid(),
     occurredAt: z.string().datetime(),
     service: SystemName,
-    /** What happened, e.g. "retention.purged", "user.created". */
-    action: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/),
+    /** What happened, from the catalogue: "retention.purged", "user.created". */
+    action: z.enum(AUDIT_ACTION_NAMES),
     outcome: z.enum(['success', 'failure', 'denied']),
     tenantId: z.string().uuid().nullable(),
     actor: z.object({ type: z.enum(['user', 'service', 'system']), id: Identifier }).strict(),
-    target: z.object({ type: Identifier, id: Identifier }).strict().nullable(),
+    target: z.object({ type: z.enum(AUDIT_TARGET_TYPES), id: Identifier }).strict().nullable(),
     details: z.record(DetailKey, DetailValue),
     requestId: Uuid.nullable(),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, context) => {
+    const expected = AUDIT_ACTIONS[entry.action];
+    if ((entry.target?.type ?? null) !== expected) context.addIssue({ code: 'custom', path: ['target'], message: 'not the target type of this action' });
+  });
 export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -6,7 +6,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { safeError } from '@gardien/observability';
-import { recordAudit } from '../audit/record-audit.js';
+import { AuditRecorder, type AuditAuthor } from '../audit/audit-recorder.js';
 import { quoteIdent } from '../sql.js';
 import type { RetentionPolicy } from './retention-policy.js';
 
@@ -22,17 +22,22 @@ export interface PurgeReport {
   tenants: number;
 }
 
+const PURGE_AUTHOR: AuditAuthor = { system: 'retention-purge' };
+
 export class RetentionPurgeJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private readonly audit: AuditRecorder;
 
   constructor(
     private readonly maintenance: DataSource,
-    private readonly service: string,
+    service: string,
     private readonly policies: readonly RetentionPolicy[],
     private readonly logger: Logger,
     private readonly options: PurgeOptions = {},
-  ) {}
+  ) {
+    this.audit = new AuditRecorder(service);
+  }
 
   /** Runs every `intervalMs` (first run after one interval). */
   schedule(intervalMs: number): void {
@@ -87,16 +92,7 @@ export class RetentionPurgeJob {
           counts.set(row.tenant_id, entry);
         }
         for (const [tenantId, { count, days }] of counts) {
-          await recordAudit(manager, {
-            service: this.service,
-            action: 'retention.purged',
-            outcome: 'success',
-            tenantId,
-            actor: { type: 'system', id: 'retention-purge' },
-            target: { type: 'retention', id: policy.kind },
-            details: { count, days },
-            requestId: null,
-          });
+          await this.audit.record(manager, PURGE_AUTHOR, { action: 'retention.purged', tenantId, targetId: policy.kind, details: { count, days } });
           perTenant.set(tenantId, (perTenant.get(tenantId) ?? 0) + count);
         }
         return rows.length;

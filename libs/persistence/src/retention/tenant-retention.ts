@@ -2,7 +2,7 @@
 // gardien_retention_overrides (tenant-owned, row-level security) and audited.
 import type { DataSource } from 'typeorm';
 import { ErrorCode, GardienError } from '@gardien/contracts';
-import { recordAudit } from '../audit/record-audit.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
 import { withTenant } from '../tenant-context.js';
 import type { RetentionPolicy } from './retention-policy.js';
 
@@ -33,15 +33,12 @@ export async function setTenantRetention(
        ON CONFLICT (tenant_id, kind) DO UPDATE SET days = EXCLUDED.days, updated_at = now()`,
       [change.tenantId, policy.kind, days],
     );
-    await recordAudit(manager, {
-      service: change.service,
+    const author = { user: change.actorId, ...(change.requestId ? { scope: { requestId: change.requestId } } : {}) };
+    await new AuditRecorder(change.service).record(manager, author, {
       action: 'retention.changed',
-      outcome: 'success',
       tenantId: change.tenantId,
-      actor: { type: 'user', id: change.actorId },
-      target: { type: 'retention', id: policy.kind },
+      targetId: policy.kind,
       details: { days, maxDays: policy.maxDays },
-      requestId: change.requestId ?? null,
     });
   });
 }
