@@ -3,9 +3,12 @@
 // holder must not be able to guess the password at leisure: guesses are throttled like logins
 // (reserved before the check; per account, shared by every operation that asks, and per session),
 // a wrong one is audited with ids only and answered as a validation error on `current_password`.
+// The counters are keyed, like the login's, by keyed hashes (the platform's blind-index key) of the
+// account and the session: the throttle table names no one in clear (see its inventory entry).
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type CallContext, type Principal } from '@gardien/contracts';
+import { BlindIndex } from '@gardien/crypto';
+import { ErrorCode, GardienError, PLATFORM_TENANT_ID, type CallContext, type Principal } from '@gardien/contracts';
 import { auditActorOf, withTenant } from '@gardien/persistence';
 import { auditAuth } from '../audit/auth-audit.js';
 import { tooManyAttempts } from '../auth.errors.js';
@@ -21,6 +24,7 @@ export class CurrentPasswordCheck {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
+    private readonly blindIndex: BlindIndex,
   ) {}
 
   /**
@@ -30,7 +34,7 @@ export class CurrentPasswordCheck {
    */
   async prove(caller: Principal, session: LiveSession, password: string, refusedAction: string, context: CallContext): Promise<UserRow> {
     const { tenantId, sessionId } = session;
-    const keys: ThrottleKeys = { account: `current-password:${caller.id}`, source: `current-password-session:${sessionId}` };
+    const keys = await this.throttleKeys(caller.id, sessionId);
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let user: UserRow | undefined;
@@ -50,5 +54,13 @@ export class CurrentPasswordCheck {
     }
     await this.throttle.succeed(keys);
     return user;
+  }
+
+  private async throttleKeys(userId: string, sessionId: string): Promise<ThrottleKeys> {
+    const [account, session] = await Promise.all([
+      this.blindIndex.compute(PLATFORM_TENANT_ID, 'current_password_account', userId),
+      this.blindIndex.compute(PLATFORM_TENANT_ID, 'current_password_session', sessionId),
+    ]);
+    return { account: `current-password:${account}`, source: `current-password-session:${session}` };
   }
 }
