@@ -29,7 +29,7 @@ import {
   type ReplyOf,
   type RequestOf,
 } from '@gardien/contracts';
-import { TokenVerifier } from '@gardien/authz';
+import { ServiceTokens, TokenVerifier } from '@gardien/authz';
 import {
   BlindIndex,
   CreateGardienKeys1732579300000,
@@ -44,16 +44,30 @@ import { CreateOutbox1732579200000, OutboxRelay, openServiceDatabase, tenantScop
 import { BusExceptionFilter } from '@gardien/platform';
 import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { AppModule } from './app.module.js';
+import { TENANT_INVENTORY } from './data-inventory.js';
 import type { Acting } from './callers.js';
 import { TENANT_MIGRATIONS } from './migrations/index.js';
 import { purposeAuditRef } from './purposes/purpose-ref.js';
 import { PurposesRepository } from './purposes/purposes.repository.js';
 import { PurposesService } from './purposes/purposes.service.js';
+import { DeclaredRetention } from './settings/declared-retention.js';
+import type { DeclaredRetentionPeriod } from './settings/settings-update.js';
 import { SettingsRepository } from './settings/settings.repository.js';
 import { SettingsService } from './settings/settings.service.js';
 import { TenantKeys } from './tenants/tenant-keys.js';
 import { TenantsRepository } from './tenants/tenants.repository.js';
 import { TenantsService } from './tenants/tenants.service.js';
+
+/** The retention auth declares, as its inventory would answer over the bus (that path is tested end to end). */
+class DeclaredByAuth extends DeclaredRetention {
+  constructor() {
+    super(undefined as never, undefined as never);
+  }
+  override async periodsFor(categories: readonly string[]): Promise<Record<string, DeclaredRetentionPeriod>> {
+    const declared: Record<string, DeclaredRetentionPeriod> = { 'auth.sessions': { maxDays: 30, tenantMayShorten: true } };
+    return Object.fromEntries(categories.filter((category) => Object.hasOwn(declared, category)).map((category) => [category, declared[category]!]));
+  }
+}
 
 const prefix = testDatabasePrefix();
 const dir = mkdtempSync(join(tmpdir(), 'gardien-tenant-'));
@@ -81,7 +95,7 @@ beforeAll(async () => {
   blindIndex = new BlindIndex({ service: 'tenant', kms, store: new PostgresTenantKeyStore(tenantScopedSql(runtime)) });
   const settingsRepository = new SettingsRepository();
   tenants = new TenantsService(runtime, new TenantsRepository(), settingsRepository, new TenantKeys(keyRing, blindIndex));
-  settings = new SettingsService(runtime, settingsRepository);
+  settings = new SettingsService(runtime, settingsRepository, new DeclaredByAuth());
   purposes = new PurposesService(runtime, new PurposesRepository());
 });
 
@@ -503,6 +517,8 @@ describe('over the bus', () => {
       keyRing,
       blindIndex,
       tokens: new TokenVerifier(async () => keySet, { audience: audienceOf('tenant') }),
+      serviceTokens: new ServiceTokens(new BusClient(connection, 5_000), 'tenant'),
+      inventory: TENANT_INVENTORY,
       instanceId: 'tenant-test',
       startedAt: Date.now(),
     });

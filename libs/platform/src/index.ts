@@ -11,3 +11,5 @@ export * from './error-envelope.js';
 export * from './kms.js';
 export * from './bus-auth.guard.js';
 export * from './event-consumer.js';
+export * from './inventory.controller-factory.js';
+export * from './subject-data.controller-factory.js';

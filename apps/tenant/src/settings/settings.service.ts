@@ -3,6 +3,7 @@
 // then runs in that tenant's context (never the platform's). A caller naming another tenant's id
 // gets FORBIDDEN, whether that tenant exists or not, so the answer tells nothing about it. Any
 // member may list the models it may call (models.list), which is all auth asks when a key names models.
+// Retention overrides are checked against what the owning services declare (DeclaredRetention).
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, type AllowedModels, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
@@ -10,6 +11,7 @@ import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
 import type { Acting } from '../callers.js';
 import { recordChange } from '../change-log.js';
+import { DeclaredRetention } from './declared-retention.js';
 import { applySettingsUpdate, checkRetentionOverrides } from './settings-update.js';
 import { SettingsRepository, type SettingsRow } from './settings.repository.js';
 
@@ -18,6 +20,7 @@ export class SettingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: SettingsRepository,
+    private readonly declaredRetention: DeclaredRetention,
   ) {}
 
   async get(acting: Acting, tenantId: string): Promise<TenantSettings> {
@@ -47,7 +50,10 @@ export class SettingsService {
   async update(acting: Acting, request: UpdateTenantSettingsRequest): Promise<TenantSettings> {
     const { tenant_id: tenantId, ...update } = request;
     authorize(defineAbilityFor(acting.principal), 'update', 'TenantSettings', { tenantId });
-    if (update.retention_days) checkRetentionOverrides(update.retention_days);
+    if (update.retention_days) {
+      const periods = await this.declaredRetention.periodsFor(Object.keys(update.retention_days), acting.requestId ?? undefined);
+      checkRetentionOverrides(update.retention_days, periods);
+    }
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const current = await this.settings.find(manager, tenantId, true);
       if (!current) throw notFound();

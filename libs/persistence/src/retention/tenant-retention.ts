@@ -22,6 +22,9 @@ export async function setTenantRetention(
   if (!Number.isInteger(days) || days < 1) {
     throw new GardienError(ErrorCode.ValidationFailed, 'retention must be a whole number of days', [{ path: 'days', reason: 'invalid' }]);
   }
+  if (!policy.tenantMayShorten) {
+    throw new GardienError(ErrorCode.ValidationFailed, 'this retention may not be changed by a tenant', [{ path: 'days', reason: 'not_shortenable' }]);
+  }
   if (days > policy.maxDays) {
     throw new GardienError(ErrorCode.ValidationFailed, 'retention may not exceed the declared maximum', [
       { path: 'days', reason: 'exceeds_declared_maximum' },
