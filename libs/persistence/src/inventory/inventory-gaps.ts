@@ -5,6 +5,7 @@
 // Read from information_schema, so give it a connection that sees every table (the database's
 // owner or the administrator: information_schema hides what a role has no privilege on).
 import type { DataSource } from 'typeorm';
+import { createServiceDataSource } from '../data-source.js';
 import { isLinked, isPeriodRetention, type DataInventoryDeclaration, type PersonalDataStore } from './data-inventory.js';
 
 export interface InventoryGaps {
@@ -78,6 +79,19 @@ export async function inventoryGaps(dataSource: DataSource, inventory: DataInven
   }
   gaps.unknownColumns.sort();
   return gaps;
+}
+
+/** For tests and tools that hold the administrator's URL: the gaps of `inventory` in the database named `database`. */
+export async function inventoryGapsIn(adminUrl: string, database: string, inventory: DataInventoryDeclaration): Promise<InventoryGaps> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const administrator = createServiceDataSource({ url: url.toString(), applicationName: 'gardien-inventory-check', poolSize: 1 });
+  await administrator.initialize();
+  try {
+    return await inventoryGaps(administrator, inventory);
+  } finally {
+    await administrator.destroy();
+  }
 }
 
 /** Every column a store's declaration names, in its own table. */
