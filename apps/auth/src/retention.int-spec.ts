@@ -70,7 +70,7 @@ test('sessions past their end by more than 30 days (or a tenant’s shorter peri
   const recent = await sessions.open(tenant, randomUUID(), new Date(Date.now() - 10 * DAY));
   const shortened = await sessions.open(shortening, randomUUID(), new Date(Date.now() - 10 * DAY));
   const sessionPolicy = retentionPoliciesOf(AUTH_DATABASE.inventory).find(({ kind }) => kind === 'sessions')!;
-  await setTenantRetention(runtime, sessionPolicy, 7, { service: 'auth', tenantId: shortening, actorId: 'admin' });
+  await setTenantRetention(runtime, sessionPolicy, 7, { service: 'auth', tenantId: shortening, actor: { type: 'user', id: 'admin' } });
 
   const reports = await purgeJob().runOnce();
   expect(reports.find(({ kind }) => kind === 'sessions')).toEqual({ kind: 'sessions', deleted: 2, tenants: 2 });
@@ -115,7 +115,7 @@ test('login counters untouched for a day are purged, whatever their state, and a
 
 test('no tenant may change the retention of login counters', async () => {
   const throttlePolicy = retentionPoliciesOf(AUTH_DATABASE.inventory).find(({ kind }) => kind === 'login-throttle')!;
-  await expect(setTenantRetention(runtime, throttlePolicy, 1, { service: 'auth', tenantId: tenant, actorId: 'admin' })).rejects.toMatchObject({
+  await expect(setTenantRetention(runtime, throttlePolicy, 1, { service: 'auth', tenantId: tenant, actor: { type: 'user', id: 'admin' } })).rejects.toMatchObject({
     details: [{ path: 'days', reason: 'not_shortenable' }],
   });
 });

@@ -398,6 +398,15 @@ describe('settings', () => {
     await forbidden(settings.update(authService, { tenant_id: a, allowed_models: ['evil:1b'] }));
   });
 
+  test("a service reads a tenant's retention overrides of its own categories, and of no other service; no one else reads them so", async () => {
+    const admin = member(a, 'tenant_admin');
+    await settings.update(admin, { tenant_id: a, retention_days: { 'auth.sessions': 5 } });
+    await withTenant(runtime, a, (m) => m.query(`UPDATE tenant_settings SET retention_days = retention_days || '{"vector-store.chunks": 3}'::jsonb WHERE tenant_id = $1`, [a]));
+    expect(await settings.ownRetentionOverrides(authService, a)).toEqual({ tenant_id: a, retention_days: { 'auth.sessions': 5 } });
+    for (const caller of [gatewayService, admin, member(a, 'dpo'), superadmin]) await forbidden(settings.ownRetentionOverrides(caller, a));
+    await notFound(settings.ownRetentionOverrides(authService, randomUUID()));
+  });
+
   test('other roles of the tenant may not read or change its settings', async () => {
     for (const role of ['dpo', 'developer', 'auditor', 'user'] as const) {
       await forbidden(settings.get(member(a, role), a));

@@ -351,12 +351,15 @@ describe('roles combine without taking from each other', () => {
 describe('platform services acting in their own name', () => {
   const serviceCaller = (id: string): Principal => ({ kind: 'service', id, tenantId: null, roles: [], mfa: false });
 
-  test('auth may resolve, create and delete tenants (login, bootstrap), and nothing else', () => {
+  test('auth may resolve, create and delete tenants (login, bootstrap), read the overrides of its own retention, and nothing else', () => {
     const ability = defineAbilityFor(serviceCaller('auth'));
     for (const action of ['resolve', 'create', 'delete'] as const) expect(isAllowed(ability, action, 'Tenant', { id: TENANT_A })).toBe(true);
     expect(isAllowed(ability, 'suspend', 'Tenant', { id: TENANT_A })).toBe(false);
     expect(isAllowed(ability, 'read', 'TenantSettings', { tenantId: TENANT_A })).toBe(false);
     expect(isAllowed(ability, 'read', 'User', user(OTHER))).toBe(false);
+    // Of a tenant's retention overrides, its own categories only.
+    expect(isAllowed(ability, 'read', 'TenantRetention', { tenantId: TENANT_A, service: 'auth' })).toBe(true);
+    expect(isAllowed(ability, 'read', 'TenantRetention', { tenantId: TENANT_A, service: 'vector-store' })).toBe(false);
   });
 
   test('the tenant service may read the data inventories (retention maxima), and nothing else', () => {

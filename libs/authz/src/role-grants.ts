@@ -77,6 +77,8 @@ const serviceGrants: Partial<Record<ServiceName, (can: Can) => void>> = {
   // tenant (and deletes it again if its accounts cannot be written).
   auth(can) {
     can(['resolve', 'create', 'delete'], 'Tenant');
+    // Applies tenants' retention overrides of its own categories (`auth.*`), and of no other service.
+    can('read', 'TenantRetention', { service: 'auth' });
   },
   // Checks tenants' retention overrides against the maxima each owning service declares.
   tenant(can) {

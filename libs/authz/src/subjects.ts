@@ -16,6 +16,7 @@ export const SUBJECT_TYPES = [
   'Document',
   'DataInventory',
   'SubjectData',
+  'TenantRetention',
 ] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
@@ -44,6 +45,8 @@ export interface SubjectActions {
   DataInventory: 'read';
   /** What one service holds on one data subject of a tenant: exported, erased or restricted for a data-subject request. */
   SubjectData: 'export' | 'erase' | 'restrict';
+  /** A tenant's retention overrides of one service's categories: read by that service, to apply them. */
+  TenantRetention: 'read';
 }
 
 /** The actions accepted on one type; `manage` is CASL's "every action". */
@@ -70,4 +73,5 @@ export interface SubjectAttributes {
   /** A service's inventory describes the platform's processing for every tenant and holds no data: it belongs to none. */
   DataInventory: { service: string };
   SubjectData: TenantOwned & { subjectId: string };
+  TenantRetention: TenantOwned & { service: string };
 }

@@ -2,7 +2,7 @@
 // tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), and,
 // for an API key being created, whether its purpose exists and which models the caller may use
 // (both asked on the caller's behalf, with the caller's token re-issued for the tenant service, so
-// that the tenant service checks the caller's rights).
+// that the tenant service checks the caller's rights), and a tenant's overrides of auth's retention.
 import { Injectable } from '@nestjs/common';
 import {
   BusClient,
@@ -57,6 +57,16 @@ export class TenantDirectory {
       return true;
     } catch (error) {
       if (error instanceof GardienError && error.code === ErrorCode.NotFound) return false;
+      throw error;
+    }
+  }
+
+  /** The tenant's retention overrides of auth's categories (`auth.<kind>`), or undefined if the tenant is gone. */
+  async ownRetentionOverrides(tenantId: string, requestId: string): Promise<Record<string, number> | undefined> {
+    try {
+      return (await this.bus.call(TENANT_OPERATIONS.getOwnRetentionOverrides, { tenant_id: tenantId }, await this.asAuth(requestId))).retention_days;
+    } catch (error) {
+      if (error instanceof GardienError && error.code === ErrorCode.NotFound) return undefined;
       throw error;
     }
   }

@@ -5,6 +5,7 @@ import {
   type UpdateTenantSettingsRequest,
   type AllowedModels,
   type CallContext,
+  type OwnRetentionOverrides,
   type Principal,
   type TenantSettings,
 } from '@gardien/contracts';
@@ -32,6 +33,15 @@ export class SettingsMessageController {
     @Caller() caller: CallContext,
   ): Promise<TenantSettings> {
     return this.settings.update(actingFrom(principal, caller), request);
+  }
+
+  @Handles(TENANT_OPERATIONS.getOwnRetentionOverrides)
+  ownRetentionOverrides(
+    @RequestPayload() ref: TenantSettingsRef,
+    @CurrentPrincipal() principal: Principal,
+    @Caller() caller: CallContext,
+  ): Promise<OwnRetentionOverrides> {
+    return this.settings.ownRetentionOverrides(actingFrom(principal, caller), ref.tenant_id);
   }
 
   @Handles(TENANT_OPERATIONS.listModels)

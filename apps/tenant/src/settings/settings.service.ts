@@ -6,7 +6,7 @@
 // Retention overrides are checked against what the owning services declare (DeclaredRetention).
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, type AllowedModels, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import { ErrorCode, GardienError, type AllowedModels, type OwnRetentionOverrides, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
 import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
 import type { Acting } from '../callers.js';
@@ -28,6 +28,19 @@ export class SettingsService {
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
     if (!row) throw notFound();
     return toTenantSettings(row);
+  }
+
+  /**
+   * The tenant's retention overrides of the categories the calling service owns (`<service>.<kind>`),
+   * for it to apply: a service reads its own categories and no other's (the ability's condition).
+   */
+  async ownRetentionOverrides(acting: Acting, tenantId: string): Promise<OwnRetentionOverrides> {
+    const service = acting.principal.id;
+    authorize(defineAbilityFor(acting.principal), 'read', 'TenantRetention', { tenantId, service });
+    const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
+    if (!row) throw notFound();
+    const own = Object.entries(row.retention_days).filter(([category]) => category.startsWith(`${service}.`));
+    return { tenant_id: tenantId, retention_days: Object.fromEntries(own) };
   }
 
   /**

@@ -1,6 +1,6 @@
 // A data inventory that contradicts itself never loads: each inconsistency is refused, by name,
 // when the service's code is imported, before anything starts.
-import { personalDataStore, type LinkedStore } from './data-inventory.js';
+import { personalDataStore, type LinkedStore, type PeriodRetention } from './data-inventory.js';
 import { declareDataInventory } from './declare-inventory.js';
 
 const store: LinkedStore<'email'> = {
@@ -46,9 +46,9 @@ test.each([
 
 test('refuses a store no column ties to a subject that claims an erasure, or a retention tenants would shorten without a tenant column', () => {
   const unlinked = { ...store, subject: { type: 'none' as const, reason: 'keyed hashes' }, tenantColumn: null, sealed: [], blindIndexes: {}, recordId: undefined };
-  const fixedRetention = { ...store.retention, tenantMayShorten: false };
+  const fixedRetention: PeriodRetention = { kind: 'people', maxDays: 30, from: 'created_at', justification: 'a test', tenantMayShorten: false };
   expect(() => personalDataStore({ ...unlinked, retention: fixedRetention, erasure: { action: 'delete' } } as never)).toThrow(/retention only/);
-  expect(() => personalDataStore({ ...unlinked, erasure: undefined })).toThrow(/tenants cannot shorten/);
+  expect(() => personalDataStore({ ...unlinked, erasure: undefined, retention: { ...fixedRetention, tenantMayShorten: true } })).toThrow(/tenants cannot shorten/);
   expect(() => personalDataStore({ ...unlinked, erasure: undefined, retention: fixedRetention })).not.toThrow();
 });
 

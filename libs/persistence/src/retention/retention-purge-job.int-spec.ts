@@ -18,7 +18,7 @@ import { declareDataInventory } from '../inventory/declare-inventory.js';
 import { retentionPoliciesOf } from '../inventory/inventory-description.js';
 import type { RetentionPolicy } from './retention-policy.js';
 import { RetentionPurgeJob } from './retention-purge-job.js';
-import { setTenantRetention, tenantRetentionDays } from './tenant-retention.js';
+import { reconcileTenantRetention, setTenantRetention, tenantRetentionDays } from './tenant-retention.js';
 
 const prefix = testDatabasePrefix();
 const tenantA = randomUUID();
@@ -90,7 +90,7 @@ beforeAll(async () => {
   await maintenance.initialize();
   for (const [label, age] of [['a-40d', 40], ['a-31d', 31], ['a-29d', 29], ['a-1d', 1]] as const) await insert(tenantA, label, age);
   for (const [label, age] of [['b-40d', 40], ['b-10d', 10], ['b-6d', 6]] as const) await insert(tenantB, label, age);
-  await setTenantRetention(runtime, policy, 7, { service: 'retention-probe', tenantId: tenantB, actorId: 'admin-b' });
+  await setTenantRetention(runtime, policy, 7, { service: 'retention-probe', tenantId: tenantB, actor: { type: 'user', id: 'admin-b' } });
 });
 
 afterAll(async () => {
@@ -102,7 +102,7 @@ afterAll(async () => {
 test('a tenant may shorten its retention, never lengthen it past the declared maximum', async () => {
   expect(await tenantRetentionDays(runtime, policy, tenantB)).toBe(7);
   expect(await tenantRetentionDays(runtime, policy, tenantA)).toBe(30);
-  await expect(setTenantRetention(runtime, policy, 31, { service: 'retention-probe', tenantId: tenantA, actorId: 'admin-a' })).rejects.toMatchObject({
+  await expect(setTenantRetention(runtime, policy, 31, { service: 'retention-probe', tenantId: tenantA, actor: { type: 'user', id: 'admin-a' } })).rejects.toMatchObject({
     code: ErrorCode.ValidationFailed,
   });
   expect(await tenantRetentionDays(runtime, policy, tenantA)).toBe(30);
@@ -143,8 +143,27 @@ test('a table of no tenant is purged by its declared maximum, and audited in the
 });
 
 test('a tenant may not shorten a retention its inventory does not let tenants shorten', async () => {
-  await expect(setTenantRetention(runtime, counterPolicy, 1, { service: 'retention-probe', tenantId: tenantA, actorId: 'admin-a' })).rejects.toMatchObject({
+  await expect(setTenantRetention(runtime, counterPolicy, 1, { service: 'retention-probe', tenantId: tenantA, actor: { type: 'user', id: 'admin-a' } })).rejects.toMatchObject({
     code: ErrorCode.ValidationFailed,
     details: [{ path: 'days', reason: 'not_shortenable' }],
   });
+});
+
+test("a service applies a tenant's overrides as given: set, unchanged when applied again, removed back to the maximum; audited each time one changes", async () => {
+  const tenant = randomUUID();
+  const change = { service: 'retention-probe', tenantId: tenant, actor: { type: 'system' as const, id: 'retention-probe' } };
+  const changes = async () => ((await runtime.query("SELECT payload FROM gardien_outbox WHERE subject = 'gardien.audit.retention-probe.retention.changed' AND payload->>'tenantId' = $1", [tenant])) as Array<{ payload: unknown }>).map((row) => AuditEntry.parse(row.payload).details);
+  expect(await reconcileTenantRetention(runtime, [policy], { 'chat-history': 10 }, change)).toBe(1);
+  expect(await reconcileTenantRetention(runtime, [policy], { 'chat-history': 10 }, change)).toBe(0);
+  expect(await tenantRetentionDays(runtime, policy, tenant)).toBe(10);
+  expect(await reconcileTenantRetention(runtime, [policy], {}, change)).toBe(1);
+  expect(await tenantRetentionDays(runtime, policy, tenant)).toBe(30);
+  expect(await changes()).toEqual([
+    { days: 10, maxDays: 30 },
+    { days: null, maxDays: 30 },
+  ]);
+  // What the inventory does not allow is refused whole, and nothing is written.
+  await expect(reconcileTenantRetention(runtime, [policy, counterPolicy], { 'chat-history': 5, 'probe-counters': 1 }, change)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+  await expect(reconcileTenantRetention(runtime, [policy], { 'chat-history': 31 }, change)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+  expect(await tenantRetentionDays(runtime, policy, tenant)).toBe(30);
 });
