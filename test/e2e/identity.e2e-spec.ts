@@ -1,10 +1,23 @@
 // Identity, tenants and access, end to end: the seven processes started as in production, the
 // platform bootstrapped with the `gardien bootstrap` command, everything else through the edge's
 // HTTP API. Bootstrap (once, never over HTTP), login with MFA, refresh rotation with reuse
-// detection, logout, brute force, tenants, users, purposes and API keys; then the database checks:
-// row-level security seen from each service's runtime role, and no clear email in any dump.
+// detection, logout, brute force, tenants, users, purposes and API keys; the data inventories of
+// auth and tenant answered over the bus, retention overrides checked against them, a member
+// exported and erased by the rights pipeline's own token; then the database checks: row-level
+// security seen from each service's runtime role, and no clear email in any dump.
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { BootstrapResult } from '@gardien/contracts';
+import {
+  BootstrapResult,
+  BusClient,
+  DataInventory,
+  serviceOperations,
+  serviceTokenOperation,
+  tokenExchangeOperation,
+  type BusService,
+  type GardienError,
+} from '@gardien/contracts';
 import {
   ADMIN_URL,
   PlatformProcesses,
@@ -34,6 +47,8 @@ const emails = {
 const usedCodes = new Set<string>();
 
 let nats: PrivateNats;
+let connection: NatsConnection;
+let bus: BusClient;
 let platform: PlatformProcesses;
 let edge: EdgeClient;
 let bootstrap: BootstrapResult;
@@ -64,9 +79,12 @@ beforeAll(async () => {
   // can come from its own address and per-source throttling of one test does not spill into another.
   platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' } });
   edge = new EdgeClient(platform.edgeUrl);
+  connection = await connect({ servers: nats.url });
+  bus = new BusClient(connection, 10_000);
 }, 60_000);
 
 afterAll(async () => {
+  await connection?.close();
   await platform?.dispose();
   await nats?.dispose();
   await dropTestDatabases(prefix);
@@ -164,6 +182,103 @@ describe('login and sessions', () => {
     const sixth = await login(emails.member, 'tenant-a');
     expect(sixth.status).toBe(429);
     expect(sixth.body.code).toBe('RATE_LIMITED');
+  }, 30_000);
+});
+
+describe('data inventory and subject operations, over the bus', () => {
+  /** A client's token (for the edge) exchanged, as the edge does, for one service. */
+  const exchanged = async (token: string, audience: BusService) =>
+    (await bus.call(tokenExchangeOperation('edge-api'), { audience }, { requestId: randomUUID(), token })).access_token;
+  const outcome = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'answered',
+      (error: GardienError) => error.code,
+    );
+
+  test('auth and tenant answer their inventories to the super-admin and a DPO (with MFA), and refuse a member', async () => {
+    const dpo = await api('POST', '/users', { token: tokens.adminA, body: { email: emails.dpo, password: PASSWORD, roles: ['dpo'] } });
+    expect(dpo.status).toBe(201);
+    secrets.dpo = totpSecretOf(dpo.body.totp_uri);
+    const dpoLogin = await login(emails.dpo, 'tenant-a', secrets.dpo);
+    expect(dpoLogin.status).toBe(200);
+    tokens.dpo = dpoLogin.body.access_token;
+    const created = await api('POST', '/users', { token: tokens.adminA, body: { email: `inventory.${canaries.email}`, password: PASSWORD, roles: ['user'] } });
+    expect(created.status).toBe(201);
+    const plain = await login(`inventory.${canaries.email}`, 'tenant-a');
+    expect(plain.status).toBe(200);
+    tokens.plain = plain.body.access_token;
+
+    const inventories: Record<string, DataInventory> = {};
+    for (const service of ['auth', 'tenant'] as const) {
+      for (const who of ['root', 'dpo'] as const) {
+        const inventory = await bus.call(serviceOperations(service).inventory, {}, { requestId: randomUUID(), token: await exchanged(tokens[who]!, service) });
+        inventories[service] = DataInventory.parse(inventory);
+      }
+      expect(await outcome(bus.call(serviceOperations(service).inventory, {}, { requestId: randomUUID(), token: await exchanged(tokens.plain, service) }))).toBe('FORBIDDEN');
+    }
+    expect(inventories.auth!.personal_data.map(({ table }) => table)).toEqual(expect.arrayContaining(['auth_users', 'auth_sessions', 'auth_refresh_tokens', 'auth_api_keys', 'auth_login_throttle']));
+    expect(inventories.auth!.personal_data.find(({ table }) => table === 'auth_users')).toMatchObject({ sealed: ['email', 'totp_secret'], blind_indexes: ['email_index'], erasure: { action: 'delete' } });
+    expect(inventories.auth!.no_personal_data.map(({ table }) => table)).toContain('auth_signing_keys');
+    expect(inventories.tenant!.no_personal_data.map(({ table }) => table)).toEqual(expect.arrayContaining(['tenant_tenants', 'tenant_settings', 'tenant_purposes']));
+    expect(JSON.stringify(inventories)).not.toContain(canaries.email);
+  }, 30_000);
+
+  test("a tenant's retention overrides are checked against what auth declares, which the tenant service asks auth over the bus", async () => {
+    const settings = `/tenants/${bootstrap.tenant!.id}/settings`;
+    const tooLong = await api('PATCH', settings, { token: tokens.adminA, body: { retention_days: { 'auth.sessions': 31 } } });
+    expect(tooLong.status).toBe(400);
+    expect(JSON.stringify(tooLong.body)).toContain('exceeds_declared_maximum');
+    const fixed = await api('PATCH', settings, { token: tokens.adminA, body: { retention_days: { 'auth.login-throttle': 1 } } });
+    expect(fixed.status).toBe(400);
+    expect(JSON.stringify(fixed.body)).toContain('not_shortenable');
+    const unknown = await api('PATCH', settings, { token: tokens.adminA, body: { retention_days: { 'vector-store.chunks': 1 } } });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain('unknown_category');
+    const shortened = await api('PATCH', settings, { token: tokens.adminA, body: { retention_days: { 'auth.sessions': 7, 'auth.api-keys': 30 } } });
+    expect(shortened.status).toBe(200);
+    expect(shortened.body.retention_days).toEqual({ 'auth.sessions': 7, 'auth.api-keys': 30 });
+
+    // Auth applies them (durable consumer of settings.updated, created by gardien provision): its purge reads them.
+    const admin = new pg.Client({ connectionString: urlOf(`${prefix}_auth`, 'postgres') });
+    await admin.connect();
+    try {
+      const applied = async () =>
+        (await admin.query('SELECT kind, days FROM gardien_retention_overrides WHERE tenant_id = $1 ORDER BY kind', [bootstrap.tenant!.id])).rows as Array<{ kind: string; days: number }>;
+      const deadline = Date.now() + 10_000;
+      while ((await applied()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await applied()).toEqual([
+        { kind: 'api-keys', days: 30 },
+        { kind: 'sessions', days: 7 },
+      ]);
+    } finally {
+      await admin.end();
+    }
+  }, 20_000);
+
+  test('the rights pipeline, with its own token, exports and erases a member in auth; the member can log in no more', async () => {
+    const email = `erasable.${canaries.email}`;
+    const created = await api('POST', '/users', { token: tokens.adminA, body: { email, password: PASSWORD, roles: ['user'] } });
+    expect(created.status).toBe(201);
+    const session = await login(email, 'tenant-a');
+    expect(session.status).toBe(200);
+    const ref = { tenant_id: bootstrap.tenant!.id, subject_id: created.body.id as string };
+    const pipeline = (await bus.call(serviceTokenOperation('rights-pipeline'), { audience: 'auth' }, { requestId: randomUUID() })).access_token;
+    const asPipeline = () => ({ requestId: randomUUID(), token: pipeline });
+
+    // Not the tenant's administrator, not the DPO: the pipeline executes approved requests.
+    for (const who of ['adminA', 'dpo'] as const) {
+      expect(await outcome(bus.call(serviceOperations('auth').subjectErase, ref, { requestId: randomUUID(), token: await exchanged(tokens[who]!, 'auth') }))).toBe('FORBIDDEN');
+    }
+    const exported = await bus.call(serviceOperations('auth').subjectExport, ref, asPipeline());
+    expect(exported.tables.find(({ table }) => table === 'auth_users')!.rows).toEqual([expect.objectContaining({ id: ref.subject_id, email })]);
+    expect(exported.tables.find(({ table }) => table === 'auth_sessions')!.rows).toHaveLength(1);
+
+    const erased = await bus.call(serviceOperations('auth').subjectErase, ref, asPipeline());
+    expect(erased).toMatchObject({ changed: true, keys_destroyed: 1 });
+    expect((await bus.call(serviceOperations('auth').subjectErase, ref, asPipeline())).changed).toBe(false);
+    expect((await login(email, 'tenant-a')).status).toBe(401);
+    expect((await api('GET', '/me', { token: session.body.access_token })).status).toBe(401);
+    expect((await api('POST', '/auth/refresh', { body: { refresh_token: session.body.refresh_token } })).status).toBe(401);
   }, 30_000);
 });
 

@@ -1,5 +1,9 @@
 // What the audit service declares about its database, shared by its start (main.ts, which checks
 // it) and its migration step (migrate.ts, which `gardien provision` runs as the database owner).
-import type { DatabaseDeclaration } from '@gardien/persistence';
+// No table of its own yet: its inventory holds the platform's tables only.
+import { declareDataInventory, type DatabaseDeclaration } from '@gardien/persistence';
 
-export const AUDIT_DATABASE: DatabaseDeclaration = { migrations: [] };
+export const AUDIT_DATABASE: DatabaseDeclaration = {
+  migrations: [],
+  inventory: declareDataInventory({ service: 'audit', processing: {}, personalData: [], noPersonalData: [] }),
+};

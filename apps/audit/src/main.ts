@@ -8,6 +8,5 @@ await runService({
   name: 'audit',
   configSchema: AuditConfigSchema,
   database: AUDIT_DATABASE,
-  entities: [],
   module: (resources) => AppModule.register(resources),
 });

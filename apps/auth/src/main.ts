@@ -8,6 +8,5 @@ await runService({
   name: 'auth',
   configSchema: AuthConfigSchema,
   database: AUTH_DATABASE,
-  entities: [],
   module: (resources) => AppModule.register(resources),
 });

@@ -1,5 +1,9 @@
 // What the llm-gateway service declares about its database, shared by its start (main.ts, which checks
 // it) and its migration step (migrate.ts, which `gardien provision` runs as the database owner).
-import type { DatabaseDeclaration } from '@gardien/persistence';
+// No table of its own yet: its inventory holds the platform's tables only.
+import { declareDataInventory, type DatabaseDeclaration } from '@gardien/persistence';
 
-export const LLM_GATEWAY_DATABASE: DatabaseDeclaration = { migrations: [] };
+export const LLM_GATEWAY_DATABASE: DatabaseDeclaration = {
+  migrations: [],
+  inventory: declareDataInventory({ service: 'llm-gateway', processing: {}, personalData: [], noPersonalData: [] }),
+};

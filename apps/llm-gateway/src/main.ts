@@ -8,6 +8,5 @@ await runService({
   name: 'llm-gateway',
   configSchema: LlmGatewayConfigSchema,
   database: LLM_GATEWAY_DATABASE,
-  entities: [],
   module: (resources) => AppModule.register(resources),
 });

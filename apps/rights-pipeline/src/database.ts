@@ -1,5 +1,9 @@
 // What the rights-pipeline service declares about its database, shared by its start (main.ts, which checks
 // it) and its migration step (migrate.ts, which `gardien provision` runs as the database owner).
-import type { DatabaseDeclaration } from '@gardien/persistence';
+// No table of its own yet: its inventory holds the platform's tables only.
+import { declareDataInventory, type DatabaseDeclaration } from '@gardien/persistence';
 
-export const RIGHTS_PIPELINE_DATABASE: DatabaseDeclaration = { migrations: [] };
+export const RIGHTS_PIPELINE_DATABASE: DatabaseDeclaration = {
+  migrations: [],
+  inventory: declareDataInventory({ service: 'rights-pipeline', processing: {}, personalData: [], noPersonalData: [] }),
+};

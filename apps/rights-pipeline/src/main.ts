@@ -8,6 +8,5 @@ await runService({
   name: 'rights-pipeline',
   configSchema: RightsPipelineConfigSchema,
   database: RIGHTS_PIPELINE_DATABASE,
-  entities: [],
   module: (resources) => AppModule.register(resources),
 });

@@ -8,6 +8,5 @@ await runService({
   name: 'tenant',
   configSchema: TenantConfigSchema,
   database: TENANT_DATABASE,
-  entities: [],
   module: (resources) => AppModule.register(resources),
 });

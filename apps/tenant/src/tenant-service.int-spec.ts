@@ -31,7 +31,7 @@ import {
   type ReplyOf,
   type RequestOf,
 } from '@gardien/contracts';
-import { TokenVerifier } from '@gardien/authz';
+import { ServiceTokens, TokenVerifier } from '@gardien/authz';
 import {
   BlindIndex,
   CreateGardienKeys1732579300000,
@@ -46,15 +46,29 @@ import { CreateOutbox1732579200000, OutboxRelay, openServiceDatabase, tenantScop
 import { BusExceptionFilter } from '@gardien/platform';
 import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { AppModule } from './app.module.js';
+import { TENANT_INVENTORY } from './data-inventory.js';
 import { TENANT_MIGRATIONS } from './migrations/index.js';
 import { purposeAuditRef } from './purposes/purpose-ref.js';
 import { PurposesRepository } from './purposes/purposes.repository.js';
 import { PurposesService } from './purposes/purposes.service.js';
+import { DeclaredRetention } from './settings/declared-retention.js';
+import type { DeclaredRetentionPeriod } from './settings/settings-update.js';
 import { SettingsRepository } from './settings/settings.repository.js';
 import { SettingsService } from './settings/settings.service.js';
 import { TenantKeys } from './tenants/tenant-keys.js';
 import { TenantsRepository } from './tenants/tenants.repository.js';
 import { TenantsService } from './tenants/tenants.service.js';
+
+/** The retention auth declares, as its inventory would answer over the bus (that path is tested end to end). */
+class DeclaredByAuth extends DeclaredRetention {
+  constructor() {
+    super(undefined as never, undefined as never);
+  }
+  override async periodsFor(categories: readonly string[]): Promise<Record<string, DeclaredRetentionPeriod>> {
+    const declared: Record<string, DeclaredRetentionPeriod> = { 'auth.sessions': { maxDays: 30, tenantMayShorten: true } };
+    return Object.fromEntries(categories.filter((category) => Object.hasOwn(declared, category)).map((category) => [category, declared[category]!]));
+  }
+}
 
 const prefix = testDatabasePrefix();
 const dir = mkdtempSync(join(tmpdir(), 'gardien-tenant-'));
@@ -82,7 +96,7 @@ beforeAll(async () => {
   blindIndex = new BlindIndex({ service: 'tenant', kms, store: new PostgresTenantKeyStore(tenantScopedSql(runtime)) });
   const settingsRepository = new SettingsRepository();
   tenants = new TenantsService(runtime, new TenantsRepository(), settingsRepository, new TenantKeys(keyRing, blindIndex));
-  settings = new SettingsService(runtime, settingsRepository);
+  settings = new SettingsService(runtime, settingsRepository, new DeclaredByAuth());
   purposes = new PurposesService(runtime, new PurposesRepository());
 });
 
@@ -385,6 +399,15 @@ describe('settings', () => {
     await forbidden(settings.update(authService, { tenant_id: a, allowed_models: ['evil:1b'] }));
   });
 
+  test("a service reads a tenant's retention overrides of its own categories, and of no other service; no one else reads them so", async () => {
+    const admin = member(a, 'tenant_admin');
+    await settings.update(admin, { tenant_id: a, retention_days: { 'auth.sessions': 5 } });
+    await withTenant(runtime, a, (m) => m.query(`UPDATE tenant_settings SET retention_days = retention_days || '{"vector-store.chunks": 3}'::jsonb WHERE tenant_id = $1`, [a]));
+    expect(await settings.ownRetentionOverrides(authService, a)).toEqual({ tenant_id: a, retention_days: { 'auth.sessions': 5 } });
+    for (const caller of [gatewayService, admin, member(a, 'dpo'), superadmin]) await forbidden(settings.ownRetentionOverrides(caller, a));
+    await notFound(settings.ownRetentionOverrides(authService, randomUUID()));
+  });
+
   test('other roles of the tenant may not read or change its settings', async () => {
     for (const role of ['dpo', 'developer', 'auditor', 'user'] as const) {
       await forbidden(settings.get(member(a, role), a));
@@ -506,6 +529,8 @@ describe('over the bus', () => {
       keyRing,
       blindIndex,
       tokens: new TokenVerifier(async () => keySet, { audience: audienceOf('tenant') }),
+      serviceTokens: new ServiceTokens(new BusClient(connection, 5_000), 'tenant'),
+      inventory: TENANT_INVENTORY,
       instanceId: 'tenant-test',
       startedAt: Date.now(),
     });

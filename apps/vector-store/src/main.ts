@@ -8,6 +8,5 @@ await runService({
   name: 'vector-store',
   configSchema: VectorStoreConfigSchema,
   database: VECTOR_STORE_DATABASE,
-  entities: [],
   module: (resources) => AppModule.register(resources),
 });

@@ -33,11 +33,6 @@ export class ServiceTokens {
       return { token: reply.access_token, expiresIn: reply.expires_in };
     });
   }
-
-  /** The context of a call to `audience` in this service's own name, for the request `requestId`. */
-  async callContext(audience: BusService, context: Omit<CallContext, 'token'>): Promise<CallContext> {
-    return { ...context, token: await this.forAudience(audience, context.requestId) };
-  }
 }
 
 /** Callers' tokens exchanged for the audience of each service called on their behalf. */

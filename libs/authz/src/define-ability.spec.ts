@@ -21,6 +21,7 @@ const OTHER = 'principal-other';
 
 interface Check {
   label: string;
+  type: SubjectType;
   allowedBy(ability: AppAbility): boolean;
   /** The same check on a resource of another tenant, when the resource belongs to a tenant. */
   inOtherTenant?: Check;
@@ -33,7 +34,7 @@ function check<S extends SubjectType>(action: ActionOn<S>, type: S, attributes: 
 }
 
 function checkOnly<S extends SubjectType>(action: ActionOn<S>, type: S, attributes: SubjectAttributes[S], what: string): Check {
-  return { label: `${action} ${type}${what ? ` (${what})` : ''}`, allowedBy: (ability) => isAllowed(ability, action, type, attributes) };
+  return { label: `${action} ${type}${what ? ` (${what})` : ''}`, type, allowedBy: (ability) => isAllowed(ability, action, type, attributes) };
 }
 
 function principal(roles: Role[], overrides: Partial<Principal> = {}): Principal {
@@ -45,6 +46,8 @@ const user = (id: string): SubjectAttributes['User'] => ({ tenantId: TENANT_A, i
 const apiKey = (ownerId: string): SubjectAttributes['ApiKey'] => ({ tenantId: TENANT_A, ownerId });
 const consent = (subjectId: string): SubjectAttributes['Consent'] => ({ tenantId: TENANT_A, subjectId });
 const inTenant = { tenantId: TENANT_A };
+const inventory = { service: 'auth' };
+const subjectData = { tenantId: TENANT_A, subjectId: OTHER };
 const call = { tenantId: TENANT_A, purpose: 'support', model: 'mistral-7b' };
 
 interface RoleCase {
@@ -62,8 +65,10 @@ const roleCases: RoleCase[] = [
       ...(['create', 'read', 'update', 'suspend', 'delete'] as const).map((action) => check(action, 'Tenant', { id: TENANT_A })),
       check('read', 'TenantSettings', { tenantId: TENANT_A }),
       check('read', 'TenantSettings', { tenantId: TENANT_B }),
+      check('read', 'DataInventory', inventory),
     ],
     refused: [
+      ...(['export', 'erase', 'restrict'] as const).map((action) => check(action, 'SubjectData', subjectData)),
       ...(['create', 'read', 'update', 'delete'] as const).map((action) => check(action, 'User', user(OTHER))),
       check('read', 'Document', doc('public')),
       check('read', 'AuditEntry', inTenant),
@@ -100,6 +105,8 @@ const roleCases: RoleCase[] = [
       check('read', 'DataSubjectRequest', inTenant),
       check('approve', 'DataSubjectRequest', inTenant),
       check('invoke', 'ModelCall', call),
+      check('read', 'DataInventory', inventory),
+      check('erase', 'SubjectData', subjectData),
     ],
   },
   {
@@ -111,8 +118,11 @@ const roleCases: RoleCase[] = [
       check('read', 'Purpose', inTenant),
       check('read', 'Document', doc('public')),
       check('read', 'Document', doc('health'), 'health'),
+      check('read', 'DataInventory', inventory),
     ],
     refused: [
+      // The DPO approves requests; the rights pipeline executes them, with its own token.
+      ...(['export', 'erase', 'restrict'] as const).map((action) => check(action, 'SubjectData', subjectData)),
       check('delete', 'DataSubjectRequest', inTenant),
       check('update', 'Consent', consent(OTHER)),
       check('create', 'Purpose', inTenant),
@@ -125,8 +135,9 @@ const roleCases: RoleCase[] = [
   {
     role: 'auditor',
     principal: principal(['auditor']),
-    allowed: (['read', 'export', 'verify'] as const).map((action) => check(action, 'AuditEntry', inTenant)),
+    allowed: [...(['read', 'export', 'verify'] as const).map((action) => check(action, 'AuditEntry', inTenant)), check('read', 'DataInventory', inventory)],
     refused: [
+      check('export', 'SubjectData', subjectData),
       check('read', 'Document', doc('public')),
       check('read', 'User', user(OTHER)),
       check('read', 'DataSubjectRequest', inTenant),
@@ -158,6 +169,7 @@ const roleCases: RoleCase[] = [
       check('read', 'User', user(ME), 'self'),
       check('read', 'AuditEntry', inTenant),
       check('approve', 'DataSubjectRequest', inTenant),
+      check('read', 'DataInventory', inventory),
     ],
   },
   {
@@ -182,6 +194,8 @@ const roleCases: RoleCase[] = [
       check('read', 'Purpose', inTenant),
       check('create', 'ApiKey', apiKey(ME), 'own'),
       check('read', 'Role', inTenant),
+      check('read', 'DataInventory', inventory),
+      check('export', 'SubjectData', { tenantId: TENANT_A, subjectId: ME }, 'own'),
     ],
   },
   {
@@ -194,6 +208,7 @@ const roleCases: RoleCase[] = [
       check('read', 'Document', doc('public')),
       check('create', 'ApiKey', apiKey(ME)),
       check('read', 'Purpose', inTenant),
+      check('read', 'DataInventory', inventory),
     ],
   },
 ];
@@ -220,10 +235,14 @@ describe.each(roleCases)('$role', ({ principal: caller, allowed, refused }) => {
   }
 });
 
-test('every tenant-scoped role has its cross-tenant refusals', () => {
+/** Resources of no tenant: a tenant role may read the inventories (declarations, no data), nothing else of them. */
+const TENANTLESS: readonly SubjectType[] = ['Tenant', 'DataInventory'];
+
+test('every tenant-scoped role has its cross-tenant refusals, and reaches nothing of no tenant but the inventories', () => {
   for (const { principal: caller, allowed } of roleCases) {
     if (caller.tenantId === null) continue;
-    expect(allowed.every((c) => c.inOtherTenant !== undefined)).toBe(true);
+    expect(allowed.filter((c) => !TENANTLESS.includes(c.type)).every((c) => c.inOtherTenant !== undefined)).toBe(true);
+    expect(allowed.filter((c) => TENANTLESS.includes(c.type)).map((c) => c.label).filter((label) => label !== 'read DataInventory')).toEqual([]);
   }
 });
 
@@ -332,12 +351,42 @@ describe('roles combine without taking from each other', () => {
 describe('platform services acting in their own name', () => {
   const serviceCaller = (id: string): Principal => ({ kind: 'service', id, tenantId: null, roles: [], mfa: false });
 
-  test('auth may resolve, create and delete tenants (login, bootstrap), and nothing else', () => {
+  test('auth may resolve, create and delete tenants (login, bootstrap), read the overrides of its own retention, and nothing else', () => {
     const ability = defineAbilityFor(serviceCaller('auth'));
     for (const action of ['resolve', 'create', 'delete'] as const) expect(isAllowed(ability, action, 'Tenant', { id: TENANT_A })).toBe(true);
     expect(isAllowed(ability, 'suspend', 'Tenant', { id: TENANT_A })).toBe(false);
     expect(isAllowed(ability, 'read', 'TenantSettings', { tenantId: TENANT_A })).toBe(false);
     expect(isAllowed(ability, 'read', 'User', user(OTHER))).toBe(false);
+    // Of a tenant's retention overrides, its own categories only.
+    expect(isAllowed(ability, 'read', 'TenantRetention', { tenantId: TENANT_A, service: 'auth' })).toBe(true);
+    expect(isAllowed(ability, 'read', 'TenantRetention', { tenantId: TENANT_A, service: 'vector-store' })).toBe(false);
+  });
+
+  test('the tenant service may read the data inventories (retention maxima), and nothing else', () => {
+    const ability = defineAbilityFor(serviceCaller('tenant'));
+    expect(isAllowed(ability, 'read', 'DataInventory', inventory)).toBe(true);
+    expect(isAllowed(ability, 'export', 'SubjectData', subjectData)).toBe(false);
+    expect(isAllowed(ability, 'read', 'TenantSettings', { tenantId: TENANT_A })).toBe(false);
+  });
+
+  test("the rights pipeline may export, erase and restrict a subject's data in any tenant, and read the inventories; nothing else", () => {
+    const ability = defineAbilityFor(serviceCaller('rights-pipeline'));
+    for (const action of ['export', 'erase', 'restrict'] as const) {
+      expect(isAllowed(ability, action, 'SubjectData', subjectData)).toBe(true);
+      expect(isAllowed(ability, action, 'SubjectData', { ...subjectData, tenantId: TENANT_B })).toBe(true);
+    }
+    expect(isAllowed(ability, 'read', 'DataInventory', inventory)).toBe(true);
+    expect(isAllowed(ability, 'read', 'User', user(OTHER))).toBe(false);
+    expect(isAllowed(ability, 'read', 'DataSubjectRequest', inTenant)).toBe(false);
+    expect(isAllowed(ability, 'delete', 'Tenant', { id: TENANT_A })).toBe(false);
+  });
+
+  test('no one else may touch subject data: no role of a tenant, no other service, not a token of the pipeline bound to a tenant', () => {
+    for (const id of ['auth', 'tenant', 'llm-gateway', 'audit', 'vector-store', 'edge-api']) {
+      expect([id, isAllowed(defineAbilityFor(serviceCaller(id)), 'erase', 'SubjectData', subjectData)]).toEqual([id, false]);
+    }
+    const boundToTenant = defineAbilityFor({ ...serviceCaller('rights-pipeline'), tenantId: TENANT_A, roles: ['service'] });
+    expect(isAllowed(boundToTenant, 'erase', 'SubjectData', subjectData)).toBe(false);
   });
 
   test('a service without grants, or a name that is no service, gets nothing', () => {

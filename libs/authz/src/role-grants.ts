@@ -1,6 +1,8 @@
 // The policy, one function per role: what each role may do and under which attribute conditions.
-// Every rule of a tenant role carries `tenantId` of the caller's tenant, so no rule here can reach
-// another tenant's resources; ownership, purpose and classification narrow it further.
+// Every rule of a tenant role on a tenant's resource carries `tenantId` of the caller's tenant, so
+// no rule here can reach another tenant's resources; ownership, purpose and classification narrow
+// it further. The one resource of no tenant a tenant role may read is the services' data
+// inventories: declarations of the platform's processing, the same for every tenant, no data.
 import type { AbilityBuilder, MongoQuery } from '@casl/ability';
 import { isServiceName, type Role, type ServiceName } from '@gardien/contracts';
 import type { AppAbility, SubjectInstance } from './app-ability.js';
@@ -27,6 +29,7 @@ const DEVELOPER_READABLE: Classification[] = ['public', 'internal', 'confidentia
 export function grantSuperadmin(can: Can): void {
   can(['create', 'read', 'update', 'suspend', 'delete'], 'Tenant');
   can('read', 'TenantSettings');
+  can('read', 'DataInventory');
 }
 
 const tenantRoleGrants: Record<Exclude<Role, 'superadmin'>, (can: Can, scope: TenantScope) => void> = {
@@ -36,9 +39,12 @@ const tenantRoleGrants: Record<Exclude<Role, 'superadmin'>, (can: Can, scope: Te
   dpo(can, { tenantId }) {
     can(['create', 'read', 'approve', 'reject'], 'DataSubjectRequest', { tenantId });
     can('read', ['Consent', 'Purpose', 'Document'], { tenantId });
+    // The record of processing (art. 30) and the DPIA are the DPO's to keep: they rest on these.
+    can('read', 'DataInventory');
   },
   auditor(can, { tenantId }) {
     can(['read', 'export', 'verify'], 'AuditEntry', { tenantId });
+    can('read', 'DataInventory');
   },
   developer(can, { tenantId, principalId, modelCall }) {
     can('invoke', 'ModelCall', modelCall);
@@ -71,6 +77,19 @@ const serviceGrants: Partial<Record<ServiceName, (can: Can) => void>> = {
   // tenant (and deletes it again if its accounts cannot be written).
   auth(can) {
     can(['resolve', 'create', 'delete'], 'Tenant');
+    // Applies tenants' retention overrides of its own categories (`auth.*`), and of no other service.
+    can('read', 'TenantRetention', { service: 'auth' });
+  },
+  // Checks tenants' retention overrides against the maxima each owning service declares.
+  tenant(can) {
+    can('read', 'DataInventory');
+  },
+  // Executes data-subject requests: asks every service what it holds on a subject, and erases or
+  // restricts it, for whichever tenant the approved request belongs to; and reads the inventories
+  // to know which services hold personal data. No one else may touch a subject's data this way.
+  'rights-pipeline'(can) {
+    can(['export', 'erase', 'restrict'], 'SubjectData');
+    can('read', 'DataInventory');
   },
 };
 

@@ -14,6 +14,9 @@ export const SUBJECT_TYPES = [
   'AuditEntry',
   'ModelCall',
   'Document',
+  'DataInventory',
+  'SubjectData',
+  'TenantRetention',
 ] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
@@ -38,6 +41,12 @@ export interface SubjectActions {
   /** Calling a model is the only thing one does with a ModelCall; `invoke` is how one is created. */
   ModelCall: 'invoke';
   Document: Crud;
+  /** A service's declarations of what it holds (no data): read by the compliance kit, DPOs, auditors, platform services. */
+  DataInventory: 'read';
+  /** What one service holds on one data subject of a tenant: exported, erased or restricted for a data-subject request. */
+  SubjectData: 'export' | 'erase' | 'restrict';
+  /** A tenant's retention overrides of one service's categories: read by that service, to apply them. */
+  TenantRetention: 'read';
 }
 
 /** The actions accepted on one type; `manage` is CASL's "every action". */
@@ -48,7 +57,7 @@ interface TenantOwned {
   tenantId: string;
 }
 
-/** What a rule's conditions may read on each type. Every type but Tenant belongs to a tenant. */
+/** What a rule's conditions may read on each type. Every type but Tenant and DataInventory belongs to a tenant. */
 export interface SubjectAttributes {
   Tenant: { id: string };
   TenantSettings: TenantOwned;
@@ -61,4 +70,8 @@ export interface SubjectAttributes {
   AuditEntry: TenantOwned;
   ModelCall: TenantOwned & { purpose: string; model: string };
   Document: TenantOwned & { ownerId: string; classification: Classification };
+  /** A service's inventory describes the platform's processing for every tenant and holds no data: it belongs to none. */
+  DataInventory: { service: string };
+  SubjectData: TenantOwned & { subjectId: string };
+  TenantRetention: TenantOwned & { service: string };
 }

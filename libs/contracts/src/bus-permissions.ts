@@ -40,6 +40,7 @@ export interface DurableConsumer {
 export const DURABLE_CONSUMERS = {
   auth: {
     tenantDeleted: { name: 'auth-tenant-deleted', stream: 'EVENTS', filterSubject: TENANT_EVENTS.deleted },
+    settingsUpdated: { name: 'auth-settings-updated', stream: 'EVENTS', filterSubject: TENANT_EVENTS.settingsUpdated },
   },
 } as const satisfies Partial<Record<BusService, Record<string, DurableConsumer>>>;
 

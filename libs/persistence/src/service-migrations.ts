@@ -7,25 +7,37 @@ import { CreateGardienKeys1732579300000 } from '@gardien/crypto';
 import type { MigrationClass } from './data-source.js';
 import { CreateOutbox1732579200000 } from './migrations/1732579200000-create-outbox.js';
 import { CreateRetentionOverrides1732579200100 } from './migrations/1732579200100-create-retention-overrides.js';
+import { CreateSubjectRestrictions1732579200200 } from './migrations/1732579200200-create-subject-restrictions.js';
+import type { DataInventoryDeclaration } from './inventory/data-inventory.js';
+import { retentionPoliciesOf } from './inventory/inventory-description.js';
 import { ProvisioningError, ProvisioningErrorCode } from './provisioning-error.js';
-import type { RetentionPolicy } from './retention/retention-policy.js';
 
 /** What a service declares about its database (apps/<service>/src/database.ts), shared by its start and its migration step. */
 export interface DatabaseDeclaration {
   /** The service's own migrations, in order. */
   migrations: MigrationClass[];
-  /** Retention declared by the service's entities: when there is any, the service purges, as its maintenance role. */
-  retention?: RetentionPolicy[];
+  /**
+   * Every table of the database, personal or not (declareDataInventory): the platform purges what
+   * it declares a retention period for (as the maintenance role), answers the subject operations
+   * and the inventory from it.
+   */
+  inventory: DataInventoryDeclaration;
 }
 
-const PLATFORM_MIGRATIONS: MigrationClass[] = [CreateOutbox1732579200000, CreateRetentionOverrides1732579200100, CreateGardienKeys1732579300000];
+export const PLATFORM_MIGRATIONS: readonly MigrationClass[] = Object.freeze([
+  CreateOutbox1732579200000,
+  CreateRetentionOverrides1732579200100,
+  CreateSubjectRestrictions1732579200200,
+  CreateGardienKeys1732579300000,
+]);
 
-export function declaredMigrations(declaration: DatabaseDeclaration): MigrationClass[] {
+export function declaredMigrations(declaration: Pick<DatabaseDeclaration, 'migrations'>): MigrationClass[] {
   return [...PLATFORM_MIGRATIONS, ...declaration.migrations];
 }
 
+/** Whether the service purges expired rows, hence needs its maintenance login. */
 export function purges(declaration: DatabaseDeclaration): boolean {
-  return (declaration.retention ?? []).length > 0;
+  return retentionPoliciesOf(declaration.inventory).length > 0;
 }
 
 /** The name TypeORM records for a migration. */

@@ -4,6 +4,11 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
+/** A table name, optionally schema-qualified (`gardien_keys.subject_keys`), quoted part by part. */
+export function quoteTable(name: string): string {
+  return name.split('.').map(quoteIdent).join('.');
+}
+
 export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }

@@ -13,3 +13,5 @@ export * from './kms.js';
 export * from './bus-auth.guard.js';
 export * from './event-consumer.js';
 export * from './stream-registry.js';
+export * from './inventory.controller-factory.js';
+export * from './subject-data.controller-factory.js';

@@ -1,6 +1,7 @@
 // Starts one bus service with its own credentials only: configuration, runtime database (checked:
 // the role owns nothing and cannot bypass row-level security, every declared migration applied),
-// keys, bus (the streams and durable consumers it uses checked as declared), outbox relay, then
+// keys, bus (the streams and durable consumers it uses checked as declared), outbox relay, the
+// retention purge of what its data inventory declares a period for (as its maintenance role), then
 // the Nest microservice in the service's queue group so that replicas share its requests. It
 // creates nothing: databases, roles, migrations, streams and consumers are `gardien provision`'s,
 // and anything not provisioned as declared stops the service before it announces itself.
@@ -8,7 +9,6 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { DynamicModule } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { EntitySchema } from 'typeorm';
 import type { z } from 'zod';
 import {
   natsConnectionOptions,
@@ -22,7 +22,7 @@ import {
   type ServiceConfigSchema,
 } from '@gardien/bootstrap';
 import { BlindIndex, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing } from '@gardien/crypto';
-import { BusClient, audienceOf, type BusService } from '@gardien/contracts';
+import { BusClient, SERVICE_TOKEN_HOLDERS, audienceOf, type BusService } from '@gardien/contracts';
 import { activeTraceContext, frameworkLogger, safeError, stopTracing } from '@gardien/observability';
 import {
   OutboxRelay,
@@ -32,6 +32,7 @@ import {
   createServiceDataSource,
   declaredMigrations,
   purges,
+  retentionPoliciesOf,
   tenantScopedSql,
   type DatabaseDeclaration,
 } from '@gardien/persistence';
@@ -40,16 +41,13 @@ import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import type { PlatformResources } from './platform.module.js';
 import { openKms } from './kms.js';
 import { checkJetStream } from './jetstream-checks.js';
-import { TokenVerifier, keySetFromBus } from '@gardien/authz';
-
-type EntityClass = abstract new (...args: never[]) => unknown;
+import { ServiceTokens, TokenVerifier, keySetFromBus } from '@gardien/authz';
 
 export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
   name: BusService;
   configSchema: S;
-  /** The service's database as it declares it (apps/<service>/src/database.ts): checked here, migrated by `gardien provision`. */
+  /** The service's database as it declares it (apps/<service>/src/database.ts): checked here, migrated by `gardien provision`; its data inventory drives the purge, the subject operations and the inventory operation. */
   database: DatabaseDeclaration;
-  entities: Array<EntityClass | EntitySchema>;
   module: (resources: PlatformResources<z.infer<S>>) => DynamicModule;
 }
 
@@ -66,6 +64,7 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
   });
   const { config, logger } = context;
   try {
+    if (definition.database.inventory.service !== definition.name) throw new Error(`the data inventory given to ${definition.name} is another service's`);
     const dataSource = await openRuntimeDatabase(definition, config.GARDIEN_DATABASE_URL);
     logger.info({ database: new URL(config.GARDIEN_DATABASE_URL).pathname.slice(1) }, 'database ready');
 
@@ -91,6 +90,8 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
       connection,
       bus,
       tokens: new TokenVerifier(keySetFromBus(bus), { audience: audienceOf(definition.name) }),
+      ...(SERVICE_TOKEN_HOLDERS.includes(definition.name) ? { serviceTokens: new ServiceTokens(bus, definition.name) } : {}),
+      inventory: definition.database.inventory,
       outbox,
       kms,
       keyRing,
@@ -126,7 +127,7 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
 
 /** The runtime data source, once its role and the applied migrations are checked. */
 async function openRuntimeDatabase<S extends typeof ServiceConfigSchema>(definition: ServiceDefinition<S>, url: string) {
-  const dataSource = createServiceDataSource({ url, entities: definition.entities, applicationName: `gardien-${definition.name}` });
+  const dataSource = createServiceDataSource({ url, applicationName: `gardien-${definition.name}` });
   await dataSource.initialize();
   try {
     await checkServiceRole(dataSource, 'runtime');
@@ -142,7 +143,7 @@ async function startRetentionPurge<S extends typeof ServiceConfigSchema>(definit
   const dataSource = createServiceDataSource({ url, applicationName: `gardien-${definition.name}-retention`, poolSize: 1 });
   await dataSource.initialize();
   await checkServiceRole(dataSource, 'maintenance');
-  const job = new RetentionPurgeJob(dataSource, definition.name, definition.database.retention ?? [], context.logger);
+  const job = new RetentionPurgeJob(dataSource, definition.name, retentionPoliciesOf(definition.database.inventory), context.logger);
   job.schedule(context.config.GARDIEN_RETENTION_INTERVAL_MS);
   return { job, dataSource };
 }

@@ -37,6 +37,18 @@ export async function dropTestDatabases(prefix: string, adminUrl = ADMIN_URL): P
   });
 }
 
+/** Runs statements in a service's database as its owner (which has no login between provisioning runs), as a migration would. */
+export async function runAsOwner(database: string, statements: readonly string[], adminUrl = ADMIN_URL): Promise<void> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  await withAdmin(url.toString(), async (client) => {
+    await client.query(`SET ROLE ${quoteIdent(`${database}_owner`)}`);
+    await client.query('BEGIN');
+    for (const statement of statements) await client.query(statement);
+    await client.query('COMMIT');
+  });
+}
+
 function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing unsafe identifier "${name}"`);
   return `"${name}"`;

@@ -2,7 +2,9 @@
 import type { DataSource } from 'typeorm';
 import { openServiceDatabase } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix, waitFor } from '@gardien/testing';
+import { CreateApiKeys1732580400000 } from '../migrations/1732580400000-create-api-keys.js';
 import { CreateLoginThrottle1732580100000 } from '../migrations/1732580100000-create-login-throttle.js';
+import { PurgeApiKeysAndLoginCounters1732580600000 } from '../migrations/1732580600000-purge-api-keys-and-login-counters.js';
 import { LoginThrottleRepository } from './login-throttle.repository.js';
 import { LoginThrottle } from './login-throttle.service.js';
 
@@ -11,7 +13,7 @@ let runtime: DataSource;
 let throttle: LoginThrottle;
 
 beforeAll(async () => {
-  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateLoginThrottle1732580100000] }));
+  ({ runtime } = await openServiceDatabase({ service: 'auth', prefix, adminUrl: ADMIN_URL, migrations: [CreateLoginThrottle1732580100000, CreateApiKeys1732580400000, PurgeApiKeysAndLoginCounters1732580600000] }));
   throttle = new LoginThrottle(runtime, new LoginThrottleRepository());
 });
 
@@ -100,20 +102,4 @@ test('a source guessing at many accounts is locked after 20 failures', async () 
   const source = 'source:s5';
   for (let i = 0; i < 20; i++) expect((await throttle.reserve({ account: `account:t1:guess-${i}`, source }, 4_000_000_000 + i * 10_000)).allowed).toBe(true);
   expect(await refusedNow({ account: 'account:t1:never-tried', source }, 4_000_000_000 + 20 * 10_000)).toBe(true);
-});
-
-test('counters with no lock running and no failure for a day are forgotten; others are kept', async () => {
-  const day = 86_400_000;
-  const t0 = 6_000_000_000;
-  await throttle.reserve({ account: 'account:stale', source: 'source:stale' }, t0);
-  const locked = { account: 'account:locked', source: 'source:locking' };
-  for (let i = 0; i < 5; i++) await throttle.reserve(locked, t0 + i * 10_000);
-  await throttle.reserve({ account: 'account:recent', source: 'source:recent' }, t0 + day);
-  await throttle.forgetStale(t0 + day + 60_000);
-  const keys = (await runtime.query('SELECT key FROM auth_login_throttle WHERE key LIKE ANY ($1)', [['%stale', '%locked', '%locking', '%recent']])).map((r: { key: string }) => r.key);
-  expect(keys.sort()).toEqual(['account:recent', 'source:recent']);
-  // A lock still running is kept, however old its first failure.
-  for (let i = 0; i < 5; i++) await throttle.reserve({ account: 'account:locked-now', source: `source:l${i}` }, t0 + 2 * day + i * 10_000);
-  await throttle.forgetStale(t0 + 2 * day + 60_000);
-  expect(await runtime.query(`SELECT 1 FROM auth_login_throttle WHERE key = 'account:locked-now'`)).toHaveLength(1);
 });

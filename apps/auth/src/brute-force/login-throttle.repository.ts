@@ -28,7 +28,7 @@ export class LoginThrottleRepository {
   }
 
   async write(manager: EntityManager, key: string, state: ThrottleState | undefined): Promise<void> {
-    await manager.query('UPDATE auth_login_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1', [
+    await manager.query('UPDATE auth_login_throttle SET failures = $2, last_failure_at = $3, locked_until = $4, updated_at = now() WHERE key = $1', [
       key,
       state?.failures ?? 0,
       state ? new Date(state.lastFailureAt) : null,
@@ -38,17 +38,6 @@ export class LoginThrottleRepository {
 
   async delete(manager: EntityManager, key: string): Promise<void> {
     await manager.query('DELETE FROM auth_login_throttle WHERE key = $1', [key]);
-  }
-
-  /** Deletes counters with no lock running at `now` and no failure within `retentionDays`; answers how many. */
-  async deleteStale(manager: EntityManager, now: Date, retentionDays: number): Promise<number> {
-    const result: [unknown[], number] = await manager.query(
-      `DELETE FROM auth_login_throttle
-        WHERE (locked_until IS NULL OR locked_until < $1)
-          AND (failures = 0 OR last_failure_at IS NULL OR last_failure_at < $1 - make_interval(days => $2))`,
-      [now, retentionDays],
-    );
-    return result[1];
   }
 }
 

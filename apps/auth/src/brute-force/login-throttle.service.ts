@@ -12,7 +12,6 @@
 // The caller treats an unknown account exactly as a wrong password, so that both get the same answers.
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { RETENTION_MAXIMA_DAYS } from '@gardien/contracts';
 import { ACCOUNT_RULE, SOURCE_RULE, afterFailure, afterGivingBack, decide, type ThrottleState } from './login-throttle.policy.js';
 import { LoginThrottleRepository } from './login-throttle.repository.js';
 
@@ -27,9 +26,6 @@ export type Reservation =
   | { allowed: false; retryAfterMs: number }
   /** `accountLockedNow`: if this attempt fails, it is the one that locked the account (audited as a lock). */
   | { allowed: true; accountLockedNow: boolean };
-
-/** How long a counter is kept after its last failure (declared as `auth.login-throttle`). */
-export const THROTTLE_RETENTION_DAYS = RETENTION_MAXIMA_DAYS['auth.login-throttle']!;
 
 @Injectable()
 export class LoginThrottle {
@@ -67,15 +63,6 @@ export class LoginThrottle {
       await this.counters.write(manager, keys.account, afterGivingBack(account, ACCOUNT_RULE));
       await this.counters.write(manager, keys.source, afterGivingBack(source, SOURCE_RULE));
     });
-  }
-
-  /**
-   * Forgets counters that no longer matter: no lock running and no failure for a day (the
-   * declared retention of `auth.login-throttle`). They are keyed hashes of addresses and emails:
-   * personal data all the same, kept no longer than they protect anyone.
-   */
-  async forgetStale(now = Date.now()): Promise<number> {
-    return this.counters.deleteStale(this.dataSource.manager, new Date(now), THROTTLE_RETENTION_DAYS);
   }
 
   private async lock(manager: EntityManager, keys: ThrottleKeys): Promise<{ account: ThrottleState | undefined; source: ThrottleState | undefined }> {

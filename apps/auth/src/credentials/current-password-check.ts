@@ -3,9 +3,12 @@
 // holder must not be able to guess the password at leisure: guesses are throttled like logins
 // (reserved before the check; per account, shared by every operation that asks, and per session),
 // a wrong one is audited with ids only and answered as a validation error on `current_password`.
+// The counters are keyed, like the login's, by keyed hashes (the platform's blind-index key) of the
+// account and the session: the throttle table names no one in clear (see its inventory entry).
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Caller } from '@gardien/contracts';
+import { BlindIndex } from '@gardien/crypto';
+import { PLATFORM_TENANT_ID, type Caller } from '@gardien/contracts';
 import { withTenant } from '@gardien/persistence';
 import { authAudit } from '../auth.audit.js';
 import { AuthReason, authError, tooManyAttempts } from '../auth.errors.js';
@@ -21,6 +24,7 @@ export class CurrentPasswordCheck {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
+    private readonly blindIndex: BlindIndex,
   ) {}
 
   /**
@@ -31,7 +35,7 @@ export class CurrentPasswordCheck {
   async prove(caller: Caller, session: LiveSession, password: string, refusedAction: 'password.change-refused' | 'mfa.enrolment-refused'): Promise<UserRow> {
     const { tenantId, sessionId } = session;
     const { principal } = caller;
-    const keys: ThrottleKeys = { account: `current-password:${principal.id}`, source: `current-password-session:${sessionId}` };
+    const keys = await this.throttleKeys(principal.id, sessionId);
     const reservation = await this.throttle.reserve(keys);
     if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterMs);
     let user: UserRow | undefined;
@@ -51,5 +55,13 @@ export class CurrentPasswordCheck {
     }
     await this.throttle.succeed(keys);
     return user;
+  }
+
+  private async throttleKeys(userId: string, sessionId: string): Promise<ThrottleKeys> {
+    const [account, session] = await Promise.all([
+      this.blindIndex.compute(PLATFORM_TENANT_ID, 'current_password_account', userId),
+      this.blindIndex.compute(PLATFORM_TENANT_ID, 'current_password_session', sessionId),
+    ]);
+    return { account: `current-password:${account}`, source: `current-password-session:${session}` };
   }
 }

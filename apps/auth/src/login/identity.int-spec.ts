@@ -108,6 +108,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gardien-identity-'));
 const PASSWORD = 'correct horse battery staple';
 let runtime: DataSource;
 let kms: LocalKms;
+let blindIndex: BlindIndex;
 let directory: InMemoryTenantDirectory;
 let login: LoginService;
 let accounts: UserAccountsService;
@@ -178,7 +179,7 @@ beforeAll(async () => {
   kms = await LocalKms.open({ service: 'auth', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
   const sql = tenantScopedSql(runtime);
   const ring = new SubjectKeyRing({ service: 'auth', kms, store: new PostgresSubjectKeyStore(sql) });
-  const blindIndex = new BlindIndex({ service: 'auth', kms, store: new PostgresTenantKeyStore(sql) });
+  blindIndex = new BlindIndex({ service: 'auth', kms, store: new PostgresTenantKeyStore(sql) });
   const signing = new SigningKeysService(new SigningKeysRepository(runtime), ring, 0);
   verifier = new TokenVerifier(() => signing.jwks(), { audience: audienceOf('edge-api'), minRefreshIntervalMs: 0 });
   directory = new InMemoryTenantDirectory();
@@ -191,7 +192,7 @@ beforeAll(async () => {
   const ownerKeys = new OwnerApiKeys(keysRepository);
   login = new LoginService(runtime, users, codec, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), sessions, new AccessTokens(signing), directory, blindIndex);
   accounts = new UserAccountsService(runtime, users, codec, factory, ring, sessions, ownerKeys, directory);
-  const currentPassword = new CurrentPasswordCheck(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()));
+  const currentPassword = new CurrentPasswordCheck(runtime, users, hasher, new LoginThrottle(runtime, new LoginThrottleRepository()), blindIndex);
   mfa = new MfaEnrolmentService(runtime, users, codec, sessions, currentPassword);
   passwords = new PasswordChangeService(runtime, users, hasher, currentPassword, sessions, ownerKeys);
   apiKeys = new ApiKeysService(runtime, keysRepository, directory, signing);
@@ -453,12 +454,28 @@ describe('password change', () => {
   });
 });
 
+describe('throttle counters of current-password checks', () => {
+  test('are keyed hashes, as the table is declared: no row names the account or its session in clear', async () => {
+    const { email } = await userIn(adminA, ['user']);
+    const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
+    const before: Array<{ key: string }> = await runtime.query('SELECT key FROM auth_login_throttle');
+    expect(await code(passwords.change(as(mine), { current_password: 'not it at all', new_password: 'another passphrase, long enough' }))).toBe(ErrorCode.ValidationFailed);
+    const added = ((await runtime.query('SELECT key FROM auth_login_throttle')) as Array<{ key: string }>).filter((row) => !before.some((b) => b.key === row.key));
+    // Positive control: the wrong guess was counted, under two keys (the account and the session).
+    expect(added).toHaveLength(2);
+    for (const { key } of added) {
+      expect(key).not.toContain(mine.id);
+      expect(key).not.toContain(mine.sessionId!);
+    }
+  });
+});
+
 describe('password change cost', () => {
   test('a change costs two argon2id runs (check the current password, hash the new one); an unchanged one costs none', async () => {
     const { email } = await userIn(adminA, ['user']);
     const mine = await principalOf(await login.login({ source, email, password: PASSWORD, tenant: 'tenant-a' }, ctx()));
     const counting = new CountingHasher();
-    const changes = new PasswordChangeService(runtime, new UsersRepository(), counting, new CurrentPasswordCheck(runtime, new UsersRepository(), counting, new LoginThrottle(runtime, new LoginThrottleRepository())), new SessionsService(runtime, new SessionsRepository()), new OwnerApiKeys(new ApiKeysRepository()));
+    const changes = new PasswordChangeService(runtime, new UsersRepository(), counting, new CurrentPasswordCheck(runtime, new UsersRepository(), counting, new LoginThrottle(runtime, new LoginThrottleRepository()), blindIndex), new SessionsService(runtime, new SessionsRepository()), new OwnerApiKeys(new ApiKeysRepository()));
     expect(await code(changes.change(as(mine), { current_password: PASSWORD, new_password: PASSWORD }))).toBe(ErrorCode.ValidationFailed);
     expect(counting.runs).toBe(0);
     await changes.change(as(mine), { current_password: PASSWORD, new_password: 'another passphrase, long enough' });

@@ -6,6 +6,7 @@ import { CreateUsers1732580300000 } from './1732580300000-create-users.js';
 import { AddSessionMfa1732580350000 } from './1732580350000-add-session-mfa.js';
 import { CreateApiKeys1732580400000 } from './1732580400000-create-api-keys.js';
 import { AllowSessionPurge1732580500000 } from './1732580500000-allow-session-purge.js';
+import { PurgeApiKeysAndLoginCounters1732580600000 } from './1732580600000-purge-api-keys-and-login-counters.js';
 
 export const AUTH_MIGRATIONS = [
   CreateSigningKeys1732580000000,
@@ -15,4 +16,5 @@ export const AUTH_MIGRATIONS = [
   AddSessionMfa1732580350000,
   CreateApiKeys1732580400000,
   AllowSessionPurge1732580500000,
+  PurgeApiKeysAndLoginCounters1732580600000,
 ];

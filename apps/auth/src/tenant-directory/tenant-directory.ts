@@ -2,8 +2,9 @@
 // tenant `gardien bootstrap` creates (and removes again if the accounts cannot be written), and,
 // for an API key being created, whether its purpose exists and which models the caller may use
 // (both asked on the caller's behalf, with the caller's token re-issued for the tenant service, so
-// that the tenant service checks the caller's rights). Every call is made within the request
-// being handled: its request id, trace context and deadline go on with it.
+// that the tenant service checks the caller's rights), and a tenant's overrides of auth's retention.
+// Every call is made within the request being handled: its request id, trace context and deadline
+// go on with it.
 import { Injectable } from '@nestjs/common';
 import {
   BusClient,
@@ -58,6 +59,16 @@ export class TenantDirectory {
       return true;
     } catch (error) {
       if (error instanceof GardienError && error.code === ErrorCode.NotFound) return false;
+      throw error;
+    }
+  }
+
+  /** The tenant's retention overrides of auth's categories (`auth.<kind>`), or undefined if the tenant is gone. */
+  async ownRetentionOverrides(tenantId: string, scope: CallScope): Promise<Record<string, number> | undefined> {
+    try {
+      return (await this.bus.call(TENANT_OPERATIONS.getOwnRetentionOverrides, { tenant_id: tenantId }, await this.asAuth(scope))).retention_days;
+    } catch (error) {
+      if (error instanceof GardienError && error.code === ErrorCode.NotFound) return undefined;
       throw error;
     }
   }

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { BlindIndex, SubjectKeyRing } from '@gardien/crypto';
 import { PersonalDataCodec } from '@gardien/persistence';
-import { USER_PERSONAL_DATA } from './user-personal-data.js';
+import { AUTH_USERS } from './user-personal-data.js';
 import type { UserRow } from './users.repository.js';
 
 @Injectable()
@@ -11,7 +11,7 @@ export class UserCodec {
   private readonly codec: PersonalDataCodec<'email' | 'totp_secret'>;
 
   constructor(keyRing: SubjectKeyRing, blindIndex: BlindIndex) {
-    this.codec = new PersonalDataCodec(USER_PERSONAL_DATA, keyRing, blindIndex);
+    this.codec = new PersonalDataCodec(AUTH_USERS, keyRing, blindIndex);
   }
 
   emailIndex(tenantId: string, email: string): Promise<string> {

@@ -15,6 +15,7 @@ import {
   BUS_USERS,
   CLI_USER,
   DURABLE_CONSUMERS,
+  allDurableConsumers,
   PROVISIONER_USER,
   TENANT_EVENTS,
   inboxPrefixOf,
@@ -130,9 +131,11 @@ describe('JetStream administration', () => {
       ['RIGHTS', 'created'],
       ['EVENTS', 'created'],
     ]);
-    expect(provisioned.consumers.map(({ consumer, outcome }) => [consumer, outcome])).toEqual([[DURABLE_CONSUMERS.auth.tenantDeleted.name, 'created']]);
+    expect(provisioned.consumers.map(({ consumer, outcome }) => [consumer, outcome])).toEqual(allDurableConsumers().map(({ name }) => [name, 'created']));
+    expect(allDurableConsumers().map(({ name }) => name)).toContain(DURABLE_CONSUMERS.auth.tenantDeleted.name);
     const again = await provisionJetStream(provisionerSettings(), true);
-    expect([...again.streams, ...again.consumers].map(({ outcome }) => outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect([...again.streams, ...again.consumers].map(({ outcome }) => outcome)).toEqual([...again.streams, ...again.consumers].map(() => 'unchanged'));
+    expect(again.consumers).toHaveLength(allDurableConsumers().length);
   });
 
   test('the provisioner may neither delete nor purge a stream, create an undeclared one, nor use the platform’s subjects', async () => {

@@ -1,7 +1,8 @@
 import { ErrorCode, type GardienError } from '@gardien/contracts';
 import { applySettingsUpdate, checkRetentionOverrides, DEFAULT_TENANT_SETTINGS, type SettingsValues } from './settings-update.js';
 
-const maxima = { 'auth.sessions': 30, 'auth.login-throttle': 1 };
+/** As auth declares them in its inventory. */
+const maxima = { 'auth.sessions': { maxDays: 30, tenantMayShorten: true }, 'auth.login-throttle': { maxDays: 1, tenantMayShorten: false } };
 
 function refusal(overrides: Record<string, number>): GardienError {
   try {
@@ -13,7 +14,7 @@ function refusal(overrides: Record<string, number>): GardienError {
 }
 
 test('overrides up to the declared maximum are accepted', () => {
-  expect(() => checkRetentionOverrides({ 'auth.sessions': 30, 'auth.login-throttle': 1 }, maxima)).not.toThrow();
+  expect(() => checkRetentionOverrides({ 'auth.sessions': 30 }, maxima)).not.toThrow();
   expect(() => checkRetentionOverrides({ 'auth.sessions': 1 }, maxima)).not.toThrow();
   expect(() => checkRetentionOverrides({}, maxima)).not.toThrow();
 });
@@ -36,9 +37,8 @@ test('inherited object keys are not declared categories', () => {
   expect(refusal({ constructor: 1 }).details).toEqual([{ path: 'payload.retention_days.*', reason: 'unknown_category' }]);
 });
 
-test('the default catalogue declares the auth service’s categories', () => {
-  expect(() => checkRetentionOverrides({ 'auth.sessions': 30, 'auth.login-throttle': 1 })).not.toThrow();
-  expect(() => checkRetentionOverrides({ 'auth.login-throttle': 2 })).toThrow(expect.objectContaining({ code: ErrorCode.ValidationFailed }));
+test('a category its service does not let tenants shorten is refused, even at its maximum', () => {
+  expect(refusal({ 'auth.login-throttle': 1 }).details).toEqual([{ path: 'payload.retention_days.auth.login-throttle', reason: 'not_shortenable' }]);
 });
 
 describe('applying an update', () => {

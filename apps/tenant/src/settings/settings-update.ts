@@ -1,7 +1,7 @@
-// The rules of a settings update, without I/O: retention overrides may only name a declared
-// category and only shorten it; an update replaces the models and the overrides it gives and
-// merges the quotas it gives.
-import { RETENTION_MAXIMA_DAYS, type ErrorDetail, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+// The rules of a settings update, without I/O: retention overrides may only name a category that
+// its owning service declares, that tenants may shorten, and only shorten it; an update replaces
+// the models and the overrides it gives and merges the quotas it gives.
+import type { ErrorDetail, TenantSettings, UpdateTenantSettingsRequest } from '@gardien/contracts';
 import { TenantReason, tenantError } from '../tenant.errors.js';
 
 export type SettingsValues = Pick<TenantSettings, 'allowed_models' | 'quotas' | 'retention_days'>;
@@ -13,16 +13,24 @@ export const DEFAULT_TENANT_SETTINGS: SettingsValues = {
   retention_days: {},
 };
 
+/** A retention a service declares in its inventory, keyed `<service>.<kind>`. */
+export interface DeclaredRetentionPeriod {
+  maxDays: number;
+  tenantMayShorten: boolean;
+}
+
 /**
- * VALIDATION_FAILED unless every override names a declared category and stays within its maximum.
- * Paths name our own categories; an unknown key (the caller's text) is shown as `*`. No value is echoed.
+ * VALIDATION_FAILED unless every override names a declared category that tenants may shorten and
+ * stays within its maximum. Paths name declared categories; an unknown key (the caller's text) is
+ * shown as `*`. No value is echoed.
  */
-export function checkRetentionOverrides(overrides: Record<string, number>, maxima: Readonly<Record<string, number>> = RETENTION_MAXIMA_DAYS): void {
+export function checkRetentionOverrides(overrides: Record<string, number>, declared: Readonly<Record<string, DeclaredRetentionPeriod>>): void {
   const details: ErrorDetail[] = [];
   for (const [category, days] of Object.entries(overrides)) {
-    const max = Object.hasOwn(maxima, category) ? maxima[category] : undefined;
-    if (max === undefined) details.push({ path: 'payload.retention_days.*', reason: 'unknown_category' });
-    else if (days > max) details.push({ path: `payload.retention_days.${category}`, reason: 'exceeds_declared_maximum' });
+    const period = Object.hasOwn(declared, category) ? declared[category] : undefined;
+    if (period === undefined) details.push({ path: 'payload.retention_days.*', reason: 'unknown_category' });
+    else if (!period.tenantMayShorten) details.push({ path: `payload.retention_days.${category}`, reason: 'not_shortenable' });
+    else if (days > period.maxDays) details.push({ path: `payload.retention_days.${category}`, reason: 'exceeds_declared_maximum' });
   }
   if (details.length > 0) {
     throw tenantError(TenantReason.RetentionOverrideRefused, { details: details.slice(0, 20) });

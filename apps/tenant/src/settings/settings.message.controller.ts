@@ -5,6 +5,7 @@ import {
   type UpdateTenantSettingsRequest,
   type AllowedModels,
   type Caller,
+  type OwnRetentionOverrides,
   type TenantSettings,
 } from '@gardien/contracts';
 import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
@@ -22,6 +23,11 @@ export class SettingsMessageController {
   @Handles(TENANT_OPERATIONS.updateSettings)
   update(@RequestPayload() request: UpdateTenantSettingsRequest, @CurrentCaller() caller: Caller): Promise<TenantSettings> {
     return this.settings.update(caller, request);
+  }
+
+  @Handles(TENANT_OPERATIONS.getOwnRetentionOverrides)
+  ownRetentionOverrides(@RequestPayload() ref: TenantSettingsRef, @CurrentCaller() caller: Caller): Promise<OwnRetentionOverrides> {
+    return this.settings.ownRetentionOverrides(caller, ref.tenant_id);
   }
 
   @Handles(TENANT_OPERATIONS.listModels)

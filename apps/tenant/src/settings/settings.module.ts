@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeclaredRetention } from './declared-retention.js';
 import { SettingsMessageController } from './settings.message.controller.js';
 import { SettingsRepository } from './settings.repository.js';
 import { SettingsService } from './settings.service.js';
@@ -6,7 +7,7 @@ import { SettingsService } from './settings.service.js';
 /** Tenant settings: allowed models, quotas, retention overrides. The repository also serves tenant creation. */
 @Module({
   controllers: [SettingsMessageController],
-  providers: [SettingsRepository, SettingsService],
+  providers: [SettingsRepository, SettingsService, DeclaredRetention],
   exports: [SettingsRepository],
 })
 export class SettingsModule {}

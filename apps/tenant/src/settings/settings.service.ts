@@ -3,13 +3,15 @@
 // then runs in that tenant's context (never the platform's). A caller naming another tenant's id
 // gets FORBIDDEN, whether that tenant exists or not, so the answer tells nothing about it. Any
 // member may list the models it may call (models.list), which is all auth asks when a key names models.
+// Retention overrides are checked against what the owning services declare (DeclaredRetention).
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type AllowedModels, type Caller, type GardienError, type TenantSettings, type UpdateTenantSettingsRequest } from '@gardien/contracts';
+import type { AllowedModels, Caller, GardienError, OwnRetentionOverrides, TenantSettings, UpdateTenantSettingsRequest } from '@gardien/contracts';
 import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
 import { recordChange } from '../change-log.js';
 import { TenantReason, tenantError } from '../tenant.errors.js';
+import { DeclaredRetention } from './declared-retention.js';
 import { applySettingsUpdate, checkRetentionOverrides } from './settings-update.js';
 import { SettingsRepository, type SettingsRow } from './settings.repository.js';
 
@@ -18,6 +20,7 @@ export class SettingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: SettingsRepository,
+    private readonly declaredRetention: DeclaredRetention,
   ) {}
 
   async get(caller: Caller, tenantId: string): Promise<TenantSettings> {
@@ -25,6 +28,19 @@ export class SettingsService {
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
     if (!row) throw notFound();
     return toTenantSettings(row);
+  }
+
+  /**
+   * The tenant's retention overrides of the categories the calling service owns (`<service>.<kind>`),
+   * for it to apply: a service reads its own categories and no other's (the ability's condition).
+   */
+  async ownRetentionOverrides(caller: Caller, tenantId: string): Promise<OwnRetentionOverrides> {
+    const service = caller.principal.id;
+    authorize(defineAbilityFor(caller.principal), 'read', 'TenantRetention', { tenantId, service });
+    const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
+    if (!row) throw notFound();
+    const own = Object.entries(row.retention_days).filter(([category]) => category.startsWith(`${service}.`));
+    return { tenant_id: tenantId, retention_days: Object.fromEntries(own) };
   }
 
   /**
@@ -47,7 +63,10 @@ export class SettingsService {
   async update(caller: Caller, request: UpdateTenantSettingsRequest): Promise<TenantSettings> {
     const { tenant_id: tenantId, ...update } = request;
     authorize(defineAbilityFor(caller.principal), 'update', 'TenantSettings', { tenantId });
-    if (update.retention_days) checkRetentionOverrides(update.retention_days);
+    if (update.retention_days) {
+      const periods = await this.declaredRetention.periodsFor(Object.keys(update.retention_days), caller);
+      checkRetentionOverrides(update.retention_days, periods);
+    }
     return withTenant(this.dataSource, tenantId, async (manager) => {
       const current = await this.settings.find(manager, tenantId, true);
       if (!current) throw notFound();

@@ -4,6 +4,7 @@ import {
   AllowedModels,
   CreatePurposeRequest,
   CreateTenantRequest,
+  OwnRetentionOverrides,
   Purpose,
   PurposeList,
   PurposeRef,
@@ -52,6 +53,14 @@ export const TENANT_OPERATIONS = {
     action: 'settings.update',
     request: UpdateTenantSettingsRequest,
     reply: TenantSettings,
+    authenticated: true,
+  }),
+  /** Service-to-service: the overrides of the calling service's own retention categories, which it applies. */
+  getOwnRetentionOverrides: busOperation({
+    service: tenant,
+    action: 'settings.retention.get',
+    request: TenantSettingsRef,
+    reply: OwnRetentionOverrides,
     authenticated: true,
   }),
   /** The models the caller may call in its tenant: the tenant's allowed models, narrowed to an API key's own. */

@@ -3,7 +3,7 @@
 // AuditEntry accepts no other action and no other target type, so the audit service, the
 // compliance kit and auditors' filters can rely on this list being complete; a service cannot
 // record an action missing from it (the recorder's types refuse it before any test runs).
-export const AUDIT_TARGET_TYPES = ['user', 'session', 'api-key', 'tenant', 'tenant-settings', 'purpose', 'retention'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'session', 'api-key', 'tenant', 'tenant-settings', 'purpose', 'retention', 'subject'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export const AUDIT_ACTIONS = {
@@ -35,6 +35,11 @@ export const AUDIT_ACTIONS = {
   'tenant.erased': 'tenant',
   'settings.updated': 'tenant-settings',
   'purpose.created': 'purpose',
+  // Data subjects (every service that holds personal data, at the rights pipeline's request).
+  'subject.exported': 'subject',
+  'subject.erased': 'subject',
+  'subject.restricted': 'subject',
+  'subject.restriction-lifted': 'subject',
   // Retention (every service that keeps data with a retention).
   'retention.changed': 'retention',
   'retention.purged': 'retention',

@@ -9,6 +9,8 @@ import { Uuid } from './primitives.js';
 export const TENANT_EVENTS = {
   /** The tenant and its data in the tenant service are gone; every other service erases what it holds of it. */
   deleted: eventSubject('tenant', 'tenant.deleted'),
+  /** A tenant's settings changed: the services that own a category of its retention overrides apply them. */
+  settingsUpdated: eventSubject('tenant', 'settings.updated'),
 } as const;
 
 /**
@@ -19,3 +21,7 @@ export const TenantDeletedEvent = z.object({
   tenantId: Uuid.refine((id) => id !== PLATFORM_TENANT_ID, { message: 'the platform tenant is never deleted' }),
 });
 export type TenantDeletedEvent = z.infer<typeof TenantDeletedEvent>;
+
+/** The settings themselves are asked of the tenant service (settings.retention.get): the event may arrive late or twice, the answer is the current state. */
+export const SettingsUpdatedEvent = z.object({ tenantId: Uuid });
+export type SettingsUpdatedEvent = z.infer<typeof SettingsUpdatedEvent>;

@@ -95,6 +95,10 @@ export const UpdateTenantSettingsRequest = z
   .strict();
 export type UpdateTenantSettingsRequest = z.infer<typeof UpdateTenantSettingsRequest>;
 
+/** A tenant's retention overrides of the categories the calling service owns (`<caller>.<kind>`), and only those. */
+export const OwnRetentionOverrides = z.object({ tenant_id: Uuid, retention_days: RetentionOverrides }).strict();
+export type OwnRetentionOverrides = z.infer<typeof OwnRetentionOverrides>;
+
 export const TenantSettingsRef = z.object({ tenant_id: Uuid }).strict();
 export type TenantSettingsRef = z.infer<typeof TenantSettingsRef>;
 

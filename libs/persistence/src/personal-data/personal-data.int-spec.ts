@@ -23,7 +23,8 @@ import { createServiceDataSource } from '../data-source.js';
 import { enableTenantIsolation } from '../row-level-security.js';
 import { serviceDatabase } from '../service-database.js';
 import { withTenant } from '../tenant-context.js';
-import { PersonalDataCodec, declarePersonalData } from './personal-data.js';
+import { personalDataStore } from '../inventory/data-inventory.js';
+import { PersonalDataCodec } from './personal-data.js';
 import { tenantScopedSql } from './tenant-scoped-sql.js';
 
 const prefix = testDatabasePrefix();
@@ -35,10 +36,20 @@ const alice = makeCanaries();
 const bruno = makeCanaries();
 const chloe = makeCanaries();
 
-const People = declarePersonalData({
+const People = personalDataStore({
   table: 'people',
+  description: 'people',
+  subject: { type: 'column', column: 'subject_id' },
+  tenantColumn: 'tenant_id',
+  recordId: 'id',
   sealed: ['email', 'display_name', 'phone'],
   blindIndexes: { email_index: { source: 'email', normalise: 'email' } },
+  dataCategories: ['identification'],
+  subjectCategories: ['document-subjects'],
+  purposes: ['probe'],
+  retention: { until: 'the test ends', justification: 'a test' },
+  recipients: [],
+  erasure: { action: 'delete' },
 });
 
 class CreatePeople1732579400000 {

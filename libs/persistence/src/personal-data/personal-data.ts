@@ -1,5 +1,6 @@
-// How an entity declares the columns that hold personal data, and the codec that seals them
-// before they reach the database and opens them after. Sealed columns hold only ciphertext bound
+// The columns of a table that hold personal data (part of a store of the service's data
+// inventory, personalDataStore), and the codec that seals them before they reach the database and
+// opens them after. Sealed columns hold only ciphertext bound
 // to their place (tenant, subject, table, record, column); what must be found by equality is also
 // stored as a blind index (keyed HMAC), never in clear. A subject whose key was destroyed reads
 // as SUBJECT_ERASED, a value moved or altered as DECRYPTION_FAILED: never garbage, never partial.
@@ -18,18 +19,6 @@ export interface PersonalDataDeclaration<C extends string> {
   sealed: readonly C[];
   /** Index columns (by name) computed from sealed columns, for lookups by equality. */
   blindIndexes?: Readonly<Record<string, BlindIndexedColumn & { source: C }>>;
-}
-
-const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-export function declarePersonalData<C extends string>(declaration: PersonalDataDeclaration<C>): PersonalDataDeclaration<C> {
-  for (const name of [declaration.table, ...declaration.sealed, ...Object.keys(declaration.blindIndexes ?? {})]) {
-    if (!NAME.test(name)) throw new Error(`personal data of "${declaration.table}" names an invalid table or column "${name}"`);
-  }
-  for (const [index, { source }] of Object.entries(declaration.blindIndexes ?? {})) {
-    if (!declaration.sealed.includes(source)) throw new Error(`blind index ${index} must index a sealed column, not "${source}"`);
-  }
-  return Object.freeze({ ...declaration });
 }
 
 export interface RecordOwner {

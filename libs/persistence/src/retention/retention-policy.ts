@@ -1,7 +1,8 @@
-// What an entity declares about how long its rows may be kept. The declared maximum is the legal
-// or contractual ceiling; a tenant may shorten it (never lengthen it) through its overrides.
+// A retention the purge job enforces, as it derives from a store of the service's data inventory
+// (retentionPoliciesOf): the declared maximum is the legal or contractual ceiling; a tenant may
+// shorten it (never lengthen it) through its overrides, where the inventory allows.
 export interface RetentionPolicy {
-  /** Stable name of the category of data, used in overrides and audit entries (e.g. "chat-history"). */
+  /** Stable name of the category of data, used in overrides and audit entries (e.g. "sessions"). */
   kind: string;
   table: string;
   /** Timestamp from which the period runs. */
@@ -9,18 +10,7 @@ export interface RetentionPolicy {
   maxDays: number;
   /** Why this period (the text of the record of processing refers to it). */
   justification: string;
-}
-
-const KIND = /^[a-z][a-z0-9-]{1,62}$/;
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
-export function declareRetention(policy: RetentionPolicy): RetentionPolicy {
-  if (!KIND.test(policy.kind)) throw new Error(`retention kind "${policy.kind}" is not a slug`);
-  if (!IDENTIFIER.test(policy.table) || !IDENTIFIER.test(policy.timestampColumn)) {
-    throw new Error(`retention of "${policy.kind}" names an invalid table or column`);
-  }
-  if (!Number.isInteger(policy.maxDays) || policy.maxDays < 1 || policy.maxDays > 36_500) {
-    throw new Error(`retention of "${policy.kind}" must be a whole number of days between 1 and 36500`);
-  }
-  return Object.freeze({ ...policy });
+  /** The table's tenant column; null for a table of no tenant (no overrides apply, purges are audited in the platform log). */
+  tenantColumn: string | null;
+  tenantMayShorten: boolean;
 }

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { safeError } from '@gardien/observability';
 import { AuditRecorder, type AuditAuthor } from '../audit/audit-recorder.js';
-import { quoteIdent } from '../sql.js';
+import { quoteIdent, quoteTable } from '../sql.js';
 import type { RetentionPolicy } from './retention-policy.js';
 
 export interface PurgeOptions {
@@ -66,26 +66,17 @@ export class RetentionPurgeJob {
   private async purge(policy: RetentionPolicy): Promise<PurgeReport> {
     const batchSize = this.options.batchSize ?? 500;
     const maxBatches = this.options.maxBatches ?? 1_000;
-    const perTenant = new Map<string, number>();
+    const perTenant = new Map<string | null, number>();
     let deleted = 0;
     for (let batch = 0; batch < maxBatches; batch++) {
       const count = await this.maintenance.transaction(async (manager) => {
         await manager.query("SET LOCAL lock_timeout = '2s'");
         await manager.query("SET LOCAL statement_timeout = '30s'");
-        const result: unknown = await manager.query(
-          `WITH doomed AS (
-             SELECT t.ctid AS row_id, LEAST(COALESCE(o.days, $2), $2) AS days
-               FROM ${quoteIdent(policy.table)} t
-               LEFT JOIN gardien_retention_overrides o ON o.tenant_id = t.tenant_id AND o.kind = $1
-              WHERE t.${quoteIdent(policy.timestampColumn)} < now() - make_interval(days => LEAST(COALESCE(o.days, $2), $2))
-              LIMIT $3)
-           DELETE FROM ${quoteIdent(policy.table)} t USING doomed WHERE t.ctid = doomed.row_id
-           RETURNING t.tenant_id, doomed.days`,
-          [policy.kind, policy.maxDays, batchSize],
-        );
+        const { sql, parameters } = purgeStatement(policy, batchSize);
+        const result: unknown = await manager.query(sql, parameters);
         // TypeORM answers a DELETE ... RETURNING with [rows, affected].
-        const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ tenant_id: string; days: number }>;
-        const counts = new Map<string, { count: number; days: number }>();
+        const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ tenant_id: string | null; days: number }>;
+        const counts = new Map<string | null, { count: number; days: number }>();
         for (const row of rows) {
           const entry = counts.get(row.tenant_id) ?? { count: 0, days: row.days };
           entry.count += 1;
@@ -103,4 +94,36 @@ export class RetentionPurgeJob {
     if (deleted > 0) this.logger.info({ kind: policy.kind, deleted, tenants: perTenant.size }, 'retention purge');
     return { kind: policy.kind, deleted, tenants: perTenant.size };
   }
+}
+
+/**
+ * Deletes one batch of expired rows, answering each row's tenant and the period applied: a
+ * tenant's override when the table has a tenant column and the inventory lets tenants shorten it
+ * (never beyond the maximum), else the maximum. A table of no tenant answers null tenants.
+ */
+function purgeStatement(policy: RetentionPolicy, batchSize: number): { sql: string; parameters: unknown[] } {
+  const table = quoteTable(policy.table);
+  const expired = (days: string) => `t.${quoteIdent(policy.timestampColumn)} < now() - make_interval(days => ${days})`;
+  if (policy.tenantColumn === null || !policy.tenantMayShorten) {
+    const tenant = policy.tenantColumn === null ? 'NULL::uuid' : `t.${quoteIdent(policy.tenantColumn)}`;
+    return {
+      sql: `WITH doomed AS (SELECT t.ctid AS row_id FROM ${table} t WHERE ${expired('$1')} LIMIT $2)
+            DELETE FROM ${table} t USING doomed WHERE t.ctid = doomed.row_id
+            RETURNING ${tenant} AS tenant_id, $1::int AS days`,
+      parameters: [policy.maxDays, batchSize],
+    };
+  }
+  const tenant = `t.${quoteIdent(policy.tenantColumn)}`;
+  const days = 'LEAST(COALESCE(o.days, $2), $2)';
+  return {
+    sql: `WITH doomed AS (
+            SELECT t.ctid AS row_id, ${days} AS days
+              FROM ${table} t
+              LEFT JOIN gardien_retention_overrides o ON o.tenant_id = ${tenant} AND o.kind = $1
+             WHERE ${expired(days)}
+             LIMIT $3)
+          DELETE FROM ${table} t USING doomed WHERE t.ctid = doomed.row_id
+          RETURNING ${tenant} AS tenant_id, doomed.days`,
+    parameters: [policy.kind, policy.maxDays, batchSize],
+  };
 }
