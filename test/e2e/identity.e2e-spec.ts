@@ -6,7 +6,7 @@
 // exported and erased by the rights pipeline's own token; then the database checks: row-level
 // security seen from each service's runtime role, and no clear email in any dump.
 import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import {
   BootstrapResult,
@@ -20,13 +20,14 @@ import {
 } from '@gardien/contracts';
 import {
   ADMIN_URL,
-  PlatformProcesses,
-  PrivateNats,
+  connectAs,
   databasesOf,
   dropTestDatabases,
   dumpLeaks,
   findLeaks,
   makeCanaries,
+  PlatformProcesses,
+  PrivateNats,
   testDatabasePrefix,
 } from '@gardien/testing';
 import { EdgeClient, freshTotp, runCli, someClientAddress, totpSecretOf, type HttpAnswer } from './identity-support.js';
@@ -49,6 +50,8 @@ const usedCodes = new Set<string>();
 let nats: PrivateNats;
 let connection: NatsConnection;
 let bus: BusClient;
+let pipelineConnection: NatsConnection;
+let pipelineBus: BusClient;
 let platform: PlatformProcesses;
 let edge: EdgeClient;
 let bootstrap: BootstrapResult;
@@ -79,12 +82,16 @@ beforeAll(async () => {
   // can come from its own address and per-source throttling of one test does not spill into another.
   platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' } });
   edge = new EdgeClient(platform.edgeUrl);
-  connection = await connect({ servers: nats.url });
+  // The test calls the bus as the edge does (the token exchange is the edge's alone), and as the rights pipeline.
+  connection = await connectAs(nats.url, 'edge-api');
   bus = new BusClient(connection, 10_000);
+  pipelineConnection = await connectAs(nats.url, 'rights-pipeline');
+  pipelineBus = new BusClient(pipelineConnection, 10_000);
 }, 60_000);
 
 afterAll(async () => {
   await connection?.close();
+  await pipelineConnection?.close();
   await platform?.dispose();
   await nats?.dispose();
   await dropTestDatabases(prefix);
@@ -262,20 +269,22 @@ describe('data inventory and subject operations, over the bus', () => {
     const session = await login(email, 'tenant-a');
     expect(session.status).toBe(200);
     const ref = { tenant_id: bootstrap.tenant!.id, subject_id: created.body.id as string };
-    const pipeline = (await bus.call(serviceTokenOperation('rights-pipeline'), { audience: 'auth' }, { requestId: randomUUID() })).access_token;
+    const pipeline = (await pipelineBus.call(serviceTokenOperation('rights-pipeline'), { audience: 'auth' }, { requestId: randomUUID() })).access_token;
     const asPipeline = () => ({ requestId: randomUUID(), token: pipeline });
 
     // Not the tenant's administrator, not the DPO: the pipeline executes approved requests.
     for (const who of ['adminA', 'dpo'] as const) {
-      expect(await outcome(bus.call(serviceOperations('auth').subjectErase, ref, { requestId: randomUUID(), token: await exchanged(tokens[who]!, 'auth') }))).toBe('FORBIDDEN');
+      expect(await outcome(pipelineBus.call(serviceOperations('auth').subjectErase, ref, { requestId: randomUUID(), token: await exchanged(tokens[who]!, 'auth') }))).toBe('FORBIDDEN');
     }
-    const exported = await bus.call(serviceOperations('auth').subjectExport, ref, asPipeline());
+    // Asked by another process (its answer wanted in the edge's inbox), even with the pipeline's token: dropped unanswered.
+    expect(await outcome(bus.call(serviceOperations('auth').subjectErase, ref, asPipeline(), { timeoutMs: 1_000 }))).toBe('TIMEOUT');
+    const exported = await pipelineBus.call(serviceOperations('auth').subjectExport, ref, asPipeline());
     expect(exported.tables.find(({ table }) => table === 'auth_users')!.rows).toEqual([expect.objectContaining({ id: ref.subject_id, email })]);
     expect(exported.tables.find(({ table }) => table === 'auth_sessions')!.rows).toHaveLength(1);
 
-    const erased = await bus.call(serviceOperations('auth').subjectErase, ref, asPipeline());
+    const erased = await pipelineBus.call(serviceOperations('auth').subjectErase, ref, asPipeline());
     expect(erased).toMatchObject({ changed: true, keys_destroyed: 1 });
-    expect((await bus.call(serviceOperations('auth').subjectErase, ref, asPipeline())).changed).toBe(false);
+    expect((await pipelineBus.call(serviceOperations('auth').subjectErase, ref, asPipeline())).changed).toBe(false);
     expect((await login(email, 'tenant-a')).status).toBe(401);
     expect((await api('GET', '/me', { token: session.body.access_token })).status).toBe(401);
     expect((await api('POST', '/auth/refresh', { body: { refresh_token: session.body.refresh_token } })).status).toBe(401);

@@ -5,7 +5,6 @@
 // resources are checked unchanged. Also: no route or GraphQL field creates a super-admin.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { connect } from '@nats-io/transport-node';
 import {
   AUTH_OPERATIONS,
   BootstrapResult,
@@ -15,7 +14,14 @@ import {
   type BusOperation,
   type BusService,
 } from '@gardien/contracts';
-import { ADMIN_URL, PlatformProcesses, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import {
+  ADMIN_URL,
+  connectAs,
+  dropTestDatabases,
+  PlatformProcesses,
+  PrivateNats,
+  testDatabasePrefix,
+} from '@gardien/testing';
 import {
   EdgeClient,
   INTROSPECTION,
@@ -315,7 +321,8 @@ async function tokenOfAFor(bus: BusClient, service: BusService): Promise<string>
 }
 
 test('straight onto the bus, past the edge: every platform operation refuses tenant A’s administrator, in the service itself', async () => {
-  const connection = await connect({ servers: nats.url });
+  // As the edge: the token exchange is the edge's alone (each service reads who asks from the reply inbox).
+  const connection = await connectAs(nats.url, 'edge-api');
   try {
     const bus = new BusClient(connection);
     const probes: Array<[BusOperation, unknown]> = [
@@ -343,7 +350,8 @@ test('straight onto the bus, past the edge: every platform operation refuses ten
 });
 
 test('a token a service received cannot be replayed to another: the tenant service cannot turn an admin’s settings call into a new administrator at auth', async () => {
-  const connection = await connect({ servers: nats.url });
+  // As the edge: the token exchange is the edge's alone (each service reads who asks from the reply inbox).
+  const connection = await connectAs(nats.url, 'edge-api');
   try {
     const bus = new BusClient(connection);
     // What a compromised tenant service holds after A's administrator changed a setting: A's token for the tenant service.

@@ -13,8 +13,8 @@ export const AuthConfigSchema = ServiceConfigSchema.extend({
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 
 /**
- * In production the bus cannot be the only guard of the bootstrap (a service may forge a request
- * onto its subject through allow_responses): auth must be able to check the command line's signature.
+ * In production the bus is not the only guard of the bootstrap (a server run with a hand-edited
+ * configuration would let a service forge a request onto its subject): auth checks the command line's signature.
  */
 function requireBootstrapKeyInProduction(config: { GARDIEN_ENV: string; GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY?: string | undefined }, context: z.RefinementCtx): void {
   if (config.GARDIEN_ENV === 'production' && !config.GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY) {

@@ -1,7 +1,7 @@
 // Proof that a bootstrap request comes from the operator command line: a signature with the CLI's
-// own NATS nkey (cli.nk), which no service holds. The bus alone cannot tell: allow_responses lets a
-// service push a forged request onto the bootstrap subject (see the nats-config tests), with a reply
-// subject of its choosing. Auth verifies the signature against the CLI's public key
+// own NATS nkey (cli.nk), which no service holds. The bus configuration denies the subject to every
+// other user; the signature holds even where a server runs another configuration, and it tells auth
+// who sent the request, which a subject cannot. Auth verifies the signature against the CLI's public key
 // (GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY, written by `gardien nats-config` as cli.pub).
 import { createHash } from 'node:crypto';
 import { nkeys } from '@nats-io/transport-node';

@@ -48,7 +48,7 @@ test('the command line and the provisioner are bus users of their own, not servi
 
 test('the command line may publish the bootstrap request and nothing else, and read only its own replies', () => {
   const cli = busPermissionsOf(CLI_USER);
-  expect(cli).toEqual({ publish: [AUTH_OPERATIONS.bootstrap.subject], publishDeny: [], subscribe: ['_INBOX_cli.>'], allowResponses: false });
+  expect(cli).toEqual({ publish: [AUTH_OPERATIONS.bootstrap.subject], publishDeny: [], subscribe: ['_INBOX_cli.>']});
   expect(mayPublish(cli, AUTH_OPERATIONS.bootstrap.subject)).toBe(true);
   expect(mayPublish(cli, AUTH_OPERATIONS.login.subject)).toBe(false);
   expect(mayPublish(cli, 'gardien.v1.tenant.tenants.create')).toBe(false);
@@ -63,7 +63,7 @@ test.each(ALL_SERVICES)('%s may not publish the bootstrap request, though its al
 
 test('services subscribe to their own subjects; the edge and the command line serve nothing', () => {
   expect(busPermissionsOf('auth').subscribe).toEqual(['gardien.v1.auth.>', '_INBOX_auth.>']);
-  expect(busPermissionsOf('edge-api')).toMatchObject({ subscribe: ['_INBOX_edge-api.>'], allowResponses: false });
+  expect(busPermissionsOf('edge-api')).toMatchObject({ subscribe: ['_INBOX_edge-api.>']});
 });
 
 describe('durable consumers', () => {
@@ -168,7 +168,7 @@ describe('streams', () => {
   test('the provisioner publishes nothing but JetStream API calls, and reads only its own replies', () => {
     const provisioner = busPermissionsOf(PROVISIONER_USER);
     expect(provisioner.publish.filter((pattern) => !pattern.startsWith('$JS.API.'))).toEqual([]);
-    expect(provisioner).toMatchObject({ subscribe: ['_INBOX_provisioner.>'], allowResponses: false });
+    expect(provisioner).toMatchObject({ subscribe: ['_INBOX_provisioner.>']});
     expect(mayPublish(provisioner, AUTH_OPERATIONS.login.subject)).toBe(false);
   });
 });

@@ -1,11 +1,14 @@
 // Who may publish and subscribe to what on the bus (rule 3 of the design). The NATS server
 // configuration is generated from this, so the contract and the enforcement cannot drift apart.
-// Each process has its own user and its own inbox prefix: a service can read only replies meant
-// for it, and answer only requests it received (allow_responses).
+// Each process has its own user and its own inbox prefix: a process reads only replies meant for
+// it, and a service answers only into the inboxes of the processes that call it. No user has
+// nats-server's `allow_responses`: with it, a service could send itself a message whose reply
+// subject is one its deny list refuses (another service's token subject, the rights pipeline's
+// subject operations, a JetStream API call, another service's events) and "answer" it there.
 import { publishableOnlyBy, subjectsRestrictedFrom } from './operations/catalogue.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
 import { STREAMS, type StreamName } from './subjects.js';
-import { BUS_SERVICES, CLI_USER, PROVISIONER_USER, type BusService, type BusUser, type ServiceName } from './services.js';
+import { ALL_SERVICES, BUS_SERVICES, CLI_USER, PROVISIONER_USER, type BusService, type BusUser, type ServiceName } from './services.js';
 
 export { BUS_USERS, CLI_USER, PROVISIONER_USER, type BusUser } from './services.js';
 
@@ -14,8 +17,6 @@ export interface BusPermissions {
   /** Refused even where `publish` allows them (in nats-server, deny wins over allow). */
   publishDeny: string[];
   subscribe: string[];
-  /** May answer the requests it received, whatever their reply subject. */
-  allowResponses: boolean;
 }
 
 export function inboxPrefixOf(user: BusUser): string {
@@ -105,10 +106,10 @@ export function allDurableConsumers(): DurableConsumer[] {
 export function busPermissionsOf(user: BusUser): BusPermissions {
   const inbox = `${inboxPrefixOf(user)}.>`;
   if (user === CLI_USER) {
-    return { publish: publishableOnlyBy(CLI_USER), publishDeny: [], subscribe: [inbox], allowResponses: false };
+    return { publish: publishableOnlyBy(CLI_USER), publishDeny: [], subscribe: [inbox]};
   }
   if (user === PROVISIONER_USER) {
-    return { publish: provisionerSubjects(), publishDeny: [], subscribe: [inbox], allowResponses: false };
+    return { publish: provisionerSubjects(), publishDeny: [], subscribe: [inbox]};
   }
   return serviceBusPermissions(user, inbox);
 }
@@ -118,7 +119,7 @@ function serviceBusPermissions(service: ServiceName, inbox: string): BusPermissi
   // service's own token requests): denied, which in nats-server wins over the allow below.
   const publishDeny = subjectsRestrictedFrom(service);
   if (service === 'edge-api') {
-    return { publish: ['gardien.v1.>'], publishDeny, subscribe: [inbox], allowResponses: false };
+    return { publish: ['gardien.v1.>'], publishDeny, subscribe: [inbox]};
   }
   const publish = [
     'gardien.v1.>',
@@ -128,5 +129,16 @@ function serviceBusPermissions(service: ServiceName, inbox: string): BusPermissi
     ...durableConsumersOf(service).flatMap(durableConsumerSubjects),
   ];
   if (service === 'rights-pipeline') publish.push('gardien.rights.>');
-  return { publish, publishDeny, subscribe: [`gardien.v1.${service}.>`, inbox], allowResponses: true };
+  return { publish: [...publish, ...answerInboxesOf(service)], publishDeny, subscribe: [`gardien.v1.${service}.>`, inbox]};
+}
+
+/**
+ * Where a service's answers may go: the inboxes of the other processes of the platform (any may
+ * call it: the edge for its clients, services in their own name), and for auth the command line's
+ * (the bootstrap). Never its own inbox: publishing there is what a reflected request would need.
+ */
+function answerInboxesOf(service: BusService): string[] {
+  const callers: BusUser[] = ALL_SERVICES.filter((caller) => caller !== service);
+  if (service === 'auth') callers.push(CLI_USER);
+  return callers.map((caller) => `${inboxPrefixOf(caller)}.>`);
 }

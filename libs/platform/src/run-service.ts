@@ -6,8 +6,8 @@
 // creates nothing: databases, roles, migrations, streams and consumers are `gardien provision`'s,
 // and anything not provisioned as declared stops the service before it announces itself.
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import type { DynamicModule } from '@nestjs/common';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import {
@@ -37,11 +37,12 @@ import {
   type DatabaseDeclaration,
 } from '@gardien/persistence';
 import { BusExceptionFilter } from './bus-exception.filter.js';
+import { ReplyGuardedNatsServer } from './reply-guarded-nats.server.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import type { PlatformResources } from './platform.module.js';
 import { openKms } from './kms.js';
 import { checkJetStream } from './jetstream-checks.js';
-import { ServiceTokens, TokenVerifier, keySetFromBus } from '@gardien/authz';
+import { ServiceTokens, TokenVerifier, keySetFromBus, type KeySetSource } from '@gardien/authz';
 
 export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
   name: BusService;
@@ -49,6 +50,12 @@ export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
   /** The service's database as it declares it (apps/<service>/src/database.ts): checked here, migrated by `gardien provision`; its data inventory drives the purge, the subject operations and the inventory operation. */
   database: DatabaseDeclaration;
   module: (resources: PlatformResources<z.infer<S>>) => DynamicModule;
+  /**
+   * Where this service's verifier reads the token-signing keys, for the service that holds them
+   * (auth): from its own providers, once they exist. Every other service asks auth over the bus;
+   * auth cannot, since no process may answer into its own inbox (see bus-permissions.ts).
+   */
+  ownKeySet?: (app: INestApplicationContext) => KeySetSource;
 }
 
 const MAINTENANCE_URL = 'GARDIEN_MAINTENANCE_DATABASE_URL';
@@ -83,13 +90,15 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     outbox.start();
 
     const bus = new BusClient(connection, config.GARDIEN_BUS_TIMEOUT_MS, { activeTrace: activeTraceContext });
+    // Auth's own key set exists only once its module does; nothing is verified before it listens.
+    let keySet: KeySetSource = keySetFromBus(bus);
     const resources: PlatformResources<z.infer<S>> = {
       ...context,
       service: definition.name,
       dataSource,
       connection,
       bus,
-      tokens: new TokenVerifier(keySetFromBus(bus), { audience: audienceOf(definition.name) }),
+      tokens: new TokenVerifier(() => keySet(), { audience: audienceOf(definition.name) }),
       ...(SERVICE_TOKEN_HOLDERS.includes(definition.name) ? { serviceTokens: new ServiceTokens(bus, definition.name) } : {}),
       inventory: definition.database.inventory,
       outbox,
@@ -97,11 +106,15 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
       keyRing,
       blindIndex,
     };
+    const transport = new ReplyGuardedNatsServer(
+      { ...natsConnectionOptions(config, definition.name, `gardien-${definition.name}`), queue: definition.name },
+      (subject, reason) => logger.warn({ subject, reason }, 'request dropped: its reply subject is no inbox of a publisher it may come from'),
+    );
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.module(resources), {
-      transport: Transport.NATS,
-      options: { ...natsConnectionOptions(config, definition.name, `gardien-${definition.name}`), queue: definition.name },
+      strategy: transport,
       logger: frameworkLogger(logger),
     });
+    if (definition.ownKeySet) keySet = definition.ownKeySet(app);
     app.useGlobalFilters(new BusExceptionFilter(logger));
     app.useGlobalInterceptors(new BusObserverInterceptor(context.metrics));
     await app.listen();

@@ -6,3 +6,4 @@ export * from './declared-jetstream.js';
 export * from './service-processes.js';
 export * from './canaries.js';
 export * from './database-dumps.js';
+export * from './open-bus-connection.js';

@@ -1,8 +1,8 @@
 // The bootstrap subject answers only into the operator command line's inbox and, when auth is given
 // the CLI's public key, only to requests signed with the CLI's nkey. A service that forges a
-// bootstrap request (by "answering" a request it sent itself with reply subject
-// gardien.v1.auth.bootstrap, which allow_responses lets it do) gets nothing back, and, with the key,
-// creates nothing even when it asks for the answer in the CLI's inbox.
+// bootstrap request (the generated bus configuration refuses it that subject; a hand-edited one
+// might not) gets nothing back, and, with the key, creates nothing even when it asks for the answer
+// in the CLI's inbox.
 import { randomUUID } from 'node:crypto';
 import { connect, headers as natsHeaders, nkeys, type NatsConnection } from '@nats-io/transport-node';
 import {

@@ -1,7 +1,7 @@
 // The bus call of `gardien bootstrap`: connect to NATS as the command line's own user (the only
 // one allowed to publish the bootstrap subject), ask auth once, close. With its nkey seed (cli.nk),
-// the request is also signed by it: the bus cannot stop a service from forging a bootstrap request
-// (allow_responses), so auth, given the CLI's public key, accepts only signed ones.
+// the request is also signed by it: should a service reach the bootstrap subject despite the bus
+// configuration, auth, given the CLI's public key, accepts only signed requests.
 import { randomUUID } from 'node:crypto';
 import { BaseConfigSchema, ConfigError, checkNatsTls, loadConfig, type NatsSettings } from '@gardien/bootstrap';
 import { AUTH_OPERATIONS, BusClient, CLI_USER, signBootstrapRequest, type BootstrapRequest, type BootstrapResult } from '@gardien/contracts';

@@ -237,18 +237,12 @@ describe('the bootstrap subject belongs to the command line', () => {
     expect(await requestRefusal(cli, AUTH_OPERATIONS.login.subject)).toMatchObject({ name: 'PermissionViolationError', subject: AUTH_OPERATIONS.login.subject });
   });
 
-  // KNOWN GAP OF THE BUS, recorded rather than hidden: with allow_responses, nats-server (2.9 here)
-  // lets a user publish to the reply subject of any message it received, its deny list
-  // notwithstanding. A service that sends itself a request whose reply subject is the bootstrap
-  // subject can then "answer" it with a bootstrap request of its own, with any reply subject, even
-  // one in the CLI's inbox (`_INBOX_cli.x`). Auth refuses such a forgery itself (apps/auth
-  // bootstrap.listener, tested there with this very forgery): it answers a bootstrap only into the
-  // CLI's inbox, and, given the CLI's public key (GARDIEN_BOOTSTRAP_CLI_PUBLIC_KEY: the cli.pub that
-  // `gardien nats-config` writes; required in production), only a request signed with cli.nk, which
-  // no service holds: the forged request reaches auth but creates nothing. The bus alone does not
-  // refuse it: until it does (services answering through explicit inbox permissions instead of
-  // allow_responses), this test fails, and test.failing keeps that visible.
-  test.failing('a service cannot reach the bootstrap subject by answering a request it sent itself', async () => {
+  // No user has allow_responses, which let a service publish to the reply subject of any message it
+  // received, its deny list notwithstanding: a service that sent itself a request whose reply subject
+  // was the bootstrap subject could then "answer" it with a bootstrap request of its own. Answers now
+  // go through explicit permissions on callers' inboxes (and auth also refuses a bootstrap not asked
+  // for in the CLI's inbox, or not signed with cli.nk: apps/auth bootstrap.listener).
+  test('a service cannot reach the bootstrap subject by answering a request it sent itself', async () => {
     const watcher = await connectAs('auth');
     const reached: string[] = [];
     watcher.subscribe(AUTH_OPERATIONS.bootstrap.subject, {
@@ -294,7 +288,7 @@ describe('durable consumers of stream EVENTS', () => {
     expect((await manager.consumers.info('EVENTS', consumer.name)).config).toMatchObject({ filter_subject: TENANT_EVENTS.deleted });
     const message = await (await jetstream(auth).consumers.get('EVENTS', consumer.name)).next({ expires: 2_000 });
     expect(message?.subject).toBe(TENANT_EVENTS.deleted);
-    // Two replies to one message: beyond what allow_responses grants, so this needs the $JS.ACK permission.
+    // Two replies to one message, both through the explicit $JS.ACK permission (no user has allow_responses).
     message!.working();
     message!.ack();
     await auth.flush();

@@ -43,7 +43,6 @@ export function renderNatsServerConfig(options: NatsServerConfigOptions): string
       '      permissions: {',
       `        publish: { allow: ${list(permissions.publish)}${deny} }`,
       `        subscribe: { allow: ${list(permissions.subscribe)} }`,
-      ...(permissions.allowResponses ? ['        allow_responses: true'] : []),
       '      }',
       '    }',
     ].join('\n');
