@@ -20,6 +20,23 @@ test('what a supervisor passes on to every process: no credential, no key locati
     GARDIEN_BOOTSTRAP_PASSWORD: 'p',
     PGPASSWORD: 'p',
     PGUSER: 'postgres',
+    GARDIEN_VAULT_TOKEN: 'hvs.operator',
+    GARDIEN_VAULT_ROLE_ID_FILE: '/run/secrets/role-id',
+    GARDIEN_VAULT_SECRET_ID_FILE: '/run/secrets/secret-id',
+    GARDIEN_NATS_TLS_KEY: '-----BEGIN PRIVATE KEY-----',
+    GARDIEN_NATS_TLS_KEY_FILE: '/run/secrets/cli-key.pem',
+    GARDIEN_NATS_TLS_CERT_FILE: '/run/secrets/cli.pem',
+    GARDIEN_NATS_TLS_CA_FILE: '/run/secrets/ca.pem',
+    GARDIEN_VAULT_ADDR: 'https://vault:8200',
   };
-  expect(sharedEnvironment(env)).toEqual({ PATH: '/usr/bin', NODE_OPTIONS: '--x', GARDIEN_NATS_URL: 'nats://127.0.0.1:4222', GARDIEN_LOG_LEVEL: 'debug' });
+  // The operator's Vault token or AppRole and its own TLS key and certificate stay with it: each process
+  // has its own identity with Vault and on the bus. The CA and Vault's address are public and shared.
+  expect(sharedEnvironment(env)).toEqual({
+    PATH: '/usr/bin',
+    NODE_OPTIONS: '--x',
+    GARDIEN_NATS_URL: 'nats://127.0.0.1:4222',
+    GARDIEN_LOG_LEVEL: 'debug',
+    GARDIEN_NATS_TLS_CA_FILE: '/run/secrets/ca.pem',
+    GARDIEN_VAULT_ADDR: 'https://vault:8200',
+  });
 });

@@ -1,8 +1,8 @@
 // What a supervisor (`gardien start`, `gardien provision`, the test harness) passes on from its
 // own environment to the processes it starts: everything except credentials and the locations of
 // per-process keys. Each process is then given its own, and only its own: a service that inherited
-// the operator's administrator URL, another process's nkey or the libpq variables (PGPASSWORD...,
-// which node-postgres reads) would hold more than it needs.
+// the operator's administrator URL, another process's nkey, TLS key or Vault credentials, or the
+// libpq variables (PGPASSWORD..., which node-postgres reads) would hold more than it needs.
 const PER_PROCESS = [
   /^GARDIEN_DATABASE_/,
   /^GARDIEN_MAINTENANCE_DATABASE_/,
@@ -11,6 +11,8 @@ const PER_PROCESS = [
   /^GARDIEN_MASTER_KEY/,
   /^GARDIEN_DATA_DIR/,
   /^GARDIEN_NATS_(NKEY_SEED|USER|PASSWORD)/,
+  /^GARDIEN_NATS_TLS_(CERT|KEY)/,
+  /^GARDIEN_VAULT_(TOKEN|ROLE_ID|SECRET_ID)/,
   /^GARDIEN_BOOTSTRAP_PASSWORD/,
   /^PG[A-Z]+$/,
 ];
