@@ -16,9 +16,8 @@ import { parsePayload, type BusOperation } from '@gardien/contracts';
 import type { Observable } from 'rxjs';
 import { BusAuthGuard } from './bus-auth.guard.js';
 import { StreamingInterceptor } from './streaming.interceptor.js';
+import { bindOperation, bindRawOperation, operationOfHandler } from './operation-metadata.js';
 
-const BUS_OPERATION = Symbol.for('gardien.bus-operation');
-const RAW_HANDLER = Symbol.for('gardien.bus-operation.raw');
 const PAYLOAD = Symbol('gardien.payload');
 
 type Handler = (...args: never[]) => unknown;
@@ -39,7 +38,7 @@ export class RequestValidationInterceptor implements NestInterceptor {
 /** Marks a method as the handler of `operation`. */
 export function Handles(operation: BusOperation): MethodDecorator {
   return (target, key, descriptor) => {
-    Reflect.defineMetadata(BUS_OPERATION, operation, descriptor.value as Handler);
+    bindOperation(descriptor.value as Handler, operation);
     MessagePattern(operation.subject)(target, key, descriptor);
     if (operation.authenticated) UseGuards(BusAuthGuard)(target, key, descriptor);
     UseInterceptors(RequestValidationInterceptor, ...(operation.streaming ? [StreamingInterceptor] : []))(target, key, descriptor);
@@ -52,19 +51,8 @@ export function Handles(operation: BusOperation): MethodDecorator {
  */
 export function HandlesRaw(operation: BusOperation): ClassDecorator {
   return (target) => {
-    const raw: BusOperation[] = Reflect.getMetadata(RAW_HANDLER, target) ?? [];
-    Reflect.defineMetadata(RAW_HANDLER, [...raw, operation], target);
+    bindRawOperation(target, operation);
   };
-}
-
-/** The operation a handler method answers, if it was bound with @Handles. */
-export function operationOfHandler(handler: unknown): BusOperation | undefined {
-  return typeof handler === 'function' ? (Reflect.getMetadata(BUS_OPERATION, handler) as BusOperation | undefined) : undefined;
-}
-
-/** The operations a provider answers on raw subscriptions (@HandlesRaw). */
-export function rawOperationsOf(provider: unknown): BusOperation[] {
-  return typeof provider === 'function' ? ((Reflect.getMetadata(RAW_HANDLER, provider) as BusOperation[] | undefined) ?? []) : [];
 }
 
 /** Handler parameter: the message's payload as validated with the request schema of the handler's operation. */

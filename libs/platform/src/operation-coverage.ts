@@ -6,7 +6,7 @@ import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { MODULE_METADATA } from '@nestjs/common/constants.js';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { operationsAnsweredBy, type BusOperation, type BusService } from '@gardien/contracts';
-import { operationOfHandler, rawOperationsOf } from './handles.decorator.js';
+import { operationOfHandler, rawOperationsOf } from './operation-metadata.js';
 import type { PlatformResources } from './platform.module.js';
 
 export interface OperationCoverage {

@@ -19,13 +19,38 @@ test('only the principal that started a stream may stop it; others, and the anon
   expect(registry.size).toBe(0);
 });
 
-test('a stream started without a token may be stopped by whoever names it; a second stream under a running id is not tracked', () => {
+test('a stream started without a token may be stopped by whoever names it; unknown ids change nothing', () => {
   const registry = new StreamRegistry();
   const stops: string[] = [];
   registry.track(id, undefined, () => stops.push('first'));
-  registry.track(id, alice, () => stops.push('second'));
+  registry.cancel('no-such-stream', alice);
+  expect(stops).toEqual([]);
   registry.cancel(id, undefined);
   expect(stops).toEqual(['first']);
-  registry.cancel('no-such-stream', alice);
+  expect(registry.size).toBe(0);
+});
+
+test('a second stream under a running id is refused; the first stays cancellable', () => {
+  const registry = new StreamRegistry();
+  const stops: string[] = [];
+  const first = registry.track(id, alice, () => stops.push('first'));
+  expect(first).toBeDefined();
+  const second = registry.track(id, alice, () => stops.push('second'));
+  expect(second).toBeUndefined();
+  registry.cancel(id, alice);
+  expect(stops).toEqual(['first']);
+});
+
+test('a release forgets its own stream only: after a stream ended and another took its id, the old release leaves the new one alone', () => {
+  const registry = new StreamRegistry();
+  const stops: string[] = [];
+  const old = registry.track(id, alice, () => stops.push('old'))!;
+  old.release();
+  const current = registry.track(id, alice, () => stops.push('current'))!;
+  old.release();
+  expect(registry.size).toBe(1);
+  registry.cancel(id, alice);
+  expect(stops).toEqual(['current']);
+  current.release();
   expect(registry.size).toBe(0);
 });

@@ -9,19 +9,29 @@ interface RunningStream {
   stop: () => void;
 }
 
+/** A tracked stream: `release` forgets it when it ends (and nothing else, even under a reused id). */
+export interface TrackedStream {
+  release(): void;
+}
+
 @Injectable()
 export class StreamRegistry {
   private readonly running = new Map<string, RunningStream>();
 
-  /** Remembers a stream until `forget`; `stop` cancels the handler's work. */
-  track(streamId: string, startedBy: Principal | undefined, stop: () => void): void {
-    // A stream id is the caller's fresh UUID: a second stream under the same id is refused by not being tracked.
-    if (this.running.has(streamId)) return;
-    this.running.set(streamId, { startedBy: startedBy && { kind: startedBy.kind, id: startedBy.id, tenantId: startedBy.tenantId }, stop });
-  }
-
-  forget(streamId: string): void {
-    this.running.delete(streamId);
+  /**
+   * Remembers a stream until it is released or cancelled; `stop` cancels the handler's work.
+   * Undefined when a stream runs under this id already: a stream id is the caller's fresh UUID, and
+   * a second stream under it would be one nobody could stop (the caller must refuse to start it).
+   */
+  track(streamId: string, startedBy: Principal | undefined, stop: () => void): TrackedStream | undefined {
+    if (this.running.has(streamId)) return undefined;
+    const entry: RunningStream = { startedBy: startedBy && { kind: startedBy.kind, id: startedBy.id, tenantId: startedBy.tenantId }, stop };
+    this.running.set(streamId, entry);
+    return {
+      release: () => {
+        if (this.running.get(streamId) === entry) this.running.delete(streamId);
+      },
+    };
   }
 
   /** Stops the stream if it runs and `caller` is who started it; says nothing either way. */

@@ -4,12 +4,24 @@
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Observable, interval, map, take } from 'rxjs';
 import { z } from 'zod';
 import { TokenVerifier } from '@gardien/authz';
-import { BusClient, ErrorCode, GardienError, audienceOf, busOperation } from '@gardien/contracts';
+import {
+  audienceOf,
+  BusClient,
+  busOperation,
+  decodeStreamPacket,
+  encodeRequest,
+  ErrorCode,
+  GardienError,
+  HEADER_STREAM_ID,
+  serviceOperations,
+  StreamPacket,
+  toHeaders,
+} from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { Handles, RequestPayload } from './handles.decorator.js';
@@ -19,6 +31,7 @@ import { StreamRegistry } from './stream-registry.js';
 const Count = z.object({ upTo: z.number().int().min(0).max(1_000), failAt: z.number().int().optional() }).strict();
 const Tick = z.object({ n: z.number().int() }).strict();
 const COUNT = busOperation({ service: 'llm-gateway', action: 'probe.count', request: Count, reply: Tick, authenticated: false, streaming: true, timeoutMs: 2_000 });
+const SHORT = busOperation({ service: 'llm-gateway', action: 'probe.short', request: Count, reply: Tick, authenticated: false, streaming: true, timeoutMs: 2_000, maxStreamMs: 300 });
 const BAD = busOperation({ service: 'llm-gateway', action: 'probe.bad', request: z.object({}).strict(), reply: Tick, authenticated: false, streaming: true, timeoutMs: 2_000 });
 
 let running = 0;
@@ -42,6 +55,11 @@ class ProbeStreams {
         ticks.unsubscribe();
       };
     });
+  }
+
+  @Handles(SHORT)
+  short(@RequestPayload() request: z.infer<typeof Count>): Observable<z.infer<typeof Tick>> {
+    return this.count(request);
   }
 
   @Handles(BAD)
@@ -142,4 +160,45 @@ test('call() refuses a streaming operation and stream() a single-reply one', asy
   await expect(bus.call(COUNT, { upTo: 1 }, context)).rejects.toThrow(/streams its reply/);
   const single = busOperation({ service: 'audit', action: 'probe.once', request: z.object({}).strict(), reply: Tick, authenticated: false });
   await expect(collect(bus.stream(single, {}, context))).rejects.toThrow(/answers once/);
+});
+
+test('a second stream under a running stream id is refused (CONFLICT) and does not make the first one uncancellable', async () => {
+  const streamId = '7d4c2b1a-9e8f-4a6b-8c5d-3e2f1a0b9c8d';
+  const send = (upTo: number) => {
+    const inbox = createInbox();
+    const packets = connection.subscribe(inbox);
+    connection.publish(COUNT.subject, encodeRequest(COUNT.subject, { upTo }), { reply: inbox, headers: toHeaders(context, { [HEADER_STREAM_ID]: streamId }, 2_000) });
+    return packets;
+  };
+  const first = send(1_000);
+  await until(() => running === 1);
+  // A short one under the same id: before the fix it ran, and its end made the registry forget the first.
+  const second = send(2);
+  const secondPackets: StreamPacket[] = [];
+  for await (const message of second) {
+    const packet = decodeStreamPacket(message.string());
+    secondPackets.push(packet);
+    if (packet.kind !== 'reply' || packet.last) break;
+  }
+  expect(secondPackets).toEqual([{ kind: 'error', error: expect.objectContaining({ code: ErrorCode.Conflict, reason: 'stream_id_in_use' }) }]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await bus.call(serviceOperations('llm-gateway').cancelStream, { stream_id: streamId }, context);
+  await until(() => running === 0);
+  expect(running).toBe(0);
+  first.unsubscribe();
+  expect(app.get(StreamRegistry).size).toBe(0);
+});
+
+test('a stream that runs longer than its operation allows is ended by the service (TIMEOUT, stream_too_long) and its work stopped', async () => {
+  const received: unknown[] = [];
+  const failure = await (async () => {
+    for await (const tick of bus.stream(SHORT, { upTo: 1_000 }, context)) received.push(tick);
+  })().catch((error: unknown) => error);
+  expect(failure).toMatchObject({ code: ErrorCode.Timeout, reason: 'stream_too_long' });
+  // About 300 ms of 20 ms ticks: the replies before the end arrived, far fewer than asked for.
+  expect(received.length).toBeGreaterThan(3);
+  expect(received.length).toBeLessThan(100);
+  await until(() => running === 0);
+  expect(running).toBe(0);
+  expect(app.get(StreamRegistry).size).toBe(0);
 });

@@ -1,11 +1,14 @@
-// Around the handler of a streaming operation: its replies flow until it completes, or until its
+// Around the handler of a streaming operation: its replies flow until it completes, until its
 // caller cancels (StreamRegistry), which unsubscribes from the handler's Observable and so stops
-// its work. Bound by @Handles to streaming operations only.
+// its work, or until it has run as long as its operation allows (maxStreamMs). A second stream
+// under a running stream id is refused. Bound by @Handles to streaming operations only.
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import { HEADER_STREAM_ID, type Principal } from '@gardien/contracts';
-import { Observable, Subject, finalize, takeUntil } from 'rxjs';
+import { DEFAULT_MAX_STREAM_MS, HEADER_STREAM_ID, type Principal } from '@gardien/contracts';
+import { Observable, Subject, finalize, takeUntil, throwError, timer, mergeMap } from 'rxjs';
 import { principalOf } from './bus-auth.guard.js';
+import { operationOfHandler } from './operation-metadata.js';
+import { PlatformReason, platformError } from './platform.errors.js';
 import { StreamRegistry } from './stream-registry.js';
 
 const STREAM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -15,15 +18,33 @@ export class StreamingInterceptor implements NestInterceptor {
   constructor(private readonly streams: StreamRegistry) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const maxStreamMs = operationOfHandler(context.getHandler())?.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
+    const tooLong = timer(maxStreamMs).pipe(mergeMap(() => throwError(() => platformError(PlatformReason.StreamTooLong))));
     const nats = context.switchToRpc().getContext<NatsContext>();
     const streamId = nats.getHeaders()?.get(HEADER_STREAM_ID);
-    if (!streamId || !STREAM_ID.test(streamId)) return next.handle();
+    // Without a stream id (a caller that is not BusClient.stream) nobody can cancel it; the cap still holds.
+    if (!streamId || !STREAM_ID.test(streamId)) return next.handle().pipe(takeUntilError(tooLong));
     const principal: Principal | undefined = principalOf(nats);
     const cancelled = new Subject<void>();
-    this.streams.track(streamId, principal, () => cancelled.next());
+    const tracked = this.streams.track(streamId, principal, () => cancelled.next());
+    if (!tracked) throw platformError(PlatformReason.StreamIdInUse);
     return next.handle().pipe(
       takeUntil(cancelled),
-      finalize(() => this.streams.forget(streamId)),
+      takeUntilError(tooLong),
+      finalize(() => tracked.release()),
     );
   }
+}
+
+/** Mirrors the source until `failure` errors, then errors with it (unsubscribing from the source). */
+function takeUntilError<T>(failure: Observable<never>): (source: Observable<T>) => Observable<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const stop = failure.subscribe({ error: (error: unknown) => subscriber.error(error) });
+      const inner = source.subscribe(subscriber);
+      return () => {
+        stop.unsubscribe();
+        inner.unsubscribe();
+      };
+    });
 }

@@ -26,6 +26,8 @@ export interface BusOperationSpec<Req extends z.ZodType, Rep extends z.ZodType> 
   timeoutMs?: number;
   /** The reply is a stream of messages (each validated by `reply`), ended by the handler. */
   streaming?: boolean;
+  /** For a streamed reply: how long it may run in all before the service ends it (default 10 minutes). */
+  maxStreamMs?: number;
   publishers?: Publishers;
 }
 
@@ -38,6 +40,8 @@ export interface BusOperation<Req extends z.ZodType = z.ZodType, Rep extends z.Z
   readonly authenticated: boolean;
   readonly timeoutMs: number | undefined;
   readonly streaming: boolean;
+  /** How long a streamed reply may run in all (undefined for an operation that answers once). */
+  readonly maxStreamMs: number | undefined;
   readonly publishers: Publishers;
 }
 
@@ -47,9 +51,16 @@ export type ReplyOf<O extends BusOperation> = z.output<O['reply']>;
 /** Request timeouts are bounded: a caller never waits longer than two minutes on the bus. */
 export const MAX_BUS_TIMEOUT_MS = 120_000;
 
+/** A streamed reply ends after 10 minutes unless its operation says otherwise, and never runs past an hour. */
+export const DEFAULT_MAX_STREAM_MS = 10 * 60_000;
+export const MAX_STREAM_MS = 60 * 60_000;
+
 export function busOperation<Req extends z.ZodType, Rep extends z.ZodType>(spec: BusOperationSpec<Req, Rep>): BusOperation<Req, Rep> {
   if (spec.timeoutMs !== undefined && !(Number.isInteger(spec.timeoutMs) && spec.timeoutMs > 0 && spec.timeoutMs <= MAX_BUS_TIMEOUT_MS)) {
     throw new Error(`bus operation ${spec.service}.${spec.action}: timeout must be a whole number of ms up to ${MAX_BUS_TIMEOUT_MS}`);
+  }
+  if (spec.maxStreamMs !== undefined && !(spec.streaming && Number.isInteger(spec.maxStreamMs) && spec.maxStreamMs > 0 && spec.maxStreamMs <= MAX_STREAM_MS)) {
+    throw new Error(`bus operation ${spec.service}.${spec.action}: maxStreamMs is for streamed replies, a whole number of ms up to ${MAX_STREAM_MS}`);
   }
   return Object.freeze({
     service: spec.service,
@@ -60,6 +71,7 @@ export function busOperation<Req extends z.ZodType, Rep extends z.ZodType>(spec:
     authenticated: spec.authenticated,
     timeoutMs: spec.timeoutMs,
     streaming: spec.streaming ?? false,
+    maxStreamMs: spec.streaming ? (spec.maxStreamMs ?? DEFAULT_MAX_STREAM_MS) : undefined,
     publishers: spec.publishers ?? 'any',
   });
 }
