@@ -71,7 +71,7 @@ export class BusClient {
    */
   async *stream<O extends BusOperation>(operation: O, payload: RequestOf<O>, context: CallContext, options: BusStreamOptions = {}): AsyncGenerator<ReplyOf<O>> {
     if (!operation.streaming) throw new Error(`bus operation ${operation.subject} answers once: use call()`);
-    const idleMs = options.idleTimeoutMs ?? operation.timeoutMs ?? this.defaultTimeoutMs;
+    const idleMs = options.idleTimeoutMs ?? this.idleTimeoutOf(operation);
     const streamId = randomUUID();
     const inbox = createInbox(this.inboxPrefix());
     const subscription = this.connection.subscribe(inbox);
@@ -105,6 +105,11 @@ export class BusClient {
       subscription.unsubscribe();
       if (!finished) this.cancelStream(operation, streamId, context);
     }
+  }
+
+  /** How long a stream of this operation may go without a reply before it is given up (TIMEOUT). */
+  idleTimeoutOf(operation: BusOperation): number {
+    return operation.timeoutMs ?? this.defaultTimeoutMs;
   }
 
   /** Best effort: the stream is over for the caller whatever the service answers. */

@@ -32,8 +32,8 @@ export class OperationInvoker {
     const payload = this.restPayload(operation, request);
     if (operation.replyKind === 'stream') {
       const context = await this.callees.of(request, caller, operation.bus.service);
-      const replies = this.bus.stream(operation.bus, this.withEdgeFields(operation, payload, request), context, { signal: clientGone(request) });
-      await writeEventStream(request, reply, replies[Symbol.asyncIterator]()).catch((error: unknown) => {
+      const replies = this.bus.stream(operation.bus, this.withEdgeFields(operation, payload, request), context, { signal: clientGone(reply) });
+      await writeEventStream(request, reply, replies[Symbol.asyncIterator](), this.bus.idleTimeoutOf(operation.bus)).catch((error: unknown) => {
         throw withRequestPaths(error, operation, 'rest');
       });
       return undefined;

@@ -3,6 +3,8 @@
 // as an ordinary problem document), a file as a download checked against its digest, and queued
 // work as 202 Accepted. Query parameters reach the service typed as their fields are.
 import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
 import { z } from 'zod';
 import { FileReply, Purpose, busOperation, serviceOperations } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
@@ -10,7 +12,7 @@ import { FakeServices, SigningKey, startEdge, type RunningEdge } from '../testin
 import { AUTH_OPERATIONS } from '@gardien/contracts';
 import { defineOperation } from './operation.js';
 
-const Tick = z.object({ n: z.number().int() }).strict();
+const Tick = z.object({ n: z.number().int(), pad: z.string().max(10_000).optional() }).strict();
 const watch = busOperation({
   service: 'audit',
   action: 'probe.watch',
@@ -99,6 +101,64 @@ test('a client that goes away mid-stream has the service told to stop, under the
   expect(stopped?.token).toBe(fakes.callsTo(watch.subject).at(-1)!.token);
   expect(stopped?.payload).toEqual({ stream_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 });
+
+test('many streamed replies over one kept-alive connection leave no listener behind on its socket', async () => {
+  fakes.onStream(watch.subject, () => [{ response: { n: 0 } }]);
+  const serverSockets: net.Socket[] = [];
+  const server = edge.app.getHttpServer() as http.Server;
+  const onConnection = (socket: net.Socket) => serverSockets.push(socket);
+  server.on('connection', onConnection);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const streamOnce = () =>
+      new Promise<string>((resolve, reject) => {
+        const request = http.get(`${edge.url}/api/v1/probe/watch?limit=1`, { agent, headers: { authorization: `Bearer ${token}` } }, (response) => {
+          let text = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
+        });
+        request.on('error', reject);
+      });
+    expect(await streamOnce()).toBe('data: {"n":0}\n\nevent: end\ndata: {}\n\n');
+    expect(serverSockets).toHaveLength(1);
+    const socket = serverSockets[0]!;
+    const listenersAfterOne = socket.listenerCount('close');
+    for (let i = 0; i < 20; i++) expect(await streamOnce()).toBe('data: {"n":0}\n\nevent: end\ndata: {}\n\n');
+    expect(serverSockets).toHaveLength(1);
+    expect(socket.listenerCount('close')).toBe(listenersAfterOne);
+  } finally {
+    server.off('connection', onConnection);
+    agent.destroy();
+  }
+});
+
+test('a client that stops reading is not buffered for: the edge drops it and has the service told to stop', async () => {
+  const big = 'x'.repeat(8_000);
+  // 24 MB of events, sent at once, and the stream kept open.
+  fakes.onStream(watch.subject, () => ({ replies: Array.from({ length: 3_000 }, (_, n) => ({ response: { n, pad: big } })), keepOpen: true }));
+  const cancel = serviceOperations('audit').cancelStream.subject;
+  const before = fakes.callsTo(cancel).length;
+  const server = edge.app.getHttpServer() as http.Server;
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const { port } = new URL(edge.url);
+  // Sends the request and never reads a byte of the answer.
+  const client = net.connect(Number(port), '127.0.0.1');
+  client.pause();
+  client.write(`GET /api/v1/probe/watch?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+  try {
+    const socket = await accepted;
+    let mostBuffered = 0;
+    for (let i = 0; i < 200 && fakes.callsTo(cancel).length === before; i++) {
+      mostBuffered = Math.max(mostBuffered, socket.writableLength);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(fakes.callsTo(cancel).length).toBe(before + 1);
+    // What the edge holds for that client stays about one socket buffer, not the whole stream.
+    expect(mostBuffered).toBeLessThan(256 * 1024);
+    expect(socket.destroyed).toBe(true);
+  } finally {
+    client.destroy();
+  }
+}, 20_000);
 
 test('a file reply is a download with its own name and type, and a damaged one is never sent', async () => {
   const response = await get(`/probe/files/${randomUUID().slice(0, -1)}1`);

@@ -2,9 +2,13 @@
 // - A streamed reply becomes server-sent events: one `data:` JSON line per reply, then `event: end`.
 //   Errors before the first reply are ordinary problem documents (the status is not sent yet);
 //   one that comes after is an `event: error` whose data is the problem document, then the end.
-//   A client that goes away aborts the stream, which cancels the service's work.
+//   A client that goes away aborts the stream, which cancels the service's work. A client that
+//   stops reading is not buffered for: the edge writes only while the connection takes it, waits
+//   for it to drain at most as long as the stream may go without a reply, then drops the
+//   connection and ends the stream (the service is told to stop).
 // - A file reply becomes a download, its digest checked first: a damaged file is INTERNAL, never sent.
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, GardienError, type FileReply } from '@gardien/contracts';
 import { mapHttpError } from '../http/http-error.mapper.js';
@@ -13,14 +17,39 @@ import { REQUEST_ID_HEADER, requestState } from '../http/request-context.js';
 
 export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
 
-/** Aborted when the client's connection closes before the answer is complete. */
-export function clientGone(request: FastifyRequest): AbortSignal {
+/**
+ * Aborted when the client's connection closes before the answer is complete. It listens on this
+ * response, not on the socket: a kept-alive socket carries many responses, and a listener per
+ * request on it would stay there for the socket's whole life.
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  request.raw.socket?.once('close', () => controller.abort());
+  const response = reply.raw;
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
   return controller.signal;
 }
 
-export async function writeEventStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>): Promise<void> {
+/** True once what was written has drained to the connection; false if it closes or stays full for `stallMs`. */
+function drained(response: ServerResponse, stallMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), stallMs);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}
+
+/** `stallMs`: how long a client that does not read may hold the stream (the operation's idle timeout). */
+export async function writeEventStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>, stallMs: number): Promise<void> {
   const first = await replies.next();
   const { requestId } = requestState(request);
   void reply.hijack();
@@ -32,13 +61,20 @@ export async function writeEventStream(request: FastifyRequest, reply: FastifyRe
     'x-accel-buffering': 'no',
     [REQUEST_ID_HEADER]: requestId,
   });
-  const send = (lines: string) => raw.write(`${lines}\n\n`);
+  const send = async (lines: string): Promise<boolean> => raw.write(`${lines}\n\n`) || drained(raw, stallMs);
   try {
-    for (let next = first; !next.done; next = await replies.next()) send(`data: ${JSON.stringify(next.value)}`);
-    send('event: end\ndata: {}');
+    for (let next = first; !next.done; next = await replies.next()) {
+      if (!(await send(`data: ${JSON.stringify(next.value)}`))) {
+        // The client stopped reading (or left): drop it, and end the stream, which cancels the work.
+        raw.destroy();
+        await replies.return?.();
+        return;
+      }
+    }
+    await send('event: end\ndata: {}');
   } catch (error) {
     const mapped = mapHttpError(error);
-    send(`event: error\ndata: ${JSON.stringify(problemOf({ ...mapped, requestId }))}`);
+    await send(`event: error\ndata: ${JSON.stringify(problemOf({ ...mapped, requestId }))}`);
   } finally {
     raw.end();
   }
