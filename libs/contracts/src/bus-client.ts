@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createInbox, headers as natsHeaders, type Msg, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { ErrorCode, GardienError } from './errors.js';
+import { BusReason, busError } from './bus.errors.js';
 import {
   HEADER_AUTHORIZATION,
   HEADER_REQUEST_ID,
@@ -84,8 +85,8 @@ export class BusClient {
       });
       for (;;) {
         const next = await nextWithin(messages, idleMs, options.signal);
-        if (next.done) throw new GardienError(ErrorCode.Unavailable, 'the bus is not available');
-        if (isNoResponders(next.value)) throw new GardienError(ErrorCode.Unavailable, 'the service is not available');
+        if (next.done) throw busError(BusReason.BusUnavailable);
+        if (isNoResponders(next.value)) throw busError(BusReason.ServiceUnavailable);
         const packet = decodeStreamPacket(next.value.string());
         if (packet.kind === 'error') {
           finished = true;
@@ -170,7 +171,7 @@ async function nextWithin(messages: AsyncIterator<Msg>, ms: number, signal: Abor
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GardienError(ErrorCode.Timeout, 'the service did not answer in time')), ms);
+    timer = setTimeout(() => reject(busError(BusReason.ServiceTimeout)), ms);
     onAbort = () => reject(aborted());
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -183,7 +184,7 @@ async function nextWithin(messages: AsyncIterator<Msg>, ms: number, signal: Abor
 }
 
 function aborted(): GardienError {
-  return new GardienError(ErrorCode.Unavailable, 'the caller went away');
+  return busError(BusReason.CallerGone);
 }
 
 /** The status message the server sends to a reply subject when nobody serves the request's subject. */
@@ -200,9 +201,9 @@ function translateTransportError(error: unknown): GardienError {
     cause?.name === 'NoRespondersError' ||
     (typeof (error as { isNoResponders?: () => boolean })?.isNoResponders === 'function' &&
       (error as { isNoResponders: () => boolean }).isNoResponders());
-  if (isNoResponders) return new GardienError(ErrorCode.Unavailable, 'the service is not available');
+  if (isNoResponders) return busError(BusReason.ServiceUnavailable);
   if (name === 'TimeoutError' || cause?.name === 'TimeoutError') {
-    return new GardienError(ErrorCode.Timeout, 'the service did not answer in time');
+    return busError(BusReason.ServiceTimeout);
   }
-  return new GardienError(ErrorCode.Unavailable, 'the bus is not available');
+  return busError(BusReason.BusUnavailable);
 }

@@ -4,6 +4,7 @@ export * from './headers.js';
 export * from './caller.js';
 export * from './errors.js';
 export * from './error-reasons.js';
+export * from './bus.errors.js';
 export * from './validation.js';
 export * from './unsafe-text.js';
 export * from './wire.js';

@@ -159,8 +159,9 @@ test('an unexpected error arrives as INTERNAL without its message', async () => 
 test('a handler that does not answer in time gives TIMEOUT; a subject nobody serves gives UNAVAILABLE', async () => {
   await expect(bus.call(PROBES.slow, {}, caller)).rejects.toMatchObject({
     code: ErrorCode.Timeout,
+    reason: 'service_timeout',
   });
-  await expect(bus.call(NOBODY, {}, caller)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+  await expect(bus.call(NOBODY, {}, caller)).rejects.toMatchObject({ code: ErrorCode.Unavailable, reason: 'service_unavailable' });
 });
 
 test('handler latency and errors are counted by subject and code', async () => {

@@ -151,8 +151,8 @@ test('an aborted signal stops the stream and the handler', async () => {
 
 test('a stream nobody serves is UNAVAILABLE at once; one whose first reply is late, TIMEOUT', async () => {
   const nobody = busOperation({ service: 'audit', action: 'probe.none', request: z.object({}).strict(), reply: Tick, authenticated: false, streaming: true });
-  await expect(collect(bus.stream(nobody, {}, context))).rejects.toMatchObject({ code: ErrorCode.Unavailable });
-  await expect(collect(bus.stream(COUNT, { upTo: 3 }, context, { idleTimeoutMs: 5 }))).rejects.toMatchObject({ code: ErrorCode.Timeout });
+  await expect(collect(bus.stream(nobody, {}, context))).rejects.toMatchObject({ code: ErrorCode.Unavailable, reason: 'service_unavailable' });
+  await expect(collect(bus.stream(COUNT, { upTo: 3 }, context, { idleTimeoutMs: 5 }))).rejects.toMatchObject({ code: ErrorCode.Timeout, reason: 'service_timeout' });
   await until(() => running === 0);
 });
 
