@@ -28,6 +28,12 @@ test('what a supervisor passes on to every process: no credential, no key locati
     GARDIEN_NATS_TLS_CERT_FILE: '/run/secrets/cli.pem',
     GARDIEN_NATS_TLS_CA_FILE: '/run/secrets/ca.pem',
     GARDIEN_VAULT_ADDR: 'https://vault:8200',
+    // The Vault CLI's own variables, which an operator may have exported (and VAULT_SKIP_VERIFY
+    // would turn off TLS verification in a client that reads it).
+    VAULT_TOKEN: 'hvs.operator-cli',
+    VAULT_ADDR: 'https://vault:8200',
+    VAULT_SKIP_VERIFY: '1',
+    VAULT_ROLE_ID: 'r',
   };
   // The operator's Vault token or AppRole and its own TLS key and certificate stay with it: each process
   // has its own identity with Vault and on the bus. The CA and Vault's address are public and shared.

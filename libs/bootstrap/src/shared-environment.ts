@@ -1,8 +1,8 @@
 // What a supervisor (`gardien start`, `gardien provision`, the test harness) passes on from its
 // own environment to the processes it starts: everything except credentials and the locations of
 // per-process keys. Each process is then given its own, and only its own: a service that inherited
-// the operator's administrator URL, another process's nkey, TLS key or Vault credentials, or the
-// libpq variables (PGPASSWORD..., which node-postgres reads) would hold more than it needs.
+// the operator's administrator URL, another process's nkey, TLS key or Vault credentials (its own or
+// the Vault CLI's), or the libpq variables (PGPASSWORD..., which node-postgres reads) would hold more than it needs.
 const PER_PROCESS = [
   /^GARDIEN_DATABASE_/,
   /^GARDIEN_MAINTENANCE_DATABASE_/,
@@ -15,6 +15,9 @@ const PER_PROCESS = [
   /^GARDIEN_VAULT_(TOKEN|ROLE_ID|SECRET_ID)/,
   /^GARDIEN_BOOTSTRAP_PASSWORD/,
   /^PG[A-Z]+$/,
+  // The Vault CLI's variables (VAULT_TOKEN, VAULT_SKIP_VERIFY...): no process of the platform reads
+  // them, and none should inherit the operator's Vault session.
+  /^VAULT_/,
 ];
 
 export function sharedEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {

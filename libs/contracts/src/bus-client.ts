@@ -1,7 +1,9 @@
 // The one way to make a request on the bus: a timeout on every call (announced to the handler as
 // its budget), the caller's token, trace context and request id in headers, replies validated, error envelopes turned back into GardienError.
+// Each request has a reply inbox of its own, named by a random UUID, and takes only the replies
+// that carry its own packet id: another process cannot guess where to forge an answer.
 import { randomUUID } from 'node:crypto';
-import { createInbox, headers as natsHeaders, type Msg, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
+import { headers as natsHeaders, type Msg, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { ErrorCode, GardienError } from './errors.js';
 import { BusReason, busError } from './bus.errors.js';
@@ -15,7 +17,7 @@ import {
   remainingBudgetMs,
   type CallContext,
 } from './headers.js';
-import { decodeReply, decodeStreamPacket, encodeRequest } from './wire.js';
+import { decodeReply, decodeStreamPacket, encodeRequest, isReplyTo } from './wire.js';
 import type { BusOperation, ReplyOf, RequestOf } from './operations/bus-operation.js';
 import { serviceOperations } from './operations/service.operations.js';
 
@@ -74,20 +76,15 @@ export class BusClient {
     if (!operation.streaming) throw new Error(`bus operation ${operation.subject} answers once: use call()`);
     const idleMs = options.idleTimeoutMs ?? this.idleTimeoutOf(operation);
     const streamId = randomUUID();
-    const inbox = createInbox(this.inboxPrefix());
+    const requestId = randomUUID();
+    const inbox = this.replyInbox();
     const subscription = this.connection.subscribe(inbox);
     const messages = subscription[Symbol.asyncIterator]();
     let finished = false;
     try {
-      this.connection.publish(operation.subject, encodeRequest(operation.subject, payload), {
-        reply: inbox,
-        headers: toHeaders(this.traced(context), { [HEADER_STREAM_ID]: streamId }, idleMs),
-      });
+      this.publish(operation.subject, encodeRequest(operation.subject, payload, requestId), inbox, toHeaders(this.traced(context), { [HEADER_STREAM_ID]: streamId }, idleMs));
       for (;;) {
-        const next = await nextWithin(messages, idleMs, options.signal);
-        if (next.done) throw busError(BusReason.BusUnavailable);
-        if (isNoResponders(next.value)) throw busError(BusReason.ServiceUnavailable);
-        const packet = decodeStreamPacket(next.value.string());
+        const packet = decodeStreamPacket(await nextReplyTo(requestId, messages, idleMs, options.signal));
         if (packet.kind === 'error') {
           finished = true;
           throw packet.error;
@@ -118,8 +115,23 @@ export class BusClient {
     this.call(serviceOperations(operation.service).cancelStream, { stream_id: streamId }, context).catch(() => undefined);
   }
 
-  private inboxPrefix(): string | undefined {
-    return (this.connection as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
+  /**
+   * A reply subject of this process's own (its inbox prefix, which its bus permissions name) that
+   * nobody can guess: a random UUID, not the NATS client's counter-based name (nuid) nor its
+   * request token (Math.random). Every service may publish into every other process's inbox, to
+   * answer it; a name it cannot guess is what keeps it from answering requests made to others.
+   */
+  private replyInbox(): string {
+    const prefix = (this.connection as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
+    return `${prefix || '_INBOX'}.${randomUUID()}`;
+  }
+
+  private publish(subject: string, data: string, reply: string, headers: MsgHdrs): void {
+    try {
+      this.connection.publish(subject, data, { reply, headers });
+    } catch {
+      throw busError(BusReason.BusUnavailable);
+    }
   }
 
   private async request<S extends z.ZodType>(
@@ -130,15 +142,15 @@ export class BusClient {
     options: BusRequestOptions = {},
   ): Promise<z.infer<S>> {
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+    const requestId = randomUUID();
+    const inbox = this.replyInbox();
+    const subscription = this.connection.subscribe(inbox);
     let raw: string;
     try {
-      const reply = await this.connection.request(subject, encodeRequest(subject, payload), {
-        timeout,
-        headers: toHeaders(this.traced(context), options.headers, timeout),
-      });
-      raw = reply.string();
-    } catch (error) {
-      throw translateTransportError(error);
+      this.publish(subject, encodeRequest(subject, payload, requestId), inbox, toHeaders(this.traced(context), options.headers, timeout));
+      raw = await nextReplyTo(requestId, subscription[Symbol.asyncIterator](), timeout, undefined);
+    } finally {
+      subscription.unsubscribe();
     }
     const reply = decodeReply(raw);
     const parsed = replySchema.safeParse(reply);
@@ -163,6 +175,22 @@ export function toHeaders(context: CallContext, extra: Record<string, string> = 
   if (context.traceparent) h.set(HEADER_TRACEPARENT, context.traceparent);
   if (context.tracestate) h.set(HEADER_TRACESTATE, context.tracestate);
   return h;
+}
+
+/**
+ * The next reply to the request `id` in its inbox, as text: a message that does not carry the id
+ * is not one (it is dropped, and does not extend the wait). TIMEOUT after `ms` without a reply,
+ * UNAVAILABLE when nobody serves the subject, when the bus goes away, or when the signal aborts.
+ */
+async function nextReplyTo(id: string, messages: AsyncIterator<Msg>, ms: number, signal: AbortSignal | undefined): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const next = await nextWithin(messages, Math.max(0, deadline - Date.now()), signal);
+    if (next.done) throw busError(BusReason.BusUnavailable);
+    if (isNoResponders(next.value)) throw busError(BusReason.ServiceUnavailable);
+    const raw = next.value.string();
+    if (isReplyTo(raw, id)) return raw;
+  }
 }
 
 /** The next message; TIMEOUT after `ms` without one; UNAVAILABLE when the signal aborts first. */
@@ -190,20 +218,4 @@ function aborted(): GardienError {
 /** The status message the server sends to a reply subject when nobody serves the request's subject. */
 function isNoResponders(msg: Msg): boolean {
   return msg.data.length === 0 && msg.headers?.status === '503';
-}
-
-function translateTransportError(error: unknown): GardienError {
-  if (error instanceof GardienError) return error;
-  const name = error instanceof Error ? error.name : '';
-  const cause = error instanceof Error ? (error.cause as Error | undefined) : undefined;
-  const isNoResponders =
-    name === 'NoRespondersError' ||
-    cause?.name === 'NoRespondersError' ||
-    (typeof (error as { isNoResponders?: () => boolean })?.isNoResponders === 'function' &&
-      (error as { isNoResponders: () => boolean }).isNoResponders());
-  if (isNoResponders) return busError(BusReason.ServiceUnavailable);
-  if (name === 'TimeoutError' || cause?.name === 'TimeoutError') {
-    return busError(BusReason.ServiceTimeout);
-  }
-  return busError(BusReason.BusUnavailable);
 }

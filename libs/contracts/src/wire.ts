@@ -16,9 +16,20 @@ interface ReplyPacket {
   isDisposed?: boolean;
 }
 
-export function encodeRequest<T>(subject: string, data: T): string {
-  const packet: RequestPacket<T> = { pattern: subject, data, id: randomUUID() };
+/** `id` names the request: its replies carry it back, and a reply without it is not one of them. */
+export function encodeRequest<T>(subject: string, data: T, id: string = randomUUID()): string {
+  const packet: RequestPacket<T> = { pattern: subject, data, id };
   return JSON.stringify(packet);
+}
+
+/** Whether a message is a reply to the request `id` (Nest's server writes the request's id into every reply). */
+export function isReplyTo(raw: string, id: string): boolean {
+  try {
+    const packet = JSON.parse(raw) as ReplyPacket | null;
+    return typeof packet === 'object' && packet !== null && packet.id === id;
+  } catch {
+    return false;
+  }
 }
 
 /** The request packet of a raw message, or undefined if it is not one (no id, no pattern). */
