@@ -30,13 +30,14 @@ function refusalOfParserError(code: string | undefined): HttpRefusalAnswer {
 }
 
 /**
- * The request target (`/v1/models`) of the request line at the start of the bytes the parser
- * refused, if they start with one. Node hands those bytes over as `rawPacket`.
+ * The path (`/v1/models`) of the request line at the start of the bytes the parser refused, if
+ * they start with one (Node hands those bytes over as `rawPacket`; a request spread over several
+ * packets may leave only a later one there, and the answer is then a problem document).
  */
 export function requestTargetOf(error: NodeJS.ErrnoException & { rawPacket?: unknown }): string | undefined {
   if (!Buffer.isBuffer(error.rawPacket)) return undefined;
-  const line = /^[A-Z]{1,16} (\/[^ \r\n]*) HTTP\/1\.[01]\r?\n/.exec(error.rawPacket.subarray(0, 8_192).toString('latin1'));
-  return line?.[1]?.split('?')[0];
+  // The path alone, however long the query string or broken the rest of the line.
+  return /^[A-Z]{1,16} (\/[^ ?\r\n]*)/.exec(error.rawPacket.subarray(0, 1_024).toString('latin1'))?.[1];
 }
 
 /**
