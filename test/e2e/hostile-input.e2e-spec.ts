@@ -30,8 +30,8 @@ const prefix = testDatabasePrefix();
 const PASSWORD = 'a passphrase long enough to pass';
 const usedCodes = new Set<string>();
 /** Runs per REST operation and per GraphQL field: the whole file stays within a few minutes on 2 cores. */
-const REST_RUNS = 40;
-const GRAPHQL_RUNS = 20;
+const REST_RUNS = 100;
+const GRAPHQL_RUNS = 40;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = Record<string, unknown>;
@@ -58,7 +58,7 @@ interface HostileRequest {
   headers: Array<[string, string]>;
   body: Buffer | undefined;
   canaries: string[];
-  /** Whether the answer may carry input back (a success creating what it was given). */
+  /** Which error shape applies: problem+json, OpenAI's (under /v1), or a GraphQL error list (/graphql). */
   surface: 'rest' | 'openai' | 'graphql';
 }
 
@@ -204,7 +204,8 @@ function stringArb(schema: Schema): fc.Arbitrary<string> {
   }
   const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const maxLength = Math.max(minLength, Math.min(typeof schema.maxLength === 'number' ? schema.maxLength : 40, 40));
-  return fc.string({ minLength, maxLength });
+  // ASCII, any grapheme, or any code point (lone surrogates and controls among them).
+  return fc.oneof(...(['grapheme-ascii', 'grapheme', 'binary'] as const).map((unit) => fc.string({ unit, minLength, maxLength })));
 }
 
 function validArb(input: Schema, depth = 0): fc.Arbitrary<Json> {
@@ -254,8 +255,9 @@ function objectArb(schema: Schema, depth: number): fc.Arbitrary<Json> {
 // ---------------------------------------------------------------------------------------------
 // Spoiling a valid-ish body.
 
-/** Every place in a value where another value can be put (object fields, array items), with the value's schema. */
+/** The places in a value where another value can be put (object fields, array items), down to a depth of 6. */
 function placesIn(value: Json, path: Array<string | number> = []): Array<Array<string | number>> {
+  if (path.length >= 6) return [];
   if (Array.isArray(value)) return value.flatMap((item, index) => [[...path, index], ...placesIn(item, [...path, index])]);
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, item]) => [[...path, key], ...placesIn(item, [...path, key])]);
@@ -272,7 +274,7 @@ function replaceAt(value: Json, path: ReadonlyArray<string | number>, replacemen
     else copy[head as number] = replaceAt(copy[head as number]!, rest, replacement);
     return copy;
   }
-  const copy = { ...(value as Record<string, Json>) };
+  const copy: Record<string, Json> = value !== null && typeof value === 'object' ? { ...value } : {};
   if (replacement === undefined && rest.length === 0) delete copy[head as string];
   else copy[head as string] = replaceAt(copy[head as string] ?? {}, rest, replacement);
   return copy;
@@ -286,7 +288,7 @@ function spoiledJsonArb(base: fc.Arbitrary<Json>): fc.Arbitrary<Spoiled> {
     const places = placesIn(value);
     const place = places.length > 0 ? fc.constantFrom(...places) : fc.constant<Array<string | number>>([]);
     return fc.oneof(
-      fc.constant(planted<Json | undefined>(value)),
+      { weight: 3, arbitrary: fc.constant(planted<Json | undefined>(value)) },
       // a field of the wrong type (or a hostile value of the right one)
       fc.tuple(place, hostileValueArb).map(([at, hostile]) => planted<Json | undefined>(replaceAt(value, at, hostile.value), ...hostile.canaries)),
       // a field missing
@@ -297,7 +299,10 @@ function spoiledJsonArb(base: fc.Arbitrary<Json>): fc.Arbitrary<Spoiled> {
         return planted<Json | undefined>(replaceAt(value, [...target, key], hostile.value), key, ...hostile.canaries);
       }),
       // prototype poisoning
-      canaryArb.map((c) => planted<Json | undefined>({ ...(value as object), __proto__: { admin: c }, constructor: { prototype: { c } } } as Json, c)),
+      canaryArb.map((c) => {
+        const fields = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+        return planted<Json | undefined>({ ...fields, __proto__: { admin: c }, constructor: { prototype: { c } } } as Json, c);
+      }),
       // a body that is no object at all
       hostileValueArb.map((hostile) => planted<Json | undefined>(hostile.value, ...hostile.canaries)),
       fc.constant(planted<Json | undefined>(undefined)),
@@ -312,7 +317,7 @@ function bodyBytesArb(spoiled: Spoiled): fc.Arbitrary<Planted<Buffer | undefined
   if (text === undefined) return fc.constant(planted<Buffer | undefined>(undefined, ...spoiled.canaries));
   const as = (bytes: Buffer, ...more: string[]) => planted<Buffer | undefined>(bytes, ...spoiled.canaries, ...more);
   return fc.oneof(
-    { weight: 4, arbitrary: fc.constant(as(Buffer.from(text, 'utf8'))) },
+    { weight: 8, arbitrary: fc.constant(as(Buffer.from(text, 'utf8'))) },
     // bytes that are not UTF-8 inside a string: a lone continuation byte, an overlong NUL, a surrogate, 0xFF
     fc.tuple(canaryArb, fc.constantFrom('80', 'c080', 'eda080', 'fffe', 'f4908080', 'c3')).map(([c, hex]) =>
       as(Buffer.concat([Buffer.from(`{"${c}":"${c}`), Buffer.from(hex, 'hex'), Buffer.from(`${c}",${text.slice(1)}`)]), c),
@@ -365,7 +370,7 @@ function targetArb(op: DocumentedOperation): fc.Arbitrary<Planted<string>> {
 function credentialArb(): fc.Arbitrary<Planted<Array<[string, string]>>> {
   return fc.oneof(
     fc.constant(planted<Array<[string, string]>>([])),
-    { weight: 6, arbitrary: fc.nat({ max: identities.length - 1 }).map((i) => planted<Array<[string, string]>>([['authorization', `Bearer ${identities[i]!.token}`]])) },
+    { weight: 12, arbitrary: fc.nat({ max: identities.length - 1 }).map((i) => planted<Array<[string, string]>>([['authorization', `Bearer ${identities[i]!.token}`]])) },
     fc.constant(planted<Array<[string, string]>>([['authorization', `Bearer ${apiKey}`]])),
     fc.constant(planted<Array<[string, string]>>([['x-api-key', apiKey]])),
     canaryArb.map((c) => planted<Array<[string, string]>>([['authorization', `Bearer ${c}.${c}.${c}`]], c)),
@@ -381,7 +386,7 @@ function credentialArb(): fc.Arbitrary<Planted<Array<[string, string]>>> {
 function headersArb(hasBody: boolean): fc.Arbitrary<Planted<Array<[string, string]>>> {
   const json: Array<[string, string]> = hasBody ? [['content-type', 'application/json']] : [];
   return fc.oneof(
-    { weight: 6, arbitrary: fc.constant(planted(json)) },
+    { weight: 12, arbitrary: fc.constant(planted(json)) },
     fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/xml', 'application/graphql', 'application/json, text/plain', '*/*').map((type) => planted<Array<[string, string]>>([['content-type', type]])),
     canaryArb.map((c) => planted<Array<[string, string]>>([...json, ['x-request-id', c]], c)),
     canaryArb.map((c) => planted<Array<[string, string]>>([...json, ['traceparent', `00-${c}-${c}-01`]], c)),
@@ -394,6 +399,9 @@ function headersArb(hasBody: boolean): fc.Arbitrary<Planted<Array<[string, strin
     canaryArb.map((c) => planted<Array<[string, string]>>([...json, ['x-bad', `${c}\u00ff\u0001`]], c)),
   );
 }
+
+/** Bodies up to a few times the edge's limit: larger ones test the socket, not the edge. */
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 function restRequestArb(op: DocumentedOperation): fc.Arbitrary<HostileRequest> {
   // Operations without a body get one too, now and then.
@@ -408,14 +416,15 @@ function restRequestArb(op: DocumentedOperation): fc.Arbitrary<HostileRequest> {
       headers: headersArb(true),
       method: fc.oneof({ weight: 9, arbitrary: fc.constant(op.method) }, fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND')),
     })
-    .map(({ target, body, credentials, headers, method }) => ({
+    .map(({ target, body, credentials, headers, method }): HostileRequest => ({
       method,
       target: target.value,
       headers: [...credentials.value, ...headers.value],
       body: body.value,
       canaries: [...target.canaries, ...body.canaries, ...credentials.canaries, ...headers.canaries],
       surface: target.value.startsWith('/v1/') || target.value === '/v1' ? 'openai' : 'rest',
-    }));
+    }))
+    .filter((request) => (request.body?.length ?? 0) <= MAX_BODY_BYTES);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,7 +481,8 @@ function graphqlRequestArb(op: DocumentedOperation, kind: string, field: Introsp
           surface: 'graphql' as const,
         };
       });
-    });
+    })
+    .filter((request) => (request.body?.length ?? 0) <= MAX_BODY_BYTES);
 }
 
 // ---------------------------------------------------------------------------------------------
