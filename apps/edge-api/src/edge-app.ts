@@ -10,7 +10,7 @@ import { AppModule } from './app.module.js';
 import { trustedProxiesOf, type EdgeConfig } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
 import { answerClientError, answerFrameworkError, registerShutdownRefusal } from './http/early-refusals.js';
-import { registerJsonBody } from './http/json-body.js';
+import { bodyFieldNamesOf, registerJsonBody } from './http/json-body.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { registerRateLimits } from './http/rate-limit.js';
 import type { Operation } from './operations/operation.js';
@@ -42,7 +42,7 @@ export async function createEdgeApplication({ config, bus, logger, metrics, oper
   registerAccessLog(fastify, logger, metrics);
   registerShutdownRefusal(fastify);
   const authRateLimit = await registerRateLimits(fastify, config);
-  registerJsonBody(fastify);
+  registerJsonBody(fastify, bodyFieldNamesOf(operations));
   // A GraphQL document is small; its body limit bounds what the parser and the validation rules see.
   fastify.addHook('onRoute', (route) => {
     if (route.url === GRAPHQL_PATH) route.bodyLimit = config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES;

@@ -35,6 +35,21 @@ test('keys that come from the input are not echoed in error paths', () => {
   expect(caught?.details).toEqual([{ path: 'payload.*', reason: 'invalid_type' }]);
 });
 
+test('a key of the input is not echoed even when it is shaped like a field name: only the schema\'s own names are', () => {
+  const Settings = z.object({ retention_days: z.record(z.string(), z.number()) }).strict();
+  const detailsOf = (value: unknown) => {
+    try {
+      parsePayload(Settings, value);
+    } catch (error) {
+      return (error as GardienError).details;
+    }
+    return 'accepted';
+  };
+  expect(detailsOf({ retention_days: { jean_dupont: 'seven' } })).toEqual([{ path: 'payload.retention_days.*', reason: 'invalid_type' }]);
+  expect(detailsOf({ retention_days: { jean_dupont: 7, dupont: 'x\u0000' } })).toEqual([{ path: 'payload.retention_days.*', reason: 'invalid_type' }]);
+  expect(detailsOf({ retention_days: { retention_days: 'seven' } })).toEqual([{ path: 'payload.retention_days.retention_days', reason: 'invalid_type' }]);
+});
+
 describe('text that would break storage is refused on every boundary', () => {
   const Purpose = z.object({ name: z.string(), tags: z.array(z.string()).optional(), labels: z.record(z.string(), z.string()).optional() }).strict();
 
@@ -56,7 +71,9 @@ describe('text that would break storage is refused on every boundary', () => {
   test('a lone surrogate (not well-formed UTF-16, which Postgres cannot store) is refused', () => {
     expect(detailsOf({ name: 'a\ud800b' })).toEqual([{ path: 'payload.name', reason: 'lone_surrogate' }]);
     expect(detailsOf({ name: '\udfff' })).toEqual([{ path: 'payload.name', reason: 'lone_surrogate' }]);
-    expect(detailsOf({ name: 'ok', labels: { k: 'x\udc00' } })).toEqual([{ path: 'payload.labels.k', reason: 'lone_surrogate' }]);
+    // `k` is a key of the caller's, not a field of the schema: not named.
+    expect(detailsOf({ name: 'ok', labels: { k: 'x\udc00' } })).toEqual([{ path: 'payload.labels.*', reason: 'lone_surrogate' }]);
+    expect(detailsOf({ name: 'ok', labels: { jean_dupont: 'x\u0000' } })).toEqual([{ path: 'payload.labels.*', reason: 'contains_nul' }]);
   });
 
   test('the positive control: whole characters outside the BMP, and every other control character, pass', () => {

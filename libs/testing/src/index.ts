@@ -7,3 +7,4 @@ export * from './service-processes.js';
 export * from './canaries.js';
 export * from './database-dumps.js';
 export * from './open-bus-connection.js';
+export * from './raw-http.js';

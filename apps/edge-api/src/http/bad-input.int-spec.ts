@@ -89,6 +89,20 @@ describe('NUL characters', () => {
     expectRefused(answer, [{ path: 'body.retention_days.*', reason: 'contains_nul' }]);
   });
 
+  test('under a key of the caller\'s shaped like a field name (an unknown field, a GraphQL variable): the key is not echoed', async () => {
+    const unknown = await send('POST', '/api/v1/purposes', '{"id":"support","name":"Support","legal_basis":"contract","jean_dupont":"a\\u0000"}');
+    expectRefused(unknown, [{ path: 'body.*', reason: 'contains_nul' }]);
+    const nestedUnknown = await send('POST', '/api/v1/tenants', '{"slug":"acme","name":{"jean_dupont":"\\u0000"}}');
+    expectRefused(nestedUnknown, [{ path: 'body.name.*', reason: 'contains_nul' }]);
+    const variable = await send(
+      'POST',
+      '/graphql',
+      JSON.stringify({ query: 'mutation($jean_dupont: String!) { createTenant(slug: "acme", name: $jean_dupont) { id } }', variables: { jean_dupont: 'Ac\u0000me' } }),
+    );
+    expectRefused(variable, [{ path: 'body.variables.*', reason: 'contains_nul' }]);
+    for (const answer of [unknown, nestedUnknown, variable]) expect(answer.text).not.toContain('jean_dupont');
+  });
+
   test('in GraphQL arguments, written in the document or passed as variables', async () => {
     const written = await graphql('mutation { createPurpose(id: "support", name: "Sup\\u0000port", legal_basis: contract) { id } }');
     expect(written.errors).toEqual([

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@gardien/observability';
 import { EdgeReason, edgeError } from '../edge.errors.js';
+import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
 import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -29,6 +30,17 @@ function refusalOfParserError(code: string | undefined): HttpRefusalAnswer {
 }
 
 /**
+ * The path (`/v1/models`) of the request line at the start of the bytes the parser refused, if
+ * they start with one (Node hands those bytes over as `rawPacket`; a request spread over several
+ * packets may leave only a later one there, and the answer is then a problem document).
+ */
+export function requestTargetOf(error: NodeJS.ErrnoException & { rawPacket?: unknown }): string | undefined {
+  if (!Buffer.isBuffer(error.rawPacket)) return undefined;
+  // The path alone, however long the query string or broken the rest of the line.
+  return /^[A-Z]{1,16} (\/[^ ?\r\n]*)/.exec(error.rawPacket.subarray(0, 1_024).toString('latin1'))?.[1];
+}
+
+/**
  * Fastify's `clientErrorHandler` (Node's `clientError` event): the request could not be parsed,
  * so the answer is written on the socket as raw HTTP/1.1, and the connection closed.
  */
@@ -43,10 +55,12 @@ export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException
       socket.destroy();
       return;
     }
-    const body = JSON.stringify(problemOf({ ...refusal, requestId }));
+    // Under /v1 every error takes OpenAI's shape, these too, when the request line can be read.
+    const openAi = isOpenAiPath(requestTargetOf(error));
+    const body = JSON.stringify(openAi ? openAiErrorOf({ ...refusal, requestId }).body : problemOf({ ...refusal, requestId }));
     const head = [
       `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}`,
-      `content-type: ${PROBLEM_CONTENT_TYPE}`,
+      `content-type: ${openAi ? 'application/json' : PROBLEM_CONTENT_TYPE}`,
       `content-length: ${Buffer.byteLength(body)}`,
       `${REQUEST_ID_HEADER}: ${requestId}`,
       'cache-control: no-store',

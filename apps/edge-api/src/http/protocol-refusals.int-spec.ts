@@ -3,10 +3,9 @@
 // our own title, and no echo of the path, a header or the body. Raw sockets send what fetch cannot.
 import { connect } from 'node:net';
 import { AUTH_OPERATIONS } from '@gardien/contracts';
-import { PrivateNats } from '@gardien/testing';
+import { PrivateNats, rawRequest, type RawAnswer } from '@gardien/testing';
 import { ProblemSchema } from '../openapi/openapi-document.js';
 import { startEdge, startEdgeBench, type EdgeBench, type FakeServices, type RunningEdge } from '../testing/edge-harness.js';
-import { rawRequest, type RawAnswer } from '../testing/raw-http.js';
 
 /** Looks like personal data; must appear in no answer. */
 const CANARY = 'jean.dupont@exemple.fr';
@@ -77,6 +76,23 @@ describe('refused by Node before Fastify sees the request', () => {
     );
     expectProblem(fromRaw(answer), 400, 'VALIDATION_FAILED');
     expect(fakes.calls).toEqual([]);
+  });
+
+  test('under /v1 the same refusals take OpenAI\'s error shape, as every error there does', async () => {
+    const smuggled = fromRaw(
+      await rawRequest(edge.url, `GET /v1/models?${CANARY} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`),
+    );
+    const oversized = fromRaw(await rawRequest(edge.url, `GET /v1/models HTTP/1.1\r\nHost: ${host}\r\nX-Note: ${CANARY}${'a'.repeat(20_000)}\r\n\r\n`));
+    const farOversized = fromRaw(await rawRequest(edge.url, `GET /v1/models HTTP/1.1\r\nHost: ${host}\r\nX-Note: ${CANARY}${'a'.repeat(70_000)}\r\n\r\n`));
+    // A request line of 13 KB, and a header byte that is not allowed.
+    const longLine = fromRaw(await rawRequest(edge.url, `GET /v1/models?q=${CANARY.repeat(600)} HTTP/1.1\r\nHost: ${host}\r\nX-Bad: \u0001\r\n\r\n`));
+    const answers = [[smuggled, 400, 'malformed_request'], [oversized, 431, 'headers_too_large'], [farOversized, 431, 'headers_too_large'], [longLine, 400, 'malformed_request']] as const;
+    for (const [answer, status, code] of answers) {
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status, contentType: expect.stringMatching(/^application\/json/) });
+      const body = JSON.parse(answer.body) as { error: Record<string, unknown> };
+      expect(body).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code, request_id: answer.requestId } });
+      expect(answer.body).not.toContain(CANARY);
+    }
   });
 
   test('a request line that is not HTTP is a 400 problem', async () => {
