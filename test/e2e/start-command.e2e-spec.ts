@@ -2,11 +2,12 @@
 // service up (each with its own credentials and master key), /health follows a service killed and
 // brought back with `gardien start --only`, and Ctrl-C stops every process within 10 s.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUS_SERVICES } from '@gardien/contracts';
 import { PrivateNats, REPO_ROOT, dropTestDatabases, freePort, testDatabasePrefix, waitFor } from '@gardien/testing';
+import { runCli } from './identity-support.js';
 
 const prefix = testDatabasePrefix();
 const CLI = join(REPO_ROOT, 'apps', 'cli', 'dist', 'main.js');
@@ -88,6 +89,13 @@ test('gardien start: all up, a killed service down then back, Ctrl-C stops every
     services: { ...Object.fromEntries(BUS_SERVICES.map((s) => [s, 'up'])), audit: 'down' },
   });
 
+  // Data encrypted under this run's keys, for the next test: the super-admin and a first tenant.
+  const bootstrap = await runCli(['bootstrap', '--admin-email', 'root@platform.example', '--tenant', 'tenant-a', '--tenant-name', 'A', '--tenant-admin-email', 'admin@a.example'], {
+    GARDIEN_NATS_URL: nats.url,
+    GARDIEN_BOOTSTRAP_PASSWORD: 'correct horse battery staple 42',
+  });
+  expect(bootstrap.code).toBe(0);
+
   const again = gardienStart('--only', 'audit');
   await waitFor(async () => (await health()).status === 200, 30_000, '/health to be ok again');
 
@@ -106,3 +114,22 @@ test('gardien start: all up, a killed service down then back, Ctrl-C stops every
   await waitFor(async () => allPids.every((pid) => !alive(pid)), 10_000, 'every process to stop', 100);
   expect(Date.now() - stoppedAt).toBeLessThan(10_000);
 });
+
+test('started again without the keys of the databases it finds, it says so and starts nothing; with them put back, it starts', async () => {
+  const kept = `${dataDir}-kept`;
+  renameSync(dataDir, kept);
+  const refused = gardienStart();
+  const code = await new Promise<number | null>((resolve) => refused.child.once('exit', resolve));
+  expect(code).toBe(78);
+  expect(refused.output()).toMatch(/auth: database \S+ holds encrypted data; missing \S+auth\.key/);
+  expect(refused.output()).not.toContain('services up');
+  await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+
+  rmSync(dataDir, { recursive: true, force: true });
+  renameSync(kept, dataDir);
+  const restored = gardienStart();
+  await waitFor(async () => restored.output().includes(`Gardien edge: http://127.0.0.1:${port}`), 60_000, 'the edge URL to be printed');
+  expect((await health()).status).toBe(200);
+  restored.child.kill('SIGINT');
+  await new Promise((resolve) => restored.child.once('exit', resolve));
+}, 120_000);

@@ -9,8 +9,9 @@ import { ALL_SERVICES, BUS_SERVICES, PROVISIONER_USER, isBusService, type BusSer
 import { z } from 'zod';
 import { runProvision } from '../provision/provision.command.js';
 import { DEVELOPMENT_ADMIN_URL } from '../provision/provision-config.js';
-import type { ProvisionResult } from '../provision/provision-report.js';
+import { PROVISION_EXIT, type ProvisionResult } from '../provision/provision-report.js';
 import { ensureServiceKeys, type ServiceKeys } from './master-key.js';
+import { describeLostKeys, findLostKeys, wrappedKeysProbe } from './lost-keys.js';
 import { repoRoot } from '../repo-root.js';
 import { answers, endpointOf, isLocal, startLocalNats, startLocalPostgres, waitUntilAnswers } from './infrastructure.js';
 import { Supervisor } from './supervisor.js';
@@ -66,6 +67,14 @@ export async function startCommand(options: StartOptions): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  if (process.env.GARDIEN_KMS !== 'vault') {
+    const lost = await findLostKeys(dataDir, provisioned.databases, wrappedKeysProbe(config.GARDIEN_DATABASE_ADMIN_URL));
+    if (lost.length > 0) {
+      say(describeLostKeys(lost, dataDir));
+      ownNats?.kill('SIGTERM');
+      process.exit(PROVISION_EXIT.config);
+    }
+  }
   const keys = await ensureServiceKeys(dataDir, services.filter(isBusService), say);
   // GARDIEN_METRICS_PORT is the base port; each service gets base + its index. Replicas started with
   // --only next to a running platform take any free port, so that they do not collide with it.
