@@ -11,6 +11,12 @@ export const EdgeConfigSchema = BaseConfigSchema.extend({
   GARDIEN_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
   /** The body limit of POST /graphql: a document and its variables, far smaller than any REST body may be. */
   GARDIEN_GRAPHQL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(64 * 1024),
+  /**
+   * How long a client has to send its whole request, headers and body (408 after it): a client
+   * that sends a Content-Length and then holds the body back cannot keep a connection forever.
+   * Streamed answers are not bounded by it.
+   */
+  GARDIEN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
   /** Requests per client address and window, on every route. */
   GARDIEN_RATE_LIMIT_MAX: perWindow.default(600),
   /** Requests per client address and window on /api/v1/auth/* (and their GraphQL fields), on top of the global limit. */

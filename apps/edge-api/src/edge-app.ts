@@ -31,6 +31,11 @@ export async function createEdgeApplication({ config, bus, logger, metrics, oper
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES,
+    // Fastify leaves Node's request timeout off by default, and Node reads it when the server is
+    // made (setting it afterwards, as Fastify's own option does, changes nothing): given here, with
+    // a check every second rather than every 30 s.
+    requestTimeout: config.GARDIEN_REQUEST_TIMEOUT_MS,
+    http: { requestTimeout: config.GARDIEN_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
     // registerShutdownRefusal answers instead, in problem+json.
     return503OnClosing: false,
     trustProxy: trustedProxiesOf(config),

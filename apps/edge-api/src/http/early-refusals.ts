@@ -46,8 +46,12 @@ export function requestTargetOf(error: NodeJS.ErrnoException & { rawPacket?: unk
  */
 export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException, socket: Duplex) => void {
   return (error, socket) => {
-    // A reset connection has nobody left to answer (Node's own advice for this event).
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    // A reset connection, or one the client closed in the middle of its request, has nobody left
+    // to answer (Node's own advice for this event): not a refusal, and not logged as one.
+    if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
     const refusal = refusalOfParserError(error.code);
     const requestId = randomUUID();
     logger.info({ status: refusal.status, requestId }, 'request refused by the HTTP parser');

@@ -169,6 +169,29 @@ test('every refusal is logged by its status and request id, none with the path, 
   expect(edge.logLines.join('')).not.toContain(CANARY);
 });
 
+test('a client that sends a Content-Length and holds the body back gets a 408 problem once the request timeout passes', async () => {
+  const strict = await startEdge(nats.url, { GARDIEN_REQUEST_TIMEOUT_MS: '1000' });
+  try {
+    const sentAt = Date.now();
+    const answer = fromRaw(
+      await rawRequest(strict.url, `POST /api/v1/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email"`, 8_000),
+    );
+    expectProblem(answer, 408, 'VALIDATION_FAILED');
+    expect(Date.now() - sentAt).toBeLessThan(4_000);
+    // A client that gives up in the middle of its body has left: nothing to answer, no refusal logged.
+    const leaving = connect({ host: '127.0.0.1', port: Number(new URL(strict.url).port) }).resume();
+    leaving.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email"`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    leaving.end();
+    await new Promise((resolve) => leaving.once('close', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const refusals = strict.logLines.map((line) => JSON.parse(line) as { msg?: string; status?: number }).filter((entry) => entry.msg === 'request refused by the HTTP parser');
+    expect(refusals.map((entry) => entry.status)).toEqual([408]);
+  } finally {
+    await strict.close();
+  }
+});
+
 test('a request arriving on an open connection while the edge shuts down is a 503 problem with Retry-After', async () => {
   const closing = await startEdge(nats.url);
   fakes.on(AUTH_OPERATIONS.login.subject, () => ({ response: { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', expires_in: 900 } }));
