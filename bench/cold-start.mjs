@@ -40,7 +40,7 @@ export async function coldStart(environment) {
  * Polls GET /health until 200 with every bus service "up" (bounded by HEALTH_DEADLINE_MS).
  * @param {string} edgeUrl
  */
-async function waitUntilHealthy(edgeUrl) {
+export async function waitUntilHealthy(edgeUrl) {
   const deadline = performance.now() + HEALTH_DEADLINE_MS;
   let last = 'no answer';
   while (performance.now() < deadline) {
