@@ -2,7 +2,7 @@
 // first: the parser's token limit, the document's bounds (size, depth, root fields), introspection
 // (only for authenticated callers, and never in production), then graphql-js's own rules.
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { DOCUMENT_BOUNDS, noIntrospection, parseBounded } from './graphql-limits.js';
+import { boundsRefusals, introspectionRefusals, parseBounded } from './graphql-limits.js';
 
 /** Asked only when the document introspects: whether this caller may. */
 export type IntrospectionPolicy = () => Promise<boolean>;
@@ -20,9 +20,9 @@ function parseRefusing(query: string): DocumentNode | GraphQLError {
 export async function admitDocument(schema: GraphQLSchema, query: string, mayIntrospect: IntrospectionPolicy): Promise<DocumentNode | readonly GraphQLError[]> {
   const document = parseRefusing(query);
   if (document instanceof GraphQLError) return [document];
-  const oversized = validate(schema, document, DOCUMENT_BOUNDS);
+  const oversized = boundsRefusals(document);
   if (oversized.length > 0) return oversized;
-  const introspects = validate(schema, document, [noIntrospection]);
+  const introspects = introspectionRefusals(document);
   if (introspects.length > 0 && !(await mayIntrospect())) return introspects;
   const invalid = validate(schema, document, specifiedRules);
   return invalid.length > 0 ? invalid : document;

@@ -3,7 +3,9 @@
 // included, fragments expanded wherever they are spread), the depth, and the root fields (each
 // one bus call). Without them one anonymous document of aliases under `__schema` held the event
 // loop for seconds; with them the work of a document is bounded by its size, fragment reuse included.
-import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+// Each is a plain walk of the syntax tree, without the schema: graphql-js's validate() would keep
+// type information at every node, which cost several times the parse for the documents refused here.
+import { BREAK, GraphQLError, Kind, parse, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { EDGE_ERRORS, EdgeReason } from '../edge.errors.js';
 
 export const GRAPHQL_LIMITS = {
@@ -88,63 +90,71 @@ class SizeMeter {
   }
 }
 
-/** At most `maxSelections` field selections and `maxDepth` levels per operation. */
-export function boundedSize(maxSelections: number, maxDepth: number): ValidationRule {
-  return (context: ValidationContext) => {
-    const meter = new SizeMeter((name) => context.getFragment(name));
-    return {
-      OperationDefinition(node) {
-        const size = meter.of(node.selectionSet);
-        if (size.selections > maxSelections) context.reportError(refusal(EdgeReason.TooManySelections, [node]));
-        if (size.depth > maxDepth) context.reportError(refusal(EdgeReason.TooDeep, [node]));
-      },
-    };
-  };
+/** The fragments of a document, by name (the first of a name: graphql-js refuses duplicates afterwards). */
+function fragmentsOf(document: DocumentNode): (name: string) => FragmentDefinitionNode | undefined {
+  const byName = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION && !byName.has(definition.name.value)) byName.set(definition.name.value, definition);
+  }
+  return (name) => byName.get(name);
 }
 
-function rootFieldCount(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
+function operationsOf(document: DocumentNode): OperationDefinitionNode[] {
+  return document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+}
+
+/** Refusals of operations over `maxSelections` field selections or `maxDepth` levels. */
+export function sizeRefusals(document: DocumentNode, maxSelections: number, maxDepth: number): GraphQLError[] {
+  const meter = new SizeMeter(fragmentsOf(document));
+  return operationsOf(document).flatMap((operation) => {
+    const size = meter.of(operation.selectionSet);
+    return [
+      ...(size.selections > maxSelections ? [refusal(EdgeReason.TooManySelections, [operation])] : []),
+      ...(size.depth > maxDepth ? [refusal(EdgeReason.TooDeep, [operation])] : []),
+    ];
+  });
+}
+
+function rootFieldCount(selectionSet: SelectionSetNode, fragmentNamed: (name: string) => FragmentDefinitionNode | undefined, seen: Set<string>): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       count += 1;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      count += rootFieldCount(selection.selectionSet, context, seen);
+      count += rootFieldCount(selection.selectionSet, fragmentNamed, seen);
     } else if (!seen.has(selection.name.value)) {
       seen.add(selection.name.value);
-      const fragment = context.getFragment(selection.name.value);
-      if (fragment) count += rootFieldCount(fragment.selectionSet, context, seen);
+      const fragment = fragmentNamed(selection.name.value);
+      if (fragment) count += rootFieldCount(fragment.selectionSet, fragmentNamed, seen);
     }
   }
   return count;
 }
 
-/** At most `limit` fields at the root of an operation, aliases and fragments included. */
-export function maxRootFields(limit: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(node) {
-      if (rootFieldCount(node.selectionSet, context, new Set()) > limit) {
-        context.reportError(refusal(EdgeReason.TooManyRootFields, [node]));
-      }
-    },
-  });
+/** Refusals of operations with more than `limit` root fields, aliases and fragments included. */
+export function rootFieldRefusals(document: DocumentNode, limit: number): GraphQLError[] {
+  const fragmentNamed = fragmentsOf(document);
+  return operationsOf(document)
+    .filter((operation) => rootFieldCount(operation.selectionSet, fragmentNamed, new Set()) > limit)
+    .map((operation) => refusal(EdgeReason.TooManyRootFields, [operation]));
 }
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
-/** No `__schema` or `__type` anywhere in the document (`__typename` is not introspection of the schema). */
-export const noIntrospection: ValidationRule = (context) => {
-  let reported = false;
-  return {
+/** A refusal if `__schema` or `__type` appears anywhere in the document (`__typename` is not introspection of the schema). */
+export function introspectionRefusals(document: DocumentNode): GraphQLError[] {
+  const found: GraphQLError[] = [];
+  visit(document, {
     Field(node) {
-      if (reported || !INTROSPECTION_FIELDS.has(node.name.value)) return;
-      reported = true;
-      context.reportError(refusal(EdgeReason.IntrospectionDisabled, [node]));
+      if (!INTROSPECTION_FIELDS.has(node.name.value)) return undefined;
+      found.push(refusal(EdgeReason.IntrospectionDisabled, [node]));
+      return BREAK;
     },
-  };
-};
+  });
+  return found;
+}
 
 /** The bounds of a document, in the order they are checked: before graphql-js's own rules. */
-export const DOCUMENT_BOUNDS: readonly ValidationRule[] = [
-  boundedSize(GRAPHQL_LIMITS.selections, GRAPHQL_LIMITS.depth),
-  maxRootFields(GRAPHQL_LIMITS.rootFields),
-];
+export function boundsRefusals(document: DocumentNode): GraphQLError[] {
+  return [...sizeRefusals(document, GRAPHQL_LIMITS.selections, GRAPHQL_LIMITS.depth), ...rootFieldRefusals(document, GRAPHQL_LIMITS.rootFields)];
+}
