@@ -7,6 +7,8 @@ import { ErrorCode, ErrorReasons, type GardienError, type ReasonExtras } from '@
 export enum EdgeReason {
   /** No access token or API key, or one that does not verify. */
   CredentialsRequired = 'credentials_required',
+  /** Both an access token and an API key: a request acts under one credential, never a choice of two. */
+  CredentialsAmbiguous = 'credentials_ambiguous',
   /** A valid API key, on an operation for user sessions (API keys are for model calls). */
   ApiKeyNotAccepted = 'api_key_not_accepted',
   /** An operation of the platform, refused before any bus call to anyone but the super-admin. */
@@ -41,6 +43,7 @@ export enum EdgeReason {
 
 export const EDGE_ERRORS = ErrorReasons.define<EdgeReason>('edge-api', {
   [EdgeReason.CredentialsRequired]: { code: ErrorCode.Unauthenticated, message: 'a valid access token or API key is required' },
+  [EdgeReason.CredentialsAmbiguous]: { code: ErrorCode.Unauthenticated, message: 'send an access token or an API key, not both' },
   [EdgeReason.ApiKeyNotAccepted]: { code: ErrorCode.Unauthenticated, message: 'this operation needs a user session: API keys are for model calls' },
   [EdgeReason.SuperadminOnly]: { code: ErrorCode.Forbidden, message: 'this operation is reserved to the super-admin' },
   [EdgeReason.RateLimitExceeded]: { code: ErrorCode.RateLimited, message: 'too many requests' },

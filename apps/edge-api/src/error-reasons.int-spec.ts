@@ -138,6 +138,15 @@ describe("the edge's own refusals carry their reasons", () => {
     expectProblem(await send('POST', '/api/v1/auth/login', { raw: 'email=a', contentType: 'application/x-www-form-urlencoded' }), 415, 'VALIDATION_FAILED', 'unsupported_media_type');
   });
 
+  test('an access token and an API key in one request: credentials_ambiguous, on REST and GraphQL, before either is tried', async () => {
+    const both = { authorization: `Bearer ${memberToken}`, 'x-api-key': 'gdn_x', 'content-type': 'application/json' };
+    const rest = await fetch(`${edge.url}/api/v1/me`, { headers: both });
+    expectProblem({ status: rest.status, headers: rest.headers, body: (await rest.json()) as Record<string, unknown> }, 401, 'UNAUTHENTICATED', 'credentials_ambiguous');
+    const graphqlAnswer = await fetch(`${edge.url}/graphql`, { method: 'POST', headers: both, body: JSON.stringify({ query: '{ me { id } }' }) });
+    const errors = ((await graphqlAnswer.json()) as { errors: GraphqlErrors }).errors;
+    expect(errors.map((error) => error.extensions)).toEqual([{ code: 'UNAUTHENTICATED', reason: 'credentials_ambiguous' }]);
+  });
+
   test("GraphQL's bounds and rules: too_many_root_fields, introspection_disabled, superadmin_only", async () => {
     const roots = Array.from({ length: 11 }, (_, i) => `a${i}: __typename`).join(' ');
     expect((await graphql(`{ ${roots} }`)).map((error) => error.extensions)).toEqual([{ code: 'VALIDATION_FAILED', reason: 'too_many_root_fields' }]);
