@@ -30,6 +30,8 @@ export enum EdgeReason {
   TooManyTokens = 'too_many_tokens',
   TooManySelections = 'too_many_selections',
   TooManyRootFields = 'too_many_root_fields',
+  /** One response name selected too often in one selection set (checking that they merge is quadratic). */
+  RepeatedSelection = 'repeated_selection',
   IntrospectionDisabled = 'introspection_disabled',
   // Refusals of the request's form, each answered with its own HTTP status.
   MalformedRequest = 'malformed_request',
@@ -57,6 +59,7 @@ export const EDGE_ERRORS = ErrorReasons.define<EdgeReason>('edge-api', {
   [EdgeReason.TooManyTokens]: { code: ErrorCode.ValidationFailed, message: 'the document has too many tokens' },
   [EdgeReason.TooManySelections]: { code: ErrorCode.ValidationFailed, message: 'the document selects too many fields' },
   [EdgeReason.TooManyRootFields]: { code: ErrorCode.ValidationFailed, message: 'the document has too many root fields' },
+  [EdgeReason.RepeatedSelection]: { code: ErrorCode.ValidationFailed, message: 'the document selects one field too many times in one place' },
   [EdgeReason.IntrospectionDisabled]: { code: ErrorCode.ValidationFailed, message: 'introspection is not available' },
   // Their messages are the titles of their problem documents.
   [EdgeReason.MalformedRequest]: { code: ErrorCode.ValidationFailed, message: 'The request is not valid HTTP' },

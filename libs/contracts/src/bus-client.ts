@@ -3,7 +3,7 @@
 // Each request has a reply inbox of its own, named by a random UUID, and takes only the replies
 // that carry its own packet id: another process cannot guess where to forge an answer.
 import { randomUUID } from 'node:crypto';
-import { headers as natsHeaders, type Msg, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
+import { headers as natsHeaders, type Msg, type NatsConnection, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { ErrorCode, GardienError } from './errors.js';
 import { BusReason, busError } from './bus.errors.js';
@@ -78,7 +78,7 @@ export class BusClient {
     const streamId = randomUUID();
     const requestId = randomUUID();
     const inbox = this.replyInbox();
-    const subscription = this.connection.subscribe(inbox);
+    const subscription = this.subscribe(inbox);
     const messages = subscription[Symbol.asyncIterator]();
     let finished = false;
     try {
@@ -126,6 +126,14 @@ export class BusClient {
     return `${prefix || '_INBOX'}.${randomUUID()}`;
   }
 
+  private subscribe(inbox: string): Subscription {
+    try {
+      return this.connection.subscribe(inbox);
+    } catch {
+      throw busError(BusReason.BusUnavailable);
+    }
+  }
+
   private publish(subject: string, data: string, reply: string, headers: MsgHdrs): void {
     try {
       this.connection.publish(subject, data, { reply, headers });
@@ -144,7 +152,7 @@ export class BusClient {
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     const requestId = randomUUID();
     const inbox = this.replyInbox();
-    const subscription = this.connection.subscribe(inbox);
+    const subscription = this.subscribe(inbox);
     let raw: string;
     try {
       this.publish(subject, encodeRequest(subject, payload, requestId), inbox, toHeaders(this.traced(context), options.headers, timeout));
@@ -185,7 +193,9 @@ export function toHeaders(context: CallContext, extra: Record<string, string> = 
 async function nextReplyTo(id: string, messages: AsyncIterator<Msg>, ms: number, signal: AbortSignal | undefined): Promise<string> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const next = await nextWithin(messages, Math.max(0, deadline - Date.now()), signal);
+    const left = deadline - Date.now();
+    if (left <= 0) throw busError(BusReason.ServiceTimeout);
+    const next = await nextWithin(messages, left, signal);
     if (next.done) throw busError(BusReason.BusUnavailable);
     if (isNoResponders(next.value)) throw busError(BusReason.ServiceUnavailable);
     const raw = next.value.string();
@@ -204,7 +214,13 @@ async function nextWithin(messages: AsyncIterator<Msg>, ms: number, signal: Abor
     signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([messages.next(), stop]);
+    return await Promise.race([
+      messages.next().catch((error: unknown) => {
+        // The subscription ended in error (the connection closed or drained, a permission refused).
+        throw error instanceof GardienError ? error : busError(BusReason.BusUnavailable);
+      }),
+      stop,
+    ]);
   } finally {
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);

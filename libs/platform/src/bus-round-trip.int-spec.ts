@@ -169,3 +169,9 @@ test('handler latency and errors are counted by subject and code', async () => {
   expect(text).toMatch(/gardien_handler_duration_seconds_count\{service="probe",handler="gardien.v1.tenant.probe.echo",outcome="ok"\} [1-9]/);
   expect(text).toMatch(/gardien_handler_errors_total\{handler="gardien.v1.tenant.probe.refuse",code="FORBIDDEN",service="probe"\} 1/);
 });
+
+test('a call on a closed connection is UNAVAILABLE with the reason bus_unavailable, not a transport error', async () => {
+  const closed = await connect({ servers: nats.url });
+  await closed.close();
+  await expect(new BusClient(closed).call(PROBES.echo, { text: 'x' } as never, caller)).rejects.toMatchObject({ code: ErrorCode.Unavailable, reason: 'bus_unavailable' });
+});

@@ -8,7 +8,7 @@ import { keystoreFileFor } from '@gardien/crypto';
 import { ADMIN_URL, createTestDatabase, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import type { DatabaseReport } from '../provision/database-step.js';
 import { describeLostKeys, findLostKeys, wrappedKeysProbe } from './lost-keys.js';
-import { serviceKeysOf } from './master-key.js';
+import { moveSharedLayout, serviceKeysOf } from './master-key.js';
 
 const prefix = testDatabasePrefix();
 let database: string;
@@ -65,4 +65,14 @@ test('wrapped keys in the database and no keystore or master key of their run: l
 test('with the keys of the run, or a database this run created, nothing is lost', async () => {
   expect(await findLostKeys(dataDirWith({ masterKey: true, keystore: true }), [report(false)], probe)).toEqual([]);
   expect(await findLostKeys(dataDirWith({ masterKey: false, keystore: false }), [report(true)], probe)).toEqual([]);
+});
+
+test('a folder of the shared-key layout holds its keys elsewhere: lost until moved, found once moved (gardien start moves it first)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gardien-lost-keys-legacy-'));
+  mkdirSync(join(dir, 'keys'), { recursive: true });
+  writeFileSync(join(dir, 'master.key'), 'shared\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'keys', 'auth.keystore.json'), '{}');
+  expect(await findLostKeys(dir, [report(false)], probe)).toHaveLength(1);
+  moveSharedLayout(dir, ['auth'], () => undefined);
+  expect(await findLostKeys(dir, [report(false)], probe)).toEqual([]);
 });

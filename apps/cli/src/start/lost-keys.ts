@@ -34,11 +34,12 @@ export async function findLostKeys(dataDir: string, databases: readonly Database
 /** The probe against a real server: the administrator (a superuser, whom row-level security does not hide rows from). */
 export function wrappedKeysProbe(adminUrl: string): WrappedKeysProbe {
   return async (database) => {
+    // The database's name encoded in the URL's path (which is decoded when read).
     const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
+    url.pathname = `/${encodeURIComponent(database)}`;
     const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
     try {
+      await client.connect();
       for (const table of ['gardien_keys.tenant_keys', 'gardien_keys.subject_keys']) {
         const { rows } = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
         if (!rows[0]?.present) continue;

@@ -42,7 +42,7 @@ export async function ensureServiceKeys(dataDir: string, services: readonly BusS
  * so that its data stays readable. Those services keep sharing one key until the folder is reset;
  * new ones get their own.
  */
-function moveSharedLayout(dataDir: string, services: readonly BusService[], say: (line: string) => void): void {
+export function moveSharedLayout(dataDir: string, services: readonly BusService[], say: (line: string) => void): void {
   const shared = join(dataDir, 'master.key');
   if (!existsSync(shared)) return;
   for (const service of services) {

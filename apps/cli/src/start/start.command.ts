@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { runProvision } from '../provision/provision.command.js';
 import { DEVELOPMENT_ADMIN_URL } from '../provision/provision-config.js';
 import { PROVISION_EXIT, type ProvisionResult } from '../provision/provision-report.js';
-import { ensureServiceKeys, type ServiceKeys } from './master-key.js';
+import { ensureServiceKeys, moveSharedLayout, type ServiceKeys } from './master-key.js';
 import { describeLostKeys, findLostKeys, wrappedKeysProbe } from './lost-keys.js';
 import { repoRoot } from '../repo-root.js';
 import { answers, endpointOf, isLocal, startLocalNats, startLocalPostgres, waitUntilAnswers } from './infrastructure.js';
@@ -68,6 +68,8 @@ export async function startCommand(options: StartOptions): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   if (process.env.GARDIEN_KMS !== 'vault') {
+    // A folder of the shared-key layout is moved first: its keys are there, only elsewhere.
+    moveSharedLayout(dataDir, services.filter(isBusService), say);
     const lost = await findLostKeys(dataDir, provisioned.databases, wrappedKeysProbe(config.GARDIEN_DATABASE_ADMIN_URL));
     if (lost.length > 0) {
       say(describeLostKeys(lost, dataDir));

@@ -74,11 +74,16 @@ function expandedSize(document: GeneratedDocument): { selections: number; depth:
 
 const reasonsOf = (errors: readonly GraphQLError[]) => errors.map((error) => error.extensions.reason).sort();
 
-test('the size rule refuses exactly what expands past either limit', () => {
+test('the size rule refuses exactly what is written, or expands, past either limit', () => {
   fc.assert(
     fc.property(documents, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 10 }), (document, maxSelections, maxDepth) => {
       const size = expandedSize(document);
-      const expected = [...(size.selections > maxSelections ? ['too_many_selections'] : []), ...(size.depth > maxDepth ? ['too_deep'] : [])].sort();
+      // Fields as written (fragments never spread included) are bounded first, and alone.
+      const written = (print(document).match(/\b(?:f|leaf)\b/g) ?? []).length;
+      const expected =
+        written > maxSelections
+          ? ['too_many_selections']
+          : [...(size.selections > maxSelections ? ['too_many_selections'] : []), ...(size.depth > maxDepth ? ['too_deep'] : [])].sort();
       return JSON.stringify(reasonsOf(sizeRefusals(parse(print(document)), maxSelections, maxDepth))) === JSON.stringify(expected);
     }),
     { numRuns: 1_000 },
@@ -138,4 +143,34 @@ test('an operation may not select more root fields than the limit, aliases and f
   expect(aliased.map((error) => formatGraphqlError(error).extensions)).toEqual([{ code: 'VALIDATION_FAILED', reason: 'too_many_root_fields' }]);
   const fragments = refused('{ ...F ... on Query { y: b z: b } } fragment F on Query { w: b x: b }');
   expect(fragments).toHaveLength(1);
+});
+
+describe('what graphql-js would still validate at length', () => {
+  test('fields of a fragment never spread count towards the document’s selections', () => {
+    const aliased = (count: number) => Array.from({ length: count }, (_, i) => `m${i}: me { id }`).join(' ');
+    expect(reasonsOf(boundsRefusals(parse(`{ __typename } fragment U on Query { ${aliased(151)} }`)))).toEqual(['too_many_selections']);
+    expect(boundsRefusals(parse(`{ __typename } fragment U on Query { ${aliased(149)} }`))).toEqual([]);
+  });
+
+  test('of two fragments of one name, the one measured is the one graphql-js reads (the last)', () => {
+    const document = parse(`{ ...F } fragment F on Query { a } fragment F on Query { ${Array.from({ length: 11 }, (_, i) => `a${i}: a`).join(' ')} }`);
+    expect(reasonsOf(boundsRefusals(document))).toEqual(['too_many_root_fields']);
+  });
+
+  test('one response name selected more than 10 times in one selection set is refused, through inline fragments and spreads, in unused fragments too', () => {
+    const repeated = (times: number) => `{ users { ${'users { id } '.repeat(times)} } }`;
+    expect(boundsRefusals(parse(repeated(GRAPHQL_LIMITS.sameNameFields)))).toEqual([]);
+    expect(reasonsOf(boundsRefusals(parse(repeated(GRAPHQL_LIMITS.sameNameFields + 1))))).toEqual(['repeated_selection']);
+    expect(reasonsOf(boundsRefusals(parse(`{ users { ${'... on UserList { users { id } } '.repeat(11)} } }`)))).toEqual(['repeated_selection']);
+    const spreads = Array.from({ length: 11 }, (_, i) => `...F${i}`).join(' ');
+    const fragments = Array.from({ length: 11 }, (_, i) => `fragment F${i} on UserList { users { id } }`).join(' ');
+    expect(reasonsOf(boundsRefusals(parse(`{ users { ${spreads} } } ${fragments}`)))).toEqual(['repeated_selection']);
+    expect(reasonsOf(boundsRefusals(parse(`{ __typename } fragment U on UserList { ${'users { id } '.repeat(11)} }`)))).toEqual(['repeated_selection']);
+    // Aliases make names distinct: nothing to compare.
+    expect(boundsRefusals(parse(`{ users { ${Array.from({ length: 100 }, (_, i) => `a${i}: users { id }`).join(' ')} } }`))).toEqual([]);
+  });
+
+  test('a fragment cycle does not loop the repeated-name count', () => {
+    expect(boundsRefusals(parse('{ ...A } fragment A on Query { a ...B } fragment B on Query { a ...A }'))).toEqual([]);
+  });
 });

@@ -17,6 +17,12 @@ export const GRAPHQL_LIMITS = {
   depth: 15,
   /** Root fields, each a bus call: aliases would otherwise carry any number past the per-request rate limit. */
   rootFields: 10,
+  /**
+   * Fields of one response name in one selection set (inline fragments and spreads at that level
+   * included): graphql-js compares each pair of them to check that they merge, so 145 `users { id }`
+   * under one `users` cost it half a second; a real document repeats a name a few times at most.
+   */
+  sameNameFields: 10,
 } as const;
 
 /** A refusal of the document: its reason travels in `extensions.reason` (graphql-errors.ts keeps it, and only it). */
@@ -90,11 +96,11 @@ class SizeMeter {
   }
 }
 
-/** The fragments of a document, by name (the first of a name: graphql-js refuses duplicates afterwards). */
+/** The fragments of a document, by name (the last of a name, as graphql-js reads them; it refuses duplicates afterwards). */
 function fragmentsOf(document: DocumentNode): (name: string) => FragmentDefinitionNode | undefined {
   const byName = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION && !byName.has(definition.name.value)) byName.set(definition.name.value, definition);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) byName.set(definition.name.value, definition);
   }
   return (name) => byName.get(name);
 }
@@ -103,8 +109,20 @@ function operationsOf(document: DocumentNode): OperationDefinitionNode[] {
   return document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
 }
 
-/** Refusals of operations over `maxSelections` field selections or `maxDepth` levels. */
+/**
+ * Refusals of operations over `maxSelections` field selections or `maxDepth` levels, and of a
+ * document holding more than `maxSelections` fields as written, fragments never spread included
+ * (graphql-js validates those too).
+ */
 export function sizeRefusals(document: DocumentNode, maxSelections: number, maxDepth: number): GraphQLError[] {
+  let written = 0;
+  visit(document, {
+    Field() {
+      written += 1;
+      return written > maxSelections ? BREAK : undefined;
+    },
+  });
+  if (written > maxSelections) return [refusal(EdgeReason.TooManySelections)];
   const meter = new SizeMeter(fragmentsOf(document));
   return operationsOf(document).flatMap((operation) => {
     const size = meter.of(operation.selectionSet);
@@ -154,7 +172,56 @@ export function introspectionRefusals(document: DocumentNode): GraphQLError[] {
   return found;
 }
 
+/** Adds the response names of the fields a selection set selects at its own level (through inline fragments and spreads). */
+function countNames(
+  selectionSet: SelectionSetNode,
+  fragmentNamed: (name: string) => FragmentDefinitionNode | undefined,
+  counts: Map<string, number>,
+  spread: Set<string>,
+): void {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const name = selection.alias?.value ?? selection.name.value;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      countNames(selection.selectionSet, fragmentNamed, counts, spread);
+    } else if (!spread.has(selection.name.value)) {
+      spread.add(selection.name.value);
+      const fragment = fragmentNamed(selection.name.value);
+      if (fragment) countNames(fragment.selectionSet, fragmentNamed, counts, spread);
+    }
+  }
+}
+
+/**
+ * Refusals of selection sets, anywhere in the document (fragments never spread included), where
+ * one response name is selected more than `limit` times. Run after sizeRefusals, which bounds the
+ * number of selection sets walked here.
+ */
+export function repeatedSelectionRefusals(document: DocumentNode, limit: number): GraphQLError[] {
+  const fragmentNamed = fragmentsOf(document);
+  let refused: GraphQLError | undefined;
+  const check = (selectionSet: SelectionSetNode): void => {
+    if (refused) return;
+    const counts = new Map<string, number>();
+    countNames(selectionSet, fragmentNamed, counts, new Set());
+    if ([...counts.values()].some((count) => count > limit)) {
+      refused = refusal(EdgeReason.RepeatedSelection);
+      return;
+    }
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD && selection.selectionSet) check(selection.selectionSet);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) check(selection.selectionSet);
+    }
+  };
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) check(definition.selectionSet);
+  }
+  return refused ? [refused] : [];
+}
+
 /** The bounds of a document, in the order they are checked: before graphql-js's own rules. */
 export function boundsRefusals(document: DocumentNode): GraphQLError[] {
-  return [...sizeRefusals(document, GRAPHQL_LIMITS.selections, GRAPHQL_LIMITS.depth), ...rootFieldRefusals(document, GRAPHQL_LIMITS.rootFields)];
+  const size = [...sizeRefusals(document, GRAPHQL_LIMITS.selections, GRAPHQL_LIMITS.depth), ...rootFieldRefusals(document, GRAPHQL_LIMITS.rootFields)];
+  return size.length > 0 ? size : repeatedSelectionRefusals(document, GRAPHQL_LIMITS.sameNameFields);
 }

@@ -52,6 +52,12 @@ export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException
       socket.destroy();
       return;
     }
+    // An answer was already sent on this connection (an early 413 or 429 while the body was still
+    // coming): a refusal written after it would be read as the answer to the next request.
+    if ((socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+      socket.destroy();
+      return;
+    }
     const refusal = refusalOfParserError(error.code);
     const requestId = randomUUID();
     logger.info({ status: refusal.status, requestId }, 'request refused by the HTTP parser');

@@ -5,7 +5,10 @@
 //   A client that goes away aborts the stream, which cancels the service's work. A client that
 //   stops reading is not buffered for: the edge writes only while the connection takes it, waits
 //   for it to drain at most as long as the stream may go without a reply, then drops the
-//   connection and ends the stream (the service is told to stop).
+//   connection and ends the stream (the service is told to stop). The service is not slowed down
+//   meanwhile: what it sends waits in the edge's subscription. No operation streams yet; the model
+//   gateway's streams, a few tokens a second, will need credit-based flow control on the bus before
+//   any operation streams faster than a client may read.
 // - A file reply becomes a download, its digest checked first: a damaged file is INTERNAL, never sent.
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -25,14 +28,18 @@ export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
 export function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   const response = reply.raw;
-  response.once('close', () => {
-    if (!response.writableFinished) controller.abort();
-  });
+  if (response.destroyed) controller.abort();
+  else
+    response.once('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
   return controller.signal;
 }
 
 /** True once what was written has drained to the connection; false if it closes or stays full for `stallMs`. */
 function drained(response: ServerResponse, stallMs: number): Promise<boolean> {
+  // Gone already: its 'close' has fired, nothing will drain.
+  if (response.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(timer);
