@@ -1,7 +1,7 @@
 // The hostile documents of the security review, as a client sends them to the edge: GraphQL
 // documents built to hold the event loop (the 247 KB alias bomb under `__schema`, and its variants
 // that fit under the /graphql body limit: nested selections, many root fields, fragments that
-// expand exponentially) and JSON nested a million levels deep, POSTed to JSON endpoints.
+// expand exponentially, a fragment never spread, one field repeated under one name) and JSON nested a million levels deep, POSTed to JSON endpoints.
 // Each is anonymous and must be refused with a 4xx, quickly, without reaching a service.
 
 /** `count` aliased selections of every type's name and fields under `__schema` (8,000: 247 KB). */
@@ -28,6 +28,16 @@ function fragmentBomb(levels) {
   return `{__schema{types{...F0}}} ${fragments}`;
 }
 
+/** A fragment never spread, of `count` selections graphql-js would still compare pairwise (a second review's find). */
+function unusedFragment(count) {
+  return `{__typename} fragment U on Query{${'me{id} '.repeat(count)}}`;
+}
+
+/** One response name selected `count` times in one selection set, within the other bounds. */
+function repeatedSelection(count) {
+  return `{users{${'users{id} '.repeat(count)}}}`;
+}
+
 const graphql = (/** @type {string} */ query) => JSON.stringify({ query });
 
 /**
@@ -52,6 +62,8 @@ export function hostileDocuments() {
     doc('gql nested 600 levels', 'graphql', '/graphql', graphql(nestedSelections(600)), 400),
     doc('gql 600 root fields', 'graphql', '/graphql', graphql(manyRootFields(600)), 400),
     doc('gql fragment bomb 2^20', 'graphql', '/graphql', graphql(fragmentBomb(20)), 400),
+    doc('gql unused fragment, 497 fields', 'graphql', '/graphql', graphql(unusedFragment(497)), 400),
+    doc('gql one name 145 times', 'graphql', '/graphql', graphql(repeatedSelection(145)), 400),
     doc('json [ x1e6 /auth/login', 'json', '/api/v1/auth/login', deepJson, 400),
     doc('json [ x1e6 /graphql', 'json', '/graphql', deepJson, 413),
     doc('json [ x60,000 /graphql', 'json', '/graphql', '['.repeat(60_000), 400),

@@ -1,7 +1,7 @@
 // The one way to make a request on the bus: a timeout on every call (announced to the handler as
 // its budget), the caller's token, trace context and request id in headers, replies validated, error envelopes turned back into GardienError.
-// Each request has a reply inbox of its own, named by a random UUID, and takes only the replies
-// that carry its own packet id: another process cannot guess where to forge an answer.
+// Each request has a reply subject nobody else can guess (random UUIDs, see reply-mux.ts; a stream
+// an inbox of its own), and takes only the replies that carry its own packet id.
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type Msg, type NatsConnection, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { z } from 'zod';
@@ -18,6 +18,7 @@ import {
   type CallContext,
 } from './headers.js';
 import { decodeReply, decodeStreamPacket, encodeRequest, isReplyTo } from './wire.js';
+import { ReplyMux, isNoResponders } from './reply-mux.js';
 import type { BusOperation, ReplyOf, RequestOf } from './operations/bus-operation.js';
 import { serviceOperations } from './operations/service.operations.js';
 
@@ -51,11 +52,16 @@ export interface BusClientOptions {
 }
 
 export class BusClient {
+  /** Where the replies of single-reply calls arrive (streams have an inbox each). */
+  private readonly replies: ReplyMux;
+
   constructor(
     private readonly connection: NatsConnection,
     private readonly defaultTimeoutMs = DEFAULT_BUS_TIMEOUT_MS,
     private readonly options: BusClientOptions = {},
-  ) {}
+  ) {
+    this.replies = new ReplyMux(connection, this.inboxPrefix());
+  }
 
   /**
    * Calls a bus operation: its subject, its timeout (unless overridden), its reply validated with
@@ -122,8 +128,11 @@ export class BusClient {
    * answer it; a name it cannot guess is what keeps it from answering requests made to others.
    */
   private replyInbox(): string {
-    const prefix = (this.connection as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
-    return `${prefix || '_INBOX'}.${randomUUID()}`;
+    return `${this.inboxPrefix()}.${randomUUID()}`;
+  }
+
+  private inboxPrefix(): string {
+    return (this.connection as { options?: { inboxPrefix?: string } }).options?.inboxPrefix || '_INBOX';
   }
 
   private subscribe(inbox: string): Subscription {
@@ -151,15 +160,9 @@ export class BusClient {
   ): Promise<z.infer<S>> {
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     const requestId = randomUUID();
-    const inbox = this.replyInbox();
-    const subscription = this.subscribe(inbox);
-    let raw: string;
-    try {
-      this.publish(subject, encodeRequest(subject, payload, requestId), inbox, toHeaders(this.traced(context), options.headers, timeout));
-      raw = await nextReplyTo(requestId, subscription[Symbol.asyncIterator](), timeout, undefined);
-    } finally {
-      subscription.unsubscribe();
-    }
+    const data = encodeRequest(subject, payload, requestId);
+    const headers = toHeaders(this.traced(context), options.headers, timeout);
+    const raw = await this.replies.request(requestId, timeout, (reply) => this.publish(subject, data, reply, headers));
     const reply = decodeReply(raw);
     const parsed = replySchema.safeParse(reply);
     // A reply that breaks its contract is the service's fault, not the caller's.
@@ -229,9 +232,4 @@ async function nextWithin(messages: AsyncIterator<Msg>, ms: number, signal: Abor
 
 function aborted(): GardienError {
   return busError(BusReason.CallerGone);
-}
-
-/** The status message the server sends to a reply subject when nobody serves the request's subject. */
-function isNoResponders(msg: Msg): boolean {
-  return msg.data.length === 0 && msg.headers?.status === '503';
 }

@@ -108,7 +108,7 @@ test('a service that saw one request of the edge cannot forge the replies of its
   expect(received).toEqual(['GENUINE']);
 });
 
-test('reply inboxes are random UUIDs under the process prefix, and a reply without the request id is dropped', async () => {
+test('reply subjects are random UUIDs under the process prefix, and a reply without the request id is dropped', async () => {
   const edge = await connectAs('edge-api');
   const rights = await connectAs('rights-pipeline');
   const replySubjects: string[] = [];
@@ -127,8 +127,11 @@ test('reply inboxes are random UUIDs under the process prefix, and a reply witho
   const context = { requestId: '00000000-0000-4000-8000-000000000003' };
   expect(await bus.call(single, {}, context)).toEqual({ text: 'GENUINE' });
   expect(await bus.call(single, {}, context)).toEqual({ text: 'GENUINE' });
-  for (const subject of replySubjects) {
-    expect(subject).toMatch(/^_INBOX_edge-api\.[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  }
+  // The process's prefix, a random base of this client, and a random token per request.
+  const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+  for (const subject of replySubjects) expect(subject).toMatch(new RegExp(`^_INBOX_edge-api\\.${uuid}\\.${uuid}$`));
   expect(new Set(replySubjects).size).toBe(2);
+  // Knowing the first request's reply subject does not give the second's.
+  const [first, second] = replySubjects.map((subject) => subject.split('.').at(-1));
+  expect(first).not.toBe(second);
 });
