@@ -61,6 +61,16 @@ export class BenchEnvironment {
     if (failures.length > 0) throw failures[0];
   }
 
+  /** On Ctrl-C or SIGTERM: releases everything, then exits 130. */
+  disposeOnSignals() {
+    for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+      process.once(signal, () => {
+        process.stderr.write(`[bench] ${signal}: cleaning up\n`);
+        void this.dispose().finally(() => process.exit(130));
+      });
+    }
+  }
+
   /** Releases every platform still held. Safe to call twice. */
   async dispose() {
     this.#disposed = true;

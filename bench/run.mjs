@@ -52,12 +52,7 @@ async function measure(environment) {
 
 async function main() {
   const environment = new BenchEnvironment();
-  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-    process.once(signal, () => {
-      say(`${signal}: cleaning up`);
-      void environment.dispose().finally(() => process.exit(130));
-    });
-  }
+  environment.disposeOnSignals();
   const date = new Date().toISOString();
   const machine = describeMachine();
   const loadBefore = loadAverage();

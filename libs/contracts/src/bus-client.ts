@@ -17,7 +17,7 @@ import {
   remainingBudgetMs,
   type CallContext,
 } from './headers.js';
-import { decodeReply, decodeStreamPacket, encodeRequest, isReplyTo } from './wire.js';
+import { encodeRequest, replyPacketFor, responseOf, streamPacketOf, type ReplyPacket } from './wire.js';
 import { ReplyMux, isNoResponders } from './reply-mux.js';
 import type { BusOperation, ReplyOf, RequestOf } from './operations/bus-operation.js';
 import { serviceOperations } from './operations/service.operations.js';
@@ -90,7 +90,7 @@ export class BusClient {
     try {
       this.publish(operation.subject, encodeRequest(operation.subject, payload, requestId), inbox, toHeaders(this.traced(context), { [HEADER_STREAM_ID]: streamId }, idleMs));
       for (;;) {
-        const packet = decodeStreamPacket(await nextReplyTo(requestId, messages, idleMs, options.signal));
+        const packet = streamPacketOf(await nextReplyTo(requestId, messages, idleMs, options.signal));
         if (packet.kind === 'error') {
           finished = true;
           throw packet.error;
@@ -162,8 +162,8 @@ export class BusClient {
     const requestId = randomUUID();
     const data = encodeRequest(subject, payload, requestId);
     const headers = toHeaders(this.traced(context), options.headers, timeout);
-    const raw = await this.replies.request(requestId, timeout, (reply) => this.publish(subject, data, reply, headers));
-    const reply = decodeReply(raw);
+    const packet = await this.replies.request(requestId, timeout, (reply) => this.publish(subject, data, reply, headers));
+    const reply = responseOf(packet);
     const parsed = replySchema.safeParse(reply);
     // A reply that breaks its contract is the service's fault, not the caller's.
     if (!parsed.success) throw new GardienError(ErrorCode.Internal, 'a service answered outside its contract');
@@ -189,11 +189,11 @@ export function toHeaders(context: CallContext, extra: Record<string, string> = 
 }
 
 /**
- * The next reply to the request `id` in its inbox, as text: a message that does not carry the id
+ * The next reply packet to the request `id` in its inbox: a message that does not carry the id
  * is not one (it is dropped, and does not extend the wait). TIMEOUT after `ms` without a reply,
  * UNAVAILABLE when nobody serves the subject, when the bus goes away, or when the signal aborts.
  */
-async function nextReplyTo(id: string, messages: AsyncIterator<Msg>, ms: number, signal: AbortSignal | undefined): Promise<string> {
+async function nextReplyTo(id: string, messages: AsyncIterator<Msg>, ms: number, signal: AbortSignal | undefined): Promise<ReplyPacket> {
   const deadline = Date.now() + ms;
   for (;;) {
     const left = deadline - Date.now();
@@ -201,8 +201,8 @@ async function nextReplyTo(id: string, messages: AsyncIterator<Msg>, ms: number,
     const next = await nextWithin(messages, left, signal);
     if (next.done) throw busError(BusReason.BusUnavailable);
     if (isNoResponders(next.value)) throw busError(BusReason.ServiceUnavailable);
-    const raw = next.value.string();
-    if (isReplyTo(raw, id)) return raw;
+    const packet = replyPacketFor(next.value.string(), id);
+    if (packet) return packet;
   }
 }
 
@@ -218,10 +218,8 @@ async function nextWithin(messages: AsyncIterator<Msg>, ms: number, signal: Abor
   });
   try {
     return await Promise.race([
-      messages.next().catch((error: unknown) => {
-        // The subscription ended in error (the connection closed or drained, a permission refused).
-        throw error instanceof GardienError ? error : busError(BusReason.BusUnavailable);
-      }),
+      // The subscription ended in error (the connection closed or drained, a permission refused).
+      messages.next().catch(() => Promise.reject(busError(BusReason.BusUnavailable))),
       stop,
     ]);
   } finally {

@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { BusReason, busError } from './bus.errors.js';
-import { isReplyTo } from './wire.js';
+import { replyPacketFor, type ReplyPacket } from './wire.js';
 
 interface Pending {
   packetId: string;
-  resolve: (raw: string) => void;
+  resolve: (packet: ReplyPacket) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -34,13 +34,13 @@ export class ReplyMux {
   }
 
   /**
-   * A reply subject for one request and the promise of its reply (as text): TIMEOUT after `ms`,
+   * A reply subject for one request and the promise of its reply packet: TIMEOUT after `ms`,
    * UNAVAILABLE when nobody serves the subject or the bus goes away. `send` publishes the request.
    */
-  request(packetId: string, ms: number, send: (reply: string) => void): Promise<string> {
+  request(packetId: string, ms: number, send: (reply: string) => void): Promise<ReplyPacket> {
     this.listen();
     const token = randomUUID();
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<ReplyPacket>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(token, busError(BusReason.ServiceTimeout)), ms);
       this.pending.set(token, { packetId, resolve, reject, timer });
       try {
@@ -75,17 +75,17 @@ export class ReplyMux {
       this.settle(token, busError(BusReason.ServiceUnavailable));
       return;
     }
-    const raw = msg.string();
-    if (isReplyTo(raw, waiting.packetId)) this.settle(token, raw);
+    const packet = replyPacketFor(msg.string(), waiting.packetId);
+    if (packet) this.settle(token, packet);
   }
 
-  private settle(token: string, outcome: string | Error): void {
+  private settle(token: string, outcome: ReplyPacket | Error): void {
     const waiting = this.pending.get(token);
     if (!waiting) return;
     this.pending.delete(token);
     clearTimeout(waiting.timer);
-    if (typeof outcome === 'string') waiting.resolve(outcome);
-    else waiting.reject(outcome);
+    if (outcome instanceof Error) waiting.reject(outcome);
+    else waiting.resolve(outcome);
   }
 
   private failAll(): void {

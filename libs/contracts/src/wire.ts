@@ -9,7 +9,7 @@ export interface RequestPacket<T> {
   id: string;
 }
 
-interface ReplyPacket {
+export interface ReplyPacket {
   id?: string;
   response?: unknown;
   err?: unknown;
@@ -22,14 +22,20 @@ export function encodeRequest<T>(subject: string, data: T, id: string = randomUU
   return JSON.stringify(packet);
 }
 
-/** Whether a message is a reply to the request `id` (Nest's server writes the request's id into every reply). */
-export function isReplyTo(raw: string, id: string): boolean {
+/** The packet of a raw reply, or undefined if it is not one (not JSON, not an object). */
+function parseReplyPacket(raw: string): ReplyPacket | undefined {
   try {
-    const packet = JSON.parse(raw) as ReplyPacket | null;
-    return typeof packet === 'object' && packet !== null && packet.id === id;
+    const packet = JSON.parse(raw) as unknown;
+    return typeof packet === 'object' && packet !== null ? (packet as ReplyPacket) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** The packet of a reply to the request `id`, parsed once; undefined for anything else (Nest's server writes the request's id into every reply). */
+export function replyPacketFor(raw: string, id: string): ReplyPacket | undefined {
+  const packet = parseReplyPacket(raw);
+  return packet?.id === id ? packet : undefined;
 }
 
 /** The request packet of a raw message, or undefined if it is not one (no id, no pattern). */
@@ -49,12 +55,13 @@ export function encodeReply(id: string, outcome: { response: unknown } | { err: 
 
 /** Returns the response of a reply, or throws the GardienError its error envelope describes. */
 export function decodeReply(raw: string): unknown {
-  let packet: ReplyPacket;
-  try {
-    packet = JSON.parse(raw) as ReplyPacket;
-  } catch {
-    throw new GardienError(ErrorCode.Internal, 'malformed reply on the bus');
-  }
+  const packet = parseReplyPacket(raw);
+  if (!packet) throw malformed();
+  return responseOf(packet);
+}
+
+/** The response of a reply packet, or the GardienError its error envelope describes, thrown. */
+export function responseOf(packet: ReplyPacket): unknown {
   if (packet.err !== undefined && packet.err !== null) {
     throw GardienError.fromEnvelope(asEnvelope(packet.err));
   }
@@ -66,15 +73,18 @@ export type StreamPacket = { kind: 'reply'; response: unknown; last: boolean } |
 
 /** A message of a streamed reply, as Nest sends them (each emission, then `isDisposed` on or after the last). */
 export function decodeStreamPacket(raw: string): StreamPacket {
-  let packet: ReplyPacket;
-  try {
-    packet = JSON.parse(raw) as ReplyPacket;
-  } catch {
-    return { kind: 'error', error: new GardienError(ErrorCode.Internal, 'malformed reply on the bus') };
-  }
+  const packet = parseReplyPacket(raw);
+  return packet ? streamPacketOf(packet) : { kind: 'error', error: malformed() };
+}
+
+export function streamPacketOf(packet: ReplyPacket): StreamPacket {
   if (packet.err !== undefined && packet.err !== null) return { kind: 'error', error: GardienError.fromEnvelope(asEnvelope(packet.err)) };
   if (packet.response !== undefined) return { kind: 'reply', response: packet.response, last: packet.isDisposed === true };
-  return packet.isDisposed === true ? { kind: 'end' } : { kind: 'error', error: new GardienError(ErrorCode.Internal, 'malformed reply on the bus') };
+  return packet.isDisposed === true ? { kind: 'end' } : { kind: 'error', error: malformed() };
+}
+
+function malformed(): GardienError {
+  return new GardienError(ErrorCode.Internal, 'malformed reply on the bus');
 }
 
 function asEnvelope(err: unknown): ErrorEnvelope {

@@ -133,27 +133,14 @@ export function sizeRefusals(document: DocumentNode, maxSelections: number, maxD
   });
 }
 
-function rootFieldCount(selectionSet: SelectionSetNode, fragmentNamed: (name: string) => FragmentDefinitionNode | undefined, seen: Set<string>): number {
-  let count = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      count += 1;
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      count += rootFieldCount(selection.selectionSet, fragmentNamed, seen);
-    } else if (!seen.has(selection.name.value)) {
-      seen.add(selection.name.value);
-      const fragment = fragmentNamed(selection.name.value);
-      if (fragment) count += rootFieldCount(fragment.selectionSet, fragmentNamed, seen);
-    }
-  }
-  return count;
-}
-
 /** Refusals of operations with more than `limit` root fields, aliases and fragments included. */
 export function rootFieldRefusals(document: DocumentNode, limit: number): GraphQLError[] {
   const fragmentNamed = fragmentsOf(document);
   return operationsOf(document)
-    .filter((operation) => rootFieldCount(operation.selectionSet, fragmentNamed, new Set()) > limit)
+    .filter((operation) => {
+      const counts = namesAtLevel(operation.selectionSet, fragmentNamed);
+      return [...counts.values()].reduce((total, count) => total + count, 0) > limit;
+    })
     .map((operation) => refusal(EdgeReason.TooManyRootFields, [operation]));
 }
 
@@ -172,25 +159,29 @@ export function introspectionRefusals(document: DocumentNode): GraphQLError[] {
   return found;
 }
 
-/** Adds the response names of the fields a selection set selects at its own level (through inline fragments and spreads). */
-function countNames(
-  selectionSet: SelectionSetNode,
-  fragmentNamed: (name: string) => FragmentDefinitionNode | undefined,
-  counts: Map<string, number>,
-  spread: Set<string>,
-): void {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      const name = selection.alias?.value ?? selection.name.value;
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      countNames(selection.selectionSet, fragmentNamed, counts, spread);
-    } else if (!spread.has(selection.name.value)) {
-      spread.add(selection.name.value);
-      const fragment = fragmentNamed(selection.name.value);
-      if (fragment) countNames(fragment.selectionSet, fragmentNamed, counts, spread);
+/**
+ * How many fields of each response name a selection set selects at its own level: through inline
+ * fragments and spreads (each fragment once), not inside the fields' own selections.
+ */
+function namesAtLevel(selectionSet: SelectionSetNode, fragmentNamed: (name: string) => FragmentDefinitionNode | undefined): Map<string, number> {
+  const counts = new Map<string, number>();
+  const spread = new Set<string>();
+  const add = (set: SelectionSetNode): void => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.alias?.value ?? selection.name.value;
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        add(selection.selectionSet);
+      } else if (!spread.has(selection.name.value)) {
+        spread.add(selection.name.value);
+        const fragment = fragmentNamed(selection.name.value);
+        if (fragment) add(fragment.selectionSet);
+      }
     }
-  }
+  };
+  add(selectionSet);
+  return counts;
 }
 
 /**
@@ -203,9 +194,7 @@ export function repeatedSelectionRefusals(document: DocumentNode, limit: number)
   let refused: GraphQLError | undefined;
   const check = (selectionSet: SelectionSetNode): void => {
     if (refused) return;
-    const counts = new Map<string, number>();
-    countNames(selectionSet, fragmentNamed, counts, new Set());
-    if ([...counts.values()].some((count) => count > limit)) {
+    if ([...namesAtLevel(selectionSet, fragmentNamed).values()].some((count) => count > limit)) {
       refused = refusal(EdgeReason.RepeatedSelection);
       return;
     }
