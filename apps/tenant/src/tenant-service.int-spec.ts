@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -43,7 +43,7 @@ import {
 } from '@gardien/crypto';
 import { ServiceMetrics } from '@gardien/observability';
 import { CreateOutbox1732579200000, OutboxRelay, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
-import { BusExceptionFilter } from '@gardien/platform';
+import { BusExceptionFilter, ReadyNatsServer } from '@gardien/platform';
 import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { AppModule } from './app.module.js';
 import { TENANT_INVENTORY } from './data-inventory.js';
@@ -535,8 +535,7 @@ describe('over the bus', () => {
       startedAt: Date.now(),
     });
     app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-      transport: Transport.NATS,
-      options: { servers: nats.url, queue: 'tenant' },
+      strategy: new ReadyNatsServer({ servers: nats.url, queue: 'tenant' }),
       logger: false,
     });
     app.useGlobalFilters(new BusExceptionFilter(logger));

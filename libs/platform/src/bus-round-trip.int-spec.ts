@@ -3,7 +3,7 @@
 // unknown errors say nothing of themselves, silence becomes TIMEOUT and absence UNAVAILABLE.
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { BusExceptionFilter } from './bus-exception.filter.js';
 import { BusObserverInterceptor } from './bus-observer.interceptor.js';
 import { CurrentCallContext, CurrentCallScope } from './call-context.decorator.js';
 import { Handles, RequestPayload } from './handles.decorator.js';
+import { ReadyNatsServer } from './ready-nats.server.js';
 
 const Echo = z.object({ word: z.string().max(20) }).strict();
 const EchoReply = z.object({ word: z.string(), caller: z.record(z.string(), z.string()), budgetMs: z.number().nullable() });
@@ -79,8 +80,7 @@ const metrics = new ServiceMetrics('probe');
 beforeAll(async () => {
   nats = await PrivateNats.start();
   app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeModule, {
-    transport: Transport.NATS,
-    options: { servers: nats.url, queue: 'tenant' },
+    strategy: new ReadyNatsServer({ servers: nats.url, queue: 'tenant' }),
     logger: false,
   });
   app.useGlobalFilters(new BusExceptionFilter(pino({ level: 'silent' })));

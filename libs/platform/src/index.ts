@@ -15,3 +15,4 @@ export * from './event-consumer.js';
 export * from './stream-registry.js';
 export * from './inventory.controller-factory.js';
 export * from './subject-data.controller-factory.js';
+export * from './ready-nats.server.js';

@@ -5,8 +5,10 @@
 // denies those subjects to everyone else; this is the same rule held by the service itself, so that
 // a request that reached it another way (a misconfigured server, a reflection through a reply
 // subject) is dropped before any work, and no answer is ever published onto another subject.
-import { ServerNats, type NatsOptions } from '@nestjs/microservices';
+// Its `listen` calls back once the server holds every subscription (ReadyNatsServer).
+import type { NatsOptions } from '@nestjs/microservices';
 import { BUS_OPERATIONS, BUS_USERS, inboxPrefixOf, type BusOperation, type BusUser } from '@gardien/contracts';
+import { ReadyNatsServer } from './ready-nats.server.js';
 
 interface NatsMessage {
   subject: string;
@@ -39,7 +41,7 @@ export function refusalOf(message: NatsMessage, operations: ReadonlyMap<string, 
   return undefined;
 }
 
-export class ReplyGuardedNatsServer extends ServerNats {
+export class ReplyGuardedNatsServer extends ReadyNatsServer {
   constructor(
     options: Required<NatsOptions>['options'],
     private readonly dropped: DroppedRequest,

@@ -3,7 +3,7 @@
 // that stops early has the handler's work stopped (its Observable unsubscribed), by its starter only.
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Observable, interval, map, take } from 'rxjs';
@@ -25,6 +25,7 @@ import {
 import { PrivateNats } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { Handles, RequestPayload } from './handles.decorator.js';
+import { ReadyNatsServer } from './ready-nats.server.js';
 import { streamCancelMessageController } from './stream-cancel.controller-factory.js';
 import { StreamRegistry } from './stream-registry.js';
 
@@ -82,7 +83,7 @@ const context = { requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01' };
 
 beforeAll(async () => {
   nats = await PrivateNats.start();
-  app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeModule, { transport: Transport.NATS, options: { servers: nats.url, queue: 'llm-gateway' }, logger: false });
+  app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeModule, { strategy: new ReadyNatsServer({ servers: nats.url, queue: 'llm-gateway' }), logger: false });
   app.useGlobalFilters(new BusExceptionFilter(pino({ level: 'silent' })));
   await app.listen();
   connection = await connect({ servers: nats.url });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -58,6 +58,7 @@ import {
 import { ADMIN_URL, PrivateNats, dropTestDatabases, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { PlatformModule, type PlatformOptions, type PlatformResources } from './platform.module.js';
+import { ReadyNatsServer } from './ready-nats.server.js';
 
 const SERVICE = 'vector-store' as const;
 const prefix = testDatabasePrefix();
@@ -179,7 +180,7 @@ async function startService(service: BusService, options: PlatformOptions = {}):
   };
   @Module({ imports: [PlatformModule.forService(resources, options)] })
   class ProbeAppModule {}
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeAppModule, { transport: Transport.NATS, options: { servers: nats.url, queue: service }, logger: false });
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeAppModule, { strategy: new ReadyNatsServer({ servers: nats.url, queue: service }), logger: false });
   app.useGlobalFilters(new BusExceptionFilter(logger));
   await app.listen();
   apps.push(app);
