@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import '@gardien/bootstrap/defer-date-time-format';
 import { BusClient } from '@gardien/contracts';
 import { safeError, stopTracing } from '@gardien/observability';
 import { EDGE_READY_MESSAGE, onShutdownSignal, openBusConnection, openProcessContext } from '@gardien/bootstrap';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import '@gardien/bootstrap/defer-date-time-format';
 import { runService } from '@gardien/platform';
 import { AppModule } from './app.module.js';
 import { LLM_GATEWAY_DATABASE } from './database.js';

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { z } from 'zod';
 import { createLogger, safeError, serveMetrics, ServiceMetrics, startTracing, type Logger } from '@gardien/observability';
+import { restoreDateTimeFormat } from './date-time-format-deferral.js';
 import { ConfigError, loadConfig, printableConfig, requireProductionSettings, type BaseConfigSchema } from './config.js';
 import { checkNatsTls } from './nats-tls.js';
 
@@ -56,6 +57,7 @@ export async function openProcessContext<S extends typeof BaseConfigSchema>(
   schema: S,
   refine?: (config: z.infer<S>, context: z.RefinementCtx) => void,
 ): Promise<ProcessContext<z.infer<S>>> {
+  restoreDateTimeFormat();
   try {
     return await open(service, schema, refine);
   } catch (error) {
