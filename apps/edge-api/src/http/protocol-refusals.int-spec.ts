@@ -163,6 +163,58 @@ describe('refused by the content-type parsers', () => {
   });
 });
 
+/** Opens a connection, sends `head`, and collects every byte answered until the connection closes. */
+function openRaw(url: string, head: string) {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  let received = '';
+  let writeError: string | undefined;
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.on('error', (error: NodeJS.ErrnoException) => (writeError = error.code));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(head);
+  const answered = async (count: number) => {
+    for (let waited = 0; received.split(/(?=HTTP\/1\.1 )/).filter(Boolean).length < count && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    return received.split(/(?=HTTP\/1\.1 )/).filter(Boolean);
+  };
+  return { socket, answered, closed, writeError: () => writeError };
+}
+
+describe('a body refused for its size before it was read', () => {
+  // The edge answers 413 as soon as it reads the Content-Length; a client still sending its body
+  // must be able to read that answer, not a reset connection (RFC 9112, section 9.6).
+  test('declared no larger than the edge accepts anywhere: the rest is read and discarded, the client reads its 413 and the connection serves the next request', async () => {
+    const length = 200_000; // over the 64 KB of /graphql, under the 1 MB of every other route
+    const raw = openRaw(edge.url, `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`);
+    const [first] = await raw.answered(1);
+    expect(first!.slice(0, 12)).toBe('HTTP/1.1 413');
+    expect(first).not.toMatch(/\r\nconnection: close\r\n/i);
+    // The next request on the connection is answered (a 404 here: no route, no service involved).
+    raw.socket.write(`${'['.repeat(length)}GET /nowhere HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    const answers = await raw.answered(2);
+    expect(answers.map((answer) => answer.slice(0, 12))).toEqual(['HTTP/1.1 413', 'HTTP/1.1 404']);
+    expect(raw.writeError()).toBeUndefined();
+    raw.socket.destroy();
+  });
+
+  test('declared larger than any route accepts, or sent chunked: the edge reads no more of it and closes the connection after its 413', async () => {
+    const oversized = openRaw(edge.url, `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n`);
+    const [refusal] = await oversized.answered(1);
+    expect(refusal!.slice(0, 12)).toBe('HTTP/1.1 413');
+    expect(refusal).toMatch(/\r\nconnection: close\r\n/i);
+    await oversized.closed;
+    const chunk = `${'['.repeat(100_000)}`;
+    const chunked = openRaw(
+      edge.url,
+      `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`,
+    );
+    const [chunkedRefusal] = await chunked.answered(1);
+    expect(chunkedRefusal!.slice(0, 12)).toBe('HTTP/1.1 413');
+    expect(chunkedRefusal).toMatch(/\r\nconnection: close\r\n/i);
+    chunked.socket.destroy();
+  });
+});
+
 test('every refusal is logged by its status and request id, none with the path, a header or the body', () => {
   const statuses = edge.logLines.map((line) => JSON.parse(line) as { status?: number; requestId?: string }).filter((entry) => entry.requestId !== undefined);
   expect(new Set(statuses.map((entry) => entry.status))).toEqual(new Set([400, 404, 406, 413, 414, 415, 431]));
