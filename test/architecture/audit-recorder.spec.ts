@@ -1,29 +1,20 @@
 // Audit entries have one way out: libs/persistence's AuditRecorder, which builds every one the
 // same way. No other product code names an audit subject or builds an AuditEntry itself (the
 // contracts define them; bus permissions name the subjects each service may publish).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, productSources } from './product-sources.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const RECORDER = 'libs/persistence/src/audit/audit-recorder.ts';
 /** Where audit subjects and entries are defined, not written. */
 const DEFINITIONS = new Set(['libs/contracts/src/subjects.ts', 'libs/contracts/src/schemas/audit.ts', 'libs/contracts/src/bus-permissions.ts']);
 const WRITES = /\bauditSubject\(|['"`]gardien\.audit\.|\bAuditEntry\.parse\(|parsePayload\(\s*AuditEntry\b/;
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name === 'testing') return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return /\.ts$/.test(entry.name) && !/\.(int-|e2e-)?spec\.ts$/.test(entry.name) ? [path] : [];
-  });
-}
-
 function writersOf(files: readonly string[], read: (file: string) => string): string[] {
   return files.filter((file) => file !== RECORDER && !DEFINITIONS.has(file) && WRITES.test(read(file)));
 }
 
-const files = [...sources(join(ROOT, 'apps')), ...sources(join(ROOT, 'libs'))].map((file) => relative(ROOT, file));
+const files = productSources();
 
 test('only the recorder writes audit entries', () => {
   expect(files).toContain(RECORDER);

@@ -45,8 +45,9 @@ export class ReplyGuardedNatsServer extends ReadyNatsServer {
   constructor(
     options: Required<NatsOptions>['options'],
     private readonly dropped: DroppedRequest,
+    readyTimeoutMs?: number,
   ) {
-    super(options);
+    super(options, readyTimeoutMs);
   }
 
   override async handleMessage(channel: string, natsMsg: NatsMessage): Promise<unknown> {
