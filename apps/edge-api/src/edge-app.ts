@@ -9,11 +9,11 @@ import { frameworkLogger, type Logger, type ServiceMetrics } from '@gardien/obse
 import { AppModule } from './app.module.js';
 import { trustedProxiesOf, type EdgeConfig } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
+import { governEarlyAnswers } from './http/early-answers.js';
 import { answerClientError, answerFrameworkError, registerShutdownRefusal } from './http/early-refusals.js';
 import { bodyFieldNamesOf, registerJsonBody } from './http/json-body.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { registerRateLimits } from './http/rate-limit.js';
-import { keepSizeRefusalsReadable } from './http/readable-size-refusal.js';
 import type { Operation } from './operations/operation.js';
 import { OPERATIONS } from './operations/operations.js';
 
@@ -53,7 +53,7 @@ export async function createEdgeApplication({ config, bus, logger, metrics, oper
   fastify.addHook('onRoute', (route) => {
     if (route.url === GRAPHQL_PATH) route.bodyLimit = config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES;
   });
-  keepSizeRefusalsReadable(fastify, Math.max(config.GARDIEN_BODY_LIMIT_BYTES, config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES));
+  governEarlyAnswers(fastify, Math.max(config.GARDIEN_BODY_LIMIT_BYTES, config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, bus, metrics, logger, authRateLimit }, operations),
     adapter,

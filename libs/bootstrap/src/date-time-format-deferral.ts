@@ -4,9 +4,12 @@
 // project's machine: 39 -> 47 MiB for a bare node process, 7-10 MiB per service). Gardien's
 // processes log with pino, and Nest's console logger never formats a date in them. So while the
 // modules load (from the main's second import, defer-date-time-format, to openProcessContext), a
-// DateTimeFormat is built on its first use instead; then the real constructor is back before any
-// of the process's own code runs. Only construction is deferred: a formatter made in that window
-// with invalid options throws at its first use rather than at `new`.
+// DateTimeFormat is built on its first use instead; openProcessContext puts the real constructor
+// back before the service's configuration, logger or Nest application is created. The window thus
+// covers the loading of every module the main imports, Gardien's own included; none of them builds
+// a formatter at load time. Two differences from a real formatter, both limited to that window:
+// one made with invalid options throws at its first use rather than at `new`, and it is not a real
+// receiver for `Intl.DateTimeFormat.prototype.format.call(formatter, ...)` (its own methods work).
 const RealDateTimeFormat = Intl.DateTimeFormat;
 
 type Arguments = ConstructorParameters<typeof Intl.DateTimeFormat>;

@@ -85,8 +85,9 @@ describe('usage', () => {
     fc.assert(
       fc.property(host, fc.integer({ min: 0, max: 70_000 }), (h, port) => {
         const problem = natsConfigUsageError({ ...base, ...tlsFiles, production: true, listen: `${h}:${port}` });
-        // Accepted: then the host is no spelling of "any address" (zeros, colons, dots, hex prefix).
-        if (problem === undefined) expect(/^\[?[0:.x]*\]?$/i.test(h)).toBe(false);
+        // Accepted: then the host is no spelling of "any address" (zeros, colons, dots, hex prefixes
+        // "0x", perhaps in brackets). A lone "x" is a name, not a hex prefix.
+        if (problem === undefined) expect(/^\[?(?:0x|[0:.])*\]?$/i.test(h)).toBe(false);
       }),
     );
   });

@@ -131,7 +131,8 @@ class SdlWriter {
   }
 
   typeDefinitions(): string[] {
-    // By code point, not localeCompare: the same order on every machine, and no ICU collator loaded.
+    // By UTF-16 code unit (GraphQL names are ASCII), not localeCompare: the same order on every
+    // machine, and no ICU collator loaded.
     return [...this.definitions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, { text }]) => text);
   }
 }

@@ -10,6 +10,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from '@gardien/observability';
 import { EdgeReason, edgeError } from '../edge.errors.js';
 import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
+import { answeredBeforeBody } from './early-answers.js';
 import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -54,7 +55,7 @@ export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException
     }
     // An answer was already sent on this connection (an early 413 or 429 while the body was still
     // coming): a refusal written after it would be read as the answer to the next request.
-    if ((socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    if (answeredBeforeBody(socket) || (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
       socket.destroy();
       return;
     }

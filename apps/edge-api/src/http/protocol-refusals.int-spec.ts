@@ -180,7 +180,7 @@ function openRaw(url: string, head: string) {
   return { socket, answered, closed, writeError: () => writeError };
 }
 
-describe('a body refused for its size before it was read', () => {
+describe('an answer sent before the body was read', () => {
   // The edge answers 413 as soon as it reads the Content-Length; a client still sending its body
   // must be able to read that answer, not a reset connection (RFC 9112, section 9.6).
   test('declared no larger than the edge accepts anywhere: the rest is read and discarded, the client reads its 413 and the connection serves the next request', async () => {
@@ -212,6 +212,39 @@ describe('a body refused for its size before it was read', () => {
     expect(chunkedRefusal!.slice(0, 12)).toBe('HTTP/1.1 413');
     expect(chunkedRefusal).toMatch(/\r\nconnection: close\r\n/i);
     chunked.socket.destroy();
+  });
+
+  // Without a Content-Type, no parser waits for the body: the 404 leaves before it.
+  test('no route: a body within the limits is discarded and the connection kept; a larger or chunked one closes it', async () => {
+    const small = openRaw(edge.url, `POST /nowhere HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 1000\r\n\r\n`);
+    const [first] = await small.answered(1);
+    if (first === undefined) small.socket.destroy(); // no answer: let the suite's clean-up close the edge
+    expect(first?.slice(0, 12)).toBe('HTTP/1.1 404');
+    expect(first).not.toMatch(/\r\nconnection: close\r\n/i);
+    small.socket.write(`${'x'.repeat(1000)}GET /nowhere HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect((await small.answered(2)).map((answer) => answer.slice(0, 12))).toEqual(['HTTP/1.1 404', 'HTTP/1.1 404']);
+    small.socket.destroy();
+    // Before, the edge read and discarded whatever came for the whole request timeout (gigabytes over loopback).
+    for (const framing of [`Content-Length: ${64 * 1024 * 1024}`, 'Transfer-Encoding: chunked']) {
+      const large = openRaw(edge.url, `POST /nowhere HTTP/1.1\r\nHost: ${host}\r\n${framing}\r\n\r\n`);
+      const [refusal] = await large.answered(1);
+      expect([framing, refusal!.slice(0, 12)]).toEqual([framing, 'HTTP/1.1 404']);
+      expect(refusal).toMatch(/\r\nconnection: close\r\n/i);
+      await large.closed;
+    }
+  });
+
+  test('a client that then holds the rest of its body back gets no second answer when the request timeout passes', async () => {
+    const strict = await startEdge(nats.url, { GARDIEN_REQUEST_TIMEOUT_MS: '1000' });
+    try {
+      const raw = openRaw(strict.url, `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n`);
+      const [first] = await raw.answered(1);
+      expect(first!.slice(0, 12)).toBe('HTTP/1.1 413');
+      await raw.closed;
+      expect((await raw.answered(1)).map((answer) => answer.slice(0, 12))).toEqual(['HTTP/1.1 413']);
+    } finally {
+      await strict.close();
+    }
   });
 });
 
