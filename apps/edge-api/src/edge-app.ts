@@ -9,7 +9,7 @@ import { frameworkLogger, type Logger, type ServiceMetrics } from '@gardien/obse
 import { AppModule } from './app.module.js';
 import { trustedProxiesOf, type EdgeConfig } from './config.js';
 import { registerAccessLog } from './http/access-log.js';
-import { governEarlyAnswers } from './http/early-answers.js';
+import { EarlyAnswers } from './http/early-answers.js';
 import { answerClientError, answerFrameworkError, registerShutdownRefusal } from './http/early-refusals.js';
 import { bodyFieldNamesOf, registerJsonBody } from './http/json-body.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -29,6 +29,7 @@ export interface EdgeApplicationOptions {
 const GRAPHQL_PATH = '/graphql';
 
 export async function createEdgeApplication({ config, bus, logger, metrics, operations = OPERATIONS }: EdgeApplicationOptions): Promise<NestFastifyApplication> {
+  const earlyAnswers = new EarlyAnswers(Math.max(config.GARDIEN_BODY_LIMIT_BYTES, config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES));
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: config.GARDIEN_BODY_LIMIT_BYTES,
@@ -40,10 +41,11 @@ export async function createEdgeApplication({ config, bus, logger, metrics, oper
     // registerShutdownRefusal answers instead, in problem+json.
     return503OnClosing: false,
     trustProxy: trustedProxiesOf(config),
-    frameworkErrors: answerFrameworkError(logger),
+    frameworkErrors: answerFrameworkError(logger, earlyAnswers),
     clientErrorHandler: answerClientError(logger),
   });
   const fastify = adapter.getInstance();
+  earlyAnswers.register(fastify);
   // Parser errors (bad JSON, body too large) and rate-limit refusals reach the ProblemFilter through Nest's error handler.
   registerAccessLog(fastify, logger, metrics);
   registerShutdownRefusal(fastify);
@@ -53,7 +55,6 @@ export async function createEdgeApplication({ config, bus, logger, metrics, oper
   fastify.addHook('onRoute', (route) => {
     if (route.url === GRAPHQL_PATH) route.bodyLimit = config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES;
   });
-  governEarlyAnswers(fastify, Math.max(config.GARDIEN_BODY_LIMIT_BYTES, config.GARDIEN_GRAPHQL_BODY_LIMIT_BYTES));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, bus, metrics, logger, authRateLimit }, operations),
     adapter,

@@ -70,6 +70,17 @@ test('a subscription the bus refuses fails the start, naming its subject', async
     server.addHandler('probe.allowed.one', async () => ({ ok: true }), false);
     server.addHandler('probe.denied.two', async () => ({ ok: true }), false);
     await expect(listen(server)).rejects.toThrow('the bus refused the subscriptions to probe.denied.two');
+    // A start that failed serves nothing, not even the subjects it was allowed (the process exits after).
+    const other = await connect({ servers: restricted.url, user: 'probe', pass: 'probe-secret' });
+    try {
+      const answer = await other.request('probe.allowed.one', JSON.stringify({ id: '1', data: {} }), { timeout: 1_000 }).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      expect(answer).toMatch(/no responders/);
+    } finally {
+      await other.close();
+    }
   } finally {
     await server.close();
     await restricted.dispose();

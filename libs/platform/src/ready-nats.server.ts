@@ -30,8 +30,17 @@ export class ReadyNatsServer extends ServerNats {
 
   override start(callback: Parameters<ServerNats['start']>[0]): void {
     super.start((error?: unknown) => {
-      if (error !== undefined || !this.client) return callback(error);
-      this.confirmSubscriptions(this.client).then(() => callback(), callback);
+      if (error !== undefined) return callback(error);
+      if (!this.client) return callback(new Error("Nest's NATS server started without binding its handlers to a connection"));
+      this.confirmSubscriptions(this.client).then(
+        () => callback(),
+        (failure: unknown) => {
+          // A start that failed serves nothing until the process exits, not even the subjects it was allowed.
+          const subscriptions = (this as unknown as { subscriptions?: unknown }).subscriptions;
+          if (Array.isArray(subscriptions)) for (const subscription of subscriptions as Subscription[]) subscription.unsubscribe();
+          callback(failure);
+        },
+      );
     });
   }
 
@@ -51,10 +60,12 @@ export class ReadyNatsServer extends ServerNats {
     if (refused.length > 0) throw new Error(`the bus refused the subscriptions to ${refused.join(', ')}`);
   }
 
-  /** Nest keeps the subscriptions it made in a private field; read it, or fail loudly if it moved. */
+  /** Nest keeps the subscriptions it made, one per handler, in a field of its own; read it, or fail loudly if that changed. */
   private ownSubscriptions(): Subscription[] {
     const subscriptions = (this as unknown as { subscriptions?: unknown }).subscriptions;
-    if (!Array.isArray(subscriptions)) throw new Error("Nest's NATS server no longer keeps its subscriptions where Gardien reads them");
+    if (!Array.isArray(subscriptions) || subscriptions.length !== this.messageHandlers.size) {
+      throw new Error("Nest's NATS server no longer keeps one subscription per handler where Gardien reads them");
+    }
     return subscriptions as Subscription[];
   }
 }

@@ -109,7 +109,6 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     const transport = new ReplyGuardedNatsServer(
       { ...natsConnectionOptions(config, definition.name, `gardien-${definition.name}`), queue: definition.name },
       (subject, reason) => logger.warn({ subject, reason }, 'request dropped: its reply subject is no inbox of a publisher it may come from'),
-      config.GARDIEN_BUS_TIMEOUT_MS,
     );
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.module(resources), {
       strategy: transport,

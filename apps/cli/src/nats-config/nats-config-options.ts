@@ -42,9 +42,16 @@ export function parseListen(value: string): ListenAddress | undefined {
   return isIP(host) === 4 || isName ? { host, port } : undefined;
 }
 
-/** Every interface of the machine (or of the container). */
+/**
+ * Every interface of the machine (or of the container): the unspecified address however spelt.
+ * IPv6 is compared in its canonical form (WHATWG URL), where `::0.0.0.0` and `0:0::0` are `::`;
+ * `::ffff:0.0.0.0` is IPv4's unspecified address mapped into IPv6, which Go (nats-server) binds as 0.0.0.0.
+ */
 export function isWildcard(address: ListenAddress): boolean {
-  return address.host === '0.0.0.0' || (isIP(address.host) === 6 && /^[0:]+$/.test(address.host));
+  if (address.host === '0.0.0.0') return true;
+  if (isIP(address.host) !== 6) return false;
+  const canonical = new URL(`http://[${address.host}]`).hostname;
+  return canonical === '[::]' || canonical === '[::ffff:0:0]';
 }
 
 /** The usage error in these options, or undefined when they make sense together. */

@@ -59,6 +59,8 @@ describe('usage', () => {
     [{ ...base, ...tlsFiles, production: true, listen: '0.0.0.0:4222' }, /every interface/],
     [{ ...base, ...tlsFiles, production: true, listen: '[::]:4222' }, /every interface/],
     [{ ...base, ...tlsFiles, production: true, listen: '[0:0::0]:4222' }, /every interface/],
+    [{ ...base, ...tlsFiles, production: true, listen: '[::0.0.0.0]:4222' }, /every interface/],
+    [{ ...base, ...tlsFiles, production: true, listen: '[::ffff:0.0.0.0]:4222' }, /every interface/],
     [{ ...base, tlsCert: '/tls/server.pem', tlsKey: '/tls/server-key.pem' }, /go together/],
     [{ ...base, ...tlsFiles, tlsGenerate: '/tls' }, /does not take/],
     [{ ...base, tlsServerNames: ['nats'] }, /only with --tls-generate/],
@@ -81,13 +83,20 @@ describe('usage', () => {
   });
 
   test('property: whatever the listen value, --production never accepts every interface without --any-interface', () => {
-    const host = fc.oneof(fc.constantFrom('0.0.0.0', '[::]', '[0::0]', '[0:0:0:0:0:0:0:0]', '0', '0x0', ''), fc.ipV4(), fc.domain(), fc.string());
+    const host = fc.oneof(
+      fc.constantFrom('0.0.0.0', '[::]', '[0::0]', '[0:0:0:0:0:0:0:0]', '[::0.0.0.0]', '[0::0.0.0.0]', '0', '0x0', ''),
+      fc.ipV4(),
+      fc.ipV6().map((ip) => `[${ip}]`),
+      fc.domain(),
+      fc.string(),
+    );
     fc.assert(
       fc.property(host, fc.integer({ min: 0, max: 70_000 }), (h, port) => {
         const problem = natsConfigUsageError({ ...base, ...tlsFiles, production: true, listen: `${h}:${port}` });
         // Accepted: then the host is no spelling of "any address" (zeros, colons, dots, hex prefixes
         // "0x", perhaps in brackets). A lone "x" is a name, not a hex prefix.
         if (problem === undefined) expect(/^\[?(?:0x|[0:.])*\]?$/i.test(h)).toBe(false);
+        if (problem === undefined) expect(/^\[::ffff:(?:0:0|0\.0\.0\.0)\]$/i.test(h)).toBe(false);
       }),
     );
   });

@@ -153,6 +153,11 @@ describe('JetStream administration', () => {
     const manager = await jetstreamManager(await connectAs(service));
     expect((await manager.streams.info('AUDIT')).config.subjects).toEqual(['gardien.audit.>']);
     await expect(manager.streams.add({ name: 'ELSEWHERE', subjects: ['elsewhere.>'] })).rejects.toThrow(/Permissions Violation/);
+    // The declared streams too: refused by the bus's permissions, not by JetStream because they exist
+    // (that refusal, "stream name already in use", would not hold on a first boot or after a re-creation).
+    for (const name of ['AUDIT', 'RIGHTS', 'EVENTS']) {
+      await expect(manager.streams.add({ name, subjects: [`${name.toLowerCase()}.elsewhere.>`, AUTH_OPERATIONS.login.subject] })).rejects.toThrow(/Permissions Violation/);
+    }
     await expect(manager.streams.update('EVENTS', { subjects: ['gardien.events.>', AUTH_OPERATIONS.login.subject] })).rejects.toThrow(/Permissions Violation/);
     await expect(manager.streams.delete('EVENTS')).rejects.toThrow(/Permissions Violation/);
     await expect(manager.streams.purge('AUDIT')).rejects.toThrow(/Permissions Violation/);

@@ -1,22 +1,35 @@
 // An answer sent before the request's body was read (a 413 on its Content-Length, a 429 or a 404
-// before any body parser ran) decides what becomes of the rest of that body and of the connection:
+// before any body parser ran, the router's 400 and 414) decides what becomes of the rest of that
+// body and of the connection:
 // - a body declared by Content-Length and no larger than what the edge accepts on any route: Node
 //   reads and discards the rest after the answer, and the connection stays open (Fastify's close
-//   after a 413 is lifted), so that a client still sending reads its answer instead of a reset
-//   (RFC 9112, section 9.6); the edge reads no more than it would for an accepted request, within
-//   the same request timeout;
+//   after a 413 is lifted), so that a client still sending reads its answer instead of a reset;
+//   the edge reads no more than it would for an accepted request, within the same request timeout;
 // - a body declared larger, or sent chunked (its size unknown): the connection closes after the
-//   answer, and the edge reads no more of it.
+//   answer.
+// A connection closed while its body is still arriving is half-closed, not dropped (RFC 9112,
+// section 9.6): closing a socket with unread bytes resets it, and a client still writing then fails
+// (EPIPE) before it has read the answer. The edge sends its FIN after the answer and reads on,
+// discarding, until the body ends, the client closes, or LINGER_MS pass, whichever comes first;
+// a request that follows the body on such a connection is dropped unanswered, before any hook.
 // Until that body has been read, the connection has nothing more to answer: a parser error on it
 // (the request timeout running out while the client holds the rest back) closes it without a
 // second answer, which would otherwise be read as the answer to a request never sent.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-const ANSWERED_BEFORE_BODY = new WeakSet<object>();
+/** How long a connection closed after an early answer is still read from (nginx: lingering_timeout 5 s). */
+export const LINGER_MS = 2_000;
+
+/** The request of each connection whose answer left before its body was read, while that body arrives. */
+const BODY_STILL_COMING = new WeakMap<object, IncomingMessage>();
+/** Connections half-closed after an early answer, read from until they close. */
+const LINGERING = new WeakSet<object>();
 
 /** Whether the request being received on `socket` has been answered already, its body still coming. */
 export function answeredBeforeBody(socket: object): boolean {
-  return ANSWERED_BEFORE_BODY.has(socket);
+  return BODY_STILL_COMING.has(socket) || LINGERING.has(socket);
 }
 
 /** The Content-Length of a request without Transfer-Encoding, if it is one plain decimal number. */
@@ -26,16 +39,61 @@ function declaredLength(request: FastifyRequest): number | undefined {
   return typeof declared === 'string' && /^\d{1,16}$/.test(declared) ? Number(declared) : undefined;
 }
 
-export function governEarlyAnswers(fastify: FastifyInstance, largestBodyBytes: number): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
+/**
+ * Replaces, for this request only, what Node does when it closes the connection after the answer
+ * (`destroySoon`: end, then destroy, resetting a connection with bytes still unread) by a lingering close.
+ */
+function lingerOnClose(socket: Socket, raw: IncomingMessage): void {
+  const nodeDestroySoon = socket.destroySoon;
+  const restore = () => {
+    if (socket.destroySoon === lingeringDestroySoon) socket.destroySoon = nodeDestroySoon;
+  };
+  function lingeringDestroySoon(this: Socket): void {
+    restore();
+    if (raw.complete) return nodeDestroySoon.call(socket);
+    LINGERING.add(socket);
+    const drop = () => socket.destroy();
+    const timer = setTimeout(drop, LINGER_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      LINGERING.delete(socket);
+    });
+    raw.once('end', drop);
+    socket.end();
+  }
+  socket.destroySoon = lingeringDestroySoon;
+  raw.once('end', restore);
+}
+
+export class EarlyAnswers {
+  constructor(private readonly largestBodyBytes: number) {}
+
+  /** Called before any answer leaves, by the onSend hook and by the router's refusals (which skip the hooks). */
+  govern(request: FastifyRequest, reply: FastifyReply): void {
     const raw = request.raw;
-    if (raw.complete) return payload;
     const socket = raw.socket;
-    ANSWERED_BEFORE_BODY.add(socket);
-    raw.once('end', () => ANSWERED_BEFORE_BODY.delete(socket));
+    if (raw.complete || BODY_STILL_COMING.get(socket) === raw) return;
+    BODY_STILL_COMING.set(socket, raw);
+    raw.once('end', () => {
+      if (BODY_STILL_COMING.get(socket) === raw) BODY_STILL_COMING.delete(socket);
+    });
     const length = declaredLength(request);
-    if (length === undefined || length > largestBodyBytes) void reply.header('connection', 'close');
+    if (length === undefined || length > this.largestBodyBytes) void reply.header('connection', 'close');
     else if (reply.statusCode === 413 && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
-    return payload;
-  });
+    lingerOnClose(socket, raw);
+  }
+
+  /** Registered first: a request parsed on a connection being closed meets no other hook (the rate limiter's included). */
+  register(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', async (request, reply) => {
+      const socket = request.raw.socket;
+      if (!LINGERING.has(socket) && !socket.destroyed) return;
+      reply.hijack();
+      socket.destroy();
+    });
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      this.govern(request, reply);
+      return payload;
+    });
+  }
 }

@@ -10,15 +10,19 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from '@gardien/observability';
 import { EdgeReason, edgeError } from '../edge.errors.js';
 import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
-import { answeredBeforeBody } from './early-answers.js';
+import { answeredBeforeBody, type EarlyAnswers } from './early-answers.js';
 import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import { sendProblem } from './problem.filter.js';
 import { REQUEST_ID_HEADER, requestState } from './request-context.js';
 
-/** Fastify's `frameworkErrors`: the router's refusals, before any hook has run (the access log's included). */
-export function answerFrameworkError(logger: Logger): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+/**
+ * Fastify's `frameworkErrors`: the router's refusals, before any hook has run (the access log's
+ * included) and with no onSend hook after: what becomes of an unread body is decided here.
+ */
+export function answerFrameworkError(logger: Logger, earlyAnswers: EarlyAnswers): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
   return (error, request, reply) => {
+    earlyAnswers.govern(request, reply);
     sendProblem(request, reply, error, logger);
     logger.info({ status: reply.statusCode, requestId: requestState(request).requestId }, 'request refused by the router');
   };

@@ -1,11 +1,15 @@
 // Requests refused before any route runs (by Node's HTTP parser, Fastify's router, the content-type
 // parsers, or because no route matches) leave as problem+json like every other error: a request id,
 // our own title, and no echo of the path, a header or the body. Raw sockets send what fetch cannot.
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { AUTH_OPERATIONS } from '@gardien/contracts';
 import { PrivateNats, rawRequest, type RawAnswer } from '@gardien/testing';
 import { ProblemSchema } from '../openapi/openapi-document.js';
 import { startEdge, startEdgeBench, type EdgeBench, type FakeServices, type RunningEdge } from '../testing/edge-harness.js';
+
+const EAGER_WRITER = fileURLToPath(new URL('../testing/eager-writer.mjs', import.meta.url));
 
 /** Looks like personal data; must appear in no answer. */
 const CANARY = 'jean.dupont@exemple.fr';
@@ -164,9 +168,9 @@ describe('refused by the content-type parsers', () => {
 });
 
 /** Opens a connection, sends `head`, and collects every byte answered until the connection closes. */
-function openRaw(url: string, head: string) {
+function openRaw(url: string, head: string, { allowHalfOpen = false } = {}) {
   const { hostname, port } = new URL(url);
-  const socket = connect({ host: hostname, port: Number(port) });
+  const socket = connect({ host: hostname, port: Number(port), allowHalfOpen });
   let received = '';
   let writeError: string | undefined;
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
@@ -197,7 +201,7 @@ describe('an answer sent before the body was read', () => {
     raw.socket.destroy();
   });
 
-  test('declared larger than any route accepts, or sent chunked: the edge reads no more of it and closes the connection after its 413', async () => {
+  test('declared larger than any route accepts, or sent chunked: the edge closes the connection after its 413', async () => {
     const oversized = openRaw(edge.url, `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n`);
     const [refusal] = await oversized.answered(1);
     expect(refusal!.slice(0, 12)).toBe('HTTP/1.1 413');
@@ -232,6 +236,54 @@ describe('an answer sent before the body was read', () => {
       expect(refusal).toMatch(/\r\nconnection: close\r\n/i);
       await large.closed;
     }
+  });
+
+  // A client that writes its whole body at once, as the end-to-end fuzz does, while the edge answers
+  // and closes: closing with the body still arriving resets the connection, and the client's next
+  // write fails (EPIPE) before it has read the answer. The edge half-closes and reads on for a
+  // moment instead (RFC 9112, section 9.6), so that the answer is read.
+  test.each([
+    ['the router (414: over-long path parameter)', `GET /api/v1/users/${'a'.repeat(150)}`, ['Content-Type: application/json'], 'HTTP/1.1 414'],
+    ['the router (400: bad percent-encoding)', 'GET /api/v1/users/x%FF%FE', ['Content-Type: application/json'], 'HTTP/1.1 400'],
+    ['the body limit (413)', 'POST /api/v1/auth/login', ['Content-Type: application/json'], 'HTTP/1.1 413'],
+    ['no route (404)', 'POST /nowhere', [], 'HTTP/1.1 404'],
+  ])('answered early by %s while the client still writes a body larger than any route accepts, the answer is read, not lost to a reset', async (_by, requestLine, headers, expected) => {
+    const rounds = 20;
+    const outcomes = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [EAGER_WRITER, edge.url, String(rounds), String(4 * 1024 * 1024), requestLine, ...headers], { timeout: 60_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    expect(JSON.parse(outcomes)).toEqual(Array.from({ length: rounds }, () => expected));
+  });
+
+  test('a connection closed after an early answer is read from for 2 s at most, even from a client that keeps it half-open and trickles', async () => {
+    // allowHalfOpen: this client does not close when the edge's FIN arrives (Node's clients do, which ends the linger at once).
+    const raw = openRaw(edge.url, `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n`, { allowHalfOpen: true });
+    const [refusal] = await raw.answered(1);
+    expect(refusal!.slice(0, 12)).toBe('HTTP/1.1 413');
+    const started = Date.now();
+    const trickle = setInterval(() => raw.socket.writable && raw.socket.write('['), 100);
+    await raw.closed;
+    clearInterval(trickle);
+    const lingered = Date.now() - started;
+    expect(lingered).toBeGreaterThanOrEqual(1_500);
+    expect(lingered).toBeLessThan(3_500);
+  });
+
+  test('a request sent after the body on a connection the edge is closing is neither answered nor passed on', async () => {
+    const errorsBefore = edge.logLines.filter((line) => line.includes('"level":"error"')).length;
+    const raw = openRaw(edge.url, `POST /nowhere HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n`, { allowHalfOpen: true });
+    const [refusal] = await raw.answered(1);
+    expect(refusal!.slice(0, 12)).toBe('HTTP/1.1 404');
+    expect(refusal).toMatch(/\r\nconnection: close\r\n/i);
+    const login = JSON.stringify({ email: CANARY, password: 'a password of ours', tenant: 'acme' });
+    raw.socket.write(`0\r\n\r\nPOST /api/v1/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${login.length}\r\n\r\n${login}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(raw.socket.readableEnded).toBe(true); // the edge's FIN came
+    expect(await raw.answered(1)).toHaveLength(1);
+    expect(fakes.calls).toEqual([]);
+    // Nor does it reach a hook that needs a live connection (the rate limiter failed on it: "request failed").
+    expect(edge.logLines.filter((line) => line.includes('"level":"error"'))).toHaveLength(errorsBefore);
+    raw.socket.destroy();
   });
 
   test('a client that then holds the rest of its body back gets no second answer when the request timeout passes', async () => {
