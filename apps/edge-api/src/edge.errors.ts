@@ -45,7 +45,7 @@ export enum EdgeReason {
 
 export const EDGE_ERRORS = ErrorReasons.define<EdgeReason>('edge-api', {
   [EdgeReason.CredentialsRequired]: { code: ErrorCode.Unauthenticated, message: 'a valid access token or API key is required' },
-  [EdgeReason.CredentialsAmbiguous]: { code: ErrorCode.Unauthenticated, message: 'send an access token or an API key, not both' },
+  [EdgeReason.CredentialsAmbiguous]: { code: ErrorCode.Unauthenticated, message: 'send one credential, once: an access token or an API key, not both' },
   [EdgeReason.ApiKeyNotAccepted]: { code: ErrorCode.Unauthenticated, message: 'this operation needs a user session: API keys are for model calls' },
   [EdgeReason.SuperadminOnly]: { code: ErrorCode.Forbidden, message: 'this operation is reserved to the super-admin' },
   [EdgeReason.RateLimitExceeded]: { code: ErrorCode.RateLimited, message: 'too many requests' },

@@ -4,7 +4,7 @@
 // way; and nothing that is not one of our reasons (free text, a reason on INTERNAL) gets through.
 import { randomUUID } from 'node:crypto';
 import { AUTH_OPERATIONS, TENANT_OPERATIONS } from '@gardien/contracts';
-import { PrivateNats } from '@gardien/testing';
+import { PrivateNats, rawRequest } from '@gardien/testing';
 import { ProblemSchema } from './openapi/openapi-document.js';
 import { startEdgeBench, type EdgeBench, type FakeServices, type RunningEdge } from './testing/edge-harness.js';
 
@@ -145,6 +145,14 @@ describe("the edge's own refusals carry their reasons", () => {
     const graphqlAnswer = await fetch(`${edge.url}/graphql`, { method: 'POST', headers: both, body: JSON.stringify({ query: '{ me { id } }' }) });
     const errors = ((await graphqlAnswer.json()) as { errors: GraphqlErrors }).errors;
     expect(errors.map((error) => error.extensions)).toEqual([{ code: 'UNAUTHENTICATED', reason: 'credentials_ambiguous' }]);
+  });
+
+  test('one credential sent twice (two Authorization or two X-API-Key headers): credentials_ambiguous, whichever would act', async () => {
+    const { host } = new URL(edge.url);
+    for (const [name, value] of [['Authorization', `Bearer ${memberToken}`], ['X-API-Key', 'gdn_x']]) {
+      const answer = await rawRequest(edge.url, `GET /api/v1/me HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n${name}: ${value}\r\n${name}: ${value}\r\n\r\n`);
+      expect([name, answer.status, (JSON.parse(answer.body) as { reason?: string }).reason]).toEqual([name, 401, 'credentials_ambiguous']);
+    }
   });
 
   test("GraphQL's bounds and rules: too_many_root_fields, introspection_disabled, superadmin_only", async () => {

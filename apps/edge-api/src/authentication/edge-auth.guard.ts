@@ -13,10 +13,17 @@ export const EDGE_STRATEGIES = ['bearer', 'api-key'];
 
 @Injectable()
 export class EdgeAuthGuard extends AuthGuard(EDGE_STRATEGIES) {
-  /** A request with both credentials is refused before either is tried: which one acts must never be a guess. */
+  /**
+   * A request with both credentials, or with one of them twice, is refused before any is tried:
+   * which one acts must never be a guess (Node keeps the first Authorization header; a proxy in
+   * front may act on the last).
+   */
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> | Observable<boolean> {
-    const { headers } = context.switchToHttp().getRequest<FastifyRequest>();
+    const { headers, raw } = context.switchToHttp().getRequest<FastifyRequest>();
     if (headers.authorization !== undefined && headers[API_KEY_HEADER.toLowerCase()] !== undefined) throw edgeError(EdgeReason.CredentialsAmbiguous);
+    if (credentialHeaderCount(raw.rawHeaders, 'authorization') > 1 || credentialHeaderCount(raw.rawHeaders, API_KEY_HEADER.toLowerCase()) > 1) {
+      throw edgeError(EdgeReason.CredentialsAmbiguous);
+    }
     return super.canActivate(context);
   }
 
@@ -26,4 +33,11 @@ export class EdgeAuthGuard extends AuthGuard(EDGE_STRATEGIES) {
     if (error || !caller) throw edgeError(EdgeReason.CredentialsRequired);
     return caller;
   }
+}
+
+/** How many times a header is sent (rawHeaders: names and values, alternately, as received). */
+function credentialHeaderCount(rawHeaders: readonly string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) count += 1;
+  return count;
 }

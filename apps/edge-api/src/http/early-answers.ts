@@ -26,16 +26,32 @@ export const LINGER_MS = 2_000;
 const BODY_STILL_COMING = new WeakMap<object, IncomingMessage>();
 /** Connections half-closed after an early answer, read from until they close. */
 const LINGERING = new WeakSet<object>();
+/** Connections an early answer will close, with that answer's request: no later request on them is served. */
+const CLOSING = new WeakMap<object, IncomingMessage>();
+
+/**
+ * Whether this request arrived on a connection the edge is closing after an earlier early answer
+ * (its answer perhaps still queued behind another): it is dropped unanswered, before any hook.
+ */
+export function arrivedOnClosingConnection(raw: IncomingMessage): boolean {
+  const socket = raw.socket;
+  const closing = CLOSING.get(socket);
+  return LINGERING.has(socket) || socket.destroyed || (closing !== undefined && closing !== raw);
+}
 
 /** Whether the request being received on `socket` has been answered already, its body still coming. */
 export function answeredBeforeBody(socket: object): boolean {
   return BODY_STILL_COMING.has(socket) || LINGERING.has(socket);
 }
 
-/** The Content-Length of a request without Transfer-Encoding, if it is one plain decimal number. */
+/**
+ * The length of a request's body when it is known: its Content-Length (one plain decimal number),
+ * or 0 with neither Content-Length nor Transfer-Encoding (RFC 9112, section 6.3); undefined when chunked.
+ */
 function declaredLength(request: FastifyRequest): number | undefined {
   if (request.headers['transfer-encoding'] !== undefined) return undefined;
   const declared = request.headers['content-length'];
+  if (declared === undefined) return 0;
   return typeof declared === 'string' && /^\d{1,16}$/.test(declared) ? Number(declared) : undefined;
 }
 
@@ -78,18 +94,19 @@ export class EarlyAnswers {
       if (BODY_STILL_COMING.get(socket) === raw) BODY_STILL_COMING.delete(socket);
     });
     const length = declaredLength(request);
-    if (length === undefined || length > this.largestBodyBytes) void reply.header('connection', 'close');
-    else if (reply.statusCode === 413 && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
+    if (length === undefined || length > this.largestBodyBytes) {
+      void reply.header('connection', 'close');
+      CLOSING.set(socket, raw);
+    } else if (reply.statusCode === 413 && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
     lingerOnClose(socket, raw);
   }
 
   /** Registered first: a request parsed on a connection being closed meets no other hook (the rate limiter's included). */
   register(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', async (request, reply) => {
-      const socket = request.raw.socket;
-      if (!LINGERING.has(socket) && !socket.destroyed) return;
+      if (!arrivedOnClosingConnection(request.raw)) return;
       reply.hijack();
-      socket.destroy();
+      request.raw.socket.destroy();
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
       this.govern(request, reply);

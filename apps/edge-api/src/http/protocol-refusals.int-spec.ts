@@ -269,6 +269,16 @@ describe('an answer sent before the body was read', () => {
     expect(lingered).toBeLessThan(3_500);
   });
 
+  test('a refusal by the router of a request without a body keeps the connection for the next request', async () => {
+    const raw = openRaw(edge.url, `GET /api/v1/users/x%FF%FE HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    const [refusal] = await raw.answered(1);
+    expect(refusal!.slice(0, 12)).toBe('HTTP/1.1 400');
+    expect(refusal).not.toMatch(/\r\nconnection: close\r\n/i);
+    raw.socket.write(`GET /nowhere HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect((await raw.answered(2)).map((answer) => answer.slice(0, 12))).toEqual(['HTTP/1.1 400', 'HTTP/1.1 404']);
+    raw.socket.destroy();
+  });
+
   test('a request sent after the body on a connection the edge is closing is neither answered nor passed on', async () => {
     const errorsBefore = edge.logLines.filter((line) => line.includes('"level":"error"')).length;
     const raw = openRaw(edge.url, `POST /nowhere HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n`, { allowHalfOpen: true });

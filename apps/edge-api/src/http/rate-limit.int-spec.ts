@@ -87,6 +87,20 @@ test('every route counts against the global limit of its source, before authenti
   expect((await fetch(`${edge.url}/api/v1/status/auth`, from('203.0.113.31'))).status).toBe(200);
 });
 
+test('unknown routes count against the same global limit, and are refused before their body is parsed', async () => {
+  const source = '198.51.100.70';
+  for (let i = 0; i < GLOBAL_MAX; i++) {
+    expect((await fetch(`${edge.url}/api/v1/nowhere-${i}`, from(source, { method: 'POST', body: '{"a":1}' }))).status).toBe(404);
+  }
+  // Over the limit: a 429, not a 404 nor the parser's 400 for a body that is not JSON.
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/nowhere`, from(source, { method: 'POST', body: 'not json at all' })));
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/status/auth`, from(source)));
+  // And the other way round: a source limited on known routes is limited on unknown ones.
+  const other = '198.51.100.71';
+  for (let i = 0; i < GLOBAL_MAX; i++) await fetch(`${edge.url}/api/v1/status/auth`, from(other));
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/nowhere`, from(other)));
+});
+
 test('on /api/v1/auth/* the rate-limit headers show the auth limit; elsewhere the global one', async () => {
   const source = '203.0.113.40';
   const first = await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) }));

@@ -1,5 +1,5 @@
 // Per-source rate limits (@fastify/rate-limit, keyed by the client address): a global limit on
-// every route, and a stricter one on /api/v1/auth/* and the GraphQL fields of the same operations,
+// every route and on unknown ones, and a stricter one on /api/v1/auth/* and the GraphQL fields of the same operations,
 // counted in one shared bucket so that GraphQL is no way around it. Refusals are RATE_LIMITED
 // errors carrying their delay, answered as problems with Retry-After like every other error; the
 // x-ratelimit-* headers of an authentication request describe its own, stricter bucket.
@@ -40,6 +40,12 @@ export async function registerRateLimits(fastify: FastifyInstance, config: EdgeC
     max: config.GARDIEN_RATE_LIMIT_MAX,
     timeWindow: config.GARDIEN_RATE_LIMIT_WINDOW_MS,
     errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1_000)),
+  });
+  // The plugin hooks routes as they are added; Fastify's not-found handler is none of them. Requests
+  // for unknown routes count in the same bucket, refused before their body is parsed.
+  const notFoundLimit = fastify.rateLimit();
+  fastify.addHook('onRequest', async function limitUnknownRoutes(request, reply) {
+    if (request.is404) await notFoundLimit.call(this, request, reply);
   });
   const auth = new AuthRateLimit(fastify.createRateLimit({ max: config.GARDIEN_RATE_LIMIT_AUTH_MAX, timeWindow: config.GARDIEN_RATE_LIMIT_WINDOW_MS }));
   const authRoutes = `${API_PREFIX}${AUTH_PATH_PREFIX}`;
