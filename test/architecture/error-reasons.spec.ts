@@ -2,13 +2,13 @@
 // each reason snake_case and defined by one module only (two modules giving one reason two codes
 // would leave clients unable to branch on it), and the README's table of reasons listing exactly
 // these, with their code, HTTP status and module. Each check is first shown to catch what it is for.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ErrorReasons, isErrorReason, type ErrorCode } from '@gardien/contracts';
 import { HTTP_REFUSALS } from '../../apps/edge-api/src/http/http-refusal.js';
 import { statusOf } from '../../apps/edge-api/src/http/problem.js';
+import { productSources, ROOT } from './product-sources.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Errors files that define no reason, and why: none of their codes crosses a boundary as it is. */
 const WITHOUT_REASONS: Readonly<Record<string, string>> = {
@@ -27,15 +27,6 @@ interface TableRow {
   status: string;
   meaning: string;
   module: string;
-}
-
-function errorsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name === 'node_modules' || entry.name === 'dist') return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return errorsFiles(path);
-    return entry.name.endsWith('.errors.ts') ? [path] : [];
-  });
 }
 
 /** Map.groupBy, which Node.js 20 lacks. */
@@ -110,7 +101,7 @@ function readmeProblems(reasons: readonly Reason[], rows: readonly TableRow[]): 
   return problems;
 }
 
-const files = [...errorsFiles(join(ROOT, 'apps')), ...errorsFiles(join(ROOT, 'libs'))].map((file) => relative(ROOT, file)).sort();
+const files = productSources().filter((file) => file.endsWith('.errors.ts')).sort();
 const reasons: Reason[] = [];
 const catalogueCounts = new Map<string, number>();
 

@@ -11,7 +11,7 @@ import type { Subscription } from '@nats-io/transport-node';
 type NatsClient = Parameters<ServerNats['bindEvents']>[0];
 
 /** How long the bus may take to confirm the subscriptions, unless the caller says. */
-export const DEFAULT_READY_TIMEOUT_MS = 10_000;
+const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 export class ReadyNatsServer extends ServerNats {
   private client: NatsClient | undefined;
@@ -36,8 +36,7 @@ export class ReadyNatsServer extends ServerNats {
         () => callback(),
         (failure: unknown) => {
           // A start that failed serves nothing until the process exits, not even the subjects it was allowed.
-          const subscriptions = (this as unknown as { subscriptions?: unknown }).subscriptions;
-          if (Array.isArray(subscriptions)) for (const subscription of subscriptions as Subscription[]) subscription.unsubscribe();
+          for (const subscription of this.nestSubscriptions() ?? []) subscription.unsubscribe();
           callback(failure);
         },
       );
@@ -62,10 +61,15 @@ export class ReadyNatsServer extends ServerNats {
 
   /** Nest keeps the subscriptions it made, one per handler, in a field of its own; read it, or fail loudly if that changed. */
   private ownSubscriptions(): Subscription[] {
-    const subscriptions = (this as unknown as { subscriptions?: unknown }).subscriptions;
-    if (!Array.isArray(subscriptions) || subscriptions.length !== this.messageHandlers.size) {
+    const subscriptions = this.nestSubscriptions();
+    if (subscriptions?.length !== this.messageHandlers.size) {
       throw new Error("Nest's NATS server no longer keeps one subscription per handler where Gardien reads them");
     }
-    return subscriptions as Subscription[];
+    return subscriptions;
+  }
+
+  private nestSubscriptions(): Subscription[] | undefined {
+    const subscriptions = (this as unknown as { subscriptions?: unknown }).subscriptions;
+    return Array.isArray(subscriptions) ? (subscriptions as Subscription[]) : undefined;
   }
 }

@@ -45,9 +45,8 @@ export class ReplyGuardedNatsServer extends ReadyNatsServer {
   constructor(
     options: Required<NatsOptions>['options'],
     private readonly dropped: DroppedRequest,
-    readyTimeoutMs?: number,
   ) {
-    super(options, readyTimeoutMs);
+    super(options);
   }
 
   override async handleMessage(channel: string, natsMsg: NatsMessage): Promise<unknown> {

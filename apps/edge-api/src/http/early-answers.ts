@@ -30,13 +30,17 @@ const LINGERING = new WeakSet<object>();
 const CLOSING = new WeakMap<object, IncomingMessage>();
 
 /**
- * Whether this request arrived on a connection the edge is closing after an earlier early answer
- * (its answer perhaps still queued behind another): it is dropped unanswered, before any hook.
+ * Drops, unanswered, a request that arrived on a connection the edge is closing after an earlier
+ * early answer (that answer perhaps still queued behind another); says whether it did.
  */
-export function arrivedOnClosingConnection(raw: IncomingMessage): boolean {
+export function droppedOnClosingConnection(request: FastifyRequest, reply: FastifyReply): boolean {
+  const raw = request.raw;
   const socket = raw.socket;
   const closing = CLOSING.get(socket);
-  return LINGERING.has(socket) || socket.destroyed || (closing !== undefined && closing !== raw);
+  if (!LINGERING.has(socket) && !socket.destroyed && (closing === undefined || closing === raw)) return false;
+  reply.hijack();
+  socket.destroy();
+  return true;
 }
 
 /** Whether the request being received on `socket` has been answered already, its body still coming. */
@@ -104,9 +108,7 @@ export class EarlyAnswers {
   /** Registered first: a request parsed on a connection being closed meets no other hook (the rate limiter's included). */
   register(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', async (request, reply) => {
-      if (!arrivedOnClosingConnection(request.raw)) return;
-      reply.hijack();
-      request.raw.socket.destroy();
+      droppedOnClosingConnection(request, reply);
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
       this.govern(request, reply);

@@ -10,7 +10,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from '@gardien/observability';
 import { EdgeReason, edgeError } from '../edge.errors.js';
 import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
-import { answeredBeforeBody, arrivedOnClosingConnection, type EarlyAnswers } from './early-answers.js';
+import { answeredBeforeBody, droppedOnClosingConnection, type EarlyAnswers } from './early-answers.js';
 import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -22,11 +22,7 @@ import { REQUEST_ID_HEADER, requestState } from './request-context.js';
  */
 export function answerFrameworkError(logger: Logger, earlyAnswers: EarlyAnswers): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
   return (error, request, reply) => {
-    if (arrivedOnClosingConnection(request.raw)) {
-      reply.hijack();
-      request.raw.socket.destroy();
-      return;
-    }
+    if (droppedOnClosingConnection(request, reply)) return;
     earlyAnswers.govern(request, reply);
     sendProblem(request, reply, error, logger);
     logger.info({ status: reply.statusCode, requestId: requestState(request).requestId }, 'request refused by the router');
