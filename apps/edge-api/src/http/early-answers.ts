@@ -1,6 +1,6 @@
 // An answer sent before the request's body was read (a 413 on its Content-Length, a 429 or a 404
 // before any body parser ran, the router's 400 and 414) decides what becomes of the rest of that
-// body and of the connection:
+// body and of the connection (the HTTP parser's refusals always close it, lingering as below):
 // - a body declared by Content-Length and no larger than what the edge accepts on any route: Node
 //   reads and discards the rest after the answer, and the connection stays open (Fastify's close
 //   after a 413 is lifted), so that a client still sending reads its answer instead of a reset;
@@ -71,18 +71,38 @@ function lingerOnClose(socket: Socket, raw: IncomingMessage): void {
   function lingeringDestroySoon(this: Socket): void {
     restore();
     if (raw.complete) return nodeDestroySoon.call(socket);
-    LINGERING.add(socket);
-    const drop = () => socket.destroy();
-    const timer = setTimeout(drop, LINGER_MS);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      LINGERING.delete(socket);
-    });
-    raw.once('end', drop);
-    socket.end();
+    linger(socket, raw);
   }
   socket.destroySoon = lingeringDestroySoon;
   raw.once('end', restore);
+}
+
+/**
+ * Writes the last answer of a connection the HTTP parser gave up on, and closes it lingering: the
+ * bytes still arriving are read and discarded (the parser refuses each chunk again, which is
+ * ignored) until the client closes or LINGER_MS pass.
+ */
+export function endLingering(socket: Socket, answer: string): void {
+  linger(socket, socket, answer);
+}
+
+/** Ends `socket` (after `answer`, if any) and reads on until `until` ends (the body, or the client's FIN) or LINGER_MS pass. */
+function linger(socket: Socket, until: IncomingMessage | Socket, answer?: string): void {
+  LINGERING.add(socket);
+  const drop = () => socket.destroy();
+  const timer = setTimeout(drop, LINGER_MS);
+  socket.once('close', () => {
+    clearTimeout(timer);
+    LINGERING.delete(socket);
+  });
+  until.once('end', drop);
+  if (answer === undefined) socket.end();
+  else socket.end(answer);
+}
+
+/** Whether `socket` is being read from only to be closed without a reset, its last answer sent. */
+export function isLingering(socket: object): boolean {
+  return LINGERING.has(socket);
 }
 
 export class EarlyAnswers {

@@ -5,12 +5,13 @@
 // edge shuts down (503). Nothing of the request is echoed or logged but its outcome.
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@gardien/observability';
 import { EdgeReason, edgeError } from '../edge.errors.js';
 import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
-import { answeredBeforeBody, droppedOnClosingConnection, type EarlyAnswers } from './early-answers.js';
+import { answeredBeforeBody, droppedOnClosingConnection, endLingering, isLingering, type EarlyAnswers } from './early-answers.js';
 import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -52,6 +53,8 @@ export function requestTargetOf(error: NodeJS.ErrnoException & { rawPacket?: unk
  */
 export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException, socket: Duplex) => void {
   return (error, socket) => {
+    // Answered and closing: the parser refuses every chunk still read from it, and nothing is answered again.
+    if (isLingering(socket) && !socket.destroyed) return;
     // A reset connection, or one the client closed in the middle of its request, has nobody left
     // to answer (Node's own advice for this event): not a refusal, and not logged as one.
     if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || socket.destroyed) {
@@ -82,7 +85,8 @@ export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException
       'cache-control: no-store',
       'connection: close',
     ];
-    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+    // Not destroyed at once: a client still writing its body would read a reset (EPIPE) instead of this answer.
+    endLingering(socket as Socket, `${head.join('\r\n')}\r\n\r\n${body}`);
   };
 }
 

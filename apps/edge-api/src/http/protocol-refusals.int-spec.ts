@@ -247,6 +247,8 @@ describe('an answer sent before the body was read', () => {
     ['the router (400: bad percent-encoding)', 'GET /api/v1/users/x%FF%FE', ['Content-Type: application/json'], 'HTTP/1.1 400'],
     ['the body limit (413)', 'POST /api/v1/auth/login', ['Content-Type: application/json'], 'HTTP/1.1 413'],
     ['no route (404)', 'POST /nowhere', [], 'HTTP/1.1 404'],
+    ['the HTTP parser (400: Transfer-Encoding with Content-Length)', 'POST /graphql', ['Content-Type: application/json', 'Transfer-Encoding: chunked'], 'HTTP/1.1 400'],
+    ['the HTTP parser (400: a malformed header)', 'POST /graphql', ['Content-Type: application/json', 'Bad Header: x'], 'HTTP/1.1 400'],
   ])('answered early by %s while the client still writes a body larger than any route accepts, the answer is read, not lost to a reset', async (_by, requestLine, headers, expected) => {
     const rounds = 20;
     const outcomes = await new Promise<string>((resolve, reject) =>
