@@ -8,6 +8,7 @@ import type { BusClient } from '@gardien/contracts';
 import { frameworkLogger, type Logger, type ServiceMetrics } from '@gardien/observability';
 import { AppModule } from './app.module.js';
 import { trustedProxiesOf, type EdgeConfig } from './config.js';
+import { clientAddressOf } from './http/client-address.js';
 import { registerAccessLog } from './http/access-log.js';
 import { EarlyAnswers } from './http/early-answers.js';
 import { answerClientError, answerFrameworkError, registerShutdownRefusal } from './http/early-refusals.js';
@@ -41,7 +42,7 @@ export async function createEdgeApplication({ config, bus, logger, metrics, oper
     // registerShutdownRefusal answers instead, in problem+json.
     return503OnClosing: false,
     trustProxy: trustedProxiesOf(config),
-    frameworkErrors: answerFrameworkError(logger, earlyAnswers),
+    frameworkErrors: answerFrameworkError(logger, earlyAnswers, clientAddressOf(trustedProxiesOf(config))),
     clientErrorHandler: answerClientError(logger),
   });
   const fastify = adapter.getInstance();

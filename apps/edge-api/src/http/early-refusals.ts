@@ -11,9 +11,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from '@gardien/observability';
 import { EdgeReason, edgeError } from '../edge.errors.js';
 import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
+import { type ClientAddressOf } from './client-address.js';
 import { answeredBeforeBody, droppedOnClosingConnection, endLingering, isLingering, type EarlyAnswers } from './early-answers.js';
 import { HTTP_REFUSALS, type HttpRefusalAnswer } from './http-refusal.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
+import { countRouterRefusal } from './rate-limit.js';
 import { sendProblem } from './problem.filter.js';
 import { REQUEST_ID_HEADER, requestState } from './request-context.js';
 
@@ -21,11 +23,19 @@ import { REQUEST_ID_HEADER, requestState } from './request-context.js';
  * Fastify's `frameworkErrors`: the router's refusals, before any hook has run (the access log's
  * included) and with no onSend hook after: what becomes of an unread body is decided here.
  */
-export function answerFrameworkError(logger: Logger, earlyAnswers: EarlyAnswers): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
-  return (error, request, reply) => {
+export function answerFrameworkError(logger: Logger, earlyAnswers: EarlyAnswers, addressOf: ClientAddressOf): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async (error, request, reply) => {
     if (droppedOnClosingConnection(request, reply)) return;
+    // Fastify builds this request without trustProxy: its address is the proxy's unless set here.
+    Object.defineProperty(request, 'ip', { value: addressOf(request.raw), enumerable: true });
+    let refusal: unknown = error;
+    try {
+      await countRouterRefusal(request, reply);
+    } catch (limited) {
+      refusal = limited;
+    }
     earlyAnswers.govern(request, reply);
-    sendProblem(request, reply, error, logger);
+    sendProblem(request, reply, refusal, logger);
     logger.info({ status: reply.statusCode, requestId: requestState(request).requestId }, 'request refused by the router');
   };
 }

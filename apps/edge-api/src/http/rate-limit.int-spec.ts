@@ -101,6 +101,21 @@ test('unknown routes count against the same global limit, and are refused before
   await expectRateLimited(await fetch(`${edge.url}/api/v1/nowhere`, from(other)));
 });
 
+test("the router's refusals (bad percent-encoding, an over-long parameter) count against the same global limit, by the same source", async () => {
+  const source = '198.51.100.80';
+  for (let i = 0; i < GLOBAL_MAX; i++) {
+    const path = i % 2 === 0 ? '/api/v1/users/x%FF%FE' : `/api/v1/users/${'a'.repeat(150)}`;
+    expect((await fetch(`${edge.url}${path}`, from(source, { method: 'POST', body: '{"a":1}' }))).status).toBe(i % 2 === 0 ? 400 : 414);
+  }
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/users/x%FF%FE`, from(source)));
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/status/auth`, from(source)));
+  // Counted by the client's address behind the trusted proxy, not by the proxy's: another source is served.
+  expect((await fetch(`${edge.url}/api/v1/users/x%FF%FE`, from('198.51.100.81'))).status).toBe(400);
+  const other = '198.51.100.82';
+  for (let i = 0; i < GLOBAL_MAX; i++) await fetch(`${edge.url}/api/v1/status/auth`, from(other));
+  await expectRateLimited(await fetch(`${edge.url}/api/v1/users/x%FF%FE`, from(other)));
+});
+
 test('on /api/v1/auth/* the rate-limit headers show the auth limit; elsewhere the global one', async () => {
   const source = '203.0.113.40';
   const first = await fetch(`${edge.url}/api/v1/auth/login`, from(source, { method: 'POST', body: JSON.stringify(login) }));

@@ -11,6 +11,10 @@ import { EdgeReason, edgeError } from '../edge.errors.js';
 import { API_PREFIX, AUTH_PATH_PREFIX } from '../operations/operation.js';
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
+type LimitHook = ReturnType<FastifyInstance['rateLimit']>;
+
+/** The global limit of each server, as a hook: for requests that meet no route's (unknown routes, the router's refusals). */
+const GLOBAL_LIMIT = new WeakMap<FastifyInstance, LimitHook>();
 
 function rateLimited(retryAfterSeconds: number): GardienError {
   return edgeError(EdgeReason.RateLimitExceeded, { retryAfterSeconds });
@@ -43,9 +47,10 @@ export async function registerRateLimits(fastify: FastifyInstance, config: EdgeC
   });
   // The plugin hooks routes as they are added; Fastify's not-found handler is none of them. Requests
   // for unknown routes count in the same bucket, refused before their body is parsed.
-  const notFoundLimit = fastify.rateLimit();
+  const globalLimit = fastify.rateLimit();
+  GLOBAL_LIMIT.set(fastify, globalLimit);
   fastify.addHook('onRequest', async function limitUnknownRoutes(request, reply) {
-    if (request.is404) await notFoundLimit.call(this, request, reply);
+    if (request.is404) await globalLimit.call(this, request, reply);
   });
   const auth = new AuthRateLimit(fastify.createRateLimit({ max: config.GARDIEN_RATE_LIMIT_AUTH_MAX, timeWindow: config.GARDIEN_RATE_LIMIT_WINDOW_MS }));
   const authRoutes = `${API_PREFIX}${AUTH_PATH_PREFIX}`;
@@ -58,4 +63,14 @@ export async function registerRateLimits(fastify: FastifyInstance, config: EdgeC
     route.onRequest = hooks === undefined ? [consumeAuth] : [...(Array.isArray(hooks) ? hooks : [hooks]), consumeAuth];
   });
   return auth;
+}
+
+/**
+ * Counts a request the router refused (bad percent-encoding, an over-long parameter), which meets
+ * no hook, in the global limit of its source; over the limit, throws RATE_LIMITED.
+ */
+export async function countRouterRefusal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const limit = GLOBAL_LIMIT.get(request.server);
+  if (limit === undefined) throw new Error('the rate limits of this server are not registered');
+  await limit.call(request.server, request, reply);
 }
