@@ -2,6 +2,7 @@
 // The `gardien` command. Operations that must never be reachable over HTTP (bootstrap, key
 // operations, audit verification) live here and run on the server itself.
 import { Command } from 'commander';
+import { auditCommand } from './audit/audit-verify.command.js';
 import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
 import { natsConfigCommand } from './nats-config/nats-config.command.js';
 import { provisionCommand } from './provision/provision.command.js';
@@ -26,6 +27,7 @@ program
 program.addCommand(natsConfigCommand());
 program.addCommand(provisionCommand());
 program.addCommand(bootstrapCommand());
+program.addCommand(auditCommand());
 
 // Errors of the program itself (an unknown command or global option): usage errors, values not echoed.
 program.configureOutput({ outputError: (message, write) => write(withoutOptionValues(message)) }).exitOverride(exitOnUsageError);
