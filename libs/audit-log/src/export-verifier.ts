@@ -10,10 +10,10 @@
 // twenty. A failing export is read again to name the first index that fails and why.
 import { leafHash } from './merkle-hash.js';
 import { MemoryMerkleTree, foldRange } from './memory-tree.js';
-import { inclusionPlan, rangeNodes, type NodeRef } from './merkle-plan.js';
+import { rangeNodes, splitPoint } from './merkle-plan.js';
 import { verifyInclusion } from './merkle-verify.js';
 import { canonicalBytes } from './canonical-json.js';
-import { ExportEntryLineSchema, ExportTreeHeadLineSchema, type ExportEntryLine } from './export-format.js';
+import { ExportEntryLineSchema, ExportTreeHeadLineSchema } from './export-format.js';
 import { ExportFormatError, type ExportLineText } from './export-lines.js';
 import type { ExportSource } from './export-source.js';
 import { TreeHeadSchema, verifyTreeHeadSignature, type PublicJwkSet, type TreeHead } from './tree-head.js';
@@ -34,9 +34,77 @@ export interface VerifyOptions {
   partial?: boolean;
 }
 
-type Line = { kind: 'entry'; line: ExportEntryLine; leaf: Buffer } | { kind: 'head' };
+/**
+ * An inclusion proof as written: `"<hex>","<hex>",...`, read in place (a million lines of twenty
+ * hashes would otherwise be twenty million strings).
+ */
+class ProofText {
+  readonly length: number;
 
-function parseLine({ number, text }: ExportLineText): Line {
+  constructor(private readonly text: string) {
+    this.length = text === '' ? 0 : (text.length + 1) / 67;
+  }
+
+  static of(hashes: readonly string[]): ProofText {
+    return new ProofText(hashes.map((hash) => `"${hash}"`).join(','));
+  }
+
+  /** Whether element `i` is `hex`, compared where it is written. */
+  is(i: number, hex: string): boolean {
+    return this.text.startsWith(hex, i * 67 + 1);
+  }
+
+  at(i: number): string {
+    return this.text.slice(i * 67 + 1, i * 67 + 65);
+  }
+
+  hashes(): Buffer[] {
+    return Array.from({ length: this.length }, (_, i) => Buffer.from(this.at(i), 'hex'));
+  }
+}
+
+/** An entry line as the verifier keeps it: what it claims, and the leaf hash of its entry as recomputed. */
+interface EntryLine {
+  index: number;
+  claimedLeaf: string;
+  proof: ProofText;
+  leaf: Buffer;
+}
+type Line = ({ kind: 'entry' } & EntryLine) | { kind: 'head' };
+type ClaimedEntry = { index: number; entry: unknown; claimedLeaf: string; proof: ProofText };
+
+const LINE_START = '{"index":';
+const ENTRY_KEY = ',"entry":';
+const LEAF_KEY = ',"leaf_hash":"';
+/** What follows the entry, anchored at its start and its end: no backtracking over the line. */
+const WRITTEN_SUFFIX = /^,"leaf_hash":"([0-9a-f]{64})","inclusion_proof":\[((?:"[0-9a-f]{64}")(?:,"[0-9a-f]{64}"){0,63})?\]\}$/;
+
+/**
+ * An entry line exactly as the audit service writes it, read without parsing its proof as JSON;
+ * any other spelling of the same line (spaces, another key order) takes the full parser and the
+ * schema, with the same result.
+ */
+function writtenEntryLine(text: string): ClaimedEntry | undefined {
+  if (!text.startsWith(LINE_START)) return undefined;
+  const entryKey = text.indexOf(ENTRY_KEY, LINE_START.length);
+  const leafKey = text.lastIndexOf(LEAF_KEY);
+  if (entryKey === -1 || leafKey < entryKey) return undefined;
+  const digits = text.slice(LINE_START.length, entryKey);
+  if (!/^(?:0|[1-9][0-9]{0,15})$/.test(digits)) return undefined;
+  const index = Number(digits);
+  const suffix = WRITTEN_SUFFIX.exec(text.slice(leafKey));
+  if (!Number.isSafeInteger(index) || suffix === null) return undefined;
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text.slice(entryKey + ENTRY_KEY.length, leafKey));
+  } catch {
+    return undefined;
+  }
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
+  return { index, entry, claimedLeaf: suffix[1]!, proof: new ProofText(suffix[2] ?? '') };
+}
+
+function parsedEntryLine({ number, text }: ExportLineText): ClaimedEntry | 'head' {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -45,21 +113,26 @@ function parseLine({ number, text }: ExportLineText): Line {
   }
   if (value !== null && typeof value === 'object' && 'tree_head' in value) {
     if (!ExportTreeHeadLineSchema.safeParse(value).success) throw new ExportFormatError(`line ${number} is not a valid tree head`);
-    return { kind: 'head' };
+    return 'head';
   }
   const entry = ExportEntryLineSchema.safeParse(value);
   if (!entry.success) throw new ExportFormatError(`line ${number} is neither an entry line nor a tree head`);
-  let canonical: Buffer;
-  try {
-    canonical = canonicalBytes(entry.data.entry);
-  } catch {
-    // A number beyond what JSON's doubles hold, a lone surrogate: no entry of the log is made of those.
-    throw new ExportFormatError(`line ${number}: the entry has no canonical form (RFC 8785)`);
-  }
-  return { kind: 'entry', line: entry.data, leaf: leafHash(canonical) };
+  return { index: entry.data.index, entry: entry.data.entry, claimedLeaf: entry.data.leaf_hash, proof: ProofText.of(entry.data.inclusion_proof) };
 }
 
-const hexes = (proof: readonly string[]) => proof.map((hash) => Buffer.from(hash, 'hex'));
+function parseLine(text: ExportLineText): Line {
+  const line = writtenEntryLine(text.text) ?? parsedEntryLine(text);
+  if (line === 'head') return { kind: 'head' };
+  let canonical: Buffer;
+  try {
+    canonical = canonicalBytes(line.entry);
+  } catch {
+    // A number beyond what JSON's doubles hold, a lone surrogate: no entry of the log is made of those.
+    throw new ExportFormatError(`line ${text.number}: the entry has no canonical form (RFC 8785)`);
+  }
+  return { kind: 'entry', index: line.index, claimedLeaf: line.claimedLeaf, proof: line.proof, leaf: leafHash(canonical) };
+}
+
 
 /** Reads the tree head from the last line, or says how the export ends without one. */
 async function treeHeadOf(source: ExportSource): Promise<TreeHead | { truncated: true }> {
@@ -104,84 +177,120 @@ async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyO
   let expected = 0;
   let entries = 0;
   let sawHead = false;
-  let last: { line: ExportEntryLine; leaf: Buffer } | undefined;
+  let last: EntryLine | undefined;
   // Built only for an export from index 0: its proofs are then checked against its own nodes.
-  let tree: MemoryMerkleTree | undefined;
-  const claims = new Map<string, { hex: string; hi: number }>();
-  const claimsEndingAt = new Map<number, string[]>();
+  let rebuilt: RebuiltTree | undefined;
   for await (const text of source.lines()) {
-    const parsed = parseLine(text);
+    const line = parseLine(text);
     if (sawHead) return 'needs-diagnosis';
-    if (parsed.kind === 'head') {
+    if (line.kind === 'head') {
       sawHead = true;
       continue;
     }
-    const { line, leaf } = parsed;
     if (from === null) {
       from = line.index;
       expected = line.index;
-      if (from === 0) tree = new MemoryMerkleTree();
+      if (from === 0) rebuilt = new RebuiltTree(size);
     }
-    if (line.index !== expected || line.index >= size || leaf.toString('hex') !== line.leaf_hash) return 'needs-diagnosis';
-    if (tree === undefined) {
-      if (!verifyInclusion(line.index, size, leaf, hexes(line.inclusion_proof), root)) return 'needs-diagnosis';
-    } else {
-      tree.append(leaf);
-      if (!proofMatchesTree(tree, line, size, claims, claimsEndingAt)) return 'needs-diagnosis';
-    }
-    last = parsed;
+    if (line.index !== expected || line.index >= size || line.leaf.toString('hex') !== line.claimedLeaf) return 'needs-diagnosis';
+    if (rebuilt === undefined ? !verifyInclusion(line.index, size, line.leaf, line.proof.hashes(), root) : !rebuilt.appendChecking(line)) return 'needs-diagnosis';
+    last = line;
     expected += 1;
     entries += 1;
   }
   if (!sawHead) return 'needs-diagnosis';
   if (last === undefined) return size === 0 || options.partial ? { ok: true, log: head.log, tree_size: size, from: null, to: null, entries: 0, consistent_with: null } : { ok: false, index: 0, reason: 'truncated' };
   if (expected < size && !options.partial) return { ok: false, index: expected, reason: 'truncated' };
-  if (tree !== undefined) {
+  if (rebuilt !== undefined) {
     // A whole tree must have the signed root; a prefix binds what it did not see through its last proof.
-    const holds = tree.size === size ? tree.root().equals(root) : verifyInclusion(last.line.index, size, last.leaf, hexes(last.line.inclusion_proof), root);
+    const holds = rebuilt.tree.size === size ? rebuilt.tree.root().equals(root) : verifyInclusion(last.index, size, last.leaf, last.proof.hashes(), root);
     if (!holds) return 'needs-diagnosis';
   }
-  const consistent = consistencyWith(options.sinceTreeHead, tree);
+  const consistent = consistencyWith(options.sinceTreeHead, rebuilt?.tree);
   if (consistent === 'inconsistent') return { ok: false, index: null, reason: 'inconsistent' };
   return { ok: true, log: head.log, tree_size: size, from, to: expected - 1, entries, consistent_with: consistent };
 }
 
 /**
- * Compares each element of an entry's proof with the tree being rebuilt: a sibling to the left is
- * a node already built; one to the right is remembered (one claim per range, however many entries
- * make it) and compared once its last leaf has arrived.
+ * The tree of an export from index 0, rebuilt leaf by leaf, each proof compared with it: a sibling
+ * to the left is a node already built; one to the right (always a right child, so named by its
+ * first leaf) is remembered once, however many proofs hold it, and compared when its last leaf
+ * has arrived. One hash per leaf and per node, rather than a proof's twenty per entry.
  */
-function proofMatchesTree(tree: MemoryMerkleTree, line: ExportEntryLine, size: number, claims: Map<string, { hex: string; hi: number }>, endingAt: Map<number, string[]>): boolean {
-  const plan = inclusionPlan(line.index, size);
-  if (plan.length !== line.inclusion_proof.length) return false;
-  for (let i = 0; i < plan.length; i += 1) {
-    const refs = plan[i]!;
-    const claimed = line.inclusion_proof[i]!;
-    const hi = rangeEnd(refs);
-    if (hi <= tree.size) {
-      if (foldRange(refs.map((ref) => tree.node(ref))).toString('hex') !== claimed) return false;
-      continue;
-    }
-    const key = `${refs[0]!.level}:${refs[0]!.index}:${hi}`;
-    const earlier = claims.get(key);
-    if (earlier === undefined) {
-      claims.set(key, { hex: claimed, hi });
-      endingAt.set(hi, [...(endingAt.get(hi) ?? []), key]);
-    } else if (earlier.hex !== claimed) return false;
-  }
-  for (const key of endingAt.get(tree.size) ?? []) {
-    const [level, index] = key.split(':').map(Number);
-    const lo = index! * 2 ** level!;
-    if (foldRange(rangeNodes(lo, tree.size).map((ref) => tree.node(ref))).toString('hex') !== claims.get(key)!.hex) return false;
-    claims.delete(key);
-  }
-  endingAt.delete(tree.size);
-  return true;
-}
+class RebuiltTree {
+  readonly tree = new MemoryMerkleTree();
+  /** Claimed hashes of ranges to the right, by first leaf; and the first leaves of those ending at each size. */
+  private readonly claims = new Map<number, string>();
+  private readonly endingAt = new Map<number, number[]>();
+  /** The hex of the last node read at each level: consecutive entries share their left siblings. */
+  private readonly hexCache: Array<{ index: number; hex: string } | undefined> = [];
+  private readonly siblingsLo: number[] = [];
+  private readonly siblingsHi: number[] = [];
 
-function rangeEnd(refs: readonly NodeRef[]): number {
-  const last = refs[refs.length - 1]!;
-  return (last.index + 1) * 2 ** last.level;
+  constructor(private readonly size: number) {}
+
+  appendChecking(line: EntryLine): boolean {
+    this.tree.append(line.leaf);
+    const count = this.siblingsOf(line.index);
+    if (count !== line.proof.length) return false;
+    for (let step = 0; step < count; step += 1) {
+      // Found from the root down; the proof lists them from the leaf up.
+      const lo = this.siblingsLo[count - 1 - step]!;
+      const hi = this.siblingsHi[count - 1 - step]!;
+      if (hi <= this.tree.size) {
+        if (!line.proof.is(step, this.completeNodeHex(lo, hi))) return false;
+        continue;
+      }
+      const earlier = this.claims.get(lo);
+      if (earlier === undefined) {
+        this.claims.set(lo, line.proof.at(step));
+        const ending = this.endingAt.get(hi);
+        if (ending === undefined) this.endingAt.set(hi, [lo]);
+        else ending.push(lo);
+      } else if (!line.proof.is(step, earlier)) return false;
+    }
+    const resolved = this.endingAt.get(this.tree.size);
+    if (resolved === undefined) return true;
+    this.endingAt.delete(this.tree.size);
+    for (const lo of resolved) {
+      const actual = foldRange(rangeNodes(lo, this.tree.size).map((ref) => this.tree.node(ref))).toString('hex');
+      if (actual !== this.claims.get(lo)) return false;
+      this.claims.delete(lo);
+    }
+    return true;
+  }
+
+  /** The siblings of leaf `index` as ranges [lo, hi), from the root down, as RFC 9162's PATH finds them; returns how many. */
+  private siblingsOf(index: number): number {
+    let lo = 0;
+    let hi = this.size;
+    let count = 0;
+    while (hi - lo > 1) {
+      const k = splitPoint(hi - lo);
+      if (index < lo + k) {
+        this.siblingsLo[count] = lo + k;
+        this.siblingsHi[count] = hi;
+        hi = lo + k;
+      } else {
+        this.siblingsLo[count] = lo;
+        this.siblingsHi[count] = lo + k;
+        lo += k;
+      }
+      count += 1;
+    }
+    return count;
+  }
+
+  /** A sibling to the left is always a complete subtree: one stored node. */
+  private completeNodeHex(lo: number, hi: number): string {
+    const level = Math.log2(hi - lo);
+    const index = lo / (hi - lo);
+    const cached = this.hexCache[level];
+    if (cached?.index === index) return cached.hex;
+    const hex = this.tree.node({ level, index }).toString('hex');
+    this.hexCache[level] = { index, hex };
+    return hex;
+  }
 }
 
 function consistencyWith(since: TreeHead | undefined, tree: MemoryMerkleTree | undefined): number | null | 'inconsistent' {
@@ -195,7 +304,7 @@ async function indexAfterLastEntry(source: ExportSource): Promise<number> {
   for await (const text of source.lines()) {
     if (!text.terminated) break;
     const parsed = parseLine(text);
-    if (parsed.kind === 'entry') next = parsed.line.index + 1;
+    if (parsed.kind === 'entry') next = parsed.index + 1;
   }
   return next;
 }
@@ -210,19 +319,19 @@ async function diagnose(source: ExportSource, head: TreeHead, options: VerifyOpt
   for await (const text of source.lines()) {
     const parsed = parseLine(text);
     if (parsed.kind === 'entry') {
-      order.push(parsed.line.index);
-      claimedLeaves.set(parsed.line.leaf_hash, parsed.line.index);
+      order.push(parsed.index);
+      claimedLeaves.set(parsed.claimedLeaf, parsed.index);
     } else order.push(-1);
   }
-  const provesAt = (entry: { line: ExportEntryLine; leaf: Buffer }, index: number) => verifyInclusion(index, size, entry.leaf, hexes(entry.line.inclusion_proof), root);
+  const provesAt = (entry: EntryLine, index: number) => verifyInclusion(index, size, entry.leaf, entry.proof.hashes(), root);
   let expected: number | null = null;
   const seen = new Set<number>();
   let position = 0;
-  let previous: { line: ExportEntryLine; leaf: Buffer } | undefined;
-  let current: { line: ExportEntryLine; leaf: Buffer } | undefined;
+  let previous: EntryLine | undefined;
+  let current: EntryLine | undefined;
   const lines = source.lines()[Symbol.asyncIterator]();
   // One line of lookahead: a line that belongs one place later is a deletion unless the next one belongs one place earlier.
-  const nextEntry = async (): Promise<{ line: ExportEntryLine; leaf: Buffer } | 'head' | undefined> => {
+  const nextEntry = async (): Promise<EntryLine | 'head' | undefined> => {
     const next = await lines.next();
     if (next.done === true) return undefined;
     const parsed = parseLine(next.value);
@@ -238,12 +347,12 @@ async function diagnose(source: ExportSource, head: TreeHead, options: VerifyOpt
       return { ok: false, index: expected ?? 0, reason: 'inserted' };
     }
     current = here;
-    const index = current.line.index;
+    const index = current.index;
     expected ??= index;
     if (index > expected) return { ok: false, index: expected, reason: order.slice(position + 1).includes(expected) ? 'reordered' : 'missing' };
     if (index < expected) return { ok: false, index, reason: seen.has(index) ? 'inserted' : 'reordered' };
     if (index >= size) return { ok: false, index, reason: 'inserted' };
-    if (current.leaf.toString('hex') !== current.line.leaf_hash) {
+    if (current.leaf.toString('hex') !== current.claimedLeaf) {
       const owner = claimedLeaves.get(current.leaf.toString('hex'));
       return { ok: false, index, reason: owner !== undefined && owner !== index ? 'reordered' : 'changed' };
     }
@@ -251,7 +360,7 @@ async function diagnose(source: ExportSource, head: TreeHead, options: VerifyOpt
       const following = upcoming !== undefined && upcoming !== 'head' ? upcoming : undefined;
       if (index + 1 < size && provesAt(current, index + 1)) return { ok: false, index, reason: following !== undefined && provesAt(following, index) ? 'reordered' : 'missing' };
       if (index > 0 && provesAt(current, index - 1)) return { ok: false, index, reason: 'reordered' };
-      if (following !== undefined && following.line.index === index + 1 && provesAt(following, index)) return { ok: false, index, reason: 'inserted' };
+      if (following !== undefined && following.index === index + 1 && provesAt(following, index)) return { ok: false, index, reason: 'inserted' };
       return { ok: false, index, reason: 'changed' };
     }
     seen.add(index);
