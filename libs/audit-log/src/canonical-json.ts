@@ -32,7 +32,10 @@ function isOrderedJsonData(value: unknown): boolean {
       }
       return true;
     }
-    default:
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
       return false;
   }
 }
