@@ -1,9 +1,7 @@
 // What the audit service declares about its database, shared by its start (main.ts, which checks
 // it) and its migration step (migrate.ts, which `gardien provision` runs as the database owner).
-// No table of its own yet: its inventory holds the platform's tables only.
-import { declareDataInventory, type DatabaseDeclaration } from '@gardien/persistence';
+import type { DatabaseDeclaration } from '@gardien/persistence';
+import { AUDIT_INVENTORY } from './data-inventory.js';
+import { AUDIT_MIGRATIONS } from './migrations/index.js';
 
-export const AUDIT_DATABASE: DatabaseDeclaration = {
-  migrations: [],
-  inventory: declareDataInventory({ service: 'audit', processing: {}, personalData: [], noPersonalData: [] }),
-};
+export const AUDIT_DATABASE: DatabaseDeclaration = { migrations: AUDIT_MIGRATIONS, inventory: AUDIT_INVENTORY };

@@ -79,16 +79,6 @@ export function consistencyPlan(first: number, second: number): NodeRef[][] {
   return path.reverse();
 }
 
-/** The nodes that become complete when leaf `index` is appended (level 0, the leaf itself, first). */
-export function nodesCompletedBy(index: number): NodeRef[] {
-  const completed: NodeRef[] = [{ level: 0, index }];
-  let level = 1;
-  while ((index + 1) % 2 ** level === 0) {
-    completed.push({ level, index: (index + 1) / 2 ** level - 1 });
-    level += 1;
-  }
-  return completed;
-}
 
 function assertIndex(index: number, size: number): void {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) throw new RangeError('0 <= index < size required');

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { EMPTY_TREE_HASH, leafHash, nodeHash } from './merkle-hash.js';
 import { MemoryMerkleTree } from './memory-tree.js';
-import { consistencyPlan, inclusionPlan, nodesCompletedBy, rangeNodes } from './merkle-plan.js';
+import { consistencyPlan, inclusionPlan, rangeNodes } from './merkle-plan.js';
 import { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './merkle-verify.js';
 
 const h = (hex: string) => Buffer.from(hex, 'hex');
@@ -220,12 +220,6 @@ describe('plans', () => {
     expect(rangeNodes(0, 7)).toEqual([{ level: 2, index: 0 }, { level: 1, index: 2 }, { level: 0, index: 6 }]);
     expect(rangeNodes(4, 8)).toEqual([{ level: 2, index: 1 }]);
     expect(rangeNodes(8, 13)).toEqual([{ level: 2, index: 2 }, { level: 0, index: 12 }]);
-  });
-
-  test('appending leaf i completes the nodes whose last leaf it is', () => {
-    expect(nodesCompletedBy(0)).toEqual([{ level: 0, index: 0 }]);
-    expect(nodesCompletedBy(3)).toEqual([{ level: 0, index: 3 }, { level: 1, index: 1 }, { level: 2, index: 0 }]);
-    expect(nodesCompletedBy(5)).toEqual([{ level: 0, index: 5 }, { level: 1, index: 2 }]);
   });
 
   test('a proof in a log of a million entries reads a few dozen nodes', () => {

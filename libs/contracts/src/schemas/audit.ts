@@ -32,3 +32,35 @@ export const AuditEntry = z
     if ((entry.target?.type ?? null) !== expected) context.addIssue({ code: 'custom', path: ['target'], message: 'not the target type of this action' });
   });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/**
+ * An entry as the audit log keeps it, hashes it (the JCS of this object) and exports it: the
+ * entry of the stream under the names auditors read (`ts`, `tenant`, `metadata`).
+ */
+export interface LogEntry {
+  id: string;
+  ts: string;
+  tenant: string | null;
+  service: string;
+  actor: AuditEntry['actor'];
+  action: AuditEntry['action'];
+  target: AuditEntry['target'];
+  outcome: AuditEntry['outcome'];
+  metadata: AuditEntry['details'];
+  request_id: string | null;
+}
+
+export function logEntryOf(entry: AuditEntry): LogEntry {
+  return {
+    id: entry.id,
+    ts: entry.occurredAt,
+    tenant: entry.tenantId,
+    service: entry.service,
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target,
+    outcome: entry.outcome,
+    metadata: entry.details,
+    request_id: entry.requestId,
+  };
+}

@@ -1,0 +1,103 @@
+// The queries of the audit log, and nothing else: entries, the nodes of each tree, tree heads.
+// Every one runs in a transaction whose tenant is set (row-level security): the log of that tenant,
+// or the platform's under the platform tenant's id.
+import type { EntityManager } from 'typeorm';
+import type { NodeRef } from '@gardien/audit-log';
+
+export interface EntryRow {
+  idx: number;
+  id: string;
+  ts: string;
+  service: string;
+  action: string;
+  outcome: string;
+  actorType: string;
+  actorId: string;
+  targetType: string | null;
+  targetId: string | null;
+  /** The JCS text that was hashed. */
+  entry: string;
+  leafHash: Buffer;
+}
+
+export interface NodeRow extends NodeRef {
+  hash: Buffer;
+}
+
+const nodeKey = (ref: NodeRef) => `${ref.level}:${ref.index}`;
+
+export class AuditLogRepository {
+  /** Serialises appends to one log across replicas, until the transaction ends. */
+  async lock(manager: EntityManager, tenantId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`gardien-audit:${tenantId}`]);
+  }
+
+  /** The number of entries of the log: its last index plus one. */
+  async sizeOf(manager: EntityManager, tenantId: string): Promise<number> {
+    const rows: Array<{ idx: string }> = await manager.query('SELECT idx FROM audit_entries WHERE tenant_id = $1 ORDER BY idx DESC LIMIT 1', [tenantId]);
+    return rows.length === 0 ? 0 : Number(rows[0]!.idx) + 1;
+  }
+
+  /** The ids among `ids` already in the log. */
+  async existingIds(manager: EntityManager, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM audit_entries WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** The hashes of the nodes `refs` names (level 0: leaf hashes), by `level:index`; a missing node is absent. */
+  async nodes(manager: EntityManager, tenantId: string, refs: readonly NodeRef[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    const leaves = refs.filter((ref) => ref.level === 0).map((ref) => ref.index);
+    const inner = refs.filter((ref) => ref.level > 0);
+    if (leaves.length > 0) {
+      const rows: Array<{ idx: string; leaf_hash: Buffer }> = await manager.query('SELECT idx, leaf_hash FROM audit_entries WHERE tenant_id = $1 AND idx = ANY($2::bigint[])', [tenantId, leaves]);
+      for (const row of rows) found.set(nodeKey({ level: 0, index: Number(row.idx) }), row.leaf_hash);
+    }
+    if (inner.length > 0) {
+      const rows: Array<{ level: number; idx: string; hash: Buffer }> = await manager.query(
+        `SELECT n.level, n.idx, n.hash FROM audit_nodes n
+           JOIN unnest($2::smallint[], $3::bigint[]) AS wanted(level, idx) ON n.level = wanted.level AND n.idx = wanted.idx
+          WHERE n.tenant_id = $1`,
+        [tenantId, inner.map((ref) => ref.level), inner.map((ref) => ref.index)],
+      );
+      for (const row of rows) found.set(nodeKey({ level: row.level, index: Number(row.idx) }), row.hash);
+    }
+    return found;
+  }
+
+  async insertEntries(manager: EntityManager, tenantId: string, rows: readonly EntryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const column = <K extends keyof EntryRow>(key: K) => rows.map((row) => row[key]);
+    await manager.query(
+      `INSERT INTO audit_entries (tenant_id, idx, id, ts, service, action, outcome, actor_type, actor_id, target_type, target_id, entry, leaf_hash)
+       SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[])`,
+      [
+        tenantId,
+        column('idx'),
+        column('id'),
+        column('ts'),
+        column('service'),
+        column('action'),
+        column('outcome'),
+        column('actorType'),
+        column('actorId'),
+        column('targetType'),
+        column('targetId'),
+        column('entry'),
+        column('leafHash'),
+      ],
+    );
+  }
+
+  async insertNodes(manager: EntityManager, tenantId: string, nodes: readonly NodeRow[]): Promise<void> {
+    if (nodes.length === 0) return;
+    await manager.query('INSERT INTO audit_nodes (tenant_id, level, idx, hash) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])', [
+      tenantId,
+      nodes.map((node) => node.level),
+      nodes.map((node) => node.index),
+      nodes.map((node) => node.hash),
+    ]);
+  }
+}
+
+export { nodeKey };
