@@ -7,7 +7,7 @@
 // subject operations, a JetStream API call, another service's events) and "answer" it there.
 import { publishableOnlyBy, subjectsRestrictedFrom } from './operations/catalogue.js';
 import { TENANT_EVENTS } from './schemas/tenant-events.js';
-import { STREAMS, type StreamName } from './subjects.js';
+import { STREAMS, deadLetterSubject, type StreamName } from './subjects.js';
 import { ALL_SERVICES, BUS_SERVICES, CLI_USER, PROVISIONER_USER, type BusService, type BusUser, type ServiceName } from './services.js';
 
 export { BUS_USERS, CLI_USER, PROVISIONER_USER, type BusUser } from './services.js';
@@ -42,6 +42,10 @@ export const DURABLE_CONSUMERS = {
   auth: {
     tenantDeleted: { name: 'auth-tenant-deleted', stream: 'EVENTS', filterSubject: TENANT_EVENTS.deleted },
     settingsUpdated: { name: 'auth-settings-updated', stream: 'EVENTS', filterSubject: TENANT_EVENTS.settingsUpdated },
+  },
+  audit: {
+    /** Every service's audit entries, appended to the log in stream order. */
+    entries: { name: 'audit-entries', stream: 'AUDIT', filterSubject: 'gardien.audit.>' },
   },
 } as const satisfies Partial<Record<BusService, Record<string, DurableConsumer>>>;
 
@@ -129,6 +133,8 @@ function serviceBusPermissions(service: ServiceName, inbox: string): BusPermissi
     ...durableConsumersOf(service).flatMap(durableConsumerSubjects),
   ];
   if (service === 'rights-pipeline') publish.push('gardien.rights.>');
+  // The audit service reports the entries it refuses (their ids only).
+  if (service === 'audit') publish.push(deadLetterSubject(service));
   return { publish: [...publish, ...answerInboxesOf(service)], publishDeny, subscribe: [`gardien.v1.${service}.>`, inbox]};
 }
 

@@ -45,3 +45,12 @@ export function rightsSubject(kind: string): string {
   }
   return `gardien.rights.${kind}`;
 }
+
+/**
+ * Where a service reports the messages of a stream it refused (never the message itself: its
+ * stream sequence, and its entry id when it has one): gardien.dead-letter.<service>. Core NATS, for
+ * operators' monitoring to subscribe to; the refusal is also counted and logged by the service.
+ */
+export function deadLetterSubject(service: BusService): string {
+  return `gardien.dead-letter.${service}`;
+}

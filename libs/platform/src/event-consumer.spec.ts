@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { ErrorCode, type DurableConsumer } from '@gardien/contracts';
 import { createLogger } from '@gardien/observability';
-import { retryDelayMs, settleEvent, type EventDelivery, type EventMessage, type EventSubscription } from './event-consumer.js';
+import { retryDelayMs } from './durable-consumer-loop.js';
+import { settleEvent, type EventDelivery, type EventMessage, type EventSubscription } from './event-consumer.js';
 
 const CANARY = 'canary.event@example.test';
 const consumer: DurableConsumer = { name: 'auth-probe', stream: 'EVENTS', filterSubject: 'gardien.events.tenant.probe' };

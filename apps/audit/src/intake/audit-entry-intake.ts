@@ -1,0 +1,30 @@
+// What the audit service takes from stream AUDIT: an entry of the catalogue's schema (ids, codes and
+// counts; free text and unknown actions refused), published under the subject of its own service
+// and action. Only auth may publish under gardien.audit.auth.>, so an entry whose `service` is not
+// its subject's would be one service writing in another's name: refused like a malformed one.
+import { AuditEntry, auditSubject } from '@gardien/contracts';
+
+export type IntakeRefusal = 'not_json' | 'invalid_entry' | 'subject_mismatch';
+
+export type Intake = { ok: true; entry: AuditEntry } | { ok: false; reason: IntakeRefusal; id: string | null };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The entry id of a refused message, when it has a well-formed one: never any other of its content. */
+function idOf(value: unknown): string | null {
+  const id = value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null;
+}
+
+export function takeEntry(subject: string, data: Uint8Array): Intake {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+  } catch {
+    return { ok: false, reason: 'not_json', id: null };
+  }
+  const parsed = AuditEntry.safeParse(value);
+  if (!parsed.success) return { ok: false, reason: 'invalid_entry', id: idOf(value) };
+  if (auditSubject(parsed.data.service, parsed.data.action) !== subject) return { ok: false, reason: 'subject_mismatch', id: parsed.data.id };
+  return { ok: true, entry: parsed.data };
+}
