@@ -8,10 +8,12 @@ import { ROOT, productSources } from './product-sources.js';
 const RECORDER = 'libs/persistence/src/audit/audit-recorder.ts';
 /** Where audit subjects and entries are defined, not written. */
 const DEFINITIONS = new Set(['libs/contracts/src/subjects.ts', 'libs/contracts/src/schemas/audit.ts', 'libs/contracts/src/bus-permissions.ts']);
+/** Where received entries are read: the audit service checks each against the subject it came on. */
+const READERS = new Set(['apps/audit/src/intake/audit-entry-intake.ts']);
 const WRITES = /\bauditSubject\(|['"`]gardien\.audit\.|\bAuditEntry\.parse\(|parsePayload\(\s*AuditEntry\b/;
 
 function writersOf(files: readonly string[], read: (file: string) => string): string[] {
-  return files.filter((file) => file !== RECORDER && !DEFINITIONS.has(file) && WRITES.test(read(file)));
+  return files.filter((file) => file !== RECORDER && !DEFINITIONS.has(file) && !READERS.has(file) && WRITES.test(read(file)));
 }
 
 const files = productSources();

@@ -3,26 +3,17 @@
 // over the JCS of the head without its signature, so any JSON tool can rebuild what was signed.
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { TreeHead } from '@gardien/contracts';
 import { canonicalBytes } from './canonical-json.js';
 
 export const PLATFORM_LOG = 'platform';
 
-const HexHash = z.string().regex(/^[0-9a-f]{64}$/);
-
-export const TreeHeadSchema = z
-  .object({
-    log: z.union([z.literal(PLATFORM_LOG), z.uuid()]),
-    tree_size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    root_hash: HexHash,
-    timestamp: z.iso.datetime({ offset: true }),
-    key_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-    signature: z.base64().max(200),
-  })
-  .strict();
-export type TreeHead = z.infer<typeof TreeHeadSchema>;
+/** A tree head as exported (the schema of libs/contracts, which the audit service answers with). */
+export const TreeHeadSchema = TreeHead;
+export type { TreeHead };
 export type UnsignedTreeHead = Omit<TreeHead, 'signature'>;
 
-/** A verification key as published: an Ed25519 public JWK (RFC 8037) named by its key id. */
+/** The published verification keys, read leniently from a file an auditor kept (extra members pass). */
 export const PublicJwkSchema = z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.base64url().length(43), kid: z.string().min(1).max(64) }).loose();
 export const PublicJwkSetSchema = z.object({ keys: z.array(PublicJwkSchema).max(1_000) }).loose();
 export type PublicJwkSet = z.infer<typeof PublicJwkSetSchema>;

@@ -119,6 +119,7 @@ const roleCases: RoleCase[] = [
       check('read', 'Document', doc('public')),
       check('read', 'Document', doc('health'), 'health'),
       check('read', 'DataInventory', inventory),
+      ...(['read', 'export', 'verify'] as const).map((action) => check(action, 'AuditEntry', inTenant)),
     ],
     refused: [
       // The DPO approves requests; the rights pipeline executes them, with its own token.
@@ -127,7 +128,6 @@ const roleCases: RoleCase[] = [
       check('update', 'Consent', consent(OTHER)),
       check('create', 'Purpose', inTenant),
       check('update', 'Document', doc('health')),
-      check('read', 'AuditEntry', inTenant),
       check('read', 'User', user(OTHER)),
       check('invoke', 'ModelCall', call),
     ],
@@ -233,6 +233,23 @@ describe.each(roleCases)('$role', ({ principal: caller, allowed, refused }) => {
       expect(c.allowedBy(ability)).toBe(false);
     });
   }
+});
+
+describe('a platform auditor (role auditor, no tenant)', () => {
+  const auditor = principal(['auditor'], { tenantId: null });
+  const PLATFORM = '00000000-0000-0000-0000-000000000000';
+
+  test("reads and exports the platform's log and every tenant's", () => {
+    const ability = defineAbilityFor(auditor);
+    for (const tenantId of [PLATFORM, TENANT_A, TENANT_B]) for (const action of ['read', 'export', 'verify'] as const) expect(isAllowed(ability, action, 'AuditEntry', { tenantId })).toBe(true);
+  });
+
+  test("reads nothing else of a tenant's, and gets nothing without MFA or as an API key", () => {
+    const ability = defineAbilityFor(auditor);
+    expect([isAllowed(ability, 'read', 'User', user(OTHER)), isAllowed(ability, 'read', 'Tenant', { id: TENANT_A }), isAllowed(ability, 'read', 'Document', doc('public')), isAllowed(ability, 'read', 'TenantSettings', inTenant)]).toEqual([false, false, false, false]);
+    expect(defineAbilityFor({ ...auditor, mfa: false }).rules).toEqual([]);
+    expect(isAllowed(defineAbilityFor({ ...auditor, kind: 'api_key' }), 'read', 'AuditEntry', inTenant)).toBe(false);
+  });
 });
 
 /** Resources of no tenant: a tenant role may read the inventories (declarations, no data), nothing else of them. */

@@ -3,7 +3,7 @@
 import { AbilityBuilder, createMongoAbility } from '@casl/ability';
 import type { Principal, Role } from '@gardien/contracts';
 import type { AppAbility } from './app-ability.js';
-import { grantService, grantSuperadmin, grantTenantRole, type TenantScope } from './role-grants.js';
+import { grantPlatformAuditor, grantService, grantSuperadmin, grantTenantRole, type TenantScope } from './role-grants.js';
 import { MFA_REQUIRED_ROLES } from './roles.js';
 
 /** Roles whose grants include calling a model; the only grant a non-human caller can receive. */
@@ -20,6 +20,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     return builder.build();
   }
   if (roles.includes('superadmin') && tenantId === null) grantSuperadmin(builder.can);
+  if (roles.includes('auditor') && tenantId === null && principal.kind === 'user') grantPlatformAuditor(builder.can);
   if (tenantId === null) return builder.build();
 
   const scope: TenantScope = { tenantId, principalId: principal.id, modelCall: modelCallConditions(principal, tenantId) };

@@ -32,12 +32,23 @@ export function grantSuperadmin(can: Can): void {
   can('read', 'DataInventory');
 }
 
+/**
+ * A platform auditor (an account of no tenant, created by the super-admin, role auditor only) reads
+ * the platform's log and every tenant's: the audit trail holds ids and codes, never a tenant's data.
+ */
+export function grantPlatformAuditor(can: Can): void {
+  can(['read', 'export', 'verify'], 'AuditEntry');
+  can('read', 'DataInventory');
+}
+
 const tenantRoleGrants: Record<Exclude<Role, 'superadmin'>, (can: Can, scope: TenantScope) => void> = {
   tenant_admin(can, { tenantId }) {
     can('manage', ['User', 'Role', 'ApiKey', 'Purpose', 'TenantSettings'], { tenantId });
   },
   dpo(can, { tenantId }) {
     can(['create', 'read', 'approve', 'reject'], 'DataSubjectRequest', { tenantId });
+    // The DPO answers for what happened to the tenant's data: the tenant's audit log is theirs to read.
+    can(['read', 'export', 'verify'], 'AuditEntry', { tenantId });
     can('read', ['Consent', 'Purpose', 'Document'], { tenantId });
     // The record of processing (art. 30) and the DPIA are the DPO's to keep: they rest on these.
     can('read', 'DataInventory');

@@ -131,7 +131,7 @@ describe('append-only', () => {
     await new AuditLogAppender(runtime, new AuditLogRepository()).append([entry(tenantA, 90), entry(tenantA, 91)]);
     await asSuperuser(async (client) => {
       await client.query("INSERT INTO audit_tree_heads (tenant_id, tree_size, signed_at, root_hash, key_id, head) VALUES ($1, 1, now(), $2, 'k', '{}')", [tenantA, Buffer.alloc(32)]);
-      await client.query("INSERT INTO audit_signing_keys (key_id, public_x, private_key_sealed) VALUES ('k', 'x', $1)", [Buffer.alloc(1)]);
+      await client.query("INSERT INTO audit_signing_keys (key_id, public_x, private_key_sealed) VALUES ('k', 'x', 'sealed')");
     });
     const counts = await asSuperuser((client) => Promise.all(AUDIT_LOG_TABLES.map(async (table) => (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n)));
     expect(counts.every((n) => n > 0)).toBe(true);

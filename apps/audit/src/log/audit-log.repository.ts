@@ -26,6 +26,25 @@ export interface NodeRow extends NodeRef {
 
 const nodeKey = (ref: NodeRef) => `${ref.level}:${ref.index}`;
 
+/** An entry as read back: its index, the JCS text that was hashed, its leaf hash. */
+export interface StoredEntry {
+  idx: number;
+  entry: string;
+  leafHash: Buffer;
+}
+
+export interface EntryFilters {
+  from?: string;
+  to?: string;
+  action?: string;
+  actor?: string;
+  target?: string;
+  outcome?: string;
+}
+
+type StoredRow = { idx: string; entry: string; leaf_hash: Buffer };
+const stored = (row: StoredRow): StoredEntry => ({ idx: Number(row.idx), entry: row.entry, leafHash: row.leaf_hash });
+
 export class AuditLogRepository {
   /** Serialises appends to one log across replicas, until the transaction ends. */
   async lock(manager: EntityManager, tenantId: string): Promise<void> {
@@ -63,6 +82,26 @@ export class AuditLogRepository {
       for (const row of rows) found.set(nodeKey({ level: row.level, index: Number(row.idx) }), row.hash);
     }
     return found;
+  }
+
+  /** Up to `limit` entries after index `after` that match every filter given, in index order. */
+  async page(manager: EntityManager, tenantId: string, filters: EntryFilters, after: number, limit: number): Promise<StoredEntry[]> {
+    const rows: StoredRow[] = await manager.query(
+      `SELECT idx, entry, leaf_hash FROM audit_entries
+        WHERE tenant_id = $1 AND idx > $2
+          AND ($3::timestamptz IS NULL OR ts >= $3) AND ($4::timestamptz IS NULL OR ts < $4)
+          AND ($5::text IS NULL OR action = $5) AND ($6::text IS NULL OR actor_id = $6)
+          AND ($7::text IS NULL OR target_id = $7) AND ($8::text IS NULL OR outcome = $8)
+        ORDER BY idx LIMIT $9`,
+      [tenantId, after, filters.from ?? null, filters.to ?? null, filters.action ?? null, filters.actor ?? null, filters.target ?? null, filters.outcome ?? null, limit],
+    );
+    return rows.map(stored);
+  }
+
+  /** The entries of indexes [from, to], in index order. */
+  async range(manager: EntityManager, tenantId: string, from: number, to: number): Promise<StoredEntry[]> {
+    const rows: StoredRow[] = await manager.query('SELECT idx, entry, leaf_hash FROM audit_entries WHERE tenant_id = $1 AND idx BETWEEN $2 AND $3 ORDER BY idx', [tenantId, from, to]);
+    return rows.map(stored);
   }
 
   async insertEntries(manager: EntityManager, tenantId: string, rows: readonly EntryRow[]): Promise<void> {

@@ -63,7 +63,7 @@ export class CreateAuditLog1733140000000 implements MigrationInterface {
       CREATE TABLE audit_signing_keys (
         key_id text PRIMARY KEY,
         public_x text NOT NULL,
-        private_key_sealed bytea NOT NULL,
+        private_key_sealed text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     for (const table of ['audit_entries', 'audit_nodes', 'audit_tree_heads']) await enableTenantIsolation(queryRunner, table);

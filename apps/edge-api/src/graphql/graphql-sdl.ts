@@ -51,6 +51,8 @@ class SdlWriter {
   typeOf(schema: JsonSchema, direction: Direction, hint: string): GraphqlType {
     if (schema.anyOf) {
       const present = schema.anyOf.filter((member) => member.type !== 'null');
+      // Alternatives that are all text (a uuid or a name of the system) are a String, checked by the schema.
+      if (present.length > 1 && present.every((member) => member.type === 'string' && !member.$ref)) return { name: 'String', nullable: present.length !== schema.anyOf.length };
       if (present.length !== 1 || present.length === schema.anyOf.length) throw new Error(`${hint}: unions have no GraphQL form here`);
       return { ...this.typeOf(present[0]!, direction, hint), nullable: true };
     }
@@ -66,7 +68,8 @@ class SdlWriter {
   private unnamed(schema: JsonSchema, direction: Direction, hint: string): string {
     switch (schema.type) {
       case 'string':
-        return schema.enum ? this.enumType(hint, schema.enum) : 'String';
+        // Values that are not GraphQL names (the audit catalogue's `login.succeeded`) travel as a String, checked by the schema.
+        return schema.enum && schema.enum.every((value) => NAME.test(String(value))) ? this.enumType(hint, schema.enum) : 'String';
       case 'integer':
         return integerType(schema);
       case 'number':

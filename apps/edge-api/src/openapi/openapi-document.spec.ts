@@ -103,21 +103,19 @@ test('each operation carries its name, isolation class, GraphQL field, body, rep
   for (const operation of OPERATIONS) {
     const described = document.paths[operation.fullPath]![operation.method.toLowerCase() as 'get']!;
     expect(described).toMatchObject({
-      operationId: operation.graphql!.field,
+      operationId: operation.operationId,
       summary: operation.summary,
       tags: [operation.path.split('/')[1]],
       'x-gardien-operation': operation.name,
       'x-gardien-isolation': operation.isolation,
-      'x-gardien-graphql': `${operation.graphql!.type}.${operation.graphql!.field}`,
     });
+    expect([operation.name, described['x-gardien-graphql']]).toEqual([operation.name, operation.graphql ? `${operation.graphql.type}.${operation.graphql.field}` : undefined]);
     const body = operation.hasBody ? { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${bodyNameOf(operation)}` } } } } : undefined;
     expect([operation.name, described.requestBody]).toEqual([operation.name, body]);
-    const replyName = schemas.replyNameOf(operation);
     const success = described.responses[operation.status]!;
-    expect([operation.name, success.content]).toEqual([
-      operation.name,
-      replyName ? { 'application/json': { schema: { $ref: `#/components/schemas/${replyName}` } } } : undefined,
-    ]);
+    const replyName = operation.replyKind === 'json' ? schemas.replyNameOf(operation) : undefined;
+    const content = operation.replyKind === 'lines' ? { 'application/jsonl': { schema: { type: 'string' } } } : replyName ? { 'application/json': { schema: { $ref: `#/components/schemas/${replyName}` } } } : undefined;
+    expect([operation.name, success.content]).toEqual([operation.name, content]);
     const authenticated = operation.auth === 'authenticated';
     // A user session's token, and API keys (X-API-Key or as the bearer) where the operation takes them.
     const security = operation.credentials.flatMap((credential): Array<Record<string, string[]>> =>

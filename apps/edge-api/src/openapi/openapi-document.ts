@@ -94,6 +94,9 @@ function successResponse(operation: Operation, replyName: string | undefined): O
   if (operation.replyKind === 'stream') {
     return { description: 'A stream of server-sent events, one JSON reply each', content: { 'text/event-stream': { schema: { type: 'string' } } } };
   }
+  if (operation.replyKind === 'lines') {
+    return { description: 'JSON Lines, streamed: one JSON document per line', content: { 'application/jsonl': { schema: { type: 'string' } } } };
+  }
   if (operation.replyKind === 'file') {
     return { description: 'A file to download', content: { 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } } };
   }

@@ -13,7 +13,7 @@ import { withRequestPaths, type Surface } from '../http/bus-error-paths.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
 import type { Operation } from './operation.js';
 import { typedQuery } from './query-values.js';
-import { clientGone, sendFile, writeEventStream } from './reply-writers.js';
+import { clientGone, sendFile, writeEventStream, writeJsonLines } from './reply-writers.js';
 
 type Payload = Record<string, unknown>;
 
@@ -30,10 +30,11 @@ export class OperationInvoker {
   async invokeRest(operation: Operation, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const caller = this.requireCaller(operation, callerOf(request));
     const payload = this.restPayload(operation, request);
-    if (operation.replyKind === 'stream') {
+    if (operation.replyKind === 'stream' || operation.replyKind === 'lines') {
       const context = await this.callees.of(request, caller, operation.bus.service);
       const replies = this.bus.stream(operation.bus, this.withEdgeFields(operation, payload, request), context, { signal: clientGone(reply) });
-      await writeEventStream(request, reply, replies[Symbol.asyncIterator](), this.bus.idleTimeoutOf(operation.bus)).catch((error: unknown) => {
+      const write = operation.replyKind === 'lines' ? writeJsonLines : writeEventStream;
+      await write(request, reply, replies[Symbol.asyncIterator](), this.bus.idleTimeoutOf(operation.bus)).catch((error: unknown) => {
         throw withRequestPaths(error, operation, 'rest');
       });
       return undefined;

@@ -5,6 +5,13 @@ import { z } from 'zod';
 import {
   AllowedModels,
   ApiKey,
+  AuditEntryPage,
+  AuditPublicKeys,
+  ConsistencyProof,
+  InclusionProof,
+  LogEntry,
+  TreeHead,
+  TreeHeadList,
   ApiKeyList,
   CreatedApiKey,
   CreatedUser,
@@ -67,6 +74,13 @@ const OUTPUT_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['Role', Role],
   ['TenantStatus', TenantStatus],
   ['LegalBasis', LegalBasis],
+  ['AuditEntryPage', AuditEntryPage],
+  ['LogEntry', LogEntry],
+  ['TreeHead', TreeHead],
+  ['TreeHeadList', TreeHeadList],
+  ['InclusionProof', InclusionProof],
+  ['ConsistencyProof', ConsistencyProof],
+  ['AuditPublicKeys', AuditPublicKeys],
 ];
 
 /** Enumerations that inputs share with other inputs or with replies. */

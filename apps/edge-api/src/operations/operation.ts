@@ -3,7 +3,7 @@
 // REST path, query and body schemas, the success status and the limits that apply. REST, GraphQL
 // and OpenAPI read only these objects, and the payload schema is always the bus operation's own.
 import { z } from 'zod';
-import { FileReply, type BusOperation } from '@gardien/contracts';
+import { AuditExportChunk, FileReply, type BusOperation } from '@gardien/contracts';
 
 /** Which caller an operation serves; tests enumerate routes by class to prove isolation. */
 export type Isolation =
@@ -34,8 +34,8 @@ export type GraphqlOperationType = 'query' | 'mutation';
 /** The edge-added fields a bus payload may carry beyond what the caller gives. */
 export type EdgeAddedField = 'source';
 
-/** What the success answer is: one JSON document, a stream of events, or a file to download. */
-export type ReplyKind = 'json' | 'stream' | 'file';
+/** What the success answer is: one JSON document, a stream of events, JSON Lines streamed (`{lines}` replies), or a file to download. */
+export type ReplyKind = 'json' | 'stream' | 'lines' | 'file';
 
 /** A bus operation whose request is an object (every operation the edge exposes). */
 export type ObjectOperation = BusOperation<z.ZodObject, z.ZodType>;
@@ -142,9 +142,11 @@ export function defineOperation(spec: OperationSpec): Operation {
   const querySchema = z.object(Object.fromEntries(query.map((field) => [field, fieldSchema(field, 'query parameter')]))).strict();
   const body = input.omit(maskOf([...pathParams.map(({ field }) => field), ...query]));
   const replyKind = spec.reply ?? 'json';
-  if (replyKind !== 'json' && bus.streaming !== (replyKind === 'stream')) {
+  const streamed = replyKind === 'stream' || replyKind === 'lines';
+  if (replyKind !== 'json' && bus.streaming !== streamed) {
     throw new Error(`operation ${bus.subject}: a streamed reply needs a streaming bus operation, and only it`);
   }
+  if (replyKind === 'lines' && bus.reply !== AuditExportChunk) throw new Error(`operation ${bus.subject}: JSON Lines come in {lines} pieces`);
   const credentials = spec.auth === 'public' ? [] : (spec.credentials ?? ['session']);
   if ((spec.graphql === null) !== (replyKind !== 'json')) {
     throw new Error(`operation ${bus.subject}: a JSON reply has a GraphQL field, a streamed or file reply none`);

@@ -13,11 +13,12 @@ function duplicates(values: string[]): string[] {
   return values.filter((value, index) => values.indexOf(value) !== index);
 }
 
-test('every operation has a unique name, method + path, and GraphQL field', () => {
+test('every operation has a unique name, method + path, and GraphQL field (all but the streamed, which have none)', () => {
   expect(duplicates(OPERATIONS.map((operation) => operation.name))).toEqual([]);
   expect(duplicates(OPERATIONS.map((operation) => `${operation.method} ${operation.fullPath}`))).toEqual([]);
-  expect(duplicates(OPERATIONS.map((operation) => operation.graphql!.field))).toEqual([]);
-  expect(OPERATIONS).toHaveLength(30);
+  expect(duplicates(OPERATIONS.flatMap((operation) => (operation.graphql ? [operation.graphql.field] : [])))).toEqual([]);
+  expect(OPERATIONS.filter((operation) => operation.graphql === null).map((operation) => operation.name)).toEqual(['audit.export']);
+  expect(OPERATIONS).toHaveLength(37);
 });
 
 test('every operation is a bus operation of the contracts, and none one kept off the public surface', () => {
@@ -25,25 +26,26 @@ test('every operation is a bus operation of the contracts, and none one kept off
     expect(BUS_OPERATIONS).toContain(operation.bus);
     expect(NOT_PUBLIC).not.toContain(operation.bus);
   }
-  expect(OPERATIONS.some((operation) => /bootstrap/i.test(`${operation.name} ${operation.fullPath} ${operation.graphql!.field}`))).toBe(false);
+  expect(OPERATIONS.some((operation) => /bootstrap/i.test(`${operation.name} ${operation.fullPath} ${operation.graphql?.field ?? ''}`))).toBe(false);
 });
 
 test('reads are GET routes and GraphQL queries; writes are other methods and mutations', () => {
   for (const operation of OPERATIONS) {
-    expect([operation.name, operation.method === 'GET']).toEqual([operation.name, operation.graphql!.type === 'query']);
+    expect([operation.name, operation.method === 'GET']).toEqual([operation.name, (operation.graphql?.type ?? 'query') === 'query']);
   }
 });
 
-test('only login and refresh are public; public operations and only they have the public isolation class', () => {
+test("only login, refresh and the audit log's verification keys are public; public operations and only they have the public isolation class", () => {
   const publicOperations = OPERATIONS.filter((operation) => operation.auth === 'public').map((operation) => operation.name);
-  expect(publicOperations).toEqual(['auth.login', 'auth.refresh']);
+  // The keys that verify tree heads are no secret: anyone checking an export needs them.
+  expect(publicOperations).toEqual(['auth.login', 'auth.refresh', 'audit.public-keys.get']);
   for (const operation of OPERATIONS) expect([operation.name, operation.bus.authenticated]).toEqual([operation.name, operation.auth === 'authenticated']);
   for (const operation of OPERATIONS) expect(operation.isolation === 'public').toBe(operation.auth === 'public');
 });
 
-test('a tenant-resource operation has an id in its path; a tenant or self operation names no existing resource', () => {
+test('a tenant-resource operation has an id in its path or a tenant_id in its query; a tenant or self operation names no existing resource', () => {
   for (const operation of OPERATIONS) {
-    if (operation.isolation === 'tenant-resource') expect(operation.pathParams.length).toBeGreaterThan(0);
+    if (operation.isolation === 'tenant-resource') expect([operation.name, operation.pathParams.length > 0 || operation.queryFields.includes('tenant_id')]).toEqual([operation.name, true]);
     if (operation.isolation === 'tenant' || operation.isolation === 'self') {
       expect([operation.name, operation.pathParams]).toEqual([operation.name, []]);
       // A creation may name the new resource (a purpose's id); nothing else names one.
@@ -58,8 +60,8 @@ test('the caller gives the bus payload minus what the edge adds; path parameters
     const requestFields = Object.keys(operation.request.shape).sort();
     const given = Object.keys(operation.input.shape);
     expect([operation.name, [...given, ...operation.adds].sort()]).toEqual([operation.name, requestFields]);
-    const bodyAndPath = [...Object.keys(operation.body.shape), ...operation.pathParams.map(({ field }) => field)].sort();
-    expect([operation.name, bodyAndPath]).toEqual([operation.name, [...given].sort()]);
+    const bodyPathAndQuery = [...Object.keys(operation.body.shape), ...operation.pathParams.map(({ field }) => field), ...operation.queryFields].sort();
+    expect([operation.name, bodyPathAndQuery]).toEqual([operation.name, [...given].sort()]);
   }
   const login = OPERATIONS.find((operation) => operation.name === 'auth.login')!;
   expect(login.adds).toEqual(['source']);
@@ -96,8 +98,7 @@ test('every body and every non-empty reply has a named JSON schema, and names do
   const schemas = new OperationSchemas(OPERATIONS);
   const components = schemas.components();
   for (const operation of OPERATIONS) {
-    const replyName = schemas.replyNameOf(operation);
-    if (operation.status !== 204) expect(components[replyName!]).toBeDefined();
+    if (operation.status !== 204 && operation.replyKind === 'json') expect(components[schemas.replyNameOf(operation)!]).toBeDefined();
   }
   expect(components.LoginBody).toMatchObject({ additionalProperties: false, required: ['email', 'password'] });
   expect(Object.keys(components.LoginBody!.properties!)).not.toContain('source');

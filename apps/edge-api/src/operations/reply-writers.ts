@@ -55,33 +55,70 @@ function drained(response: ServerResponse, stallMs: number): Promise<boolean> {
   });
 }
 
+/** How a streamed reply is written: its media type, each reply, its end, and an error once the status is sent. */
+interface StreamFormat {
+  contentType: string;
+  reply(value: unknown): string;
+  end: string | undefined;
+  /** Undefined: the body ends there, unfinished (a JSON Lines export without its tree head is seen as truncated). */
+  error(problem: unknown): string | undefined;
+}
+
+const EVENT_STREAM: StreamFormat = {
+  contentType: EVENT_STREAM_TYPE,
+  reply: (value) => `data: ${JSON.stringify(value)}\n\n`,
+  end: 'event: end\ndata: {}\n\n',
+  error: (problem) => `event: error\ndata: ${JSON.stringify(problem)}\n\n`,
+};
+
+export const JSON_LINES_TYPE = 'application/jsonl; charset=utf-8';
+
+/** Replies of the shape `{lines}`: whole JSON Lines, written as they come. */
+const JSON_LINES: StreamFormat = {
+  contentType: JSON_LINES_TYPE,
+  reply: (value) => (value as { lines: string }).lines,
+  end: undefined,
+  error: () => undefined,
+};
+
 /** `stallMs`: how long a client that does not read may hold the stream (the operation's idle timeout). */
-export async function writeEventStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>, stallMs: number): Promise<void> {
+export function writeEventStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>, stallMs: number): Promise<void> {
+  return writeStream(request, reply, replies, stallMs, EVENT_STREAM);
+}
+
+/** A download of JSON Lines (an audit export), streamed from the service's pieces. */
+export function writeJsonLines(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>, stallMs: number): Promise<void> {
+  return writeStream(request, reply, replies, stallMs, JSON_LINES);
+}
+
+async function writeStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>, stallMs: number, format: StreamFormat): Promise<void> {
   const first = await replies.next();
   const { requestId } = requestState(request);
   void reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
-    'content-type': EVENT_STREAM_TYPE,
+    'content-type': format.contentType,
     'cache-control': 'no-store',
-    // Proxies must pass each event on as it comes.
+    // Proxies must pass each part on as it comes.
     'x-accel-buffering': 'no',
+    'x-content-type-options': 'nosniff',
     [REQUEST_ID_HEADER]: requestId,
   });
-  const send = async (lines: string): Promise<boolean> => raw.write(`${lines}\n\n`) || drained(raw, stallMs);
+  const send = async (text: string): Promise<boolean> => raw.write(text) || drained(raw, stallMs);
   try {
     for (let next = first; !next.done; next = await replies.next()) {
-      if (!(await send(`data: ${JSON.stringify(next.value)}`))) {
+      if (!(await send(format.reply(next.value)))) {
         // The client stopped reading (or left): drop it, and end the stream, which cancels the work.
         raw.destroy();
         await replies.return?.();
         return;
       }
     }
-    await send('event: end\ndata: {}');
+    if (format.end !== undefined) await send(format.end);
   } catch (error) {
     const mapped = mapHttpError(error);
-    await send(`event: error\ndata: ${JSON.stringify(problemOf({ ...mapped, requestId }))}`);
+    const text = format.error(problemOf({ ...mapped, requestId }));
+    if (text !== undefined) await send(text);
   } finally {
     raw.end();
   }

@@ -1,13 +1,14 @@
 // Every bus operation of the platform, by service. Permissions (who may publish what), handler
 // coverage tests and the edge all read this one list.
 import { BUS_SERVICES, type BusService, type BusUser } from '../services.js';
+import { AUDIT_OPERATIONS } from './audit.operations.js';
 import { AUTH_OPERATIONS } from './auth.operations.js';
 import { operationsOf, type BusOperation } from './bus-operation.js';
 import { serviceOperations } from './service.operations.js';
 import { TENANT_OPERATIONS } from './tenant.operations.js';
 import { TOKEN_OPERATIONS } from './token.operations.js';
 
-const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...TOKEN_OPERATIONS, ...operationsOf(TENANT_OPERATIONS)];
+const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...TOKEN_OPERATIONS, ...operationsOf(TENANT_OPERATIONS), ...operationsOf(AUDIT_OPERATIONS)];
 
 export const BUS_OPERATIONS: readonly BusOperation[] = Object.freeze([
   ...DOMAIN_OPERATIONS,

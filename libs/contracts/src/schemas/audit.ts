@@ -8,7 +8,9 @@ import { Uuid } from './primitives.js';
 /** Names of things of the system (a job, a kind of data, a type): lower-case letters and hyphens only,
  * so that no email, phone number, IBAN or free text fits. */
 const SystemName = z.string().regex(/^[a-z][a-z-]{0,62}$/);
-const Identifier = z.union([Uuid, SystemName]);
+/** What an entry names an actor, a target or a detail by: a uuid, or a name of the system. */
+export const AuditIdentifier = z.union([Uuid, SystemName]);
+const Identifier = AuditIdentifier;
 const DetailKey = z.string().regex(/^[a-z][a-zA-Z]{0,62}$/);
 const DetailValue = z.union([Identifier, z.number().finite(), z.boolean(), z.null()]);
 
@@ -37,18 +39,21 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
  * An entry as the audit log keeps it, hashes it (the JCS of this object) and exports it: the
  * entry of the stream under the names auditors read (`ts`, `tenant`, `metadata`).
  */
-export interface LogEntry {
-  id: string;
-  ts: string;
-  tenant: string | null;
-  service: string;
-  actor: AuditEntry['actor'];
-  action: AuditEntry['action'];
-  target: AuditEntry['target'];
-  outcome: AuditEntry['outcome'];
-  metadata: AuditEntry['details'];
-  request_id: string | null;
-}
+export const LogEntry = z
+  .object({
+    id: z.string().uuid(),
+    ts: z.string().datetime(),
+    tenant: z.string().uuid().nullable(),
+    service: SystemName,
+    actor: z.object({ type: z.enum(['user', 'service', 'system']), id: Identifier }).strict(),
+    action: z.enum(AUDIT_ACTION_NAMES),
+    target: z.object({ type: z.enum(AUDIT_TARGET_TYPES), id: Identifier }).strict().nullable(),
+    outcome: z.enum(['success', 'failure', 'denied']),
+    metadata: z.record(DetailKey, DetailValue),
+    request_id: Uuid.nullable(),
+  })
+  .strict();
+export type LogEntry = z.infer<typeof LogEntry>;
 
 export function logEntryOf(entry: AuditEntry): LogEntry {
   return {
