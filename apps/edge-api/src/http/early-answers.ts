@@ -43,6 +43,19 @@ export function droppedOnClosingConnection(request: FastifyRequest, reply: Fasti
   return true;
 }
 
+/**
+ * Drops, unanswered, a request whose connection has had its last answer already (a 408 sent while
+ * its body was coming, the rest of the body arriving during the lingering close): it must not be
+ * executed after the client was told it was not received. Says whether it did.
+ */
+export function droppedAfterLastAnswer(request: FastifyRequest, reply: FastifyReply): boolean {
+  const socket = request.raw.socket;
+  if (!LINGERING.has(socket) && !socket.destroyed) return false;
+  reply.hijack();
+  socket.destroy();
+  return true;
+}
+
 /** Whether the request being received on `socket` has been answered already, its body still coming. */
 export function answeredBeforeBody(socket: object): boolean {
   return BODY_STILL_COMING.has(socket) || LINGERING.has(socket);
@@ -86,14 +99,30 @@ export function endLingering(socket: Socket, answer: string): void {
   linger(socket, socket, answer);
 }
 
+/**
+ * At most this many connections linger at once; beyond, a connection is closed as soon as its
+ * answer is written (a client still writing may then read a reset): lingering costs a socket for
+ * up to LINGER_MS, and a crowd of clients must not hold thousands of them.
+ */
+export const MAX_LINGERING = 1_000;
+let lingeringCount = 0;
+
 /** Ends `socket` (after `answer`, if any) and reads on until `until` ends (the body, or the client's FIN) or LINGER_MS pass. */
 function linger(socket: Socket, until: IncomingMessage | Socket, answer?: string): void {
+  if (lingeringCount >= MAX_LINGERING) {
+    const drop = () => socket.destroy();
+    if (answer === undefined) socket.end(drop);
+    else socket.end(answer, drop);
+    return;
+  }
+  lingeringCount += 1;
   LINGERING.add(socket);
   const drop = () => socket.destroy();
   const timer = setTimeout(drop, LINGER_MS);
   socket.once('close', () => {
     clearTimeout(timer);
     LINGERING.delete(socket);
+    lingeringCount -= 1;
   });
   until.once('end', drop);
   if (answer === undefined) socket.end();
@@ -129,6 +158,10 @@ export class EarlyAnswers {
   register(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', async (request, reply) => {
       droppedOnClosingConnection(request, reply);
+    });
+    // After the body was read and before any handler: the connection may have been answered (and closed) meanwhile.
+    fastify.addHook('preValidation', async (request, reply) => {
+      droppedAfterLastAnswer(request, reply);
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
       this.govern(request, reply);

@@ -4,11 +4,11 @@
 // router refuses (bad percent-encoding, over-long parameters), and requests that arrive while the
 // edge shuts down (503). Nothing of the request is echoed or logged but its outcome.
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '@gardien/observability';
+import { safeError, type Logger } from '@gardien/observability';
 import { EdgeReason, edgeError } from '../edge.errors.js';
 import { isOpenAiPath, openAiErrorOf } from '../openai/openai-error.js';
 import { type ClientAddressOf } from './client-address.js';
@@ -24,7 +24,14 @@ import { REQUEST_ID_HEADER, requestState } from './request-context.js';
  * included) and with no onSend hook after: what becomes of an unread body is decided here.
  */
 export function answerFrameworkError(logger: Logger, earlyAnswers: EarlyAnswers, addressOf: ClientAddressOf): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  return async (error, request, reply) => {
+  return (error, request, reply) =>
+    refuse(error, request, reply).catch((failure: unknown) => {
+      // Fastify ignores what this returns: a failure here would otherwise be an unhandled rejection.
+      logger.error({ requestId: requestState(request).requestId, err: safeError(failure) }, 'router refusal failed');
+      request.raw.socket.destroy();
+    });
+
+  async function refuse(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (droppedOnClosingConnection(request, reply)) return;
     // Fastify builds this request without trustProxy: its address is the proxy's unless set here.
     Object.defineProperty(request, 'ip', { value: addressOf(request.raw), enumerable: true });
@@ -37,7 +44,7 @@ export function answerFrameworkError(logger: Logger, earlyAnswers: EarlyAnswers,
     earlyAnswers.govern(request, reply);
     sendProblem(request, reply, refusal, logger);
     logger.info({ status: reply.statusCode, requestId: requestState(request).requestId }, 'request refused by the router');
-  };
+  }
 }
 
 function refusalOfParserError(code: string | undefined): HttpRefusalAnswer {
@@ -73,7 +80,10 @@ export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException
     }
     // An answer was already sent on this connection (an early 413 or 429 while the body was still
     // coming): a refusal written after it would be read as the answer to the next request.
-    if (answeredBeforeBody(socket) || (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    // An earlier request of this connection still being answered (pipelining): a refusal written
+    // now would be read as that request's answer. The connection is dropped instead.
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (answeredBeforeBody(socket) || inFlight?.headersSent || (inFlight !== undefined && inFlight.req.complete && !inFlight.writableEnded)) {
       socket.destroy();
       return;
     }

@@ -341,6 +341,38 @@ test('a client that sends a Content-Length and holds the body back gets a 408 pr
   }
 });
 
+describe('a connection the HTTP parser gave up on', () => {
+  const login = JSON.stringify({ email: 'ada@example.org', password: 'correct horse battery staple' });
+  const loginHead = (host: string) => `POST /api/v1/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(login)}\r\n\r\n`;
+
+  beforeEach(() => fakes.on(AUTH_OPERATIONS.login.subject, () => ({ response: { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', expires_in: 900 } })));
+
+  test('a request answered 408 in the middle of its body is not executed when the rest of the body arrives during the lingering close', async () => {
+    const strict = await startEdge(nats.url, { GARDIEN_REQUEST_TIMEOUT_MS: '1000' });
+    try {
+      const raw = openRaw(strict.url, `${loginHead(host)}${login.slice(0, 10)}`, { allowHalfOpen: true });
+      const [answer] = await raw.answered(1);
+      expect(answer!.slice(0, 12)).toBe('HTTP/1.1 408');
+      raw.socket.write(login.slice(10));
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      raw.socket.end();
+      await raw.closed;
+      expect(fakes.callsTo(AUTH_OPERATIONS.login.subject)).toHaveLength(0);
+      expect((await raw.answered(1)).map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 408']);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test("a malformed request pipelined behind one still being answered is not read as that one's answer", async () => {
+    const raw = openRaw(edge.url, `${loginHead(host)}${login}GET /api/v1/status/auth HTTP/1.1\r\nHost: ${host}\r\nBad Header: x\r\n\r\n`);
+    await raw.closed;
+    const answers = await raw.answered(0);
+    // Either the login's own answer, or nothing: never a 400 standing for it.
+    expect(answers.filter((a) => a.startsWith('HTTP/1.1 400'))).toEqual([]);
+  });
+});
+
 test('a request arriving on an open connection while the edge shuts down is a 503 problem with Retry-After', async () => {
   const closing = await startEdge(nats.url);
   fakes.on(AUTH_OPERATIONS.login.subject, () => ({ response: { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', expires_in: 900 } }));
