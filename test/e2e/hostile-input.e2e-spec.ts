@@ -10,21 +10,19 @@
 // later is fuzzed without editing this file.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { BUS_SERVICES, BootstrapResult } from '@gardien/contracts';
+import { BUS_SERVICES } from '@gardien/contracts';
 import { PlatformProcesses, PrivateNats, dropTestDatabases, rawRequest, testDatabasePrefix, type RawAnswer } from '@gardien/testing';
 import {
   EdgeClient,
   INTROSPECTION,
   freshTotp,
-  runCli,
   selectionOf,
   someClientAddress,
   totpSecretOf,
   type HttpAnswer,
   type IntrospectedField,
   type IntrospectedType,
-  type TypeRef,
-} from './identity-support.js';
+  type TypeRef, bootstrapTenantA } from './identity-support.js';
 
 const prefix = testDatabasePrefix();
 const PASSWORD = 'a passphrase long enough to pass';
@@ -102,12 +100,7 @@ beforeAll(async () => {
   platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' } });
   edge = new EdgeClient(platform.edgeUrl);
   host = new URL(platform.edgeUrl).host;
-  const run = await runCli(
-    ['bootstrap', '--admin-email', 'root@platform.example', '--tenant', 'tenant-a', '--tenant-name', 'A', '--tenant-admin-email', 'admin@a.example'],
-    { GARDIEN_NATS_URL: nats.url, GARDIEN_BOOTSTRAP_PASSWORD: PASSWORD },
-  );
-  if (run.code !== 0) throw new Error(`bootstrap failed: ${run.stderr}`);
-  const result = BootstrapResult.parse(JSON.parse(run.stdout));
+  const result = await bootstrapTenantA(nats.url, PASSWORD);
   const root = { email: 'root@platform.example', tenant: undefined, totpSecret: totpSecretOf(result.superadmin.totp_uri) };
   const admin = { email: 'admin@a.example', tenant: 'tenant-a', totpSecret: totpSecretOf(result.tenant!.admin.totp_uri) };
   identities.push({ ...root, token: await logIn(root) }, { ...admin, token: await logIn(admin) });

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { generate } from 'otplib';
+import { BootstrapResult } from '@gardien/contracts';
 import { REPO_ROOT } from '@gardien/testing';
 
 export interface HttpAnswer {
@@ -162,4 +163,14 @@ function listItem(type: TypeRef): TypeRef {
 function fieldTypeOf(typeName: string, field: string, types: Map<string, IntrospectedType>): TypeRef | undefined {
   const type = types.get(typeName) as (IntrospectedType & { inputFields?: Array<{ name: string; type: TypeRef }> }) | undefined;
   return type?.inputFields?.find((f) => f.name === field)?.type;
+}
+
+/** `gardien bootstrap` of the super-admin root@platform.example and tenant-a (admin@a.example), all with `password`. */
+export async function bootstrapTenantA(natsUrl: string, password: string): Promise<BootstrapResult> {
+  const run = await runCli(
+    ['bootstrap', '--admin-email', 'root@platform.example', '--tenant', 'tenant-a', '--tenant-name', 'A', '--tenant-admin-email', 'admin@a.example'],
+    { GARDIEN_NATS_URL: natsUrl, GARDIEN_BOOTSTRAP_PASSWORD: password },
+  );
+  if (run.code !== 0) throw new Error(`bootstrap failed: ${run.stderr}`);
+  return BootstrapResult.parse(JSON.parse(run.stdout));
 }

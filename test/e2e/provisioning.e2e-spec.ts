@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
+import { createConsumer } from '@gardien/bootstrap';
 import { AUTH_OPERATIONS, BUS_SERVICES, DURABLE_CONSUMERS, type BusService } from '@gardien/contracts';
 import { PlatformProcesses, PrivateNats, PrivatePostgres, testDatabasePrefix, type ProvisionRun } from '@gardien/testing';
 
@@ -164,8 +165,9 @@ describe('a service checks at boot that its streams and consumers are as declare
   let attempt = 0;
 
   /**
-   * Replaces stream AUDIT (no durable consumer reads it) for the length of one test, then puts the
-   * declared one back: republish cannot be changed by an update, so the stream is created anew.
+   * Replaces stream AUDIT for the length of one test, then puts the declared one back, with the
+   * audit service's durable consumer that went with it: republish cannot be changed by an update,
+   * so the stream is created anew.
    */
   async function withAudit(change: (config: StreamConfig) => Partial<StreamConfig>, test: () => Promise<void>): Promise<void> {
     const { config } = await jsm.streams.info('AUDIT');
@@ -176,6 +178,7 @@ describe('a service checks at boot that its streams and consumers are as declare
     } finally {
       await jsm.streams.delete('AUDIT');
       await jsm.streams.add(config);
+      await createConsumer(jsm, DURABLE_CONSUMERS.audit.entries);
     }
   }
 
@@ -247,7 +250,7 @@ describe('gardien provision', () => {
     const before = BUS_SERVICES.map((service) => readFileSync(join(secrets(), service, 'database.url'), 'utf8'));
     const again = await platform.provision();
     expect(again.code).toBe(0);
-    expect(outcomesOf(again).every(({ outcome }) => outcome === 'unchanged')).toBe(true);
+    expect(outcomesOf(again).filter(({ outcome }) => outcome !== 'unchanged')).toEqual([]);
     expect(BUS_SERVICES.map((service) => readFileSync(join(secrets(), service, 'database.url'), 'utf8'))).toEqual(before);
     expect((await fetch(`${platform.edgeUrl}/health`)).status).toBe(200);
   });

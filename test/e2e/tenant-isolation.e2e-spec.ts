@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
   AUTH_OPERATIONS,
-  BootstrapResult,
   BusClient,
   TENANT_OPERATIONS,
   tokenExchangeOperation,
@@ -28,14 +27,12 @@ import {
   freshTotp,
   isNonNull,
   literal,
-  runCli,
   someClientAddress,
   selectionOf,
   totpSecretOf,
   type HttpAnswer,
   type IntrospectedField,
-  type IntrospectedType,
-} from './identity-support.js';
+  type IntrospectedType, bootstrapTenantA } from './identity-support.js';
 
 const prefix = testDatabasePrefix();
 const PASSWORD = 'a passphrase long enough to pass';
@@ -79,7 +76,8 @@ function markersOfB(): string[] {
 /** B's resource that a path template's `{id}` names, by the collection it sits in. */
 function foreignPath(path: string): string {
   const collection = path.split('/')[3]!;
-  const ids: Record<string, string> = { users: B.user, 'api-keys': B.apiKey, purposes: B.purpose, tenants: B.tenant };
+  // The audit log of B is named by B's tenant id (a query parameter on REST, an argument on GraphQL).
+  const ids: Record<string, string> = { users: B.user, 'api-keys': B.apiKey, purposes: B.purpose, tenants: B.tenant, audit: B.tenant };
   const id = ids[collection];
   if (!id) throw new Error(`no tenant-B resource known for ${path}: add one to this test`);
   return path.replace('{id}', id);
@@ -96,6 +94,8 @@ function validInput(name: string): Record<string, unknown> {
     'tenant.tenants.create': { slug: `t-${randomUUID().slice(0, 8)}`, name: 'Probe' },
     'auth.users.initial-admin.create': { email: `${randomUUID()}@b.example`, password: PASSWORD },
     'auth.mfa.confirm': { totp: '123456' },
+    'audit.proofs.inclusion': { index: 0, tree_size: 1 },
+    'audit.proofs.consistency': { first: 0, second: 1 },
   };
   return inputs[name] ?? {};
 }
@@ -106,12 +106,7 @@ beforeAll(async () => {
   // per-source back-off of one failed probe cannot answer for the next.
   platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' } });
   edge = new EdgeClient(platform.edgeUrl);
-  const run = await runCli(
-    ['bootstrap', '--admin-email', 'root@platform.example', '--tenant', 'tenant-a', '--tenant-name', 'A', '--tenant-admin-email', 'admin@a.example'],
-    { GARDIEN_NATS_URL: nats.url, GARDIEN_BOOTSTRAP_PASSWORD: PASSWORD },
-  );
-  if (run.code !== 0) throw new Error(`bootstrap failed: ${run.stderr}`);
-  const result = BootstrapResult.parse(JSON.parse(run.stdout));
+  const result = await bootstrapTenantA(nats.url, PASSWORD);
   A.tenant = result.tenant!.id;
   A.admin = result.tenant!.admin.id;
   rootToken = (await loginWithTotp('root@platform.example', undefined, totpSecretOf(result.superadmin.totp_uri))).body.access_token;
@@ -188,6 +183,8 @@ async function probeRest(op: DocumentedOperation): Promise<boolean> {
     case 'platform':
       return (await call(op.path.includes('{id}') ? op.path.replace('{id}', B.tenant) : op.path, op.hasBody ? validInput(op.name) : undefined)).status === 403;
     case 'tenant-resource':
+      // Named by B's tenant id in the query (the audit log) or by B's resource in the path.
+      if (!op.path.includes('{')) return refused(await call(`${op.path}?${new URLSearchParams({ tenant_id: B.tenant, ...(validInput(op.name) as Record<string, string>) })}`));
       return refused(await call(foreignPath(op.path), op.hasBody ? validInput(op.name) : undefined));
     case 'tenant': {
       if (op.method === 'GET') {
@@ -219,6 +216,11 @@ async function probePublic(op: DocumentedOperation): Promise<boolean> {
     case 'auth.refresh':
       // A's refresh token, re-addressed to tenant B.
       return (await api('POST', '/auth/refresh', { body: { refresh_token: A.refresh.replace(A.tenant, B.tenant) }, headers: fromElsewhere() })).status === 401;
+    case 'audit.public-keys.get': {
+      // The same keys for everyone, naming no tenant.
+      const answer = await edge.call('GET', op.path);
+      return answer.status === 200 && !markersOfB().some((m) => JSON.stringify(answer.body).includes(m));
+    }
     case 'platform.health':
     case 'platform.status': {
       const answer = await edge.call('GET', op.path.replace('{service}', 'tenant'));
@@ -282,6 +284,10 @@ async function probeSelfMutation(field: IntrospectedField): Promise<boolean> {
 
 async function probePublicGraphql(field: IntrospectedField, types: Map<string, IntrospectedType>): Promise<boolean> {
   const selection = selectionOf(field.type, types);
+  if (field.name === 'auditPublicKeys') {
+    const answer = await edge.graphql(`{ auditPublicKeys ${selection} }`);
+    return answer.body?.errors === undefined && !markersOfB().some((m) => JSON.stringify(answer.body).includes(m));
+  }
   const answers: Record<string, () => Promise<HttpAnswer>> = {
     login: () => edge.graphql(`mutation { login(email: "admin@a.example", password: ${JSON.stringify(PASSWORD)}, tenant: "tenant-b") ${selection} }`, {}, undefined, fromElsewhere()),
     refresh: () => edge.graphql(`mutation { refresh(refresh_token: ${JSON.stringify(A.refresh.replace(A.tenant, B.tenant))}) ${selection} }`, {}, undefined, fromElsewhere()),
