@@ -37,11 +37,14 @@ const settings = {
   updated_at: createdAt,
 };
 const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, created_at: createdAt };
+const treeHead = { log: tenantId, tree_size: 6, root_hash: 'e'.repeat(64), timestamp: createdAt, key_id: 'k1', signature: 'c2ln' };
 const tokenPair = { access_token: 'new-access', refresh_token: 'new-refresh', token_type: 'Bearer', expires_in: 900 };
 const password = 'correct horse battery staple';
 
 interface Example {
   params?: Record<string, string>;
+  /** The query string, as REST gives it; GraphQL gives the same fields as arguments, typed as the payload has them. */
+  query?: Record<string, string>;
   body?: Record<string, unknown>;
   /** What the service must receive. */
   payload: Record<string, unknown>;
@@ -111,6 +114,27 @@ const EXAMPLES: Record<string, Example> = {
   'tenant.purposes.list': { payload: {}, reply: { purposes: [purpose] } },
   'tenant.purposes.get': { params: { id: 'support' }, payload: { id: 'support' }, reply: purpose },
   'tenant.models.list': { payload: {}, reply: { models: ['mistral:7b-instruct'] } },
+  'audit.entries.list': {
+    query: { action: 'login.succeeded', after: '4', limit: '2' },
+    payload: { action: 'login.succeeded', after: 4, limit: 2 },
+    reply: {
+      log: tenantId,
+      entries: [
+        {
+          index: 5,
+          entry: { id: apiKeyId, ts: createdAt, tenant: tenantId, service: 'auth', actor: { type: 'user', id: userId }, action: 'login.succeeded', target: { type: 'session', id: apiKeyId }, outcome: 'success', metadata: { durationMs: 12 }, request_id: null },
+          leaf_hash: 'a'.repeat(64),
+        },
+      ],
+      next_after: null,
+    },
+  },
+  'audit.tree-head.get': { query: { tenant_id: tenantId }, payload: { tenant_id: tenantId }, reply: treeHead },
+  'audit.tree-heads.list': { query: { before_size: '10' }, payload: { before_size: 10 }, reply: { tree_heads: [treeHead] } },
+  'audit.proofs.inclusion': { query: { index: '1', tree_size: '6' }, payload: { index: 1, tree_size: 6 }, reply: { index: 1, tree_size: 6, leaf_hash: 'b'.repeat(64), inclusion_proof: ['c'.repeat(64)] } },
+  'audit.proofs.consistency': { query: { first: '2', second: '6' }, payload: { first: 2, second: 6 }, reply: { first: 2, second: 6, consistency_proof: ['d'.repeat(64)] } },
+  'audit.public-keys.get': { payload: {}, reply: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43), kid: 'k1', alg: 'EdDSA', use: 'sig' }] } },
+  'audit.export': { query: { from: '0', to: '0' }, payload: { from: 0, to: 0 }, reply: { lines: '{"index":0}\n' } },
 };
 
 const API_KEY = `gk1.${tenantId}.${apiKeyId}.${'k'.repeat(43)}`;
@@ -142,7 +166,10 @@ beforeAll(async () => {
     bootstrapCalls += 1;
     return { err: { code: 'FORBIDDEN', message: 'never over HTTP' } };
   });
-  for (const operation of OPERATIONS) fakes.on(operation.bus.subject, () => ({ response: EXAMPLES[operation.name]!.reply }));
+  for (const operation of OPERATIONS) {
+    if (operation.bus.streaming) fakes.onStream(operation.bus.subject, () => [{ response: EXAMPLES[operation.name]!.reply }]);
+    else fakes.on(operation.bus.subject, () => ({ response: EXAMPLES[operation.name]!.reply }));
+  }
   edge = await startEdge(nats.url);
   schema = edge.app.get(GraphqlSurface).schema;
 });
@@ -158,8 +185,9 @@ beforeEach(() => fakes.forget());
 const json = { 'content-type': 'application/json' };
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-function restPath(operation: Operation, params: Record<string, string> = {}): string {
-  return operation.fullPath.replace(/\{([a-z_]+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
+function restPath(operation: Operation, params: Record<string, string> = {}, query?: Record<string, string>): string {
+  const path = operation.fullPath.replace(/\{([a-z_]+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
+  return query ? `${path}?${new URLSearchParams(query)}` : path;
 }
 
 async function rest(method: string, path: string, init: { headers?: Record<string, string>; body?: unknown } = {}) {
@@ -203,7 +231,8 @@ function documentOf(operation: Operation): string {
 
 function variablesOf(operation: Operation, example: Example): Record<string, unknown> {
   const fromPath = Object.fromEntries(operation.pathParams.map(({ name, field }) => [field, example.params![name]]));
-  return { ...example.body, ...fromPath };
+  const fromQuery = Object.fromEntries(Object.keys(example.query ?? {}).map((field) => [field, example.payload[field]]));
+  return { ...example.body, ...fromPath, ...fromQuery };
 }
 
 /** GraphQL answers null for an optional field the reply leaves out (a user's totp_uri): those nulls aside, the same object. */
@@ -221,15 +250,21 @@ test('every operation of the table has an example here', () => {
 describe.each(OPERATIONS.map((operation) => [operation.name, operation] as const))('%s', (_name, operation) => {
   test('REST and GraphQL reach the same subject with the same payload and the verified token', async () => {
     const example = EXAMPLES[operation.name]!;
-    const response = await rest(operation.method, restPath(operation, example.params), {
+    const response = await rest(operation.method, restPath(operation, example.params, example.query), {
       headers: credentialsFor(operation),
       ...(example.body ? { body: example.body } : {}),
     });
     expect(response.status).toBe(operation.status);
     expect(response.headers.get('cache-control')).toBe('no-store');
     if (operation.status === 204) expect(response.text).toBe('');
+    else if (operation.replyKind === 'lines') expect(response.text).toBe((example.reply as { lines: string }).lines);
     else expect(response.body).toEqual(example.reply);
     const restCalls = fakes.callsTo(operation.bus.subject);
+    if (operation.graphql === null) {
+      // A streamed reply has no GraphQL field: REST alone.
+      expect(restCalls.map((call) => call.payload)).toEqual([example.payload]);
+      return;
+    }
 
     fakes.forget();
     const result = await graphql(documentOf(operation), variablesOf(operation, example), credentialsFor(operation));
@@ -452,7 +487,7 @@ describe('OpenAPI document', () => {
         operation.name,
         operation.isolation,
       ]);
-      expect(described!.operationId).toBe(operation.graphql!.field);
+      expect(described!.operationId).toBe(operation.operationId);
       expect(Object.keys(described!.responses as object)).toContain(String(operation.status));
       const security = operation.credentials.flatMap((credential): Array<Record<string, never[]>> => (credential === 'session' ? [{ bearer: [] }] : [{ 'api-key': [] }, { 'api-key-bearer': [] }]));
       expect(described!.security).toEqual(operation.auth === 'authenticated' ? security : undefined);
@@ -518,7 +553,7 @@ test('GraphQL introspection (authenticated, in development) lists the same opera
   const result = await graphql('{ __schema { queryType { fields { name } } mutationType { fields { name } } } }', {}, bearer(developerToken));
   const schemaOf = result.data!.__schema as Record<string, { fields: Array<{ name: string }> }>;
   const fields = [...schemaOf.queryType!.fields, ...schemaOf.mutationType!.fields].map((field) => field.name).sort();
-  expect(fields).toEqual(OPERATIONS.map((operation) => operation.graphql!.field).sort());
+  expect(fields).toEqual(OPERATIONS.flatMap((operation) => (operation.graphql ? [operation.graphql.field] : [])).sort());
 });
 
 test('nothing reached the bootstrap subject, and the edge logged no credential or personal data', () => {
