@@ -2,7 +2,7 @@
 // with as someone holding the file could: each change is caught and named with its index.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { canonicalBytes } from './canonical-json.js';
+import { canonicalBytes, canonicalText } from './canonical-json.js';
 import { exportEntryLine, exportTreeHeadLine } from './export-format.js';
 import { memoryExport, type MemoryExport } from './memory-export.js';
 import { ExportFormatError } from './export-lines.js';
@@ -31,7 +31,8 @@ function makeExport(count: number, range?: { from: number; to: number }): Memory
 
 const verify = (lines: string[], options: Parameters<typeof verifyExport>[1] = { publicKeys: KEYS }) => verifyExport(textExportSource(lines.join('')), options);
 const parse = (line: string) => JSON.parse(line) as { index: number; entry: Record<string, unknown>; leaf_hash: string; inclusion_proof: string[] };
-const write = (value: unknown) => `${JSON.stringify(value)}\n`;
+/** An entry line written as the service writes one (whatever was forged in it). */
+const write = (line: ReturnType<typeof parse>) => `{"index":${line.index},"entry":${canonicalText(line.entry)},"leaf_hash":"${line.leaf_hash}","inclusion_proof":${JSON.stringify(line.inclusion_proof)}}\n`;
 
 describe('a valid export', () => {
   test.each([1, 2, 7, 8, 33])('of %i entries verifies, its signature checked', async (count) => {
@@ -42,10 +43,10 @@ describe('a valid export', () => {
     await expect(verify(makeExport(5).lines, {})).resolves.toMatchObject({ ok: true, signature: 'not_checked' });
   });
 
-  test('a range verifies as partial; from its middle to the end, without being partial', async () => {
+  test('a range verifies as partial, from its start, its middle or up to the end', async () => {
     await expect(verify(makeExport(20, { from: 3, to: 11 }).lines, { publicKeys: KEYS, partial: true })).resolves.toMatchObject({ ok: true, from: 3, to: 11, entries: 9 });
     await expect(verify(makeExport(20, { from: 0, to: 11 }).lines, { publicKeys: KEYS, partial: true })).resolves.toMatchObject({ ok: true, from: 0, to: 11 });
-    await expect(verify(makeExport(20, { from: 12, to: 19 }).lines)).resolves.toMatchObject({ ok: true, from: 12, to: 19 });
+    await expect(verify(makeExport(20, { from: 12, to: 19 }).lines, { publicKeys: KEYS, partial: true })).resolves.toMatchObject({ ok: true, from: 12, to: 19 });
   });
 
   test('an empty log exports only its head, and verifies', async () => {
@@ -161,6 +162,11 @@ describe('a tampered export is refused, naming the first index that fails', () =
     await expect(verify([...lines.slice(0, at), lines[at]!.slice(0, 100)])).resolves.toEqual({ ok: false, index: at, reason: 'truncated' });
   });
 
+  test('the first entries removed, the tree head kept: missing, at index 0', async () => {
+    const { lines } = makeExport(count);
+    await expect(verify(lines.slice(4))).resolves.toEqual({ ok: false, index: 0, reason: 'missing' });
+  });
+
   test('the last entries removed, the tree head kept: truncated', async () => {
     const { lines } = makeExport(count);
     await expect(verify([...lines.slice(0, at), lines[lines.length - 1]!])).resolves.toEqual({ ok: false, index: at, reason: 'truncated' });
@@ -210,7 +216,7 @@ describe('what is not an export', () => {
     ['empty', ''],
     ['not JSON', 'hello\nworld\n'],
     ['JSON but neither an entry nor a head', '{"a":1}\n'],
-    ['an entry line with an extra field', `${write({ ...parse(makeExport(2).lines[0]!), note: 'x' })}${makeExport(2).lines[2]}`],
+    ['an entry line with an extra field', `${JSON.stringify({ ...parse(makeExport(2).lines[0]!), note: 'x' })}\n${makeExport(2).lines[2]}`],
   ])('%s: a format error, not a verdict', async (_name, text) => {
     await expect(verifyExport(textExportSource(text), {})).rejects.toBeInstanceOf(ExportFormatError);
   });
@@ -222,6 +228,29 @@ describe('what is not an export', () => {
     const { lines } = makeExport(3);
     lines[1] = `{"index":1,"entry":${entry},"leaf_hash":"${'0'.repeat(64)}","inclusion_proof":[]}\n`;
     await expect(verify(lines)).rejects.toBeInstanceOf(ExportFormatError);
+  });
+
+  test('an entry whose text is not the canonical form that was hashed (a key twice, an escape, spaces) is changed, not valid', async () => {
+    for (const edit of [
+      (line: string) => line.replace('"outcome":"success"', '"outcome":"failure","outcome":"success"'),
+      (line: string) => line.replace('"service":"auth"', '"service":"\\u0061uth"'),
+      (line: string) => line.replace('"action":', ' "action" : '),
+    ]) {
+      const { lines } = makeExport(6);
+      lines[2] = edit(lines[2]!);
+      await expect(verify(lines)).resolves.toEqual({ ok: false, index: 2, reason: 'changed' });
+    }
+  });
+
+  test('an entry line or a tree head not written as the service writes them (a key twice, another order) is a format error', async () => {
+    const { lines } = makeExport(6);
+    const twice = [...lines];
+    twice[2] = twice[2]!.replace(/\}\n$/, ',"index":1}\n');
+    await expect(verify(twice)).rejects.toBeInstanceOf(ExportFormatError);
+    const head = JSON.parse(lines[6]!) as { tree_head: Record<string, unknown> };
+    const h = head.tree_head;
+    const reordered = [...lines.slice(0, 6), `${JSON.stringify({ tree_head: { tree_size: h.tree_size, log: h.log, root_hash: h.root_hash, timestamp: h.timestamp, key_id: h.key_id, signature: h.signature } })}\n`];
+    await expect(verify(reordered)).rejects.toBeInstanceOf(ExportFormatError);
   });
 
   test('a line of garbage in the middle is a format error', async () => {

@@ -13,7 +13,7 @@ import { MemoryMerkleTree, foldRange } from './memory-tree.js';
 import { rangeNodes, splitPoint } from './merkle-plan.js';
 import { verifyInclusion } from './merkle-verify.js';
 import { canonicalBytes } from './canonical-json.js';
-import { ExportEntryLineSchema, ExportTreeHeadLineSchema } from './export-format.js';
+import { ExportEntryLineSchema, ExportTreeHeadLineSchema, exportTreeHeadLine } from './export-format.js';
 import { ExportFormatError, type ExportLineText } from './export-lines.js';
 import type { ExportSource } from './export-source.js';
 import { TreeHeadSchema, verifyTreeHeadSignature, type PublicJwkSet, type TreeHead } from './tree-head.js';
@@ -69,9 +69,11 @@ interface EntryLine {
   claimedLeaf: string;
   proof: ProofText;
   leaf: Buffer;
+  /** Whether the entry is written in the canonical form that is hashed: what a reader sees is what was signed. */
+  canonical: boolean;
 }
 type Line = ({ kind: 'entry' } & EntryLine) | { kind: 'head' };
-type ClaimedEntry = { index: number; entry: unknown; claimedLeaf: string; proof: ProofText };
+type ClaimedEntry = { index: number; entry: unknown; entryText: string; claimedLeaf: string; proof: ProofText };
 
 const LINE_START = '{"index":';
 const ENTRY_KEY = ',"entry":';
@@ -94,34 +96,42 @@ function writtenEntryLine(text: string): ClaimedEntry | undefined {
   const index = Number(digits);
   const suffix = WRITTEN_SUFFIX.exec(text.slice(leafKey));
   if (!Number.isSafeInteger(index) || suffix === null) return undefined;
+  const entryText = text.slice(entryKey + ENTRY_KEY.length, leafKey);
   let entry: unknown;
   try {
-    entry = JSON.parse(text.slice(entryKey + ENTRY_KEY.length, leafKey));
+    entry = JSON.parse(entryText);
   } catch {
     return undefined;
   }
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
-  return { index, entry, claimedLeaf: suffix[1]!, proof: new ProofText(suffix[2] ?? '') };
+  return { index, entry, entryText, claimedLeaf: suffix[1]!, proof: new ProofText(suffix[2] ?? '') };
 }
 
-function parsedEntryLine({ number, text }: ExportLineText): ClaimedEntry | 'head' {
+/**
+ * A line that is not an entry line as the service writes it: a tree head (checked to be written as
+ * the service writes it too), or not part of an export. A line spelt otherwise (a key twice, spaces,
+ * another order) could show a reader something else than what the verifier checks: refused.
+ */
+function headLine({ number, text }: ExportLineText): 'head' {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw new ExportFormatError(`line ${number} is not JSON: not JSON Lines`);
   }
-  if (value !== null && typeof value === 'object' && 'tree_head' in value) {
-    if (!ExportTreeHeadLineSchema.safeParse(value).success) throw new ExportFormatError(`line ${number} is not a valid tree head`);
-    return 'head';
-  }
-  const entry = ExportEntryLineSchema.safeParse(value);
-  if (!entry.success) throw new ExportFormatError(`line ${number} is neither an entry line nor a tree head`);
-  return { index: entry.data.index, entry: entry.data.entry, claimedLeaf: entry.data.leaf_hash, proof: ProofText.of(entry.data.inclusion_proof) };
+  const head = ExportTreeHeadLineSchema.safeParse(value);
+  if (head.success && writtenHead(head.data.tree_head, text)) return 'head';
+  if (head.success) throw new ExportFormatError(`line ${number}: the tree head is not written as the audit service writes it`);
+  throw new ExportFormatError(`line ${number} is not an entry line or a tree head as the audit service writes them`);
+}
+
+/** Whether `text` is the line the service writes for `head` (its fields in order, each once). */
+function writtenHead(head: TreeHead, text: string): boolean {
+  return exportTreeHeadLine(head) === `${text}\n`;
 }
 
 function parseLine(text: ExportLineText): Line {
-  const line = writtenEntryLine(text.text) ?? parsedEntryLine(text);
+  const line = writtenEntryLine(text.text) ?? headLine(text);
   if (line === 'head') return { kind: 'head' };
   let canonical: Buffer;
   try {
@@ -130,7 +140,7 @@ function parseLine(text: ExportLineText): Line {
     // A number beyond what JSON's doubles hold, a lone surrogate: no entry of the log is made of those.
     throw new ExportFormatError(`line ${text.number}: the entry has no canonical form (RFC 8785)`);
   }
-  return { kind: 'entry', index: line.index, claimedLeaf: line.claimedLeaf, proof: line.proof, leaf: leafHash(canonical) };
+  return { kind: 'entry', index: line.index, claimedLeaf: line.claimedLeaf, proof: line.proof, leaf: leafHash(canonical), canonical: canonical.toString('utf8') === line.entryText };
 }
 
 
@@ -147,6 +157,7 @@ async function treeHeadOf(source: ExportSource): Promise<TreeHead | { truncated:
     throw new ExportFormatError('the last line is not JSON: not JSON Lines');
   }
   const head = ExportTreeHeadLineSchema.safeParse(value);
+  if (head.success && !writtenHead(head.data.tree_head, last.text)) throw new ExportFormatError('the tree head is not written as the audit service writes it');
   if (head.success) return head.data.tree_head;
   if (ExportEntryLineSchema.safeParse(value).success) return { truncated: true };
   throw new ExportFormatError('the last line is neither a tree head nor an entry line');
@@ -192,7 +203,7 @@ async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyO
       expected = line.index;
       if (from === 0) rebuilt = new RebuiltTree(size);
     }
-    if (line.index !== expected || line.index >= size || line.leaf.toString('hex') !== line.claimedLeaf) return 'needs-diagnosis';
+    if (line.index !== expected || line.index >= size || !line.canonical || line.leaf.toString('hex') !== line.claimedLeaf) return 'needs-diagnosis';
     if (rebuilt === undefined ? !verifyInclusion(line.index, size, line.leaf, line.proof.hashes(), root) : !rebuilt.appendChecking(line)) return 'needs-diagnosis';
     last = line;
     expected += 1;
@@ -201,6 +212,8 @@ async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyO
   if (!sawHead) return 'needs-diagnosis';
   if (last === undefined) return size === 0 || options.partial ? { ok: true, log: head.log, tree_size: size, from: null, to: null, entries: 0, consistent_with: null } : { ok: false, index: 0, reason: 'truncated' };
   if (expected < size && !options.partial) return { ok: false, index: expected, reason: 'truncated' };
+  // A whole export starts at the first entry: one that starts later lost its first ones.
+  if (from !== 0 && !options.partial) return { ok: false, index: 0, reason: 'missing' };
   if (rebuilt !== undefined) {
     // A whole tree must have the signed root; a prefix binds what it did not see through its last proof.
     const holds = rebuilt.tree.size === size ? rebuilt.tree.root().equals(root) : verifyInclusion(last.index, size, last.leaf, last.proof.hashes(), root);
@@ -352,6 +365,7 @@ async function diagnose(source: ExportSource, head: TreeHead, options: VerifyOpt
     if (index > expected) return { ok: false, index: expected, reason: order.slice(position + 1).includes(expected) ? 'reordered' : 'missing' };
     if (index < expected) return { ok: false, index, reason: seen.has(index) ? 'inserted' : 'reordered' };
     if (index >= size) return { ok: false, index, reason: 'inserted' };
+    if (!current.canonical) return { ok: false, index, reason: 'changed' };
     if (current.leaf.toString('hex') !== current.claimedLeaf) {
       const owner = claimedLeaves.get(current.leaf.toString('hex'));
       return { ok: false, index, reason: owner !== undefined && owner !== index ? 'reordered' : 'changed' };
