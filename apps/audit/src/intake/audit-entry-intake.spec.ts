@@ -39,6 +39,15 @@ test("an entry in another service's name (its subject says tenant, its body auth
   expect(takeEntry(auditSubject('auth', 'login.failed'), bytes(e))).toEqual({ ok: false, reason: 'subject_mismatch', id: e.id });
 });
 
+test('an entry the database would refuse (an id in upper case, a year outside 1970-9999) is refused here, not in its batch', () => {
+  const upper = { ...entry(), id: randomUUID().toUpperCase() };
+  expect(takeEntry(SUBJECT, bytes(upper))).toEqual({ ok: false, reason: 'not_storable', id: upper.id.toLowerCase() });
+  const tenant = { ...entry(), tenantId: randomUUID().toUpperCase() };
+  expect(takeEntry(SUBJECT, bytes(tenant))).toMatchObject({ ok: false, reason: 'not_storable' });
+  const yearZero = { ...entry(), occurredAt: '0000-01-01T00:00:00Z' };
+  expect(takeEntry(SUBJECT, bytes(yearZero))).toMatchObject({ ok: false, reason: 'not_storable' });
+});
+
 test('bytes that are not UTF-8 JSON are refused without an id', () => {
   expect(takeEntry(SUBJECT, Buffer.from([0xff, 0xfe, 0x7b]))).toEqual({ ok: false, reason: 'not_json', id: null });
   expect(takeEntry(SUBJECT, Buffer.from('{"id":'))).toEqual({ ok: false, reason: 'not_json', id: null });

@@ -4,7 +4,7 @@
 // its subject's would be one service writing in another's name: refused like a malformed one.
 import { AuditEntry, auditSubject } from '@gardien/contracts';
 
-export type IntakeRefusal = 'not_json' | 'invalid_entry' | 'subject_mismatch';
+export type IntakeRefusal = 'not_json' | 'invalid_entry' | 'subject_mismatch' | 'not_storable';
 
 export type Intake = { ok: true; entry: AuditEntry } | { ok: false; reason: IntakeRefusal; id: string | null };
 
@@ -14,6 +14,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function idOf(value: unknown): string | null {
   const id = value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
   return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null;
+}
+
+const ANY_CASE_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+function hasUpperCaseUuid(entry: AuditEntry): boolean {
+  return (JSON.stringify(entry).match(ANY_CASE_UUID) ?? []).some((uuid) => uuid !== uuid.toLowerCase());
+}
+
+/** Years 1970 to 9999: every entry is written by a running service, and Postgres holds them all. */
+function storableTime(iso: string): boolean {
+  const year = Number(iso.slice(0, 4));
+  return year >= 1970 && year <= 9999;
 }
 
 export function takeEntry(subject: string, data: Uint8Array): Intake {
@@ -26,5 +38,8 @@ export function takeEntry(subject: string, data: Uint8Array): Intake {
   const parsed = AuditEntry.safeParse(value);
   if (!parsed.success) return { ok: false, reason: 'invalid_entry', id: idOf(value) };
   if (auditSubject(parsed.data.service, parsed.data.action) !== subject) return { ok: false, reason: 'subject_mismatch', id: parsed.data.id };
+  // Stored as Postgres uuids and timestamps: one id in two cases is one id there, and a year the
+  // database refuses would fail the whole batch it came in.
+  if (hasUpperCaseUuid(parsed.data) || !storableTime(parsed.data.occurredAt)) return { ok: false, reason: 'not_storable', id: idOf(value) };
   return { ok: true, entry: parsed.data };
 }

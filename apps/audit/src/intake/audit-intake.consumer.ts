@@ -10,9 +10,9 @@ import { DURABLE_CONSUMERS, deadLetterSubject, type AuditEntry } from '@gardien/
 import type { Logger } from '@gardien/observability';
 import { BUS_CONNECTION, DurableBatchConsumer, LOGGER, type BatchMessage, type BatchSettlement } from '@gardien/platform';
 import { AuditMetrics } from '../audit.metrics.js';
-import { AuditLogAppender } from '../log/audit-log.appender.js';
+import { AuditLogAppender, type AppendOutcome } from '../log/audit-log.appender.js';
 import { TreeHeadScheduler } from '../heads/tree-head.scheduler.js';
-import { takeEntry } from './audit-entry-intake.js';
+import { takeEntry, type IntakeRefusal } from './audit-entry-intake.js';
 
 @Injectable()
 export class AuditIntakeConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -40,19 +40,56 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, OnModuleDest
   }
 
   async take(messages: readonly BatchMessage[]): Promise<BatchSettlement[]> {
-    const taken = messages.map((message) => takeEntry(message.subject, message.data));
-    const entries = taken.flatMap((intake): AuditEntry[] => (intake.ok ? [intake.entry] : []));
-    const outcome = await this.appender.append(entries);
+    const refusals = new Map<number, { reason: IntakeRefusal; id: string | null }>();
+    const accepted: Array<{ at: number; entry: AuditEntry }> = [];
+    messages.forEach((message, at) => {
+      const intake = takeEntry(message.subject, message.data);
+      if (intake.ok) accepted.push({ at, entry: intake.entry });
+      else refusals.set(at, { reason: intake.reason, id: intake.id });
+    });
+    const outcome = await this.append(accepted, refusals);
     this.metrics.appended.inc(outcome.appended);
     this.metrics.duplicates.inc(outcome.duplicates);
     this.heads.grown(outcome.grown);
-    taken.forEach((intake, i) => {
-      if (intake.ok) return;
-      const sequence = messages[i]!.info.streamSequence;
-      this.metrics.refusedFor(intake.reason);
-      this.connection.publish(deadLetterSubject('audit'), JSON.stringify({ stream: 'AUDIT', sequence, id: intake.id, reason: intake.reason }));
-      this.logger.warn({ sequence, id: intake.id, reason: intake.reason }, 'audit entry refused: sent to the dead-letter subject');
-    });
-    return taken.map((intake) => (intake.ok ? 'ack' : 'term'));
+    for (const [at, { reason, id }] of refusals) {
+      const sequence = messages[at]!.info.streamSequence;
+      this.metrics.refusedFor(reason);
+      this.connection.publish(deadLetterSubject('audit'), JSON.stringify({ stream: 'AUDIT', sequence, id, reason }));
+      this.logger.warn({ sequence, id, reason }, 'audit entry refused: sent to the dead-letter subject');
+    }
+    return messages.map((_, at) => (refusals.has(at) ? 'term' : 'ack'));
   }
+
+  /**
+   * Appends the batch in one transaction. If the database refuses its data (an entry no check
+   * foresaw), the entries are appended one at a time, in order, and the one refused is dead-lettered:
+   * one entry never holds up the log. Any other failure (the database unreachable) is thrown, and
+   * the batch is tried again whole.
+   */
+  private async append(accepted: ReadonlyArray<{ at: number; entry: AuditEntry }>, refusals: Map<number, { reason: IntakeRefusal; id: string | null }>): Promise<AppendOutcome> {
+    try {
+      return await this.appender.append(accepted.map(({ entry }) => entry));
+    } catch (error) {
+      if (!isDataRefusal(error)) throw error;
+    }
+    const total: AppendOutcome = { appended: 0, duplicates: 0, grown: [] };
+    for (const { at, entry } of accepted) {
+      try {
+        const one = await this.appender.append([entry]);
+        total.appended += one.appended;
+        total.duplicates += one.duplicates;
+        for (const log of one.grown) if (!total.grown.includes(log)) total.grown.push(log);
+      } catch (error) {
+        if (!isDataRefusal(error)) throw error;
+        refusals.set(at, { reason: 'not_storable', id: entry.id });
+      }
+    }
+    return total;
+  }
+}
+
+/** A Postgres refusal of the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint), not of the connection. */
+export function isDataRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
