@@ -52,12 +52,13 @@ async function exportOf(token: string): Promise<{ text: string; lines: ExportLin
 }
 
 /** Waits until the log of A holds an entry for every target id given (the relay and the intake take a moment). */
-async function untilLogged(targets: string[], timeoutMs = 30_000): Promise<ExportLine[]> {
+async function untilLogged(targets: string[], actions: string[] = [], timeoutMs = 30_000): Promise<ExportLine[]> {
   const started = Date.now();
   for (;;) {
     const { lines } = await exportOf(auditorToken);
     const seen = new Set(lines.flatMap((line) => (line.entry?.target ? [line.entry.target.id] : [])));
-    if (targets.every((target) => seen.has(target))) return lines;
+    const done = new Set(lines.flatMap((line) => (line.entry ? [line.entry.action] : [])));
+    if (targets.every((target) => seen.has(target)) && actions.every((action) => done.has(action))) return lines;
     if (Date.now() - started > timeoutMs) throw new Error(`not in the log after ${timeoutMs} ms: ${targets.filter((t) => !seen.has(t)).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -91,7 +92,7 @@ afterAll(async () => {
 });
 
 test('what the services audited is in the log of tenant A; its export verifies offline, and fails edited', async () => {
-  const lines = await untilLogged([tenantA]);
+  const lines = await untilLogged([tenantA], ['tenant.created', 'user.created', 'login.succeeded']);
   const actions = new Set(lines.flatMap((line) => (line.entry ? [line.entry.action] : [])));
   for (const action of ['tenant.created', 'user.created', 'login.succeeded']) expect(actions).toContain(action);
   const keys = ok(await edge.call('GET', '/api/v1/audit/public-key'), 200).body;
