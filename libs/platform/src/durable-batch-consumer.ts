@@ -77,6 +77,8 @@ export class DurableBatchConsumer extends DurableConsumerLoop {
   }
 
   private async settle(batch: readonly JsMsg[]): Promise<void> {
+    // While a batch is handled or waits to be tried again, its messages are kept from redelivery.
+    const progress = { working: () => batch.forEach((message) => message.working()) };
     for (let attempt = 1; ; attempt += 1) {
       if (this.stopped) {
         // Pulled but not handled before the stop: released at once for another replica.
@@ -84,18 +86,14 @@ export class DurableBatchConsumer extends DurableConsumerLoop {
         return;
       }
       try {
-        const settlements = await reportingProgress(
-          { working: () => batch.forEach((message) => message.working()) },
-          CONSUMER_ACK_WAIT_MS / 2,
-          () => this.subscription.handle(batch),
-        );
+        const settlements = await reportingProgress(progress, CONSUMER_ACK_WAIT_MS / 2, () => this.subscription.handle(batch));
         if (settlements.length !== batch.length) throw new Error('a batch handler settles every message of its batch');
         batch.forEach((message, i) => (settlements[i] === 'term' ? message.term() : message.ack()));
         return;
       } catch (error) {
         const delayMs = retryDelayMs(attempt, this.subscription.retry);
         this.logger.warn({ consumer: this.consumer.name, messages: batch.length, attempt, retryInMs: delayMs, err: safeError(error) }, 'batch handler failed; the batch will be handled again');
-        await reportingProgress({ working: () => batch.forEach((message) => message.working()) }, CONSUMER_ACK_WAIT_MS / 2, () => this.pause(delayMs));
+        await reportingProgress(progress, CONSUMER_ACK_WAIT_MS / 2, () => this.pause(delayMs));
       }
     }
   }

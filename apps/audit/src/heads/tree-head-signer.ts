@@ -8,7 +8,7 @@ import { PLATFORM_LOG, foldRange, publicJwkOf, rangeNodes, signTreeHead, type Pu
 import { PLATFORM_TENANT_ID } from '@gardien/contracts';
 import type { SubjectKeyRing } from '@gardien/crypto';
 import { setTenant } from '@gardien/persistence';
-import { nodeKey, type AuditLogRepository } from '../log/audit-log.repository.js';
+import type { AuditLogRepository } from '../log/audit-log.repository.js';
 import type { SigningKeysRepository } from './signing-keys.repository.js';
 import type { TreeHeadsRepository } from './tree-heads.repository.js';
 
@@ -64,14 +64,8 @@ export class TreeHeadSigner {
 
   private async rootOf(manager: EntityManager, tenantId: string, size: number): Promise<Buffer> {
     const refs = rangeNodes(0, size);
-    const nodes = await this.log.nodes(manager, tenantId, refs);
-    return foldRange(
-      refs.map((ref) => {
-        const hash = nodes.get(nodeKey(ref));
-        if (hash === undefined) throw new Error(`audit log: node ${nodeKey(ref)} of a tree of ${size} is missing`);
-        return hash;
-      }),
-    );
+    const node = await this.log.requiredNodes(manager, tenantId, refs);
+    return foldRange(refs.map(node));
   }
 
   private async newestKey(): Promise<{ keyId: string; privateKeySealed: string }> {

@@ -8,7 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CompactRange, canonicalText, leafHash } from '@gardien/audit-log';
 import { PLATFORM_TENANT_ID, logEntryOf, type AuditEntry } from '@gardien/contracts';
 import { setTenant } from '@gardien/persistence';
-import { nodeKey, type AuditLogRepository, type EntryRow, type NodeRow } from './audit-log.repository.js';
+import type { AuditLogRepository, EntryRow, NodeRow } from './audit-log.repository.js';
 
 export interface AppendOutcome {
   appended: number;
@@ -95,12 +95,7 @@ export class AuditLogAppender {
     const cached = this.ranges.get(log);
     if (cached?.size === size) return cached;
     const refs = CompactRange.nodesOf(size);
-    const found = await this.repository.nodes(manager, log, refs);
-    const hashes = refs.map((ref) => {
-      const hash = found.get(nodeKey(ref));
-      if (hash === undefined) throw new Error(`audit log ${log}: node ${nodeKey(ref)} of a tree of ${size} is missing`);
-      return hash;
-    });
-    return new CompactRange(size, hashes);
+    const node = await this.repository.requiredNodes(manager, log, refs);
+    return new CompactRange(size, refs.map(node));
   }
 }

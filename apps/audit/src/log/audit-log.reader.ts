@@ -2,7 +2,7 @@
 // Every read runs in a transaction of the log's tenant (row-level security), once the caller is
 // allowed to read that log; proofs read the few stored nodes they are made of, never the log.
 import type { DataSource, EntityManager } from 'typeorm';
-import { consistencyPlan, exportEntryLine, exportTreeHeadLine, foldRange, inclusionPlan, type NodeRef } from '@gardien/audit-log';
+import { consistencyPlan, exportEntryLine, exportTreeHeadLine, foldRange, inclusionPlan } from '@gardien/audit-log';
 import {
   LogEntry,
   MAX_AUDIT_PAGE,
@@ -20,7 +20,7 @@ import { withTenant } from '@gardien/persistence';
 import { AuditReason, auditError } from '../audit.errors.js';
 import { logNameOf, type TreeHeadSigner } from '../heads/tree-head-signer.js';
 import type { TreeHeadsRepository } from '../heads/tree-heads.repository.js';
-import { nodeKey, type AuditLogRepository, type StoredEntry } from './audit-log.repository.js';
+import type { AuditLogRepository, StoredEntry } from './audit-log.repository.js';
 
 const DEFAULT_PAGE = 100;
 /** Entries per piece of an export: about 2 KB each with their proofs, well under a bus message. */
@@ -65,7 +65,7 @@ export class AuditLogReader {
       const size = await this.log.sizeOf(manager, tenantId);
       if (tree_size > size || index >= tree_size) throw auditError(AuditReason.ProofOutsideTree);
       const plan = inclusionPlan(index, tree_size);
-      const nodes = await this.nodesOf(manager, tenantId, [{ level: 0, index }, ...plan.flat()]);
+      const nodes = await this.log.requiredNodes(manager, tenantId, [{ level: 0, index }, ...plan.flat()]);
       return { index, tree_size, leaf_hash: nodes(({ level: 0, index })).toString('hex'), inclusion_proof: plan.map((refs) => foldRange(refs.map(nodes)).toString('hex')) };
     });
   }
@@ -75,7 +75,7 @@ export class AuditLogReader {
       const size = await this.log.sizeOf(manager, tenantId);
       if (second > size || first > second) throw auditError(AuditReason.ProofOutsideTree);
       const plan = consistencyPlan(first, second);
-      const nodes = await this.nodesOf(manager, tenantId, plan.flat());
+      const nodes = await this.log.requiredNodes(manager, tenantId, plan.flat());
       return { first, second, consistency_proof: plan.map((refs) => foldRange(refs.map(nodes)).toString('hex')) };
     });
   }
@@ -106,18 +106,7 @@ export class AuditLogReader {
     const rows = await this.log.range(manager, tenantId, start, end);
     if (rows.length !== end - start + 1) throw new Error(`audit log ${logNameOf(tenantId)}: entries ${start}-${end} are not all there`);
     const plans = rows.map((row) => inclusionPlan(row.idx, treeSize));
-    const nodes = await this.nodesOf(manager, tenantId, plans.flat(2));
+    const nodes = await this.log.requiredNodes(manager, tenantId, plans.flat(2));
     return rows.map((row: StoredEntry, i) => exportEntryLine(row.idx, row.entry, row.leafHash, plans[i]!.map((refs) => foldRange(refs.map(nodes))))).join('');
-  }
-
-  /** Reads the nodes named (each once); the function returned gives each, and fails on one missing. */
-  private async nodesOf(manager: EntityManager, tenantId: string, refs: readonly NodeRef[]): Promise<(ref: NodeRef) => Buffer> {
-    const distinct = [...new Map(refs.map((ref) => [nodeKey(ref), ref])).values()];
-    const found = await this.log.nodes(manager, tenantId, distinct);
-    return (ref) => {
-      const hash = found.get(nodeKey(ref));
-      if (hash === undefined) throw new Error(`audit log ${logNameOf(tenantId)}: node ${nodeKey(ref)} is missing`);
-      return hash;
-    };
   }
 }

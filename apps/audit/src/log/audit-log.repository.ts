@@ -104,6 +104,20 @@ export class AuditLogRepository {
     return rows.map(stored);
   }
 
+  /**
+   * The nodes `refs` names, each read once, as a function that gives each: a node missing from a
+   * stored tree is a broken log, and fails loudly rather than folding into a wrong root.
+   */
+  async requiredNodes(manager: EntityManager, tenantId: string, refs: readonly NodeRef[]): Promise<(ref: NodeRef) => Buffer> {
+    const distinct = [...new Map(refs.map((ref) => [nodeKey(ref), ref])).values()];
+    const found = await this.nodes(manager, tenantId, distinct);
+    return (ref) => {
+      const hash = found.get(nodeKey(ref));
+      if (hash === undefined) throw new Error(`audit log of ${tenantId}: node ${nodeKey(ref)} is missing`);
+      return hash;
+    };
+  }
+
   async insertEntries(manager: EntityManager, tenantId: string, rows: readonly EntryRow[]): Promise<void> {
     if (rows.length === 0) return;
     const column = <K extends keyof EntryRow>(key: K) => rows.map((row) => row[key]);

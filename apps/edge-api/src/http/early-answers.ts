@@ -43,19 +43,6 @@ export function droppedOnClosingConnection(request: FastifyRequest, reply: Fasti
   return true;
 }
 
-/**
- * Drops, unanswered, a request whose connection has had its last answer already (a 408 sent while
- * its body was coming, the rest of the body arriving during the lingering close): it must not be
- * executed after the client was told it was not received. Says whether it did.
- */
-export function droppedAfterLastAnswer(request: FastifyRequest, reply: FastifyReply): boolean {
-  const socket = request.raw.socket;
-  if (!LINGERING.has(socket) && !socket.destroyed) return false;
-  reply.hijack();
-  socket.destroy();
-  return true;
-}
-
 /** Whether the request being received on `socket` has been answered already, its body still coming. */
 export function answeredBeforeBody(socket: object): boolean {
   return BODY_STILL_COMING.has(socket) || LINGERING.has(socket);
@@ -159,9 +146,10 @@ export class EarlyAnswers {
     fastify.addHook('onRequest', async (request, reply) => {
       droppedOnClosingConnection(request, reply);
     });
-    // After the body was read and before any handler: the connection may have been answered (and closed) meanwhile.
+    // Again after the body was read, before any handler: the connection may have had its last
+    // answer meanwhile (a 408 while the body was coming), and what was asked must not be done.
     fastify.addHook('preValidation', async (request, reply) => {
-      droppedAfterLastAnswer(request, reply);
+      droppedOnClosingConnection(request, reply);
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
       this.govern(request, reply);

@@ -14,6 +14,12 @@ const Identifier = AuditIdentifier;
 const DetailKey = z.string().regex(/^[a-z][a-zA-Z]{0,62}$/);
 const DetailValue = z.union([Identifier, z.number().finite(), z.boolean(), z.null()]);
 
+/** The parts an entry has under both of its names, on the stream and in the log. */
+const Actor = z.object({ type: z.enum(['user', 'service', 'system']), id: Identifier }).strict();
+const Target = z.object({ type: z.enum(AUDIT_TARGET_TYPES), id: Identifier }).strict().nullable();
+const Outcome = z.enum(['success', 'failure', 'denied']);
+const Details = z.record(DetailKey, DetailValue);
+
 export const AuditEntry = z
   .object({
     id: z.string().uuid(),
@@ -21,11 +27,11 @@ export const AuditEntry = z
     service: SystemName,
     /** What happened, from the catalogue: "retention.purged", "user.created". */
     action: z.enum(AUDIT_ACTION_NAMES),
-    outcome: z.enum(['success', 'failure', 'denied']),
+    outcome: Outcome,
     tenantId: z.string().uuid().nullable(),
-    actor: z.object({ type: z.enum(['user', 'service', 'system']), id: Identifier }).strict(),
-    target: z.object({ type: z.enum(AUDIT_TARGET_TYPES), id: Identifier }).strict().nullable(),
-    details: z.record(DetailKey, DetailValue),
+    actor: Actor,
+    target: Target,
+    details: Details,
     requestId: Uuid.nullable(),
   })
   .strict()
@@ -45,11 +51,11 @@ export const LogEntry = z
     ts: z.string().datetime(),
     tenant: z.string().uuid().nullable(),
     service: SystemName,
-    actor: z.object({ type: z.enum(['user', 'service', 'system']), id: Identifier }).strict(),
+    actor: Actor,
     action: z.enum(AUDIT_ACTION_NAMES),
-    target: z.object({ type: z.enum(AUDIT_TARGET_TYPES), id: Identifier }).strict().nullable(),
-    outcome: z.enum(['success', 'failure', 'denied']),
-    metadata: z.record(DetailKey, DetailValue),
+    target: Target,
+    outcome: Outcome,
+    metadata: Details,
     request_id: Uuid.nullable(),
   })
   .strict();
