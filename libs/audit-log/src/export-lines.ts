@@ -1,8 +1,17 @@
 // Lines of an export as bytes arrive: split on LF (never inside a UTF-8 sequence), each bounded in
-// size so that a hostile file cannot make the verifier hold gigabytes in one string, and the last
-// marked when it ends without its LF (an export cut in the middle of a line).
-export interface ExportLineText {
+// size so that a hostile file cannot make the verifier hold gigabytes in one line, and the last
+// marked when it ends without its LF (an export cut in the middle of a line). Lines are kept as
+// bytes (a view of the chunk read, copied only when a line spans two chunks): the verifier hashes
+// an entry's bytes as written and decodes text only where it must read JSON.
+export interface ExportLine {
   /** 1-based, for messages. */
+  number: number;
+  bytes: Buffer;
+  terminated: boolean;
+}
+
+/** A line decoded, for what reads it as JSON. */
+export interface ExportLineText {
   number: number;
   text: string;
   terminated: boolean;
@@ -13,7 +22,11 @@ export const MAX_LINE_BYTES = 1024 * 1024;
 
 export class ExportFormatError extends Error {}
 
-export async function* exportLinesOf(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<ExportLineText> {
+export function lineText(line: ExportLine): ExportLineText {
+  return { number: line.number, text: line.bytes.toString('utf8'), terminated: line.terminated };
+}
+
+export async function* exportLinesOf(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<ExportLine> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let number = 0;
@@ -21,12 +34,12 @@ export async function* exportLinesOf(chunks: AsyncIterable<Uint8Array>): AsyncGe
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     let newline = data.indexOf(0x0a);
     while (newline !== -1) {
-      const line = Buffer.concat([...pending, data.subarray(0, newline)]);
+      const bytes = pending.length === 0 ? data.subarray(0, newline) : Buffer.concat([...pending, data.subarray(0, newline)]);
       pending = [];
       pendingBytes = 0;
       number += 1;
-      if (line.length > MAX_LINE_BYTES) throw new ExportFormatError(`line ${number} is over ${MAX_LINE_BYTES} bytes: not an export`);
-      yield { number, text: line.toString('utf8'), terminated: true };
+      if (bytes.length > MAX_LINE_BYTES) throw new ExportFormatError(`line ${number} is over ${MAX_LINE_BYTES} bytes: not an export`);
+      yield { number, bytes, terminated: true };
       data = data.subarray(newline + 1);
       newline = data.indexOf(0x0a);
     }
@@ -34,5 +47,5 @@ export async function* exportLinesOf(chunks: AsyncIterable<Uint8Array>): AsyncGe
     if (pendingBytes > MAX_LINE_BYTES) throw new ExportFormatError(`line ${number + 1} is over ${MAX_LINE_BYTES} bytes: not an export`);
     if (data.length > 0) pending.push(data);
   }
-  if (pendingBytes > 0) yield { number: number + 1, text: Buffer.concat(pending).toString('utf8'), terminated: false };
+  if (pendingBytes > 0) yield { number: number + 1, bytes: Buffer.concat(pending), terminated: false };
 }

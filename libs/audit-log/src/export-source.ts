@@ -2,10 +2,10 @@
 // its last line alone (the tree head, read first from the end of the file).
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ExportFormatError, MAX_LINE_BYTES, exportLinesOf, type ExportLineText } from './export-lines.js';
+import { ExportFormatError, MAX_LINE_BYTES, exportLinesOf, type ExportLine, type ExportLineText } from './export-lines.js';
 
 export interface ExportSource {
-  lines(): AsyncIterable<ExportLineText>;
+  lines(): AsyncIterable<ExportLine>;
   /** The last line, its text without the LF; undefined when the source is empty. */
   lastLine(): Promise<Omit<ExportLineText, 'number'> | undefined>;
 }

@@ -209,6 +209,30 @@ describe('a tampered export is refused, naming the first index that fails', () =
       { numRuns: 60 },
     );
   });
+
+  // The verifier compares each proof with the previous one where both name the same nodes, byte
+  // for byte, and checks one by one only the siblings below the two leaves' last common ancestor:
+  // a change to any byte of any proof, in any tree shape, must still be caught.
+  test('any byte of any proof changed (another digit, the same in upper case, a separator), with or without keys: never valid', async () => {
+    const exports = new Map<number, string[]>();
+    const linesOf = (count: number) => exports.get(count) ?? exports.set(count, makeExport(count).lines).get(count)!;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 70 }), fc.nat(), fc.nat(), fc.constantFrom('0', 'f', 'A', '"', ',', ' '), fc.boolean(), async (count, lineAt, byteAt, replacement, withKeys) => {
+        const lines = [...linesOf(count)];
+        const index = lineAt % count;
+        const line = lines[index]!;
+        const proofStart = line.indexOf('"inclusion_proof":[') + '"inclusion_proof":['.length;
+        const proofEnd = line.lastIndexOf(']');
+        fc.pre(proofEnd > proofStart);
+        const at = proofStart + (byteAt % (proofEnd - proofStart));
+        const changed = line[at] === replacement ? (replacement === '0' ? '1' : '0') : replacement;
+        lines[index] = line.slice(0, at) + changed + line.slice(at + 1);
+        const verdict = await verify(lines, withKeys ? { publicKeys: KEYS } : {}).catch((error: unknown) => (error instanceof ExportFormatError ? 'format error' : error));
+        expect(verdict === 'format error' || (typeof verdict === 'object' && verdict !== null && 'ok' in verdict && verdict.ok === false)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('what is not an export', () => {

@@ -9,12 +9,13 @@
 // leaves arrive), so a million entries take one hash per leaf and per node rather than a proof's
 // twenty. A failing export is read again to name the first index that fails and why.
 import { leafHash } from './merkle-hash.js';
-import { MemoryMerkleTree, foldRange } from './memory-tree.js';
-import { rangeNodes, splitPoint } from './merkle-plan.js';
+import type { MemoryMerkleTree } from './memory-tree.js';
 import { verifyInclusion } from './merkle-verify.js';
 import { canonicalBytes } from './canonical-json.js';
 import { ExportEntryLineSchema, ExportTreeHeadLineSchema, exportTreeHeadLine } from './export-format.js';
-import { ExportFormatError, type ExportLineText } from './export-lines.js';
+import { ExportFormatError, lineText, type ExportLine, type ExportLineText } from './export-lines.js';
+import { RebuiltTree } from './rebuilt-tree.js';
+import { writtenEntryLine, type ProofBytes } from './written-entry-line.js';
 import type { ExportSource } from './export-source.js';
 import { TreeHeadSchema, verifyTreeHeadSignature, type PublicJwkSet, type TreeHead } from './tree-head.js';
 
@@ -34,78 +35,16 @@ export interface VerifyOptions {
   partial?: boolean;
 }
 
-/**
- * An inclusion proof as written: `"<hex>","<hex>",...`, read in place (a million lines of twenty
- * hashes would otherwise be twenty million strings).
- */
-class ProofText {
-  readonly length: number;
-
-  constructor(private readonly text: string) {
-    this.length = text === '' ? 0 : (text.length + 1) / 67;
-  }
-
-  static of(hashes: readonly string[]): ProofText {
-    return new ProofText(hashes.map((hash) => `"${hash}"`).join(','));
-  }
-
-  /** Whether element `i` is `hex`, compared where it is written. */
-  is(i: number, hex: string): boolean {
-    return this.text.startsWith(hex, i * 67 + 1);
-  }
-
-  at(i: number): string {
-    return this.text.slice(i * 67 + 1, i * 67 + 65);
-  }
-
-  hashes(): Buffer[] {
-    return Array.from({ length: this.length }, (_, i) => Buffer.from(this.at(i), 'hex'));
-  }
-}
-
-/** An entry line as the verifier keeps it: what it claims, and the leaf hash of its entry as recomputed. */
+/** An entry line as the diagnosis reads it: what it claims, and the leaf hash of its entry as recomputed from its JSON. */
 interface EntryLine {
   index: number;
   claimedLeaf: string;
-  proof: ProofText;
+  proof: Buffer[];
   leaf: Buffer;
   /** Whether the entry is written in the canonical form that is hashed: what a reader sees is what was signed. */
   canonical: boolean;
 }
 type Line = ({ kind: 'entry' } & EntryLine) | { kind: 'head' };
-type ClaimedEntry = { index: number; entry: unknown; entryText: string; claimedLeaf: string; proof: ProofText };
-
-const LINE_START = '{"index":';
-const ENTRY_KEY = ',"entry":';
-const LEAF_KEY = ',"leaf_hash":"';
-/** What follows the entry, anchored at its start and its end: no backtracking over the line. */
-const WRITTEN_SUFFIX = /^,"leaf_hash":"([0-9a-f]{64})","inclusion_proof":\[((?:"[0-9a-f]{64}")(?:,"[0-9a-f]{64}"){0,63})?\]\}$/;
-
-/**
- * An entry line exactly as the audit service writes it, read without parsing its proof as JSON;
- * any other spelling of the same line (spaces, another key order) takes the full parser and the
- * schema, with the same result.
- */
-function writtenEntryLine(text: string): ClaimedEntry | undefined {
-  if (!text.startsWith(LINE_START)) return undefined;
-  const entryKey = text.indexOf(ENTRY_KEY, LINE_START.length);
-  const leafKey = text.lastIndexOf(LEAF_KEY);
-  if (entryKey === -1 || leafKey < entryKey) return undefined;
-  const digits = text.slice(LINE_START.length, entryKey);
-  if (!/^(?:0|[1-9][0-9]{0,15})$/.test(digits)) return undefined;
-  const index = Number(digits);
-  const suffix = WRITTEN_SUFFIX.exec(text.slice(leafKey));
-  if (!Number.isSafeInteger(index) || suffix === null) return undefined;
-  const entryText = text.slice(entryKey + ENTRY_KEY.length, leafKey);
-  let entry: unknown;
-  try {
-    entry = JSON.parse(entryText);
-  } catch {
-    return undefined;
-  }
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
-  return { index, entry, entryText, claimedLeaf: suffix[1]!, proof: new ProofText(suffix[2] ?? '') };
-}
 
 /**
  * A line that is not an entry line as the service writes it: a tree head (checked to be written as
@@ -130,19 +69,46 @@ function writtenHead(head: TreeHead, text: string): boolean {
   return exportTreeHeadLine(head) === `${text}\n`;
 }
 
-function parseLine(text: ExportLineText): Line {
-  const line = writtenEntryLine(text.text) ?? headLine(text);
-  if (line === 'head') return { kind: 'head' };
-  let canonical: Buffer;
+/** The entry's JSON object, or undefined when its bytes are not one. */
+function entryObject(entry: Buffer): object | undefined {
+  let value: unknown;
   try {
-    canonical = canonicalBytes(line.entry);
+    value = JSON.parse(entry.toString('utf8'));
   } catch {
-    // A number beyond what JSON's doubles hold, a lone surrogate: no entry of the log is made of those.
-    throw new ExportFormatError(`line ${text.number}: the entry has no canonical form (RFC 8785)`);
+    return undefined;
   }
-  return { kind: 'entry', index: line.index, claimedLeaf: line.claimedLeaf, proof: line.proof, leaf: leafHash(canonical), canonical: canonical.toString('utf8') === line.entryText };
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 }
 
+/** A line read whole, for the diagnosis: its entry parsed as JSON and hashed in its canonical form. */
+function parseLine(line: ExportLine): Line {
+  const written = writtenEntryLine(line.bytes);
+  const entry = written === undefined ? undefined : entryObject(written.entry);
+  const proof = written?.proof.hashes();
+  if (written === undefined || entry === undefined || proof === undefined) {
+    headLine(lineText(line));
+    return { kind: 'head' };
+  }
+  let canonical: Buffer;
+  try {
+    canonical = canonicalBytes(entry);
+  } catch {
+    // A number beyond what JSON's doubles hold, a lone surrogate: no entry of the log is made of those.
+    throw new ExportFormatError(`line ${line.number}: the entry has no canonical form (RFC 8785)`);
+  }
+  return { kind: 'entry', index: written.index, claimedLeaf: written.claimedLeaf, proof, leaf: leafHash(canonical), canonical: canonical.equals(written.entry) };
+}
+
+/** Whether an entry's bytes are its canonical form (RFC 8785); false also when they are not a JSON object or have none. */
+function isCanonical(entry: Buffer): boolean {
+  const value = entryObject(entry);
+  if (value === undefined) return false;
+  try {
+    return canonicalBytes(value).equals(entry);
+  } catch {
+    return false;
+  }
+}
 
 /** Reads the tree head from the last line, or says how the export ends without one. */
 async function treeHeadOf(source: ExportSource): Promise<TreeHead | { truncated: true }> {
@@ -184,28 +150,35 @@ type Checked = Omit<Extract<ExportVerification, { ok: true }>, 'signature'> | Ex
 async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyOptions): Promise<Checked | 'needs-diagnosis'> {
   const size = head.tree_size;
   const root = Buffer.from(head.root_hash, 'hex');
+  // With the published keys, the signed root binds each entry's bytes as written (the service hashes
+  // only JCS text, so bytes that hash into a signed tree are JCS). Without them nothing is bound,
+  // and an entry not in its canonical form is at least shown to be no entry of the service.
+  const checkCanonical = options.publicKeys === undefined;
   let from: number | null = null;
   let expected = 0;
   let entries = 0;
   let sawHead = false;
-  let last: EntryLine | undefined;
+  let last: { index: number; leaf: Buffer; proof: ProofBytes } | undefined;
   // Built only for an export from index 0: its proofs are then checked against its own nodes.
   let rebuilt: RebuiltTree | undefined;
-  for await (const text of source.lines()) {
-    const line = parseLine(text);
+  for await (const line of source.lines()) {
+    const written = writtenEntryLine(line.bytes);
+    if (written === undefined) headLine(lineText(line));
     if (sawHead) return 'needs-diagnosis';
-    if (line.kind === 'head') {
+    if (written === undefined) {
       sawHead = true;
       continue;
     }
     if (from === null) {
-      from = line.index;
-      expected = line.index;
+      from = written.index;
+      expected = written.index;
       if (from === 0) rebuilt = new RebuiltTree(size);
     }
-    if (line.index !== expected || line.index >= size || !line.canonical || line.leaf.toString('hex') !== line.claimedLeaf) return 'needs-diagnosis';
-    if (rebuilt === undefined ? !verifyInclusion(line.index, size, line.leaf, line.proof.hashes(), root) : !rebuilt.appendChecking(line)) return 'needs-diagnosis';
-    last = line;
+    if (written.index !== expected || written.index >= size) return 'needs-diagnosis';
+    const leaf = leafHash(written.entry);
+    if (leaf.toString('hex') !== written.claimedLeaf || (checkCanonical && !isCanonical(written.entry))) return 'needs-diagnosis';
+    if (rebuilt === undefined ? !includes(written.index, size, leaf, written.proof, root) : !rebuilt.appendChecking(leaf, written.proof)) return 'needs-diagnosis';
+    last = { index: written.index, leaf, proof: written.proof };
     expected += 1;
     entries += 1;
   }
@@ -216,7 +189,7 @@ async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyO
   if (from !== 0 && !options.partial) return { ok: false, index: 0, reason: 'missing' };
   if (rebuilt !== undefined) {
     // A whole tree must have the signed root; a prefix binds what it did not see through its last proof.
-    const holds = rebuilt.tree.size === size ? rebuilt.tree.root().equals(root) : verifyInclusion(last.index, size, last.leaf, last.proof.hashes(), root);
+    const holds = rebuilt.tree.size === size ? rebuilt.tree.root().equals(root) : includes(last.index, size, last.leaf, last.proof, root);
     if (!holds) return 'needs-diagnosis';
   }
   const consistent = consistencyWith(options.sinceTreeHead, rebuilt?.tree);
@@ -224,86 +197,9 @@ async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyO
   return { ok: true, log: head.log, tree_size: size, from, to: expected - 1, entries, consistent_with: consistent };
 }
 
-/**
- * The tree of an export from index 0, rebuilt leaf by leaf, each proof compared with it: a sibling
- * to the left is a node already built; one to the right (always a right child, so named by its
- * first leaf) is remembered once, however many proofs hold it, and compared when its last leaf
- * has arrived. One hash per leaf and per node, rather than a proof's twenty per entry.
- */
-class RebuiltTree {
-  readonly tree = new MemoryMerkleTree();
-  /** Claimed hashes of ranges to the right, by first leaf; and the first leaves of those ending at each size. */
-  private readonly claims = new Map<number, string>();
-  private readonly endingAt = new Map<number, number[]>();
-  /** The hex of the last node read at each level: consecutive entries share their left siblings. */
-  private readonly hexCache: Array<{ index: number; hex: string } | undefined> = [];
-  private readonly siblingsLo: number[] = [];
-  private readonly siblingsHi: number[] = [];
-
-  constructor(private readonly size: number) {}
-
-  appendChecking(line: EntryLine): boolean {
-    this.tree.append(line.leaf);
-    const count = this.siblingsOf(line.index);
-    if (count !== line.proof.length) return false;
-    for (let step = 0; step < count; step += 1) {
-      // Found from the root down; the proof lists them from the leaf up.
-      const lo = this.siblingsLo[count - 1 - step]!;
-      const hi = this.siblingsHi[count - 1 - step]!;
-      if (hi <= this.tree.size) {
-        if (!line.proof.is(step, this.completeNodeHex(lo, hi))) return false;
-        continue;
-      }
-      const earlier = this.claims.get(lo);
-      if (earlier === undefined) {
-        this.claims.set(lo, line.proof.at(step));
-        const ending = this.endingAt.get(hi);
-        if (ending === undefined) this.endingAt.set(hi, [lo]);
-        else ending.push(lo);
-      } else if (!line.proof.is(step, earlier)) return false;
-    }
-    const resolved = this.endingAt.get(this.tree.size);
-    if (resolved === undefined) return true;
-    this.endingAt.delete(this.tree.size);
-    for (const lo of resolved) {
-      const actual = foldRange(rangeNodes(lo, this.tree.size).map((ref) => this.tree.node(ref))).toString('hex');
-      if (actual !== this.claims.get(lo)) return false;
-      this.claims.delete(lo);
-    }
-    return true;
-  }
-
-  /** The siblings of leaf `index` as ranges [lo, hi), from the root down, as RFC 9162's PATH finds them; returns how many. */
-  private siblingsOf(index: number): number {
-    let lo = 0;
-    let hi = this.size;
-    let count = 0;
-    while (hi - lo > 1) {
-      const k = splitPoint(hi - lo);
-      if (index < lo + k) {
-        this.siblingsLo[count] = lo + k;
-        this.siblingsHi[count] = hi;
-        hi = lo + k;
-      } else {
-        this.siblingsLo[count] = lo;
-        this.siblingsHi[count] = lo + k;
-        lo += k;
-      }
-      count += 1;
-    }
-    return count;
-  }
-
-  /** A sibling to the left is always a complete subtree: one stored node. */
-  private completeNodeHex(lo: number, hi: number): string {
-    const level = Math.log2(hi - lo);
-    const index = lo / (hi - lo);
-    const cached = this.hexCache[level];
-    if (cached?.index === index) return cached.hex;
-    const hex = this.tree.node({ level, index }).toString('hex');
-    this.hexCache[level] = { index, hex };
-    return hex;
-  }
+function includes(index: number, size: number, leaf: Buffer, proof: ProofBytes, root: Buffer): boolean {
+  const hashes = proof.hashes();
+  return hashes !== undefined && verifyInclusion(index, size, leaf, hashes, root);
 }
 
 function consistencyWith(since: TreeHead | undefined, tree: MemoryMerkleTree | undefined): number | null | 'inconsistent' {
@@ -336,7 +232,7 @@ async function diagnose(source: ExportSource, head: TreeHead, options: VerifyOpt
       claimedLeaves.set(parsed.claimedLeaf, parsed.index);
     } else order.push(-1);
   }
-  const provesAt = (entry: EntryLine, index: number) => verifyInclusion(index, size, entry.leaf, entry.proof.hashes(), root);
+  const provesAt = (entry: EntryLine, index: number) => verifyInclusion(index, size, entry.leaf, entry.proof, root);
   let expected: number | null = null;
   const seen = new Set<number>();
   let position = 0;

@@ -5,7 +5,7 @@ export { MemoryMerkleTree, foldRange } from './memory-tree.js';
 export { canonicalBytes, canonicalText } from './canonical-json.js';
 export { PLATFORM_LOG, PublicJwkSetSchema, TreeHeadSchema, publicJwkOf, signTreeHead, treeHeadSigningInput, verifyTreeHeadSignature, type PublicJwkSet, type TreeHead, type UnsignedTreeHead } from './tree-head.js';
 export { ExportEntryLineSchema, ExportTreeHeadLineSchema, MAX_PROOF_LENGTH, exportEntryLine, exportTreeHeadLine, type ExportEntryLine } from './export-format.js';
-export { ExportFormatError, MAX_LINE_BYTES, exportLinesOf, type ExportLineText } from './export-lines.js';
+export { ExportFormatError, MAX_LINE_BYTES, exportLinesOf, lineText, type ExportLine, type ExportLineText } from './export-lines.js';
 export { fileExportSource, textExportSource, type ExportSource } from './export-source.js';
 export { EXPORT_FAILURE_REASONS, verifyExport, type ExportFailureReason, type ExportVerification, type VerifyOptions } from './export-verifier.js';
 export { memoryExport, type MemoryExport, type MemoryExportInput } from './memory-export.js';
