@@ -13,82 +13,89 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstream } from '@nats-io/jetstream';
+import { Worker } from 'node:worker_threads';
 import { connect } from '@nats-io/transport-node';
 import { MemoryMerkleTree, canonicalBytes, exportEntryLine, exportTreeHeadLine, leafHash, publicJwkOf, signTreeHead } from '@gardien/audit-log';
-import { DURABLE_CONSUMERS, auditSubject } from '@gardien/contracts';
 import { openServiceDatabase, CreateOutbox1732579200000 } from '@gardien/persistence';
-import { DurableBatchConsumer } from '@gardien/platform';
+import { ServiceMetrics } from '@gardien/observability';
 import { ADMIN_URL, PrivateNats, createDeclaredJetStream, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { AUDIT_MIGRATIONS } from '../apps/audit/dist/migrations/index.js';
 import { AuditLogAppender } from '../apps/audit/dist/log/audit-log.appender.js';
 import { AuditLogReader } from '../apps/audit/dist/log/audit-log.reader.js';
 import { AuditLogRepository } from '../apps/audit/dist/log/audit-log.repository.js';
-import { takeEntry } from '../apps/audit/dist/intake/audit-entry-intake.js';
+import { AuditIntakeConsumer } from '../apps/audit/dist/intake/audit-intake.consumer.js';
+import { AuditMetrics } from '../apps/audit/dist/audit.metrics.js';
+import { benchEntry } from './audit-publisher.mjs';
 import { describeMachine, loadAverage } from './machine.mjs';
 
 const TARGETS = { appendPerSecond: 20_000, proofP99Ms: 5, verifyS: 10 };
 const APPEND_ENTRIES = Number(process.env.GARDIEN_BENCH_AUDIT_APPEND ?? 100_000);
 const LOG_SIZE = Number(process.env.GARDIEN_BENCH_AUDIT_LOG ?? 1_000_000);
 const PROOFS = 2_000;
+// GARDIEN_BENCH_AUDIT_PARTS=append,proofs,verify (any of them, comma-separated) runs only those parts; all three by default.
+const PARTS = new Set((process.env.GARDIEN_BENCH_AUDIT_PARTS ?? 'append,proofs,verify').split(',').map((part) => part.trim()));
 const say = (/** @type {string} */ line) => process.stderr.write(`[bench] ${line}\n`);
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
-
-function entry(tenantId, n) {
-  return {
-    id: randomUUID(),
-    occurredAt: new Date(Date.UTC(2026, 11, 2, 10, 0, 0) + n).toISOString(),
-    service: 'auth',
-    action: 'login.succeeded',
-    outcome: 'success',
-    tenantId,
-    actor: { type: 'user', id: randomUUID() },
-    target: { type: 'session', id: randomUUID() },
-    details: { durationMs: n % 1000 },
-    requestId: randomUUID(),
-  };
-}
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** 1: publish APPEND_ENTRIES entries over 4 tenants, consume them with the service's intake, time to the last one stored. */
+/**
+ * 1: APPEND_ENTRIES entries over 4 tenants, published by a worker thread (./audit-publisher.mjs)
+ * while the service's own intake (AuditIntakeConsumer: its batches, validation, hashing and
+ * appender) consumes them; timed from the first publish to the commit of the last entry. Tree
+ * heads are left out: the service signs them every 10 s, apart from the intake.
+ */
 async function appendRate(nats, runtime) {
   const connection = await connect({ servers: nats.url });
   await createDeclaredJetStream(connection);
-  const appender = new AuditLogAppender(runtime, new AuditLogRepository());
   const tenants = Array.from({ length: 4 }, () => randomUUID());
   let stored = 0;
   let done;
   const finished = new Promise((resolve) => (done = resolve));
-  const consumer = await DurableBatchConsumer.start(connection, {
-    consumer: DURABLE_CONSUMERS.audit.entries,
-    logger: silent,
-    handle: async (messages) => {
-      const taken = messages.map((message) => takeEntry(message.subject, message.data));
-      const outcome = await appender.append(taken.flatMap((t) => (t.ok ? [t.entry] : [])));
+  class CountingAppender extends AuditLogAppender {
+    async appendHashed(entries) {
+      const outcome = await super.appendHashed(entries);
       stored += outcome.appended;
       if (stored >= APPEND_ENTRIES) done();
-      return taken.map((t) => (t.ok ? 'ack' : 'term'));
-    },
-  });
-  const js = jetstream(connection);
-  const subject = auditSubject('auth', 'login.succeeded');
-  const started = process.hrtime.bigint();
-  const inFlight = [];
-  for (let i = 0; i < APPEND_ENTRIES; i++) {
-    const e = entry(tenants[i % tenants.length], i);
-    inFlight.push(js.publish(subject, JSON.stringify(e), { msgID: e.id }));
-    if (inFlight.length >= 1_000) await Promise.all(inFlight.splice(0));
+      return outcome;
+    }
   }
-  await Promise.all(inFlight);
-  const publishedS = Number(process.hrtime.bigint() - started) / 1e9;
+  const intake = new AuditIntakeConsumer(new CountingAppender(runtime, new AuditLogRepository()), { grown() {} }, new AuditMetrics(new ServiceMetrics('audit')), connection, silent);
+  await intake.onApplicationBootstrap();
+  const publisher = new Worker(new URL('./audit-publisher.mjs', import.meta.url), { workerData: { role: 'audit-publisher', url: nats.url, tenants, count: APPEND_ENTRIES } });
+  const published = new Promise((resolve, reject) => {
+    publisher.on('message', (message) => (message === 'connected' ? go() : resolve(message)));
+    publisher.once('error', reject);
+  });
+  let started;
+  let loopBefore;
+  let cpuBefore;
+  const go = () => {
+    loopBefore = performance.eventLoopUtilization();
+    cpuBefore = process.cpuUsage();
+    started = process.hrtime.bigint();
+    publisher.postMessage('go');
+  };
+  const { seconds: publishedS } = await published;
   await finished;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await consumer.stop();
+  // How busy the intake's thread was, and the CPU of this process (intake, publisher, GC): where the time went.
+  const intakeBusy = performance.eventLoopUtilization(loopBefore).utilization;
+  const cpu = process.cpuUsage(cpuBefore);
+  await publisher.terminate();
+  await intake.onModuleDestroy();
   await connection.close();
-  return { entries: APPEND_ENTRIES, tenants: tenants.length, publishedS: +publishedS.toFixed(2), seconds: +seconds.toFixed(2), perSecond: Math.round(APPEND_ENTRIES / seconds) };
+  return {
+    entries: APPEND_ENTRIES,
+    tenants: tenants.length,
+    publishedS: +publishedS.toFixed(2),
+    seconds: +seconds.toFixed(2),
+    perSecond: Math.round(APPEND_ENTRIES / seconds),
+    intakeThreadBusy: +intakeBusy.toFixed(2),
+    processCpuS: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+  };
 }
 
 /** 2: a log of LOG_SIZE entries appended in batches of 2,000, then PROOFS inclusion proofs at random indexes. */
@@ -96,7 +103,7 @@ async function proofLatency(runtime) {
   const appender = new AuditLogAppender(runtime, new AuditLogRepository());
   const tenant = randomUUID();
   for (let i = 0; i < LOG_SIZE; i += 2_000) {
-    await appender.append(Array.from({ length: Math.min(2_000, LOG_SIZE - i) }, (_, j) => entry(tenant, i + j)));
+    await appender.append(Array.from({ length: Math.min(2_000, LOG_SIZE - i) }, (_, j) => benchEntry(tenant, i + j)));
     if (i % 100_000 === 0) say(`  log of ${i.toLocaleString('en')} entries`);
   }
   const reader = new AuditLogReader(runtime, new AuditLogRepository(), undefined, undefined);
@@ -149,25 +156,34 @@ async function main() {
   try {
     const { runtime } = await openServiceDatabase({ service: 'audit', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, ...AUDIT_MIGRATIONS], poolSize: 4 });
     try {
-      say(`append rate: ${APPEND_ENTRIES.toLocaleString('en')} entries through JetStream`);
-      const append = await appendRate(nats, runtime);
-      say(`proof latency: a log of ${LOG_SIZE.toLocaleString('en')} entries, ${PROOFS} proofs`);
-      const proofs = await proofLatency(runtime);
-      say(`verify: an export of ${LOG_SIZE.toLocaleString('en')} entries`);
-      const verify = await verifyTime(dir);
-      const result = { date, machine: describeMachine(), load: { before: loadBefore, after: loadAverage() }, append, proofs, verify };
-      const rows = [
-        ['append, end to end (published, consumed, hashed, stored)', `${append.perSecond}/s`, `>= ${TARGETS.appendPerSecond}/s`, append.perSecond >= TARGETS.appendPerSecond],
-        [`inclusion proof in a log of ${LOG_SIZE.toLocaleString('en')}, p99`, `${proofs.p99Ms} ms`, `<= ${TARGETS.proofP99Ms} ms`, proofs.p99Ms <= TARGETS.proofP99Ms],
-        [`gardien audit verify, ${LOG_SIZE.toLocaleString('en')} entries`, `${verify.seconds} s`, `<= ${TARGETS.verifyS} s`, verify.seconds <= TARGETS.verifyS],
-      ];
+      const result = { date, machine: describeMachine(), load: { before: loadBefore, after: loadBefore } };
+      const rows = [];
+      if (PARTS.has('append')) {
+        say(`append rate: ${APPEND_ENTRIES.toLocaleString('en')} entries through JetStream`);
+        const append = (result.append = await appendRate(nats, runtime));
+        rows.push(['append, end to end (published, consumed, hashed, stored)', `${append.perSecond}/s`, `>= ${TARGETS.appendPerSecond}/s`, append.perSecond >= TARGETS.appendPerSecond]);
+      }
+      if (PARTS.has('proofs')) {
+        say(`proof latency: a log of ${LOG_SIZE.toLocaleString('en')} entries, ${PROOFS} proofs`);
+        const proofs = (result.proofs = await proofLatency(runtime));
+        rows.push([`inclusion proof in a log of ${LOG_SIZE.toLocaleString('en')}, p99`, `${proofs.p99Ms} ms`, `<= ${TARGETS.proofP99Ms} ms`, proofs.p99Ms <= TARGETS.proofP99Ms]);
+      }
+      if (PARTS.has('verify')) {
+        say(`verify: an export of ${LOG_SIZE.toLocaleString('en')} entries`);
+        const verify = (result.verify = await verifyTime(dir));
+        rows.push([`gardien audit verify, ${LOG_SIZE.toLocaleString('en')} entries`, `${verify.seconds} s`, `<= ${TARGETS.verifyS} s`, verify.seconds <= TARGETS.verifyS]);
+      }
+      result.load.after = loadAverage();
       process.stdout.write(`\nGardien audit benchmark, ${date}\n\n`);
       for (const [figure, value, target, pass] of rows) process.stdout.write(`${figure.padEnd(62)} ${value.padStart(12)}  ${target.padEnd(12)} ${pass ? 'PASS' : 'FAIL <<<'}\n`);
-      process.stdout.write(`\nproofs p50 ${proofs.p50Ms} ms, max ${proofs.maxMs} ms; published in ${append.publishedS} s, stored by ${append.seconds} s\n`);
+      const notes = [];
+      if (result.proofs) notes.push(`proofs p50 ${result.proofs.p50Ms} ms, max ${result.proofs.maxMs} ms`);
+      if (result.append) notes.push(`published in ${result.append.publishedS} s, stored by ${result.append.seconds} s (intake thread busy ${Math.round(result.append.intakeThreadBusy * 100)} %, this process ${result.append.processCpuS} CPU s)`);
+      if (notes.length > 0) process.stdout.write(`\n${notes.join('; ')}\n`);
       process.stdout.write(`load average ${loadBefore} before, ${result.load.after} after\n`);
       const results = new URL('./results/', import.meta.url);
       await mkdir(results, { recursive: true });
-      const file = new URL(`audit-${date.slice(0, 10)}.json`, results);
+      const file = new URL(`audit-${date.slice(0, 10)}${PARTS.size < 3 ? `-${[...PARTS].sort().join('-')}` : ''}.json`, results);
       await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`result written to ${file.pathname}\n`);
     } finally {

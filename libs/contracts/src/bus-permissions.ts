@@ -31,6 +31,12 @@ export interface DurableConsumer {
   readonly name: string;
   readonly stream: StreamName;
   readonly filterSubject: string;
+  /**
+   * How many of its messages may be delivered and not yet acknowledged at once, across its
+   * replicas; the server's default (1,000) when absent. A consumer that stores in batches needs
+   * room for the batch being stored, the next one, and the messages on their way.
+   */
+  readonly maxAckPending?: number;
 }
 
 /**
@@ -45,7 +51,7 @@ export const DURABLE_CONSUMERS = {
   },
   audit: {
     /** Every service's audit entries, appended to the log in stream order. */
-    entries: { name: 'audit-entries', stream: 'AUDIT', filterSubject: 'gardien.audit.>' },
+    entries: { name: 'audit-entries', stream: 'AUDIT', filterSubject: 'gardien.audit.>', maxAckPending: 20_000 },
   },
 } as const satisfies Partial<Record<BusService, Record<string, DurableConsumer>>>;
 

@@ -61,6 +61,8 @@ export interface DeclaredConsumerConfig {
   ack_wait: number;
   /** Redelivered until handled: handlers are idempotent, and a failed one backs off. */
   max_deliver: -1;
+  /** Only where the consumer declares it (DurableConsumer.maxAckPending). */
+  max_ack_pending?: number;
 }
 
 export function declaredConsumerConfig(consumer: DurableConsumer): DeclaredConsumerConfig {
@@ -71,6 +73,7 @@ export function declaredConsumerConfig(consumer: DurableConsumer): DeclaredConsu
     deliver_policy: 'all',
     ack_wait: CONSUMER_ACK_WAIT_MS * NANOS_PER_MS,
     max_deliver: -1,
+    ...(consumer.maxAckPending === undefined ? {} : { max_ack_pending: consumer.maxAckPending }),
   };
 }
 
@@ -116,6 +119,7 @@ export interface ObservedConsumerConfig {
   deliver_subject?: string;
   ack_wait?: number;
   max_deliver?: number;
+  max_ack_pending?: number;
 }
 
 /**
@@ -128,6 +132,7 @@ export function consumerDifferences(consumer: DurableConsumer, observed: Observe
   for (const property of ['durable_name', 'filter_subject', 'ack_policy', 'deliver_policy', 'ack_wait', 'max_deliver'] as const) {
     if (observed[property] !== declared[property]) differences.push(property);
   }
+  if (declared.max_ack_pending !== undefined && observed.max_ack_pending !== declared.max_ack_pending) differences.push('max_ack_pending');
   if ((observed.filter_subjects ?? []).some((subject) => subject !== declared.filter_subject)) differences.push('filter_subjects');
   if (observed.deliver_subject) differences.push('deliver_subject');
   return differences;

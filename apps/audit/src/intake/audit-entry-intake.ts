@@ -17,9 +17,16 @@ function idOf(value: unknown): string | null {
 }
 
 const ANY_CASE_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const UPPER_CASE_HEX = /[A-F]/;
 
-function hasUpperCaseUuid(entry: AuditEntry): boolean {
-  return (JSON.stringify(entry).match(ANY_CASE_UUID) ?? []).some((uuid) => uuid !== uuid.toLowerCase());
+/**
+ * Whether a uuid in upper (or mixed) case is written anywhere in the entry. Only its string values
+ * can hold one (its keys are the schema's, or detail keys of letters only), so they alone are read.
+ */
+function hasUpperCaseUuid(value: unknown): boolean {
+  if (typeof value === 'string') return UPPER_CASE_HEX.test(value) && (value.match(ANY_CASE_UUID) ?? []).some((uuid) => uuid !== uuid.toLowerCase());
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some(hasUpperCaseUuid);
 }
 
 /** Years 1970 to 9999: every entry is written by a running service, and Postgres holds them all. */
@@ -28,10 +35,12 @@ function storableTime(iso: string): boolean {
   return year >= 1970 && year <= 9999;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function takeEntry(subject: string, data: Uint8Array): Intake {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+    value = JSON.parse(UTF8.decode(data));
   } catch {
     return { ok: false, reason: 'not_json', id: null };
   }

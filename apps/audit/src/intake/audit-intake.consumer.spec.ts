@@ -5,9 +5,9 @@ import { auditSubject, type AuditEntry } from '@gardien/contracts';
 import { ServiceMetrics } from '@gardien/observability';
 import type { BatchMessage } from '@gardien/platform';
 import { AuditMetrics } from '../audit.metrics.js';
-import type { AuditLogAppender } from '../log/audit-log.appender.js';
+import type { AuditLogAppender, HashedEntry } from '../log/audit-log.appender.js';
 import type { TreeHeadScheduler } from '../heads/tree-head.scheduler.js';
-import { AuditIntakeConsumer } from './audit-intake.consumer.js';
+import { AuditIntakeConsumer, takeMessage } from './audit-intake.consumer.js';
 
 const tenant = randomUUID();
 const entry = (): AuditEntry => ({
@@ -28,7 +28,8 @@ const message = (e: AuditEntry, sequence: number): BatchMessage => ({ subject: a
 function fakeAppender(poison: string | undefined, down = false) {
   const appended: string[] = [];
   const appender = {
-    append: async (entries: readonly AuditEntry[]) => {
+    appendHashed: async (hashed: readonly HashedEntry[]) => {
+      const entries = hashed.map((h) => h.entry);
       if (down) throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
       if (entries.some((e) => e.id === poison)) throw Object.assign(new Error('date/time field value out of range'), { driverError: { code: '22008' } });
       appended.push(...entries.map((e) => e.id));
@@ -51,7 +52,8 @@ test('an entry the database refuses is dead-lettered alone; the others are appen
   const entries = [entry(), entry(), entry(), entry()];
   const { appender, appended } = fakeAppender(entries[2]!.id);
   const { consumer, published } = consumerWith(appender);
-  expect(await consumer.take(entries.map((e, i) => message(e, i + 1)))).toEqual(['ack', 'ack', 'term', 'ack']);
+  const messages = entries.map((e, i) => message(e, i + 1));
+  expect(await consumer.store(messages, messages.map(takeMessage))).toEqual(['ack', 'ack', 'term', 'ack']);
   expect(appended).toEqual([entries[0]!.id, entries[1]!.id, entries[3]!.id]);
   expect(published.map((p) => JSON.parse(p))).toEqual([{ stream: 'AUDIT', sequence: 3, id: entries[2]!.id, reason: 'not_storable' }]);
 });
@@ -59,6 +61,7 @@ test('an entry the database refuses is dead-lettered alone; the others are appen
 test('a database that is down fails the batch whole, to be tried again: nothing is dead-lettered', async () => {
   const { appender } = fakeAppender(undefined, true);
   const { consumer, published } = consumerWith(appender);
-  await expect(consumer.take([message(entry(), 1), message(entry(), 2)])).rejects.toThrow('connection refused');
+  const messages = [message(entry(), 1), message(entry(), 2)];
+  await expect(consumer.store(messages, messages.map(takeMessage))).rejects.toThrow('connection refused');
   expect(published).toEqual([]);
 });

@@ -3,20 +3,36 @@
 // outside the schema, in another service's name) is not appended: it is counted, reported on the
 // dead-letter subject by its stream sequence and entry id only, and terminated, so that it never
 // holds the consumer up. While the database is down, the same batch is tried again: nothing is
-// lost (entries wait in JetStream) and nothing is reordered.
+// lost (entries wait in JetStream) and nothing is reordered. Each entry is validated and hashed
+// as soon as its batch is gathered, while the batch before is being stored: one transaction at a
+// time still, in stream order, each batch acknowledged only once committed.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DURABLE_CONSUMERS, deadLetterSubject, type AuditEntry } from '@gardien/contracts';
+import { DURABLE_CONSUMERS, deadLetterSubject } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
 import { BUS_CONNECTION, DurableBatchConsumer, LOGGER, type BatchMessage, type BatchSettlement } from '@gardien/platform';
 import { AuditMetrics } from '../audit.metrics.js';
-import { AuditLogAppender, type AppendOutcome } from '../log/audit-log.appender.js';
+import { AuditLogAppender, hashEntry, type AppendOutcome, type HashedEntry } from '../log/audit-log.appender.js';
 import { TreeHeadScheduler } from '../heads/tree-head.scheduler.js';
 import { takeEntry, type IntakeRefusal } from './audit-entry-intake.js';
 
+/** A message of stream AUDIT as taken: an entry hashed and ready to append, or the reason it is refused. */
+export type TakenMessage = { ok: true; hashed: HashedEntry } | { ok: false; reason: IntakeRefusal; id: string | null };
+
+export function takeMessage(message: BatchMessage): TakenMessage {
+  const intake = takeEntry(message.subject, message.data);
+  return intake.ok ? { ok: true, hashed: hashEntry(intake.entry) } : intake;
+}
+
+/**
+ * Entries per batch: one transaction, its commit waited for once. The consumer's max_ack_pending
+ * (libs/contracts) leaves room for the batch being stored, the next one and those on their way.
+ */
+const MAX_BATCH = 2_000;
+
 @Injectable()
 export class AuditIntakeConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private consumer: DurableBatchConsumer | undefined;
+  private consumer: DurableBatchConsumer<TakenMessage> | undefined;
 
   constructor(
     private readonly appender: AuditLogAppender,
@@ -30,7 +46,9 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, OnModuleDest
     this.consumer = await DurableBatchConsumer.start(this.connection, {
       consumer: DURABLE_CONSUMERS.audit.entries,
       logger: this.logger,
-      handle: (messages) => this.take(messages),
+      maxBatch: MAX_BATCH,
+      prepare: takeMessage,
+      handle: (messages, taken) => this.store(messages, taken),
     });
   }
 
@@ -39,12 +57,12 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, OnModuleDest
     this.consumer = undefined;
   }
 
-  async take(messages: readonly BatchMessage[]): Promise<BatchSettlement[]> {
+  /** Appends a batch's entries (each message as takeMessage took it), dead-letters the others, and settles each. */
+  async store(messages: readonly BatchMessage[], taken: readonly TakenMessage[]): Promise<BatchSettlement[]> {
     const refusals = new Map<number, { reason: IntakeRefusal; id: string | null }>();
-    const accepted: Array<{ at: number; entry: AuditEntry }> = [];
-    messages.forEach((message, at) => {
-      const intake = takeEntry(message.subject, message.data);
-      if (intake.ok) accepted.push({ at, entry: intake.entry });
+    const accepted: Array<{ at: number; hashed: HashedEntry }> = [];
+    taken.forEach((intake, at) => {
+      if (intake.ok) accepted.push({ at, hashed: intake.hashed });
       else refusals.set(at, { reason: intake.reason, id: intake.id });
     });
     const outcome = await this.append(accepted, refusals);
@@ -66,22 +84,22 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, OnModuleDest
    * one entry never holds up the log. Any other failure (the database unreachable) is thrown, and
    * the batch is tried again whole.
    */
-  private async append(accepted: ReadonlyArray<{ at: number; entry: AuditEntry }>, refusals: Map<number, { reason: IntakeRefusal; id: string | null }>): Promise<AppendOutcome> {
+  private async append(accepted: ReadonlyArray<{ at: number; hashed: HashedEntry }>, refusals: Map<number, { reason: IntakeRefusal; id: string | null }>): Promise<AppendOutcome> {
     try {
-      return await this.appender.append(accepted.map(({ entry }) => entry));
+      return await this.appender.appendHashed(accepted.map(({ hashed }) => hashed));
     } catch (error) {
       if (!isDataRefusal(error)) throw error;
     }
     const total: AppendOutcome = { appended: 0, duplicates: 0, grown: [] };
-    for (const { at, entry } of accepted) {
+    for (const { at, hashed } of accepted) {
       try {
-        const one = await this.appender.append([entry]);
+        const one = await this.appender.appendHashed([hashed]);
         total.appended += one.appended;
         total.duplicates += one.duplicates;
         for (const log of one.grown) if (!total.grown.includes(log)) total.grown.push(log);
       } catch (error) {
         if (!isDataRefusal(error)) throw error;
-        refusals.set(at, { reason: 'not_storable', id: entry.id });
+        refusals.set(at, { reason: 'not_storable', id: hashed.entry.id });
       }
     }
     return total;

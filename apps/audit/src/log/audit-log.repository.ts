@@ -3,6 +3,7 @@
 // or the platform's under the platform tenant's id.
 import type { EntityManager } from 'typeorm';
 import type { NodeRef } from '@gardien/audit-log';
+import { byteaArray, int2Array, int8Array, textArray, uuidArray } from './binary-arrays.js';
 
 export interface EntryRow {
   idx: number;
@@ -15,8 +16,8 @@ export interface EntryRow {
   actorId: string;
   targetType: string | null;
   targetId: string | null;
-  /** The JCS text that was hashed. */
-  entry: string;
+  /** The JCS text that was hashed, in UTF-8. */
+  entry: Buffer;
   leafHash: Buffer;
 }
 
@@ -59,7 +60,7 @@ export class AuditLogRepository {
 
   /** The ids among `ids` already in the log. */
   async existingIds(manager: EntityManager, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
-    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM audit_entries WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, ids]);
+    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM audit_entries WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, uuidArray(ids)]);
     return new Set(rows.map((row) => row.id));
   }
 
@@ -118,39 +119,45 @@ export class AuditLogRepository {
     };
   }
 
-  async insertEntries(manager: EntityManager, tenantId: string, rows: readonly EntryRow[]): Promise<void> {
+  /**
+   * Stores entries and the nodes they complete, in one statement. The columns go as binary arrays
+   * (see binary-arrays.ts); the timestamps as text, which the server reads as it always has.
+   */
+  async insert(manager: EntityManager, tenantId: string, rows: readonly EntryRow[], nodes: readonly NodeRow[]): Promise<void> {
     if (rows.length === 0) return;
     const column = <K extends keyof EntryRow>(key: K) => rows.map((row) => row[key]);
     await manager.query(
-      `INSERT INTO audit_entries (tenant_id, idx, id, ts, service, action, outcome, actor_type, actor_id, target_type, target_id, entry, leaf_hash)
-       SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[])`,
+      `WITH entries AS (
+         INSERT INTO audit_entries (tenant_id, idx, id, ts, service, action, outcome, actor_type, actor_id, target_type, target_id, entry, leaf_hash)
+         SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[])
+       )
+       INSERT INTO audit_nodes (tenant_id, level, idx, hash) SELECT $1, * FROM unnest($14::smallint[], $15::bigint[], $16::bytea[])`,
       [
         tenantId,
-        column('idx'),
-        column('id'),
+        int8Array(column('idx')),
+        uuidArray(column('id')),
         column('ts'),
-        column('service'),
-        column('action'),
-        column('outcome'),
-        column('actorType'),
-        column('actorId'),
-        column('targetType'),
-        column('targetId'),
-        column('entry'),
-        column('leafHash'),
+        textArray(column('service')),
+        textArray(column('action')),
+        textArray(column('outcome')),
+        textArray(column('actorType')),
+        textArray(column('actorId')),
+        textArray(column('targetType')),
+        textArray(column('targetId')),
+        textArray(column('entry')),
+        byteaArray(column('leafHash')),
+        int2Array(nodes.map((node) => node.level)),
+        int8Array(nodes.map((node) => node.index)),
+        byteaArray(nodes.map((node) => node.hash)),
       ],
     );
   }
+}
 
-  async insertNodes(manager: EntityManager, tenantId: string, nodes: readonly NodeRow[]): Promise<void> {
-    if (nodes.length === 0) return;
-    await manager.query('INSERT INTO audit_nodes (tenant_id, level, idx, hash) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])', [
-      tenantId,
-      nodes.map((node) => node.level),
-      nodes.map((node) => node.index),
-      nodes.map((node) => node.hash),
-    ]);
-  }
+/** Whether `error` is the refusal of an entry whose id its log already holds (the unique (tenant_id, id) of audit_entries). */
+export function isKnownIdRefusal(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: unknown; constraint?: unknown } } | null)?.driverError ?? (error as { code?: unknown; constraint?: unknown } | null);
+  return driverError?.code === '23505' && driverError.constraint === 'audit_entries_tenant_id_id_key';
 }
 
 export { nodeKey };
