@@ -32,7 +32,8 @@ const tenant = { id: tenantId, slug: 'acme', name: 'Acme', status: 'active', cre
 const settings = {
   tenant_id: tenantId,
   allowed_models: ['mistral:7b'],
-  quotas: { requests_per_minute: 60, tokens_per_day: 5_000_000_000 },
+  quotas: { requests_per_minute: 60, requests_per_day: 10_000, tokens_per_minute: 90_000, tokens_per_day: 5_000_000_000, api_key: { requests_per_minute: 6 } },
+  guards: { injection: 'block', output_leaks: 'flag' },
   retention_days: { 'llm-gateway.prompts': 30 },
   updated_at: createdAt,
 };
@@ -236,9 +237,15 @@ function variablesOf(operation: Operation, example: Example): Record<string, unk
 }
 
 /** GraphQL answers null for an optional field the reply leaves out (a user's totp_uri): those nulls aside, the same object. */
+/** The answer without the nulls GraphQL writes for optional fields the reply did not have, at any depth. */
 function withoutUnsentNulls(answer: unknown, reply: unknown): unknown {
   if (typeof answer !== 'object' || answer === null || typeof reply !== 'object' || reply === null) return answer;
-  return Object.fromEntries(Object.entries(answer).filter(([field, value]) => value !== null || field in reply));
+  if (Array.isArray(answer)) return answer.map((item, i) => withoutUnsentNulls(item, (reply as unknown[])[i]));
+  return Object.fromEntries(
+    Object.entries(answer)
+      .filter(([field, value]) => value !== null || field in reply)
+      .map(([field, value]) => [field, withoutUnsentNulls(value, (reply as Record<string, unknown>)[field])]),
+  );
 }
 
 const credentialsFor = (operation: Operation) => (operation.auth === 'authenticated' ? bearer(adminToken) : {});

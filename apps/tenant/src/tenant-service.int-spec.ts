@@ -51,6 +51,7 @@ import { TENANT_MIGRATIONS } from './migrations/index.js';
 import { purposeAuditRef } from './purposes/purpose-ref.js';
 import { PurposesRepository } from './purposes/purposes.repository.js';
 import { PurposesService } from './purposes/purposes.service.js';
+import { ModelPolicyService } from './model-policy/model-policy.service.js';
 import { DeclaredRetention } from './settings/declared-retention.js';
 import type { DeclaredRetentionPeriod } from './settings/settings-update.js';
 import { SettingsRepository } from './settings/settings.repository.js';
@@ -80,6 +81,7 @@ let blindIndex: BlindIndex;
 let tenants: TenantsService;
 let settings: SettingsService;
 let purposes: PurposesService;
+let modelPolicy: ModelPolicyService;
 
 beforeAll(async () => {
   const opened = await openServiceDatabase({
@@ -98,6 +100,7 @@ beforeAll(async () => {
   tenants = new TenantsService(runtime, new TenantsRepository(), settingsRepository, new TenantKeys(keyRing, blindIndex));
   settings = new SettingsService(runtime, settingsRepository, new DeclaredByAuth());
   purposes = new PurposesService(runtime, new PurposesRepository());
+  modelPolicy = new ModelPolicyService(runtime, new TenantsRepository(), settingsRepository, new PurposesRepository());
 });
 
 afterAll(async () => {
@@ -356,7 +359,7 @@ describe('settings', () => {
     expect(await settings.get(admin, a)).toEqual(updated);
     await expectChangeRecorded(a, 'settings.updated', admin, { type: 'tenant-settings', id: a });
     const [entry] = await auditsOf(a, 'settings.updated');
-    expect(entry!.details).toEqual({ allowedModels: true, quotas: true, retentionDays: true });
+    expect(entry!.details).toEqual({ allowedModels: true, quotas: true, guards: false, retentionDays: true });
     expect(JSON.stringify(await outboxFor(a))).not.toContain('mistral');
   });
 
@@ -501,6 +504,43 @@ describe('purposes', () => {
 
 // --- over the bus -----------------------------------------------------------------------------------
 
+describe('model policy', () => {
+  let a: string;
+  let b: string;
+  beforeAll(async () => {
+    [a, b] = await twoTenants();
+  });
+
+  test('the gateway reads what decides a model call in any tenant: status, models, quotas, guards, legal bases', async () => {
+    const admin = member(a, 'tenant_admin');
+    await settings.update(admin, { tenant_id: a, allowed_models: ['mistral:7b'], quotas: { tokens_per_minute: 9_000, api_key: { requests_per_day: 50 } }, guards: { output_leaks: 'block' } });
+    await purposes.create(admin, { id: 'support', name: 'Support', legal_basis: 'contract' });
+    await purposes.create(admin, { id: 'marketing', name: 'Marketing', legal_basis: 'consent' });
+    expect(await modelPolicy.get(gatewayService, a)).toEqual({
+      tenant_id: a,
+      active: true,
+      allowed_models: ['mistral:7b'],
+      quotas: { requests_per_minute: 600, requests_per_day: 100_000, tokens_per_minute: 9_000, tokens_per_day: 1_000_000, api_key: { requests_per_day: 50 } },
+      guards: { injection: 'block', output_leaks: 'block' },
+      purposes: [
+        { id: 'marketing', legal_basis: 'consent' },
+        { id: 'support', legal_basis: 'contract' },
+      ],
+    });
+    await tenants.suspend(superadmin, b);
+    expect(await modelPolicy.get(gatewayService, b)).toMatchObject({ tenant_id: b, active: false, allowed_models: [], purposes: [] });
+    await tenants.resume(superadmin, b);
+  });
+
+  test('no one else reads another tenant’s policy; members who may not read settings read none; an unknown tenant says nothing', async () => {
+    expect((await modelPolicy.get(member(a, 'tenant_admin'), a)).tenant_id).toBe(a);
+    await forbidden(modelPolicy.get(member(a, 'tenant_admin'), b));
+    for (const role of ['developer', 'user', 'auditor', 'dpo', 'service'] as const) await forbidden(modelPolicy.get(member(a, role), a));
+    await forbidden(modelPolicy.get(authService, a));
+    await notFound(modelPolicy.get(gatewayService, randomUUID()));
+  });
+});
+
 describe('over the bus', () => {
   let nats: PrivateNats;
   let connection: NatsConnection;
@@ -581,6 +621,7 @@ describe('over the bus', () => {
     const purpose = await call(admin, TENANT_OPERATIONS.createPurpose, { id: 'support', name: 'Support', legal_basis: 'contract' });
     expect(await call(member(tenant.id, 'dpo'), TENANT_OPERATIONS.getPurpose, { id: 'support' })).toEqual(purpose);
     expect(await call(member(tenant.id, 'developer'), TENANT_OPERATIONS.listPurposes, {})).toEqual({ purposes: [purpose] });
+    expect((await call(gatewayService, TENANT_OPERATIONS.getModelPolicy, { tenant_id: tenant.id })).purposes).toEqual([{ id: 'support', legal_basis: 'contract' }]);
 
     expect(await call(superadmin, TENANT_OPERATIONS.deleteTenant, { id: tenant.id })).toEqual({});
   });

@@ -407,14 +407,28 @@ describe('platform services acting in their own name', () => {
   });
 
   test('a service without grants, or a name that is no service, gets nothing', () => {
-    for (const id of ['llm-gateway', 'audit', 'edge-api', 'not-a-service', 'constructor', '__proto__']) {
+    for (const id of ['audit', 'edge-api', 'not-a-service', 'constructor', '__proto__']) {
       expect(defineAbilityFor(serviceCaller(id)).rules).toEqual([]);
     }
   });
 
   test('roles carried by a service token grant nothing: only the service table does', () => {
-    const ability = defineAbilityFor({ ...serviceCaller('llm-gateway'), roles: ['superadmin', 'tenant_admin'], mfa: true });
+    const ability = defineAbilityFor({ ...serviceCaller('audit'), roles: ['superadmin', 'tenant_admin'], mfa: true });
     expect(ability.rules).toEqual([]);
+    const gateway = defineAbilityFor({ ...serviceCaller('llm-gateway'), roles: ['superadmin', 'tenant_admin'], mfa: true });
+    expect(gateway.rules).toEqual(defineAbilityFor(serviceCaller('llm-gateway')).rules);
+  });
+
+  test('the gateway reads what decides a model call in any tenant, and changes nothing', () => {
+    const ability = defineAbilityFor(serviceCaller('llm-gateway'));
+    for (const tenantId of [TENANT_A, TENANT_B]) {
+      expect(isAllowed(ability, 'read', 'TenantSettings', { tenantId })).toBe(true);
+      expect(isAllowed(ability, 'read', 'Purpose', { tenantId })).toBe(true);
+      expect(isAllowed(ability, 'update', 'TenantSettings', { tenantId })).toBe(false);
+      expect(isAllowed(ability, 'create', 'Purpose', { tenantId })).toBe(false);
+      expect(isAllowed(ability, 'read', 'User', user(tenantId))).toBe(false);
+      expect(isAllowed(ability, 'read', 'AuditEntry', { tenantId })).toBe(false);
+    }
   });
 
   test('no one but a platform service may resolve a tenant', () => {

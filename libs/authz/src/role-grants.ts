@@ -98,6 +98,11 @@ const serviceGrants: Partial<Record<ServiceName, (can: Can) => void>> = {
   // Executes data-subject requests: asks every service what it holds on a subject, and erases or
   // restricts it, for whichever tenant the approved request belongs to; and reads the inventories
   // to know which services hold personal data. No one else may touch a subject's data this way.
+  // Decides model calls for every tenant: reads each tenant's settings (allowed models, quotas,
+  // guard actions) and its purposes' legal bases, and changes neither.
+  'llm-gateway'(can) {
+    can('read', ['TenantSettings', 'Purpose']);
+  },
   'rights-pipeline'(can) {
     can(['export', 'erase', 'restrict'], 'SubjectData');
     can('read', 'DataInventory');

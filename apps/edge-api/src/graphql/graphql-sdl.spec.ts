@@ -33,6 +33,7 @@ test('arguments are the operation input: required fields non-null, optional ones
     tenant_id: 'String!',
     allowed_models: '[String!]',
     quotas: 'UpdateTenantSettingsQuotasInput',
+    guards: 'UpdateTenantSettingsGuardsInput',
     retention_days: 'JSON',
   });
 });
@@ -45,7 +46,7 @@ test('roles a tenant admin may give exclude the super-admin, in the type itself'
 
 test('replies keep the REST field names; integers beyond 32 bits are Float; empty replies are Boolean', () => {
   const tenantSettings = schema.getType('TenantSettings') as ReturnType<GraphQLSchema['getQueryType']>;
-  expect(Object.keys(tenantSettings!.getFields())).toEqual(['tenant_id', 'allowed_models', 'quotas', 'retention_days', 'updated_at']);
+  expect(Object.keys(tenantSettings!.getFields())).toEqual(['tenant_id', 'allowed_models', 'quotas', 'guards', 'retention_days', 'updated_at']);
   const quotas = schema.getType('Quotas') as ReturnType<GraphQLSchema['getQueryType']>;
   expect(String(quotas!.getFields().requests_per_minute!.type)).toBe('Int!');
   expect(String(quotas!.getFields().tokens_per_day!.type)).toBe('Float!');

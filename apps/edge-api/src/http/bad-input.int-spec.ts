@@ -12,7 +12,14 @@ const tenantId = randomUUID();
 const createdAt = new Date().toISOString();
 const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, created_at: createdAt };
 const tenant = { id: tenantId, slug: 'acme', name: 'Acme', status: 'active', created_at: createdAt };
-const settings = { tenant_id: tenantId, allowed_models: [], quotas: { requests_per_minute: 60, tokens_per_day: 1000 }, retention_days: {}, updated_at: createdAt };
+const settings = {
+  tenant_id: tenantId,
+  allowed_models: [],
+  quotas: { requests_per_minute: 60, requests_per_day: 600, tokens_per_minute: 100, tokens_per_day: 1000, api_key: {} },
+  guards: { injection: 'block', output_leaks: 'flag' },
+  retention_days: {},
+  updated_at: createdAt,
+};
 
 let nats: PrivateNats;
 let bench: EdgeBench;

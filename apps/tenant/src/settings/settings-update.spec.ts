@@ -44,27 +44,46 @@ test('a category its service does not let tenants shorten is refused, even at it
 describe('applying an update', () => {
   const current: SettingsValues = {
     allowed_models: ['mistral:7b'],
-    quotas: { requests_per_minute: 600, tokens_per_day: 1_000_000 },
+    quotas: { requests_per_minute: 600, requests_per_day: 10_000, tokens_per_minute: 50_000, tokens_per_day: 1_000_000, api_key: { requests_per_minute: 60 } },
+    guards: { injection: 'block', output_leaks: 'flag' },
     retention_days: { 'auth.sessions': 20 },
   };
 
   test('merges the quotas given and keeps the others', () => {
     const { next, changed } = applySettingsUpdate(current, { quotas: { tokens_per_day: 5_000 } });
-    expect(next).toEqual({ ...current, quotas: { requests_per_minute: 600, tokens_per_day: 5_000 } });
-    expect(changed).toEqual({ allowedModels: false, quotas: true, retentionDays: false });
+    expect(next).toEqual({ ...current, quotas: { ...current.quotas, tokens_per_day: 5_000 } });
+    expect(changed).toEqual({ allowedModels: false, quotas: true, guards: false, retentionDays: false });
+  });
+
+  test('replaces the limits of API keys whole, and sees a change in them', () => {
+    const { next, changed } = applySettingsUpdate(current, { quotas: { api_key: { tokens_per_day: 1_000 } } });
+    expect(next.quotas).toEqual({ ...current.quotas, api_key: { tokens_per_day: 1_000 } });
+    expect(changed.quotas).toBe(true);
+    expect(applySettingsUpdate(current, { quotas: { api_key: { requests_per_minute: 60 } } }).changed.quotas).toBe(false);
+  });
+
+  test('merges the guard actions given', () => {
+    const { next, changed } = applySettingsUpdate(current, { guards: { output_leaks: 'block' } });
+    expect(next.guards).toEqual({ injection: 'block', output_leaks: 'block' });
+    expect(changed).toEqual({ allowedModels: false, quotas: false, guards: true, retentionDays: false });
   });
 
   test('replaces the models (without duplicates) and the retention overrides given', () => {
     const { next, changed } = applySettingsUpdate(current, { allowed_models: ['llama3:8b', 'llama3:8b', 'mistral:7b'], retention_days: {} });
     expect(next.allowed_models).toEqual(['llama3:8b', 'mistral:7b']);
     expect(next.retention_days).toEqual({});
-    expect(changed).toEqual({ allowedModels: true, quotas: false, retentionDays: true });
+    expect(changed).toEqual({ allowedModels: true, quotas: false, guards: false, retentionDays: true });
   });
 
   test('an update repeating the current values changes nothing', () => {
-    const { next, changed } = applySettingsUpdate(current, { allowed_models: ['mistral:7b'], quotas: { requests_per_minute: 600 }, retention_days: { 'auth.sessions': 20 } });
+    const { next, changed } = applySettingsUpdate(current, {
+      allowed_models: ['mistral:7b'],
+      quotas: { requests_per_minute: 600 },
+      guards: { injection: 'block' },
+      retention_days: { 'auth.sessions': 20 },
+    });
     expect(next).toEqual(current);
-    expect(changed).toEqual({ allowedModels: false, quotas: false, retentionDays: false });
+    expect(changed).toEqual({ allowedModels: false, quotas: false, guards: false, retentionDays: false });
   });
 
   test('does not alter the current values', () => {
@@ -74,6 +93,7 @@ describe('applying an update', () => {
   });
 });
 
-test('a new tenant may call no model until its admin allows one', () => {
-  expect(DEFAULT_TENANT_SETTINGS).toEqual({ allowed_models: [], quotas: { requests_per_minute: 600, tokens_per_day: 1_000_000 }, retention_days: {} });
+test('a new tenant may call no model until its admin allows one, and injections are refused', () => {
+  expect(DEFAULT_TENANT_SETTINGS.allowed_models).toEqual([]);
+  expect(DEFAULT_TENANT_SETTINGS.guards.injection).toBe('block');
 });

@@ -4,12 +4,14 @@
 import type { ErrorDetail, TenantSettings, UpdateTenantSettingsRequest } from '@gardien/contracts';
 import { TenantReason, tenantError } from '../tenant.errors.js';
 
-export type SettingsValues = Pick<TenantSettings, 'allowed_models' | 'quotas' | 'retention_days'>;
+export type SettingsValues = Pick<TenantSettings, 'allowed_models' | 'quotas' | 'guards' | 'retention_days'>;
 
 /** What a new tenant starts with: no model allowed until its admin allows one. */
 export const DEFAULT_TENANT_SETTINGS: SettingsValues = {
   allowed_models: [],
-  quotas: { requests_per_minute: 600, tokens_per_day: 1_000_000 },
+  quotas: { requests_per_minute: 600, requests_per_day: 100_000, tokens_per_minute: 100_000, tokens_per_day: 1_000_000, api_key: {} },
+  // A prompt that reads as an injection is refused; an answer naming identifiers the prompt did not hold is counted.
+  guards: { injection: 'block', output_leaks: 'flag' },
   retention_days: {},
 };
 
@@ -39,20 +41,22 @@ export function checkRetentionOverrides(overrides: Record<string, number>, decla
 
 export interface SettingsChange {
   next: SettingsValues;
-  changed: { allowedModels: boolean; quotas: boolean; retentionDays: boolean };
+  changed: { allowedModels: boolean; quotas: boolean; guards: boolean; retentionDays: boolean };
 }
 
 export function applySettingsUpdate(current: SettingsValues, update: Omit<UpdateTenantSettingsRequest, 'tenant_id'>): SettingsChange {
   const next: SettingsValues = {
     allowed_models: update.allowed_models ? [...new Set(update.allowed_models)] : current.allowed_models,
     quotas: { ...current.quotas, ...update.quotas },
+    guards: { ...current.guards, ...update.guards },
     retention_days: update.retention_days ? { ...update.retention_days } : current.retention_days,
   };
   return {
     next,
     changed: {
       allowedModels: !sameList(current.allowed_models, next.allowed_models),
-      quotas: !sameRecord(current.quotas, next.quotas),
+      quotas: !sameQuotas(current.quotas, next.quotas),
+      guards: current.guards.injection !== next.guards.injection || current.guards.output_leaks !== next.guards.output_leaks,
       retentionDays: !sameRecord(current.retention_days, next.retention_days),
     },
   };
@@ -62,7 +66,13 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
-function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
+function sameQuotas(a: TenantSettings['quotas'], b: TenantSettings['quotas']): boolean {
+  const { api_key: keyA, ...tenantA } = a;
+  const { api_key: keyB, ...tenantB } = b;
+  return sameRecord(tenantA, tenantB) && sameRecord(keyA, keyB);
+}
+
+function sameRecord(a: Readonly<Record<string, number | undefined>>, b: Readonly<Record<string, number | undefined>>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }

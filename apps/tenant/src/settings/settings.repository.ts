@@ -8,15 +8,16 @@ export interface SettingsRow extends SettingsValues {
   updated_at: Date;
 }
 
-const COLUMNS = 'tenant_id, allowed_models, quotas, retention_days, updated_at';
+const COLUMNS = 'tenant_id, allowed_models, quotas, guards, retention_days, updated_at';
 
 @Injectable()
 export class SettingsRepository {
   async insert(manager: EntityManager, tenantId: string, values: SettingsValues): Promise<void> {
-    await manager.query('INSERT INTO tenant_settings (tenant_id, allowed_models, quotas, retention_days) VALUES ($1, $2, $3, $4)', [
+    await manager.query('INSERT INTO tenant_settings (tenant_id, allowed_models, quotas, guards, retention_days) VALUES ($1, $2, $3, $4, $5)', [
       tenantId,
       values.allowed_models,
       JSON.stringify(values.quotas),
+      JSON.stringify(values.guards),
       JSON.stringify(values.retention_days),
     ]);
   }
@@ -31,9 +32,9 @@ export class SettingsRepository {
   async update(manager: EntityManager, tenantId: string, values: SettingsValues): Promise<SettingsRow> {
     // UPDATE answers [rows, count] through TypeORM.
     const [rows]: [SettingsRow[], number] = await manager.query(
-      `UPDATE tenant_settings SET allowed_models = $2, quotas = $3, retention_days = $4, updated_at = now()
+      `UPDATE tenant_settings SET allowed_models = $2, quotas = $3, guards = $4, retention_days = $5, updated_at = now()
         WHERE tenant_id = $1 RETURNING ${COLUMNS}`,
-      [tenantId, values.allowed_models, JSON.stringify(values.quotas), JSON.stringify(values.retention_days)],
+      [tenantId, values.allowed_models, JSON.stringify(values.quotas), JSON.stringify(values.guards), JSON.stringify(values.retention_days)],
     );
     return rows[0]!;
   }

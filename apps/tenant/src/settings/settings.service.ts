@@ -71,7 +71,7 @@ export class SettingsService {
       const current = await this.settings.find(manager, tenantId, true);
       if (!current) throw notFound();
       const { next, changed } = applySettingsUpdate(current, update);
-      if (!changed.allowedModels && !changed.quotas && !changed.retentionDays) return toTenantSettings(current);
+      if (!changed.allowedModels && !changed.quotas && !changed.guards && !changed.retentionDays) return toTenantSettings(current);
       const row = await this.settings.update(manager, tenantId, next);
       await recordChange(manager, caller, {
         action: 'settings.updated',
@@ -89,6 +89,7 @@ function toTenantSettings(row: SettingsRow): TenantSettings {
     tenant_id: row.tenant_id,
     allowed_models: row.allowed_models,
     quotas: row.quotas,
+    guards: row.guards,
     retention_days: row.retention_days,
     updated_at: row.updated_at.toISOString(),
   };

@@ -10,5 +10,6 @@ import { TenantsService } from './tenants.service.js';
   imports: [SettingsModule],
   controllers: [TenantsMessageController],
   providers: [TenantsRepository, TenantKeys, TenantsService],
+  exports: [TenantsRepository],
 })
 export class TenantsModule {}

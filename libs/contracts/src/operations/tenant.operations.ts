@@ -4,6 +4,7 @@ import {
   AllowedModels,
   CreatePurposeRequest,
   CreateTenantRequest,
+  ModelPolicy,
   OwnRetentionOverrides,
   Purpose,
   PurposeList,
@@ -68,4 +69,6 @@ export const TENANT_OPERATIONS = {
   createPurpose: busOperation({ service: tenant, action: 'purposes.create', request: CreatePurposeRequest, reply: Purpose, authenticated: true }),
   listPurposes: busOperation({ service: tenant, action: 'purposes.list', request: Empty, reply: PurposeList, authenticated: true }),
   getPurpose: busOperation({ service: tenant, action: 'purposes.get', request: PurposeRef, reply: Purpose, authenticated: true }),
+  /** Service to service: what the gateway needs of a tenant to decide a model call. */
+  getModelPolicy: busOperation({ service: tenant, action: 'model-policy.get', request: TenantSettingsRef, reply: ModelPolicy, authenticated: true }),
 } as const;

@@ -60,11 +60,24 @@ export type PurposeList = z.infer<typeof PurposeList>;
 export const PurposeRef = z.object({ id: PurposeId }).strict();
 export type PurposeRef = z.infer<typeof PurposeRef>;
 
+const quotaLimits = {
+  requests_per_minute: z.number().int().min(1).max(1_000_000),
+  requests_per_day: z.number().int().min(1).max(1_000_000_000),
+  tokens_per_minute: z.number().int().min(1).max(10_000_000_000),
+  tokens_per_day: z.number().int().min(1).max(10_000_000_000),
+};
+
+/** Limits on model calls over a minute and a day (UTC), counted by the gateway across its replicas. */
+export const QuotaLimits = z.object(quotaLimits).strict();
+export type QuotaLimits = z.infer<typeof QuotaLimits>;
+
+/**
+ * The tenant's limits, and those each of its API keys has on its own (`api_key`: any of the four,
+ * within the tenant's; absent ones leave a key bound by the tenant's alone). An update replaces
+ * `api_key` whole.
+ */
 export const Quotas = z
-  .object({
-    requests_per_minute: z.number().int().min(1).max(1_000_000),
-    tokens_per_day: z.number().int().min(1).max(10_000_000_000),
-  })
+  .object({ ...quotaLimits, api_key: QuotaLimits.partial().strict() })
   .strict();
 export type Quotas = z.infer<typeof Quotas>;
 
@@ -74,11 +87,21 @@ export type Quotas = z.infer<typeof Quotas>;
  */
 export const RetentionOverrides = z.record(z.string().regex(/^[a-z-]+\.[a-z0-9_-]{1,64}$/), z.number().int().min(1).max(36_500));
 
+/** What the gateway does when a guard fires: refuse the call, or let it through and count it. */
+export const GUARD_ACTIONS = ['block', 'flag'] as const;
+export const GuardAction = z.enum(GUARD_ACTIONS);
+export type GuardAction = z.infer<typeof GuardAction>;
+
+/** Per tenant: a prompt that reads as an injection; identifiers in an answer that the prompt did not hold. */
+export const GuardSettings = z.object({ injection: GuardAction, output_leaks: GuardAction }).strict();
+export type GuardSettings = z.infer<typeof GuardSettings>;
+
 export const TenantSettings = z
   .object({
     tenant_id: Uuid,
     allowed_models: z.array(ModelName).max(200),
     quotas: Quotas,
+    guards: GuardSettings,
     retention_days: RetentionOverrides,
     updated_at: Timestamp,
   })
@@ -90,6 +113,7 @@ export const UpdateTenantSettingsRequest = z
     tenant_id: Uuid,
     allowed_models: z.array(ModelName).max(200).optional(),
     quotas: Quotas.partial().strict().optional(),
+    guards: GuardSettings.partial().strict().optional(),
     retention_days: RetentionOverrides.optional(),
   })
   .strict();
@@ -105,3 +129,20 @@ export type TenantSettingsRef = z.infer<typeof TenantSettingsRef>;
 /** The models a caller may use in its tenant (`gardien.v1.tenant.models.list`, the edge's GET /v1/models). */
 export const AllowedModels = z.object({ models: z.array(ModelName).max(200) }).strict();
 export type AllowedModels = z.infer<typeof AllowedModels>;
+
+/**
+ * What the gateway needs of a tenant to decide a model call, in one answer (service to service:
+ * `gardien.v1.tenant.model-policy.get`, with the gateway's own token): whether the tenant is
+ * active, the models it allows, its quotas and guard actions, and the legal basis of each purpose.
+ */
+export const ModelPolicy = z
+  .object({
+    tenant_id: Uuid,
+    active: z.boolean(),
+    allowed_models: z.array(ModelName).max(200),
+    quotas: Quotas,
+    guards: GuardSettings,
+    purposes: z.array(z.object({ id: PurposeId, legal_basis: LegalBasis }).strict()).max(1000),
+  })
+  .strict();
+export type ModelPolicy = z.infer<typeof ModelPolicy>;
