@@ -8,3 +8,4 @@ export * from './canaries.js';
 export * from './database-dumps.js';
 export * from './open-bus-connection.js';
 export * from './raw-http.js';
+export * from './model-runtime-server.js';
