@@ -1,24 +1,5 @@
-// Model runtime adapters (Ollama, OpenAI-compatible, embedded llama.cpp) live behind this port.
+// Model runtime adapters (Ollama, OpenAI-compatible, embedded llama.cpp) behind one port.
 // Only apps/llm-gateway may import this library: the lint rule of the workspace enforces it.
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatRequest {
-  model: string;
-  messages: ChatMessage[];
-  maxTokens?: number;
-}
-
-export interface ChatResult {
-  content: string;
-  promptTokens: number;
-  completionTokens: number;
-}
-
-/** The port every model runtime adapter implements. */
-export interface ModelRuntime {
-  readonly kind: 'ollama' | 'openai-compatible' | 'embedded';
-  chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult>;
-}
+export * from './model-runtime.port.js';
+export { LlmRuntimeError, LlmRuntimeErrorCode, isLlmRuntimeError, isRuntimeFault, type LlmRuntimeErrorDetails, type TimeoutPhase } from './llm-runtime.errors.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitPass, type CircuitState } from './circuit-breaker.js';
