@@ -3,3 +3,6 @@
 export * from './model-runtime.port.js';
 export { LlmRuntimeError, LlmRuntimeErrorCode, isLlmRuntimeError, isRuntimeFault, type LlmRuntimeErrorDetails, type TimeoutPhase } from './llm-runtime.errors.js';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitPass, type CircuitState } from './circuit-breaker.js';
+export type { RuntimeTimeouts } from './runtime-endpoint.js';
+export { OllamaRuntime, type OllamaRuntimeOptions } from './ollama.runtime.js';
+export { OpenAiCompatibleRuntime, type OpenAiCompatibleRuntimeOptions } from './openai-compatible.runtime.js';
