@@ -2,37 +2,17 @@
 // with as someone holding the file could: each change is caught and named with its index.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { canonicalBytes, canonicalText } from './canonical-json.js';
+import { canonicalBytes } from './canonical-json.js';
 import { exportEntryLine, exportTreeHeadLine } from './export-format.js';
-import { memoryExport, type MemoryExport } from './memory-export.js';
 import { ExportFormatError } from './export-lines.js';
 import { textExportSource } from './export-source.js';
 import { verifyExport } from './export-verifier.js';
 import { leafHash } from './merkle-hash.js';
 import { MemoryMerkleTree } from './memory-tree.js';
-import { publicJwkOf, signTreeHead, type PublicJwkSet } from './tree-head.js';
-
-const { privateKey } = generateKeyPairSync('ed25519');
-const KEYS: PublicJwkSet = { keys: [publicJwkOf(privateKey, 'audit-2026-12')] };
-const LOG = randomUUID();
-
-const uuidOf = (kind: number, i: number) => `0000000${kind}-0000-4000-8000-${String(i).padStart(12, '0')}`;
-
-/** The same entries in every export made here, so that two exports are two states of one log. */
-function entryNumber(i: number): Record<string, unknown> {
-  return { id: uuidOf(0, i), ts: new Date(Date.UTC(2026, 11, 2, 0, 0, i)).toISOString(), tenant: LOG, service: 'auth', actor: { type: 'user', id: uuidOf(1, i) }, action: 'login.succeeded', target: { type: 'session', id: uuidOf(2, i) }, outcome: 'success', metadata: { durationMs: i } };
-}
-
-/** An export of `count` entries (or the range [from, to] of them), its last line the signed head. */
-function makeExport(count: number, range?: { from: number; to: number }): MemoryExport {
-  const entries = Array.from({ length: count }, (_, i) => entryNumber(i));
-  return memoryExport({ log: LOG, entries, privateKey, keyId: 'audit-2026-12', timestamp: '2026-12-02T10:00:00Z', ...(range ? { range } : {}) });
-}
+import { signTreeHead } from './tree-head.js';
+import { KEYS, LOG, entryNumber, makeExport, parse, privateKey, write } from './testing/tampered-exports.js';
 
 const verify = (lines: string[], options: Parameters<typeof verifyExport>[1] = { publicKeys: KEYS }) => verifyExport(textExportSource(lines.join('')), options);
-const parse = (line: string) => JSON.parse(line) as { index: number; entry: Record<string, unknown>; leaf_hash: string; inclusion_proof: string[] };
-/** An entry line written as the service writes one (whatever was forged in it). */
-const write = (line: ReturnType<typeof parse>) => `{"index":${line.index},"entry":${canonicalText(line.entry)},"leaf_hash":"${line.leaf_hash}","inclusion_proof":${JSON.stringify(line.inclusion_proof)}}\n`;
 
 describe('a valid export', () => {
   test.each([1, 2, 7, 8, 33])('of %i entries verifies, its signature checked', async (count) => {

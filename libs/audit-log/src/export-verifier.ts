@@ -16,6 +16,7 @@ import { ExportEntryLineSchema, ExportTreeHeadLineSchema, exportTreeHeadLine } f
 import { ExportFormatError, lineText, type ExportLine, type ExportLineText } from './export-lines.js';
 import { RebuiltTree } from './rebuilt-tree.js';
 import { writtenEntryLine, type ProofBytes } from './written-entry-line.js';
+import { claimedLeafOf, entryObject } from './entry-leaf.js';
 import type { ExportSource } from './export-source.js';
 import { TreeHeadSchema, verifyTreeHeadSignature, type PublicJwkSet, type TreeHead } from './tree-head.js';
 
@@ -69,17 +70,6 @@ function writtenHead(head: TreeHead, text: string): boolean {
   return exportTreeHeadLine(head) === `${text}\n`;
 }
 
-/** The entry's JSON object, or undefined when its bytes are not one. */
-function entryObject(entry: Buffer): object | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(entry.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-}
-
 /** A line read whole, for the diagnosis: its entry parsed as JSON and hashed in its canonical form. */
 function parseLine(line: ExportLine): Line {
   const written = writtenEntryLine(line.bytes);
@@ -97,17 +87,6 @@ function parseLine(line: ExportLine): Line {
     throw new ExportFormatError(`line ${line.number}: the entry has no canonical form (RFC 8785)`);
   }
   return { kind: 'entry', index: written.index, claimedLeaf: written.claimedLeaf, proof, leaf: leafHash(canonical), canonical: canonical.equals(written.entry) };
-}
-
-/** Whether an entry's bytes are its canonical form (RFC 8785); false also when they are not a JSON object or have none. */
-function isCanonical(entry: Buffer): boolean {
-  const value = entryObject(entry);
-  if (value === undefined) return false;
-  try {
-    return canonicalBytes(value).equals(entry);
-  } catch {
-    return false;
-  }
 }
 
 /** Reads the tree head from the last line, or says how the export ends without one. */
@@ -150,10 +129,7 @@ type Checked = Omit<Extract<ExportVerification, { ok: true }>, 'signature'> | Ex
 async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyOptions): Promise<Checked | 'needs-diagnosis'> {
   const size = head.tree_size;
   const root = Buffer.from(head.root_hash, 'hex');
-  // With the published keys, the signed root binds each entry's bytes as written (the service hashes
-  // only JCS text, so bytes that hash into a signed tree are JCS). Without them nothing is bound,
-  // and an entry not in its canonical form is at least shown to be no entry of the service.
-  const checkCanonical = options.publicKeys === undefined;
+  const canonical = options.publicKeys === undefined;
   let from: number | null = null;
   let expected = 0;
   let entries = 0;
@@ -175,8 +151,8 @@ async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyO
       if (from === 0) rebuilt = new RebuiltTree(size);
     }
     if (written.index !== expected || written.index >= size) return 'needs-diagnosis';
-    const leaf = leafHash(written.entry);
-    if (leaf.toString('hex') !== written.claimedLeaf || (checkCanonical && !isCanonical(written.entry))) return 'needs-diagnosis';
+    const leaf = claimedLeafOf(written, { canonical });
+    if (leaf === undefined) return 'needs-diagnosis';
     if (rebuilt === undefined ? !includes(written.index, size, leaf, written.proof, root) : !rebuilt.appendChecking(leaf, written.proof)) return 'needs-diagnosis';
     last = { index: written.index, leaf, proof: written.proof };
     expected += 1;
