@@ -1,0 +1,14 @@
+export { PII_TYPES, type Candidate, type Finding, type PiiRecogniser, type PiiType } from './finding.js';
+export { ScanInput, type Tokens } from './scan-input.js';
+export { PII_SCAN_ERROR_CODES, PiiScanError, PiiScanner, defaultRecognisers, scan, type PiiScanErrorCode } from './pii-scanner.js';
+export { AddressRecogniser } from './recognisers/address.recogniser.js';
+export { CardRecogniser } from './recognisers/card.recogniser.js';
+export { DateOfBirthRecogniser } from './recognisers/date-of-birth.recogniser.js';
+export { EmailRecogniser } from './recognisers/email.recogniser.js';
+export { IbanRecogniser } from './recognisers/iban.recogniser.js';
+export { IpRecogniser } from './recognisers/ip.recogniser.js';
+export { NirRecogniser } from './recognisers/nir.recogniser.js';
+export { PersonRecogniser } from './recognisers/person.recogniser.js';
+export { PhoneRecogniser } from './recognisers/phone.recogniser.js';
+export { SirenRecogniser } from './recognisers/siren.recogniser.js';
+export { SiretRecogniser } from './recognisers/siret.recogniser.js';

@@ -1,0 +1,75 @@
+// Untrusted prompts are scanned: no input may make the scan super-linear. Each adversarial text is
+// scanned at 256 KiB and at 1 MiB; four times the text must take about four times as long (the
+// bound, 8, leaves room for noise on a busy machine while a quadratic scan would take 16 times
+// as long). Times are the best of three runs after a warm-up, compared as a ratio, never against a wall clock.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { PiiScanner } from './pii-scanner.js';
+
+// A full collection before each run, so that a run does not pay for the garbage of the one before.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const KIB = 1024;
+const scanner = new PiiScanner();
+
+const PATTERNS: [string, string][] = [
+  ['digits', '1'],
+  ['at signs', '@'],
+  ['dots', '.'],
+  ['spaces', ' '],
+  ['letters', 'a'],
+  ['hex letters and colons', 'a:'],
+  ['colons', ':'],
+  ['local part and at sign', 'a@'],
+  ['dotted domain', 'a.'],
+  ['digit and space', '1 '],
+  ['digit and dot', '1.'],
+  ['digit and dash', '1-'],
+  ['digit pairs', '12 34 '],
+  ['plus and digits', '+33 6 '],
+  ['plus and brackets', '+(0'],
+  ['country code and digits', 'FR76 '],
+  ['capitals and digits', 'AB12'],
+  ['NIR with Corsica', '2A'],
+  ['first names', 'Jean '],
+  ['titles', 'M. '],
+  ['title and names', 'Mme Jean Dupont '],
+  ['street types', '12 rue '],
+  ['street names', 'rue de la '],
+  ['postal codes', ', 75002 '],
+  ['birth words and dates', 'né le 12/05/'],
+  ['dates', '12/05/1985 '],
+  ['many emails', 'x@x.fr '],
+  ['many phones', '06 12 34 56 78 '],
+  ['many IPv6', '::1 '],
+  ['many IPv4', '1.2.3.4 '],
+  ['many cards', '4111 1111 1111 1111 '],
+];
+
+function text(pattern: string, length: number): string {
+  return pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length);
+}
+
+/** The best, over `runs` runs, of the time of one scan (averaged over `repeats` scans in a row), in ms. */
+function bestTime(input: string, runs: number, repeats: number): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    collectGarbage();
+    const started = process.hrtime.bigint();
+    for (let r = 0; r < repeats; r++) scanner.scan(input);
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6 / repeats);
+  }
+  return best;
+}
+
+test.each(PATTERNS)('%s: 1 MiB takes less than 8 times as long as 256 KiB', (_what, pattern) => {
+  const small = text(pattern, 256 * KIB);
+  const large = text(pattern, 1024 * KIB);
+  bestTime(small, 1, 1);
+  bestTime(large, 1, 1);
+  const largeMs = bestTime(large, 3, 1);
+  const ratio = largeMs / bestTime(small, 3, 4);
+  // Below 10 ms for a mebibyte, timer noise is all there is to measure: a quadratic term would take hours.
+  if (largeMs >= 10) expect(ratio).toBeLessThan(8);
+}, 120_000);

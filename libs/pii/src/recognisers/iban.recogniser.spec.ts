@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { found, grouped, ibanArb, ibanOf, inText, wrongIbanCheck } from '../testing/identifiers.js';
+import { IbanRecogniser } from './iban.recogniser.js';
+
+const iban = new IbanRecogniser();
+
+test.each([
+  'FR76 3000 6000 0112 3456 7890 189',
+  'FR7630006000011234567890189',
+  'GB82 WEST 1234 5698 7654 32',
+  'DE89 3704 0044 0532 0130 00',
+  'BE68 5390 0754 7034',
+  'ES91 2100 0418 4502 0005 1332',
+  'IT60 X054 2811 1010 0000 0123 456',
+  'NL91 ABNA 0417 1643 00',
+  'CH93 0076 2011 6238 5295 7',
+])('the registry example %s', (value) => {
+  expect(found(iban, `IBAN : ${value}, BIC BNPAFRPP`)).toEqual([['IBAN', value]]);
+});
+
+test.each([
+  ['a wrong checksum', 'FR77 3000 6000 0112 3456 7890 189'],
+  ['a wrong French RIB key (national check digits)', ibanOf('FR', '30006000011234567890188')],
+  ['one character short', 'FR76 3000 6000 0112 3456 7890 18'],
+  ['glued to more characters', 'FR7630006000011234567890189X'],
+  ['an unknown country', 'XX76 3000 6000 0112 3456 7890 189'],
+  ['lower case', 'fr76 3000 6000 0112 3456 7890 189'],
+])('not an IBAN: %s', (_what, value) => {
+  expect(found(iban, `IBAN ${value} ici`)).toEqual([]);
+});
+
+test('generated IBANs are found compact and in groups of four; with another check they are not', () => {
+  fc.assert(
+    fc.property(inText(ibanArb.chain((value) => fc.constantFrom(value, grouped(value, 4)))), fc.integer({ min: 1, max: 96 }), ({ text, start, end, value }, shift) => {
+      expect(found(iban, text)).toEqual([['IBAN', value]]);
+      const compact = value.replaceAll(' ', '');
+      const wrong = wrongIbanCheck(compact, shift);
+      expect(found(iban, text.slice(0, start) + (value === compact ? wrong : grouped(wrong, 4)) + text.slice(end))).toEqual([]);
+    }),
+  );
+});

@@ -1,0 +1,149 @@
+// PERSON: names of people, from four kinds of evidence, each read from the words around a capital:
+//   a title before a name (M., Mme, Dr, Me, Maître, Madame…): "Mme Leroy", "Dr Sophie Martin";
+//   a known first name followed by a surname ("Julie Martin", "Jean de La Fontaine"), or after a
+//   surname in capitals ("DUPONT Jean");
+//   a known first name after a greeting ("Bonjour Julie");
+//   a form label before a name ("Patient : Jean Dupont", "Nom : DUPONT").
+// The title and the label are not part of the span. First names: src/data/first-names.ts.
+import { FIRST_NAMES } from '../data/first-names.js';
+import type { Candidate, PiiRecogniser } from '../finding.js';
+import type { ScanInput, Tokens } from '../scan-input.js';
+import { codeAt, isUpperLetter } from '../text-chars.js';
+
+const SCORE_TITLE = 0.85;
+const SCORE_FULL_NAME = 0.8;
+const SCORE_GREETING = 0.75;
+const SCORE_LABEL = 0.8;
+
+const FIRST_NAME_SET = new Set(FIRST_NAMES);
+/** Titles; those in DOTTED only with their full stop ("M." but not "M"). */
+const TITLES = new Set(['M', 'MM', 'Mme', 'Mmes', 'Mlle', 'Mlles', 'Dr', 'Dre', 'Pr', 'Me', 'Maître', 'Monsieur', 'Madame', 'Mademoiselle', 'Docteur', 'Docteure', 'Professeur', 'Professeure', 'Mr', 'Mrs', 'Ms', 'Miss']);
+const DOTTED = new Set(['M', 'MM']);
+const GREETINGS = new Set(['bonjour', 'bonsoir', 'salut', 'coucou', 'cher', 'chère', 'chers', 'chères', 'hello', 'hi', 'dear', 'merci']);
+const LABELS = new Set(['nom', 'prénom', 'patient', 'patiente', 'client', 'cliente', 'destinataire', 'expéditeur', 'expéditrice', 'signataire', 'bénéficiaire', 'titulaire', 'locataire', 'assuré', 'assurée', 'demandeur', 'demandeuse', 'interlocuteur', 'interlocutrice', 'représentant', 'représentante']);
+const PARTICLES = new Set(['de', 'du', 'des', 'le', 'la', 'van', 'von', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'ben', 'el', 'ibn', 'bin', 'mac']);
+/** Capitalised words that follow names without being names. */
+const NOT_NAMES = new Set(
+  `Rue Avenue Boulevard Place Allée Impasse Chemin Route Quai Cours Square Passage Voie Esplanade Cedex Résidence
+  Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre Décembre
+  Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Objet Réf Référence Tél Téléphone Portable Fax Email Mail Courriel
+  Date Adresse Iban Bic Siret Siren Rcs Tva Nir Né Née Et Ou Cordialement Bonjour Merci Société Sarl Sas Sa Eurl Sasu
+  Cabinet Entreprise Groupe Banque Madame Monsieur Docteur Maître Service Direction Facture Devis Contrat Dossier`
+    .split(/\s+/)
+    .map((word) => word.toLowerCase()),
+);
+
+const lower = (word: string): string => word.toLowerCase();
+const isCapitalised = (word: string): boolean => isUpperLetter(word.charCodeAt(0));
+const isAllCaps = (word: string): boolean => word.length >= 2 && word === word.toUpperCase() && word !== word.toLowerCase();
+
+export function isFirstName(word: string): boolean {
+  if (!isCapitalised(word) || NOT_NAMES.has(lower(word))) return false;
+  const titled = isAllCaps(word) ? word[0] + lower(word.slice(1)) : word;
+  if (FIRST_NAME_SET.has(titled)) return true;
+  const parts = titled.split('-');
+  return parts.length > 1 && parts.every((part) => FIRST_NAME_SET.has(part[0]!.toUpperCase() + part.slice(1)));
+}
+
+/** A surname word: capitalised ("Dupont", "DUPONT", "Martin-Leroy") or "d'Artagnan", and not a word known not to be one. */
+function isSurnameWord(word: string): boolean {
+  if (NOT_NAMES.has(lower(word)) || TITLES.has(word)) return false;
+  if ((word.startsWith("d'") || word.startsWith('d’')) && word.length > 2) return isUpperLetter(word.charCodeAt(2));
+  return isCapitalised(word);
+}
+
+class Words {
+  constructor(
+    private readonly text: string,
+    private readonly tokens: Tokens,
+  ) {}
+
+  get count(): number {
+    return this.tokens.starts.length;
+  }
+
+  word(k: number): string {
+    return this.text.slice(this.tokens.starts[k], this.tokens.ends[k]);
+  }
+
+  start(k: number): number {
+    return this.tokens.starts[k]!;
+  }
+
+  end(k: number): number {
+    return this.tokens.ends[k]!;
+  }
+
+  /** What lies between word k and word k + 1. */
+  gap(k: number): string {
+    return k + 1 < this.count ? this.text.slice(this.tokens.ends[k], this.tokens.starts[k + 1]) : '';
+  }
+
+  /** Words k and k + 1 are separated by one space only. */
+  spaced(k: number): boolean {
+    const gap = this.gap(k);
+    return gap === ' ' || gap === '\u00a0';
+  }
+
+  /** The last word of a surname starting at word k (particles included: "de La Fontaine", "Le Gall"), or -1. */
+  surnameEnd(k: number): number {
+    let j = k;
+    while (j < this.count && j - k < 2 && PARTICLES.has(lower(this.word(j))) && this.spaced(j)) j++;
+    if (j >= this.count || !isSurnameWord(this.word(j))) return -1;
+    return j;
+  }
+}
+
+export class PersonRecogniser implements PiiRecogniser {
+  readonly name = 'person';
+
+  *find(input: ScanInput): Iterable<Candidate> {
+    const words = new Words(input.text, input.words);
+    let covered = 0;
+    for (let k = 0; k < words.count; k++) {
+      if (words.start(k) < covered) continue;
+      const found = this.at(input.text, words, k);
+      if (!found) continue;
+      covered = found.end;
+      yield found;
+    }
+  }
+
+  private at(text: string, words: Words, k: number): Candidate | undefined {
+    const word = words.word(k);
+    if (TITLES.has(word)) return this.afterTitle(text, words, k);
+    if (LABELS.has(lower(word))) return this.afterLabel(words, k);
+    return isFirstName(word) ? this.fromFirstName(words, k) : undefined;
+  }
+
+  private afterTitle(text: string, words: Words, k: number): Candidate | undefined {
+    const dotted = codeAt(text, words.end(k)) === 46;
+    if (DOTTED.has(words.word(k)) && !dotted) return undefined;
+    const gap = words.gap(k);
+    if (gap !== (dotted ? '. ' : ' ') && gap !== (dotted ? '.\u00a0' : '\u00a0')) return undefined;
+    const first = k + 1;
+    const end = isFirstName(words.word(first)) && words.spaced(first) ? words.surnameEnd(first + 1) : -1;
+    const last = end !== -1 ? end : words.surnameEnd(first);
+    return last === -1 ? undefined : { type: 'PERSON', start: words.start(first), end: words.end(last), score: SCORE_TITLE };
+  }
+
+  private afterLabel(words: Words, k: number): Candidate | undefined {
+    if (!/^ ?: ?$/.test(words.gap(k))) return undefined;
+    const first = k + 1;
+    const last = words.surnameEnd(first);
+    if (last === -1) return undefined;
+    const second = words.spaced(last) ? words.surnameEnd(last + 1) : -1;
+    return { type: 'PERSON', start: words.start(first), end: words.end(second !== -1 ? second : last), score: SCORE_LABEL };
+  }
+
+  private fromFirstName(words: Words, k: number): Candidate | undefined {
+    const last = words.spaced(k) ? words.surnameEnd(k + 1) : -1;
+    if (last !== -1) return { type: 'PERSON', start: words.start(k), end: words.end(last), score: SCORE_FULL_NAME };
+    if (k > 0 && words.spaced(k - 1)) {
+      const before = words.word(k - 1);
+      if (isAllCaps(before) && isSurnameWord(before)) return { type: 'PERSON', start: words.start(k - 1), end: words.end(k), score: SCORE_FULL_NAME };
+      if (GREETINGS.has(lower(before))) return { type: 'PERSON', start: words.start(k), end: words.end(k), score: SCORE_GREETING };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+// PHONE: French national numbers (0X XX XX XX XX with spaces, dots or dashes, or none; the 08
+// layouts 0 800 … and 0800 …), +33 and 0033 forms (with the trunk "(0)"), and any E.164 number
+// written with its "+" (spaces, dots, dashes, one bracketed group). What is read is bounded (15
+// digits); libphonenumber-js then says whether the number exists in its country's plan.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Candidate, PiiRecogniser } from '../finding.js';
+import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
+import type { ScanInput } from '../scan-input.js';
+import { codeAt, isAlnum, isDigit, isNumberSpace } from '../text-chars.js';
+
+const SCORE_FR = 0.9;
+const SCORE_INTERNATIONAL = 0.85;
+const MAX_E164_DIGITS = 15;
+const NATIONAL_LAYOUTS: readonly (readonly number[])[] = [[], [2, 4, 6, 8], [1, 4, 6, 8], [4, 7], [1, 4, 7]];
+
+const isPhoneSeparator = (c: number): boolean => isNumberSpace(c) || c === 46 /* . */ || c === 45; /* - */
+
+/** The 1 to 4 digits of a "(…)" group at `open`, followed by a digit or a separator. */
+function bracketedDigits(text: string, open: number): string | undefined {
+  let close = open + 1;
+  while (close - open <= 5 && isDigit(codeAt(text, close))) close++;
+  if (close === open + 1 || close - open > 5 || codeAt(text, close) !== 41 /* ) */) return undefined;
+  const next = codeAt(text, close + 1);
+  return isDigit(next) || isPhoneSeparator(next) ? text.slice(open + 1, close) : undefined;
+}
+
+/** "+CC…" as written from the first digit after the plus: digits, single separators, one "(…)" group ("(0)" is the trunk prefix, dropped). */
+function readInternational(text: string, start: number): { digits: string; cuts: { length: number; end: number }[] } {
+  let digits = '';
+  const cuts: { length: number; end: number }[] = [];
+  let bracketSeen = false;
+  let i = start;
+  // Just after the last digit or bracket read: where the number ends if nothing more is read.
+  let end = start;
+  while (i < text.length && digits.length < MAX_E164_DIGITS) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) {
+      digits += text[i];
+      end = ++i;
+    } else if (isPhoneSeparator(c) && (isDigit(codeAt(text, i + 1)) || codeAt(text, i + 1) === 40)) {
+      cuts.push({ length: digits.length, end: i });
+      i++;
+    } else if (c === 40 /* ( */ && !bracketSeen) {
+      const inside = bracketedDigits(text, i);
+      if (inside === undefined) break;
+      bracketSeen = true;
+      if (inside !== '0') digits += inside;
+      end = i += inside.length + 2;
+      if (isPhoneSeparator(codeAt(text, i)) && isDigit(codeAt(text, i + 1))) i++;
+    } else break;
+  }
+  if (!isAlnum(codeAt(text, end))) cuts.push({ length: digits.length, end });
+  return { digits, cuts };
+}
+
+function validE164(digits: string): boolean {
+  return digits.length >= 8 && digits.length <= MAX_E164_DIGITS && parsePhoneNumberFromString(`+${digits}`)?.isValid() === true;
+}
+
+export class PhoneRecogniser implements PiiRecogniser {
+  readonly name = 'phone';
+
+  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
+    for (const start of digitRuns.starts) {
+      const before = codeAt(text, start - 1);
+      if (before === 43 /* + */) {
+        if (isAlnum(codeAt(text, start - 2))) continue;
+        const found = this.international(text, start, start - 1);
+        if (found) yield found;
+      } else if (!isAlnum(before) && text.charCodeAt(start) === 48 /* 0 */) {
+        const found = text.charCodeAt(start + 1) === 48 ? this.international(text, start + 2, start, true) : this.national(text, start);
+        if (found) yield found;
+      }
+    }
+  }
+
+  private international(text: string, digitsStart: number, start: number, spaceAfterPrefix = false): Candidate | undefined {
+    // "0033 6 12…": the prefix may be followed by one space.
+    const from = spaceAfterPrefix && isPhoneSeparator(codeAt(text, digitsStart)) ? digitsStart + 1 : digitsStart;
+    if (!isDigit(codeAt(text, from))) return undefined;
+    const { digits, cuts } = readInternational(text, from);
+    for (let k = cuts.length - 1; k >= 0; k--) {
+      const cut = cuts[k]!;
+      const number = digits.slice(0, cut.length);
+      if (validE164(number)) return { type: 'PHONE', start, end: cut.end, score: number.startsWith('33') ? SCORE_FR : SCORE_INTERNATIONAL };
+    }
+    return undefined;
+  }
+
+  private national(text: string, start: number): Candidate | undefined {
+    const read = readGrouped(text, start, 10, isDigit, isPhoneSeparator);
+    const cut = cutGrouped(text, read, 10);
+    if (!cut || cut.separator === -1 || !NATIONAL_LAYOUTS.some((layout) => sameGaps(cut.gaps, layout))) return undefined;
+    if (parsePhoneNumberFromString(cut.chars, 'FR')?.isValid() !== true) return undefined;
+    return { type: 'PHONE', start, end: cut.end, score: SCORE_FR };
+  }
+}

@@ -1,0 +1,22 @@
+// SIREN: 9 digits under Luhn, compact or 3-3-3. One random number in ten passes Luhn, so a SIREN
+// without a word of the register before it scores lower.
+import type { Candidate, PiiRecogniser } from '../finding.js';
+import type { ScanInput } from '../scan-input.js';
+import { startsNumber } from '../text-chars.js';
+import { companyNumberAt, registerContext, validSiren } from './siren-siret.js';
+
+const SCORE = 0.85;
+const SCORE_IN_CONTEXT = 0.95;
+const LAYOUTS = [[], [3, 6]];
+
+export class SirenRecogniser implements PiiRecogniser {
+  readonly name = 'siren';
+
+  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
+    for (const start of digitRuns.starts) {
+      if (!startsNumber(text, start)) continue;
+      const cut = companyNumberAt(text, start, 9, LAYOUTS);
+      if (cut && validSiren(cut.chars)) yield { type: 'SIREN', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE };
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// SIRET: SIREN + NIC, 14 digits under Luhn (La Poste's by their sum of digits), compact, 3-3-3-5 or 9-5.
+import type { Candidate, PiiRecogniser } from '../finding.js';
+import type { ScanInput } from '../scan-input.js';
+import { startsNumber } from '../text-chars.js';
+import { companyNumberAt, registerContext, validSiret } from './siren-siret.js';
+
+const SCORE = 0.95;
+const SCORE_IN_CONTEXT = 0.97;
+const LAYOUTS = [[], [3, 6, 9], [9]];
+
+export class SiretRecogniser implements PiiRecogniser {
+  readonly name = 'siret';
+
+  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
+    for (const start of digitRuns.starts) {
+      if (!startsNumber(text, start)) continue;
+      const cut = companyNumberAt(text, start, 14, LAYOUTS);
+      if (cut && validSiret(cut.chars)) yield { type: 'SIRET', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE };
+    }
+  }
+}

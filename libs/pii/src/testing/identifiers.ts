@@ -1,0 +1,75 @@
+// Generators of valid identifiers for property tests, with their check digits computed here again
+// (BigInt arithmetic, from the published rules) rather than with the library's own functions, and
+// of the text around them.
+import fc from 'fast-check';
+import { ScanInput } from '../scan-input.js';
+import type { Candidate, PiiRecogniser, PiiType } from '../finding.js';
+
+const digits = (min: number, max = min): fc.Arbitrary<string> => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((ds) => ds.join(''));
+
+/** Check digit that makes `payload` + digit pass Luhn. */
+export function luhnCheckDigit(payload: string): string {
+  const reversed = [...payload].reverse().map(Number);
+  const sum = reversed.reduce((total, d, i) => total + (i % 2 === 0 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d), 0);
+  return String((10 - (sum % 10)) % 10);
+}
+
+/** Another digit in place of the last one: Luhn then fails whatever the number. */
+export const wrongLastDigit = (value: string, shift: number): string => value.slice(0, -1) + String((Number(value.slice(-1)) + shift) % 10);
+
+export const sirenArb = digits(8).map((payload) => payload + luhnCheckDigit(payload));
+export const siretArb = fc.tuple(sirenArb, digits(4)).map(([siren, nic]) => siren + nic + luhnCheckDigit(siren + nic)).filter((siret) => !siret.startsWith('356000000'));
+
+export const nirArb = fc
+  .tuple(fc.constantFrom('1', '2'), digits(2), fc.integer({ min: 1, max: 12 }), fc.constantFrom(...Array.from({ length: 95 }, (_, i) => String(i + 1).padStart(2, '0')).filter((d) => d !== '20'), '2A', '2B'), digits(3), digits(3))
+  .filter(([, , , , commune, order]) => commune !== '000' && order !== '000')
+  .map(([sex, year, month, department, commune, order]) => {
+    const first13 = `${sex}${year}${String(month).padStart(2, '0')}${department}${commune}${order}`;
+    const numeric = BigInt(first13.replace('2A', '19').replace('2B', '18'));
+    return first13 + String(97n - (numeric % 97n)).padStart(2, '0');
+  });
+
+/** The ISO 13616 check digits for a country and BBAN. */
+export function ibanOf(country: string, bban: string): string {
+  const numeric = [...`${bban}${country}00`].map((char) => (/[A-Z]/.test(char) ? String(char.charCodeAt(0) - 55) : char)).join('');
+  return `${country}${String(98n - (BigInt(numeric) % 97n)).padStart(2, '0')}${bban}`;
+}
+
+/** Countries whose BBAN has no national check digits: any digits of the right shape make a valid IBAN. */
+export const ibanArb = fc.oneof(
+  digits(18).map((bban) => ibanOf('DE', bban)),
+  fc.tuple(fc.stringMatching(/^[A-Z]{4}$/), digits(10)).map(([bank, account]) => ibanOf('NL', bank + account)),
+  digits(16).map((bban) => ibanOf('AT', bban)),
+  fc.tuple(fc.stringMatching(/^[A-Z]{4}$/), digits(14)).map(([bank, rest]) => ibanOf('GB', bank + rest)),
+  digits(17).map((bban) => ibanOf('CH', bban)),
+);
+
+export const wrongIbanCheck = (iban: string, shift: number): string => `${iban.slice(0, 2)}${String(((Number(iban.slice(2, 4)) - 2 + shift) % 97) + 2).padStart(2, '0')}${iban.slice(4)}`;
+
+/** Visa and Mastercard numbers of 16 digits. */
+export const cardArb = fc.tuple(fc.constantFrom('4', '51', '52', '53', '54', '55'), digits(14)).map(([prefix, rest]) => {
+  const payload = (prefix + rest).slice(0, 15);
+  return payload + luhnCheckDigit(payload);
+});
+
+/** Printed in groups of `size` with one space, as people write them. */
+export const grouped = (value: string, size: number): string => value.match(new RegExp(`.{1,${size}}`, 'g'))!.join(' ');
+
+/** Words and punctuation without digits, so that nothing in them is an identifier. */
+const filler = fc.array(fc.constantFrom('le', 'dossier', 'numéro', 'voici', 'merci', 'de', 'vérifier', ',', '.', ':', '(', ')', '\n', 'a', 'été', 'reçu', 'x', '-', '«', '»', 'référence'), { maxLength: 12 }).map((words) => words.join(' '));
+
+/** `value` in random text, with where it is. */
+export const inText = (value: fc.Arbitrary<string>): fc.Arbitrary<{ text: string; start: number; end: number; value: string }> =>
+  fc.tuple(filler, value, filler).map(([before, v, after]) => {
+    const text = `${before} ${v} ${after}`;
+    return { text, start: before.length + 1, end: before.length + 1 + v.length, value: v };
+  });
+
+export function candidates(recogniser: PiiRecogniser, text: string): Candidate[] {
+  return [...recogniser.find(new ScanInput(text))];
+}
+
+/** The spans a recogniser found, as [type, text]. */
+export function found(recogniser: PiiRecogniser, text: string): [PiiType, string][] {
+  return candidates(recogniser, text).map((candidate) => [candidate.type, text.slice(candidate.start, candidate.end)]);
+}
