@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { auditCommand } from './audit/audit-verify.command.js';
 import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
 import { natsConfigCommand } from './nats-config/nats-config.command.js';
+import { piiCommand } from './pii/pii-scan.command.js';
 import { provisionCommand } from './provision/provision.command.js';
 import { startCommand } from './start/start.command.js';
 import { exitOnUsageError, withoutOptionValues } from './usage-errors.js';
@@ -28,6 +29,7 @@ program.addCommand(natsConfigCommand());
 program.addCommand(provisionCommand());
 program.addCommand(bootstrapCommand());
 program.addCommand(auditCommand());
+program.addCommand(piiCommand());
 
 // Errors of the program itself (an unknown command or global option): usage errors, values not echoed.
 program.configureOutput({ outputError: (message, write) => write(withoutOptionValues(message)) }).exitOverride(exitOnUsageError);
