@@ -9,13 +9,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { containsReadyLine, sharedEnvironment } from '@gardien/bootstrap';
 import { ALL_SERVICES, SERVICE_NODE_FLAGS, isBusService, type ServiceName } from '@gardien/contracts';
+import { auditCollectionDir, awaitAuditLogged, keepAuditCollection, loggedAuditRows, outboxAuditRows, type AuditCollection } from './audit-collection.js';
 import { freePort } from './free-port.js';
 import { ADMIN_URL } from './test-databases.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** How long a stop waits for the audit log to hold what the outboxes hold (relay and intake take well under a second). */
+const AUDIT_SETTLE_MS = 20_000;
 
 export interface PlatformOptions {
   databasePrefix: string;
@@ -64,6 +68,8 @@ export class PlatformProcesses {
   /** Each provisioned service's own variables: its credential files, its master key, its key directory. */
   private readonly ownEnv = new Map<ServiceName, Record<string, string>>();
   readonly httpPort: number;
+  /** Whether audit ran, and its log caught up, at the last stop of running processes (kept when the suite keeps what platforms audit). */
+  private auditAtStop: Pick<AuditCollection, 'auditRunning' | 'settledMs'> | undefined;
 
   /** The platform's own secrets: the credentials provisioning wrote, each service's master key and keystore. */
   readonly dataDir = mkdtempSync(join(tmpdir(), 'gardien-platform-'));
@@ -114,7 +120,7 @@ export class PlatformProcesses {
       cwd: REPO_ROOT,
       env: {
         ...sharedEnvironment(process.env),
-        GARDIEN_DATABASE_ADMIN_URL: this.options.adminUrl ?? ADMIN_URL,
+        GARDIEN_DATABASE_ADMIN_URL: this.adminUrl,
         GARDIEN_DATABASE_PREFIX: this.options.databasePrefix,
         GARDIEN_NATS_URL: this.env.GARDIEN_NATS_URL!,
         ...this.options.provisionEnv,
@@ -197,6 +203,7 @@ export class PlatformProcesses {
   /** Stops every process with SIGTERM, then SIGKILL after the deadline. */
   async stop(deadlineMs = 10_000): Promise<void> {
     const entries = [...this.running.values()];
+    if (entries.length > 0) await this.noteAuditBeforeStop(entries);
     for (const entry of entries) entry.child.kill('SIGTERM');
     const timer = setTimeout(() => entries.forEach((entry) => entry.child.kill('SIGKILL')), deadlineMs);
     await Promise.all(entries.map((entry) => entry.exited));
@@ -206,12 +213,48 @@ export class PlatformProcesses {
   /** Stops everything and deletes the platform's key material. */
   async dispose(): Promise<void> {
     await this.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    try {
+      await this.keepAuditEntries();
+    } finally {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
   }
 
   /** Every line written by every process so far, as one text. */
   allOutput(): string {
     return this.lines.map((entry) => entry.line).join('\n');
+  }
+
+  /**
+   * Before processes stop, when the suite keeps what its platforms audit: whether an audit process
+   * is among them, and if so, the wait until its log holds every entry of the outboxes.
+   */
+  private async noteAuditBeforeStop(entries: readonly RunningProcess[]): Promise<void> {
+    if (!auditCollectionDir()) return;
+    const auditRunning = entries.some((entry) => entry.service === 'audit');
+    const settledMs = auditRunning ? await awaitAuditLogged(this.options.databasePrefix, this.adminUrl, AUDIT_SETTLE_MS).catch(() => null) : null;
+    this.auditAtStop = { auditRunning, settledMs };
+  }
+
+  /** What the platform audited, kept for the suite's last spec (audit-collection.ts), before its databases are dropped. */
+  private async keepAuditEntries(): Promise<void> {
+    const dir = auditCollectionDir();
+    if (!dir) return;
+    const prefix = this.options.databasePrefix;
+    // The spec file that runs, as jest's expect knows it (undeclared here: the lib does not build against jest's types).
+    const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath;
+    keepAuditCollection(dir, {
+      platform: prefix,
+      spec: testPath ? relative(REPO_ROOT, testPath) : null,
+      auditRunning: this.auditAtStop?.auditRunning ?? false,
+      settledMs: this.auditAtStop?.settledMs ?? null,
+      outbox: await outboxAuditRows(prefix, this.adminUrl),
+      log: await loggedAuditRows(prefix, this.adminUrl),
+    });
+  }
+
+  private get adminUrl(): string {
+    return this.options.adminUrl ?? ADMIN_URL;
   }
 
   /** Each bus service's credential files (from provisioning's report) and its own, new, master key and key directory. */
