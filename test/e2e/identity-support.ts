@@ -165,6 +165,56 @@ function fieldTypeOf(typeName: string, field: string, types: Map<string, Introsp
   return type?.inputFields?.find((f) => f.name === field)?.type;
 }
 
+/** Which caller an operation of the OpenAPI document serves (x-gardien-isolation). */
+export type Isolation = 'public' | 'self' | 'tenant' | 'tenant-resource' | 'platform';
+
+export interface DocumentedOperation {
+  method: string;
+  path: string;
+  /** The bus operation: `<service>.<action>`. */
+  name: string;
+  isolation: Isolation;
+  /** `query.<field>` or `mutation.<field>` when GraphQL has it. */
+  graphql: string | undefined;
+  hasBody: boolean;
+}
+
+/** Every operation of the edge's published OpenAPI document (/api/docs-json), with the marks the edge gives it. */
+export async function documentedOperations(edge: EdgeClient): Promise<DocumentedOperation[]> {
+  const answer = await edge.call('GET', '/api/docs-json');
+  if (answer.status !== 200) throw new Error(`the OpenAPI document answered ${answer.status}`);
+  const document = answer.body as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      name: String(op['x-gardien-operation']),
+      isolation: op['x-gardien-isolation'] as Isolation,
+      graphql: op['x-gardien-graphql'] as string | undefined,
+      hasBody: op.requestBody !== undefined,
+    })),
+  );
+}
+
+/** The root fields of the GraphQL schema (`query.<field>`, `mutation.<field>`) and its types, by introspection. */
+export async function graphqlSchema(edge: EdgeClient, token: string): Promise<{ roots: Map<string, IntrospectedField>; types: Map<string, IntrospectedType> }> {
+  const schema = (await edge.graphql(INTROSPECTION, {}, token)).body.data.__schema;
+  const types = new Map<string, IntrospectedType>(schema.types.map((t: IntrospectedType) => [t.name, t]));
+  const roots = new Map<string, IntrospectedField>();
+  for (const [kind, root] of [['query', schema.queryType.name], ['mutation', schema.mutationType.name]] as const) {
+    for (const field of types.get(root)!.fields!) roots.set(`${kind}.${field.name}`, field);
+  }
+  return { roots, types };
+}
+
+/** A call of a root field, its arguments taken from `values` (each required one must have a value), reading every scalar of its result. */
+export function graphqlCall(kind: string, field: IntrospectedField, values: Record<string, unknown>, types: Map<string, IntrospectedType>): string {
+  for (const arg of field.args) if (isNonNull(arg.type) && values[arg.name] === undefined) throw new Error(`no value for required argument ${arg.name} of ${field.name}`);
+  const args = field.args.filter((arg) => values[arg.name] !== undefined);
+  const argList = args.length ? `(${args.map((arg) => `${arg.name}: ${literal(values[arg.name], arg.type, types)}`).join(', ')})` : '';
+  return `${kind} { result: ${field.name}${argList} ${selectionOf(field.type, types)} }`;
+}
+
 /** `gardien bootstrap` of the super-admin root@platform.example and tenant-a (admin@a.example), all with `password`. */
 export async function bootstrapTenantA(natsUrl: string, password: string): Promise<BootstrapResult> {
   const run = await runCli(

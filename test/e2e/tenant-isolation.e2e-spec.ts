@@ -24,12 +24,13 @@ import {
 import {
   EdgeClient,
   INTROSPECTION,
+  documentedOperations,
   freshTotp,
-  isNonNull,
-  literal,
+  graphqlCall,
   someClientAddress,
   selectionOf,
   totpSecretOf,
+  type DocumentedOperation,
   type HttpAnswer,
   type IntrospectedField,
   type IntrospectedType, bootstrapTenantA } from './identity-support.js';
@@ -37,15 +38,6 @@ import {
 const prefix = testDatabasePrefix();
 const PASSWORD = 'a passphrase long enough to pass';
 const usedCodes = new Set<string>();
-
-interface DocumentedOperation {
-  method: string;
-  path: string;
-  name: string;
-  isolation: 'public' | 'self' | 'tenant' | 'tenant-resource' | 'platform';
-  graphql: string | undefined;
-  hasBody: boolean;
-}
 
 let nats: PrivateNats;
 let platform: PlatformProcesses;
@@ -124,17 +116,7 @@ beforeAll(async () => {
   }
   B.apiKey = ok(await api('POST', '/api-keys', { token: B.token, body: { name: 'b-key', purpose: B.purpose } }), 201).body.id;
 
-  const document = ok(await edge.call('GET', '/api/docs-json'), 200).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
-  operations = Object.entries(document.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      name: String(op['x-gardien-operation']),
-      isolation: op['x-gardien-isolation'] as DocumentedOperation['isolation'],
-      graphql: op['x-gardien-graphql'] as string | undefined,
-      hasBody: op.requestBody !== undefined,
-    })),
-  );
+  operations = await documentedOperations(edge);
 }, 90_000);
 
 afterAll(async () => {
@@ -255,11 +237,7 @@ async function probeGraphql(kind: string, field: IntrospectedField, op: Document
   const values: Record<string, unknown> = { ...validInput(op.name), ...(foreignId ? { id: foreignId, tenant_id: foreignId } : {}) };
   if (op.isolation === 'public') return probePublicGraphql(field, types);
   if (op.isolation === 'self' && kind === 'mutation') return probeSelfMutation(field);
-  const args = field.args.filter((arg) => values[arg.name] !== undefined);
-  for (const arg of field.args) if (isNonNull(arg.type) && values[arg.name] === undefined) throw new Error(`no value for required argument ${arg.name} of ${field.name}`);
-  const argList = args.length ? `(${args.map((arg) => `${arg.name}: ${literal(values[arg.name], arg.type, types)}`).join(', ')})` : '';
-  const query = `${kind} { result: ${field.name}${argList} ${selectionOf(field.type, types)} }`;
-  const answer = await edge.graphql(query, {}, A.token);
+  const answer = await edge.graphql(graphqlCall(kind, field, values, types), {}, A.token);
   const errorCode = answer.body?.errors?.[0]?.extensions?.code as string | undefined;
   const data = JSON.stringify(answer.body?.data ?? {});
   switch (op.isolation) {

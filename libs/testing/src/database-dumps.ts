@@ -36,3 +36,32 @@ export async function dumpLeaks(prefix: string, canaries: Canaries, adminUrl = A
   }
   return { dumped, leaks };
 }
+
+/**
+ * A digest of the rows of every table of each database of the prefix, keyed `database.schema.table`:
+ * equal digests before and after, nothing was written there (what a dump would show differently).
+ */
+export async function tableDigests(prefix: string, adminUrl = ADMIN_URL): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (const database of await databasesOf(prefix, adminUrl)) {
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      const tables = await client.query<{ name: string; qualified: string }>(
+        `SELECT n.nspname || '.' || c.relname AS name, format('%I.%I', n.nspname, c.relname) AS qualified
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+          ORDER BY 1`,
+      );
+      for (const { name, qualified } of tables.rows) {
+        const { rows } = await client.query<{ digest: string }>(`SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS digest FROM ${qualified} t`);
+        digests[`${database}.${name}`] = rows[0]!.digest;
+      }
+    } finally {
+      await client.end();
+    }
+  }
+  return digests;
+}
