@@ -1,11 +1,12 @@
 // Rule 2 of the design: no personal data in logs. Values that look like personal data are sent
 // through every part of the public HTTP surface (path, query, headers, bodies valid and not);
-// then every line of every process's output is searched for every form of them.
+// then every line of every process's output is searched for every form of them. The canaries are
+// the suite's (the same in every spec): its last spec looks for them in every audit entry too.
 import { randomUUID } from 'node:crypto';
-import { PlatformProcesses, PrivateNats, dropTestDatabases, dumpLeaks, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
+import { PlatformProcesses, PrivateNats, dropTestDatabases, dumpLeaks, findLeaks, suiteCanaries, testDatabasePrefix } from '@gardien/testing';
 
 const prefix = testDatabasePrefix();
-const canaries = makeCanaries();
+const canaries = suiteCanaries();
 let platform: PlatformProcesses;
 let nats: PrivateNats;
 

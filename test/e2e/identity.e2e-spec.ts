@@ -25,16 +25,16 @@ import {
   dropTestDatabases,
   dumpLeaks,
   findLeaks,
-  makeCanaries,
   PlatformProcesses,
   PrivateNats,
+  suiteCanaries,
   testDatabasePrefix,
 } from '@gardien/testing';
 import { EdgeClient, freshTotp, runCli, someClientAddress, totpSecretOf, type HttpAnswer } from './identity-support.js';
 
 const prefix = testDatabasePrefix();
 const PASSWORD = 'a passphrase long enough to pass';
-const canaries = makeCanaries();
+const canaries = suiteCanaries();
 /** Every email used: none may appear in a log line or a database dump. */
 const emails = {
   root: `root.${canaries.email}`,
