@@ -29,7 +29,8 @@ export function jestConfig({ displayName, testMatch, testTimeout = 10_000, maxWo
     },
     moduleNameMapper: {
       ...Object.fromEntries(libs.map((lib) => [`^@gardien/${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`])),
-      '^(\\.{1,2}/.*)\\.js$': '$1',
+      // (not "x.json.js": libphonenumber-js ships its metadata as such modules, to be imported as they are)
+      '^(\\.{1,2}/(?!.*\\.json\\.js$).*)\\.js$': '$1',
     },
   };
 }

@@ -1,6 +1,6 @@
 // The text being scanned, with the tokens several recognisers need (runs of digits, words) computed
 // once, on first use, in one pass each.
-import { isDigit, isLetter } from './text-chars.js';
+import { isLetter } from './text-chars.js';
 
 /** Token boundaries as parallel arrays of offsets (end exclusive). */
 export interface Tokens {
@@ -18,13 +18,13 @@ export class ScanInput {
 
   /** Maximal runs of ASCII digits. */
   get digitRuns(): Tokens {
-    this.digitRunTokens ??= this.tokens(isDigit, () => false);
+    this.digitRunTokens ??= digitRunsOf(this.text);
     return this.digitRunTokens;
   }
 
   /** Runs of letters, joined across one hyphen or apostrophe between letters (Jean-Pierre, N'Diaye, l’Église). */
   get words(): Tokens {
-    this.wordTokens ??= this.tokens(isLetter, isWordJoiner);
+    this.wordTokens ??= wordsOf(this.text);
     return this.wordTokens;
   }
 
@@ -39,27 +39,46 @@ export class ScanInput {
     }
     return low;
   }
+}
 
-  private tokens(member: (c: number) => boolean, joiner: (c: number) => boolean): Tokens {
-    const { text } = this;
-    const starts: number[] = [];
-    const ends: number[] = [];
-    let i = 0;
-    while (i < text.length) {
-      if (!member(text.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      const start = i;
+// Two loops written out rather than one taking predicates: the scan's hottest code.
+function digitRunsOf(text: string): Tokens {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    let c = text.charCodeAt(i);
+    if (c < 48 || c > 57) {
       i++;
-      for (;;) {
-        if (i < text.length && member(text.charCodeAt(i))) i++;
-        else if (i + 1 < text.length && joiner(text.charCodeAt(i)) && member(text.charCodeAt(i + 1))) i += 2;
-        else break;
-      }
-      starts.push(start);
-      ends.push(i);
+      continue;
     }
-    return { starts, ends };
+    starts.push(i);
+    do c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57);
+    ends.push(i);
   }
+  return { starts, ends };
+}
+
+function wordsOf(text: string): Tokens {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    starts.push(i);
+    i++;
+    for (;;) {
+      if (i < length && isLetter(text.charCodeAt(i))) i++;
+      else if (i + 1 < length && isWordJoiner(text.charCodeAt(i)) && isLetter(text.charCodeAt(i + 1))) i += 2;
+      else break;
+    }
+    ends.push(i);
+  }
+  return { starts, ends };
 }

@@ -40,8 +40,43 @@ export const startsNumber = (text: string, start: number): boolean => {
   return !isDigit(codeAt(text, start - 2)) || !(isNumberSpace(before) || before === 45 || before === 46);
 };
 
+/** A number ends at `end`: nothing alphanumeric after it, and no group of digits continues it. */
+export const endsNumber = (text: string, end: number): boolean => {
+  const after = codeAt(text, end);
+  if (after === -1) return true;
+  if (isAlnum(after)) return false;
+  return !isDigit(codeAt(text, end + 1)) || !(isNumberSpace(after) || after === 45 || after === 46);
+};
+
 /** Spaces that may sit inside a printed number: space, no-break space, narrow no-break space. */
 export const isNumberSpace = (c: number): boolean => c === 32 || c === 0xa0 || c === 0x202f;
 
 /** Blanks between words: spaces, tabs, line breaks. */
 export const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x202f;
+
+/** A set of words in the three ways they are written (lower case, Capitalised, UPPER CASE), so that lookups need no case conversion. */
+export function caseForms(words: Iterable<string>): ReadonlySet<string> {
+  const forms = new Set<string>();
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    forms.add(lower).add(lower[0]!.toUpperCase() + lower.slice(1)).add(lower.toUpperCase());
+  }
+  return forms;
+}
+
+/**
+ * A hash of text[start, end) with ASCII and Latin-1 capitals folded to lower case, read in place:
+ * a word whose hash is in none of a recogniser's sets is skipped without being copied out.
+ */
+export function foldedHash(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7)) c += 32;
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  // 30 bits: a small integer for the engine, kept unboxed in sets.
+  return hash & 0x3fffffff;
+}
+
+export const foldedHashes = (words: Iterable<string>): ReadonlySet<number> => new Set([...words].map((word) => foldedHash(word, 0, word.length)));

@@ -5,25 +5,26 @@
 // A street without a number counts only when a postal code and a commune follow it.
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { ScanInput, type Tokens } from '../scan-input.js';
-import { codeAt, isDigit, isUpperLetter } from '../text-chars.js';
+import { caseForms, codeAt, foldedHash, foldedHashes, isDigit, isUpperLetter } from '../text-chars.js';
 
 const SCORE_FULL = 0.8;
 const SCORE_STREET = 0.75;
 const SCORE_NO_NUMBER = 0.7;
 const MAX_NAME_WORDS = 8;
 
-const STREET_TYPES = new Set(
+const STREET_TYPES = caseForms(
   `rue avenue boulevard place allée allee impasse chemin route quai cours square passage voie esplanade rond-point
   faubourg parvis promenade sentier hameau lieu-dit résidence residence cité villa chaussée montée traverse ruelle
   levée carrefour clos domaine lotissement venelle`.split(/\s+/),
 );
 /** Abbreviations, written with or without their full stop. */
-const ABBREVIATED_TYPES = new Set(['av', 'ave', 'bd', 'bld', 'blvd', 'pl', 'imp', 'ch', 'rte', 'sq', 'fg', 'fbg', 'res', 'rés']);
-const NUMBER_SUFFIXES = new Set(['bis', 'ter', 'quater', 'a', 'b', 'c', 't']);
-const PARTICLES = new Set(['de', 'du', 'des', 'la', 'le', 'les', 'aux', 'au', 'à', 'en', 'sur', 'sous', 'et', 'lès', 'lez']);
-const COMMUNE_ARTICLES = new Set(['le', 'la', 'les', 'saint', 'sainte', 'st', 'ste']);
+const ABBREVIATED_TYPES = caseForms(['av', 'ave', 'bd', 'bld', 'blvd', 'pl', 'imp', 'ch', 'rte', 'sq', 'fg', 'fbg', 'res', 'rés']);
+const NUMBER_SUFFIXES = caseForms(['bis', 'ter', 'quater', 'a', 'b', 'c', 't']);
+const PARTICLES = caseForms(['de', 'du', 'des', 'la', 'le', 'les', 'aux', 'au', 'à', 'en', 'sur', 'sous', 'et', 'lès', 'lez']);
+const COMMUNE_ARTICLES = caseForms(['le', 'la', 'les', 'saint', 'sainte', 'st', 'ste']);
 
-const lower = (word: string): string => word.toLowerCase();
+const CEDEX = caseForms(['cedex']);
+const TYPE_HASHES = foldedHashes([...STREET_TYPES, ...ABBREVIATED_TYPES]);
 
 /** "Hugo", "Saint-Germain", "l'Horloge", "d'Alésia". */
 function isNameWord(word: string): boolean {
@@ -60,11 +61,13 @@ class StreetWords {
 export class AddressRecogniser implements PiiRecogniser {
   readonly name = 'address';
 
-  *find(input: ScanInput): Iterable<Candidate> {
+  find(input: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
     const { text, words } = input;
     const street = new StreetWords(text, words);
     for (let k = 0; k < words.starts.length; k++) {
-      const type = lower(street.word(k));
+      if (!TYPE_HASHES.has(foldedHash(text, words.starts[k]!, words.ends[k]!))) continue;
+      const type = street.word(k);
       const abbreviated = ABBREVIATED_TYPES.has(type);
       if (!abbreviated && !STREET_TYPES.has(type)) continue;
       const gap = street.gap(k);
@@ -76,8 +79,9 @@ export class AddressRecogniser implements PiiRecogniser {
       if (numberStart === -1 && locality === -1) continue;
       const start = numberStart !== -1 ? numberStart : words.starts[k]!;
       const end = locality !== -1 ? locality : words.ends[nameEnd]!;
-      yield { type: 'ADDRESS', start, end, score: numberStart === -1 ? SCORE_NO_NUMBER : locality === -1 ? SCORE_STREET : SCORE_FULL };
+      candidates.push({ type: 'ADDRESS', start, end, score: numberStart === -1 ? SCORE_NO_NUMBER : locality === -1 ? SCORE_STREET : SCORE_FULL });
     }
+    return candidates;
   }
 
   /** The street's name from word `first`: particles and capitalised words, one space apart, ending on a capitalised word. */
@@ -86,7 +90,7 @@ export class AddressRecogniser implements PiiRecogniser {
     for (let j = first; j < count && j - first < MAX_NAME_WORDS; j++) {
       const word = street.word(j);
       if (isNameWord(word)) last = j;
-      else if (!PARTICLES.has(lower(word))) break;
+      else if (!PARTICLES.has(word)) break;
       if (!street.spaced(j)) break;
     }
     return last;
@@ -98,7 +102,7 @@ export class AddressRecogniser implements PiiRecogniser {
     if (codeAt(text, i - 1) !== 32) return -1;
     i--;
     if (codeAt(text, i - 1) === 44 /* , */) i--;
-    if (k > 0 && words.ends[k - 1] === i && NUMBER_SUFFIXES.has(lower(street.word(k - 1)))) {
+    if (k > 0 && words.ends[k - 1] === i && NUMBER_SUFFIXES.has(street.word(k - 1))) {
       i = words.starts[k - 1]!;
       if (codeAt(text, i - 1) === 32 && isDigit(codeAt(text, i - 2))) i--;
     }
@@ -125,9 +129,9 @@ export class AddressRecogniser implements PiiRecogniser {
     if (w >= words.starts.length || words.starts[w] !== codeEnd + 1 || !isUpperLetter(text.charCodeAt(codeEnd + 1))) return -1;
     const commune = (k: number): string => text.slice(words.starts[k], words.ends[k]);
     const nextSpaced = (k: number): boolean => k + 1 < words.starts.length && words.starts[k + 1] === words.ends[k]! + 1 && text[words.ends[k]!] === ' ';
-    if (COMMUNE_ARTICLES.has(lower(commune(w))) && nextSpaced(w) && isUpperLetter(text.charCodeAt(words.starts[w + 1]!))) w++;
+    if (COMMUNE_ARTICLES.has(commune(w)) && nextSpaced(w) && isUpperLetter(text.charCodeAt(words.starts[w + 1]!))) w++;
     let end = words.ends[w]!;
-    if (nextSpaced(w) && lower(commune(w + 1)) === 'cedex') {
+    if (nextSpaced(w) && CEDEX.has(commune(w + 1))) {
       end = words.ends[w + 1]!;
       if (codeAt(text, end) === 32 && isDigit(codeAt(text, end + 1))) {
         let j = end + 1;

@@ -50,17 +50,21 @@ const isCardSeparator = (c: number): boolean => isNumberSpace(c) || c === 45; /*
 export class CardRecogniser implements PiiRecogniser {
   readonly name = 'card';
 
-  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
-    for (const start of digitRuns.starts) {
-      if (!startsNumber(text, start)) continue;
+  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k]!;
+      const run = ends[k]! - start;
+      if ((run !== 4 && (run < 12 || run > 19)) || !startsNumber(text, start)) continue;
       const read = readGrouped(text, start, 19, isDigit, isCardSeparator);
       for (let length = read.chars.length; length >= 12; length--) {
         const cut = cutGrouped(text, read, length);
         if (!cut || cut.separator === -1 || !cardLayout(cut.gaps, length) || !plausibleCard(cut.chars) || !luhnValid(cut.chars)) continue;
         const context = keywordBefore(text, start, 40, CARD_WORDS) !== -1;
-        yield { type: 'CARD', start, end: cut.end, score: context ? SCORE_IN_CONTEXT : length === 14 ? SCORE_AMBIGUOUS : SCORE };
+        candidates.push({ type: 'CARD', start, end: cut.end, score: context ? SCORE_IN_CONTEXT : length === 14 ? SCORE_AMBIGUOUS : SCORE });
         break;
       }
     }
+    return candidates;
   }
 }

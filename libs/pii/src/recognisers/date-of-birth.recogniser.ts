@@ -29,6 +29,7 @@ const MONTHS = new Map<string, number>(
 );
 
 const monthNumber = (word: string): number => MONTHS.get(word.toLowerCase()) ?? 0;
+const MONTH_INITIALS: ReadonlySet<number> = new Set([...MONTHS.keys()].flatMap((name) => [name.charCodeAt(0), name.toUpperCase().charCodeAt(0)]));
 
 function validDate(day: number, month: number, year: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -76,7 +77,7 @@ function writtenDateEnd(text: string, start: number): number {
   if (day === undefined) return -1;
   let i = start + day.length;
   if (day === '1' && text.startsWith('er', i)) i += 2;
-  if (codeAt(text, i) !== 32) return -1;
+  if (codeAt(text, i) !== 32 || !MONTH_INITIALS.has(codeAt(text, i + 1))) return -1;
   const word = wordAt(text, i + 1);
   const month = monthNumber(word);
   i += 1 + word.length;
@@ -112,19 +113,26 @@ function birthContext(text: string, start: number): boolean {
 export class DateOfBirthRecogniser implements PiiRecogniser {
   readonly name = 'date-of-birth';
 
-  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
-    for (const runStart of digitRuns.starts) {
+  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const runStart = starts[k]!;
+      const run = ends[k]! - runStart;
       const before = codeAt(text, runStart - 1);
-      if (isAlnum(before) || ((before === 47 || before === 45 || before === 46) && isDigit(codeAt(text, runStart - 2)))) continue;
+      if (run === 3 || run > 4 || isAlnum(before) || ((before === 47 || before === 45 || before === 46) && isDigit(codeAt(text, runStart - 2)))) continue;
+      // What follows the first number says which form the date can have, before anything is read.
+      const next = codeAt(text, ends[k]!);
       let span: [number, number] | undefined;
-      const numeric = numericDateEnd(text, runStart);
-      if (numeric !== -1) span = [runStart, numeric];
-      else {
+      if (next === 47 || next === 45 || next === 46) {
+        const numeric = numericDateEnd(text, runStart);
+        if (numeric !== -1) span = [runStart, numeric];
+      } else if (run <= 2 && (next === 32 || next === 101) /* e of 1er */) {
         const written = writtenDateEnd(text, runStart);
-        span = written !== -1 ? [runStart, written] : englishDate(text, runStart);
-      }
+        if (written !== -1) span = [runStart, written];
+      } else if (run <= 2 && next === 44 /* , */) span = englishDate(text, runStart);
       if (span === undefined || isAlnum(codeAt(text, span[1])) || (codeAt(text, span[1]) === 47 && isDigit(codeAt(text, span[1] + 1)))) continue;
-      if (birthContext(text, span[0])) yield { type: 'DATE_OF_BIRTH', start: span[0], end: span[1], score: SCORE };
+      if (birthContext(text, span[0])) candidates.push({ type: 'DATE_OF_BIRTH', start: span[0], end: span[1], score: SCORE });
     }
+    return candidates;
   }
 }

@@ -26,7 +26,8 @@ function validDomain(domain: string): boolean {
 export class EmailRecogniser implements PiiRecogniser {
   readonly name = 'email';
 
-  *find({ text }: ScanInput): Iterable<Candidate> {
+  find({ text }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
     for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
       let start = at;
       while (start > 0 && at - start < MAX_LOCAL + 1 && isLocalChar(text.charCodeAt(start - 1))) start--;
@@ -36,7 +37,8 @@ export class EmailRecogniser implements PiiRecogniser {
       if (isDomainChar(codeAt(text, end)) || isLetter(codeAt(text, end))) continue;
       // A sentence may end right after the address: its full stop (or a hyphen) is not part of the domain.
       while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
-      if (validLocal(text.slice(start, at)) && validDomain(text.slice(at + 1, end))) yield { type: 'EMAIL', start, end, score: SCORE };
+      if (validLocal(text.slice(start, at)) && validDomain(text.slice(at + 1, end))) candidates.push({ type: 'EMAIL', start, end, score: SCORE });
     }
+    return candidates;
   }
 }

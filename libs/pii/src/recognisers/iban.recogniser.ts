@@ -14,7 +14,8 @@ const isIbanChar = (c: number): boolean => isUpperAscii(c) || isDigit(c);
 export class IbanRecogniser implements PiiRecogniser {
   readonly name = 'iban';
 
-  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
+  find({ text, digitRuns }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
     // The check digits start a run of digits, right after the country code.
     for (const checkDigits of digitRuns.starts) {
       const start = checkDigits - 2;
@@ -22,7 +23,8 @@ export class IbanRecogniser implements PiiRecogniser {
       const length = countrySpecs[text.slice(start, checkDigits)]?.chars;
       if (length === undefined) continue;
       const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isNumberSpace), length);
-      if (cut && cut.separator !== -1 && isValidIBAN(cut.chars)) yield { type: 'IBAN', start, end: cut.end, score: SCORE };
+      if (cut && cut.separator !== -1 && isValidIBAN(cut.chars)) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
     }
+    return candidates;
   }
 }

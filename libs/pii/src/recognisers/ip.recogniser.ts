@@ -43,20 +43,22 @@ function ipv4At(text: string, start: number): number {
 export class IpRecogniser implements PiiRecogniser {
   readonly name = 'ip';
 
-  *find(input: ScanInput): Iterable<Candidate> {
-    yield* this.ipv4(input);
-    yield* this.ipv6(input);
+  find(input: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
+    this.ipv4(input, candidates);
+    this.ipv6(input, candidates);
+    return candidates;
   }
 
-  private *ipv4({ text, digitRuns }: ScanInput): Iterable<Candidate> {
+  private ipv4({ text, digitRuns }: ScanInput, candidates: Candidate[]): void {
     for (const start of digitRuns.starts) {
       if (isAlnum(codeAt(text, start - 1)) || dottedDigitAt(text, start - 1, start - 2)) continue;
       const end = ipv4At(text, start);
-      if (end !== -1) yield { type: 'IP', start, end, score: SCORE };
+      if (end !== -1) candidates.push({ type: 'IP', start, end, score: SCORE });
     }
   }
 
-  private *ipv6({ text }: ScanInput): Iterable<Candidate> {
+  private ipv6({ text }: ScanInput, candidates: Candidate[]): void {
     let colon = text.indexOf(':');
     while (colon !== -1) {
       let start = colon;
@@ -68,7 +70,7 @@ export class IpRecogniser implements PiiRecogniser {
       let last = end;
       while (last > start && text.charCodeAt(last - 1) === 46) last--;
       if (last - start >= 2 && text.charCodeAt(last - 1) === 58 && text.charCodeAt(last - 2) !== 58) last--;
-      if (last - start <= MAX_IPV6 && hasHexDigit(text, start, last) && !isAlnum(codeAt(text, start - 1)) && !isAlnum(codeAt(text, end)) && isIPv6(text.slice(start, last))) yield { type: 'IP', start, end: last, score: SCORE };
+      if (last - start <= MAX_IPV6 && hasHexDigit(text, start, last) && !isAlnum(codeAt(text, start - 1)) && !isAlnum(codeAt(text, end)) && isIPv6(text.slice(start, last))) candidates.push({ type: 'IP', start, end: last, score: SCORE });
       colon = next;
     }
   }

@@ -31,11 +31,16 @@ export function validNir(nir: string): boolean {
 export class NirRecogniser implements PiiRecogniser {
   readonly name = 'nir';
 
-  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
-    for (const start of digitRuns.starts) {
-      if (!SEXES.has(text[start]!) || !startsNumber(text, start)) continue;
+  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k]!;
+      const run = ends[k]! - start;
+      // Compact (15 digits, or 6 before "2A"/"2B"), the key apart (13), or grouped from the sex digit (1).
+      if ((run !== 15 && run !== 13 && run !== 1 && run !== 6) || !SEXES.has(text[start]!) || !startsNumber(text, start)) continue;
       const cut = cutGrouped(text, readGrouped(text, start, LENGTH, isNirChar, isNirSeparator), LENGTH);
-      if (cut && cut.separator !== -1 && LAYOUTS.some((layout) => sameGaps(cut.gaps, layout)) && validNir(cut.chars)) yield { type: 'NIR', start, end: cut.end, score: SCORE };
+      if (cut && cut.separator !== -1 && LAYOUTS.some((layout) => sameGaps(cut.gaps, layout)) && validNir(cut.chars)) candidates.push({ type: 'NIR', start, end: cut.end, score: SCORE });
     }
+    return candidates;
   }
 }

@@ -8,48 +8,64 @@
 import { FIRST_NAMES } from '../data/first-names.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import type { ScanInput, Tokens } from '../scan-input.js';
-import { codeAt, isUpperLetter } from '../text-chars.js';
+import { caseForms, codeAt, foldedHash, foldedHashes, isLetter, isUpperLetter } from '../text-chars.js';
 
 const SCORE_TITLE = 0.85;
 const SCORE_FULL_NAME = 0.8;
 const SCORE_GREETING = 0.75;
 const SCORE_LABEL = 0.8;
 
-const FIRST_NAME_SET = new Set(FIRST_NAMES);
 /** Titles; those in DOTTED only with their full stop ("M." but not "M"). */
 const TITLES = new Set(['M', 'MM', 'Mme', 'Mmes', 'Mlle', 'Mlles', 'Dr', 'Dre', 'Pr', 'Me', 'Maître', 'Monsieur', 'Madame', 'Mademoiselle', 'Docteur', 'Docteure', 'Professeur', 'Professeure', 'Mr', 'Mrs', 'Ms', 'Miss']);
 const DOTTED = new Set(['M', 'MM']);
-const GREETINGS = new Set(['bonjour', 'bonsoir', 'salut', 'coucou', 'cher', 'chère', 'chers', 'chères', 'hello', 'hi', 'dear', 'merci']);
-const LABELS = new Set(['nom', 'prénom', 'patient', 'patiente', 'client', 'cliente', 'destinataire', 'expéditeur', 'expéditrice', 'signataire', 'bénéficiaire', 'titulaire', 'locataire', 'assuré', 'assurée', 'demandeur', 'demandeuse', 'interlocuteur', 'interlocutrice', 'représentant', 'représentante']);
-const PARTICLES = new Set(['de', 'du', 'des', 'le', 'la', 'van', 'von', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'ben', 'el', 'ibn', 'bin', 'mac']);
+const GREETINGS = caseForms(['bonjour', 'bonsoir', 'salut', 'coucou', 'cher', 'chère', 'chers', 'chères', 'hello', 'hi', 'dear', 'merci']);
+const LABELS = caseForms(['nom', 'prénom', 'patient', 'patiente', 'client', 'cliente', 'destinataire', 'expéditeur', 'expéditrice', 'signataire', 'bénéficiaire', 'titulaire', 'locataire', 'assuré', 'assurée', 'demandeur', 'demandeuse', 'interlocuteur', 'interlocutrice', 'représentant', 'représentante']);
+const PARTICLES = caseForms(['de', 'du', 'des', 'le', 'la', 'van', 'von', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'ben', 'el', 'ibn', 'bin', 'mac']);
 /** Capitalised words that follow names without being names. */
-const NOT_NAMES = new Set(
+const NOT_NAMES = caseForms(
   `Rue Avenue Boulevard Place Allée Impasse Chemin Route Quai Cours Square Passage Voie Esplanade Cedex Résidence
   Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre Décembre
   Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Objet Réf Référence Tél Téléphone Portable Fax Email Mail Courriel
   Date Adresse Iban Bic Siret Siren Rcs Tva Nir Né Née Et Ou Cordialement Bonjour Merci Société Sarl Sas Sa Eurl Sasu
   Cabinet Entreprise Groupe Banque Madame Monsieur Docteur Maître Service Direction Facture Devis Contrat Dossier`
-    .split(/\s+/)
-    .map((word) => word.toLowerCase()),
+    .split(/\s+/),
 );
+const FIRST_NAME_SET: ReadonlySet<string> = new Set(FIRST_NAMES.filter((name) => !NOT_NAMES.has(name)));
+/** Every word that can start a name (titles, labels, first names), hashed: other capitalised words are skipped unread. */
+const STARTS = foldedHashes([...TITLES, ...LABELS, ...FIRST_NAME_SET]);
 
 const lower = (word: string): string => word.toLowerCase();
 const isCapitalised = (word: string): boolean => isUpperLetter(word.charCodeAt(0));
-const isAllCaps = (word: string): boolean => word.length >= 2 && word === word.toUpperCase() && word !== word.toLowerCase();
+function isAllCaps(word: string): boolean {
+  if (word.length < 2) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (isLetter(c) && !isUpperLetter(c)) return false;
+  }
+  return true;
+}
 
 export function isFirstName(word: string): boolean {
-  if (!isCapitalised(word) || NOT_NAMES.has(lower(word))) return false;
+  if (!isCapitalised(word)) return false;
+  if (FIRST_NAME_SET.has(word)) return true;
   const titled = isAllCaps(word) ? word[0] + lower(word.slice(1)) : word;
-  if (FIRST_NAME_SET.has(titled)) return true;
+  if (titled !== word && FIRST_NAME_SET.has(titled)) return true;
+  if (!titled.includes('-')) return false;
   const parts = titled.split('-');
   return parts.length > 1 && parts.every((part) => FIRST_NAME_SET.has(part[0]!.toUpperCase() + part.slice(1)));
 }
 
 /** A surname word: capitalised ("Dupont", "DUPONT", "Martin-Leroy") or "d'Artagnan", and not a word known not to be one. */
 function isSurnameWord(word: string): boolean {
-  if (NOT_NAMES.has(lower(word)) || TITLES.has(word)) return false;
+  if (NOT_NAMES.has(word) || TITLES.has(word)) return false;
   if ((word.startsWith("d'") || word.startsWith('d’')) && word.length > 2) return isUpperLetter(word.charCodeAt(2));
   return isCapitalised(word);
+}
+
+/** "Jean-Pierre": compound first names are looked up part by part. */
+function hasHyphen(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 45) return true;
+  return false;
 }
 
 class Words {
@@ -88,7 +104,7 @@ class Words {
   /** The last word of a surname starting at word k (particles included: "de La Fontaine", "Le Gall"), or -1. */
   surnameEnd(k: number): number {
     let j = k;
-    while (j < this.count && j - k < 2 && PARTICLES.has(lower(this.word(j))) && this.spaced(j)) j++;
+    while (j < this.count && j - k < 2 && PARTICLES.has(this.word(j)) && this.spaced(j)) j++;
     if (j >= this.count || !isSurnameWord(this.word(j))) return -1;
     return j;
   }
@@ -97,7 +113,8 @@ class Words {
 export class PersonRecogniser implements PiiRecogniser {
   readonly name = 'person';
 
-  *find(input: ScanInput): Iterable<Candidate> {
+  find(input: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
     const words = new Words(input.text, input.words);
     let covered = 0;
     for (let k = 0; k < words.count; k++) {
@@ -105,14 +122,23 @@ export class PersonRecogniser implements PiiRecogniser {
       const found = this.at(input.text, words, k);
       if (!found) continue;
       covered = found.end;
-      yield found;
+      candidates.push(found);
     }
+    return candidates;
   }
 
   private at(text: string, words: Words, k: number): Candidate | undefined {
+    // Words in lower case can only be labels, and a label is followed by a colon: most words are skipped unread.
+    if (!isUpperLetter(text.charCodeAt(words.start(k)))) {
+      const after = words.end(k);
+      if (codeAt(text, after) !== 58 && !(codeAt(text, after) === 32 && codeAt(text, after + 1) === 58)) return undefined;
+    }
+    const start = words.start(k);
+    const end = words.end(k);
+    if (!STARTS.has(foldedHash(text, start, end)) && !hasHyphen(text, start, end)) return undefined;
     const word = words.word(k);
     if (TITLES.has(word)) return this.afterTitle(text, words, k);
-    if (LABELS.has(lower(word))) return this.afterLabel(words, k);
+    if (LABELS.has(word)) return this.afterLabel(words, k);
     return isFirstName(word) ? this.fromFirstName(words, k) : undefined;
   }
 
@@ -142,7 +168,7 @@ export class PersonRecogniser implements PiiRecogniser {
     if (k > 0 && words.spaced(k - 1)) {
       const before = words.word(k - 1);
       if (isAllCaps(before) && isSurnameWord(before)) return { type: 'PERSON', start: words.start(k - 1), end: words.end(k), score: SCORE_FULL_NAME };
-      if (GREETINGS.has(lower(before))) return { type: 'PERSON', start: words.start(k), end: words.end(k), score: SCORE_GREETING };
+      if (GREETINGS.has(before)) return { type: 'PERSON', start: words.start(k), end: words.end(k), score: SCORE_GREETING };
     }
     return undefined;
   }

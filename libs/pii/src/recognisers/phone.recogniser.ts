@@ -1,12 +1,13 @@
 // PHONE: French national numbers (0X XX XX XX XX with spaces, dots or dashes, or none; the 08
 // layouts 0 800 … and 0800 …), +33 and 0033 forms (with the trunk "(0)"), and any E.164 number
 // written with its "+" (spaces, dots, dashes, one bracketed group). What is read is bounded (15
-// digits); libphonenumber-js then says whether the number exists in its country's plan.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+// digits); then whether the number exists in its country's plan, by libphonenumber-js's metadata
+// (numbering-plans.ts).
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
 import type { ScanInput } from '../scan-input.js';
-import { codeAt, isAlnum, isDigit, isNumberSpace } from '../text-chars.js';
+import { validFrenchNational, validInternational } from './numbering-plans.js';
+import { codeAt, isAlnum, isBlank, isDigit, isNumberSpace } from '../text-chars.js';
 
 const SCORE_FR = 0.9;
 const SCORE_INTERNATIONAL = 0.85;
@@ -54,24 +55,32 @@ function readInternational(text: string, start: number): { digits: string; cuts:
 }
 
 function validE164(digits: string): boolean {
-  return digits.length >= 8 && digits.length <= MAX_E164_DIGITS && parsePhoneNumberFromString(`+${digits}`)?.isValid() === true;
+  return digits.length >= 8 && digits.length <= MAX_E164_DIGITS && validInternational(digits);
 }
 
 export class PhoneRecogniser implements PiiRecogniser {
   readonly name = 'phone';
 
-  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
-    for (const start of digitRuns.starts) {
+  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k]!;
       const before = codeAt(text, start - 1);
       if (before === 43 /* + */) {
         if (isAlnum(codeAt(text, start - 2))) continue;
         const found = this.international(text, start, start - 1);
-        if (found) yield found;
+        if (found) candidates.push(found);
       } else if (!isAlnum(before) && text.charCodeAt(start) === 48 /* 0 */) {
-        const found = text.charCodeAt(start + 1) === 48 ? this.international(text, start + 2, start, true) : this.national(text, start);
-        if (found) yield found;
+        const run = ends[k]! - start;
+        // "0033 6…": the international prefix is written apart from what comes before (not "FA-0012…").
+        const international = text.charCodeAt(start + 1) === 48 && (before === -1 || isBlank(before) || before === 40 /* ( */ || before === 58); /* : */
+        // National layouts start with 10 digits, 2 (pairs), 1 ("0 800") or 4 ("0800").
+        if (!international && run !== 10 && run !== 2 && run !== 1 && run !== 4) continue;
+        const found = international ? this.international(text, start + 2, start, true) : this.national(text, start);
+        if (found) candidates.push(found);
       }
     }
+    return candidates;
   }
 
   private international(text: string, digitsStart: number, start: number, spaceAfterPrefix = false): Candidate | undefined {
@@ -91,7 +100,7 @@ export class PhoneRecogniser implements PiiRecogniser {
     const read = readGrouped(text, start, 10, isDigit, isPhoneSeparator);
     const cut = cutGrouped(text, read, 10);
     if (!cut || cut.separator === -1 || !NATIONAL_LAYOUTS.some((layout) => sameGaps(cut.gaps, layout))) return undefined;
-    if (parsePhoneNumberFromString(cut.chars, 'FR')?.isValid() !== true) return undefined;
+    if (!validFrenchNational(cut.chars)) return undefined;
     return { type: 'PHONE', start, end: cut.end, score: SCORE_FR };
   }
 }

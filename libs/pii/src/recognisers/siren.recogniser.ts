@@ -2,7 +2,7 @@
 // without a word of the register before it scores lower.
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import type { ScanInput } from '../scan-input.js';
-import { startsNumber } from '../text-chars.js';
+import { endsNumber, startsNumber } from '../text-chars.js';
 import { companyNumberAt, registerContext, validSiren } from './siren-siret.js';
 
 const SCORE = 0.85;
@@ -12,11 +12,16 @@ const LAYOUTS = [[], [3, 6]];
 export class SirenRecogniser implements PiiRecogniser {
   readonly name = 'siren';
 
-  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
-    for (const start of digitRuns.starts) {
-      if (!startsNumber(text, start)) continue;
+  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k]!;
+      const run = ends[k]! - start;
+      if ((run !== 9 && run !== 3) || !startsNumber(text, start)) continue;
       const cut = companyNumberAt(text, start, 9, LAYOUTS);
-      if (cut && validSiren(cut.chars)) yield { type: 'SIREN', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE };
+      // Nine digits that a group of digits continues are part of a longer number (a SIRET's, whose check then failed).
+      if (cut && endsNumber(text, cut.end) && validSiren(cut.chars)) candidates.push({ type: 'SIREN', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE });
     }
+    return candidates;
   }
 }

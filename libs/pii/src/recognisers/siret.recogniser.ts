@@ -11,11 +11,15 @@ const LAYOUTS = [[], [3, 6, 9], [9]];
 export class SiretRecogniser implements PiiRecogniser {
   readonly name = 'siret';
 
-  *find({ text, digitRuns }: ScanInput): Iterable<Candidate> {
-    for (const start of digitRuns.starts) {
-      if (!startsNumber(text, start)) continue;
+  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k]!;
+      const run = ends[k]! - start;
+      if ((run !== 14 && run !== 3 && run !== 9) || !startsNumber(text, start)) continue;
       const cut = companyNumberAt(text, start, 14, LAYOUTS);
-      if (cut && validSiret(cut.chars)) yield { type: 'SIRET', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE };
+      if (cut && validSiret(cut.chars)) candidates.push({ type: 'SIRET', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE });
     }
+    return candidates;
   }
 }
