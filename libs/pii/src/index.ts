@@ -1,5 +1,5 @@
 export { PII_TYPES, type Candidate, type Finding, type PiiRecogniser, type PiiType } from './finding.js';
-export { ScanInput, type Tokens } from './scan-input.js';
+export { ScanInput, type Tokens, type WordTokens } from './scan-input.js';
 export { PII_SCAN_ERROR_CODES, PiiScanError, PiiScanner, defaultRecognisers, scan, type PiiScanErrorCode } from './pii-scanner.js';
 export { AddressRecogniser } from './recognisers/address.recogniser.js';
 export { CardRecogniser } from './recognisers/card.recogniser.js';

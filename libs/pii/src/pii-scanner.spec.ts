@@ -49,6 +49,10 @@ test('a tie in score and length goes to the first span, then to the type name', 
   expect(new PiiScanner([both]).scan('abcdefgh').map((f) => [f.type, f.start])).toEqual([['CARD', 0]]);
 });
 
+test('a street named after someone is an address, not a person', () => {
+  expect(scan('Écrire avenue Jean Jaurès\n34000 Montpellier.').map(({ type, text }) => [type, text])).toEqual([['ADDRESS', 'avenue Jean Jaurès\n34000 Montpellier']]);
+});
+
 test('the recognisers are the ones given: none, none found', () => {
   expect(new PiiScanner([]).scan('jean.dupont@orange.fr')).toEqual([]);
 });

@@ -1,6 +1,6 @@
 // The text being scanned, with the tokens several recognisers need (runs of digits, words) computed
 // once, on first use, in one pass each.
-import { isLetter } from './text-chars.js';
+import { HASH_SEED, hashEnd, hashStep, isLetter } from './text-chars.js';
 
 /** Token boundaries as parallel arrays of offsets (end exclusive). */
 export interface Tokens {
@@ -8,11 +8,16 @@ export interface Tokens {
   readonly ends: readonly number[];
 }
 
+/** Words also carry the foldedHash of their text (text-chars.ts), computed in the same pass. */
+export interface WordTokens extends Tokens {
+  readonly hashes: readonly number[];
+}
+
 const isWordJoiner = (c: number): boolean => c === 45 /* - */ || c === 39 /* ' */ || c === 0x2019 /* ’ */;
 
 export class ScanInput {
   private digitRunTokens: Tokens | undefined;
-  private wordTokens: Tokens | undefined;
+  private wordTokens: WordTokens | undefined;
 
   constructor(readonly text: string) {}
 
@@ -23,7 +28,7 @@ export class ScanInput {
   }
 
   /** Runs of letters, joined across one hyphen or apostrophe between letters (Jean-Pierre, N'Diaye, l’Église). */
-  get words(): Tokens {
+  get words(): WordTokens {
     this.wordTokens ??= wordsOf(this.text);
     return this.wordTokens;
   }
@@ -61,24 +66,36 @@ function digitRunsOf(text: string): Tokens {
   return { starts, ends };
 }
 
-function wordsOf(text: string): Tokens {
+function wordsOf(text: string): WordTokens {
   const starts: number[] = [];
   const ends: number[] = [];
+  const hashes: number[] = [];
   const length = text.length;
   let i = 0;
   while (i < length) {
-    if (!isLetter(text.charCodeAt(i))) {
+    if (!letterAt(text, i)) {
       i++;
       continue;
     }
     starts.push(i);
-    i++;
+    let hash = HASH_SEED;
     for (;;) {
-      if (i < length && isLetter(text.charCodeAt(i))) i++;
-      else if (i + 1 < length && isWordJoiner(text.charCodeAt(i)) && isLetter(text.charCodeAt(i + 1))) i += 2;
-      else break;
+      if (i < length && letterAt(text, i)) hash = hashStep(hash, text.charCodeAt(i++));
+      else if (i + 1 < length && isWordJoiner(text.charCodeAt(i)) && letterAt(text, i + 1)) {
+        hash = hashStep(hashStep(hash, text.charCodeAt(i)), text.charCodeAt(i + 1));
+        i += 2;
+      } else break;
     }
     ends.push(i);
+    hashes.push(hashEnd(hash));
   }
-  return { starts, ends };
+  return { starts, ends, hashes };
+}
+
+/** isLetter, with ASCII (most of the text) decided by one comparison. */
+function letterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const lower = c | 32;
+  if (lower >= 97 && lower <= 122) return true;
+  return c >= 0xc0 && isLetter(c);
 }

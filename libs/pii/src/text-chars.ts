@@ -69,14 +69,20 @@ export function caseForms(words: Iterable<string>): ReadonlySet<string> {
  * a word whose hash is in none of a recogniser's sets is skipped without being copied out.
  */
 export function foldedHash(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    let c = text.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7)) c += 32;
-    hash = Math.imul(hash ^ c, 0x01000193);
-  }
-  // 30 bits: a small integer for the engine, kept unboxed in sets.
-  return hash & 0x3fffffff;
+  let hash = HASH_SEED;
+  for (let i = start; i < end; i++) hash = hashStep(hash, text.charCodeAt(i));
+  return hashEnd(hash);
 }
+
+export const HASH_SEED = 0x811c9dc5;
+
+/** FNV-1a, one code unit, capitals folded. */
+export function hashStep(hash: number, c: number): number {
+  const folded = (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7) ? c + 32 : c;
+  return Math.imul(hash ^ folded, 0x01000193);
+}
+
+/** 30 bits: a small integer for the engine, kept unboxed in sets. */
+export const hashEnd = (hash: number): number => hash & 0x3fffffff;
 
 export const foldedHashes = (words: Iterable<string>): ReadonlySet<number> => new Set([...words].map((word) => foldedHash(word, 0, word.length)));

@@ -8,6 +8,7 @@ test.each([
   ['M. and a full name', 'M. Jean Dupont est arrivé.', 'Jean Dupont'],
   ['Dr and a hyphenated surname', 'Dr Sophie Martin-Leroy, cardiologue', 'Sophie Martin-Leroy'],
   ['Maître', 'Maître Durand représente', 'Durand'],
+  ['a title and a first name not in the dictionary', 'M. Djamel Fernandez, client', 'Djamel Fernandez'],
   ['Me', 'Me Fabre, avocat', 'Fabre'],
   ['a first name and a surname', 'Cordialement,\nJulie Martin', 'Julie Martin'],
   ['particles', 'Jean de La Fontaine écrit', 'Jean de La Fontaine'],

@@ -7,8 +7,8 @@
 // The title and the label are not part of the span. First names: src/data/first-names.ts.
 import { FIRST_NAMES } from '../data/first-names.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
-import type { ScanInput, Tokens } from '../scan-input.js';
-import { caseForms, codeAt, foldedHash, foldedHashes, isLetter, isUpperLetter } from '../text-chars.js';
+import type { ScanInput, WordTokens } from '../scan-input.js';
+import { caseForms, codeAt, foldedHashes, isLetter, isUpperLetter } from '../text-chars.js';
 
 const SCORE_TITLE = 0.85;
 const SCORE_FULL_NAME = 0.8;
@@ -71,7 +71,7 @@ function hasHyphen(text: string, start: number, end: number): boolean {
 class Words {
   constructor(
     private readonly text: string,
-    private readonly tokens: Tokens,
+    private readonly tokens: WordTokens,
   ) {}
 
   get count(): number {
@@ -88,6 +88,10 @@ class Words {
 
   end(k: number): number {
     return this.tokens.ends[k]!;
+  }
+
+  hash(k: number): number {
+    return this.tokens.hashes[k]!;
   }
 
   /** What lies between word k and word k + 1. */
@@ -133,9 +137,7 @@ export class PersonRecogniser implements PiiRecogniser {
       const after = words.end(k);
       if (codeAt(text, after) !== 58 && !(codeAt(text, after) === 32 && codeAt(text, after + 1) === 58)) return undefined;
     }
-    const start = words.start(k);
-    const end = words.end(k);
-    if (!STARTS.has(foldedHash(text, start, end)) && !hasHyphen(text, start, end)) return undefined;
+    if (!STARTS.has(words.hash(k)) && !hasHyphen(text, words.start(k), words.end(k))) return undefined;
     const word = words.word(k);
     if (TITLES.has(word)) return this.afterTitle(text, words, k);
     if (LABELS.has(word)) return this.afterLabel(words, k);
@@ -147,9 +149,10 @@ export class PersonRecogniser implements PiiRecogniser {
     if (DOTTED.has(words.word(k)) && !dotted) return undefined;
     const gap = words.gap(k);
     if (gap !== (dotted ? '. ' : ' ') && gap !== (dotted ? '.\u00a0' : '\u00a0')) return undefined;
+    // After a title, two capitalised words are a first name and a surname, the first name known or not ("M. Djamel Fernandez").
     const first = k + 1;
-    const end = isFirstName(words.word(first)) && words.spaced(first) ? words.surnameEnd(first + 1) : -1;
-    const last = end !== -1 ? end : words.surnameEnd(first);
+    const single = words.surnameEnd(first);
+    const last = single === first && words.spaced(first) ? Math.max(single, words.surnameEnd(first + 1)) : single;
     return last === -1 ? undefined : { type: 'PERSON', start: words.start(first), end: words.end(last), score: SCORE_TITLE };
   }
 
