@@ -1,9 +1,7 @@
 // What the llm-gateway service declares about its database, shared by its start (main.ts, which checks
 // it) and its migration step (migrate.ts, which `gardien provision` runs as the database owner).
-// No table of its own yet: its inventory holds the platform's tables only.
-import { declareDataInventory, type DatabaseDeclaration } from '@gardien/persistence';
+import type { DatabaseDeclaration } from '@gardien/persistence';
+import { LLM_GATEWAY_INVENTORY } from './data-inventory.js';
+import { LLM_GATEWAY_MIGRATIONS } from './migrations/index.js';
 
-export const LLM_GATEWAY_DATABASE: DatabaseDeclaration = {
-  migrations: [],
-  inventory: declareDataInventory({ service: 'llm-gateway', processing: {}, personalData: [], noPersonalData: [] }),
-};
+export const LLM_GATEWAY_DATABASE: DatabaseDeclaration = { migrations: LLM_GATEWAY_MIGRATIONS, inventory: LLM_GATEWAY_INVENTORY };

@@ -30,6 +30,7 @@ import {
   type Principal,
   type ReplyOf,
   type RequestOf,
+  purposeAuditRef,
 } from '@gardien/contracts';
 import { ServiceTokens, TokenVerifier } from '@gardien/authz';
 import {
@@ -48,7 +49,6 @@ import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@
 import { AppModule } from './app.module.js';
 import { TENANT_INVENTORY } from './data-inventory.js';
 import { TENANT_MIGRATIONS } from './migrations/index.js';
-import { purposeAuditRef } from './purposes/purpose-ref.js';
 import { PurposesRepository } from './purposes/purposes.repository.js';
 import { PurposesService } from './purposes/purposes.service.js';
 import { ModelPolicyService } from './model-policy/model-policy.service.js';

@@ -26,6 +26,7 @@ export * from './schemas/files.js';
 export * from './schemas/llm-operations.js';
 export * from './schemas/model-catalogue.js';
 export * from './bootstrap-proof.js';
+export * from './audit-refs.js';
 export * from './operations/bus-operation.js';
 export * from './operations/auth.operations.js';
 export * from './operations/audit.operations.js';

@@ -3,12 +3,11 @@
 // never one named in the request: another tenant's purpose is simply not found.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Caller, CreatePurposeRequest, Purpose, PurposeList } from '@gardien/contracts';
+import { purposeAuditRef, type Caller, type CreatePurposeRequest, type Purpose, type PurposeList } from '@gardien/contracts';
 import { AuthzReason, authorize, authzError, defineAbilityFor, type SubjectActions } from '@gardien/authz';
 import { isUniqueViolation, withTenant } from '@gardien/persistence';
 import { recordChange } from '../change-log.js';
 import { TenantReason, tenantError } from '../tenant.errors.js';
-import { purposeAuditRef } from './purpose-ref.js';
 import { PurposesRepository, type PurposeRow } from './purposes.repository.js';
 
 @Injectable()

@@ -3,12 +3,13 @@
 import { BUS_SERVICES, type BusService, type BusUser } from '../services.js';
 import { AUDIT_OPERATIONS } from './audit.operations.js';
 import { AUTH_OPERATIONS } from './auth.operations.js';
+import { LLM_OPERATIONS } from './llm.operations.js';
 import { operationsOf, type BusOperation } from './bus-operation.js';
 import { serviceOperations } from './service.operations.js';
 import { TENANT_OPERATIONS } from './tenant.operations.js';
 import { TOKEN_OPERATIONS } from './token.operations.js';
 
-const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...TOKEN_OPERATIONS, ...operationsOf(TENANT_OPERATIONS), ...operationsOf(AUDIT_OPERATIONS)];
+const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...TOKEN_OPERATIONS, ...operationsOf(TENANT_OPERATIONS), ...operationsOf(AUDIT_OPERATIONS), ...operationsOf(LLM_OPERATIONS)];
 
 export const BUS_OPERATIONS: readonly BusOperation[] = Object.freeze([
   ...DOMAIN_OPERATIONS,

@@ -3,7 +3,7 @@
 // AuditEntry accepts no other action and no other target type, so the audit service, the
 // compliance kit and auditors' filters can rely on this list being complete; a service cannot
 // record an action missing from it (the recorder's types refuse it before any test runs).
-export const AUDIT_TARGET_TYPES = ['user', 'session', 'api-key', 'tenant', 'tenant-settings', 'purpose', 'retention', 'subject'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'session', 'api-key', 'tenant', 'tenant-settings', 'purpose', 'retention', 'subject', 'model'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export const AUDIT_ACTIONS = {
@@ -40,6 +40,10 @@ export const AUDIT_ACTIONS = {
   'subject.erased': 'subject',
   'subject.restricted': 'subject',
   'subject.restriction-lifted': 'subject',
+  // Model calls (llm-gateway): one entry per call, answered or refused, by ids, codes and counts;
+  // the model named by modelAuditRef of its id.
+  'model.chat': 'model',
+  'model.embeddings': 'model',
   // Retention (every service that keeps data with a retention).
   'retention.changed': 'retention',
   'retention.purged': 'retention',

@@ -1,0 +1,80 @@
+// The gateway's bus handlers: chat (answered once or streamed), embeddings, the models a caller
+// may use, the tenant's usage. A streamed chat stops, runtime included, as soon as its caller
+// cancels it (the platform unsubscribes, which aborts the call's signal); an answer given once
+// stops at the caller's deadline.
+import { Controller } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import {
+  LLM_OPERATIONS,
+  type Caller,
+  type LlmChatChunk,
+  type LlmChatReply,
+  type LlmChatRequest,
+  type LlmEmbeddingsReply,
+  type LlmEmbeddingsRequest,
+  type LlmModelList,
+  type LlmUsageQuery,
+  type LlmUsageReport,
+} from '@gardien/contracts';
+import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
+import { ModelCallPipeline } from '../pipeline/model-call.pipeline.js';
+import { CallerModels } from './caller-models.js';
+import { UsageReports } from './usage-reports.js';
+
+/** The longest a call answered once may run, whatever its caller's deadline says. */
+const MAX_CALL_MS = LLM_OPERATIONS.chat.timeoutMs ?? 120_000;
+
+@Controller()
+export class ModelCallsMessageController {
+  constructor(
+    private readonly pipeline: ModelCallPipeline,
+    private readonly models: CallerModels,
+    private readonly usage: UsageReports,
+  ) {}
+
+  @Handles(LLM_OPERATIONS.chat)
+  chat(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller): Promise<LlmChatReply> {
+    return this.pipeline.chat(caller, request, deadlineOf(caller));
+  }
+
+  @Handles(LLM_OPERATIONS.chatStream)
+  chatStream(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller): Observable<LlmChatChunk> {
+    return new Observable<LlmChatChunk>((subscriber) => {
+      const controller = new AbortController();
+      const chunks = this.pipeline.chatStream(caller, request, controller.signal);
+      void (async () => {
+        try {
+          for await (const chunk of chunks) {
+            if (subscriber.closed) break;
+            subscriber.next(chunk);
+          }
+          subscriber.complete();
+        } catch (error) {
+          subscriber.error(error);
+        }
+      })();
+      // Cancelled by the caller, or past the stream's limit: the runtime stops generating.
+      return () => controller.abort();
+    });
+  }
+
+  @Handles(LLM_OPERATIONS.embeddings)
+  embeddings(@RequestPayload() request: LlmEmbeddingsRequest, @CurrentCaller() caller: Caller): Promise<LlmEmbeddingsReply> {
+    return this.pipeline.embeddings(caller, request, deadlineOf(caller));
+  }
+
+  @Handles(LLM_OPERATIONS.listModels)
+  listModels(@CurrentCaller() caller: Caller): Promise<LlmModelList> {
+    return this.models.of(caller);
+  }
+
+  @Handles(LLM_OPERATIONS.usage)
+  usageReport(@RequestPayload() query: LlmUsageQuery, @CurrentCaller() caller: Caller): Promise<LlmUsageReport> {
+    return this.usage.of(caller, query);
+  }
+}
+
+function deadlineOf(caller: Caller): AbortSignal {
+  const left = caller.deadline === undefined ? MAX_CALL_MS : Math.max(1, Math.min(MAX_CALL_MS, caller.deadline - Date.now()));
+  return AbortSignal.timeout(left);
+}

@@ -1,0 +1,76 @@
+// Which models of the catalogue the gateway serves: only those the runtime has installed under
+// their name with the digest the catalogue expects (Ollama reports each model's sha256 digest). A
+// model whose digest differs, or that the runtime does not list, is refused until a later check
+// finds it as expected; a runtime that reports no digest (OpenAI-compatible servers) can only be
+// checked for the name, and says so in the log. Checked at start and again every CHECK_INTERVAL_MS,
+// so that a model replaced under the same name is refused within that time. Until the first check
+// has passed, no model is served (fail closed): a runtime that is down at start delays them all.
+import type { CatalogueModel } from '@gardien/contracts';
+import type { Logger } from '@gardien/observability';
+import type { InstalledModel, ModelRuntime } from '@gardien/llm-runtime';
+import type { ModelCatalogue } from './model-catalogue.js';
+
+export const CHECK_INTERVAL_MS = 60_000;
+
+export type ModelCheck = 'verified' | 'name_only' | 'digest_mismatch' | 'not_installed';
+
+/** The verdict on each model of the catalogue, from what the runtime lists. */
+export function checkModels(models: readonly CatalogueModel[], installed: readonly InstalledModel[]): Map<string, ModelCheck> {
+  const byName = new Map(installed.map((model) => [model.name, model]));
+  return new Map(
+    models.map((model) => {
+      const found = byName.get(model.name);
+      if (!found) return [model.id, 'not_installed'];
+      if (found.digest === undefined) return [model.id, 'name_only'];
+      return [model.id, found.digest === model.sha256 ? 'verified' : 'digest_mismatch'];
+    }),
+  );
+}
+
+export class CatalogueVerification {
+  private served = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private last = new Map<string, ModelCheck>();
+
+  constructor(
+    private readonly catalogue: ModelCatalogue,
+    private readonly runtime: ModelRuntime | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether the model (of the catalogue) passed its last check. */
+  serves(modelId: string): boolean {
+    return this.served.has(modelId);
+  }
+
+  /** Checks now, then every CHECK_INTERVAL_MS until stop(). Never throws: a failed check serves nothing. */
+  async start(): Promise<void> {
+    await this.check();
+    this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async check(): Promise<void> {
+    if (this.runtime === undefined || this.catalogue.models.length === 0) return;
+    let installed: InstalledModel[];
+    try {
+      installed = await this.runtime.listModels(AbortSignal.timeout(10_000));
+    } catch (error) {
+      this.served = new Set();
+      this.logger.warn({ event: 'catalogue_check_failed', code: (error as { code?: string }).code ?? 'unknown' }, 'the model runtime could not be asked for its models: none is served until it can');
+      return;
+    }
+    const verdicts = checkModels(this.catalogue.models, installed);
+    this.served = new Set([...verdicts].filter(([, verdict]) => verdict === 'verified' || verdict === 'name_only').map(([id]) => id));
+    for (const [model, verdict] of verdicts) {
+      if (this.last.get(model) === verdict) continue;
+      const refused = verdict === 'digest_mismatch' || verdict === 'not_installed';
+      this.logger[refused ? 'warn' : 'info']({ event: 'catalogue_check', model, verdict }, refused ? 'model refused' : 'model served');
+    }
+    this.last = verdicts;
+  }
+}

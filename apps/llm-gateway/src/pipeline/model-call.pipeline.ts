@@ -1,0 +1,242 @@
+// One model call, through the stages of the design in their order: authorise -> legal basis ->
+// quota -> input guards -> pseudonymise -> runtime -> output guards -> re-identify -> meter ->
+// audit. Any stage that throws refuses the call (fail closed) with its stage's reason. Every call
+// leaves one audit entry, answered or not; what it used is metered in the same transaction, and a
+// call that never reached the model gives back what it reserved of the quotas: nothing is half
+// metered. A caller that goes away (the signal) stops the generation; what was produced is metered.
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { GardienError, type Caller, type LlmChatChunk, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest } from '@gardien/contracts';
+import type { Logger } from '@gardien/observability';
+import { withTenant } from '@gardien/persistence';
+import { LOGGER } from '@gardien/platform';
+import type { FinishReason as RuntimeFinishReason, TokenUsage } from '@gardien/llm-runtime';
+import { CallState } from './call-state.js';
+import { StageRefusal, refusalOf, runStage, type StageName } from './stage.js';
+import { estimatePromptTokens } from './token-estimate.js';
+import { AuditStage } from './stages/audit.stage.js';
+import { AuthoriseStage } from './stages/authorise.stage.js';
+import { InputGuardsStage } from './stages/input-guards.stage.js';
+import { LegalBasisStage } from './stages/legal-basis.stage.js';
+import { MeterStage } from './stages/meter.stage.js';
+import { OutputGuardsStage } from './stages/output-guards.stage.js';
+import { PseudonymiseStage, type PseudonymisedTexts } from './stages/pseudonymise.stage.js';
+import { QuotaStage } from './stages/quota.stage.js';
+import { ReidentifyStage } from './stages/reidentify.stage.js';
+import { CallCancelled, RuntimeStage } from './stages/runtime.stage.js';
+
+/** The stages, injected one by one so that each can be replaced in a test (a recogniser that throws, a guard that throws). */
+@Injectable()
+export class PipelineStages {
+  constructor(
+    readonly authorise: AuthoriseStage,
+    readonly legalBasis: LegalBasisStage,
+    readonly quota: QuotaStage,
+    readonly inputGuards: InputGuardsStage,
+    readonly pseudonymise: PseudonymiseStage,
+    readonly runtime: RuntimeStage,
+    readonly outputGuards: OutputGuardsStage,
+    readonly reidentify: ReidentifyStage,
+    readonly meter: MeterStage,
+    readonly audit: AuditStage,
+  ) {}
+}
+
+interface PreparedChat {
+  state: CallState;
+  pseudonymised: PseudonymisedTexts;
+  prompt: string[];
+}
+
+const seconds = () => Math.floor(Date.now() / 1000);
+
+@Injectable()
+export class ModelCallPipeline {
+  constructor(
+    private readonly stages: PipelineStages,
+    private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async chat(caller: Caller, request: LlmChatRequest, signal: AbortSignal): Promise<LlmChatReply> {
+    const { state, pseudonymised, prompt } = await this.prepareChat(caller, request, false);
+    try {
+      const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
+      const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request), signal));
+      state.reachedRuntime = true;
+      state.used(result.usage);
+      const leaks = await runStage('output_guards', state.timings, () => this.stages.outputGuards.run(result.content, prompt, state.policy().guards.output_leaks));
+      state.leaked = leaks.leaked;
+      const answer = await runStage('reidentify', state.timings, () => this.stages.reidentify.run(result.content, pseudonymised.map));
+      state.invented = answer.invented;
+      await this.settle(state, 'answered');
+      return { id: state.callId, model: state.model().id, created: seconds(), content: answer.text, finish_reason: finishReasonOf(result.finishReason), usage: state.usage(), flags: state.flags() };
+    } catch (error) {
+      throw await this.refused(state, error);
+    }
+  }
+
+  /**
+   * The answer as it comes: `start` once every stage before the runtime has passed, pieces of the
+   * answer (re-identified, and scanned for leaks before they are released), then `end`. Leaving the
+   * iteration early, or aborting `signal`, stops the runtime; the call is then metered as far as it went.
+   */
+  async *chatStream(caller: Caller, request: LlmChatRequest, signal: AbortSignal): AsyncGenerator<LlmChatChunk> {
+    const { state, pseudonymised, prompt } = await this.prepareChat(caller, request, true);
+    const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
+    const guard = this.stages.outputGuards.streaming(prompt, state.policy().guards.output_leaks);
+    const reidentifier = this.stages.reidentify.streaming(pseudonymised.map);
+    let produced = '';
+    let ended: { usage: TokenUsage; finishReason: RuntimeFinishReason } | undefined;
+    let settled = false;
+    try {
+      yield { type: 'start', id: state.callId, model: state.model().id, created: seconds() };
+      const started = performance.now();
+      try {
+        for await (const event of this.stages.runtime.chatStream(state.model(), messages, state.sampling(request), signal)) {
+          state.reachedRuntime = true;
+          if (event.type === 'end') {
+            ended = { usage: event.usage, finishReason: event.finishReason };
+            continue;
+          }
+          produced += event.content;
+          const released = inStage('output_guards', () => guard.push(event.content));
+          const text = inStage('reidentify', () => reidentifier.push(released));
+          if (text !== '') yield { type: 'delta', content: text };
+        }
+      } finally {
+        state.timings.add('runtime', performance.now() - started);
+      }
+      const rest = inStage('reidentify', () => reidentifier.push(inStage('output_guards', () => guard.end())) + reidentifier.end());
+      if (rest !== '') yield { type: 'delta', content: rest };
+      state.leaked = guard.leaked;
+      state.invented = reidentifier.invented;
+      state.used(ended?.usage ?? state.estimatedUsage(produced));
+      settled = true;
+      await this.settle(state, 'answered');
+      yield { type: 'end', finish_reason: finishReasonOf(ended?.finishReason ?? 'other'), usage: state.usage(), flags: state.flags() };
+    } catch (error) {
+      settled = true;
+      state.leaked = guard.leaked;
+      state.invented = reidentifier.invented;
+      if (!ended) state.used(state.estimatedUsage(produced));
+      throw await this.refused(state, refusalAt(error, 'runtime'));
+    } finally {
+      // Left early by the caller (the stream was cancelled): metered as far as it went.
+      if (!settled) {
+        state.used(ended?.usage ?? state.estimatedUsage(produced));
+        await this.settle(state, 'cancelled').catch((error: unknown) => this.logSettleFailure(state, error));
+      }
+    }
+  }
+
+  async embeddings(caller: Caller, request: LlmEmbeddingsRequest, signal: AbortSignal): Promise<LlmEmbeddingsReply> {
+    const state = new CallState('embeddings', caller, request.model, request.subject ?? null, false);
+    try {
+      const authorisation = await runStage('authorise', state.timings, () => this.stages.authorise.run(caller, request, 'embeddings'));
+      state.authorisation = authorisation;
+      await runStage('legal_basis', state.timings, () => this.stages.legalBasis.run(authorisation.policy, authorisation.purpose));
+      const estimates = request.input.map((text) => estimatePromptTokens([text]));
+      state.reservation = await runStage('quota', state.timings, () =>
+        this.stages.quota.run(authorisation, { tokens: estimates.reduce((sum, n) => sum + n, 0), longest: Math.max(...estimates) }, 'none'),
+      );
+      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.scan(request.input));
+      // Vectors are computed from the pseudonymised text: never from clear identifiers.
+      const pseudonymised = await runStage('pseudonymise', state.timings, () => this.stages.pseudonymise.run(request.input, inspection));
+      state.replaced = pseudonymised.replaced;
+      const result = await runStage('runtime', state.timings, () => this.stages.runtime.embed(authorisation.model, pseudonymised.texts, signal));
+      state.reachedRuntime = true;
+      state.used({ promptTokens: result.promptTokens, completionTokens: 0 });
+      await this.settle(state, 'answered');
+      return { model: authorisation.model.id, embeddings: result.vectors, usage: { prompt_tokens: result.promptTokens } };
+    } catch (error) {
+      throw await this.refused(state, error);
+    }
+  }
+
+  /** Stages 1 to 5 of a chat call; a refusal is audited (and the reservation given back) before it is thrown. */
+  private async prepareChat(caller: Caller, request: LlmChatRequest, streamed: boolean): Promise<PreparedChat> {
+    const state = new CallState('chat', caller, request.model, request.subject ?? null, streamed);
+    try {
+      const authorisation = await runStage('authorise', state.timings, () => this.stages.authorise.run(caller, request, 'chat'));
+      state.authorisation = authorisation;
+      await runStage('legal_basis', state.timings, () => this.stages.legalBasis.run(authorisation.policy, authorisation.purpose));
+      const prompt = request.messages.map((message) => message.content);
+      const estimate = estimatePromptTokens(prompt);
+      state.promptEstimate = estimate;
+      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
+      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(request.messages, authorisation.policy.guards));
+      state.injectionFlagged = inspection.injectionFlagged;
+      const pseudonymised = await runStage('pseudonymise', state.timings, () => this.stages.pseudonymise.run(prompt, inspection.findings));
+      state.replaced = pseudonymised.replaced;
+      return { state, pseudonymised, prompt };
+    } catch (error) {
+      throw await this.refused(state, error);
+    }
+  }
+
+  /** Meters (or gives back) and audits the call, in one transaction of its tenant's. */
+  private async settle(state: CallState, decision: 'answered' | 'cancelled' | 'refused' | 'failed', refusal?: StageRefusal): Promise<void> {
+    const tenantId = state.authorisation?.tenantId;
+    const write = async (manager: EntityManager) => {
+      const reservation = state.reservation;
+      if (reservation && state.authorisation) {
+        if (state.reachedRuntime) {
+          const use = { tenantId: state.authorisation.tenantId, apiKeyId: state.authorisation.apiKeyId, model: state.model().id, admission: reservation.admission, ...state.tokens() };
+          await runStage('meter', state.timings, () => this.stages.meter.record(manager, use));
+        } else {
+          await runStage('meter', state.timings, () => this.stages.meter.release(manager, reservation.admission));
+        }
+      }
+      await runStage('audit', state.timings, () => this.stages.audit.record(manager, state.caller, state.record(decision, refusal)));
+    };
+    await (tenantId ? withTenant(this.dataSource, tenantId, write) : this.dataSource.transaction((manager) => write(manager)));
+  }
+
+  /** Settles a call that did not end answered, and gives the error its caller gets. */
+  private async refused(state: CallState, error: unknown): Promise<Error> {
+    if (error instanceof CallCancelled) {
+      await this.settle(state, 'cancelled').catch((failure: unknown) => this.logSettleFailure(state, failure));
+      return error;
+    }
+    const refusal = error instanceof StageRefusal ? error : refusalOf('runtime', error);
+    const decision = refusal.decided && !isRuntimeReason(refusal.error) ? 'refused' : 'failed';
+    try {
+      await this.settle(state, decision, refusal);
+    } catch (failure) {
+      // The refusal stands; the audit entry that could not be written is logged by id.
+      this.logSettleFailure(state, failure);
+    }
+    return refusal.error;
+  }
+
+  private logSettleFailure(state: CallState, error: unknown): void {
+    const stage = error instanceof StageRefusal ? error.stage : 'meter';
+    this.logger.error({ event: 'model_call_not_recorded', callId: state.callId, stage }, 'a model call could not be metered or audited');
+  }
+}
+
+/** A throw during the stream: a stage's refusal as it is, anything else the runtime stage's. */
+function refusalAt(error: unknown, stage: StageName): unknown {
+  return error instanceof StageRefusal || error instanceof CallCancelled ? error : refusalOf(stage, error);
+}
+
+/** Runs synchronous work of a stage inside the stream, its throw made the stage's refusal. */
+function inStage<T>(stage: StageName, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw refusalOf(stage, error);
+  }
+}
+
+const RUNTIME_REASONS = new Set(['runtime_unavailable', 'runtime_timeout', 'runtime_bad_response', 'runtime_rejected', 'model_unavailable']);
+
+function isRuntimeReason(error: GardienError): boolean {
+  return error.reason !== undefined && RUNTIME_REASONS.has(error.reason);
+}
+
+function finishReasonOf(reason: RuntimeFinishReason): LlmChatReply['finish_reason'] {
+  return reason === 'length' ? 'length' : 'stop';
+}
+

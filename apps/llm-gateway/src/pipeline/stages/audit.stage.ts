@@ -1,0 +1,70 @@
+// Stage 10: one audit entry per call, answered or refused: who (the actor of the verified token),
+// which tenant, model and purpose (as name-based uuids: audit entries take no free text), the
+// decision and, when refused, the stage and reason; token counts, the kinds and counts of the
+// identifiers replaced, what the guards flagged, and how long each stage took. Never any content.
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { modelAuditRef, purposeAuditRef, type Caller } from '@gardien/contracts';
+import { AuditRecorder, type AuditDetails } from '@gardien/persistence';
+import type { StageName, StageTimings } from '../stage.js';
+
+export type CallDecision = 'answered' | 'refused' | 'failed' | 'cancelled';
+
+export interface CallRecord {
+  kind: 'chat' | 'embeddings';
+  /** Null for a caller of no tenant (refused at once): its entry goes to the platform's log. */
+  tenantId: string | null;
+  model: string;
+  purpose: string | null;
+  subject: string | null;
+  streamed: boolean;
+  decision: CallDecision;
+  /** For a call that did not end answered: the stage that ended it and its reason. */
+  stage?: StageName;
+  reason?: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** Identifiers replaced by placeholders, by type (EMAIL, PHONE...). */
+  replaced: Readonly<Record<string, number>>;
+  injectionFlagged: boolean;
+  leaked: Readonly<Record<string, number>>;
+  inventedPlaceholders: number;
+  timings: StageTimings;
+}
+
+const OUTCOME = { answered: 'success', cancelled: 'success', refused: 'denied', failed: 'failure' } as const;
+
+/** `DATE_OF_BIRTH` -> `DateOfBirth`, for detail keys (letters only). */
+const pascal = (type: string) => type.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase());
+/** Codes and stage names as system names (lower-case letters and hyphens). */
+const systemName = (code: string) => code.replaceAll('_', '-');
+
+@Injectable()
+export class AuditStage {
+  private readonly recorder = new AuditRecorder('llm-gateway');
+
+  async record(manager: EntityManager, caller: Caller, call: CallRecord): Promise<void> {
+    const details: Record<string, AuditDetails[string]> = {
+      decision: call.decision,
+      streamed: call.streamed,
+      promptTokens: call.promptTokens,
+      completionTokens: call.completionTokens,
+      injectionFlagged: call.injectionFlagged,
+      inventedPlaceholders: call.inventedPlaceholders,
+      ...call.timings.asDetails(),
+    };
+    if (call.purpose !== null && call.tenantId !== null) details.purpose = purposeAuditRef(call.tenantId, call.purpose);
+    if (call.subject !== null) details.subject = call.subject;
+    if (call.stage) details.stage = systemName(call.stage);
+    if (call.reason) details.reason = systemName(call.reason);
+    for (const [type, count] of Object.entries(call.replaced)) details[`replaced${pascal(type)}`] = count;
+    for (const [type, count] of Object.entries(call.leaked)) details[`leaked${pascal(type)}`] = count;
+    await this.recorder.record(manager, caller, {
+      action: call.kind === 'chat' ? 'model.chat' : 'model.embeddings',
+      tenantId: call.tenantId,
+      targetId: modelAuditRef(call.model),
+      outcome: OUTCOME[call.decision],
+      details,
+    });
+  }
+}

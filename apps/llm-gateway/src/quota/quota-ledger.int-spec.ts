@@ -1,0 +1,130 @@
+// Quotas in the real database, as two replicas of the gateway would hold them: two connection
+// pools on one database, calls admitted concurrently from both. Requests never pass their limit;
+// tokens pass theirs only by what a call used beyond its reservation; a refusal takes nothing
+// from any counter; what is given back can be taken again; tenants and API keys are counted apart.
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Quotas } from '@gardien/contracts';
+import { CreateOutbox1732579200000, createServiceDataSource, openServiceDatabase, withTenant } from '@gardien/persistence';
+import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import { LLM_GATEWAY_MIGRATIONS } from '../migrations/index.js';
+import { QuotaLedger, type QuotaScope } from './quota-ledger.js';
+import { QuotaRepository } from './quota.repository.js';
+
+const prefix = testDatabasePrefix();
+let replicaA: DataSource;
+let replicaB: DataSource;
+
+beforeAll(async () => {
+  const opened = await openServiceDatabase({ service: 'llm-gateway', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, ...LLM_GATEWAY_MIGRATIONS], poolSize: 8 });
+  replicaA = opened.runtime;
+  replicaB = createServiceDataSource({ url: opened.runtimeUrl, entities: [], applicationName: 'gardien-llm-gateway-b', poolSize: 8 });
+  await replicaB.initialize();
+});
+
+afterAll(async () => {
+  await replicaA?.destroy();
+  await replicaB?.destroy();
+  await dropTestDatabases(prefix);
+});
+
+const quotas = (overrides: Partial<Quotas> = {}): Quotas => ({
+  requests_per_minute: 1_000,
+  requests_per_day: 100_000,
+  tokens_per_minute: 1_000_000,
+  tokens_per_day: 10_000_000,
+  api_key: {},
+  ...overrides,
+});
+
+const at = (iso: string) => () => new Date(iso);
+const ledgers = (now = at('2026-12-03T10:00:30Z')) => [new QuotaLedger(replicaA, new QuotaRepository(), now), new QuotaLedger(replicaB, new QuotaRepository(), now)] as const;
+
+async function outcome(promise: Promise<unknown>): Promise<'admitted' | number> {
+  try {
+    await promise;
+    return 'admitted';
+  } catch (error) {
+    const { code, retryAfterSeconds } = error as { code?: string; retryAfterSeconds?: number };
+    if (code !== 'RATE_LIMITED') throw error;
+    return retryAfterSeconds!;
+  }
+}
+
+async function counters(tenantId: string): Promise<Array<{ scope: string; window_kind: string; requests: string; tokens: string }>> {
+  return withTenant(replicaA, tenantId, (manager) => manager.query('SELECT scope, window_kind, requests, tokens FROM llm_quota_counters WHERE tenant_id = $1 ORDER BY scope, window_kind', [tenantId]));
+}
+
+test('two replicas admitting 200 calls at once admit exactly the limit of requests; the others are told when the minute ends', async () => {
+  const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ requests_per_minute: 37 }) };
+  const [a, b] = ledgers();
+  const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => outcome((i % 2 ? a : b).admit(scope, 10))));
+  expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(37);
+  expect(new Set(outcomes.filter((o) => o !== 'admitted'))).toEqual(new Set([30]));
+  expect(await counters(scope.tenantId)).toEqual([
+    { scope: 'tenant', window_kind: 'day', requests: '37', tokens: '370' },
+    { scope: 'tenant', window_kind: 'minute', requests: '37', tokens: '370' },
+  ]);
+});
+
+test('tokens: reservations never pass the limit; settling replaces a reservation by what was used', async () => {
+  const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ tokens_per_minute: 1_000 }) };
+  const [a, b] = ledgers();
+  const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => outcome((i % 2 ? a : b).admit(scope, 100))));
+  expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(10);
+  // A call reserved 100 and used 40: 60 come back, enough for another call of 60 and no more.
+  const admission = await a.admit({ ...scope, quotas: quotas({ tokens_per_minute: 1_100 }) }, 100);
+  await withTenant(replicaA, scope.tenantId, (manager) => a.settle(manager, admission, 40));
+  expect(await outcome(b.admit({ ...scope, quotas: quotas({ tokens_per_minute: 1_100 }) }, 60))).toBe('admitted');
+  expect(await outcome(b.admit({ ...scope, quotas: quotas({ tokens_per_minute: 1_100 }) }, 1))).toBe(30);
+});
+
+test('a call larger than a limit on its own is refused without taking anything', async () => {
+  const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ tokens_per_day: 500 }) };
+  const [a] = ledgers(at('2026-12-03T23:00:00Z'));
+  expect(await outcome(a.admit(scope, 501))).toBe(3_600);
+  expect(await counters(scope.tenantId)).toEqual([]);
+});
+
+test('a refusal by one counter takes nothing from the others; a release gives a request and its reservation back', async () => {
+  const apiKeyId = randomUUID();
+  const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId, quotas: quotas({ api_key: { requests_per_minute: 2 } }) };
+  const [a] = ledgers();
+  const first = await a.admit(scope, 5);
+  await a.admit(scope, 5);
+  expect(await outcome(a.admit(scope, 5))).toBe(30);
+  // The key has a limit per minute only: no counter of its own per day.
+  expect(await counters(scope.tenantId)).toEqual([
+    { scope: apiKeyId, window_kind: 'minute', requests: '2', tokens: '10' },
+    { scope: 'tenant', window_kind: 'day', requests: '2', tokens: '10' },
+    { scope: 'tenant', window_kind: 'minute', requests: '2', tokens: '10' },
+  ]);
+  await withTenant(replicaA, scope.tenantId, (manager) => a.release(manager, first));
+  expect(await outcome(a.admit(scope, 5))).toBe('admitted');
+});
+
+test('API keys are limited apart from each other, tenants apart from each other', async () => {
+  const tenantId = randomUUID();
+  const limits = quotas({ requests_per_minute: 3, api_key: { requests_per_minute: 2 } });
+  const [a, b] = ledgers();
+  const key1: QuotaScope = { tenantId, apiKeyId: randomUUID(), quotas: limits };
+  const key2: QuotaScope = { tenantId, apiKeyId: randomUUID(), quotas: limits };
+  expect(await Promise.all([a.admit(key1, 1), b.admit(key1, 1)].map(outcome))).toEqual(['admitted', 'admitted']);
+  expect(await outcome(a.admit(key1, 1))).toBe(30);
+  expect(await outcome(a.admit(key2, 1))).toBe('admitted');
+  // The tenant's 3 are now taken, whichever key asks.
+  expect(await outcome(b.admit(key2, 1))).toBe(30);
+  expect(await outcome(a.admit({ tenantId: randomUUID(), apiKeyId: null, quotas: limits }, 1))).toBe('admitted');
+});
+
+test('a new minute starts afresh, and the counters of minutes long past are purged', async () => {
+  const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ requests_per_minute: 1 }) };
+  await ledgers(at('2026-12-03T10:00:30Z'))[0].admit(scope, 1);
+  expect(await outcome(ledgers(at('2026-12-03T10:00:59Z'))[0].admit(scope, 1))).toBe(1);
+  await ledgers(at('2026-12-03T10:01:00Z'))[1].admit(scope, 1);
+  await ledgers(at('2026-12-03T10:05:00Z'))[1].admit(scope, 1);
+  const minutes: Array<{ window_start: Date }> = await withTenant(replicaA, scope.tenantId, (manager) =>
+    manager.query("SELECT window_start FROM llm_quota_counters WHERE tenant_id = $1 AND window_kind = 'minute' ORDER BY window_start", [scope.tenantId]),
+  );
+  expect(minutes.map((row) => row.window_start.toISOString())).toEqual(['2026-12-03T10:05:00.000Z']);
+});
