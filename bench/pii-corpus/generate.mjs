@@ -1,7 +1,8 @@
 // Writes bench/pii-corpus/corpus.jsonl: French documents of five kinds (mails, invoices, medical
 // notes, legal letters, chat prompts) made of fictitious data, each with the spans of personal data
 // it holds, labelled by the rules of LABELLING.md as the text is written. Deterministic: the same
-// seed writes the same file (node bench/pii-corpus/generate.mjs [--seed N] [--count N]).
+// seed writes the same file (node bench/pii-corpus/generate.mjs [--seed N] [--count N] [--out FILE]:
+// another seed, written elsewhere, makes a corpus the engine was never looked at on).
 // Check digits are computed here from the published rules, not with the engine under test.
 import { writeFileSync } from 'node:fs';
 
@@ -154,7 +155,7 @@ const groups = (value, size, separator = ' ') => value.match(new RegExp(`.{1,${s
 
 // ---- How each identifier is printed ----
 function phone() {
-  // Numbers of ranges allocated by ARCEP: geographic 01, 02, 03, 05; mobile 06 (but 063 and 069, partly unallocated) and 075 to 078.
+  // Numbers of ranges allocated by ARCEP: geographic 01, 02, 03, 05; mobile 06 (but 063 and 069, partly overseas mobiles) and 075 to 078.
   const national = `0${pick(['1', '2', '3', '5'])}${digits(8)}`;
   const number = chance(0.5) ? `06${pick(['0', '1', '2', '4', '5', '6', '7', '8'])}${digits(7)}` : chance(0.5) ? national : `07${int(5, 8)}${digits(7)}`;
   const pairs = number.match(/../g);
@@ -433,6 +434,7 @@ for (const [kind, write] of Object.entries(KINDS)) {
     docs.push(doc);
   }
 }
-writeFileSync(new URL('./corpus.jsonl', import.meta.url), docs.map((doc) => JSON.stringify(doc)).join('\n') + '\n');
+const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : new URL('./corpus.jsonl', import.meta.url);
+writeFileSync(out, docs.map((doc) => JSON.stringify(doc)).join('\n') + '\n');
 const spans = docs.reduce((count, doc) => count + doc.spans.length, 0);
 process.stdout.write(`${docs.length} documents, ${spans} labelled spans (seed ${SEED})\n`);

@@ -102,13 +102,12 @@ export class PiiScanner {
     const input = new ScanInput(text);
     const candidates: Candidate[] = [];
     for (const recogniser of this.recognisers) {
-      let found: Iterable<Candidate>;
       try {
-        found = [...recogniser.find(input)];
+        for (const candidate of recogniser.find(input)) candidates.push(checked(candidate, text.length, recogniser.name));
       } catch (error) {
+        if (error instanceof PiiScanError) throw error;
         throw new PiiScanError('recogniser_failed', recogniser.name, { cause: error });
       }
-      for (const candidate of found) candidates.push(checked(candidate, text.length, recogniser.name));
     }
     return settle(candidates).map(({ type, start, end, score }) => ({ type, start, end, text: text.slice(start, end), score }));
   }
