@@ -5,6 +5,7 @@ import { luhnValid } from '../checksums.js';
 import { keywordBefore } from '../context-words.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped } from '../grouped-number.js';
+import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
 
@@ -50,21 +51,20 @@ const isCardSeparator = (c: number): boolean => isNumberSpace(c) || c === 45; /*
 export class CardRecogniser implements PiiRecogniser {
   readonly name = 'card';
 
-  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
-    const candidates: Candidate[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const start = starts[k]!;
-      const run = ends[k]! - start;
-      if ((run !== 4 && (run < 12 || run > 19)) || !startsNumber(text, start)) continue;
-      const read = readGrouped(text, start, 19, isDigit, isCardSeparator);
-      for (let length = read.chars.length; length >= 12; length--) {
-        const cut = cutGrouped(text, read, length);
-        if (!cut || cut.separator === -1 || !cardLayout(cut.gaps, length) || !plausibleCard(cut.chars) || !luhnValid(cut.chars)) continue;
-        const context = keywordBefore(text, start, 40, CARD_WORDS) !== -1;
-        candidates.push({ type: 'CARD', start, end: cut.end, score: context ? SCORE_IN_CONTEXT : length === 14 ? SCORE_AMBIGUOUS : SCORE });
-        break;
-      }
+  find(input: ScanInput): Candidate[] {
+    const { text } = input;
+    return fromDigitRuns(input, (start, run) => (run === 4 || (run >= 12 && run <= 19)) && startsNumber(text, start), (start) => this.longestAt(text, start));
+  }
+
+  /** The longest card number starting at `start` (a card can be followed by another group: a CVV, an expiry). */
+  private longestAt(text: string, start: number): Candidate | undefined {
+    const read = readGrouped(text, start, 19, isDigit, isCardSeparator);
+    for (let length = read.chars.length; length >= 12; length--) {
+      const cut = cutGrouped(text, read, length);
+      if (!cut || cut.separator === -1 || !cardLayout(cut.gaps, length) || !plausibleCard(cut.chars) || !luhnValid(cut.chars)) continue;
+      const context = keywordBefore(text, start, 40, CARD_WORDS) !== -1;
+      return { type: 'CARD', start, end: cut.end, score: context ? SCORE_IN_CONTEXT : length === 14 ? SCORE_AMBIGUOUS : SCORE };
     }
-    return candidates;
+    return undefined;
   }
 }

@@ -4,6 +4,7 @@
 // (invoices, appointments) are not personal data by themselves and are left alone.
 import { keywordBefore } from '../context-words.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
+import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { codeAt, isAlnum, isDigit, isLetter } from '../text-chars.js';
 
@@ -102,6 +103,21 @@ function englishDate(text: string, dayStart: number): [number, number] | undefin
   return year !== undefined && plausibleYear(year) && validDate(Number(day), month, Number(year)) ? [wordStart, comma + 6] : undefined;
 }
 
+/** A date whose first number is the run [start, runEnd): what follows that number says which form it can have, before anything is read. */
+function dateAt(text: string, start: number, runEnd: number): [number, number] | undefined {
+  const next = codeAt(text, runEnd);
+  const run = runEnd - start;
+  if (next === 47 || next === 45 || next === 46) {
+    const end = numericDateEnd(text, start);
+    return end === -1 ? undefined : [start, end];
+  }
+  if (run <= 2 && (next === 32 || next === 101) /* e of 1er */) {
+    const end = writtenDateEnd(text, start);
+    return end === -1 ? undefined : [start, end];
+  }
+  return run <= 2 && next === 44 /* , */ ? englishDate(text, start) : undefined;
+}
+
 /** A word of birth ends within the window before `start`, with no digit in between. */
 function birthContext(text: string, start: number): boolean {
   const wordEnd = keywordBefore(text, start, CONTEXT_WINDOW, BIRTH_WORDS);
@@ -113,26 +129,19 @@ function birthContext(text: string, start: number): boolean {
 export class DateOfBirthRecogniser implements PiiRecogniser {
   readonly name = 'date-of-birth';
 
-  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
-    const candidates: Candidate[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const runStart = starts[k]!;
-      const run = ends[k]! - runStart;
-      const before = codeAt(text, runStart - 1);
-      if (run === 3 || run > 4 || isAlnum(before) || ((before === 47 || before === 45 || before === 46) && isDigit(codeAt(text, runStart - 2)))) continue;
-      // What follows the first number says which form the date can have, before anything is read.
-      const next = codeAt(text, ends[k]!);
-      let span: [number, number] | undefined;
-      if (next === 47 || next === 45 || next === 46) {
-        const numeric = numericDateEnd(text, runStart);
-        if (numeric !== -1) span = [runStart, numeric];
-      } else if (run <= 2 && (next === 32 || next === 101) /* e of 1er */) {
-        const written = writtenDateEnd(text, runStart);
-        if (written !== -1) span = [runStart, written];
-      } else if (run <= 2 && next === 44 /* , */) span = englishDate(text, runStart);
-      if (span === undefined || isAlnum(codeAt(text, span[1])) || (codeAt(text, span[1]) === 47 && isDigit(codeAt(text, span[1] + 1)))) continue;
-      if (birthContext(text, span[0])) candidates.push({ type: 'DATE_OF_BIRTH', start: span[0], end: span[1], score: SCORE });
-    }
-    return candidates;
+  find(input: ScanInput): Candidate[] {
+    const { text } = input;
+    return fromDigitRuns(
+      input,
+      (start, run) => {
+        const before = codeAt(text, start - 1);
+        return run !== 3 && run <= 4 && !isAlnum(before) && !((before === 47 || before === 45 || before === 46) && isDigit(codeAt(text, start - 2)));
+      },
+      (start, runEnd) => {
+        const span = dateAt(text, start, runEnd);
+        if (span === undefined || isAlnum(codeAt(text, span[1])) || (codeAt(text, span[1]) === 47 && isDigit(codeAt(text, span[1] + 1)))) return undefined;
+        return birthContext(text, span[0]) ? { type: 'DATE_OF_BIRTH', start: span[0], end: span[1], score: SCORE } : undefined;
+      },
+    );
   }
 }

@@ -4,6 +4,7 @@
 import { nirKey } from '../checksums.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
+import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
 
@@ -31,16 +32,17 @@ export function validNir(nir: string): boolean {
 export class NirRecogniser implements PiiRecogniser {
   readonly name = 'nir';
 
-  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
-    const candidates: Candidate[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const start = starts[k]!;
-      const run = ends[k]! - start;
+  find(input: ScanInput): Candidate[] {
+    const { text } = input;
+    return fromDigitRuns(
+      input,
       // Compact (15 digits, or 6 before "2A"/"2B"), the key apart (13), or grouped from the sex digit (1).
-      if ((run !== 15 && run !== 13 && run !== 1 && run !== 6) || !SEXES.has(text[start]!) || !startsNumber(text, start)) continue;
-      const cut = cutGrouped(text, readGrouped(text, start, LENGTH, isNirChar, isNirSeparator), LENGTH);
-      if (cut && cut.separator !== -1 && LAYOUTS.some((layout) => sameGaps(cut.gaps, layout)) && validNir(cut.chars)) candidates.push({ type: 'NIR', start, end: cut.end, score: SCORE });
-    }
-    return candidates;
+      (start, run) => (run === 15 || run === 13 || run === 1 || run === 6) && SEXES.has(text[start]!) && startsNumber(text, start),
+      (start) => {
+        const cut = cutGrouped(text, readGrouped(text, start, LENGTH, isNirChar, isNirSeparator), LENGTH);
+        const valid = cut && cut.separator !== -1 && LAYOUTS.some((layout) => sameGaps(cut.gaps, layout)) && validNir(cut.chars);
+        return valid ? { type: 'NIR', start, end: cut.end, score: SCORE } : undefined;
+      },
+    );
   }
 }

@@ -5,6 +5,7 @@
 // (numbering-plans.ts).
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
+import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { validFrenchNational, validInternational } from './numbering-plans.js';
 import { codeAt, isAlnum, isBlank, isDigit, isNumberSpace } from '../text-chars.js';
@@ -54,6 +55,12 @@ function readInternational(text: string, start: number): { digits: string; cuts:
   return { digits, cuts };
 }
 
+/** "0033 6…": 00 as the international prefix, written apart from what comes before (not "FA-0012…"). */
+function internationalPrefix(text: string, start: number): boolean {
+  const before = codeAt(text, start - 1);
+  return text.charCodeAt(start + 1) === 48 && (before === -1 || isBlank(before) || before === 40 /* ( */ || before === 58); /* : */
+}
+
 function validE164(digits: string): boolean {
   return digits.length >= 8 && digits.length <= MAX_E164_DIGITS && validInternational(digits);
 }
@@ -61,26 +68,22 @@ function validE164(digits: string): boolean {
 export class PhoneRecogniser implements PiiRecogniser {
   readonly name = 'phone';
 
-  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
-    const candidates: Candidate[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const start = starts[k]!;
+  find(input: ScanInput): Candidate[] {
+    const { text } = input;
+    return fromDigitRuns(input, (start, run) => this.accepts(text, start, run), (start) => {
       const before = codeAt(text, start - 1);
-      if (before === 43 /* + */) {
-        if (isAlnum(codeAt(text, start - 2))) continue;
-        const found = this.international(text, start, start - 1);
-        if (found) candidates.push(found);
-      } else if (!isAlnum(before) && text.charCodeAt(start) === 48 /* 0 */) {
-        const run = ends[k]! - start;
-        // "0033 6…": the international prefix is written apart from what comes before (not "FA-0012…").
-        const international = text.charCodeAt(start + 1) === 48 && (before === -1 || isBlank(before) || before === 40 /* ( */ || before === 58); /* : */
-        // National layouts start with 10 digits, 2 (pairs), 1 ("0 800") or 4 ("0800").
-        if (!international && run !== 10 && run !== 2 && run !== 1 && run !== 4) continue;
-        const found = international ? this.international(text, start + 2, start, true) : this.national(text, start);
-        if (found) candidates.push(found);
-      }
-    }
-    return candidates;
+      if (before === 43 /* + */) return this.international(text, start, start - 1);
+      return internationalPrefix(text, start) ? this.international(text, start + 2, start, true) : this.national(text, start);
+    });
+  }
+
+  /** After a "+" (itself after no letter or digit), or a 0 after no letter or digit that can start a national layout or "00". */
+  private accepts(text: string, start: number, run: number): boolean {
+    const before = codeAt(text, start - 1);
+    if (before === 43) return !isAlnum(codeAt(text, start - 2));
+    if (isAlnum(before) || text.charCodeAt(start) !== 48 /* 0 */) return false;
+    // National layouts start with 10 digits, 2 (pairs), 1 ("0 800") or 4 ("0800").
+    return internationalPrefix(text, start) || run === 10 || run === 2 || run === 1 || run === 4;
   }
 
   private international(text: string, digitsStart: number, start: number, spaceAfterPrefix = false): Candidate | undefined {

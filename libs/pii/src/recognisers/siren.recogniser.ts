@@ -1,6 +1,7 @@
 // SIREN: 9 digits under Luhn, compact or 3-3-3. One random number in ten passes Luhn, so a SIREN
 // without a word of the register before it scores lower.
 import type { Candidate, PiiRecogniser } from '../finding.js';
+import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { endsNumber, startsNumber } from '../text-chars.js';
 import { companyNumberAt, registerContext, validSiren } from './siren-siret.js';
@@ -12,16 +13,17 @@ const LAYOUTS = [[], [3, 6]];
 export class SirenRecogniser implements PiiRecogniser {
   readonly name = 'siren';
 
-  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
-    const candidates: Candidate[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const start = starts[k]!;
-      const run = ends[k]! - start;
-      if ((run !== 9 && run !== 3) || !startsNumber(text, start)) continue;
-      const cut = companyNumberAt(text, start, 9, LAYOUTS);
-      // Nine digits that a group of digits continues are part of a longer number (a SIRET's, whose check then failed).
-      if (cut && endsNumber(text, cut.end) && validSiren(cut.chars)) candidates.push({ type: 'SIREN', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE });
-    }
-    return candidates;
+  find(input: ScanInput): Candidate[] {
+    const { text } = input;
+    return fromDigitRuns(
+      input,
+      (start, run) => (run === 9 || run === 3) && startsNumber(text, start),
+      (start) => {
+        const cut = companyNumberAt(text, start, 9, LAYOUTS);
+        // Nine digits that a group of digits continues are part of a longer number (a SIRET's, whose check then failed).
+        if (!cut || !endsNumber(text, cut.end) || !validSiren(cut.chars)) return undefined;
+        return { type: 'SIREN', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE };
+      },
+    );
   }
 }

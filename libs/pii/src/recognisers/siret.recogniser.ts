@@ -1,5 +1,6 @@
 // SIRET: SIREN + NIC, 14 digits under Luhn (La Poste's by their sum of digits), compact, 3-3-3-5 or 9-5.
 import type { Candidate, PiiRecogniser } from '../finding.js';
+import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { startsNumber } from '../text-chars.js';
 import { companyNumberAt, registerContext, validSiret } from './siren-siret.js';
@@ -11,15 +12,15 @@ const LAYOUTS = [[], [3, 6, 9], [9]];
 export class SiretRecogniser implements PiiRecogniser {
   readonly name = 'siret';
 
-  find({ text, digitRuns: { starts, ends } }: ScanInput): Candidate[] {
-    const candidates: Candidate[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const start = starts[k]!;
-      const run = ends[k]! - start;
-      if ((run !== 14 && run !== 3 && run !== 9) || !startsNumber(text, start)) continue;
-      const cut = companyNumberAt(text, start, 14, LAYOUTS);
-      if (cut && validSiret(cut.chars)) candidates.push({ type: 'SIRET', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE });
-    }
-    return candidates;
+  find(input: ScanInput): Candidate[] {
+    const { text } = input;
+    return fromDigitRuns(
+      input,
+      (start, run) => (run === 14 || run === 3 || run === 9) && startsNumber(text, start),
+      (start) => {
+        const cut = companyNumberAt(text, start, 14, LAYOUTS);
+        return cut && validSiret(cut.chars) ? { type: 'SIRET', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE } : undefined;
+      },
+    );
   }
 }
