@@ -1,21 +1,34 @@
-// Words that make a weak candidate likely ("né le" before a date, "SIREN" before nine digits). Only a
-// bounded window before the candidate is read, so the check costs the same whatever the text.
-import { codeAt, isLetter } from './text-chars.js';
+// Words that make a weak candidate likely ("né le" before a date, "SIREN" before nine digits),
+// looked up among the words of a bounded window before the candidate by their folded hash (computed
+// when the text was tokenised): the check costs the same whatever the text, and copies nothing
+// unless a hash matches.
+import { ScanInput } from './scan-input.js';
+import { foldedHashes } from './text-chars.js';
 
-/**
- * The end (an offset in `text`) of the last keyword among the `window` characters before `start`,
- * or -1. Keywords are lower case; they match whole words (or word sequences), case-insensitively.
- */
-export function keywordBefore(text: string, start: number, window: number, keywords: readonly string[]): number {
-  const from = Math.max(0, start - window);
-  const slice = text.slice(from, start).toLowerCase();
-  let found = -1;
-  for (const keyword of keywords) {
-    for (let at = slice.lastIndexOf(keyword); at !== -1; at = at === 0 ? -1 : slice.lastIndexOf(keyword, at - 1)) {
-      if (isLetter(codeAt(slice, at - 1)) || isLetter(codeAt(slice, at + keyword.length))) continue;
-      found = Math.max(found, from + at + keyword.length);
-      break;
-    }
+export class ContextWords {
+  private readonly words: ReadonlySet<string>;
+  private readonly hashes: ReadonlySet<number>;
+
+  /** Single words, lower case ("naissance", "siret"); a word written "d'immatriculation" counts as "immatriculation". */
+  constructor(words: readonly string[]) {
+    this.words = new Set(words);
+    this.hashes = foldedHashes(words);
   }
-  return found;
+
+  /** The end (an offset in the text) of the last of these words that starts among the `window` characters before `start`, or -1. */
+  lastBefore(input: ScanInput, start: number, window: number): number {
+    const { text, words } = input;
+    for (let k = ScanInput.firstFrom(words, start) - 1; k >= 0 && words.starts[k]! >= start - window; k--) {
+      const wordStart = words.starts[k]!;
+      const wordEnd = words.ends[k]!;
+      if (this.hashes.has(words.hashes[k]!) ? this.words.has(text.slice(wordStart, wordEnd).toLowerCase()) : this.elided(text, wordStart, wordEnd)) return wordEnd;
+    }
+    return -1;
+  }
+
+  /** "d'immatriculation", "l’entreprise": the word after an elided article. */
+  private elided(text: string, start: number, end: number): boolean {
+    const apostrophe = text.charCodeAt(start + 1);
+    return end - start > 2 && (apostrophe === 39 || apostrophe === 0x2019) && this.words.has(text.slice(start + 2, end).toLowerCase());
+  }
 }

@@ -23,14 +23,35 @@ export class ScanInput {
 
   /** Maximal runs of ASCII digits. */
   get digitRuns(): Tokens {
-    this.digitRunTokens ??= digitRunsOf(this.text);
-    return this.digitRunTokens;
+    if (this.digitRunTokens === undefined) this.tokenise();
+    return this.digitRunTokens!;
   }
 
   /** Runs of letters, joined across one hyphen or apostrophe between letters (Jean-Pierre, N'Diaye, l’Église). */
   get words(): WordTokens {
-    this.wordTokens ??= wordsOf(this.text);
-    return this.wordTokens;
+    if (this.wordTokens === undefined) this.tokenise();
+    return this.wordTokens!;
+  }
+
+  /** Both kinds of tokens in one pass over the text (every default recogniser needs one or the other). */
+  private tokenise(): void {
+    const { text } = this;
+    const digitRuns = { starts: [] as number[], ends: [] as number[] };
+    const words = { starts: [] as number[], ends: [] as number[], hashes: [] as number[] };
+    const length = text.length;
+    let i = 0;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        digitRuns.starts.push(i);
+        let d = c;
+        while (d >= 48 && d <= 57) d = text.charCodeAt(++i);
+        digitRuns.ends.push(i);
+      } else if (letterAt(text, i)) i = readWord(text, i, words);
+      else i++;
+    }
+    this.digitRunTokens = digitRuns;
+    this.wordTokens = words;
   }
 
   /** Index of the first token starting at or after `offset` (tokens.starts.length when none). */
@@ -46,50 +67,21 @@ export class ScanInput {
   }
 }
 
-// Two loops written out rather than one taking predicates: the scan's hottest code.
-function digitRunsOf(text: string): Tokens {
-  const starts: number[] = [];
-  const ends: number[] = [];
+/** Reads the word starting at `i`, records it, and returns where it ends. */
+function readWord(text: string, i: number, words: { starts: number[]; ends: number[]; hashes: number[] }): number {
   const length = text.length;
-  let i = 0;
-  while (i < length) {
-    let c = text.charCodeAt(i);
-    if (c < 48 || c > 57) {
-      i++;
-      continue;
-    }
-    starts.push(i);
-    do c = text.charCodeAt(++i);
-    while (c >= 48 && c <= 57);
-    ends.push(i);
+  words.starts.push(i);
+  let hash = HASH_SEED;
+  for (;;) {
+    if (i < length && letterAt(text, i)) hash = hashStep(hash, text.charCodeAt(i++));
+    else if (i + 1 < length && isWordJoiner(text.charCodeAt(i)) && letterAt(text, i + 1)) {
+      hash = hashStep(hashStep(hash, text.charCodeAt(i)), text.charCodeAt(i + 1));
+      i += 2;
+    } else break;
   }
-  return { starts, ends };
-}
-
-function wordsOf(text: string): WordTokens {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const hashes: number[] = [];
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
-    if (!letterAt(text, i)) {
-      i++;
-      continue;
-    }
-    starts.push(i);
-    let hash = HASH_SEED;
-    for (;;) {
-      if (i < length && letterAt(text, i)) hash = hashStep(hash, text.charCodeAt(i++));
-      else if (i + 1 < length && isWordJoiner(text.charCodeAt(i)) && letterAt(text, i + 1)) {
-        hash = hashStep(hashStep(hash, text.charCodeAt(i)), text.charCodeAt(i + 1));
-        i += 2;
-      } else break;
-    }
-    ends.push(i);
-    hashes.push(hashEnd(hash));
-  }
-  return { starts, ends, hashes };
+  words.ends.push(i);
+  words.hashes.push(hashEnd(hash));
+  return i;
 }
 
 /** isLetter, with ASCII (most of the text) decided by one comparison. */

@@ -48,6 +48,9 @@ export const endsNumber = (text: string, end: number): boolean => {
   return !isDigit(codeAt(text, end + 1)) || !(isNumberSpace(after) || after === 45 || after === 46);
 };
 
+/** Another group of digits follows at `end`, after one separator: a run shorter than a whole number can start a grouped one. */
+export const groupFollows = (text: string, end: number, separator: (c: number) => boolean): boolean => separator(codeAt(text, end)) && isDigit(codeAt(text, end + 1));
+
 /** Spaces that may sit inside a printed number: space, no-break space, narrow no-break space. */
 export const isNumberSpace = (c: number): boolean => c === 32 || c === 0xa0 || c === 0x202f;
 

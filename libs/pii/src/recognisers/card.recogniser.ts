@@ -2,18 +2,18 @@
 // those of a scheme, compact or in the groups cards are printed with (4-4-4-4, Amex 4-6-5, Diners
 // 4-6-4), spaces or dashes.
 import { luhnValid } from '../checksums.js';
-import { keywordBefore } from '../context-words.js';
+import { ContextWords } from '../context-words.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped } from '../grouped-number.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
-import { isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
+import { groupFollows, isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
 
 const SCORE = 0.95;
 const SCORE_IN_CONTEXT = 0.97;
 /** 14 digits under Luhn are a SIRET as often as a Diners card: without a word of cards, the SIRET wins. */
 const SCORE_AMBIGUOUS = 0.8;
-const CARD_WORDS = ['carte', 'cb', 'card', 'visa', 'mastercard', 'amex', 'american express', 'paiement', 'payment', 'crédit', 'credit', 'débit'];
+const CARD_WORDS = new ContextWords(['carte', 'cb', 'card', 'visa', 'mastercard', 'amex', 'american', 'paiement', 'payment', 'crédit', 'credit', 'débit']);
 
 interface Scheme {
   /** Inclusive ranges of the first digits, compared as numbers of the same number of digits. */
@@ -53,16 +53,17 @@ export class CardRecogniser implements PiiRecogniser {
 
   find(input: ScanInput): Candidate[] {
     const { text } = input;
-    return fromDigitRuns(input, (start, run) => (run === 4 || (run >= 12 && run <= 19)) && startsNumber(text, start), (start) => this.longestAt(text, start));
+    return fromDigitRuns(input, (start, run) => ((run >= 12 && run <= 19) || (run === 4 && groupFollows(text, start + run, isCardSeparator))) && startsNumber(text, start), (start) => this.longestAt(input, start));
   }
 
   /** The longest card number starting at `start` (a card can be followed by another group: a CVV, an expiry). */
-  private longestAt(text: string, start: number): Candidate | undefined {
+  private longestAt(input: ScanInput, start: number): Candidate | undefined {
+    const { text } = input;
     const read = readGrouped(text, start, 19, isDigit, isCardSeparator);
     for (let length = read.chars.length; length >= 12; length--) {
       const cut = cutGrouped(text, read, length);
       if (!cut || cut.separator === -1 || !cardLayout(cut.gaps, length) || !plausibleCard(cut.chars) || !luhnValid(cut.chars)) continue;
-      const context = keywordBefore(text, start, 40, CARD_WORDS) !== -1;
+      const context = CARD_WORDS.lastBefore(input, start, 40) !== -1;
       return { type: 'CARD', start, end: cut.end, score: context ? SCORE_IN_CONTEXT : length === 14 ? SCORE_AMBIGUOUS : SCORE };
     }
     return undefined;

@@ -2,7 +2,7 @@
 // 1er mai 1985, May 12, 1985) that a word of birth comes shortly before ("né le", "née à Lyon le",
 // "date de naissance :", "DOB", "born on"), with no other number between them. Other dates
 // (invoices, appointments) are not personal data by themselves and are left alone.
-import { keywordBefore } from '../context-words.js';
+import { ContextWords } from '../context-words.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
@@ -10,7 +10,8 @@ import { codeAt, isAlnum, isDigit, isLetter } from '../text-chars.js';
 
 const SCORE = 0.9;
 const CONTEXT_WINDOW = 45;
-export const BIRTH_WORDS = ['né', 'née', 'né(e)', 'nee', 'naissance', 'ddn', 'dob', 'd.o.b', 'born', 'birth', 'birthdate', 'date of birth'];
+/** "Né(e)" is read as "né", "date of birth" as "birth". */
+const BIRTH_WORDS = new ContextWords(['né', 'née', 'nee', 'naissance', 'ddn', 'dob', 'born', 'birth', 'birthdate', 'birthday']);
 /** Month names (French, English) and their usual abbreviations, lower case, with and without accents. */
 const MONTHS = new Map<string, number>(
   [
@@ -119,8 +120,9 @@ function dateAt(text: string, start: number, runEnd: number): [number, number] |
 }
 
 /** A word of birth ends within the window before `start`, with no digit in between. */
-function birthContext(text: string, start: number): boolean {
-  const wordEnd = keywordBefore(text, start, CONTEXT_WINDOW, BIRTH_WORDS);
+function birthContext(input: ScanInput, start: number): boolean {
+  const { text } = input;
+  const wordEnd = BIRTH_WORDS.lastBefore(input, start, CONTEXT_WINDOW);
   if (wordEnd === -1) return false;
   for (let i = wordEnd; i < start; i++) if (isDigit(text.charCodeAt(i))) return false;
   return true;
@@ -140,7 +142,7 @@ export class DateOfBirthRecogniser implements PiiRecogniser {
       (start, runEnd) => {
         const span = dateAt(text, start, runEnd);
         if (span === undefined || isAlnum(codeAt(text, span[1])) || (codeAt(text, span[1]) === 47 && isDigit(codeAt(text, span[1] + 1)))) return undefined;
-        return birthContext(text, span[0]) ? { type: 'DATE_OF_BIRTH', start: span[0], end: span[1], score: SCORE } : undefined;
+        return birthContext(input, span[0]) ? { type: 'DATE_OF_BIRTH', start: span[0], end: span[1], score: SCORE } : undefined;
       },
     );
   }

@@ -50,9 +50,10 @@ export class IpRecogniser implements PiiRecogniser {
     return candidates;
   }
 
-  private ipv4({ text, digitRuns }: ScanInput, candidates: Candidate[]): void {
-    for (const start of digitRuns.starts) {
-      if (isAlnum(codeAt(text, start - 1)) || dottedDigitAt(text, start - 1, start - 2)) continue;
+  private ipv4({ text, digitRuns: { starts, ends } }: ScanInput, candidates: Candidate[]): void {
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k]!;
+      if (ends[k]! - start > 3 || codeAt(text, ends[k]!) !== 46 || isAlnum(codeAt(text, start - 1)) || dottedDigitAt(text, start - 1, start - 2)) continue;
       const end = ipv4At(text, start);
       if (end !== -1) candidates.push({ type: 'IP', start, end, score: SCORE });
     }

@@ -6,7 +6,7 @@ import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
-import { isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
+import { codeAt, groupFollows, isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
 
 const SCORE = 0.99;
 const LENGTH = 15;
@@ -20,6 +20,14 @@ const isNirSeparator = (c: number): boolean => isNumberSpace(c) || c === 46; /* 
 /** Months 01-12, and the ranges INSEE gives when the month is unknown (20-42, 50-99). */
 function plausibleMonth(month: number): boolean {
   return (month >= 1 && month <= 12) || (month >= 20 && month <= 42) || month >= 50;
+}
+
+/** Compact (15 digits, or 6 before "2A"/"2B"), the key apart (13), or grouped from the sex digit (1). */
+function shapeOfNir(text: string, start: number, run: number): boolean {
+  if (run === 15) return true;
+  if (run === 13 || run === 1) return groupFollows(text, start + run, isNirSeparator);
+  const letter = codeAt(text, start + run);
+  return run === 6 && (letter === 65 || letter === 66);
 }
 
 export function validNir(nir: string): boolean {
@@ -36,8 +44,7 @@ export class NirRecogniser implements PiiRecogniser {
     const { text } = input;
     return fromDigitRuns(
       input,
-      // Compact (15 digits, or 6 before "2A"/"2B"), the key apart (13), or grouped from the sex digit (1).
-      (start, run) => (run === 15 || run === 13 || run === 1 || run === 6) && SEXES.has(text[start]!) && startsNumber(text, start),
+      (start, run) => SEXES.has(text[start]!) && shapeOfNir(text, start, run) && startsNumber(text, start),
       (start) => {
         const cut = cutGrouped(text, readGrouped(text, start, LENGTH, isNirChar, isNirSeparator), LENGTH);
         const valid = cut && cut.separator !== -1 && LAYOUTS.some((layout) => sameGaps(cut.gaps, layout)) && validNir(cut.chars);

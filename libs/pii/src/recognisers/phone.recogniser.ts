@@ -8,7 +8,7 @@ import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { validFrenchNational, validInternational } from './numbering-plans.js';
-import { codeAt, isAlnum, isBlank, isDigit, isNumberSpace } from '../text-chars.js';
+import { codeAt, groupFollows, isAlnum, isBlank, isDigit, isNumberSpace } from '../text-chars.js';
 
 const SCORE_FR = 0.9;
 const SCORE_INTERNATIONAL = 0.85;
@@ -83,7 +83,7 @@ export class PhoneRecogniser implements PiiRecogniser {
     if (before === 43) return !isAlnum(codeAt(text, start - 2));
     if (isAlnum(before) || text.charCodeAt(start) !== 48 /* 0 */) return false;
     // National layouts start with 10 digits, 2 (pairs), 1 ("0 800") or 4 ("0800").
-    return internationalPrefix(text, start) || run === 10 || run === 2 || run === 1 || run === 4;
+    return internationalPrefix(text, start) || run === 10 || ((run === 2 || run === 1 || run === 4) && groupFollows(text, start + run, isPhoneSeparator));
   }
 
   private international(text: string, digitsStart: number, start: number, spaceAfterPrefix = false): Candidate | undefined {

@@ -1,11 +1,12 @@
 // What SIREN and SIRET share: nine digits of the company (SIREN), then five of the establishment
 // (NIC), both under Luhn; words of the register before them make a bare SIREN more likely.
 import { digitSum, luhnValid } from '../checksums.js';
-import { keywordBefore } from '../context-words.js';
+import { ContextWords } from '../context-words.js';
+import type { ScanInput } from '../scan-input.js';
 import { cutGrouped, readGrouped, sameGaps, type GroupedCut } from '../grouped-number.js';
 import { isDigit, isNumberSpace } from '../text-chars.js';
 
-export const REGISTER_WORDS = ['siren', 'siret', 'rcs', 'immatriculée', 'immatriculé', 'immatriculation', 'tva', 'insee', 'société', 'entreprise'];
+const REGISTER_WORDS = new ContextWords(['siren', 'siret', 'rcs', 'immatriculée', 'immatriculé', 'immatriculation', 'tva', 'insee', 'société', 'entreprise']);
 const CONTEXT_WINDOW = 40;
 /** La Poste's establishments: one SIREN, too many NICs for Luhn; INSEE checks their sum of digits instead. */
 const LA_POSTE_SIREN = '356000000';
@@ -19,8 +20,8 @@ export function validSiret(siret: string): boolean {
   return siret.startsWith(LA_POSTE_SIREN) ? digitSum(siret) % 5 === 0 : luhnValid(siret);
 }
 
-export function registerContext(text: string, start: number): boolean {
-  return keywordBefore(text, start, CONTEXT_WINDOW, REGISTER_WORDS) !== -1;
+export function registerContext(input: ScanInput, start: number): boolean {
+  return REGISTER_WORDS.lastBefore(input, start, CONTEXT_WINDOW) !== -1;
 }
 
 /** A cut of `length` digits at `start` grouped as one of `layouts` with one kind of space. */

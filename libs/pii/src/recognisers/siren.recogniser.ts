@@ -3,7 +3,7 @@
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
-import { endsNumber, startsNumber } from '../text-chars.js';
+import { endsNumber, groupFollows, isNumberSpace, startsNumber } from '../text-chars.js';
 import { companyNumberAt, registerContext, validSiren } from './siren-siret.js';
 
 const SCORE = 0.85;
@@ -17,12 +17,12 @@ export class SirenRecogniser implements PiiRecogniser {
     const { text } = input;
     return fromDigitRuns(
       input,
-      (start, run) => (run === 9 || run === 3) && startsNumber(text, start),
+      (start, run) => (run === 9 || (run === 3 && groupFollows(text, start + run, isNumberSpace))) && startsNumber(text, start),
       (start) => {
         const cut = companyNumberAt(text, start, 9, LAYOUTS);
         // Nine digits that a group of digits continues are part of a longer number (a SIRET's, whose check then failed).
         if (!cut || !endsNumber(text, cut.end) || !validSiren(cut.chars)) return undefined;
-        return { type: 'SIREN', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE };
+        return { type: 'SIREN', start, end: cut.end, score: registerContext(input, start) ? SCORE_IN_CONTEXT : SCORE };
       },
     );
   }

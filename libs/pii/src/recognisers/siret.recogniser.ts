@@ -2,7 +2,7 @@
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
-import { startsNumber } from '../text-chars.js';
+import { groupFollows, isNumberSpace, startsNumber } from '../text-chars.js';
 import { companyNumberAt, registerContext, validSiret } from './siren-siret.js';
 
 const SCORE = 0.95;
@@ -16,10 +16,10 @@ export class SiretRecogniser implements PiiRecogniser {
     const { text } = input;
     return fromDigitRuns(
       input,
-      (start, run) => (run === 14 || run === 3 || run === 9) && startsNumber(text, start),
+      (start, run) => (run === 14 || ((run === 3 || run === 9) && groupFollows(text, start + run, isNumberSpace))) && startsNumber(text, start),
       (start) => {
         const cut = companyNumberAt(text, start, 14, LAYOUTS);
-        return cut && validSiret(cut.chars) ? { type: 'SIRET', start, end: cut.end, score: registerContext(text, start) ? SCORE_IN_CONTEXT : SCORE } : undefined;
+        return cut && validSiret(cut.chars) ? { type: 'SIRET', start, end: cut.end, score: registerContext(input, start) ? SCORE_IN_CONTEXT : SCORE } : undefined;
       },
     );
   }
