@@ -360,6 +360,21 @@ test('a runtime that stops mid-stream or answers garbage ends the stream with an
   expect(decisions).toEqual(['failed', 'failed', 'failed']);
 });
 
+test('a call answered once that passes its deadline is a runtime timeout, audited as failed, its reservation given back (no answer, nothing charged)', async () => {
+  const tenantId = tenantWith();
+  const pipeline = await pipelineWith();
+  server.behave({ tokenIntervalMs: 200 });
+  try {
+    await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois quatre cinq six sept huit' }] }, AbortSignal.timeout(300))).rejects.toMatchObject({
+      reason: 'runtime_timeout',
+    });
+  } finally {
+    server.behave({});
+  }
+  expect((await auditOf(tenantId)).map((entry) => [entry.details.decision, entry.details.reason])).toEqual([['failed', 'runtime-timeout']]);
+  expect(await counters(tenantId)).toEqual([{ requests: '0', tokens: '0' }]);
+});
+
 test('embeddings are computed from the pseudonymised text, metered and audited', async () => {
   const tenantId = tenantWith();
   const pipeline = await pipelineWith();

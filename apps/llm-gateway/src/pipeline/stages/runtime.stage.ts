@@ -58,6 +58,8 @@ function request(sampling: Sampling): { maxTokens: number; temperature?: number 
 
 /** What a runtime failure is to the caller. */
 function refusalOf(error: unknown, signal: AbortSignal): Error {
+  // The caller's deadline passed (AbortSignal.timeout): the runtime did not answer in time.
+  if (signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError') return gatewayError(GatewayReason.RuntimeTimeout);
   if (signal.aborted || isLlmRuntimeError(error, LlmRuntimeErrorCode.Cancelled)) return new CallCancelled('the caller went away');
   if (!isLlmRuntimeError(error)) return error as Error;
   switch (error.code) {
