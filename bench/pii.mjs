@@ -88,21 +88,26 @@ function cover(docs, findings) {
 const round = (value) => Math.round(value * 1000) / 1000;
 const bytesOf = (docs) => docs.reduce((sum, doc) => sum + Buffer.byteLength(doc.text, 'utf8'), 0);
 
-/** MB/s (10^6 bytes of UTF-8) of `scan` over the documents, one by one, for at least THROUGHPUT_SECONDS. */
+/**
+ * MB/s (10^6 bytes of UTF-8) of `scan` over the documents, one by one, in rounds over the whole corpus
+ * for at least `minSeconds`: the median round (what is compared with the target; other work on the
+ * machine slows some rounds) and the mean over all rounds.
+ */
 async function throughput(docs, scan, minSeconds = THROUGHPUT_SECONDS) {
   const bytes = bytesOf(docs);
-  let rounds = 0;
+  const rounds = [];
   const started = process.hrtime.bigint();
-  let seconds = 0;
   do {
+    const round = process.hrtime.bigint();
     for (const doc of docs) {
       const result = scan(doc.text);
       if (result instanceof Promise) await result;
     }
-    rounds++;
-    seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  } while (seconds < minSeconds && rounds < 1000);
-  return { megabytesPerSecond: round((bytes * rounds) / seconds / 1e6), rounds, seconds: round(seconds) };
+    rounds.push(Number(process.hrtime.bigint() - round) / 1e9);
+  } while (Number(process.hrtime.bigint() - started) / 1e9 < minSeconds && rounds.length < 1000);
+  const sorted = [...rounds].sort((a, b) => a - b);
+  const total = rounds.reduce((sum, seconds) => sum + seconds, 0);
+  return { megabytesPerSecond: round(bytes / sorted[Math.floor(sorted.length / 2)] / 1e6), meanMegabytesPerSecond: round((bytes * rounds.length) / total / 1e6), rounds: rounds.length, seconds: round(total) };
 }
 
 function largeText(docs) {
@@ -195,10 +200,12 @@ async function main() {
     const verdict = row.target === null ? 'no target' : `>= ${row.target} ${row.pass ? 'PASS' : 'FAIL <<<'}`;
     process.stdout.write(`${row.type.padEnd(14)} ${String(row.spans).padStart(5)}  ${row.gardien.padEnd(13)} ${String(row.exact).padEnd(7)}  ${row.openredaction.padEnd(13)}  ${row.redactPii.padEnd(13)}  ${verdict}\n`);
   }
-  process.stdout.write(`\n${'labelled spans >= 90 % redacted, any type'.padEnd(44)} ${String(ours.cover.spansCovered).padEnd(13)} ${''.padEnd(7)}  ${String(open.cover.spansCovered).padEnd(13)}  ${String(redact.cover.spansCovered)}\n`);
-  process.stdout.write(`${'findings touching no labelled span'.padEnd(44)} ${`${ours.cover.strayFindings} of ${ours.cover.findings}`.padEnd(13)} ${''.padEnd(7)}  ${`${open.cover.strayFindings} of ${open.cover.findings}`.padEnd(13)}  ${redact.cover.strayFindings} of ${redact.cover.findings}\n`);
-  process.stdout.write(`${'throughput, one core, document by document'.padEnd(44)} ${`${ours.throughput.corpus.megabytesPerSecond} MB/s`.padEnd(13)} ${''.padEnd(7)}  ${`${open.throughput.corpus.megabytesPerSecond} MB/s`.padEnd(13)}  ${redact.throughput.corpus.megabytesPerSecond} MB/s   target >= ${TARGETS.megabytesPerSecond} MB/s ${throughputPass ? 'PASS' : 'FAIL <<<'}\n`);
-  process.stdout.write(`${'throughput, one core, one 1 MiB text'.padEnd(44)} ${`${ours.throughput.oneMebibyteText.megabytesPerSecond} MB/s`.padEnd(13)}\n`);
+  process.stdout.write(`\n${''.padEnd(50)} ${'Gardien'.padEnd(13)} ${''.padEnd(7)}  ${'openredaction'.padEnd(13)}  redact-pii\n`);
+  process.stdout.write(`${'labelled spans >= 90 % redacted, any type'.padEnd(50)} ${String(ours.cover.spansCovered).padEnd(13)} ${''.padEnd(7)}  ${String(open.cover.spansCovered).padEnd(13)}  ${String(redact.cover.spansCovered)}\n`);
+  process.stdout.write(`${'findings touching no labelled span'.padEnd(50)} ${`${ours.cover.strayFindings} of ${ours.cover.findings}`.padEnd(13)} ${''.padEnd(7)}  ${`${open.cover.strayFindings} of ${open.cover.findings}`.padEnd(13)}  ${redact.cover.strayFindings} of ${redact.cover.findings}\n`);
+  process.stdout.write(`${'throughput, one core, per document, median'.padEnd(50)} ${`${ours.throughput.corpus.megabytesPerSecond} MB/s`.padEnd(13)} ${''.padEnd(7)}  ${`${open.throughput.corpus.megabytesPerSecond} MB/s`.padEnd(13)}  ${redact.throughput.corpus.megabytesPerSecond} MB/s   target >= ${TARGETS.megabytesPerSecond} MB/s ${throughputPass ? 'PASS' : 'FAIL <<<'}\n`);
+  process.stdout.write(`${'throughput, one core, per document, mean'.padEnd(50)} ${`${ours.throughput.corpus.meanMegabytesPerSecond} MB/s`.padEnd(13)} ${''.padEnd(7)}  ${`${open.throughput.corpus.meanMegabytesPerSecond} MB/s`.padEnd(13)}  ${redact.throughput.corpus.meanMegabytesPerSecond} MB/s\n`);
+  process.stdout.write(`${'throughput, one core, one 1 MiB text, best'.padEnd(50)} ${`${ours.throughput.oneMebibyteText.megabytesPerSecond} MB/s`.padEnd(13)}\n`);
   process.stdout.write(`\nopenredaction shown in its best configuration of ${Object.keys(open.meanF1ByConfiguration).length}: "${open.configuration}" (mean F1 ${JSON.stringify(open.meanF1ByConfiguration)}); no SIREN/SIRET recogniser; its DATE (any date) is not mapped to DATE_OF_BIRTH.\n`);
   process.stdout.write(`redact-pii: spans read back from its redactions (${redact.documentsWhereSpansDifferFromItsOwnOutput} documents where they do not rebuild its own output); its ZIPCODE and DIGITS have no Gardien type (counted in the cover line only).\n`);
   process.stdout.write(`load average ${loadBefore} before, ${loadAfter} after\n`);

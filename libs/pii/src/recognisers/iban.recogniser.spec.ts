@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { found, grouped, ibanArb, ibanOf, inText, wrongIbanCheck } from '../testing/identifiers.js';
-import { IbanRecogniser } from './iban.recogniser.js';
+import { isValidIBAN } from 'ibantools';
+import { IbanRecogniser, validIban } from './iban.recogniser.js';
 
 const iban = new IbanRecogniser();
 
@@ -38,4 +39,21 @@ test('generated IBANs are found compact and in groups of four; with another chec
       expect(found(iban, text.slice(0, start) + (value === compact ? wrong : grouped(wrong, 4)) + text.slice(end))).toEqual([]);
     }),
   );
+});
+
+test("validIban says what ibantools' isValidIBAN says: valid IBANs, their check digits or last character changed, random strings", () => {
+  const changed = (value: string, at: number, char: string): string => value.slice(0, at) + char + value.slice(at + 1);
+  const candidate = fc.oneof(
+    ibanArb,
+    ibanArb.chain((value) => fc.tuple(fc.integer({ min: 2, max: value.length - 1 }), fc.constantFrom(...'0123456789ABCZ')).map(([at, char]) => changed(value, at, char))),
+    fc.tuple(fc.constantFrom('FR', 'DE', 'BE', 'ES', 'IT', 'NL', 'CH', 'LI', 'GB', 'PL', 'NO', 'MC', 'XX'), fc.stringMatching(/^[0-9]{2}[0-9A-Z]{10,30}$/)).map(([country, rest]) => country + rest),
+    fc.constant(ibanOf('FR', '30006000011234567890189')),
+  );
+  fc.assert(
+    fc.property(candidate, (value) => {
+      expect(validIban(value)).toBe(isValidIBAN(value));
+    }),
+    { numRuns: 5_000 },
+  );
+  expect(validIban('FR7630006000011234567890189')).toBe(true);
 });
