@@ -55,7 +55,8 @@ class StreetWords {
   }
 
   spaced(k: number): boolean {
-    return this.gap(k) === ' ';
+    const end = this.words.ends[k]!;
+    return k + 1 < this.words.starts.length && this.words.starts[k + 1] === end + 1 && this.text.charCodeAt(end) === 32;
   }
 }
 

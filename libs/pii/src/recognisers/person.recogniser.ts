@@ -30,6 +30,7 @@ const NOT_NAMES = caseForms(
   Cabinet Entreprise Groupe Banque Madame Monsieur Docteur Maître Service Direction Facture Devis Contrat Dossier`
     .split(/\s+/),
 );
+const PARTICLE_HASHES = foldedHashes(PARTICLES);
 const FIRST_NAME_SET: ReadonlySet<string> = new Set(FIRST_NAMES.filter((name) => !NOT_NAMES.has(name)));
 /** Every word that can start a name (titles, labels, first names), hashed: other capitalised words are skipped unread. */
 const STARTS = foldedHashes([...TITLES, ...LABELS, ...FIRST_NAME_SET]);
@@ -101,14 +102,16 @@ class Words {
 
   /** Words k and k + 1 are separated by one space only. */
   spaced(k: number): boolean {
-    const gap = this.gap(k);
-    return gap === ' ' || gap === '\u00a0';
+    const end = this.tokens.ends[k]!;
+    if (k + 1 >= this.count || this.tokens.starts[k + 1] !== end + 1) return false;
+    const c = this.text.charCodeAt(end);
+    return c === 32 || c === 0xa0;
   }
 
   /** The last word of a surname starting at word k (particles included: "de La Fontaine", "Le Gall"), or -1. */
   surnameEnd(k: number): number {
     let j = k;
-    while (j < this.count && j - k < 2 && PARTICLES.has(this.word(j)) && this.spaced(j)) j++;
+    while (j < this.count && j - k < 2 && PARTICLE_HASHES.has(this.hash(j)) && PARTICLES.has(this.word(j)) && this.spaced(j)) j++;
     if (j >= this.count || !isSurnameWord(this.word(j))) return -1;
     return j;
   }

@@ -4,7 +4,6 @@
 // digits); then whether the number exists in its country's plan, by libphonenumber-js's metadata
 // (numbering-plans.ts).
 import type { Candidate, PiiRecogniser } from '../finding.js';
-import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { validFrenchNational, validInternational } from './numbering-plans.js';
@@ -13,7 +12,8 @@ import { codeAt, groupFollows, isAlnum, isBlank, isDigit, isNumberSpace } from '
 const SCORE_FR = 0.9;
 const SCORE_INTERNATIONAL = 0.85;
 const MAX_E164_DIGITS = 15;
-const NATIONAL_LAYOUTS: readonly (readonly number[])[] = [[], [2, 4, 6, 8], [1, 4, 6, 8], [4, 7], [1, 4, 7]];
+/** Where separators may stand (after how many digits): none, pairs, 0 800 12 34 56, 0800 123 456, 0 800 123 456. */
+const NATIONAL_LAYOUTS: ReadonlySet<number> = new Set([[], [2, 4, 6, 8], [1, 4, 6, 8], [4, 7], [1, 4, 7]].map((places) => places.reduce((bits, place) => bits | (1 << place), 0)));
 
 const isPhoneSeparator = (c: number): boolean => isNumberSpace(c) || c === 46 /* . */ || c === 45; /* - */
 
@@ -99,11 +99,23 @@ export class PhoneRecogniser implements PiiRecogniser {
     return undefined;
   }
 
+  /** Ten digits read in place, one kind of separator, where the layout puts them (a bit per separator's place). */
   private national(text: string, start: number): Candidate | undefined {
-    const read = readGrouped(text, start, 10, isDigit, isPhoneSeparator);
-    const cut = cutGrouped(text, read, 10);
-    if (!cut || cut.separator === -1 || !NATIONAL_LAYOUTS.some((layout) => sameGaps(cut.gaps, layout))) return undefined;
-    if (!validFrenchNational(cut.chars)) return undefined;
-    return { type: 'PHONE', start, end: cut.end, score: SCORE_FR };
+    let digits = '';
+    let separator = 0;
+    let layout = 0;
+    let i = start;
+    while (digits.length < 10) {
+      const c = codeAt(text, i);
+      if (isDigit(c)) {
+        digits += text[i++];
+      } else if (digits.length > 0 && (separator === 0 ? isPhoneSeparator(c) : c === separator) && isDigit(codeAt(text, i + 1))) {
+        separator = c;
+        layout |= 1 << digits.length;
+        i++;
+      } else break;
+    }
+    if (digits.length !== 10 || isAlnum(codeAt(text, i)) || !NATIONAL_LAYOUTS.has(layout) || !validFrenchNational(digits)) return undefined;
+    return { type: 'PHONE', start, end: i, score: SCORE_FR };
   }
 }
