@@ -1,0 +1,273 @@
+// `npm run bench`, gateway part (issue 11, "Must show" 7): the latency Gardien's LLM gateway adds to
+// a model call, beside a peer gateway's, and the gateway's idle memory, measured on this machine.
+//
+// One model runtime (the test ModelRuntimeServer, its own process: a non-streamed chat answers
+// "Echo: " and the prompt at once) is called three ways with the same OpenAI chat completion, at
+// the same fixed rate and for the same time, open loop from a process of its own:
+//   direct   POST <runtime>/v1/chat/completions;
+//   Gardien  POST <edge>/v1/chat/completions with a tenant API key: edge -> NATS -> llm-gateway
+//            (authorise, legal basis, quota in Postgres, input guards, PII scan and pseudonymisation,
+//            the runtime through its OpenAI-compatible adapter, output guards, re-identification,
+//            metering and audit in one transaction) -> NATS -> edge;
+//   Portkey  POST <portkey>/v1/chat/completions (@portkey-ai/gateway, its own process on loopback)
+//            with the runtime as an OpenAI-compatible custom host.
+// Prompts are about 2 KB of French with 13 fictitious identifiers each (gateway-prompts.mjs);
+// every answer must be 200 with the prompt echoed back as sent (through Gardien: pseudonymised on
+// the way in, restored on the way out), anything else is counted as an error.
+// Latency is taken from each request's scheduled time (free of coordinated omission). The direct
+// path is measured before and after the gateways, and its two windows pooled are the baseline:
+// the added latency at a percentile is the gateway's percentile minus the baseline's (a difference
+// of percentiles, not a percentile of per-request differences, which one request cannot have).
+// Idle RSS of the llm-gateway process is read as the foundation bench reads it (VmRSS after 5 s
+// idle), once the platform is set up and before any load, against the same 120 MB budget.
+// Prints a table, writes bench/results/gateway-<date>.json, exits 0 even when a target is missed
+// (misses are printed loudly), 1 only when the bench itself failed.
+import { fork, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PiiScanner } from '@gardien/pii';
+import { DEFAULT_SERVED_MODEL, REPO_ROOT, freePort } from '@gardien/testing';
+import { BenchEnvironment } from './environment.mjs';
+import { GARDIEN_MODEL, startGardien } from './gateway-platform.mjs';
+import { benchPrompts } from './gateway-prompts.mjs';
+import { idleMemory } from './idle-rss.mjs';
+import { describeMachine, loadAverage } from './machine.mjs';
+import { TARGETS as FOUNDATION_TARGETS } from './report.mjs';
+import { latencySummary } from './stats.mjs';
+import { renderGatewayReport, writeGatewayResult } from './gateway-report.mjs';
+
+const RATE = 300;
+const MEASURE_S = 20;
+const TIMEOUT_MS = 5_000;
+const IDLE_MS = 5_000;
+const PROMPTS = 64;
+/** Measured in this order; the two direct windows, pooled, are the baseline. */
+const PHASES = /** @type {const} */ ([
+  { name: 'direct, before', path: 'direct', warmupS: 10 },
+  { name: 'Gardien', path: 'gardien', warmupS: 15 },
+  { name: 'Portkey', path: 'portkey', warmupS: 15 },
+  { name: 'direct, after', path: 'direct', warmupS: 5 },
+]);
+export const GATEWAY_TARGETS = Object.freeze({ addedP50Ms: 2, addedP99Ms: 10, idleRssMiB: FOUNDATION_TARGETS.idleRssMiB });
+
+const RUNTIME = fileURLToPath(new URL('./gateway-runtime.mjs', import.meta.url));
+const LOAD = fileURLToPath(new URL('./gateway-load.mjs', import.meta.url));
+const PORTKEY = fileURLToPath(new URL('./gateway-portkey.mjs', import.meta.url));
+const RESULTS_DIR = new URL('./results/', import.meta.url);
+
+const say = (/** @type {string} */ line) => process.stderr.write(`[bench] ${line}\n`);
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Child processes this bench started itself (the platform's are the environment's). */
+const children = new Set();
+/** @param {import('node:child_process').ChildProcess} child */
+function own(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+const killChildren = () => {
+  for (const child of children) child.kill('SIGKILL');
+};
+
+/** The runtime server, in its own process. */
+async function startRuntime() {
+  const child = own(fork(RUNTIME, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const address = /** @type {{url: string, openAiBaseUrl: string}} */ (await nextMessage(child));
+  return {
+    ...address,
+    /** @returns {Promise<{counts: Record<string, number>, bodies: string[]}>} what reached it since the last sample */
+    sample: async () => {
+      const answer = nextMessage(child);
+      child.send({ type: 'sample' });
+      return /** @type {{counts: Record<string, number>, bodies: string[]}} */ (await answer);
+    },
+  };
+}
+
+/** @param {import('node:child_process').ChildProcess} child @returns {Promise<unknown>} */
+function nextMessage(child) {
+  return new Promise((resolve, reject) => {
+    const onExit = (/** @type {number | null} */ code) => reject(new Error(`child ${child.pid} exited with code ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (message) => {
+      child.off('exit', onExit);
+      resolve(message);
+    });
+  });
+}
+
+/**
+ * Portkey's gateway in its own process, on loopback, told per request where the runtime is.
+ * @param {string} runtimeBaseUrl
+ */
+async function startPortkey(runtimeBaseUrl) {
+  const port = await freePort();
+  const child = own(spawn(process.execPath, [PORTKEY, `--port=${port}`, '--headless'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] }));
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr = `${stderr}${chunk}`.slice(-2000)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 100) {
+    if (child.exitCode !== null) throw new Error(`Portkey exited with code ${child.exitCode}: ${stderr}`);
+    const answered = await fetch(`${url}/`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    if (answered) break;
+    if (waited > 20_000) throw new Error(`Portkey not answering after 20 s: ${stderr}`);
+    await sleep(100);
+  }
+  const headers = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': runtimeBaseUrl, authorization: 'Bearer not-needed-by-the-runtime' };
+  return { url, pid: /** @type {number} */ (child.pid), headers };
+}
+
+/** @param {number} pid */
+async function residentMiB(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
+  return kib / 1024;
+}
+
+/**
+ * One open-loop run from its own process.
+ * @param {import('./gateway-load.mjs').ChatLoadPlan} plan
+ * @returns {Promise<import('./gateway-load.mjs').ChatLoadResult>}
+ */
+async function load(plan) {
+  const child = own(fork(LOAD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const deadline = setTimeout(() => child.kill('SIGKILL'), (plan.warmupS + plan.durationS) * 1000 + 30_000);
+  try {
+    const result = nextMessage(child);
+    child.send(plan);
+    return /** @type {import('./gateway-load.mjs').ChatLoadResult} */ (await result);
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+/** @param {readonly import('./gateway-prompts.mjs').BenchPrompt[]} prompts */
+function promptFacts(prompts) {
+  const scanner = new PiiScanner();
+  const sizes = prompts.map((p) => Buffer.byteLength(p.text));
+  const found = prompts.map((p) => scanner.scan(p.text));
+  const missed = prompts.reduce((sum, p, i) => sum + p.identifiers.filter((value) => !found[i].some((f) => f.text === value)).length, 0);
+  /** @type {Record<string, number>} */
+  const byType = {};
+  for (const f of found.flat()) byType[f.type] = (byType[f.type] ?? 0) + 1;
+  return { count: prompts.length, minBytes: Math.min(...sizes), maxBytes: Math.max(...sizes), identifiersWritten: prompts.reduce((sum, p) => sum + p.identifiers.length, 0), findingsByType: byType, identifiersNotFound: missed };
+}
+
+/**
+ * What the runtime received during a phase: one chat request per request sent (no retry, nothing
+ * extra), and, through Gardien, placeholders in place of every identifier of the prompts.
+ * @param {string} path
+ * @param {{counts: Record<string, number>, bodies: string[]}} sample
+ * @param {number} sent
+ * @param {readonly string[]} identifiers
+ */
+function runtimeSaw(path, sample, sent, identifiers) {
+  const chats = sample.counts['/v1/chat/completions'] ?? 0;
+  const withIdentifier = sample.bodies.filter((body) => identifiers.some((value) => body.includes(JSON.stringify(value).slice(1, -1)))).length;
+  const withPlaceholder = sample.bodies.filter((body) => /<(EMAIL|PHONE|IBAN|PERSON)_\d+>/.test(body)).length;
+  const expected = path === 'gardien' ? withIdentifier === 0 && withPlaceholder === sample.bodies.length : withIdentifier === sample.bodies.length;
+  return { chatRequests: chats, sent, bodiesSampled: sample.bodies.length, bodiesWithAnIdentifier: withIdentifier, bodiesWithPlaceholders: withPlaceholder, asExpected: expected && chats === sent };
+}
+
+/** @param {BenchEnvironment} environment */
+async function measure(environment) {
+  const prompts = benchPrompts(PROMPTS);
+  const identifiers = prompts.flatMap((p) => p.identifiers);
+  const expected = prompts.map((p) => `Echo: ${p.text}`);
+  const bodiesFor = (/** @type {string} */ model) => prompts.map((p) => JSON.stringify({ model, messages: [{ role: 'user', content: p.text }], max_tokens: 1024 }));
+
+  say('runtime server (own process), Portkey (own process), then the platform');
+  const runtime = await startRuntime();
+  const portkey = await startPortkey(runtime.openAiBaseUrl);
+  const { processes, apiKey } = await startGardien(environment, runtime.openAiBaseUrl);
+  const gatewayPid = processes.pid('llm-gateway');
+  if (gatewayPid === undefined) throw new Error('llm-gateway is not running');
+
+  const targets = {
+    direct: { url: `${runtime.openAiBaseUrl}/chat/completions`, headers: {}, bodies: bodiesFor(DEFAULT_SERVED_MODEL.name) },
+    gardien: { url: `${processes.edgeUrl}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, bodies: bodiesFor(GARDIEN_MODEL) },
+    portkey: { url: `${portkey.url}/v1/chat/completions`, headers: portkey.headers, bodies: bodiesFor(DEFAULT_SERVED_MODEL.name) },
+  };
+  // One call each, before anything is timed: a path that cannot answer stops the bench here.
+  for (const [name, target] of Object.entries(targets)) {
+    const once = await load({ ...target, expected, rate: 1, warmupS: 0, durationS: 1, timeoutMs: 30_000 });
+    if (once.answered !== 1) throw new Error(`the ${name} path does not answer as expected: ${once.errorSample}`);
+  }
+
+  say(`idle ${IDLE_MS / 1000} s, then reading RSS`);
+  const memory = await idleMemory(processes, IDLE_MS);
+  const portkeyIdleMiB = await residentMiB(portkey.pid);
+
+  const phases = [];
+  for (const phase of PHASES) {
+    say(`${phase.name}: ${RATE} req/s, ${phase.warmupS} s warm-up + ${MEASURE_S} s`);
+    await runtime.sample();
+    const loadAtStart = loadAverage();
+    const result = await load({ ...targets[phase.path], expected, rate: RATE, warmupS: phase.warmupS, durationS: MEASURE_S, timeoutMs: TIMEOUT_MS });
+    const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
+    phases.push({
+      ...phase,
+      loadAtStart,
+      fromSchedule: latencySummary(result.fromSchedule),
+      fromSend: latencySummary(result.fromSend),
+      sendLag: latencySummary(result.sendLag),
+      samples: { fromSchedule: result.fromSchedule, fromSend: result.fromSend },
+      sent: result.sent,
+      answered: result.answered,
+      errors,
+      errorKinds: result.errors,
+      errorSample: result.errorSample,
+      // Requests of the measured window settled (answered or failed) per second of it.
+      achievedRate: (result.fromSchedule.length + result.measuredErrors) / (result.measuredSpanMs / 1000),
+      runtime: runtimeSaw(phase.path, await runtime.sample(), result.sent, identifiers),
+    });
+  }
+
+  await sleep(IDLE_MS);
+  const afterLoad = { gatewayMiB: await residentMiB(gatewayPid), edgeMiB: await residentMiB(/** @type {number} */ (processes.pid('edge-api'))), portkeyMiB: await residentMiB(portkey.pid) };
+  return { prompts: promptFacts(prompts), phases, idleMemory: { services: memory, portkeyMiB: portkeyIdleMiB, afterLoad } };
+}
+
+/** The paths' figures, the pooled baseline and what each gateway adds at each percentile. */
+function summarise(/** @type {Awaited<ReturnType<typeof measure>>['phases']} */ phases) {
+  const pooled = (/** @type {string} */ path, /** @type {'fromSchedule' | 'fromSend'} */ kind) => latencySummary(phases.filter((p) => p.path === path).flatMap((p) => p.samples[kind]));
+  const paths = Object.fromEntries(['direct', 'gardien', 'portkey'].map((path) => [path, { fromSchedule: pooled(path, 'fromSchedule'), fromSend: pooled(path, 'fromSend') }]));
+  const minus = (/** @type {ReturnType<typeof latencySummary>} */ a, /** @type {ReturnType<typeof latencySummary>} */ b) => ({ p50: a.p50 - b.p50, p90: a.p90 - b.p90, p99: a.p99 - b.p99, max: a.max - b.max });
+  const added = Object.fromEntries(['gardien', 'portkey'].map((path) => [path, { fromSchedule: minus(paths[path].fromSchedule, paths.direct.fromSchedule), fromSend: minus(paths[path].fromSend, paths.direct.fromSend) }]));
+  return { paths, added };
+}
+
+async function main() {
+  const environment = new BenchEnvironment();
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(signal, killChildren);
+  environment.disposeOnSignals();
+  const started = { date: new Date().toISOString(), machine: describeMachine(), loadBefore: loadAverage() };
+  const measured = await measure(environment).finally(async () => {
+    say('cleaning up (runtime, Portkey, platform processes, nats-server, test databases)');
+    killChildren();
+    await environment.dispose();
+  });
+  const { paths, added } = summarise(measured.phases);
+  const phases = measured.phases.map(({ samples, ...phase }) => phase);
+  const result = {
+    date: started.date,
+    machine: started.machine,
+    load: { before: started.loadBefore, after: loadAverage() },
+    plan: { rate: RATE, measureS: MEASURE_S, timeoutMs: TIMEOUT_MS, phases: PHASES, portkey: '@portkey-ai/gateway (see package.json), headers x-portkey-provider: openai, x-portkey-custom-host: <runtime>/v1' },
+    prompts: measured.prompts,
+    phases,
+    paths,
+    added,
+    idleMemory: measured.idleMemory,
+  };
+  const { text, verdicts } = renderGatewayReport(result, GATEWAY_TARGETS);
+  process.stdout.write(`\n${text}\n\n`);
+  process.stdout.write(`result written to ${await writeGatewayResult(RESULTS_DIR, result, GATEWAY_TARGETS, verdicts)}\n`);
+}
+
+main().catch((error) => {
+  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  killChildren();
+  process.exitCode = 1;
+});
