@@ -107,7 +107,13 @@ async function throughput(docs, scan, minSeconds = THROUGHPUT_SECONDS) {
   } while (Number(process.hrtime.bigint() - started) / 1e9 < minSeconds && rounds.length < 1000);
   const sorted = [...rounds].sort((a, b) => a - b);
   const total = rounds.reduce((sum, seconds) => sum + seconds, 0);
-  return { megabytesPerSecond: round(bytes / sorted[Math.floor(sorted.length / 2)] / 1e6), meanMegabytesPerSecond: round((bytes * rounds.length) / total / 1e6), rounds: rounds.length, seconds: round(total) };
+  return {
+    megabytesPerSecond: round(bytes / sorted[Math.floor(sorted.length / 2)] / 1e6),
+    meanMegabytesPerSecond: round((bytes * rounds.length) / total / 1e6),
+    bestMegabytesPerSecond: round(bytes / sorted[0] / 1e6),
+    rounds: rounds.length,
+    seconds: round(total),
+  };
 }
 
 function largeText(docs) {
@@ -205,6 +211,7 @@ async function main() {
   process.stdout.write(`${'findings touching no labelled span'.padEnd(50)} ${`${ours.cover.strayFindings} of ${ours.cover.findings}`.padEnd(13)} ${''.padEnd(7)}  ${`${open.cover.strayFindings} of ${open.cover.findings}`.padEnd(13)}  ${redact.cover.strayFindings} of ${redact.cover.findings}\n`);
   process.stdout.write(`${'throughput, one core, per document, median'.padEnd(50)} ${`${ours.throughput.corpus.megabytesPerSecond} MB/s`.padEnd(13)} ${''.padEnd(7)}  ${`${open.throughput.corpus.megabytesPerSecond} MB/s`.padEnd(13)}  ${redact.throughput.corpus.megabytesPerSecond} MB/s   target >= ${TARGETS.megabytesPerSecond} MB/s ${throughputPass ? 'PASS' : 'FAIL <<<'}\n`);
   process.stdout.write(`${'throughput, one core, per document, mean'.padEnd(50)} ${`${ours.throughput.corpus.meanMegabytesPerSecond} MB/s`.padEnd(13)} ${''.padEnd(7)}  ${`${open.throughput.corpus.meanMegabytesPerSecond} MB/s`.padEnd(13)}  ${redact.throughput.corpus.meanMegabytesPerSecond} MB/s\n`);
+  process.stdout.write(`${'throughput, one core, per document, best round'.padEnd(50)} ${`${ours.throughput.corpus.bestMegabytesPerSecond} MB/s`.padEnd(13)} ${''.padEnd(7)}  ${`${open.throughput.corpus.bestMegabytesPerSecond} MB/s`.padEnd(13)}  ${redact.throughput.corpus.bestMegabytesPerSecond} MB/s\n`);
   process.stdout.write(`${'throughput, one core, one 1 MiB text, best'.padEnd(50)} ${`${ours.throughput.oneMebibyteText.megabytesPerSecond} MB/s`.padEnd(13)}\n`);
   process.stdout.write(`\nopenredaction shown in its best configuration of ${Object.keys(open.meanF1ByConfiguration).length}: "${open.configuration}" (mean F1 ${JSON.stringify(open.meanF1ByConfiguration)}); no SIREN/SIRET recogniser; its DATE (any date) is not mapped to DATE_OF_BIRTH.\n`);
   process.stdout.write(`redact-pii: spans read back from its redactions (${redact.documentsWhereSpansDifferFromItsOwnOutput} documents where they do not rebuild its own output); its ZIPCODE and DIGITS have no Gardien type (counted in the cover line only).\n`);
