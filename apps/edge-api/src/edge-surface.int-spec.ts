@@ -40,6 +40,8 @@ const settings = {
 const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, created_at: createdAt };
 const treeHead = { log: tenantId, tree_size: 6, root_hash: 'e'.repeat(64), timestamp: createdAt, key_id: 'k1', signature: 'c2ln' };
 const tokenPair = { access_token: 'new-access', refresh_token: 'new-refresh', token_type: 'Bearer', expires_in: 900 };
+const chat = { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }], purpose: 'support', max_tokens: 64 };
+const flags = { injection: false, leaked: {}, invented_placeholders: 0 };
 const password = 'correct horse battery staple';
 
 interface Example {
@@ -136,6 +138,19 @@ const EXAMPLES: Record<string, Example> = {
   'audit.proofs.consistency': { query: { first: '2', second: '6' }, payload: { first: 2, second: 6 }, reply: { first: 2, second: 6, consistency_proof: ['d'.repeat(64)] } },
   'audit.public-keys.get': { payload: {}, reply: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43), kid: 'k1', alg: 'EdDSA', use: 'sig' }] } },
   'audit.export': { query: { from: '0', to: '0' }, payload: { from: 0, to: 0 }, reply: { lines: '{"index":0}\n' } },
+  'llm-gateway.chat': {
+    body: chat,
+    payload: chat,
+    reply: { id: apiKeyId, model: 'assistant', created: 1_764_700_000, content: 'Echo: Bonjour', finish_reason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 2 }, flags },
+  },
+  'llm-gateway.chat.stream': { body: chat, payload: chat, reply: { type: 'delta', content: 'Echo' } },
+  'llm-gateway.embeddings': { body: { model: 'assistant', input: ['Bonjour'] }, payload: { model: 'assistant', input: ['Bonjour'] }, reply: { model: 'assistant', embeddings: [[0.25, -0.5]], usage: { prompt_tokens: 1 } } },
+  'llm-gateway.models.list': { payload: {}, reply: { models: [{ id: 'assistant', capabilities: ['chat', 'embeddings'], context_length: 8_192, owned_by: 'gardien', description: null }] } },
+  'llm-gateway.usage.get': {
+    query: { from: '2026-12-01', to: '2026-12-03' },
+    payload: { from: '2026-12-01', to: '2026-12-03' },
+    reply: { rows: [{ day: '2026-12-01', model: 'assistant', api_key_id: null, requests: 3, prompt_tokens: 10, completion_tokens: 20 }] },
+  },
 };
 
 const API_KEY = `gk1.${tenantId}.${apiKeyId}.${'k'.repeat(43)}`;
@@ -198,7 +213,8 @@ async function rest(method: string, path: string, init: { headers?: Record<strin
     ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  const isJson = /json/.test(response.headers.get('content-type') ?? '');
+  return { status: response.status, headers: response.headers, text, body: text && isJson ? (JSON.parse(text) as Record<string, unknown>) : undefined };
 }
 
 interface GraphqlResult {
@@ -265,6 +281,7 @@ describe.each(OPERATIONS.map((operation) => [operation.name, operation] as const
     expect(response.headers.get('cache-control')).toBe('no-store');
     if (operation.status === 204) expect(response.text).toBe('');
     else if (operation.replyKind === 'lines') expect(response.text).toBe((example.reply as { lines: string }).lines);
+    else if (operation.replyKind === 'stream') expect(response.text).toBe(`data: ${JSON.stringify(example.reply)}\n\nevent: end\ndata: {}\n\n`);
     else expect(response.body).toEqual(example.reply);
     const restCalls = fakes.callsTo(operation.bus.subject);
     if (operation.graphql === null) {

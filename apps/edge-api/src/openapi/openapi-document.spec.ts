@@ -2,7 +2,7 @@
 // every operation of the table is there once with its extensions, path parameters agree with the
 // path templates, security names defined schemes. The checker is shown to catch each defect.
 import { HEALTH_ROUTE } from '../health/health.http.controller.js';
-import { bodyNameOf, OperationSchemas } from '../operations/operation-schemas.js';
+import { OperationSchemas } from '../operations/operation-schemas.js';
 import { OPERATIONS } from '../operations/operations.js';
 import { STATUS_ROUTE } from '../status/status.http.controller.js';
 import { BEARER_SCHEME, buildOpenApiDocument, PROBLEM_SCHEMA, type OpenApiDocument, type OpenApiOperation } from './openapi-document.js';
@@ -110,11 +110,12 @@ test('each operation carries its name, isolation class, GraphQL field, body, rep
       'x-gardien-isolation': operation.isolation,
     });
     expect([operation.name, described['x-gardien-graphql']]).toEqual([operation.name, operation.graphql ? `${operation.graphql.type}.${operation.graphql.field}` : undefined]);
-    const body = operation.hasBody ? { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${bodyNameOf(operation)}` } } } } : undefined;
+    const body = operation.hasBody ? { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemas.bodies.nameOf(operation.body)}` } } } } : undefined;
     expect([operation.name, described.requestBody]).toEqual([operation.name, body]);
     const success = described.responses[operation.status]!;
     const replyName = operation.replyKind === 'json' ? schemas.replyNameOf(operation) : undefined;
-    const content = operation.replyKind === 'lines' ? { 'application/jsonl': { schema: { type: 'string' } } } : replyName ? { 'application/json': { schema: { $ref: `#/components/schemas/${replyName}` } } } : undefined;
+    const streamed = { lines: { 'application/jsonl': { schema: { type: 'string' } } }, stream: { 'text/event-stream': { schema: { type: 'string' } } } } as Record<string, unknown>;
+    const content = streamed[operation.replyKind] ?? (replyName ? { 'application/json': { schema: { $ref: `#/components/schemas/${replyName}` } } } : undefined);
     expect([operation.name, success.content]).toEqual([operation.name, content]);
     const authenticated = operation.auth === 'authenticated';
     // A user session's token, and API keys (X-API-Key or as the bearer) where the operation takes them.

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ErrorCode } from '@gardien/contracts';
 import { API_KEY_HEADER } from '../authentication/api-key.strategy.js';
 import type { Isolation, Operation } from '../operations/operation.js';
-import { COMPONENT_PREFIX, bodyNameOf, jsonSchemaOf, type JsonSchema, type OperationSchemas } from '../operations/operation-schemas.js';
+import { COMPONENT_PREFIX, jsonSchemaOf, type JsonSchema, type OperationSchemas } from '../operations/operation-schemas.js';
 
 export const PROBLEM_SCHEMA = 'Problem';
 export const BEARER_SCHEME = 'bearer';
@@ -41,7 +41,7 @@ export interface OpenApiResponse {
 
 export interface OpenApiParameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required: boolean;
   schema: JsonSchema;
 }
@@ -135,7 +135,8 @@ function describeOperation(operation: Operation, schemas: OperationSchemas): Ope
     summary: operation.summary,
     tags: [operation.path.split('/')[1]!],
     parameters: parametersOf(operation),
-    ...(operation.hasBody ? { requestBody: { required: true, content: jsonContent(bodyNameOf(operation)) } } : {}),
+    // By the body's schema: rows that share one (a chat answered once or streamed) share its name.
+    ...(operation.hasBody ? { requestBody: { required: true, content: jsonContent(schemas.bodies.nameOf(operation.body)) } } : {}),
     responses,
     ...(authenticated ? { security: securityOf(operation) } : {}),
     'x-gardien-operation': operation.name,

@@ -7,7 +7,18 @@ import {
   ApiKey,
   AuditEntryPage,
   AuditPublicKeys,
+  ChatRole,
   ConsistencyProof,
+  FinishReason,
+  LlmChatReply,
+  LlmEmbeddingsReply,
+  LlmFlags,
+  LlmModel,
+  LlmModelList,
+  LlmUsage,
+  LlmUsageReport,
+  LlmUsageRow,
+  ModelCapability,
   InclusionProof,
   LogEntry,
   TreeHead,
@@ -81,12 +92,23 @@ const OUTPUT_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['InclusionProof', InclusionProof],
   ['ConsistencyProof', ConsistencyProof],
   ['AuditPublicKeys', AuditPublicKeys],
+  ['LlmChatReply', LlmChatReply],
+  ['LlmUsage', LlmUsage],
+  ['LlmFlags', LlmFlags],
+  ['FinishReason', FinishReason],
+  ['LlmEmbeddingsReply', LlmEmbeddingsReply],
+  ['LlmModelList', LlmModelList],
+  ['LlmModel', LlmModel],
+  ['ModelCapability', ModelCapability],
+  ['LlmUsageReport', LlmUsageReport],
+  ['LlmUsageRow', LlmUsageRow],
 ];
 
 /** Enumerations that inputs share with other inputs or with replies. */
 const SHARED_INPUT_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['TenantRole', TenantRole],
   ['LegalBasis', LegalBasis],
+  ['ChatRole', ChatRole],
 ];
 
 /** One schema on its own, without the `$schema` keyword (out of place inside an OpenAPI document). */

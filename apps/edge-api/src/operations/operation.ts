@@ -128,10 +128,21 @@ type Mask = Record<string, true> & Record<number, never>;
 
 const maskOf = (fields: readonly string[]): Mask => Object.fromEntries(fields.map((field) => [field, true as const])) as Mask;
 
+/**
+ * `schema` without `fields`. zod refuses to omit fields of an object with refinements (they may
+ * read the fields left out): its other fields then make a strict object of their own, without the
+ * refinements, which the service still checks on the whole request (a usage query's from <= to).
+ */
+function without(schema: z.ZodObject, fields: readonly string[]): z.ZodObject {
+  if (fields.length === 0) return schema;
+  if ((schema._zod.def.checks ?? []).length === 0) return schema.omit(maskOf(fields));
+  return z.object(Object.fromEntries(Object.entries(schema.shape).filter(([field]) => !fields.includes(field)))).strict();
+}
+
 export function defineOperation(spec: OperationSpec): Operation {
   const { bus, pathFields = {}, query = [], adds = [] } = spec;
   const request: z.ZodObject = bus.request;
-  const input: z.ZodObject = adds.length > 0 ? request.omit(maskOf(adds)) : request;
+  const input = without(request, adds);
   const pathParams = [...spec.path.matchAll(PATH_PARAM)].map((match) => ({ name: match[1]!, field: pathFields[match[1]!] ?? match[1]! }));
   const fieldSchema = (field: string, where: string) => {
     const schema = input.shape[field];
@@ -140,7 +151,7 @@ export function defineOperation(spec: OperationSpec): Operation {
   };
   const params = z.object(Object.fromEntries(pathParams.map(({ name, field }) => [name, fieldSchema(field, `path parameter ${name}`)]))).strict();
   const querySchema = z.object(Object.fromEntries(query.map((field) => [field, fieldSchema(field, 'query parameter')]))).strict();
-  const body = input.omit(maskOf([...pathParams.map(({ field }) => field), ...query]));
+  const body = without(input, [...pathParams.map(({ field }) => field), ...query]);
   const replyKind = spec.reply ?? 'json';
   const streamed = replyKind === 'stream' || replyKind === 'lines';
   if (replyKind !== 'json' && bus.streaming !== streamed) {

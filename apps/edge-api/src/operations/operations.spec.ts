@@ -17,8 +17,8 @@ test('every operation has a unique name, method + path, and GraphQL field (all b
   expect(duplicates(OPERATIONS.map((operation) => operation.name))).toEqual([]);
   expect(duplicates(OPERATIONS.map((operation) => `${operation.method} ${operation.fullPath}`))).toEqual([]);
   expect(duplicates(OPERATIONS.flatMap((operation) => (operation.graphql ? [operation.graphql.field] : [])))).toEqual([]);
-  expect(OPERATIONS.filter((operation) => operation.graphql === null).map((operation) => operation.name)).toEqual(['audit.export']);
-  expect(OPERATIONS).toHaveLength(37);
+  expect(OPERATIONS.filter((operation) => operation.graphql === null).map((operation) => operation.name)).toEqual(['audit.export', 'llm-gateway.chat.stream']);
+  expect(OPERATIONS).toHaveLength(42);
 });
 
 test('every operation is a bus operation of the contracts, and none one kept off the public surface', () => {
@@ -31,7 +31,9 @@ test('every operation is a bus operation of the contracts, and none one kept off
 
 test('reads are GET routes and GraphQL queries; writes are other methods and mutations', () => {
   for (const operation of OPERATIONS) {
-    expect([operation.name, operation.method === 'GET']).toEqual([operation.name, (operation.graphql?.type ?? 'query') === 'query']);
+    // A streamed chat has no GraphQL field: it is a model call (POST), like the chat answered once.
+    const read = operation.graphql ? operation.graphql.type === 'query' : operation.bus.action !== 'chat.stream';
+    expect([operation.name, operation.method === 'GET']).toEqual([operation.name, read]);
   }
 });
 
@@ -179,7 +181,7 @@ test('a file reply is a FileReply, offered on REST only', () => {
 
 test('authenticated operations take a user session only; API keys only where they serve model calls', () => {
   const withApiKeys = OPERATIONS.filter((operation) => operation.credentials.includes('api-key')).map((operation) => operation.name);
-  expect(withApiKeys).toEqual(['tenant.models.list']);
+  expect(withApiKeys).toEqual(['tenant.models.list', 'llm-gateway.chat', 'llm-gateway.chat.stream', 'llm-gateway.embeddings', 'llm-gateway.models.list']);
   for (const operation of OPERATIONS) {
     expect([operation.name, operation.credentials.includes('session')]).toEqual([operation.name, operation.auth === 'authenticated']);
   }
