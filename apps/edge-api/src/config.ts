@@ -17,6 +17,12 @@ export const EdgeConfigSchema = BaseConfigSchema.extend({
    * Streamed answers are not bounded by it.
    */
   GARDIEN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
+  /**
+   * How long a client that takes nothing of a streamed answer may hold it before it is dropped and
+   * the service told to stop: the operation's idle timeout when unset (a model's stream: 120 s), and
+   * never more than it.
+   */
+  GARDIEN_STREAM_STALL_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   /** Requests per client address and window, on every route. */
   GARDIEN_RATE_LIMIT_MAX: perWindow.default(600),
   /** Requests per client address and window on /api/v1/auth/* (and their GraphQL fields), on top of the global limit. */
@@ -52,4 +58,9 @@ export function requireTrustedProxiesInProduction(config: Pick<EdgeConfig, 'GARD
 export function trustedProxiesOf(config: Pick<EdgeConfig, 'GARDIEN_TRUSTED_PROXIES'>): string | false {
   const proxies = config.GARDIEN_TRUSTED_PROXIES;
   return proxies === undefined || proxies === NO_TRUSTED_PROXY ? false : proxies;
+}
+
+/** How long the stream writer waits for a client that takes nothing: the operation's idle timeout, or less when configured. */
+export function streamStallMsOf(config: Pick<EdgeConfig, 'GARDIEN_STREAM_STALL_MS'>, idleTimeoutMs: number): number {
+  return Math.min(idleTimeoutMs, config.GARDIEN_STREAM_STALL_MS ?? idleTimeoutMs);
 }

@@ -41,6 +41,15 @@ export enum EdgeReason {
   PathTooLong = 'path_too_long',
   NotAcceptable = 'not_acceptable',
   UnsupportedMediaType = 'unsupported_media_type',
+  // The OpenAI-compatible surface: what Gardien does not serve is refused, never ignored.
+  /** A parameter or value that would change the answer in a way Gardien does not serve (tools, n > 1, logprobs...). */
+  UnsupportedParameter = 'unsupported_parameter',
+  /** Content other than text: images, audio, files, token arrays. */
+  UnsupportedContent = 'unsupported_content',
+  /** A tool or function message. */
+  UnsupportedRole = 'unsupported_role',
+  /** X-Gardien-Purpose or X-Gardien-Subject that is not a purpose id or a uuid, or is given twice. */
+  InvalidGardienHeader = 'invalid_gardien_header',
 }
 
 export const EDGE_ERRORS = ErrorReasons.define<EdgeReason>('edge-api', {
@@ -69,8 +78,22 @@ export const EDGE_ERRORS = ErrorReasons.define<EdgeReason>('edge-api', {
   [EdgeReason.PathTooLong]: { code: ErrorCode.ValidationFailed, message: 'The request path is too long' },
   [EdgeReason.NotAcceptable]: { code: ErrorCode.ValidationFailed, message: 'No media type the client accepts can be answered' },
   [EdgeReason.UnsupportedMediaType]: { code: ErrorCode.ValidationFailed, message: 'This media type is not accepted' },
+  [EdgeReason.UnsupportedParameter]: {
+    code: ErrorCode.ValidationFailed,
+    message: 'this parameter is not supported with this value: models answer one choice of text, without tools, functions, structured output, log probabilities, audio, penalties or a seed',
+  },
+  [EdgeReason.UnsupportedContent]: { code: ErrorCode.ValidationFailed, message: 'only text content is supported: images, audio, files and token arrays are not' },
+  [EdgeReason.UnsupportedRole]: { code: ErrorCode.ValidationFailed, message: 'only system, developer, user and assistant messages are supported: tool and function messages are not' },
+  [EdgeReason.InvalidGardienHeader]: { code: ErrorCode.ValidationFailed, message: 'X-Gardien-Purpose must be a purpose id and X-Gardien-Subject a uuid, each sent once' },
 });
 
 export function edgeError(reason: EdgeReason, extras?: ReasonExtras): GardienError {
   return EDGE_ERRORS.error(reason, extras);
+}
+
+const EDGE_REASONS: ReadonlySet<string> = new Set(Object.values(EdgeReason));
+
+/** The message of one of the edge's own reasons (written here, never from input); undefined for another module's. */
+export function edgeMessageOf(reason: string | undefined): string | undefined {
+  return reason !== undefined && EDGE_REASONS.has(reason) ? EDGE_ERRORS.messageOf(reason as EdgeReason) : undefined;
 }

@@ -3,7 +3,7 @@
 // `extensions.reason` and as OpenAI's error `code`; the edge's own refusals carry theirs the same
 // way; and nothing that is not one of our reasons (free text, a reason on INTERNAL) gets through.
 import { randomUUID } from 'node:crypto';
-import { AUTH_OPERATIONS, TENANT_OPERATIONS } from '@gardien/contracts';
+import { AUTH_OPERATIONS, LLM_OPERATIONS, TENANT_OPERATIONS } from '@gardien/contracts';
 import { PrivateNats, rawRequest } from '@gardien/testing';
 import { ProblemSchema } from './openapi/openapi-document.js';
 import { startEdgeBench, type EdgeBench, type FakeServices, type RunningEdge } from './testing/edge-harness.js';
@@ -102,9 +102,10 @@ describe("a service's reason leaves the edge on every surface", () => {
   });
 
   test("the ability factory's refusal: action_not_allowed, also as OpenAI's error code on /v1", async () => {
-    fakes.on(TENANT_OPERATIONS.listModels.subject, () => ({
-      err: { code: 'FORBIDDEN', reason: 'action_not_allowed', message: 'this action on this resource is not allowed for the caller' },
-    }));
+    const refusal = () => ({ err: { code: 'FORBIDDEN', reason: 'action_not_allowed', message: 'this action on this resource is not allowed for the caller' } }) as const;
+    fakes.on(TENANT_OPERATIONS.listModels.subject, refusal);
+    // GET /v1/models lists the gateway's models.
+    fakes.on(LLM_OPERATIONS.listModels.subject, refusal);
     expectProblem(await send('GET', '/api/v1/models', { token: memberToken }), 403, 'FORBIDDEN', 'action_not_allowed');
     const openAi = await send('GET', '/v1/models', { token: memberToken });
     expect(openAi.status).toBe(403);

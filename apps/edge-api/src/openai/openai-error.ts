@@ -1,8 +1,11 @@
 // Errors on the OpenAI-compatible surface (/v1) take OpenAI's shape, so that existing SDKs read
 // them as they read OpenAI's own: `{ "error": { "message", "type", "param", "code" } }` with the
-// HTTP status of the problem document the rest of the edge would send. Same rules as problem+json:
-// a message of ours, never an input value, never a stack.
+// HTTP status of the problem document the rest of the edge would send (but for a prompt too long
+// for the model's context, a 400 as OpenAI answers it, which SDKs and frameworks branch on). Same
+// rules as problem+json: a message of ours (the edge's reason's, else the code's title), never an
+// input value, never a stack.
 import { type ErrorCode, type ErrorDetail } from '@gardien/contracts';
+import { edgeMessageOf } from '../edge.errors.js';
 import { statusOf } from '../http/problem.js';
 
 export interface OpenAiError {
@@ -40,6 +43,9 @@ function typeOf(status: number): string {
   }
 }
 
+/** Reasons whose status on this surface is OpenAI's rather than the code's. */
+const OPENAI_STATUS_OF_REASON: ReadonlyMap<string, number> = new Map([['context_length_exceeded', 400]]);
+
 /** `body.messages.0.content` -> `messages`: the top-level field, which is what OpenAI's `param` names. */
 function paramOf(errors: readonly ErrorDetail[] | undefined): string | null {
   const path = errors?.find((detail) => detail.path)?.path;
@@ -57,12 +63,12 @@ export function openAiErrorOf(input: {
   /** The code's own unless the refusal is of the request's form (414, 415, 431...). */
   status?: number | undefined;
 }): { status: number; body: OpenAiError } {
-  const status = input.status ?? statusOf(input.code);
+  const status = (input.reason !== undefined ? OPENAI_STATUS_OF_REASON.get(input.reason) : undefined) ?? input.status ?? statusOf(input.code);
   return {
     status,
     body: {
       error: {
-        message: input.title,
+        message: edgeMessageOf(input.reason) ?? input.title,
         type: typeOf(status),
         param: paramOf(input.errors),
         code: input.reason ?? input.code.toLowerCase(),

@@ -1,7 +1,7 @@
 // The OpenAI-compatible surface as an OpenAI SDK sees it: a tenant API key as the bearer token,
 // answers and errors in OpenAI's shapes (never problem+json), nothing echoed.
 import { randomUUID } from 'node:crypto';
-import { AUTH_OPERATIONS, TENANT_OPERATIONS } from '@gardien/contracts';
+import { AUTH_OPERATIONS, LLM_OPERATIONS } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { FakeServices, SigningKey, exchangedFor, startEdge, type RunningEdge } from '../testing/edge-harness.js';
 
@@ -23,7 +23,14 @@ beforeAll(async () => {
   fakes.on(AUTH_OPERATIONS.exchangeApiKey.subject, (payload) =>
     (payload as { key: string }).key === API_KEY ? { response: { access_token: apiKeyToken, expires_in: 120 } } : { err: { code: 'UNAUTHENTICATED', message: 'unknown key' } },
   );
-  fakes.on(TENANT_OPERATIONS.listModels.subject, () => ({ response: { models: ['mistral:7b-instruct', 'llama3.1:8b'] } }));
+  fakes.on(LLM_OPERATIONS.listModels.subject, () => ({
+    response: {
+      models: [
+        { id: 'mistral:7b-instruct', capabilities: ['chat'], context_length: 32_768, owned_by: 'gardien', description: 'Assistant, in French and English' },
+        { id: 'llama3.1:8b', capabilities: ['chat', 'embeddings'], context_length: 8_192, owned_by: 'gardien', description: null },
+      ],
+    },
+  }));
   edge = await startEdge(nats.url);
 });
 
@@ -35,17 +42,17 @@ afterAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${edge.url}${path}`, { headers });
 
-test('GET /v1/models with an API key as the bearer answers OpenAI’s list, from what the service allows this caller', async () => {
+test('GET /v1/models with an API key as the bearer answers OpenAI’s list, from what the gateway lets this caller call', async () => {
   const response = await get('/v1/models', { authorization: `Bearer ${API_KEY}` });
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({
     object: 'list',
     data: [
-      { id: 'mistral:7b-instruct', object: 'model', created: 0, owned_by: 'gardien' },
+      { id: 'mistral:7b-instruct', object: 'model', created: 0, owned_by: 'gardien', description: 'Assistant, in French and English' },
       { id: 'llama3.1:8b', object: 'model', created: 0, owned_by: 'gardien' },
     ],
   });
-  expect(fakes.callsTo(TENANT_OPERATIONS.listModels.subject).map((call) => call.token)).toEqual([exchangedFor(apiKeyToken, 'tenant')]);
+  expect(fakes.callsTo(LLM_OPERATIONS.listModels.subject).map((call) => call.token)).toEqual([exchangedFor(apiKeyToken, 'llm-gateway')]);
 });
 
 test('errors take OpenAI’s shape: no credential, a bad key, an unknown route; with our request id and no echo', async () => {
@@ -65,6 +72,8 @@ test('errors take OpenAI’s shape: no credential, a bad key, an unknown route; 
 });
 
 test('the OpenAPI document describes the /v1 surface beside the REST one', async () => {
-  const document = (await (await get('/api/docs-json')).json()) as { paths: Record<string, { get?: { operationId?: string; tags?: string[] } }> };
-  expect(document.paths['/v1/models']?.get).toMatchObject({ operationId: 'openAiListModels', tags: ['openai'] });
+  const document = (await (await get('/api/docs-json')).json()) as { paths: Record<string, Partial<Record<'get' | 'post', Record<string, unknown>>>> };
+  expect(document.paths['/v1/models']?.get).toMatchObject({ operationId: 'openAiListModels', tags: ['openai'], 'x-gardien-operation': 'llm-gateway.models.list' });
+  expect(document.paths['/v1/chat/completions']?.post).toMatchObject({ operationId: 'openAiChatCompletions', 'x-gardien-operation': 'llm-gateway.chat', 'x-gardien-isolation': 'tenant' });
+  expect(document.paths['/v1/embeddings']?.post).toMatchObject({ operationId: 'openAiEmbeddings', 'x-gardien-operation': 'llm-gateway.embeddings', 'x-gardien-isolation': 'tenant' });
 });

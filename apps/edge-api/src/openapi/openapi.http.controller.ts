@@ -2,7 +2,7 @@
 // edge need not hold it). Swagger UI at /api/docs (SwaggerUiHttpController) reads it.
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HEALTH_ROUTE } from '../health/health.http.controller.js';
-import { OPENAI_MODELS_ROUTE } from '../openai/openai-models.js';
+import { OPENAI_CHAT_ROUTE, OPENAI_EMBEDDINGS_ROUTE, OPENAI_MODELS_ROUTE } from '../openai/openai-routes.js';
 import type { Operation } from '../operations/operation.js';
 import { OperationSchemas } from '../operations/operation-schemas.js';
 import { OPERATION_TABLE } from '../operations/operations.module.js';
@@ -20,7 +20,7 @@ export class OpenApiHttpController {
 
   @Get('api/docs-json')
   json(): OpenApiDocument {
-    this.document ??= buildOpenApiDocument(this.operations, this.schemas, [HEALTH_ROUTE, STATUS_ROUTE, OPENAI_MODELS_ROUTE]);
+    this.document ??= buildOpenApiDocument(this.operations, this.schemas, [HEALTH_ROUTE, STATUS_ROUTE, OPENAI_MODELS_ROUTE, OPENAI_CHAT_ROUTE, OPENAI_EMBEDDINGS_ROUTE]);
     return this.document;
   }
 }

@@ -2,15 +2,17 @@
 // early (authentication, the credential kind, the platform role), validate the input with the
 // operation's schema, then make its one bus call with the caller's verified token and pass the
 // reply through.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient, parsePayload, type FileReply } from '@gardien/contracts';
 import { callerOf, type EdgeCaller } from '../authentication/edge-caller.js';
+import { streamStallMsOf, type EdgeConfig } from '../config.js';
 import { CalleeContexts } from '../authentication/callee-context.service.js';
 import { EdgeReason, edgeError } from '../edge.errors.js';
 import { HttpAuthenticator } from '../authentication/http-authenticator.service.js';
 import { withRequestPaths, type Surface } from '../http/bus-error-paths.js';
 import { AuthRateLimit } from '../http/rate-limit.js';
+import { EDGE_CONFIG } from '../tokens.js';
 import type { Operation } from './operation.js';
 import { typedQuery } from './query-values.js';
 import { clientGone, sendFile, writeEventStream, writeJsonLines } from './reply-writers.js';
@@ -24,6 +26,7 @@ export class OperationInvoker {
     private readonly authenticator: HttpAuthenticator,
     private readonly authRateLimit: AuthRateLimit,
     private readonly callees: CalleeContexts,
+    @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
   ) {}
 
   /** REST: the guard has authenticated the caller and the rate limits have run. */
@@ -34,7 +37,7 @@ export class OperationInvoker {
       const context = await this.callees.of(request, caller, operation.bus.service);
       const replies = this.bus.stream(operation.bus, this.withEdgeFields(operation, payload, request), context, { signal: clientGone(reply) });
       const write = operation.replyKind === 'lines' ? writeJsonLines : writeEventStream;
-      await write(request, reply, replies[Symbol.asyncIterator](), this.bus.idleTimeoutOf(operation.bus)).catch((error: unknown) => {
+      await write(request, reply, replies[Symbol.asyncIterator](), streamStallMsOf(this.config, this.bus.idleTimeoutOf(operation.bus))).catch((error: unknown) => {
         throw withRequestPaths(error, operation, 'rest');
       });
       return undefined;

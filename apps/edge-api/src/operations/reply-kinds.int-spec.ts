@@ -4,11 +4,11 @@
 // work as 202 Accepted. Query parameters reach the service typed as their fields are.
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { z } from 'zod';
 import { FileReply, Purpose, busOperation, serviceOperations } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
-import { FakeServices, SigningKey, startEdge, type RunningEdge } from '../testing/edge-harness.js';
+import { FakeServices, SigningKey, stalledClient, startEdge, type RunningEdge } from '../testing/edge-harness.js';
 import { AUTH_OPERATIONS } from '@gardien/contracts';
 import { defineOperation } from './operation.js';
 
@@ -137,27 +137,11 @@ test('a client that stops reading is not buffered for: the edge drops it and has
   fakes.onStream(watch.subject, () => ({ replies: Array.from({ length: 3_000 }, (_, n) => ({ response: { n, pad: big } })), keepOpen: true }));
   const cancel = serviceOperations('audit').cancelStream.subject;
   const before = fakes.callsTo(cancel).length;
-  const server = edge.app.getHttpServer() as http.Server;
-  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-  const { port } = new URL(edge.url);
-  // Sends the request and never reads a byte of the answer.
-  const client = net.connect(Number(port), '127.0.0.1');
-  client.pause();
-  client.write(`GET /api/v1/probe/watch?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`);
-  try {
-    const socket = await accepted;
-    let mostBuffered = 0;
-    for (let i = 0; i < 200 && fakes.callsTo(cancel).length === before; i++) {
-      mostBuffered = Math.max(mostBuffered, socket.writableLength);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    expect(fakes.callsTo(cancel).length).toBe(before + 1);
-    // What the edge holds for that client stays about one socket buffer, not the whole stream.
-    expect(mostBuffered).toBeLessThan(256 * 1024);
-    expect(socket.destroyed).toBe(true);
-  } finally {
-    client.destroy();
-  }
+  const { mostBuffered, dropped } = await stalledClient(edge, `GET /api/v1/probe/watch?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`, () => fakes.callsTo(cancel).length > before);
+  expect(fakes.callsTo(cancel).length).toBe(before + 1);
+  // What the edge holds for that client stays about one socket buffer, not the whole stream.
+  expect(mostBuffered).toBeLessThan(256 * 1024);
+  expect(dropped).toBe(true);
 }, 20_000);
 
 test('a file reply is a download with its own name and type, and a damaged one is never sent', async () => {

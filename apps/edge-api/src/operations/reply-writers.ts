@@ -4,17 +4,19 @@
 //   one that comes after is an `event: error` whose data is the problem document, then the end.
 //   A client that goes away aborts the stream, which cancels the service's work. A client that
 //   stops reading is not buffered for: the edge writes only while the connection takes it, waits
-//   for it to drain at most as long as the stream may go without a reply, then drops the
-//   connection and ends the stream (the service is told to stop). The service is not slowed down
-//   meanwhile: what it sends waits in the edge's subscription. No operation streams yet; the model
-//   gateway's streams, a few tokens a second, will need credit-based flow control on the bus before
-//   any operation streams faster than a client may read.
+//   for it to drain at most as long as the stream may go without a reply (or less:
+//   GARDIEN_STREAM_STALL_MS), then drops the connection and ends the stream (the service is told
+//   to stop). The service is not slowed down
+//   meanwhile: what it sends waits in the edge's subscription. The model gateway's streams, a few
+//   tokens a second, are far slower than any client reads; an operation that streams faster than
+//   clients may read will need credit-based flow control on the bus. The OpenAI-compatible surface
+//   writes its chunks with the same writer, in OpenAI's format (openai/openai-chat-stream.ts).
 // - A file reply becomes a download, its digest checked first: a damaged file is INTERNAL, never sent.
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, GardienError, type FileReply } from '@gardien/contracts';
-import { mapHttpError } from '../http/http-error.mapper.js';
+import { mapHttpError, type MappedError } from '../http/http-error.mapper.js';
 import { problemOf } from '../http/problem.js';
 import { REQUEST_ID_HEADER, requestState } from '../http/request-context.js';
 
@@ -56,19 +58,20 @@ function drained(response: ServerResponse, stallMs: number): Promise<boolean> {
 }
 
 /** How a streamed reply is written: its media type, each reply, its end, and an error once the status is sent. */
-interface StreamFormat {
+export interface StreamFormat {
   contentType: string;
+  /** The text of one reply; an empty text writes nothing. */
   reply(value: unknown): string;
   end: string | undefined;
   /** Undefined: the body ends there, unfinished (a JSON Lines export without its tree head is seen as truncated). */
-  error(problem: unknown): string | undefined;
+  error(error: MappedError, requestId: string): string | undefined;
 }
 
 const EVENT_STREAM: StreamFormat = {
   contentType: EVENT_STREAM_TYPE,
   reply: (value) => `data: ${JSON.stringify(value)}\n\n`,
   end: 'event: end\ndata: {}\n\n',
-  error: (problem) => `event: error\ndata: ${JSON.stringify(problem)}\n\n`,
+  error: (error, requestId) => `event: error\ndata: ${JSON.stringify(problemOf({ ...error, requestId }))}\n\n`,
 };
 
 export const JSON_LINES_TYPE = 'application/jsonl; charset=utf-8';
@@ -91,7 +94,8 @@ export function writeJsonLines(request: FastifyRequest, reply: FastifyReply, rep
   return writeStream(request, reply, replies, stallMs, JSON_LINES);
 }
 
-async function writeStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>, stallMs: number, format: StreamFormat): Promise<void> {
+/** Writes a streamed reply in `format`: the status once the first reply has come (an error before it is an ordinary answer), each reply as the connection takes it. */
+export async function writeStream(request: FastifyRequest, reply: FastifyReply, replies: AsyncIterator<unknown>, stallMs: number, format: StreamFormat): Promise<void> {
   const first = await replies.next();
   const { requestId } = requestState(request);
   void reply.hijack();
@@ -107,7 +111,8 @@ async function writeStream(request: FastifyRequest, reply: FastifyReply, replies
   const send = async (text: string): Promise<boolean> => raw.write(text) || drained(raw, stallMs);
   try {
     for (let next = first; !next.done; next = await replies.next()) {
-      if (!(await send(format.reply(next.value)))) {
+      const text = format.reply(next.value);
+      if (text !== '' && !(await send(text))) {
         // The client stopped reading (or left): drop it, and end the stream, which cancels the work.
         raw.destroy();
         await replies.return?.();
@@ -116,8 +121,7 @@ async function writeStream(request: FastifyRequest, reply: FastifyReply, replies
     }
     if (format.end !== undefined) await send(format.end);
   } catch (error) {
-    const mapped = mapHttpError(error);
-    const text = format.error(problemOf({ ...mapped, requestId }));
+    const text = format.error(mapHttpError(error), requestId);
     if (text !== undefined) await send(text);
   } finally {
     raw.end();

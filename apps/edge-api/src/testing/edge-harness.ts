@@ -2,6 +2,8 @@
 // started in-process on a NATS server of the test's own, small fake responders in place of the
 // auth and tenant services, and Ed25519 token signing with a key set the fake auth publishes.
 import { createHash } from 'node:crypto';
+import type http from 'node:http';
+import net from 'node:net';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -212,4 +214,27 @@ export async function startEdgeBench(
       await fakes.close();
     },
   };
+}
+
+/**
+ * Sends a raw HTTP request from a client that never reads a byte of the answer, until `done()`
+ * (or about 7 s): the most the edge held for it in its socket's buffer, and whether the edge dropped it.
+ */
+export async function stalledClient(edge: RunningEdge, request: string, done: () => boolean): Promise<{ mostBuffered: number; dropped: boolean }> {
+  const server = edge.app.getHttpServer() as http.Server;
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const client = net.connect(Number(new URL(edge.url).port), '127.0.0.1');
+  client.pause();
+  client.write(request);
+  try {
+    const socket = await accepted;
+    let mostBuffered = 0;
+    for (let i = 0; i < 300 && !done(); i++) {
+      mostBuffered = Math.max(mostBuffered, socket.writableLength);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return { mostBuffered, dropped: socket.destroyed };
+  } finally {
+    client.destroy();
+  }
 }
