@@ -88,8 +88,30 @@ function validInput(name: string): Record<string, unknown> {
     'auth.mfa.confirm': { totp: '123456' },
     'audit.proofs.inclusion': { index: 0, tree_size: 1 },
     'audit.proofs.consistency': { first: 0, second: 1 },
+    'llm-gateway.chat': { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }] },
+    'llm-gateway.chat.stream': { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }] },
+    'llm-gateway.embeddings': { model: 'assistant', input: ['Bonjour'] },
+    'llm-gateway.usage.get': { from: new Date().toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) },
   };
   return inputs[name] ?? {};
+}
+
+/** A model call (Gardien's routes and the OpenAI-compatible ones): it creates nothing, and names the tenant's data by its purpose only. */
+const isModelCall = (op: DocumentedOperation) => op.method === 'POST' && ['llm-gateway.chat', 'llm-gateway.chat.stream', 'llm-gateway.embeddings'].includes(op.name);
+
+/**
+ * A model call of A's administrator: a tenant field is refused; a call for B's purpose (in the body,
+ * or in X-Gardien-Purpose under /v1) is refused and shows nothing of B.
+ */
+async function probeModelCall(op: DocumentedOperation): Promise<boolean> {
+  const openAi = op.path.startsWith('/v1/');
+  const smuggled = await edge.call(op.method, op.path, { token: A.token, body: { ...validInput(op.name), tenant_id: B.tenant } });
+  const forB = await edge.call(op.method, op.path, {
+    token: A.token,
+    body: { ...validInput(op.name), ...(openAi ? {} : { purpose: B.purpose }) },
+    ...(openAi ? { headers: { 'x-gardien-purpose': B.purpose } } : {}),
+  });
+  return smuggled.status === 400 && [403, 404].includes(forB.status) && !markersOfB().some((marker) => JSON.stringify(forB.body ?? '').includes(marker));
 }
 
 beforeAll(async () => {
@@ -170,9 +192,11 @@ async function probeRest(op: DocumentedOperation): Promise<boolean> {
       return refused(await call(foreignPath(op.path), op.hasBody ? validInput(op.name) : undefined));
     case 'tenant': {
       if (op.method === 'GET') {
-        const answer = await call(op.path);
+        const query = new URLSearchParams(validInput(op.name) as Record<string, string>).toString();
+        const answer = await call(query ? `${op.path}?${query}` : op.path);
         return answer.status === 200 && showsNoB(answer);
       }
+      if (isModelCall(op)) return probeModelCall(op);
       // No way to name another tenant: a tenant field is refused, and what is created belongs to A.
       const smuggled = await call(op.path, { ...validInput(op.name), tenant_id: B.tenant });
       const created = await call(op.path, validInput(op.name));
@@ -234,7 +258,7 @@ test('GraphQL: for every query and mutation of the schema, a tenant-A caller aim
 
 async function probeGraphql(kind: string, field: IntrospectedField, op: DocumentedOperation, types: Map<string, IntrospectedType>): Promise<boolean> {
   const foreignId = op.isolation === 'tenant-resource' || op.isolation === 'platform' ? foreignPath(op.path.includes('{id}') ? op.path : `${op.path}/{id}`).split('/').find((part) => markersOfB().includes(part)) : undefined;
-  const values: Record<string, unknown> = { ...validInput(op.name), ...(foreignId ? { id: foreignId, tenant_id: foreignId } : {}) };
+  const values: Record<string, unknown> = { ...validInput(op.name), ...(foreignId ? { id: foreignId, tenant_id: foreignId } : {}), ...(isModelCall(op) ? { purpose: B.purpose } : {}) };
   if (op.isolation === 'public') return probePublicGraphql(field, types);
   if (op.isolation === 'self' && kind === 'mutation') return probeSelfMutation(field);
   const answer = await edge.graphql(graphqlCall(kind, field, values, types), {}, A.token);
@@ -247,6 +271,8 @@ async function probeGraphql(kind: string, field: IntrospectedField, op: Document
       return errorCode === 'FORBIDDEN' || errorCode === 'NOT_FOUND';
     case 'tenant':
       if (kind === 'query') return errorCode === undefined && !markersOfB().some((m) => data.includes(m));
+      // A model call for B's purpose: refused, nothing of B.
+      if (isModelCall(op)) return ['FORBIDDEN', 'NOT_FOUND'].includes(errorCode ?? '') && !markersOfB().some((m) => data.includes(m));
       return errorCode === undefined && answer.body.data.result.tenant_id === A.tenant;
     case 'self':
       // Nothing can name a target: the caller's own data only (A's administrator).
