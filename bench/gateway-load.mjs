@@ -7,7 +7,9 @@
 // coordinated omission). Latency is taken from the time a request was due to the end of its
 // answer (`fromSchedule`, the figure reported: it includes the generator's own lateness, node
 // timers firing 0-2 ms late) and, for information, from the moment it was handed to http.request
-// (`fromSend`). Request i sends body i mod n; its answer must be 200 with the expected text as the
+// (`fromSend`). A request of the measured window that timed out, or had no answer when the
+// generator stopped, counts as later than any answer (Infinity): leaving it out would make a
+// saturated server look fast. Request i sends body i mod n; its answer must be 200 with the expected text as the
 // first choice's content (the runtime echoes the prompt), otherwise it is counted as an error by kind.
 // Input (one IPC message): {url, headers, bodies, expected, rate, warmupS, durationS, timeoutMs}.
 // Output (one IPC message): {fromSend, fromSchedule, sendLag, errors, errorSample, measuredErrors, sent, answered, measuredSpanMs}.
@@ -26,7 +28,9 @@ const DRAIN_DEADLINE_MS = 5_000;
  * @returns {Promise<ChatLoadResult>}
  */
 function runLoad(plan) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  // Idle sockets are closed after 4 s, before the servers' own 5 s keep-alive timeout (node's and
+  // Hono's default): a socket the server closes just as a request is written to it resets.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, timeout: 4_000 });
   const target = new URL(plan.url);
   const payloads = plan.bodies.map((body) => Buffer.from(body, 'utf8'));
   const intervalMs = 1000 / plan.rate;
@@ -43,6 +47,8 @@ function runLoad(plan) {
   let outstanding = 0;
   let answered = 0;
   let measuredErrors = 0;
+  /** @type {Set<number>} */
+  const unanswered = new Set();
   const origin = performance.now() + 20;
 
   /** @param {number} i */
@@ -54,17 +60,20 @@ function runLoad(plan) {
     const payload = payloads[i % payloads.length];
     const expected = plan.expected[i % plan.expected.length];
     outstanding++;
+    if (slot >= 0) unanswered.add(slot);
     let settled = false;
     /** @param {string | null} error @param {string} [detail] */
     const settle = (error, detail) => {
       if (settled) return;
       settled = true;
       outstanding--;
+      unanswered.delete(slot);
       const end = performance.now();
       if (!error) answered++;
       if (error) {
         errors[error] = (errors[error] ?? 0) + 1; // warm-up errors count too: a run with errors is reported as such
         if (slot >= 0) measuredErrors++;
+        if (slot >= 0 && error === 'timeout') fromSend[slot] = fromSchedule[slot] = Number.POSITIVE_INFINITY;
         if (errorSample === null) errorSample = `${error}: ${(detail ?? '').slice(0, 300)}`;
         return;
       }
@@ -104,6 +113,8 @@ function runLoad(plan) {
     while (outstanding > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     agent.destroy();
     if (outstanding > 0) errors['no answer before drain deadline'] = outstanding;
+    // Still unanswered: later than any timeout, as a timed-out request is.
+    for (const slot of unanswered) fromSend[slot] = fromSchedule[slot] = Number.POSITIVE_INFINITY;
     const settledOnly = (/** @type {Float64Array} */ values) => Array.from(values).filter((v) => !Number.isNaN(v));
     return { fromSend: settledOnly(fromSend), fromSchedule: settledOnly(fromSchedule), sendLag: Array.from(sendLag), errors, errorSample, measuredErrors, sent: next, answered, measuredSpanMs: measured * intervalMs };
   })();

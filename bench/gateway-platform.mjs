@@ -9,10 +9,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
 import { generate } from 'otplib';
 import { AUTH_OPERATIONS, BusClient, CLI_USER, inboxPrefixOf } from '@gardien/contracts';
-import { DEFAULT_SERVED_MODEL, PlatformProcesses } from '@gardien/testing';
+import { ADMIN_URL, DEFAULT_SERVED_MODEL, PlatformProcesses } from '@gardien/testing';
 import { waitUntilHealthy } from './cold-start.mjs';
+import { latencySummary } from './stats.mjs';
 
 /** The model's id in Gardien's catalogue, as clients name it. */
 export const GARDIEN_MODEL = 'assistant';
@@ -22,7 +24,7 @@ const QUOTAS = { requests_per_minute: 1_000_000, requests_per_day: 1_000_000_000
 /**
  * @param {import('./environment.mjs').BenchEnvironment} environment
  * @param {string} runtimeBaseUrl  the runtime's OpenAI base URL, /v1 included
- * @returns {Promise<{processes: PlatformProcesses, apiKey: string}>}
+ * @returns {Promise<{processes: PlatformProcesses, apiKey: string, prefix: string}>}
  */
 export async function startGardien(environment, runtimeBaseUrl) {
   const platform = await environment.prepare();
@@ -39,7 +41,7 @@ export async function startGardien(environment, runtimeBaseUrl) {
       serviceEnv: { 'llm-gateway': { GARDIEN_MODELS_FILE: catalogue, GARDIEN_LLM_RUNTIME: 'openai-compatible', GARDIEN_OPENAI_BASE_URL: runtimeBaseUrl } },
     });
     await waitUntilHealthy(platform.processes.edgeUrl);
-    return { processes: platform.processes, apiKey: await tenantWithKey(platform.nats.url, platform.processes.edgeUrl) };
+    return { processes: platform.processes, apiKey: await tenantWithKey(platform.nats.url, platform.processes.edgeUrl), prefix: platform.prefix };
   } finally {
     await rm(dir, { recursive: true, force: true }); // read once by the gateway at its start
   }
@@ -82,4 +84,36 @@ function edgeCaller(base) {
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text);
   };
+}
+
+/** The per-stage durations an audit entry of a model call holds (details.<stage>Ms). */
+const STAGES = ['authorise', 'legalBasis', 'quota', 'inputGuards', 'pseudonymise', 'runtime', 'outputGuards', 'reidentify', 'meter'];
+
+/**
+ * Where the gateway's time went: the stage durations of the audit entries of the calls that
+ * started between `from` and `to`, read from the gateway's outbox (as the database's owner), with
+ * the count of entries per decision. The commits of the quota reservation and of the settlement
+ * (meter and audit in one transaction) are in no stage's figure.
+ * @param {string} prefix  the platform's database prefix
+ * @param {Date} from
+ * @param {Date} to
+ */
+export async function gatewayStageTimes(prefix, from, to) {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${prefix}_llm_gateway`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      "SELECT payload->'details' AS details FROM gardien_outbox WHERE payload->>'action' = 'model.chat' AND (payload->>'occurredAt')::timestamptz BETWEEN $1 AND $2",
+      [from.toISOString(), to.toISOString()],
+    );
+    /** @type {Record<string, number>} */
+    const decisions = {};
+    for (const { details } of rows) decisions[details.decision] = (decisions[details.decision] ?? 0) + 1;
+    const stages = Object.fromEntries(STAGES.map((stage) => [stage, latencySummary(rows.map((row) => row.details[`${stage}Ms`]).filter((ms) => typeof ms === 'number'))]));
+    return { entries: rows.length, decisions, stages };
+  } finally {
+    await client.end();
+  }
 }

@@ -11,13 +11,17 @@
 //            metering and audit in one transaction) -> NATS -> edge;
 //   Portkey  POST <portkey>/v1/chat/completions (@portkey-ai/gateway, its own process on loopback)
 //            with the runtime as an OpenAI-compatible custom host.
-// Prompts are about 2 KB of French with 13 fictitious identifiers each (gateway-prompts.mjs);
+// Prompts are about 2 KB of French with 12 fictitious identifiers each (gateway-prompts.mjs);
 // every answer must be 200 with the prompt echoed back as sent (through Gardien: pseudonymised on
 // the way in, restored on the way out), anything else is counted as an error.
-// Latency is taken from each request's scheduled time (free of coordinated omission). The direct
-// path is measured before and after the gateways, and its two windows pooled are the baseline:
-// the added latency at a percentile is the gateway's percentile minus the baseline's (a difference
-// of percentiles, not a percentile of per-request differences, which one request cannot have).
+// Latency is taken from each request's scheduled time (free of coordinated omission); a request
+// that timed out counts as later than any answer. The direct path is measured before and after
+// Portkey, and its two windows pooled are the baseline: the added latency at a percentile is the
+// gateway's percentile minus the baseline's (a difference of percentiles, not a percentile of
+// per-request differences, which one request cannot have). Gardien is measured last (a gateway
+// that cannot keep up works through its backlog after its window, and would load the next one),
+// at 300 req/s and, for information, at 50 req/s; for its windows the per-stage durations of its
+// audit entries say where its time went. Between windows the runtime must have been quiet for 1 s.
 // Idle RSS of the llm-gateway process is read as the foundation bench reads it (VmRSS after 5 s
 // idle), once the platform is set up and before any load, against the same 120 MB budget.
 // Prints a table, writes bench/results/gateway-<date>.json, exits 0 even when a target is missed
@@ -28,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { PiiScanner } from '@gardien/pii';
 import { DEFAULT_SERVED_MODEL, REPO_ROOT, freePort } from '@gardien/testing';
 import { BenchEnvironment } from './environment.mjs';
-import { GARDIEN_MODEL, startGardien } from './gateway-platform.mjs';
+import { GARDIEN_MODEL, gatewayStageTimes, startGardien } from './gateway-platform.mjs';
 import { benchPrompts } from './gateway-prompts.mjs';
 import { idleMemory } from './idle-rss.mjs';
 import { describeMachine, loadAverage } from './machine.mjs';
@@ -41,12 +45,22 @@ const MEASURE_S = 20;
 const TIMEOUT_MS = 5_000;
 const IDLE_MS = 5_000;
 const PROMPTS = 64;
-/** Measured in this order; the two direct windows, pooled, are the baseline. */
+/** After a window, the runtime must see no request for this long before the next one starts (at most QUIET_MAX_MS). */
+const QUIET_MS = 1_000;
+const QUIET_MAX_MS = 30_000;
+/**
+ * Measured in this order. The two direct windows, pooled, are the baseline. Gardien comes last: a
+ * gateway that cannot keep up still works through its backlog after its window ends, which
+ * would load the windows after it. `figure` groups windows: `gardien-low` is for information,
+ * the same path at a rate it sustains on this machine, so that its cost per call shows apart
+ * from its saturation.
+ */
 const PHASES = /** @type {const} */ ([
-  { name: 'direct, before', path: 'direct', warmupS: 10 },
-  { name: 'Gardien', path: 'gardien', warmupS: 15 },
-  { name: 'Portkey', path: 'portkey', warmupS: 15 },
-  { name: 'direct, after', path: 'direct', warmupS: 5 },
+  { name: 'direct, before', figure: 'direct', path: 'direct', rate: RATE, warmupS: 10, measureS: MEASURE_S },
+  { name: 'Portkey', figure: 'portkey', path: 'portkey', rate: RATE, warmupS: 15, measureS: MEASURE_S },
+  { name: 'direct, after', figure: 'direct', path: 'direct', rate: RATE, warmupS: 5, measureS: MEASURE_S },
+  { name: 'Gardien at 50/s', figure: 'gardien-low', path: 'gardien', rate: 50, warmupS: 3, measureS: 15 },
+  { name: 'Gardien', figure: 'gardien', path: 'gardien', rate: RATE, warmupS: 15, measureS: MEASURE_S },
 ]);
 export const GATEWAY_TARGETS = Object.freeze({ addedP50Ms: 2, addedP99Ms: 10, idleRssMiB: FOUNDATION_TARGETS.idleRssMiB });
 
@@ -131,7 +145,7 @@ async function residentMiB(pid) {
  * @returns {Promise<import('./gateway-load.mjs').ChatLoadResult>}
  */
 async function load(plan) {
-  const child = own(fork(LOAD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const child = own(fork(LOAD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })); // keeps Infinity (timed out)
   const deadline = setTimeout(() => child.kill('SIGKILL'), (plan.warmupS + plan.durationS) * 1000 + 30_000);
   try {
     const result = nextMessage(child);
@@ -155,19 +169,37 @@ function promptFacts(prompts) {
 }
 
 /**
- * What the runtime received during a phase: one chat request per request sent (no retry, nothing
- * extra), and, through Gardien, placeholders in place of every identifier of the prompts.
+ * What the runtime received during a window: one chat request per request sent (no retry, nothing
+ * extra; fewer when requests failed), and, through Gardien, placeholders in place of every
+ * identifier of the prompts (a plain proxy passes them on as they are).
  * @param {string} path
  * @param {{counts: Record<string, number>, bodies: string[]}} sample
- * @param {number} sent
+ * @param {import('./gateway-load.mjs').ChatLoadResult} result
  * @param {readonly string[]} identifiers
  */
-function runtimeSaw(path, sample, sent, identifiers) {
+function runtimeSaw(path, sample, result, identifiers) {
   const chats = sample.counts['/v1/chat/completions'] ?? 0;
   const withIdentifier = sample.bodies.filter((body) => identifiers.some((value) => body.includes(JSON.stringify(value).slice(1, -1)))).length;
   const withPlaceholder = sample.bodies.filter((body) => /<(EMAIL|PHONE|IBAN|PERSON)_\d+>/.test(body)).length;
-  const expected = path === 'gardien' ? withIdentifier === 0 && withPlaceholder === sample.bodies.length : withIdentifier === sample.bodies.length;
-  return { chatRequests: chats, sent, bodiesSampled: sample.bodies.length, bodiesWithAnIdentifier: withIdentifier, bodiesWithPlaceholders: withPlaceholder, asExpected: expected && chats === sent };
+  const bodiesRight = path === 'gardien' ? withIdentifier === 0 && withPlaceholder === sample.bodies.length : withIdentifier === sample.bodies.length;
+  const countRight = result.answered === result.sent ? chats === result.sent : chats <= result.sent;
+  return { chatRequests: chats, sent: result.sent, bodiesSampled: sample.bodies.length, bodiesWithAnIdentifier: withIdentifier, bodiesWithPlaceholders: withPlaceholder, asExpected: bodiesRight && countRight };
+}
+
+/**
+ * Waits until the runtime has had no chat request for QUIET_MS (a gateway still working through
+ * requests its clients gave up on), at most QUIET_MAX_MS.
+ * @param {Awaited<ReturnType<typeof startRuntime>>} runtime
+ */
+async function quietRuntime(runtime) {
+  const started = Date.now();
+  let late = 0;
+  for (;;) {
+    await sleep(QUIET_MS);
+    const chats = (await runtime.sample()).counts['/v1/chat/completions'] ?? 0;
+    late += chats;
+    if (chats === 0 || Date.now() - started > QUIET_MAX_MS) return { waitedMs: Date.now() - started, lateChatRequests: late, quiet: chats === 0 };
+  }
 }
 
 /** @param {BenchEnvironment} environment */
@@ -180,7 +212,7 @@ async function measure(environment) {
   say('runtime server (own process), Portkey (own process), then the platform');
   const runtime = await startRuntime();
   const portkey = await startPortkey(runtime.openAiBaseUrl);
-  const { processes, apiKey } = await startGardien(environment, runtime.openAiBaseUrl);
+  const { processes, apiKey, prefix } = await startGardien(environment, runtime.openAiBaseUrl);
   const gatewayPid = processes.pid('llm-gateway');
   if (gatewayPid === undefined) throw new Error('llm-gateway is not running');
 
@@ -200,12 +232,16 @@ async function measure(environment) {
   const portkeyIdleMiB = await residentMiB(portkey.pid);
 
   const phases = [];
-  for (const phase of PHASES) {
-    say(`${phase.name}: ${RATE} req/s, ${phase.warmupS} s warm-up + ${MEASURE_S} s`);
+  for (const [index, phase] of PHASES.entries()) {
+    say(`${phase.name}: ${phase.rate} req/s, ${phase.warmupS} s warm-up + ${phase.measureS} s`);
     await runtime.sample();
     const loadAtStart = loadAverage();
-    const result = await load({ ...targets[phase.path], expected, rate: RATE, warmupS: phase.warmupS, durationS: MEASURE_S, timeoutMs: TIMEOUT_MS });
+    const measuredFrom = new Date(Date.now() + phase.warmupS * 1000);
+    const result = await load({ ...targets[phase.path], expected, rate: phase.rate, warmupS: phase.warmupS, durationS: phase.measureS, timeoutMs: TIMEOUT_MS });
+    const measuredTo = new Date();
+    const seen = runtimeSaw(phase.path, await runtime.sample(), result, identifiers);
     const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
+    const quiet = index < PHASES.length - 1 ? await quietRuntime(runtime) : null;
     phases.push({
       ...phase,
       loadAtStart,
@@ -219,8 +255,10 @@ async function measure(environment) {
       errorKinds: result.errors,
       errorSample: result.errorSample,
       // Requests of the measured window settled (answered or failed) per second of it.
-      achievedRate: (result.fromSchedule.length + result.measuredErrors) / (result.measuredSpanMs / 1000),
-      runtime: runtimeSaw(phase.path, await runtime.sample(), result.sent, identifiers),
+      achievedRate: (result.fromSchedule.filter(Number.isFinite).length + result.measuredErrors) / (result.measuredSpanMs / 1000),
+      runtime: seen,
+      quietAfter: quiet,
+      stages: phase.path === 'gardien' ? await gatewayStageTimes(prefix, measuredFrom, measuredTo) : null,
     });
   }
 
@@ -229,12 +267,13 @@ async function measure(environment) {
   return { prompts: promptFacts(prompts), phases, idleMemory: { services: memory, portkeyMiB: portkeyIdleMiB, afterLoad } };
 }
 
-/** The paths' figures, the pooled baseline and what each gateway adds at each percentile. */
+/** Each figure's latency (windows of the same figure pooled: direct is the baseline) and what each gateway adds at each percentile. */
 function summarise(/** @type {Awaited<ReturnType<typeof measure>>['phases']} */ phases) {
-  const pooled = (/** @type {string} */ path, /** @type {'fromSchedule' | 'fromSend'} */ kind) => latencySummary(phases.filter((p) => p.path === path).flatMap((p) => p.samples[kind]));
-  const paths = Object.fromEntries(['direct', 'gardien', 'portkey'].map((path) => [path, { fromSchedule: pooled(path, 'fromSchedule'), fromSend: pooled(path, 'fromSend') }]));
+  const pooled = (/** @type {string} */ figure, /** @type {'fromSchedule' | 'fromSend'} */ kind) => latencySummary(phases.filter((p) => p.figure === figure).flatMap((p) => p.samples[kind]));
+  const figures = ['direct', 'gardien', 'portkey', 'gardien-low'];
+  const paths = Object.fromEntries(figures.map((figure) => [figure, { fromSchedule: pooled(figure, 'fromSchedule'), fromSend: pooled(figure, 'fromSend') }]));
   const minus = (/** @type {ReturnType<typeof latencySummary>} */ a, /** @type {ReturnType<typeof latencySummary>} */ b) => ({ p50: a.p50 - b.p50, p90: a.p90 - b.p90, p99: a.p99 - b.p99, max: a.max - b.max });
-  const added = Object.fromEntries(['gardien', 'portkey'].map((path) => [path, { fromSchedule: minus(paths[path].fromSchedule, paths.direct.fromSchedule), fromSend: minus(paths[path].fromSend, paths.direct.fromSend) }]));
+  const added = Object.fromEntries(figures.slice(1).map((figure) => [figure, { fromSchedule: minus(paths[figure].fromSchedule, paths.direct.fromSchedule), fromSend: minus(paths[figure].fromSend, paths.direct.fromSend) }]));
   return { paths, added };
 }
 
@@ -254,7 +293,7 @@ async function main() {
     date: started.date,
     machine: started.machine,
     load: { before: started.loadBefore, after: loadAverage() },
-    plan: { rate: RATE, measureS: MEASURE_S, timeoutMs: TIMEOUT_MS, phases: PHASES, portkey: '@portkey-ai/gateway (see package.json), headers x-portkey-provider: openai, x-portkey-custom-host: <runtime>/v1' },
+    plan: { rate: RATE, measureS: MEASURE_S, timeoutMs: TIMEOUT_MS, quietMs: QUIET_MS, phases: PHASES, portkey: '@portkey-ai/gateway (see package.json), headers x-portkey-provider: openai, x-portkey-custom-host: <runtime>/v1' },
     prompts: measured.prompts,
     phases,
     paths,
