@@ -472,6 +472,10 @@ function writeRequest(name: string, targets: WriteTargets, token: string): Recor
     'tenant.tenants.delete': { id: tenantA },
     'tenant.settings.update': { tenant_id: tenantA, allowed_models: ['evil:1b'] },
     'tenant.purposes.create': { id: 'by-an-auditor', name: canaries.name, legal_basis: 'contract' },
+    // Model calls for A's own purpose: an auditor's role calls no model (no catalogue is needed to be told so).
+    'llm-gateway.chat': { model: 'assistant', purpose: targets.purpose, messages: [{ role: 'user', content: `Bonjour ${canaries.name}` }] },
+    'llm-gateway.chat.stream': { model: 'assistant', purpose: targets.purpose, messages: [{ role: 'user', content: `Bonjour ${canaries.name}` }] },
+    'llm-gateway.embeddings': { model: 'assistant', purpose: targets.purpose, input: [`Dossier de ${canaries.name}`] },
   };
   // Every service answers these the same way.
   const byAction: Record<string, Record<string, unknown>> = { 'subject.export': subject, 'subject.erase': subject, 'subject.restrict': { ...subject, restricted: true } };
@@ -543,6 +547,8 @@ test('an auditor writes nothing: every other operation of the bus catalogue, eve
   const expectedStatuses: Record<string, number | string> = {};
   for (const op of documented.filter((o) => o.method !== 'GET' && o.isolation !== 'self')) {
     const request = { ...writeRequest(op.name, targets, auditorToken) };
+    // The OpenAI-compatible routes take the purpose in a header, not in the body.
+    if (op.path.startsWith('/v1/')) delete request.purpose;
     let path = op.path;
     if (path.includes('{id}')) {
       const field = 'id' in request ? 'id' : 'tenant_id';
@@ -561,11 +567,15 @@ test('an auditor writes nothing: every other operation of the bus catalogue, eve
   }
   expect(statuses).toEqual(expectedStatuses);
 
-  // Nothing changed: every table as it was, and the only new entries are the refused logins'.
+  // Nothing changed: every table as it was, and the only new entries are the refused logins' and the refused model calls'
+  // (the gateway records every call, refused ones too), each refused for the auditor's role, at the first stage.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   expect(unchangeable(await tableDigests(prefix))).toEqual(unchangeable(before));
   const added = (await outboxAuditRows(prefix, ADMIN_URL)).filter((row) => !entriesBefore.has(row.id));
-  expect(new Set(added.map((row) => row.action))).toEqual(new Set(['login.failed']));
+  expect(new Set(added.map((row) => row.action))).toEqual(new Set(['login.failed', 'model.chat', 'model.embeddings']));
+  for (const row of added.filter((entry) => entry.action.startsWith('model.'))) {
+    expect(JSON.parse(row.text)).toMatchObject({ outcome: 'denied', details: { decision: 'refused', stage: 'authorise', reason: 'action-not-allowed' } });
+  }
   // The positive control: one of the same requests, from A's administrator, who may, is a change the digests see.
   ok(await edge.call('PUT', `/api/v1/users/${targets.user}/roles`, { token: adminToken, body: { roles: ['tenant_admin'] } }), 200);
   expect(unchangeable(await tableDigests(prefix))).not.toEqual(unchangeable(before));

@@ -1,6 +1,6 @@
 // authorize: silent when allowed, a Forbidden GardienError that names nothing when refused.
 import { ErrorCode, GardienError } from '@gardien/contracts';
-import { authorize, defineAbilityFor, isAllowed, type Principal } from './index.js';
+import { authorize, authorizeAny, defineAbilityFor, isAllowed, type Principal } from './index.js';
 
 const caller: Principal = { kind: 'user', id: 'user-7', tenantId: 'tenant-a', roles: ['user'], mfa: false };
 const ability = defineAbilityFor(caller);
@@ -32,4 +32,12 @@ test("leaves the caller's attributes untouched", () => {
   const attributes = { tenantId: 'tenant-a', id: 'user-7' };
   expect(isAllowed(ability, 'read', 'User', attributes)).toBe(true);
   expect(Object.keys(attributes)).toEqual(['tenantId', 'id']);
+});
+
+test('authorizeAny: passes when some grant could allow the action on the type, refuses when none could', () => {
+  expect(() => authorizeAny(ability, 'invoke', 'ModelCall')).not.toThrow();
+  const auditor = defineAbilityFor({ kind: 'user', id: 'user-8', tenantId: 'tenant-a', roles: ['auditor'], mfa: true });
+  expect(() => authorizeAny(auditor, 'invoke', 'ModelCall')).toThrow(expect.objectContaining({ code: ErrorCode.Forbidden }));
+  // A conditional grant opens the gate only: the resource's own check still refuses another tenant's.
+  expect(() => authorize(ability, 'invoke', 'ModelCall', { tenantId: 'tenant-b', purpose: 'support', model: 'm' })).toThrow(GardienError);
 });

@@ -19,3 +19,15 @@ export function authorize<S extends SubjectType>(ability: AppAbility, action: Ac
     throw authzError(AuthzReason.ActionNotAllowed);
   }
 }
+
+/**
+ * Throws a Forbidden GardienError unless some grant of the caller could allow `action` on this type
+ * of resource at all, its conditions aside. A gate in front of the checks on the concrete resource,
+ * so that a caller whose roles never allow the action is refused before anything about the resource
+ * is looked up or told; never a replacement for `authorize` on the resource itself.
+ */
+export function authorizeAny<S extends SubjectType>(ability: AppAbility, action: ActionOn<S>, subjectType: S): void {
+  if (!ability.can(...([action, subjectType] as unknown as Parameters<AppAbility['can']>))) {
+    throw authzError(AuthzReason.ActionNotAllowed);
+  }
+}

@@ -174,6 +174,31 @@ test('no identifier the PII engine finds in any message reaches the runtime; the
   }
 });
 
+test('top_p and the stop sequences reach the runtime, pseudonymised: a stop naming an identifier of the prompt ends the answer where the model writes its placeholder', async () => {
+  const tenantId = tenantWith();
+  const pipeline = await pipelineWith();
+  const request = { model: MODEL, messages: [{ role: 'user' as const, content: `Écris à ${identifiers.email} puis signe.` }], top_p: 0.8, stop: [identifiers.email, '###'] };
+  const before = server.requests.length;
+  const reply = await pipeline.chat(apiKey(tenantId), request, never());
+  const streamed = await collect(pipeline.chatStream(apiKey(tenantId), request, never()));
+  // The echo, "Echo: Écris à <EMAIL_1> puis signe.", ended by the runtime before the placeholder.
+  expect(reply).toMatchObject({ content: 'Echo: Écris à ', finish_reason: 'stop' });
+  expect(textOf(streamed)).toBe('Echo: Écris à ');
+  const received = server.requests.slice(before);
+  expect(received).toHaveLength(2);
+  for (const { body, rawBody } of received) {
+    expect(body).toMatchObject({ options: { top_p: 0.8, stop: ['<EMAIL_1>', '###'] } });
+    expect(rawBody).not.toContain(identifiers.email);
+  }
+  // An identifier the prompt does not hold gets a placeholder of its own, which the model never saw;
+  // a placeholder typed in a stop is the caller's text, as in a message (<LITERAL_n>).
+  const other = await pipeline.chat(apiKey(tenantId), { ...request, stop: [identifiers.phone, '<EMAIL_1>'] }, never());
+  expect(other.content).toBe(`Echo: ${request.messages[0]!.content}`);
+  const last = server.requests.at(-1)!;
+  expect(last.body).toMatchObject({ options: { stop: ['<PHONE_1>', '<LITERAL_1>'] } });
+  expect(last.rawBody).not.toContain(identifiers.phone);
+});
+
 test('for any prompt with identifiers planted anywhere, the runtime receives none of them', async () => {
   const tenantId = tenantWith();
   const pipeline = await pipelineWith();
@@ -257,6 +282,10 @@ test('refusals before the runtime: unknown model, model not allowed, purpose und
   await expect(call(person(tenantId))).rejects.toMatchObject({ reason: 'purpose_required' });
   for (const role of ['auditor', 'dpo', 'tenant_admin'] as const) {
     await expect(pipeline.chat(person(tenantId, role), { model: MODEL, messages: [{ role: 'user', content: 'Bonjour' }], purpose: 'support' }, never())).rejects.toMatchObject({ reason: 'action_not_allowed' });
+    // Whatever else the call gets wrong, a role that calls no model is told that first, and nothing of the catalogue or the purposes.
+    await expect(call(person(tenantId, role))).rejects.toMatchObject({ reason: 'action_not_allowed' });
+    await expect(call(person(tenantId, role), 'gpt-4o')).rejects.toMatchObject({ reason: 'action_not_allowed' });
+    await expect(pipeline.embeddings(person(tenantId, role), { model: MODEL, input: ['Bonjour'] }, never())).rejects.toMatchObject({ reason: 'action_not_allowed' });
   }
   await expect(call(apiKey(tenantWith({ active: false })))).rejects.toMatchObject({ reason: 'tenant_suspended' });
   // A person names the purpose.

@@ -3,7 +3,7 @@
 // call cannot change; a person names one), the model (in the catalogue, able to serve the call,
 // allowed by the tenant and by the API key), and a tenant that is active.
 import { Injectable } from '@nestjs/common';
-import { AuthzReason, authorize, authzError, defineAbilityFor } from '@gardien/authz';
+import { AuthzReason, authorize, authorizeAny, authzError, defineAbilityFor } from '@gardien/authz';
 import type { CatalogueModel, Caller, ModelCapability, ModelPolicy } from '@gardien/contracts';
 import { CatalogueVerification } from '../../catalogue/catalogue-verification.js';
 import { ModelCatalogue } from '../../catalogue/model-catalogue.js';
@@ -36,12 +36,15 @@ export class AuthoriseStage {
     const { principal, tenantId } = caller;
     // The super-admin and the platform's services act for no tenant: no model call is theirs.
     if (tenantId === null) throw authzError(AuthzReason.ActionNotAllowed);
+    // Roles that call no model (auditors, DPOs, administrators) are refused first, told nothing of the catalogue or the purposes.
+    const ability = defineAbilityFor(principal);
+    authorizeAny(ability, 'invoke', 'ModelCall');
     const purpose = purposeOf(caller, request.purpose);
     const model = this.catalogue.find(request.model);
     if (!model) throw gatewayError(GatewayReason.ModelNotFound);
     if (!model.capabilities.includes(capability)) throw gatewayError(GatewayReason.ModelNotCapable);
     // Roles, purpose binding and model binding of the caller, by the one ability factory.
-    authorize(defineAbilityFor(principal), 'invoke', 'ModelCall', { tenantId, purpose, model: model.id });
+    authorize(ability, 'invoke', 'ModelCall', { tenantId, purpose, model: model.id });
     const policy = await this.policies.get(tenantId, caller);
     if (!policy.active) throw gatewayError(GatewayReason.TenantSuspended);
     if (!policy.allowed_models.includes(model.id)) throw gatewayError(GatewayReason.ModelNotAllowed);
