@@ -7,6 +7,7 @@ import { ServiceTokens } from '@gardien/authz';
 import { BusClient } from '@gardien/contracts';
 import { MODEL_RUNTIME, createModelRuntime, readModelRuntimeConfig, type ModelRuntime } from '@gardien/llm-runtime';
 import type { Logger } from '@gardien/observability';
+import { TenantWriteBatches } from '@gardien/persistence';
 import { PiiScanner } from '@gardien/pii';
 import { LOGGER, SERVICE_CONFIG } from '@gardien/platform';
 import { CallerModels } from './calls/caller-models.js';
@@ -74,7 +75,8 @@ class ModelCallsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     { provide: PolicySource, inject: [BusClient, ServiceTokens], useFactory: (bus: BusClient, tokens: ServiceTokens) => new BusPolicySource(bus, tokens) },
     { provide: TenantPolicies, inject: [PolicySource], useFactory: (source: PolicySource) => new TenantPolicies(source) },
     QuotaRepository,
-    { provide: QuotaLedger, inject: [DataSource, QuotaRepository], useFactory: (dataSource: DataSource, repository: QuotaRepository) => new QuotaLedger(dataSource, repository) },
+    { provide: TenantWriteBatches, inject: [DataSource], useFactory: (dataSource: DataSource) => new TenantWriteBatches(dataSource) },
+    { provide: QuotaLedger, inject: [TenantWriteBatches, QuotaRepository], useFactory: (batches: TenantWriteBatches, repository: QuotaRepository) => new QuotaLedger(batches, repository) },
     UsageRepository,
     { provide: MeterStage, inject: [UsageRepository, QuotaLedger], useFactory: (usage: UsageRepository, ledger: QuotaLedger) => new MeterStage(usage, ledger) },
     AuthoriseStage,

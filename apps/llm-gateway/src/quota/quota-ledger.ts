@@ -5,10 +5,16 @@
 // ended the reservation is replaced by the tokens counted; a call that never reached the model
 // gives its request and reservation back. What may overshoot: only the tokens of calls whose
 // prompt held more tokens than estimated, by that difference (see README, quotas).
+//
+// Every call of a tenant takes the tenant's counters: the rows that all its calls contend for.
+// Admissions (and settlements, in the pipeline) therefore go through the tenant's write batches:
+// those waiting share one transaction and one commit. Counters are taken in one order, the
+// tenant's day counter first, in admissions and settlements alike: it serves every transaction of
+// the tenant as its lock, and two replicas wait for each other, never deadlock.
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { QuotaLimits, Quotas } from '@gardien/contracts';
-import { withTenant } from '@gardien/persistence';
+import type { TenantWriteBatches } from '@gardien/persistence';
 import { GatewayReason, gatewayError } from '../llm-gateway.errors.js';
 import { QuotaRepository, type CounterKey } from './quota.repository.js';
 import { WINDOW_KINDS, expiredBefore, secondsLeft, windowStart, type WindowKind } from './quota-windows.js';
@@ -44,7 +50,7 @@ interface Counter {
 @Injectable()
 export class QuotaLedger {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly batches: TenantWriteBatches,
     private readonly repository: QuotaRepository,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -55,15 +61,27 @@ export class QuotaLedger {
     const counters = this.countersOf(scope, now);
     const refused = counters.find((counter) => reservedTokens > counter.limits.tokens);
     if (refused) throw exceeded(refused.key.kind, now);
-    await withTenant(this.dataSource, scope.tenantId, async (manager) => {
-      for (const counter of counters) {
-        const { taken, created } = await this.repository.take(manager, counter.key, reservedTokens, counter.limits);
-        // Thrown inside the transaction: what the counters before took is rolled back with it.
-        if (!taken) throw exceeded(counter.key.kind, now);
-        if (created) await this.repository.purge(manager, scope.tenantId, counter.key.scope, counter.key.kind, expiredBefore(counter.key.kind, now));
-      }
-    });
+    const refusedAt = await this.batches.run(scope.tenantId, (manager) => this.take(manager, counters, reservedTokens, now));
+    if (refusedAt) throw exceeded(refusedAt, now);
     return { tenantId: scope.tenantId, counters: counters.map(({ key }) => key), reservedTokens };
+  }
+
+  /**
+   * Takes from every counter, or from none: a counter that refuses gives back what those before it
+   * took, in the same transaction (the other admissions of the batch stand). The window that refused, if one did.
+   */
+  private async take(manager: EntityManager, counters: readonly Counter[], reservedTokens: number, now: Date): Promise<WindowKind | null> {
+    const taken: CounterKey[] = [];
+    for (const counter of counters) {
+      const { taken: took, created } = await this.repository.take(manager, counter.key, reservedTokens, counter.limits);
+      if (!took) {
+        for (const key of taken) await this.repository.adjust(manager, key, { tokens: -reservedTokens, requests: -1 });
+        return counter.key.kind;
+      }
+      taken.push(counter.key);
+      if (created) await this.repository.purge(manager, counter.key.tenantId, counter.key.scope, counter.key.kind, expiredBefore(counter.key.kind, now));
+    }
+    return null;
   }
 
   /** Replaces the reservation by the tokens the call used, in the transaction given (the meter's). */
@@ -76,7 +94,7 @@ export class QuotaLedger {
     for (const key of admission.counters) await this.repository.adjust(manager, key, { tokens: -admission.reservedTokens, requests: -1 });
   }
 
-  /** The tenant's counters, then the API key's where it has a limit of its own; in one order for every replica. */
+  /** The tenant's counters (its day's first), then the API key's where it has a limit of its own: one order for every replica. */
   private countersOf(scope: QuotaScope, now: Date): Counter[] {
     const counters: Counter[] = [];
     for (const kind of WINDOW_KINDS) {
@@ -88,9 +106,14 @@ export class QuotaLedger {
         counters.push({ key: { tenantId: scope.tenantId, scope: scope.apiKeyId, kind, start }, limits: { requests: key[requests] ?? UNLIMITED, tokens: key[tokens] ?? UNLIMITED } });
       }
     }
-    return counters.sort((a, b) => (a.key.scope === b.key.scope ? a.key.kind.localeCompare(b.key.kind) : a.key.scope.localeCompare(b.key.scope)));
+    return counters.sort((a, b) => rank(a.key) - rank(b.key) || a.key.scope.localeCompare(b.key.scope) || LOCK_ORDER.indexOf(a.key.kind) - LOCK_ORDER.indexOf(b.key.kind));
   }
 }
+
+/** The day's counter before the minute's: the day's changes once a day, the minute's every minute (and a new one purges the last). */
+const LOCK_ORDER: readonly WindowKind[] = ['day', 'minute'];
+/** The tenant's counters before any API key's. */
+const rank = (key: CounterKey) => (key.scope === 'tenant' ? 0 : 1);
 
 function exceeded(kind: WindowKind, now: Date) {
   return gatewayError(GatewayReason.QuotaExceeded, { retryAfterSeconds: secondsLeft(kind, now) });

@@ -24,6 +24,8 @@ export class MeterStage {
   ) {}
 
   async record(manager: EntityManager, use: MeteredUse): Promise<void> {
+    // The quota counters first, in the ledger's order, as every transaction of the tenant takes them.
+    await this.ledger.settle(manager, use.admission, use.promptTokens + use.completionTokens);
     await this.usage.add(manager, {
       tenantId: use.tenantId,
       day: this.now().toISOString().slice(0, 10),
@@ -32,7 +34,6 @@ export class MeterStage {
       promptTokens: use.promptTokens,
       completionTokens: use.completionTokens,
     });
-    await this.ledger.settle(manager, use.admission, use.promptTokens + use.completionTokens);
   }
 
   /** The call never reached the model: its request and reservation go back to the quotas. */
