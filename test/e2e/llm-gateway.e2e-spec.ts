@@ -6,8 +6,8 @@
 // models. Identifiers in the prompt (an email, an IBAN, a French phone, and the suite's canaries)
 // never reach the runtime and come back restored; a client that leaves a stream stops the
 // generation; unknown and unallowed models, a used-up quota and a bad key are the SDK's error
-// classes. Every call is audited (model.chat, model.embeddings) and no entry, log line or database
-// holds any of the identifiers.
+// classes; top_p and stop reach the runtime (stop pseudonymised). Every call is audited
+// (model.chat, model.embeddings) and no entry, log line or database holds any of the identifiers.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +145,22 @@ test('a chat completion: the answer is the echo with the identifiers restored, a
   expect(heldIn(received, NEVER_TO_RUNTIME)).toEqual([]);
 });
 
+test('top_p and stop reach the runtime; a stop naming an identifier of the prompt reaches it as that placeholder, and the answer ends there', async () => {
+  const from = runtime.requests.length;
+  const completion = await client.chat.completions.create({
+    model: 'assistant',
+    messages: [{ role: 'user', content: `Écrire à ${IDENTIFIERS.email} demain.` }],
+    top_p: 0.7,
+    stop: IDENTIFIERS.email,
+  });
+  // The echo, "Echo: Écrire à <EMAIL_1> demain.", ended by the runtime where the model wrote the placeholder.
+  expect(completion.choices[0]).toMatchObject({ message: { content: 'Echo: Écrire à ' }, finish_reason: 'stop' });
+  const received = runtime.requests.slice(from);
+  expect(received).toHaveLength(1);
+  expect(received[0]!.body).toMatchObject({ options: { top_p: 0.7, stop: ['<EMAIL_1>'] } });
+  expect(heldIn(receivedSince(from), NEVER_TO_RUNTIME)).toEqual([]);
+});
+
 test('a streamed chat: the chunks read by the SDK make the same restored echo, then the usage; the runtime received none of the identifiers', async () => {
   const from = runtime.requests.length;
   const stream = await client.chat.completions.create({ model: 'assistant', messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } });
@@ -226,8 +242,8 @@ test('Gardien’s own routes: a developer chats (once, streamed, on GraphQL) nam
   const { rows } = ok(await api('GET', `/usage?from=${today}&to=${today}`, adminToken), 200).body as { rows: Array<{ model: string; api_key_id: string | null; requests: number; prompt_tokens: number }> };
   const byKey = rows.find((row) => row.model === 'assistant' && row.api_key_id === apiKeyId);
   const bySession = rows.find((row) => row.model === 'assistant' && row.api_key_id === null);
-  // The key's chats, its embeddings and its left stream; the developer's three calls.
-  expect(byKey).toMatchObject({ day: today, requests: 4, prompt_tokens: expect.any(Number) });
+  // The key's chats (one with a stop sequence), its embeddings and its left stream; the developer's three calls.
+  expect(byKey).toMatchObject({ day: today, requests: 5, prompt_tokens: expect.any(Number) });
   expect(bySession).toMatchObject({ day: today, requests: 3 });
   expect((await api('GET', `/usage?from=${today}&to=${today}`, developerToken)).status).toBe(403);
 });
@@ -247,15 +263,15 @@ test('every call is audited in the tenant’s log (model.chat, model.embeddings)
   const started = Date.now();
   let rows = await loggedAuditRows(prefix, ADMIN_URL);
   const modelRows = () => rows.filter((row) => row.tenantId === tenantA && row.action.startsWith('model.'));
-  // The key's 4 answered calls and 3 refused (an unknown model, one not allowed, the quota); the developer's 3 answered and 1 refused; the administrator's 1.
-  while (modelRows().length < 12 && Date.now() - started < 30_000) {
+  // The key's 5 answered calls and 3 refused (an unknown model, one not allowed, the quota); the developer's 3 answered and 1 refused; the administrator's 1.
+  while (modelRows().length < 13 && Date.now() - started < 30_000) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     rows = await loggedAuditRows(prefix, ADMIN_URL);
   }
   const entries = modelRows().map((row) => JSON.parse(row.text) as { action: string; outcome: string; metadata: Record<string, unknown> });
   expect(new Set(entries.map((entry) => entry.action))).toEqual(new Set(['model.chat', 'model.embeddings']));
   expect(new Set(entries.map((entry) => entry.outcome))).toEqual(new Set(['success', 'denied']));
-  expect(entries).toHaveLength(12);
+  expect(entries).toHaveLength(13);
   // Identifiers replaced are counted by type, never written.
   expect(entries.some((entry) => Number(entry.metadata.replacedEmail) >= 2 && Number(entry.metadata.replacedIban) >= 1 && Number(entry.metadata.replacedPhone) >= 2)).toBe(true);
   const text = modelRows().map((row) => row.text).join('\n');

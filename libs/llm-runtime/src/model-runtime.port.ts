@@ -21,6 +21,13 @@ export interface ChatRequest {
   /** The most tokens to generate (Ollama `options.num_predict`, OpenAI `max_tokens`). */
   maxTokens?: number;
   temperature?: number;
+  /** Nucleus sampling (Ollama `options.top_p`, OpenAI `top_p`). */
+  topP?: number;
+  /**
+   * Sequences that end the generation where the model writes them, themselves left out of the
+   * answer (Ollama `options.stop`, OpenAI `stop`). Matched by the runtime on what the model writes.
+   */
+  stop?: string[];
 }
 
 /** Token counts as the runtime reported them. */

@@ -28,11 +28,21 @@ describe('OllamaRuntime on the wire', () => {
 
   it('asks /api/chat for one object with stream false (Ollama streams unless told not to), options only when set', async () => {
     await runtime.chat({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] });
-    await runtime.chat({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], maxTokens: 5, temperature: 0 });
+    await runtime.chat({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], maxTokens: 5, temperature: 0, topP: 0.9, stop: ['FIN', '\n\n'] });
     const [plain, tuned] = server.requestsTo('/api/chat');
     expect(plain!.method).toBe('POST');
     expect(plain!.body).toEqual({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: false });
-    expect(tuned!.body).toEqual({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: false, options: { num_predict: 5, temperature: 0 } });
+    expect(tuned!.body).toEqual({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: false,
+      options: { num_predict: 5, temperature: 0, top_p: 0.9, stop: ['FIN', '\n\n'] },
+    });
+  });
+
+  it('sends top_p and the stop sequences of a stream in its options too', async () => {
+    for await (const event of runtime.chatStream({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], topP: 0.5, stop: ['###'] })) void event;
+    expect(server.requestsTo('/api/chat')[0]!.body).toMatchObject({ stream: true, options: { top_p: 0.5, stop: ['###'] } });
   });
 
   it('asks /api/chat to stream with stream true', async () => {

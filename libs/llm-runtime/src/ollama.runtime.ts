@@ -98,6 +98,8 @@ function chatBody(request: ChatRequest, stream: boolean) {
   const options = {
     ...(request.maxTokens !== undefined ? { num_predict: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+    ...(request.stop && request.stop.length > 0 ? { stop: request.stop } : {}),
   };
   return {
     model: request.model,

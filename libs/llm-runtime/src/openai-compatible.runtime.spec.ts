@@ -46,6 +46,16 @@ describe('OpenAiCompatibleRuntime on the wire', () => {
     expect(events.at(-1)).toMatchObject({ type: 'end', usage: { completionTokens: 3 } });
   });
 
+  it('sends top_p and the stop sequences (as a list), once and streamed', async () => {
+    const runtime = open(API_KEY);
+    await runtime.chat({ model: MODEL, messages, topP: 0.9, stop: ['FIN', '\n\n'] });
+    await drain(runtime.chatStream({ model: MODEL, messages, topP: 0.5, stop: ['###'] }));
+    await runtime.close();
+    const [whole, streamed] = server.requestsTo('/v1/chat/completions');
+    expect(whole!.body).toEqual({ model: MODEL, messages, stream: false, top_p: 0.9, stop: ['FIN', '\n\n'] });
+    expect(streamed!.body).toEqual({ model: MODEL, messages, stream: true, stream_options: { include_usage: true }, top_p: 0.5, stop: ['###'] });
+  });
+
   it('sends the API key as a bearer token on every request; without it the server refuses (runtime_rejected)', async () => {
     const runtime = open(API_KEY);
     await runtime.listModels();

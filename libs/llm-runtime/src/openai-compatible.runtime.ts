@@ -128,6 +128,9 @@ function chatBody(request: ChatRequest, stream: boolean) {
     ...(stream ? { stream_options: { include_usage: true } } : {}),
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+    // Always a list: OpenAI's API and vLLM take one string or a list.
+    ...(request.stop && request.stop.length > 0 ? { stop: request.stop } : {}),
   };
 }
 

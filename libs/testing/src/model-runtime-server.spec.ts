@@ -48,6 +48,11 @@ describe('ModelRuntimeServer', () => {
       expect(await missing.json()).toEqual({ error: `model "${MODEL}" not found, try pulling it first` });
     });
 
+    it('ends the answer before the first of options.stop that it holds, leaving the sequence out', async () => {
+      const answer = (await (await post('/api/chat', { model: MODEL, messages, stream: false, options: { stop: ['gare', 'est'] } })).json()) as Record<string, unknown>;
+      expect(answer).toMatchObject({ done_reason: 'stop', message: { content: 'Echo: où ' } });
+    });
+
     it('reports an error inside the stream as a line {"error"}', async () => {
       server.behave({ streamErrorAfterTokens: 1 });
       const lines = (await (await post('/api/chat', { model: MODEL, messages })).text()).trimEnd().split('\n');
@@ -92,6 +97,13 @@ describe('ModelRuntimeServer', () => {
       const missing = await post('/v1/chat/completions', { model: 'nope', messages });
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({ error: { message: 'The model `nope` does not exist.', type: 'NotFoundError', param: 'model', code: 404 } });
+    });
+
+    it('ends the answer before a stop sequence, given as one string or a list', async () => {
+      const content = async (stop: unknown) =>
+        ((await (await post('/v1/chat/completions', { model: MODEL, messages, stop })).json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content;
+      expect(await content(' la')).toBe('Echo: où est');
+      expect(await content(['absent', 'où'])).toBe('Echo: ');
     });
 
     it('wants the API key it was given, as vLLM with --api-key', async () => {

@@ -5,11 +5,13 @@
 // server-sent events ending with `data: [DONE]`, usage in a last chunk without choices only when
 // `stream_options.include_usage` asks for it, errors as `{"error": {...}}`). Answers are
 // deterministic: the reply is a function of the prompt (by default "Echo: " and the last user
-// message), one token per word; embeddings are derived from a hash of each input. It records every
-// request it receives, body included (so a test can check what reached the model), and every
-// generation (tokens written, whether the client went away). Behaviours make it misbehave the way
-// runtimes do: latency, a slow stream, bytes split anywhere, garbage, a stop or a stall in the
-// middle, an error status, an error inside the stream, connections dropped before any answer.
+// message), one token per word, ended before the first stop sequence it holds (Ollama's
+// `options.stop`, OpenAI's `stop`: the sequence itself is left out); embeddings are derived from a
+// hash of each input. It records every request it receives, body included (so a test can check
+// what reached the model), and every generation (tokens written, whether the client went away).
+// Behaviours make it misbehave the way runtimes do: latency, a slow stream, bytes split anywhere,
+// garbage, a stop or a stall in the middle, an error status, an error inside the stream,
+// connections dropped before any answer.
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -93,6 +95,12 @@ export function tokensOf(text: string): string[] {
   return text.match(/\s*\S+\s*|\s+/g) ?? [];
 }
 
+/** The reply up to the first of the stop sequences it holds, which is left out (as runtimes do). */
+export function beforeStop(reply: string, stop: readonly string[]): string {
+  const ends = stop.map((sequence) => reply.indexOf(sequence)).filter((at) => at !== -1);
+  return ends.length === 0 ? reply : reply.slice(0, Math.min(...ends));
+}
+
 /** The prompt tokens the server counts: one per word of every message. */
 export function promptTokensOf(texts: string[]): number {
   return texts.reduce((sum, text) => sum + (text.match(/\S+/g)?.length ?? 0), 0);
@@ -129,6 +137,7 @@ interface ParsedChat {
   messages: ChatTurn[];
   stream: boolean;
   maxTokens: number | undefined;
+  stop: string[];
   includeUsage: boolean;
 }
 
@@ -257,7 +266,7 @@ export class ModelRuntimeServer {
   private async chat(exchange: Exchange, rawBody: string): Promise<void> {
     const chat = this.parseChat(exchange, rawBody);
     if (!chat || !(await this.prelude(exchange, chat.model))) return;
-    const reply = tokensOf(this.reply(chat.messages));
+    const reply = tokensOf(beforeStop(this.reply(chat.messages), chat.stop));
     const tokens = chat.maxTokens === undefined ? reply : reply.slice(0, chat.maxTokens);
     const finishReason = tokens.length < reply.length ? 'length' : 'stop';
     const usage = { prompt: promptTokensOf(chat.messages.map((message) => message.content)), completion: tokens.length };
@@ -441,12 +450,14 @@ export class ModelRuntimeServer {
       return undefined;
     }
     const limit = exchange.dialect === 'ollama' ? (isObject(options) ? options['num_predict'] : undefined) : (maxCompletionTokens ?? maxTokens);
+    const stop = exchange.dialect === 'ollama' ? (isObject(options) ? options['stop'] : undefined) : exchange.body['stop'];
     return {
       model,
       messages: messages as ChatTurn[],
       // Ollama streams unless told not to; the OpenAI API does not unless told to.
       stream: exchange.dialect === 'ollama' ? stream !== false : stream === true,
       maxTokens: typeof limit === 'number' && limit >= 0 ? limit : undefined,
+      stop: (typeof stop === 'string' ? [stop] : Array.isArray(stop) ? stop : []).filter((sequence): sequence is string => typeof sequence === 'string' && sequence !== ''),
       includeUsage: isObject(streamOptions) && streamOptions['include_usage'] === true,
     };
   }

@@ -144,16 +144,14 @@ function maxTokensOf(body: JsonObject): number | undefined {
   return current ?? older;
 }
 
-const MAX_STOPS = 4;
-const MAX_STOP_CHARS = 64;
-
+/** One string or a list, as OpenAI takes it; the gateway's request holds a list. */
 function stopOf(body: JsonObject): string[] | undefined {
   const value = given(body, 'stop');
   if (value === undefined) return undefined;
   const stops = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(stops) || !stops.every((stop): stop is string => typeof stop === 'string')) throw invalid('stop', 'invalid_type');
-  if (stops.length > MAX_STOPS) throw invalid('stop', 'too_big');
-  if (stops.some((stop) => stop.length === 0 || stop.length > MAX_STOP_CHARS)) throw invalid('stop', 'invalid_value');
+  if (stops.length > LLM_LIMITS.stops) throw invalid('stop', 'too_big');
+  if (stops.some((stop) => stop.length === 0 || stop.length > LLM_LIMITS.stopChars)) throw invalid('stop', 'invalid_value');
   return stops.length > 0 ? stops : undefined;
 }
 

@@ -77,6 +77,15 @@ describe('OpenAI request -> gateway request', () => {
     });
   });
 
+  test('top_p and stop, as one string or a list of up to four, reach the gateway’s request (stop as a list; an empty list is none)', () => {
+    const request = (fields: object) => chatCallOf({ model: 'm', messages: [user('x')], ...fields }, {}).request;
+    const four = ['FIN', '\n\n', '###', 'x'.repeat(64)];
+    expect(request({ top_p: 1, stop: four })).toMatchObject({ top_p: 1, stop: four });
+    expect(request({ top_p: 0.05, stop: 'FIN' })).toMatchObject({ top_p: 0.05, stop: ['FIN'] });
+    expect(request({ stop: [] })).not.toHaveProperty('stop');
+    expect(request({ top_p: null, stop: null })).toEqual({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+  });
+
   test('the smallest request; max_tokens, the older name, when max_completion_tokens is not given; an assistant refusal as its text', () => {
     expect(chatCallOf({ model: 'assistant', messages: [user('Bonjour')] }, {})).toEqual({ request: { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }] }, stream: false, includeUsage: false });
     expect(chatCallOf({ model: 'm', messages: [user('x')], max_tokens: 7, max_completion_tokens: null }, {}).request.max_tokens).toBe(7);
@@ -119,6 +128,8 @@ describe('OpenAI request -> gateway request', () => {
     ['two different max tokens', { model: 'm', messages: [user('x')], max_tokens: 5, max_completion_tokens: 6 }, 'max_tokens'],
     ['five stop sequences', { model: 'm', messages: [user('x')], stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],
     ['an empty stop sequence', { model: 'm', messages: [user('x')], stop: [''] }, 'stop'],
+    ['a stop sequence over 64 characters', { model: 'm', messages: [user('x')], stop: ['x'.repeat(65)] }, 'stop'],
+    ['a stop sequence that is not a string', { model: 'm', messages: [user('x')], stop: [42] }, 'stop'],
     ['stream options without a stream', { model: 'm', messages: [user('x')], stream_options: { include_usage: true } }, 'stream_options'],
     ['a stream that is not a boolean', { model: 'm', messages: [user('x')], stream: 'yes' }, 'stream'],
     ['a message over the limit', { model: 'm', messages: [user('x'.repeat(256 * 1024 + 1))] }, 'messages'],

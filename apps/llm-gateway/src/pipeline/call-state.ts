@@ -42,8 +42,9 @@ export class CallState {
     return this.authorised().policy;
   }
 
-  sampling(request: Pick<LlmChatRequest, 'temperature'>): Sampling {
-    return { maxTokens: this.reservation?.maxTokens ?? 1, temperature: request.temperature };
+  /** What the runtime is asked to generate with: `stop` pseudonymised, as the messages. */
+  sampling(request: Pick<LlmChatRequest, 'temperature' | 'top_p'>, stop: string[]): Sampling {
+    return { maxTokens: this.reservation?.maxTokens ?? 1, temperature: request.temperature, topP: request.top_p, stop };
   }
 
   used(usage: TokenUsage): void {

@@ -44,8 +44,11 @@ export class PipelineStages {
 
 interface PreparedChat {
   state: CallState;
+  /** The messages, then the stop sequences, pseudonymised through one map. */
   pseudonymised: PseudonymisedTexts;
   prompt: string[];
+  /** The stop sequences as the runtime gets them: pseudonymised. */
+  stop: string[];
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -59,10 +62,10 @@ export class ModelCallPipeline {
   ) {}
 
   async chat(caller: Caller, request: LlmChatRequest, signal: AbortSignal): Promise<LlmChatReply> {
-    const { state, pseudonymised, prompt } = await this.prepareChat(caller, request, false);
+    const { state, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, false);
     try {
       const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
-      const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request), signal));
+      const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request, stop), signal));
       state.reachedRuntime = true;
       state.used(result.usage);
       const leaks = await runStage('output_guards', state.timings, () => this.stages.outputGuards.run(result.content, prompt, state.policy().guards.output_leaks));
@@ -82,7 +85,7 @@ export class ModelCallPipeline {
    * iteration early, or aborting `signal`, stops the runtime; the call is then metered as far as it went.
    */
   async *chatStream(caller: Caller, request: LlmChatRequest, signal: AbortSignal): AsyncGenerator<LlmChatChunk> {
-    const { state, pseudonymised, prompt } = await this.prepareChat(caller, request, true);
+    const { state, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, true);
     const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
     const guard = this.stages.outputGuards.streaming(prompt, state.policy().guards.output_leaks);
     const reidentifier = this.stages.reidentify.streaming(pseudonymised.map);
@@ -93,7 +96,7 @@ export class ModelCallPipeline {
       yield { type: 'start', id: state.callId, model: state.model().id, created: seconds() };
       const started = performance.now();
       try {
-        for await (const event of this.stages.runtime.chatStream(state.model(), messages, state.sampling(request), signal)) {
+        for await (const event of this.stages.runtime.chatStream(state.model(), messages, state.sampling(request, stop), signal)) {
           state.reachedRuntime = true;
           if (event.type === 'end') {
             ended = { usage: event.usage, finishReason: event.finishReason };
@@ -165,11 +168,16 @@ export class ModelCallPipeline {
       const estimate = estimatePromptTokens(prompt);
       state.promptEstimate = estimate;
       state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
-      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(request.messages, authorisation.policy.guards));
+      const stops = request.stop ?? [];
+      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(request.messages, authorisation.policy.guards, stops));
       state.injectionFlagged = inspection.injectionFlagged;
-      const pseudonymised = await runStage('pseudonymise', state.timings, () => this.stages.pseudonymise.run(prompt, inspection.findings));
+      // The stop sequences after the messages, through the same map: an identifier of the prompt
+      // named in a stop sequence is its placeholder there too, which is what the model writes.
+      const pseudonymised = await runStage('pseudonymise', state.timings, () =>
+        this.stages.pseudonymise.run([...prompt, ...stops], [...inspection.findings, ...inspection.stopFindings]),
+      );
       state.replaced = pseudonymised.replaced;
-      return { state, pseudonymised, prompt };
+      return { state, pseudonymised, prompt, stop: pseudonymised.texts.slice(prompt.length) };
     } catch (error) {
       throw await this.refused(state, error);
     }

@@ -17,6 +17,9 @@ export const LLM_LIMITS = {
   embeddingInputs: 256,
   embeddingInputChars: 32 * 1024,
   maxTokens: 32_768,
+  /** Stop sequences of one chat call, and characters of each. */
+  stops: 4,
+  stopChars: 64,
 } as const;
 
 export const CHAT_ROLES = ['system', 'user', 'assistant'] as const;
@@ -26,12 +29,15 @@ export type ChatRole = z.infer<typeof ChatRole>;
 export const LlmChatMessage = z.object({ role: ChatRole, content: z.string().max(LLM_LIMITS.messageChars) }).strict();
 export type LlmChatMessage = z.infer<typeof LlmChatMessage>;
 
-/** Sampling options passed on to the runtime as they are. */
+/**
+ * Sampling options passed on to the runtime. The stop sequences are pseudonymised as the messages
+ * are (the runtime matches them on what the model writes, where identifiers are placeholders).
+ */
 const Sampling = {
   max_tokens: z.number().int().min(1).max(LLM_LIMITS.maxTokens).optional(),
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().gt(0).max(1).optional(),
-  stop: z.array(z.string().min(1).max(64)).max(4).optional(),
+  stop: z.array(z.string().min(1).max(LLM_LIMITS.stopChars)).max(LLM_LIMITS.stops).optional(),
 };
 
 /**

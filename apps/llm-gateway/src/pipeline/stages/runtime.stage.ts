@@ -3,13 +3,16 @@
 // never reach the caller. A caller that goes away aborts the call (the signal), which aborts the
 // HTTP request to the runtime, which stops generating.
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { LlmRuntimeErrorCode, MODEL_RUNTIME, isLlmRuntimeError, type ChatMessage, type ChatResult, type ChatStreamEvent, type EmbeddingResult, type ModelRuntime } from '@gardien/llm-runtime';
+import { LlmRuntimeErrorCode, MODEL_RUNTIME, isLlmRuntimeError, type ChatMessage, type ChatRequest, type ChatResult, type ChatStreamEvent, type EmbeddingResult, type ModelRuntime } from '@gardien/llm-runtime';
 import type { CatalogueModel } from '@gardien/contracts';
 import { GatewayReason, gatewayError } from '../../llm-gateway.errors.js';
 
 export interface Sampling {
   maxTokens: number;
   temperature?: number | undefined;
+  topP?: number | undefined;
+  /** Pseudonymised, as the messages: the runtime matches them on what the model writes. */
+  stop: string[];
 }
 
 /** The caller went away: not a failure of the runtime. */
@@ -52,8 +55,13 @@ export class RuntimeStage {
   }
 }
 
-function request(sampling: Sampling): { maxTokens: number; temperature?: number } {
-  return { maxTokens: sampling.maxTokens, ...(sampling.temperature !== undefined ? { temperature: sampling.temperature } : {}) };
+function request(sampling: Sampling): Pick<ChatRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop'> {
+  return {
+    maxTokens: sampling.maxTokens,
+    ...(sampling.temperature !== undefined ? { temperature: sampling.temperature } : {}),
+    ...(sampling.topP !== undefined ? { topP: sampling.topP } : {}),
+    ...(sampling.stop.length > 0 ? { stop: sampling.stop } : {}),
+  };
 }
 
 /** What a runtime failure is to the caller. */
