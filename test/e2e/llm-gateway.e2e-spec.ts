@@ -6,8 +6,9 @@
 // models. Identifiers in the prompt (an email, an IBAN, a French phone, and the suite's canaries)
 // never reach the runtime and come back restored; a client that leaves a stream stops the
 // generation; unknown and unallowed models, a used-up quota and a bad key are the SDK's error
-// classes; top_p and stop reach the runtime (stop pseudonymised). Every call is audited
-// (model.chat, model.embeddings) and no entry, log line or database holds any of the identifiers.
+// classes; top_p and stop reach the runtime (stop pseudonymised); a key is refused from its expiry
+// on and within 5 s of its revocation. Every call is audited (model.chat, model.embeddings) and no
+// entry, log line or database holds any of the identifiers.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,10 @@ function expectSdkError(error: unknown, errorClass: abstract new (...args: never
 
 /** Everything the runtime received since `from` (its request index). */
 const receivedSince = (from: number) => runtime.requests.slice(from).map((request) => request.rawBody).join('\n');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** GET /v1/models with `key`: what an application sees of its key. */
+const modelsWith = (key: string) => edge.call('GET', '/v1/models', { apiKey: key, headers: { 'x-forwarded-for': someClientAddress() } });
 
 beforeAll(async () => {
   nats = await PrivateNats.start();
@@ -218,6 +223,33 @@ test('refusals are the SDK’s error classes: an unknown model, a model the tena
     .catch((error: unknown) => error);
   expectSdkError(tool, OpenAI.BadRequestError, { status: 400, code: 'unsupported_parameter', param: 'tools' });
 });
+
+test('a key is refused from its expiry on, though it was used a moment before (no token of it outlives it)', async () => {
+  const expiresAt = Date.now() + 8_000;
+  const { key } = ok(await api('POST', '/api-keys', adminToken, { name: 'short-lived', purpose: PURPOSE, expires_at: new Date(expiresAt).toISOString() }), 201).body;
+  ok(await modelsWith(key), 200);
+  // Its last 3 s are refused already (auth's MIN_API_KEY_TOKEN_SECONDS); 4 s before, it still calls.
+  await sleep(expiresAt - 4_000 - Date.now());
+  ok(await modelsWith(key), 200);
+  await sleep(expiresAt + 50 - Date.now());
+  const refused = await modelsWith(key);
+  expect(refused.status).toBe(401);
+  expect(refused.body.error).toMatchObject({ code: 'credentials_required' });
+});
+
+test('a revoked key is refused within 5 s, the longest the edge keeps what it was exchanged for', async () => {
+  const created = ok(await api('POST', '/api-keys', adminToken, { name: 'to-revoke', purpose: PURPOSE }), 201).body;
+  ok(await modelsWith(created.key), 200);
+  ok(await api('DELETE', `/api-keys/${created.id}`, adminToken), 204);
+  const revokedAt = Date.now();
+  let answer = await modelsWith(created.key);
+  while (answer.status === 200 && Date.now() - revokedAt < 15_000) {
+    await sleep(250);
+    answer = await modelsWith(created.key);
+  }
+  expect(answer.status).toBe(401);
+  expect(Date.now() - revokedAt).toBeLessThanOrEqual(5_500);
+}, 30_000);
 
 test('Gardien’s own routes: a developer chats (once, streamed, on GraphQL) naming the purpose; an administrator, who calls no model, is refused; usage is the admin’s', async () => {
   const chat = { model: 'assistant', messages: [{ role: 'user', content: `Écrire à ${canaries.email}` }], purpose: PURPOSE };

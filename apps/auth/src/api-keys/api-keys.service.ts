@@ -30,8 +30,14 @@ import { ApiKeysRepository, type ApiKeyRow, type ApiKeyWithOwner } from './api-k
 const DAY_MS = 86_400_000;
 export const DEFAULT_API_KEY_LIFETIME_MS = 90 * DAY_MS;
 export const MAX_API_KEY_LIFETIME_MS = 365 * DAY_MS;
-/** Short: a revoked key stops working at the services within this time (the edge caches less). */
+/** Short, and never past the key's own expiry (the edge keeps it 5 s at most: see ApiKeyExchange). */
 export const API_KEY_TOKEN_TTL_SECONDS = 120;
+/**
+ * The shortest token worth issuing: the edge exchanges it again for the service it calls, which
+ * auth refuses with less than a second of it left (and its expiry is counted in whole seconds).
+ * A key with less left than this is refused, a few seconds before its expiry rather than after.
+ */
+export const MIN_API_KEY_TOKEN_SECONDS = 3;
 const LIST_LIMIT = 1000;
 
 @Injectable()
@@ -103,8 +109,8 @@ export class ApiKeysService {
   }
 
   /**
-   * A new secret for a key (same id, purpose, models and expiry), shown once; the old secret stops
-   * working at once (services may still honour a token exchanged before, for its 2 minutes).
+   * A new secret for a key (same id, purpose, models and expiry), shown once; the old secret is not
+   * exchanged any more (the edge may still use a token it was exchanged for, 5 s at most).
    */
   async rotate(caller: Caller, id: string): Promise<CreatedApiKey> {
     const tenantId = tenantOf(caller);
@@ -134,11 +140,14 @@ export class ApiKeysService {
     const tenant = await this.directory.resolveId(row.tenant_id, scope);
     if (tenant?.status !== 'active') throw invalidKey();
     await withTenant(this.dataSource, row.tenant_id, (manager) => this.keys.touch(manager, row.id, now));
+    // Counted from the signature: the token's expiry counts from the clock, not from `now`.
+    const lifetime = tokenLifetimeOf(row.expires_at, Math.max(now.getTime(), Date.now()));
+    if (lifetime < MIN_API_KEY_TOKEN_SECONDS) throw invalidKey();
     const { token, expiresIn } = await this.signingKeys.issueAccessToken(
       { sub: row.id, tid: row.tenant_id, kind: 'api_key', roles: ['service'], mfa: false, purposes: [row.purpose], ...(row.models ? { models: row.models } : {}) },
       // For the edge, which exchanges it for the audience of each service it then calls.
       audienceOf('edge-api'),
-      API_KEY_TOKEN_TTL_SECONDS,
+      lifetime,
     );
     return { access_token: token, expires_in: expiresIn };
   }
@@ -152,6 +161,12 @@ function ownerMayHoldKeys(row: ApiKeyWithOwner): boolean {
   if (!row.owner_roles) return false;
   const owner: Principal = { kind: 'user', id: row.owner_id, tenantId: row.tenant_id, roles: row.owner_roles, mfa: row.owner_mfa === true };
   return isAllowed(defineAbilityFor(owner), 'create', 'ApiKey', { tenantId: row.tenant_id, ownerId: row.owner_id });
+}
+
+/** Seconds the token of a key may live: API_KEY_TOKEN_TTL_SECONDS, and never past the key's expiry. */
+function tokenLifetimeOf(expiresAt: Date | null, signedAt: number): number {
+  if (!expiresAt) return API_KEY_TOKEN_TTL_SECONDS;
+  return Math.min(API_KEY_TOKEN_TTL_SECONDS, Math.floor((expiresAt.getTime() - signedAt) / 1000));
 }
 
 function expiryOf(requested: string | undefined, now: Date): Date {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { decodeJwt } from 'jose';
 import { TokenVerifier } from '@gardien/authz';
 import { BlindIndex, CreateGardienKeys1732579300000, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
 import {
@@ -634,6 +635,15 @@ describe('API keys', () => {
     const soon = new Date(Date.now() + 60_000).toISOString();
     const created = await apiKeys.create(as(dev), { name: 'short', purpose: 'support', expires_at: soon });
     expect(await code(apiKeys.exchange(created.key, ctx(), new Date(Date.now() + 120_000)))).toBe(ErrorCode.Unauthenticated);
+    // The token a key is exchanged for never outlives the key (it would otherwise for its 2 minutes).
+    const exchanged = await apiKeys.exchange(created.key, ctx());
+    expect(exchanged.expires_in).toBeLessThanOrEqual(60);
+    expect(decodeJwt(exchanged.access_token).exp! * 1000).toBeLessThanOrEqual(Date.parse(soon));
+    const late = await apiKeys.exchange(created.key, ctx(), new Date(Date.parse(soon) - 10_500));
+    expect(late.expires_in).toBeLessThanOrEqual(10);
+    // Less than 3 s left, too short for the edge's exchange for the service it calls: refused.
+    expect((await apiKeys.exchange(created.key, ctx(), new Date(Date.parse(soon) - 3_500))).expires_in).toBe(3);
+    expect(await code(apiKeys.exchange(created.key, ctx(), new Date(Date.parse(soon) - 2_500)))).toBe(ErrorCode.Unauthenticated);
     const tooFar = new Date(Date.now() + 400 * 86_400_000).toISOString();
     expect(await code(apiKeys.create(as(dev), { name: 'long', purpose: 'support', expires_at: tooFar }))).toBe(ErrorCode.ValidationFailed);
   });

@@ -1,6 +1,9 @@
 // Trades a tenant API key for a short access token through the auth service, and keeps the token
-// (under the key's SHA-256, never the key) until 30 s before it expires, 60 s at most: a busy
-// client costs one exchange a minute, and a revoked key stops working within that minute.
+// (under the key's SHA-256, never the key) until 30 s before it expires, 5 s at most: a busy
+// client costs one exchange every 5 s, and a key that auth no longer exchanges (revoked, rotated,
+// its owner demoted or gone, its tenant suspended) stops working within 5 s. No event tells the
+// edge of a revocation: the bound is this cache's. Auth ends the token at the key's expiry, so
+// none is kept past it.
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPERATIONS, BusClient, ErrorCode, ExchangeApiKeyRequest, ExchangedApiKey, GardienError } from '@gardien/contracts';
@@ -8,7 +11,7 @@ import { EdgeReason, edgeError } from '../edge.errors.js';
 import { EDGE_CLOCK, type Clock } from '../tokens.js';
 
 const MAX_CACHED_KEYS = 10_000;
-const MAX_CACHE_MS = 60_000;
+const MAX_CACHE_MS = 5_000;
 const EXPIRY_MARGIN_MS = 30_000;
 
 /** Errors that say something about the platform rather than about the key pass through. */
@@ -19,7 +22,7 @@ export function looksLikeApiKey(credential: string): boolean {
   return credential.startsWith('gk1.');
 }
 
-/** How long an exchanged token may be reused: until 30 s before it expires, at most 60 s. */
+/** How long an exchanged token may be reused: until 30 s before it expires, at most 5 s. */
 export function cacheLifetimeMs(expiresInSeconds: number): number {
   return Math.min(MAX_CACHE_MS, expiresInSeconds * 1_000 - EXPIRY_MARGIN_MS);
 }

@@ -157,7 +157,7 @@ export const AUTH_EDGE_OPERATIONS: readonly Operation[] = [
   }),
   defineOperation({
     bus: AUTH_OPERATIONS.rotateApiKey,
-    summary: 'Give an API key of the caller\'s tenant a new secret, shown once; the old one stops working at once',
+    summary: 'Give an API key of the caller\'s tenant a new secret, shown once; the old one stops working within 5 s',
     method: 'POST',
     path: '/api-keys/{id}/rotate',
     graphql: { type: 'mutation', field: 'rotateApiKey' },
