@@ -20,7 +20,9 @@ export type Candidate = Omit<Finding, 'text'>;
 
 /**
  * One kind of detection. It must run in time linear in the length of the text: untrusted prompts
- * are scanned. A recogniser that throws makes the whole scan fail (see PiiScanner).
+ * are scanned. A recogniser that throws makes the whole scan fail (see PiiScanner). It reads the text
+ * normalised (NormalisedText: no invisible characters, full-width forms and look-alike letters
+ * folded) and proposes spans of that text; the engine maps them back to the text as written.
  */
 export interface PiiRecogniser {
   readonly name: string;

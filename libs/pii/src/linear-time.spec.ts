@@ -45,6 +45,22 @@ const PATTERNS: [string, string][] = [
   ['many IPv6', '::1 '],
   ['many IPv4', '1.2.3.4 '],
   ['many cards', '4111 1111 1111 1111 '],
+  ['lower-case IBAN groups', 'fr76 '],
+  ['digit groups with dashes', '1234-'],
+  // What the normalised text folds (normalised-text.ts): each fold, and the spans mapped back.
+  ['zero-width spaces', '\u200B'],
+  ['digits and zero-width spaces', '1\u200B'],
+  ['full-width digits', '\uFF11'],
+  ['full-width letters and at signs', '\uFF41\uFF20'],
+  ['Cyrillic look-alikes', '\u0430'],
+  ['combining marks', '\u0301'],
+  ['letters and combining marks', 'a\u0301'],
+  ['a ligature', '\uFB01'],
+  ['the longest expansion of NFKC', '\uFDFA'],
+  ['emoji', '\u{1F600}'],
+  ['mathematical letters and at signs', '\u{1D41A}@'],
+  ['lone surrogates', '\uD800'],
+  ['many disguised phones', '\uFF10\uFF16 \uFF11\u200B\uFF12 34 56 78 '],
 ];
 
 function text(pattern: string, length: number): string {

@@ -53,6 +53,32 @@ test('a street named after someone is an address, not a person', () => {
   expect(scan('Écrire avenue Jean Jaurès\n34000 Montpellier.').map(({ type, text }) => [type, text])).toEqual([['ADDRESS', 'avenue Jean Jaurès\n34000 Montpellier']]);
 });
 
+test('recognisers read the text normalised; their spans come back as spans of the text as written', () => {
+  const seen: string[] = [];
+  const reader: PiiRecogniser = {
+    name: 'reader',
+    find: (input) => {
+      seen.push(input.text);
+      return [{ type: 'EMAIL', start: 0, end: input.text.indexOf(' '), score: 1 }];
+    },
+  };
+  const text = 'ｊ\u200Bean@x.fr ok';
+  expect(new PiiScanner([reader]).scan(text)).toEqual([{ type: 'EMAIL', start: 0, end: 'ｊ\u200Bean@x.fr'.length, text: 'ｊ\u200Bean@x.fr', score: 1 }]);
+  expect(seen).toEqual(['jean@x.fr ok']);
+});
+
+test('two findings that meet inside one character folded into several stay apart: the first keeps it', () => {
+  // "\uFB01" (the ligature fi) is read "fi": one finding ends on its f, the next starts on its i.
+  const halves = fixed('halves', [
+    { type: 'PERSON', start: 0, end: 2, score: 0.9 },
+    { type: 'ADDRESS', start: 2, end: 4, score: 0.9 },
+  ]);
+  expect(new PiiScanner([halves]).scan('a\uFB01bc').map((f) => [f.type, f.start, f.end])).toEqual([
+    ['PERSON', 0, 2],
+    ['ADDRESS', 2, 3],
+  ]);
+});
+
 test('the recognisers are the ones given: none, none found', () => {
   expect(new PiiScanner([]).scan('jean.dupont@orange.fr')).toEqual([]);
 });

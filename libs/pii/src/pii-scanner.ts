@@ -1,9 +1,12 @@
-// The engine: every recogniser over the text, then overlapping candidates settled deterministically
-// (highest score, then longest, then first, then by type name). Recognisers are given by the
-// constructor; one that throws, or proposes a span outside the text, fails the scan: a caller that
-// must not let personal data through (the gateway) then refuses the request instead of sending it on
-// half-scanned.
+// The engine: every recogniser over the text as a reader sees it (normalised-text.ts: invisible
+// characters, full-width forms and look-alike letters folded), then overlapping candidates settled
+// deterministically (highest score, then longest, then first, then by type name), then each span
+// mapped back to the characters of the text as written that it was read from. Recognisers are given
+// by the constructor; one that throws, or proposes a span outside the text, fails the scan: a caller
+// that must not let personal data through (the gateway) then refuses the request instead of sending
+// it on half-scanned.
 import { PII_TYPES, type Candidate, type Finding, type PiiRecogniser } from './finding.js';
+import { NormalisedText } from './normalised-text.js';
 import { ScanInput } from './scan-input.js';
 import { AddressRecogniser } from './recognisers/address.recogniser.js';
 import { CardRecogniser } from './recognisers/card.recogniser.js';
@@ -91,6 +94,24 @@ function settle(candidates: Candidate[]): Candidate[] {
   return kept;
 }
 
+/**
+ * Settled candidates, as spans of the text as written. Two of them can only meet there inside one
+ * character that folded into several ("ﬁ" is read "fi"): the first keeps it, so that they stay apart.
+ */
+function asWritten(kept: Candidate[], normalised: NormalisedText): Candidate[] {
+  if (normalised.unchanged) return kept;
+  const mapped: Candidate[] = [];
+  let previousEnd = 0;
+  for (const candidate of kept) {
+    const span = normalised.originalSpan(candidate.start, candidate.end);
+    const start = Math.max(span.start, previousEnd);
+    if (start >= span.end) continue;
+    mapped.push({ ...candidate, start, end: span.end });
+    previousEnd = span.end;
+  }
+  return mapped;
+}
+
 export class PiiScanner {
   private readonly recognisers: readonly PiiRecogniser[];
 
@@ -99,17 +120,18 @@ export class PiiScanner {
   }
 
   scan(text: string): Finding[] {
-    const input = new ScanInput(text);
+    const normalised = NormalisedText.of(text);
+    const input = new ScanInput(normalised.text);
     const candidates: Candidate[] = [];
     for (const recogniser of this.recognisers) {
       try {
-        for (const candidate of recogniser.find(input)) candidates.push(checked(candidate, text.length, recogniser.name));
+        for (const candidate of recogniser.find(input)) candidates.push(checked(candidate, input.text.length, recogniser.name));
       } catch (error) {
         if (error instanceof PiiScanError) throw error;
         throw new PiiScanError('recogniser_failed', recogniser.name, { cause: error });
       }
     }
-    return settle(candidates).map(({ type, start, end, score }) => ({ type, start, end, text: text.slice(start, end), score }));
+    return asWritten(settle(candidates), normalised).map(({ type, start, end, score }) => ({ type, start, end, text: text.slice(start, end), score }));
   }
 }
 

@@ -1,5 +1,5 @@
-// The text being scanned, with the tokens several recognisers need (runs of digits, words) computed
-// once, on first use, in one pass each.
+// The text being scanned (normalised: normalised-text.ts), with the tokens several recognisers need
+// (runs of digits, words) computed once, on first use, in one pass each.
 import { HASH_SEED, hashEnd, hashStep, isLetter } from './text-chars.js';
 
 /** Token boundaries as parallel arrays of offsets (end exclusive). */

@@ -20,12 +20,21 @@ test.each([
 });
 
 test.each([
+  ['in lower case', 'fr76 3000 6000 0112 3456 7890 189'],
+  ['in mixed case', 'Gb82 West 1234 5698 7654 32'],
+  ['with dashes', 'FR76-3000-6000-0112-3456-7890-189'],
+])('written %s', (_what, value) => {
+  expect(found(iban, `IBAN : ${value}, BIC BNPAFRPP`)).toEqual([['IBAN', value]]);
+});
+
+test.each([
   ['a wrong checksum', 'FR77 3000 6000 0112 3456 7890 189'],
   ['a wrong French RIB key (national check digits)', ibanOf('FR', '30006000011234567890188')],
   ['one character short', 'FR76 3000 6000 0112 3456 7890 18'],
   ['glued to more characters', 'FR7630006000011234567890189X'],
   ['an unknown country', 'XX76 3000 6000 0112 3456 7890 189'],
-  ['lower case', 'fr76 3000 6000 0112 3456 7890 189'],
+  ['lower case with a wrong checksum', 'fr77 3000 6000 0112 3456 7890 189'],
+  ['spaces and dashes mixed', 'FR76 3000-6000 0112-3456 7890-189'],
 ])('not an IBAN: %s', (_what, value) => {
   expect(found(iban, `IBAN ${value} ici`)).toEqual([]);
 });

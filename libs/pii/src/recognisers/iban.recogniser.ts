@@ -1,16 +1,18 @@
-// IBAN, every country of the registry: two capital letters, two check digits, then the BBAN, compact
-// or in groups separated by single spaces, exactly as long as its country's IBANs; then the BBAN's
-// format and national check digits where a country has them (ibantools' data), and the mod-97 checksum.
+// IBAN, every country of the registry: two letters, two check digits, then the BBAN, compact or in
+// groups separated by single spaces or single dashes (one kind), exactly as long as its country's
+// IBANs; then, read in capitals whatever the case it was written in, the BBAN's format and national
+// check digits where a country has them (ibantools' data), and the mod-97 checksum.
 import { countrySpecs } from 'ibantools';
 import { decimalMod } from '../checksums.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped } from '../grouped-number.js';
 import type { ScanInput } from '../scan-input.js';
-import { codeAt, isAlnum, isDigit, isNumberSpace, isUpperAscii } from '../text-chars.js';
+import { codeAt, isAlnum, isAsciiLetter, isDigit, isNumberSpace } from '../text-chars.js';
 
 const SCORE = 0.99;
 
-const isIbanChar = (c: number): boolean => isUpperAscii(c) || isDigit(c);
+const isIbanChar = (c: number): boolean => isAsciiLetter(c) || isDigit(c);
+const isIbanSeparator = (c: number): boolean => isNumberSpace(c) || c === 45; /* - */
 
 /** ISO 13616's mod 97 over the IBAN moved round (country and check digits last, letters as numbers). */
 function ibanChecksumHolds(iban: string): boolean {
@@ -49,11 +51,11 @@ export class IbanRecogniser implements PiiRecogniser {
     // The check digits start a run of digits, right after the country code.
     for (const checkDigits of digitRuns.starts) {
       const start = checkDigits - 2;
-      if (start < 0 || !isUpperAscii(text.charCodeAt(start)) || !isUpperAscii(text.charCodeAt(start + 1)) || isAlnum(codeAt(text, start - 1))) continue;
-      const length = countrySpecs[text.slice(start, checkDigits)]?.chars;
+      if (start < 0 || !isAsciiLetter(text.charCodeAt(start)) || !isAsciiLetter(text.charCodeAt(start + 1)) || isAlnum(codeAt(text, start - 1))) continue;
+      const length = countrySpecs[text.slice(start, checkDigits).toUpperCase()]?.chars;
       if (length === undefined) continue;
-      const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isNumberSpace), length);
-      if (cut && cut.separator !== -1 && validIban(cut.chars)) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
+      const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isIbanSeparator), length);
+      if (cut && cut.separator !== -1 && validIban(cut.chars.toUpperCase())) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
     }
     return candidates;
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { found, inText } from '../testing/identifiers.js';
+import { found, frenchPhoneArb, frenchPhoneLayoutArb, inText } from '../testing/identifiers.js';
 import { PhoneRecogniser } from './phone.recogniser.js';
 
 const phone = new PhoneRecogniser();
@@ -47,14 +47,10 @@ test.each([
   expect(found(phone, text)).toEqual([]);
 });
 
-const french = fc.oneof(
-  fc.tuple(fc.constantFrom('01', '02', '03', '05', '041', '044', '060', '061', '062', '064', '066', '068', '075', '078', '09'), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 })),
-).map(([prefix, rest]) => (prefix + rest.join('')).slice(0, 10));
-
 test('generated French numbers are found, in every national layout', () => {
   fc.assert(
     fc.property(
-      inText(fc.tuple(french, fc.constantFrom(' ', '.', '-', '')).map(([number, separator]) => number.match(/../g)!.join(separator))),
+      inText(frenchPhoneLayoutArb),
       ({ text, value }) => {
         expect(found(phone, text)).toEqual([['PHONE', value]]);
       },
@@ -64,7 +60,7 @@ test('generated French numbers are found, in every national layout', () => {
 
 test('and in the +33 layout', () => {
   fc.assert(
-    fc.property(inText(french.map((number) => `+33 ${number[1]} ${number.slice(2).match(/../g)!.join(' ')}`)), ({ text, value }) => {
+    fc.property(inText(frenchPhoneArb.map((number) => `+33 ${number[1]} ${number.slice(2).match(/../g)!.join(' ')}`)), ({ text, value }) => {
       expect(found(phone, text)).toEqual([['PHONE', value]]);
     }),
   );

@@ -29,6 +29,9 @@ export const nirArb = fc
     return first13 + String(97n - (numeric % 97n)).padStart(2, '0');
   });
 
+/** As printed on the carte Vitale: 1 85 05 78 006 084 36. */
+export const printedNir = (value: string): string => `${value[0]} ${value.slice(1, 3)} ${value.slice(3, 5)} ${value.slice(5, 7)} ${value.slice(7, 10)} ${value.slice(10, 13)} ${value.slice(13)}`;
+
 /** The ISO 13616 check digits for a country and BBAN. */
 export function ibanOf(country: string, bban: string): string {
   const numeric = [...`${bban}${country}00`].map((char) => (/[A-Z]/.test(char) ? String(char.charCodeAt(0) - 55) : char)).join('');
@@ -51,6 +54,20 @@ export const cardArb = fc.tuple(fc.constantFrom('4', '51', '52', '53', '54', '55
   const payload = (prefix + rest).slice(0, 15);
   return payload + luhnCheckDigit(payload);
 });
+
+/** French numbers of the national plan (fixed, mobile, VoIP prefixes the plan allocates), ten digits. */
+export const frenchPhoneArb = fc
+  .tuple(fc.constantFrom('01', '02', '03', '05', '041', '044', '060', '061', '062', '064', '066', '068', '075', '078', '09'), digits(10))
+  .map(([prefix, rest]) => (prefix + rest).slice(0, 10));
+
+/** Printed in pairs with one kind of separator, or compact. */
+export const frenchPhoneLayoutArb = fc.tuple(frenchPhoneArb, fc.constantFrom(' ', '.', '-', '')).map(([number, separator]) => number.match(/../g)!.join(separator));
+
+export const emailArb = fc
+  .tuple(fc.stringMatching(/^[a-z0-9]{1,10}(\.[a-z0-9]{1,10})?$/), fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.constantFrom('fr', 'com', 'eu', 'org'))
+  .map(([local, domain, tld]) => `${local}@${domain}.${tld}`);
+
+export const ipv4Arb = fc.tuple(...Array.from({ length: 4 }, () => fc.integer({ min: 0, max: 255 }))).map((octets) => octets.join('.'));
 
 /** Printed in groups of `size` with one space, as people write them. */
 export const grouped = (value: string, size: number): string => value.match(new RegExp(`.{1,${size}}`, 'g'))!.join(' ');
