@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, callerOf, type AuditEntry, type Caller, type LlmChatChunk, type ModelPolicy, type Principal } from '@gardien/contracts';
 import { OllamaRuntime, CircuitBreaker } from '@gardien/llm-runtime';
 import { createLogger } from '@gardien/observability';
-import { CreateOutbox1732579200000, openServiceDatabase, withTenant } from '@gardien/persistence';
+import { CreateOutbox1732579200000, TenantWriteBatches, openServiceDatabase, withTenant } from '@gardien/persistence';
 import { PiiScanner, defaultRecognisers, type PiiRecogniser } from '@gardien/pii';
 import { ADMIN_URL, ModelRuntimeServer, dropTestDatabases, testDatabasePrefix, DEFAULT_SERVED_MODEL } from '@gardien/testing';
 import { CatalogueVerification } from '../catalogue/catalogue-verification.js';
@@ -38,8 +38,11 @@ let server: ModelRuntimeServer;
 let runtime: OllamaRuntime;
 
 const MODEL = 'assistant';
+/** A model that only embeds. */
+const EMBEDDER = 'embedder';
 const catalogue = new ModelCatalogue([
   { id: MODEL, runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat', 'embeddings'], context_length: 8_192 },
+  { id: EMBEDDER, runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['embeddings'], context_length: 8_192 },
 ]);
 
 const policies = new Map<string, ModelPolicy>();
@@ -69,7 +72,8 @@ function tenantWith(overrides: Partial<ModelPolicy> = {}): string {
 }
 
 const as = (principal: Principal): Caller => callerOf(principal, { requestId: randomUUID() });
-const apiKey = (tenantId: string, purposes = ['support']) => as({ kind: 'api_key', id: randomUUID(), tenantId, roles: ['service'], mfa: false, purposes });
+const apiKey = (tenantId: string, purposes = ['support'], models?: string[]) =>
+  as({ kind: 'api_key', id: randomUUID(), tenantId, roles: ['service'], mfa: false, purposes, ...(models ? { models } : {}) });
 const person = (tenantId: string, role: Principal['roles'][number] = 'user') => as({ kind: 'user', id: randomUUID(), tenantId, roles: [role], mfa: true });
 
 interface Parts {
@@ -81,7 +85,7 @@ async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
   const verification = new CatalogueVerification(catalogue, runtime, logger);
   await verification.check();
   const scanner = new PiiScanner(parts.recognisers ?? defaultRecognisers());
-  const ledger = new QuotaLedger(runtimeDb, new QuotaRepository());
+  const ledger = new QuotaLedger(new TenantWriteBatches(runtimeDb), new QuotaRepository());
   const stages = new PipelineStages(
     new AuthoriseStage(catalogue, verification, new TenantPolicies(new GivenPolicies())),
     new LegalBasisStage(),
@@ -290,6 +294,19 @@ test('refusals before the runtime: unknown model, model not allowed, purpose und
   await expect(call(apiKey(tenantWith({ active: false })))).rejects.toMatchObject({ reason: 'tenant_suspended' });
   // A person names the purpose.
   expect((await pipeline.chat(person(tenantId), { model: MODEL, purpose: 'support', messages: [{ role: 'user', content: 'Bonjour' }] }, never())).content).toBe('Echo: Bonjour');
+});
+
+test('a key bound to an embedding model: chat of another model is action_not_allowed (the ability factory holds the binding), chat of its own model_not_capable', async () => {
+  const tenantId = tenantWith({ allowed_models: [MODEL, EMBEDDER] });
+  const pipeline = await pipelineWith();
+  const key = apiKey(tenantId, ['support'], [EMBEDDER]);
+  const chat = (model: string) => pipeline.chat(key, { model, messages: [{ role: 'user', content: 'Bonjour' }] }, never());
+  await expect(chat(MODEL)).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'action_not_allowed' });
+  await expect(chat(EMBEDDER)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, reason: 'model_not_capable' });
+  await expect(pipeline.embeddings(key, { model: MODEL, input: ['Bonjour'] }, never())).rejects.toMatchObject({ reason: 'action_not_allowed' });
+  expect((await pipeline.embeddings(key, { model: EMBEDDER, input: ['Bonjour'] }, never())).embeddings).toHaveLength(1);
+  // The tenant's own list is model_not_allowed, whatever the key names.
+  await expect(pipeline.embeddings(apiKey(tenantWith(), ['support'], [EMBEDDER]), { model: EMBEDDER, input: ['Bonjour'] }, never())).rejects.toMatchObject({ reason: 'model_not_allowed' });
 });
 
 test('an injection is refused when the tenant blocks it, and let through and flagged when it flags it', async () => {
