@@ -3,12 +3,10 @@
 // `{"tree_head": {...}}` against which every inclusion proof holds.
 import { z } from 'zod';
 import { HASH_BYTES } from './merkle-hash.js';
+import { MAX_PROOF_LENGTH } from './merkle-plan.js';
 import { TreeHeadSchema, type TreeHead } from './tree-head.js';
 
 const HexHash = z.string().regex(/^[0-9a-f]{64}$/);
-
-/** A proof is at most one hash per level of a tree of 2^63 leaves. */
-export const MAX_PROOF_LENGTH = 64;
 
 export const ExportEntryLineSchema = z
   .object({

@@ -8,11 +8,20 @@ export interface ExportSource {
   lines(): AsyncIterable<ExportLine>;
   /** The last line, its text without the LF; undefined when the source is empty. */
   lastLine(): Promise<Omit<ExportLineText, 'number'> | undefined>;
+  /** The file it is read from, when it is one: parts of it can then be read at once (fileLines). */
+  readonly path?: string;
+}
+
+/** The lines of a file, or of its bytes [start, end) when they begin a line and end one. */
+export function fileLines(path: string, bytes?: { start: number; end: number }): AsyncGenerator<ExportLine> {
+  const range = bytes === undefined ? {} : { start: bytes.start, end: bytes.end - 1 };
+  return exportLinesOf(createReadStream(path, { highWaterMark: 1024 * 1024, ...range }));
 }
 
 export function fileExportSource(path: string): ExportSource {
   return {
-    lines: () => exportLinesOf(createReadStream(path, { highWaterMark: 1024 * 1024 })),
+    path,
+    lines: () => fileLines(path),
     lastLine: async () => {
       const file = await open(path, 'r');
       try {

@@ -7,7 +7,9 @@
 // A first pass decides, reading each line once: an export that starts at index 0 is rebuilt as a
 // tree, each proof compared with the nodes it names (left siblings at once, right ones when their
 // leaves arrive), so a million entries take one hash per leaf and per node rather than a proof's
-// twenty. A failing export is read again to name the first index that fails and why.
+// twenty. A large whole export read from a file takes that pass as the two halves of its tree at
+// once, in two threads (export-halves.ts); if they do not both hold, the single pass reads it
+// again. A failing export is read again to name the first index that fails and why.
 import { leafHash } from './merkle-hash.js';
 import type { MemoryMerkleTree } from './memory-tree.js';
 import { verifyInclusion } from './merkle-verify.js';
@@ -17,6 +19,8 @@ import { ExportFormatError, lineText, type ExportLine, type ExportLineText } fro
 import { RebuiltTree } from './rebuilt-tree.js';
 import { writtenEntryLine, type ProofBytes } from './written-entry-line.js';
 import { claimedLeafOf, entryObject } from './entry-leaf.js';
+import type { HalfCheck } from './export-half.js';
+import { holdsInHalves, inWorkerThread } from './export-halves.js';
 import type { ExportSource } from './export-source.js';
 import { TreeHeadSchema, verifyTreeHeadSignature, type PublicJwkSet, type TreeHead } from './tree-head.js';
 
@@ -34,7 +38,12 @@ export interface VerifyOptions {
   sinceTreeHead?: TreeHead;
   /** The export is a range: it may end before the last leaf of its tree head. */
   partial?: boolean;
+  /** From which tree size, and how, a whole export read from a file is checked in two halves at once (default: in worker threads, from HALVES_FROM_TREE_SIZE). */
+  halves?: { fromTreeSize: number; check: HalfCheck };
 }
+
+/** Below this, two threads save little: at 65,536 entries they were even with the single pass (0.8 s) on a 2-core machine other work kept busy. */
+export const HALVES_FROM_TREE_SIZE = 65_536;
 
 /** An entry line as the diagnosis reads it: what it claims, and the leaf hash of its entry as recomputed from its JSON. */
 interface EntryLine {
@@ -118,13 +127,26 @@ export async function verifyExport(source: ExportSource, options: VerifyOptions 
     if (since.log !== head.log || since.tree_size > head.tree_size) return { ok: false, index: null, reason: 'inconsistent' };
     if (options.publicKeys !== undefined && !verifyTreeHeadSignature(since, options.publicKeys)) return { ok: false, index: null, reason: 'bad_signature' };
   }
-  const checked = await quickCheck(source, head, options);
+  const checked = (await checkedInHalves(source, head, options)) ?? (await quickCheck(source, head, options));
   if (checked === 'needs-diagnosis') return diagnose(source, head, options);
   if (!checked.ok) return checked;
   return { ...checked, signature: options.publicKeys === undefined ? 'not_checked' : 'valid' };
 }
 
 type Checked = Omit<Extract<ExportVerification, { ok: true }>, 'signature'> | Extract<ExportVerification, { ok: false }>;
+
+/**
+ * The verdict on a whole export read from a file, when its two halves both hold; undefined when
+ * they do not, or when it is not such an export: a range (--partial) holds no half of the tree, and
+ * an earlier tree head takes the first leaves' tree, which only the single pass rebuilds.
+ */
+async function checkedInHalves(source: ExportSource, head: TreeHead, options: VerifyOptions): Promise<Checked | undefined> {
+  const { fromTreeSize, check } = options.halves ?? { fromTreeSize: HALVES_FROM_TREE_SIZE, check: inWorkerThread() };
+  const size = head.tree_size;
+  if (source.path === undefined || size < Math.max(2, fromTreeSize) || options.partial === true || options.sinceTreeHead !== undefined) return undefined;
+  if (!(await holdsInHalves(source.path, head, options.publicKeys === undefined, check))) return undefined;
+  return { ok: true, log: head.log, tree_size: size, from: 0, to: size - 1, entries: size, consistent_with: null };
+}
 
 async function quickCheck(source: ExportSource, head: TreeHead, options: VerifyOptions): Promise<Checked | 'needs-diagnosis'> {
   const size = head.tree_size;

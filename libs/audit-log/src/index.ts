@@ -1,12 +1,13 @@
 export { EMPTY_TREE_HASH, HASH_BYTES, leafHash, nodeHash } from './merkle-hash.js';
-export { consistencyPlan, inclusionPlan, rangeNodes, splitPoint, type NodeRef } from './merkle-plan.js';
+export { MAX_PROOF_LENGTH, consistencyPlan, inclusionPlan, rangeNodes, splitPoint, type NodeRef } from './merkle-plan.js';
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './merkle-verify.js';
 export { MemoryMerkleTree, foldRange } from './memory-tree.js';
 export { canonicalBytes, canonicalText } from './canonical-json.js';
 export { PLATFORM_LOG, PublicJwkSetSchema, TreeHeadSchema, publicJwkOf, signTreeHead, treeHeadSigningInput, verifyTreeHeadSignature, type PublicJwkSet, type TreeHead, type UnsignedTreeHead } from './tree-head.js';
-export { ExportEntryLineSchema, ExportTreeHeadLineSchema, MAX_PROOF_LENGTH, exportEntryLine, exportTreeHeadLine, type ExportEntryLine } from './export-format.js';
+export { ExportEntryLineSchema, ExportTreeHeadLineSchema, exportEntryLine, exportTreeHeadLine, type ExportEntryLine } from './export-format.js';
 export { ExportFormatError, MAX_LINE_BYTES, exportLinesOf, lineText, type ExportLine, type ExportLineText } from './export-lines.js';
 export { fileExportSource, textExportSource, type ExportSource } from './export-source.js';
 export { EXPORT_FAILURE_REASONS, verifyExport, type ExportFailureReason, type ExportVerification, type VerifyOptions } from './export-verifier.js';
+export type { HalfCheck, HalfResult, HalfTask } from './export-half.js';
 export { memoryExport, type MemoryExport, type MemoryExportInput } from './memory-export.js';
 export { CompactRange, type CompletedNode } from './compact-range.js';

@@ -11,6 +11,9 @@ export interface NodeRef {
   index: number;
 }
 
+/** A proof is at most one hash per level of a tree of 2^63 leaves. */
+export const MAX_PROOF_LENGTH = 64;
+
 /** The complete subtrees whose right fold is MTH(D[lo:hi]), left to right. */
 export function rangeNodes(lo: number, hi: number): NodeRef[] {
   const nodes: NodeRef[] = [];

@@ -5,6 +5,10 @@
 // with the previous line's proof as written, byte for byte, and only the siblings below the two
 // leaves' last common ancestor are compared one by one (two on average). One hash per leaf and
 // per node, rather than a proof's twenty per entry.
+//
+// It may rebuild one subtree of the tree alone, the leaves [from, to) of one side of the root
+// (RFC 9162's split): the siblings of that subtree are then not its own to check, only to be the
+// same in every proof; whoever rebuilt them compares them with what the proofs claim.
 import { MemoryMerkleTree, foldRange } from './memory-tree.js';
 import { rangeNodes, splitPoint } from './merkle-plan.js';
 import type { ProofBytes } from './written-entry-line.js';
@@ -45,22 +49,51 @@ class Siblings {
   }
 }
 
+/** Leaves [from, to) of a tree: the whole tree, or one side of its root. */
+export interface LeafRange {
+  from: number;
+  to: number;
+}
+
+/** Whether a proof's element is what was claimed before for the range from leaf `lo`; the first claim is remembered. */
+function sameAsClaimed(claims: Map<number, Buffer>, proof: ProofBytes, element: number, lo: number): boolean {
+  const earlier = claims.get(lo);
+  if (earlier !== undefined) return proof.is(element, earlier);
+  const claimed = proof.at(element);
+  if (claimed === undefined) return false;
+  claims.set(lo, Buffer.from(claimed));
+  return true;
+}
+
 export class RebuiltTree {
+  /** The subtree rebuilt, its leaves numbered from 0. */
   readonly tree = new MemoryMerkleTree();
   /** Claimed hashes (hex) of ranges to the right, by first leaf; and the first leaves of those ending at each size. */
   private readonly claims = new Map<number, Buffer>();
   private readonly endingAt = new Map<number, number[]>();
+  /** Claimed hashes (hex) of the subtree's siblings, outside it, by first leaf. */
+  private readonly outside = new Map<number, Buffer>();
   /** The hex of the last node read at each level: consecutive entries share their left siblings. */
   private readonly hexCache: Array<{ index: number; hex: Buffer } | undefined> = [];
   private siblings = new Siblings();
   private previousSiblings = new Siblings();
   private previousProof: ProofBytes | undefined;
 
-  constructor(private readonly size: number) {}
+  /** `leaves`: the whole tree, or one of the two subtrees of its root (the leaves before or from splitPoint(size)). */
+  constructor(
+    private readonly size: number,
+    private readonly leaves: LeafRange = { from: 0, to: size },
+  ) {}
+
+  /** The hash (hex) that the proofs claim for the range of the tree that starts at leaf `lo`, outside the subtree rebuilt. */
+  claimedOutside(lo: number): Buffer | undefined {
+    return this.outside.get(lo);
+  }
 
   /** Appends the next leaf and checks its proof; false when the proof is not the tree's. */
   appendChecking(leaf: Buffer, proof: ProofBytes): boolean {
-    const index = this.tree.size;
+    const from = this.leaves.from;
+    const index = from + this.tree.size;
     this.tree.append(leaf);
     const siblings = this.siblings.of(index, this.size);
     const count = siblings.count;
@@ -73,20 +106,20 @@ export class RebuiltTree {
       const element = count - 1 - step;
       const lo = siblings.lo[step]!;
       const hi = siblings.hi[step]!;
-      if (hi <= this.tree.size) {
-        if (!proof.is(element, this.completeNodeHex(lo, hi))) return false;
+      if (hi <= from || lo >= this.leaves.to) {
+        if (!sameAsClaimed(this.outside, proof, element, lo)) return false;
         continue;
       }
-      const earlier = this.claims.get(lo);
-      if (earlier !== undefined) {
-        if (!proof.is(element, earlier)) return false;
+      // Within the subtree, nodes are numbered from its first leaf.
+      if (hi <= index + 1) {
+        if (!proof.is(element, this.completeNodeHex(lo - from, hi - from))) return false;
         continue;
       }
-      const claimed = proof.at(element);
-      if (claimed === undefined) return false;
-      this.claims.set(lo, Buffer.from(claimed));
-      const ending = this.endingAt.get(hi);
-      if (ending === undefined) this.endingAt.set(hi, [lo]);
+      const known = this.claims.has(lo);
+      if (!sameAsClaimed(this.claims, proof, element, lo)) return false;
+      if (known) continue;
+      const ending = this.endingAt.get(hi - from);
+      if (ending === undefined) this.endingAt.set(hi - from, [lo]);
       else ending.push(lo);
     }
     this.previousProof = proof;
@@ -100,7 +133,7 @@ export class RebuiltTree {
     if (resolved === undefined) return true;
     this.endingAt.delete(this.tree.size);
     for (const lo of resolved) {
-      const actual = foldRange(rangeNodes(lo, this.tree.size).map((ref) => this.tree.node(ref))).toString('hex');
+      const actual = foldRange(rangeNodes(lo - this.leaves.from, this.tree.size).map((ref) => this.tree.node(ref))).toString('hex');
       if (actual !== this.claims.get(lo)!.toString('latin1')) return false;
       this.claims.delete(lo);
     }

@@ -4,7 +4,8 @@
 // that what a reader of the file sees is what the leaf hash, and through it the signed root,
 // binds. Any other spelling of a line (spaces, another key order, upper-case hex) is not read
 // here: the verifier reads it as JSON, slowly, to say what is wrong with it.
-import { MAX_PROOF_LENGTH } from './export-format.js';
+// (Not from export-format.ts: a worker thread reads lines without loading the schemas.)
+import { MAX_PROOF_LENGTH } from './merkle-plan.js';
 
 const LINE_START = Buffer.from('{"index":');
 const ENTRY_KEY = Buffer.from(',"entry":');
