@@ -21,6 +21,8 @@ export enum GatewayReason {
   /** The purpose's legal basis is consent, which the gateway cannot check yet: refused. */
   ConsentNotVerifiable = 'consent_not_verifiable',
   QuotaExceeded = 'quota_exceeded',
+  /** As many calls of the tenant (or in all) run at once in this replica as it takes: retry in a second. */
+  TooManyCalls = 'too_many_calls',
   /** The prompt and the tokens asked for cannot fit the model's context. */
   ContextLengthExceeded = 'context_length_exceeded',
   PromptInjectionBlocked = 'prompt_injection_blocked',
@@ -57,6 +59,7 @@ export const GATEWAY_ERRORS = ErrorReasons.define<GatewayReason>('llm-gateway', 
   [GatewayReason.UndeclaredPurpose]: { code: ErrorCode.Forbidden, message: 'the tenant declares no such purpose' },
   [GatewayReason.ConsentNotVerifiable]: { code: ErrorCode.Forbidden, message: 'purposes based on consent cannot be served until consent can be checked' },
   [GatewayReason.QuotaExceeded]: { code: ErrorCode.RateLimited, message: 'quota exceeded' },
+  [GatewayReason.TooManyCalls]: { code: ErrorCode.RateLimited, message: 'too many calls at once: retry in a moment' },
   [GatewayReason.ContextLengthExceeded]: { code: ErrorCode.PayloadTooLarge, message: "the prompt and the tokens asked for exceed the model's context" },
   [GatewayReason.PromptInjectionBlocked]: { code: ErrorCode.ValidationFailed, message: 'the prompt reads as an attempt to manipulate the model' },
   [GatewayReason.OutputLeakBlocked]: { code: ErrorCode.Forbidden, message: 'the answer was withheld: it named identifiers the prompt did not hold' },

@@ -29,6 +29,7 @@ import { QuotaStage } from './pipeline/stages/quota.stage.js';
 import { ReidentifyStage } from './pipeline/stages/reidentify.stage.js';
 import { RuntimeStage } from './pipeline/stages/runtime.stage.js';
 import { BusPolicySource, PolicySource, TenantPolicies } from './policy/tenant-policies.js';
+import { InFlightLimits } from './quota/in-flight-limits.js';
 import { QuotaLedger } from './quota/quota-ledger.js';
 import { QuotaRepository } from './quota/quota.repository.js';
 import { UsageRepository } from './usage/usage.repository.js';
@@ -75,6 +76,11 @@ class ModelCallsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     { provide: PolicySource, inject: [BusClient, ServiceTokens], useFactory: (bus: BusClient, tokens: ServiceTokens) => new BusPolicySource(bus, tokens) },
     { provide: TenantPolicies, inject: [PolicySource], useFactory: (source: PolicySource) => new TenantPolicies(source) },
     QuotaRepository,
+    {
+      provide: InFlightLimits,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: LlmGatewayConfig) => new InFlightLimits({ perTenant: config.GARDIEN_LLM_MAX_CONCURRENT_PER_TENANT, overall: config.GARDIEN_LLM_MAX_CONCURRENT }),
+    },
     { provide: TenantWriteBatches, inject: [DataSource], useFactory: (dataSource: DataSource) => new TenantWriteBatches(dataSource) },
     { provide: QuotaLedger, inject: [TenantWriteBatches, QuotaRepository], useFactory: (batches: TenantWriteBatches, repository: QuotaRepository) => new QuotaLedger(batches, repository) },
     UsageRepository,

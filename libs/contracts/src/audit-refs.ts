@@ -25,3 +25,9 @@ export function purposeAuditRef(tenantId: string, purposeId: string): string {
 export function modelAuditRef(modelId: string): string {
   return nameBasedUuid(MODEL_NAMESPACE, modelId);
 }
+
+/**
+ * A model name that is not in the catalogue: one reference for every such name, so that what a
+ * caller typed in its place (an identifier, a phone number) never reaches the log, even hashed.
+ */
+export const UNLISTED_MODEL_REF = nameBasedUuid(MODEL_NAMESPACE, 'gardien:unlisted-model');

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { CatalogueModel, Caller, LlmChatRequest, LlmFlags, LlmUsage, ModelPolicy } from '@gardien/contracts';
 import type { TokenUsage } from '@gardien/llm-runtime';
 import type { CallDecision, CallRecord } from './stages/audit.stage.js';
+import type { InFlightSlot } from '../quota/in-flight-limits.js';
 import type { Authorisation } from './stages/authorise.stage.js';
 import type { Reservation } from './stages/quota.stage.js';
 import type { Sampling } from './stages/runtime.stage.js';
@@ -15,6 +16,8 @@ export class CallState {
   readonly timings = new StageTimings();
   authorisation: Authorisation | undefined;
   reservation: Reservation | undefined;
+  /** Its place in the in-flight limits, from its admission to its settlement. */
+  slot: InFlightSlot | undefined;
   promptEstimate = 0;
   replaced: Record<string, number> = {};
   injectionFlagged = false;
@@ -22,14 +25,18 @@ export class CallState {
   invented = 0;
   /** Whether the runtime was asked: from then on the call is metered, not given back. */
   reachedRuntime = false;
+  private counted = false;
   private promptTokens = 0;
   private completionTokens = 0;
 
   constructor(
     readonly kind: CallRecord['kind'],
     readonly caller: Caller,
-    /** The model the call asks for, as it named it (audited by its name-based uuid, never as text). */
-    readonly requestedModel: string,
+    /**
+     * The model the call asks for when the catalogue lists it (audited by its name-based uuid), or
+     * null: what a caller typed that names no model of the catalogue is never kept.
+     */
+    readonly listedModel: string | null,
     readonly subject: string | null,
     readonly streamed: boolean,
   ) {}
@@ -47,9 +54,16 @@ export class CallState {
     return { maxTokens: this.reservation?.maxTokens ?? 1, temperature: request.temperature, topP: request.top_p, stop };
   }
 
+  /** What the runtime counted; a prompt it did not count (some runtimes omit it for a cached prompt) is the estimate. */
   used(usage: TokenUsage): void {
-    this.promptTokens = usage.promptTokens;
+    this.counted = true;
+    this.promptTokens = usage.promptTokens > 0 ? usage.promptTokens : this.promptEstimate;
     this.completionTokens = usage.completionTokens;
+  }
+
+  /** For a call the runtime was asked to serve and that ended before it counted anything: the prompt's estimate. */
+  countPromptAtLeast(): void {
+    if (!this.counted) this.used(this.estimatedUsage(''));
   }
 
   /** When the runtime could not say (the call was cut short): the prompt's estimate, and what was produced. */
@@ -73,8 +87,8 @@ export class CallState {
     return {
       kind: this.kind,
       tenantId: this.caller.tenantId,
-      model: this.authorisation?.model.id ?? this.requestedModel,
-      purpose: this.authorisation?.purpose ?? null,
+      model: this.authorisation?.model.id ?? this.listedModel,
+      purpose: this.declaredPurpose(),
       subject: this.subject,
       streamed: this.streamed,
       decision,
@@ -87,6 +101,13 @@ export class CallState {
       inventedPlaceholders: this.invented,
       timings: this.timings,
     };
+  }
+
+  /** The purpose of the call, once known to be one the tenant declared: a name a person typed that is not one is never kept. */
+  private declaredPurpose(): string | null {
+    const authorisation = this.authorisation;
+    if (!authorisation) return null;
+    return authorisation.policy.purposes.some((declared) => declared.id === authorisation.purpose) ? authorisation.purpose : null;
   }
 
   private authorised(): Authorisation {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, callerOf, type AuditEntry, type Caller, type LlmChatChunk, type ModelPolicy, type Principal } from '@gardien/contracts';
+import { ErrorCode, GardienError, UNLISTED_MODEL_REF, callerOf, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller, type LlmChatChunk, type ModelPolicy, type Principal } from '@gardien/contracts';
 import { OllamaRuntime, CircuitBreaker } from '@gardien/llm-runtime';
 import { createLogger } from '@gardien/observability';
 import { CreateOutbox1732579200000, TenantWriteBatches, openServiceDatabase, withTenant } from '@gardien/persistence';
@@ -16,6 +16,7 @@ import { ModelCatalogue } from '../catalogue/model-catalogue.js';
 import { PromptInjectionGuard } from '../guards/prompt-injection.guard.js';
 import { LLM_GATEWAY_MIGRATIONS } from '../migrations/index.js';
 import { PolicySource, TenantPolicies } from '../policy/tenant-policies.js';
+import { InFlightLimits } from '../quota/in-flight-limits.js';
 import { QuotaLedger } from '../quota/quota-ledger.js';
 import { QuotaRepository } from '../quota/quota.repository.js';
 import { UsageRepository } from '../usage/usage.repository.js';
@@ -79,13 +80,15 @@ const person = (tenantId: string, role: Principal['roles'][number] = 'user') => 
 interface Parts {
   recognisers?: PiiRecogniser[];
   injection?: PromptInjectionGuard;
+  inFlight?: InFlightLimits;
 }
 
 async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
   const verification = new CatalogueVerification(catalogue, runtime, logger);
   await verification.check();
   const scanner = new PiiScanner(parts.recognisers ?? defaultRecognisers());
-  const ledger = new QuotaLedger(new TenantWriteBatches(runtimeDb), new QuotaRepository());
+  const batches = new TenantWriteBatches(runtimeDb);
+  const ledger = new QuotaLedger(batches, new QuotaRepository());
   const stages = new PipelineStages(
     new AuthoriseStage(catalogue, verification, new TenantPolicies(new GivenPolicies())),
     new LegalBasisStage(),
@@ -98,7 +101,7 @@ async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
     new MeterStage(new UsageRepository(), ledger),
     new AuditStage(),
   );
-  return new ModelCallPipeline(stages, runtimeDb, logger);
+  return new ModelCallPipeline(stages, runtimeDb, batches, parts.inFlight ?? new InFlightLimits({ perTenant: 1_000, overall: 1_000 }), logger);
 }
 
 beforeAll(async () => {
@@ -406,7 +409,7 @@ test('a runtime that stops mid-stream or answers garbage ends the stream with an
   expect(decisions).toEqual(['failed', 'failed', 'failed']);
 });
 
-test('a call answered once that passes its deadline is a runtime timeout, audited as failed, its reservation given back (no answer, nothing charged)', async () => {
+test('a call answered once that passes its deadline is a runtime timeout, audited as failed; the runtime was asked, so it is charged: its request, and its prompt as estimated', async () => {
   const tenantId = tenantWith();
   const pipeline = await pipelineWith();
   server.behave({ tokenIntervalMs: 200 });
@@ -417,8 +420,86 @@ test('a call answered once that passes its deadline is a runtime timeout, audite
   } finally {
     server.behave({});
   }
-  expect((await auditOf(tenantId)).map((entry) => [entry.details.decision, entry.details.reason])).toEqual([['failed', 'runtime-timeout']]);
-  expect(await counters(tenantId)).toEqual([{ requests: '0', tokens: '0' }]);
+  const [entry, ...more] = await auditOf(tenantId);
+  expect(more).toEqual([]);
+  expect(entry!.details).toMatchObject({ decision: 'failed', reason: 'runtime-timeout' });
+  const promptTokens = Number(entry!.details.promptTokens);
+  expect(promptTokens).toBeGreaterThan(0);
+  // Given back, a call the runtime works on until its deadline would cost nothing, however many were sent.
+  expect(await counters(tenantId)).toEqual([{ requests: '1', tokens: String(promptTokens) }]);
+  expect(await usageOf(tenantId)).toEqual([{ requests: '1', prompt_tokens: String(promptTokens), completion_tokens: '0' }]);
+});
+
+test('a stream cancelled before its first token is charged its request and its prompt; a runtime that is down charges nothing', async () => {
+  const tenantId = tenantWith();
+  const pipeline = await pipelineWith();
+  server.behave({ latencyMs: 2_000 });
+  try {
+    const controller = new AbortController();
+    const consumed = (async () => {
+      for await (const chunk of pipeline.chatStream(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois' }] }, controller.signal)) {
+        if (chunk.type === 'start') setTimeout(() => controller.abort(), 100);
+      }
+    })();
+    await expect(consumed).rejects.toThrow();
+  } finally {
+    server.behave({});
+  }
+  const [entry] = await auditOf(tenantId);
+  expect(entry!.details).toMatchObject({ decision: 'cancelled', completionTokens: 0 });
+  expect(await counters(tenantId)).toEqual([{ requests: '1', tokens: String(entry!.details.promptTokens) }]);
+  server.behave({ status: 503 });
+  try {
+    await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'Bonjour' }] }, never())).rejects.toMatchObject({ reason: 'runtime_unavailable' });
+  } finally {
+    server.behave({});
+  }
+  expect(await counters(tenantId)).toEqual([{ requests: '1', tokens: String(entry!.details.promptTokens) }]);
+});
+
+test('what a caller typed that names no model or no declared purpose never reaches the audit log, even hashed', async () => {
+  const tenantId = tenantWith();
+  const pipeline = await pipelineWith();
+  const typed = '0612345678';
+  await expect(pipeline.chat(apiKey(tenantId), { model: typed, messages: [{ role: 'user', content: 'Bonjour' }] }, never())).rejects.toMatchObject({ reason: 'model_not_found' });
+  await expect(pipeline.chat(person(tenantId), { model: MODEL, purpose: typed, messages: [{ role: 'user', content: 'Bonjour' }] }, never())).rejects.toMatchObject({ reason: 'undeclared_purpose' });
+  await expect(pipeline.chat(person(tenantId), { model: MODEL, purpose: 'support', messages: [{ role: 'user', content: 'Bonjour' }] }, never())).resolves.toBeDefined();
+  const [unknownModel, unknownPurpose, answered] = await auditOf(tenantId);
+  expect(unknownModel!.target).toEqual({ type: 'model', id: UNLISTED_MODEL_REF });
+  expect(unknownModel!.target!.id).not.toBe(modelAuditRef(typed));
+  expect(unknownPurpose!.details.purpose).toBeUndefined();
+  expect(unknownPurpose!.target).toEqual({ type: 'model', id: modelAuditRef(MODEL) });
+  expect(answered!.details.purpose).toBe(purposeAuditRef(tenantId, 'support'));
+  const text = JSON.stringify([unknownModel, unknownPurpose]);
+  for (const ref of [modelAuditRef(typed), purposeAuditRef(tenantId, typed), typed]) expect(text).not.toContain(ref);
+});
+
+test("in-flight limits: a tenant's calls beyond its places in this replica are refused at once (too_many_calls, reservation given back), others' pass, and places come back however calls end", async () => {
+  const [busy, other] = [tenantWith(), tenantWith()];
+  const pipeline = await pipelineWith({ inFlight: new InFlightLimits({ perTenant: 2, overall: 3 }) });
+  const ask = (tenantId: string, signal = never()) => pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois quatre' }] }, signal);
+  server.behave({ tokenIntervalMs: 150 });
+  let running: Array<Promise<unknown>> = [];
+  try {
+    const leaving = new AbortController();
+    running = [ask(busy), ask(busy, leaving.signal)];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(ask(busy)).rejects.toMatchObject({ reason: 'too_many_calls', retryAfterSeconds: 1 });
+    // Another tenant takes the third place of the replica; a fourth call, of anyone, waits for one.
+    running.push(ask(other));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(ask(tenantWith())).rejects.toMatchObject({ reason: 'too_many_calls' });
+    leaving.abort();
+    await Promise.allSettled(running);
+  } finally {
+    server.behave({});
+  }
+  // Every place is back: answered, cancelled and refused calls alike.
+  await expect(ask(busy)).resolves.toBeDefined();
+  await expect(Promise.all([ask(busy), ask(busy)])).resolves.toHaveLength(2);
+  const refused = (await auditOf(busy)).filter((entry) => entry.details.reason === 'too-many-calls');
+  expect(refused).toHaveLength(1);
+  expect(refused[0]!.details).toMatchObject({ decision: 'refused', stage: 'quota' });
 });
 
 test('embeddings are computed from the pseudonymised text, metered and audited', async () => {

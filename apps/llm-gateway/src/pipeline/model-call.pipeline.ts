@@ -3,14 +3,20 @@
 // audit. Any stage that throws refuses the call (fail closed) with its stage's reason. Every call
 // leaves one audit entry, answered or not; what it used is metered in the same transaction, and a
 // call that never reached the model gives back what it reserved of the quotas: nothing is half
-// metered. A caller that goes away (the signal) stops the generation; what was produced is metered.
+// metered. A call the runtime was asked to serve is metered however it ends (failed, timed out,
+// cancelled): its request stays counted, its tokens as far as known (the prompt's estimate at
+// least). A caller that goes away (the signal) stops the generation; what was produced is metered.
+// A call holds one of its tenant's places in this replica's in-flight limits from its admission to
+// its settlement.
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GardienError, type Caller, type LlmChatChunk, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
-import { withTenant } from '@gardien/persistence';
+import { TenantWriteBatches } from '@gardien/persistence';
 import { LOGGER } from '@gardien/platform';
 import type { FinishReason as RuntimeFinishReason, TokenUsage } from '@gardien/llm-runtime';
+import { GatewayReason } from '../llm-gateway.errors.js';
+import { InFlightLimits } from '../quota/in-flight-limits.js';
 import { CallState } from './call-state.js';
 import { StageRefusal, refusalOf, runStage, type StageName } from './stage.js';
 import { estimatePromptTokens } from './token-estimate.js';
@@ -58,6 +64,8 @@ export class ModelCallPipeline {
   constructor(
     private readonly stages: PipelineStages,
     private readonly dataSource: DataSource,
+    private readonly batches: TenantWriteBatches,
+    private readonly inFlight: InFlightLimits,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -65,8 +73,8 @@ export class ModelCallPipeline {
     const { state, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, false);
     try {
       const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
-      const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request, stop), signal));
       state.reachedRuntime = true;
+      const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request, stop), signal));
       state.used(result.usage);
       const leaks = await runStage('output_guards', state.timings, () => this.stages.outputGuards.run(result.content, prompt, state.policy().guards.output_leaks));
       state.leaked = leaks.leaked;
@@ -96,8 +104,8 @@ export class ModelCallPipeline {
       yield { type: 'start', id: state.callId, model: state.model().id, created: seconds() };
       const started = performance.now();
       try {
+        state.reachedRuntime = true;
         for await (const event of this.stages.runtime.chatStream(state.model(), messages, state.sampling(request, stop), signal)) {
-          state.reachedRuntime = true;
           if (event.type === 'end') {
             ended = { usage: event.usage, finishReason: event.finishReason };
             continue;
@@ -134,7 +142,7 @@ export class ModelCallPipeline {
   }
 
   async embeddings(caller: Caller, request: LlmEmbeddingsRequest, signal: AbortSignal): Promise<LlmEmbeddingsReply> {
-    const state = new CallState('embeddings', caller, request.model, request.subject ?? null, false);
+    const state = new CallState('embeddings', caller, this.stages.authorise.listed(request.model), request.subject ?? null, false);
     try {
       const authorisation = await runStage('authorise', state.timings, () => this.stages.authorise.run(caller, request, 'embeddings'));
       state.authorisation = authorisation;
@@ -143,12 +151,13 @@ export class ModelCallPipeline {
       state.reservation = await runStage('quota', state.timings, () =>
         this.stages.quota.run(authorisation, { tokens: estimates.reduce((sum, n) => sum + n, 0), longest: Math.max(...estimates) }, 'none'),
       );
+      state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
       const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.scan(request.input));
       // Vectors are computed from the pseudonymised text: never from clear identifiers.
       const pseudonymised = await runStage('pseudonymise', state.timings, () => this.stages.pseudonymise.run(request.input, inspection));
       state.replaced = pseudonymised.replaced;
-      const result = await runStage('runtime', state.timings, () => this.stages.runtime.embed(authorisation.model, pseudonymised.texts, signal));
       state.reachedRuntime = true;
+      const result = await runStage('runtime', state.timings, () => this.stages.runtime.embed(authorisation.model, pseudonymised.texts, signal));
       state.used({ promptTokens: result.promptTokens, completionTokens: 0 });
       await this.settle(state, 'answered');
       return { model: authorisation.model.id, embeddings: result.vectors, usage: { prompt_tokens: result.promptTokens } };
@@ -159,7 +168,7 @@ export class ModelCallPipeline {
 
   /** Stages 1 to 5 of a chat call; a refusal is audited (and the reservation given back) before it is thrown. */
   private async prepareChat(caller: Caller, request: LlmChatRequest, streamed: boolean): Promise<PreparedChat> {
-    const state = new CallState('chat', caller, request.model, request.subject ?? null, streamed);
+    const state = new CallState('chat', caller, this.stages.authorise.listed(request.model), request.subject ?? null, streamed);
     try {
       const authorisation = await runStage('authorise', state.timings, () => this.stages.authorise.run(caller, request, 'chat'));
       state.authorisation = authorisation;
@@ -168,6 +177,7 @@ export class ModelCallPipeline {
       const estimate = estimatePromptTokens(prompt);
       state.promptEstimate = estimate;
       state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
+      state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
       const stops = request.stop ?? [];
       const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(request.messages, authorisation.policy.guards, stops));
       state.injectionFlagged = inspection.injectionFlagged;
@@ -183,13 +193,27 @@ export class ModelCallPipeline {
     }
   }
 
-  /** Meters (or gives back) and audits the call, in one transaction of its tenant's. */
+  /**
+   * Meters (or gives back) and audits the call, in one transaction of its tenant's (shared with the
+   * tenant's other writes waiting then: its write batches), and gives back its in-flight place.
+   */
   private async settle(state: CallState, decision: 'answered' | 'cancelled' | 'refused' | 'failed', refusal?: StageRefusal): Promise<void> {
+    try {
+      await this.write(state, decision, refusal);
+    } finally {
+      state.slot?.release();
+    }
+  }
+
+  private async write(state: CallState, decision: 'answered' | 'cancelled' | 'refused' | 'failed', refusal?: StageRefusal): Promise<void> {
     const tenantId = state.authorisation?.tenantId;
+    // Asked, unless the runtime could not be reached or refused to serve (down, its breaker open) before producing anything.
+    const metered = state.reachedRuntime && (refusal?.error.reason !== GatewayReason.RuntimeUnavailable || state.tokens().completionTokens > 0);
+    if (metered) state.countPromptAtLeast();
     const write = async (manager: EntityManager) => {
       const reservation = state.reservation;
       if (reservation && state.authorisation) {
-        if (state.reachedRuntime) {
+        if (metered) {
           const use = { tenantId: state.authorisation.tenantId, apiKeyId: state.authorisation.apiKeyId, model: state.model().id, admission: reservation.admission, ...state.tokens() };
           await runStage('meter', state.timings, () => this.stages.meter.record(manager, use));
         } else {
@@ -198,7 +222,7 @@ export class ModelCallPipeline {
       }
       await runStage('audit', state.timings, () => this.stages.audit.record(manager, state.caller, state.record(decision, refusal)));
     };
-    await (tenantId ? withTenant(this.dataSource, tenantId, write) : this.dataSource.transaction((manager) => write(manager)));
+    await (tenantId ? this.batches.run(tenantId, write) : this.dataSource.transaction((manager) => write(manager)));
   }
 
   /** Settles a call that did not end answered, and gives the error its caller gets. */

@@ -4,7 +4,7 @@
 // identifiers replaced, what the guards flagged, and how long each stage took. Never any content.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { modelAuditRef, purposeAuditRef, type Caller } from '@gardien/contracts';
+import { UNLISTED_MODEL_REF, modelAuditRef, purposeAuditRef, type Caller } from '@gardien/contracts';
 import { AuditRecorder, type AuditDetails } from '@gardien/persistence';
 import type { StageName, StageTimings } from '../stage.js';
 
@@ -14,7 +14,8 @@ export interface CallRecord {
   kind: 'chat' | 'embeddings';
   /** Null for a caller of no tenant (refused at once): its entry goes to the platform's log. */
   tenantId: string | null;
-  model: string;
+  /** A model of the catalogue, or null for a name that is none (one reference for all such names). */
+  model: string | null;
   purpose: string | null;
   subject: string | null;
   streamed: boolean;
@@ -62,7 +63,7 @@ export class AuditStage {
     await this.recorder.record(manager, caller, {
       action: call.kind === 'chat' ? 'model.chat' : 'model.embeddings',
       tenantId: call.tenantId,
-      targetId: modelAuditRef(call.model),
+      targetId: call.model === null ? UNLISTED_MODEL_REF : modelAuditRef(call.model),
       outcome: OUTCOME[call.decision],
       details,
     });

@@ -32,6 +32,11 @@ export class AuthoriseStage {
     private readonly policies: TenantPolicies,
   ) {}
 
+  /** The catalogue's id of the model named, or null when it names none. */
+  listed(name: string): string | null {
+    return this.catalogue.find(name)?.id ?? null;
+  }
+
   async run(caller: Caller, request: ModelRequest, capability: ModelCapability): Promise<Authorisation> {
     const { principal, tenantId } = caller;
     // The super-admin and the platform's services act for no tenant: no model call is theirs.
