@@ -38,7 +38,8 @@ beforeAll(async () => {
     modelsFile,
     JSON.stringify({ models: [{ id: MODEL, runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat'], context_length: 8192 }] }),
   );
-  const gatewayEnv = { GARDIEN_MODELS_FILE: modelsFile, GARDIEN_LLM_RUNTIME: 'ollama', GARDIEN_OLLAMA_URL: server.url };
+  // The quotas under test, not the in-flight limits (which would refuse some of 120 calls at once first: too_many_calls).
+  const gatewayEnv = { GARDIEN_MODELS_FILE: modelsFile, GARDIEN_LLM_RUNTIME: 'ollama', GARDIEN_OLLAMA_URL: server.url, GARDIEN_LLM_MAX_CONCURRENT_PER_TENANT: '1000', GARDIEN_LLM_MAX_CONCURRENT: '1000' };
   platform = await PlatformProcesses.start({
     databasePrefix: prefix,
     natsUrl: nats.url,
