@@ -1,5 +1,7 @@
 // What OpenAiCompatibleRuntime sends, beyond the contract (model-runtime.contract.spec.ts): the
 // documented request bodies, include_usage on every stream, the API key, paths under the base URL.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DEFAULT_SERVED_MODEL, ModelRuntimeServer } from '@gardien/testing';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -81,4 +83,39 @@ describe('OpenAiCompatibleRuntime on the wire', () => {
     await runtime.close();
     expect(server.requests.map((request) => request.path)).toEqual(['/v1/models']);
   });
+});
+
+it('a hostile runtime that sends one server-sent event of endless data lines is a bad response, not a gateway out of memory', async () => {
+  let written = 0;
+  const hostile = createServer((request, response) => {
+    request.resume();
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    const line = `data: ${'x'.repeat(8_000)}\n`;
+    const pump = () => {
+      while (written < 4_000 && response.write(line)) written += 1;
+      if (written < 4_000) response.once('drain', pump);
+      else response.end('\n');
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+  const runtime = new OpenAiCompatibleRuntime({
+    baseUrl: `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/v1`,
+    timeouts: { connectMs: 1_000, firstByteMs: 2_000, stallMs: 2_000, totalMs: 10_000 },
+    retries: 0,
+    breaker: new CircuitBreaker({ failureThreshold: 5, openMs: 1_000 }),
+  });
+  try {
+    const events: ChatStreamEvent[] = [];
+    const drained = (async () => {
+      for await (const event of runtime.chatStream({ model: MODEL, messages })) events.push(event);
+    })();
+    await expect(drained).rejects.toMatchObject({ code: LlmRuntimeErrorCode.RuntimeBadResponse });
+    // Refused after about 1 MiB of the 32 MB it would have sent.
+    expect(written).toBeLessThan(4_000);
+  } finally {
+    await runtime.close();
+    hostile.closeAllConnections();
+    await new Promise((resolve) => hostile.close(resolve));
+  }
 });

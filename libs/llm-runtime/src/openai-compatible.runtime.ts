@@ -47,6 +47,9 @@ const ModelsAnswer = z.object({ data: z.array(z.object({ id: z.string().min(1) }
 
 const DONE = '[DONE]';
 
+/** The most characters one server-sent event may carry (its data lines together): a chunk of an answer is a few tokens. */
+const MAX_EVENT_CHARS = 1024 * 1024;
+
 export class OpenAiCompatibleRuntime implements ModelRuntime {
   readonly kind = 'openai-compatible' as const;
   private readonly endpoint: RuntimeEndpoint;
@@ -92,16 +95,22 @@ export class OpenAiCompatibleRuntime implements ModelRuntime {
   private eventDecoder(): LineDecoder<ChatStreamEvent> {
     const context = { runtime: this.kind, operation: 'chat_stream' as const };
     let data: string[] = [];
+    let dataLength = 0;
     let usage: TokenUsage | undefined;
     let finishReason: ChatResult['finishReason'] = 'stop';
     return (line) => {
       if (line.startsWith('data:')) {
-        data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+        const piece = line.slice(line.startsWith('data: ') ? 6 : 5);
+        // Each line is bounded by the endpoint; an event of endless data lines is bounded here.
+        dataLength += piece.length + 1;
+        if (dataLength > MAX_EVENT_CHARS) throw new LlmRuntimeError(LlmRuntimeErrorCode.RuntimeBadResponse, 'the model runtime sent an event larger than any chunk of an answer', context);
+        data.push(piece);
         return { events: [], end: false };
       }
       if (line !== '' || data.length === 0) return { events: [], end: false }; // comments, other fields, stray blank lines
       const payload = data.join('\n');
       data = [];
+      dataLength = 0;
       if (payload === DONE) {
         if (!usage) throw new LlmRuntimeError(LlmRuntimeErrorCode.RuntimeBadResponse, 'the model runtime ended the stream without the usage it was asked for', context);
         return { events: [{ type: 'end', usage, finishReason }], end: true };
