@@ -1,7 +1,8 @@
 // Stage 4: what the prompt holds. Every message (the system prompt included) and every stop
 // sequence (which reaches the runtime too) is scanned for identifiers, which the next stage
-// replaces; the caller's own messages are checked for an attempt to manipulate the model, which
-// the tenant's setting refuses (`block`) or lets through and counts (`flag`). Neither the
+// replaces; every message is checked for an attempt to manipulate the model (a system message
+// may carry retrieved documents, an assistant message may be a forged turn), which the tenant's
+// setting refuses (`block`) or lets through and counts (`flag`). Neither the
 // findings nor the rules that matched ever leave this call.
 import { Injectable } from '@nestjs/common';
 import type { GuardSettings, LlmChatMessage } from '@gardien/contracts';
@@ -25,7 +26,7 @@ export class InputGuardsStage {
   ) {}
 
   run(messages: readonly Pick<LlmChatMessage, 'role' | 'content'>[], guards: GuardSettings, stops: readonly string[] = []): InputInspection {
-    const injection = messages.some((message) => message.role === 'user' && this.injection.inspect(message.content).suspicious);
+    const injection = messages.some((message) => this.injection.inspect(message.content).suspicious);
     if (injection && guards.injection === 'block') throw gatewayError(GatewayReason.PromptInjectionBlocked);
     return { findings: this.scan(messages.map((message) => message.content)), stopFindings: this.scan(stops), injectionFlagged: injection };
   }
