@@ -61,6 +61,30 @@ const PATTERNS: [string, string][] = [
   ['mathematical letters and at signs', '\u{1D41A}@'],
   ['lone surrogates', '\uD800'],
   ['many disguised phones', '\uFF10\uFF16 \uFF11\u200B\uFF12 34 56 78 '],
+  // Addresses with letters of any script, and written apart (email.recogniser.ts).
+  ['accented letters and at signs', 'é@'],
+  ['accented labels', 'é.'],
+  ['Cyrillic letters, at signs and dots', 'ж@ж.'],
+  ['astral letters and at signs', '\u{20000}@'],
+  ['long runs of letters and at signs', `${'é'.repeat(100)}@`],
+  ['long runs of letters and spaced at signs', `${'a'.repeat(100)} @ `],
+  ['spaced at signs', 'a @ '],
+  ['spaced at signs and dots', 'a @ a.'],
+  ['spaced at signs and blanks', ' @ \t'],
+  ['bracketed at words', 'a[at]'],
+  ['bracketed at signs', '(@)'],
+  ['brackets', '[(at '],
+  ['at words and bracketed dots', 'a (at) a[dot]'],
+  ['arobase words', 'arobase '],
+  ['arobase and point words', 'a arobase a point '],
+  ['point words', 'a point '],
+  ['many spelled addresses', 'jeanne [at] exemple [dot] fr '],
+  // Phone layouts (phone.recogniser.ts) and IBANs with both separators (iban.recogniser.ts).
+  ['digit pairs with slashes', '06/12/'],
+  ['many 2-4-4 phones', '06 1234 5678 '],
+  ['many phones with 33 and no plus', 'tél 33612345678 '],
+  ['33 and digits', '33612'],
+  ['IBAN groups, spaces and dashes', 'FR76 3000-'],
 ];
 
 function text(pattern: string, length: number): string {

@@ -1,6 +1,8 @@
 // Identifiers written so that a reader (or a model) still reads them while a scan of the text as
 // written would miss them: an IBAN in lower case or with dashes; invisible characters, full-width
-// forms, Cyrillic and Greek look-alikes inside emails, phone numbers and the numbers with check digits.
+// forms, Cyrillic and Greek look-alikes inside emails, phone numbers and the numbers with check digits;
+// addresses with letters of other scripts or written apart ("jeanne [at] exemple.fr"), phone numbers
+// in the other layouts people type (06 1234 5678, 06/12/34/56/78, 33612345678).
 // Each is found, and its finding covers every character of it as written, the invisible ones included,
 // so that replacing the finding leaves nothing of it for the model. Hard negatives stay negative.
 import fc from 'fast-check';
@@ -11,6 +13,7 @@ import {
   emailArb,
   frenchPhoneLayoutArb,
   grouped,
+  groupedMixed,
   ibanArb,
   inText,
   ipv4Arb,
@@ -18,6 +21,8 @@ import {
   printedNir,
   sirenArb,
   siretArb,
+  spelledEmailArb,
+  unicodeEmailArb,
   wrongIbanCheck,
   wrongLastDigit,
 } from './testing/identifiers.js';
@@ -47,6 +52,8 @@ describe('an IBAN in another case or with dashes', () => {
     ['the letters of the BBAN in lower case', 'gb82 west 1234 5698 7654 32'],
     ['dashes between the groups', 'FR76-3000-6000-0112-3456-7890-189'],
     ['lower case and dashes', 'nl91-abna-0417-1643-00'],
+    ['dashes and spaces mixed', 'FR76-3000 6000-0112 3456-7890 189'],
+    ['spaces and one dash', 'FR76 3000 6000 0112-3456 7890 189'],
   ])('%s: %s', (_what, value) => {
     expect(found(`IBAN : ${value}, merci`)).toEqual([['IBAN', value]]);
   });
@@ -54,10 +61,42 @@ describe('an IBAN in another case or with dashes', () => {
   test.each([
     ['lower case, a wrong checksum', 'fr77 3000 6000 0112 3456 7890 189'],
     ['dashes, a wrong checksum', 'FR77-3000-6000-0112-3456-7890-189'],
-    ['dashes and spaces mixed', 'FR76-3000 6000-0112 3456-7890 189'],
+    ['dashes and spaces mixed, a wrong checksum', 'FR77-3000 6000-0112 3456-7890 189'],
     ['two dashes in a row', 'FR76--3000--6000--0112--3456--7890--189'],
+    ['a dash and a space in a row', 'FR76- 3000 6000 0112 3456 7890 189'],
   ])('still not an IBAN: %s', (_what, value) => {
     expect(found(`IBAN : ${value}, merci`).filter(([type]) => type === 'IBAN')).toEqual([]);
+  });
+});
+
+describe('what a security review found passing (2026-12-03)', () => {
+  test.each([
+    ['an address with an accented local part', 'andré@exemple.fr', 'EMAIL'],
+    ['an internationalised domain', 'contact@société-générale.fr', 'EMAIL'],
+    ['spaces around the at sign', 'jeanne @ exemple.fr', 'EMAIL'],
+    ['[at]', 'jeanne[at]exemple.fr', 'EMAIL'],
+    ['(at), spaced', 'jeanne (at) exemple.fr', 'EMAIL'],
+    ['arobase and point', 'jeanne arobase exemple point fr', 'EMAIL'],
+    ['a phone number in 2-4-4', '06 1234 5678', 'PHONE'],
+    ['a phone number with slashes', '06/12/34/56/78', 'PHONE'],
+    ['a phone number with 33 and no plus', '33612345678', 'PHONE'],
+    ['an IBAN with spaces and dashes', 'FR76 3000-6000 0112-3456 7890-189', 'IBAN'],
+  ] as const)('%s: %s', (_what, value, type) => {
+    expect(found(`Contact : ${value}, merci.`)).toEqual([[type, value]]);
+  });
+
+  test.each([
+    ['an at sign in a sentence', 'Rendez-vous @ 14h devant la gare.'],
+    ['an at sign before a country code in a sentence', 'Je suis @ Paris. Il fait beau.'],
+    ['a matrix product', 'y = x @ w.T'],
+    ['[at] before no domain', 'le signe [at] remplace @'],
+    ['"arobase" in a sentence', "L'arobase se dit at en anglais."],
+    ['an RPPS number, 33 and a landline', 'Médecin traitant, RPPS 33421709409'],
+    ['an RPPS number, 33 and a mobile', 'Médecin traitant, RPPS 33612345678'],
+    ['a date with slashes', 'le 06/12/2024'],
+    ['2-4-4 outside the plan', '04 0123 4567'],
+  ])('still nothing: %s', (_what, text) => {
+    expect(found(text)).toEqual([]);
   });
 });
 
@@ -152,8 +191,10 @@ const sirets = (value: string): string => `${grouped(value.slice(0, 9), 3)} ${va
 
 const VALIDATED: readonly [PiiType, fc.Arbitrary<string>, readonly Disguise[]][] = [
   ['EMAIL', emailArb, EVERY],
+  ['EMAIL', unicodeEmailArb, EVERY],
+  ['EMAIL', spelledEmailArb, EVERY],
   ['PHONE', frenchPhoneLayoutArb, NUMBERS],
-  ['IBAN', ibanArb.chain((value) => fc.constantFrom(value, grouped(value, 4), dashed(value, 4))), EVERY],
+  ['IBAN', fc.tuple(ibanArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 9 })).chain(([value, dashes]) => fc.constantFrom(value, grouped(value, 4), dashed(value, 4), groupedMixed(value, 4, dashes))), EVERY],
   ['NIR', nirArb.chain((value) => fc.constantFrom(value, printedNir(value))), NUMBERS],
   ['SIREN', sirenArb.chain((value) => fc.constantFrom(value, grouped(value, 3))), NUMBERS],
   ['SIRET', siretArb.chain((value) => fc.constantFrom(value, sirets(value))), NUMBERS],
@@ -187,7 +228,15 @@ const wrongNirKey = (value: string, shift: number): string => value.slice(0, -2)
  * number of 00 and digits is a phone number abroad, disguised or not.
  */
 const CHECK_FAILING: readonly [string, PiiType[], fc.Arbitrary<string>, readonly Disguise[]][] = [
-  ['IBAN', ['IBAN'], fc.tuple(ibanArb, fc.integer({ min: 1, max: 96 })).chain(([value, shift]) => fc.constantFrom(wrongIbanCheck(value, shift), grouped(wrongIbanCheck(value, shift), 4), dashed(wrongIbanCheck(value, shift), 4))), EVERY],
+  [
+    'IBAN',
+    ['IBAN'],
+    fc.tuple(ibanArb, fc.integer({ min: 1, max: 96 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 9 })).chain(([value, shift, dashes]) => {
+      const wrong = wrongIbanCheck(value, shift);
+      return fc.constantFrom(wrong, grouped(wrong, 4), dashed(wrong, 4), groupedMixed(wrong, 4, dashes));
+    }),
+    EVERY,
+  ],
   ['NIR', ['NIR'], fc.tuple(nirArb, fc.integer({ min: 1, max: 96 })).chain(([value, shift]) => fc.constantFrom(wrongNirKey(value, shift), printedNir(wrongNirKey(value, shift)))), NUMBERS],
   ['SIREN', ['SIREN'], fc.tuple(sirenArb, fc.integer({ min: 1, max: 9 })).chain(([value, shift]) => fc.constantFrom(wrongLastDigit(value, shift), grouped(wrongLastDigit(value, shift), 3))), NUMBERS],
   ['SIRET', ['SIRET', 'SIREN'], fc.tuple(siretArb, fc.integer({ min: 1, max: 9 })).chain(([value, shift]) => fc.constantFrom(wrongLastDigit(value, shift), sirets(wrongLastDigit(value, shift)))), NUMBERS],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { found, grouped, ibanArb, ibanOf, inText, wrongIbanCheck } from '../testing/identifiers.js';
+import { found, grouped, groupedMixed, ibanArb, ibanOf, inText, wrongIbanCheck } from '../testing/identifiers.js';
 import { isValidIBAN } from 'ibantools';
 import { IbanRecogniser, validIban } from './iban.recogniser.js';
 
@@ -23,6 +23,9 @@ test.each([
   ['in lower case', 'fr76 3000 6000 0112 3456 7890 189'],
   ['in mixed case', 'Gb82 West 1234 5698 7654 32'],
   ['with dashes', 'FR76-3000-6000-0112-3456-7890-189'],
+  ['with spaces and dashes mixed', 'FR76 3000-6000 0112-3456 7890-189'],
+  ['with mostly spaces and one dash', 'DE89 3704 0044-0532 0130 00'],
+  ['in lower case, spaces and dashes mixed', 'nl91-abna 0417-1643 00'],
 ])('written %s', (_what, value) => {
   expect(found(iban, `IBAN : ${value}, BIC BNPAFRPP`)).toEqual([['IBAN', value]]);
 });
@@ -34,19 +37,26 @@ test.each([
   ['glued to more characters', 'FR7630006000011234567890189X'],
   ['an unknown country', 'XX76 3000 6000 0112 3456 7890 189'],
   ['lower case with a wrong checksum', 'fr77 3000 6000 0112 3456 7890 189'],
-  ['spaces and dashes mixed', 'FR76 3000-6000 0112-3456 7890-189'],
+  ['spaces and dashes mixed, a wrong checksum', 'FR77 3000-6000 0112-3456 7890-189'],
+  ['a space and a dash in a row', 'FR76 -3000 6000 0112 3456 7890 189'],
+  ['mixed, one character short', 'FR76 3000-6000 0112-3456 7890-18'],
+  ['mixed, glued to more characters', 'FR76-3000 6000-0112 3456-7890 189X'],
 ])('not an IBAN: %s', (_what, value) => {
   expect(found(iban, `IBAN ${value} ici`)).toEqual([]);
 });
 
-test('generated IBANs are found compact and in groups of four; with another check they are not', () => {
+test('generated IBANs are found compact, in groups of four, with spaces and dashes mixed; with another check they are not', () => {
+  const written = fc.tuple(ibanArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 9 }), fc.constantFrom('compact', 'grouped', 'mixed'));
+  const write = (value: string, dashes: boolean[], how: string): string => (how === 'compact' ? value : how === 'grouped' ? grouped(value, 4) : groupedMixed(value, 4, dashes));
   fc.assert(
-    fc.property(inText(ibanArb.chain((value) => fc.constantFrom(value, grouped(value, 4)))), fc.integer({ min: 1, max: 96 }), ({ text, start, end, value }, shift) => {
-      expect(found(iban, text)).toEqual([['IBAN', value]]);
-      const compact = value.replaceAll(' ', '');
-      const wrong = wrongIbanCheck(compact, shift);
-      expect(found(iban, text.slice(0, start) + (value === compact ? wrong : grouped(wrong, 4)) + text.slice(end))).toEqual([]);
-    }),
+    fc.property(
+      written.chain(([value, dashes, how]) => inText(fc.constant(write(value, dashes, how))).map((placed) => ({ ...placed, value, dashes, how }))),
+      fc.integer({ min: 1, max: 96 }),
+      ({ text, start, end, value, dashes, how }, shift) => {
+        expect(found(iban, text)).toEqual([['IBAN', text.slice(start, end)]]);
+        expect(found(iban, text.slice(0, start) + write(wrongIbanCheck(value, shift), dashes, how) + text.slice(end))).toEqual([]);
+      },
+    ),
   );
 });
 

@@ -1,7 +1,8 @@
 // IBAN, every country of the registry: two letters, two check digits, then the BBAN, compact or in
-// groups separated by single spaces or single dashes (one kind), exactly as long as its country's
-// IBANs; then, read in capitals whatever the case it was written in, the BBAN's format and national
-// check digits where a country has them (ibantools' data), and the mod-97 checksum.
+// groups separated by single spaces or single dashes, mixed as people type them (the length and the
+// checksum decide, not the separators), exactly as long as its country's IBANs; then, read in
+// capitals whatever the case it was written in, the BBAN's format and national check digits where a
+// country has them (ibantools' data), and the mod-97 checksum.
 import { countrySpecs } from 'ibantools';
 import { decimalMod } from '../checksums.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
@@ -55,7 +56,7 @@ export class IbanRecogniser implements PiiRecogniser {
       const length = countrySpecs[text.slice(start, checkDigits).toUpperCase()]?.chars;
       if (length === undefined) continue;
       const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isIbanSeparator), length);
-      if (cut && cut.separator !== -1 && validIban(cut.chars.toUpperCase())) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
+      if (cut && validIban(cut.chars.toUpperCase())) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
     }
     return candidates;
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { found, frenchPhoneArb, frenchPhoneLayoutArb, inText } from '../testing/identifiers.js';
+import { bareCountryCodePhone, candidates, found, frenchMobileArb, frenchPhoneArb, frenchPhoneLayoutArb, inText } from '../testing/identifiers.js';
 import { PhoneRecogniser } from './phone.recogniser.js';
 
 const phone = new PhoneRecogniser();
@@ -19,17 +19,30 @@ test.each([
   'Berlin +49 30 12345678',
   'Bruxelles +32 2 512 34 56',
   'New York +1 (212) 555-0123',
+  'Tél : 06 1234 5678',
+  'Tél : 01.4012.3456',
+  'Tél : 06/12/34/56/78',
+  'Portable 33612345678',
+  'Tél. : 33140123456',
+  'vous pouvez me joindre au 33478123456.',
 ])('%s', (text) => {
   const spans = found(phone, text);
   expect(spans).toHaveLength(1);
   expect(text).toContain(spans[0]![1]);
-  expect(spans[0]![1]).toMatch(/^[+0]/);
+  expect(spans[0]![1]).toMatch(/^(\+|0|33)/);
   expect(spans[0]![1]).toMatch(/\d$/);
 });
 
 test('the whole number, with its prefix and trunk', () => {
   expect(found(phone, 'appelez le +33 (0)6 12 34 56 78 avant midi')).toEqual([['PHONE', '+33 (0)6 12 34 56 78']]);
   expect(found(phone, 'SIRET 0612345678 12 rue')).toEqual([['PHONE', '0612345678']]);
+});
+
+test('the new layouts, whole', () => {
+  expect(found(phone, 'appelez le 06 1234 5678 avant midi')).toEqual([['PHONE', '06 1234 5678']]);
+  expect(found(phone, 'appelez le 06/12/34/56/78 avant midi')).toEqual([['PHONE', '06/12/34/56/78']]);
+  expect(found(phone, 'mon numéro 33612345678.')).toEqual([['PHONE', '33612345678']]);
+  expect(found(phone, 'Tél : 33140123456')).toEqual([['PHONE', '33140123456']]);
 });
 
 test.each([
@@ -43,6 +56,24 @@ test.each([
   ['a plus sign with too few digits', '+33 6 12'],
   ['an invoice number', 'Facture n° 2024-000123'],
   ['an amount', '1 234 567,89 €'],
+  ['2-4-4 not in the French plan (040)', '04 0123 4567'],
+  ['2-4-4 with one digit short', '06 1234 567'],
+  ['4-4-2', '0612 3456 78'],
+  ['2-4-4 with two kinds of separators', '06 1234.5678'],
+  ['slashes and spaces mixed', '06/12 34/56/78'],
+  ['slashes in another layout', '06/1234/5678'],
+  ['a date', 'le 06/12/2024 à 10h'],
+  ['a date and a time', 'le 06/12/24 10/30'],
+  ['33 and a landline, no word of a phone before', 'RPPS 33421709409'],
+  ['33 and a landline, other words before', 'Dr Tessier, dossier 33468805805'],
+  ['33 and a mobile after an identifier label', 'RPPS 33612345678'],
+  ['33 and a mobile, order number', 'Commande n° 33612345678'],
+  ['33 and a number outside the plan, with a phone word', 'Tél : 33012345678'],
+  ['33 and ten digits', 'Tél : 336123456789'],
+  ['33 and eight digits', 'Tél : 3361234567'],
+  ['33 glued to digits', 'Tél : 133612345678'],
+  ['33 glued to letters', 'Tél : A33612345678'],
+  ['33 with a phone word too far before', `Tél : voir ${'plus loin '.repeat(5)}33140123456`],
 ])('not a phone number: %s', (_what, text) => {
   expect(found(phone, text)).toEqual([]);
 });
@@ -62,6 +93,38 @@ test('and in the +33 layout', () => {
   fc.assert(
     fc.property(inText(frenchPhoneArb.map((number) => `+33 ${number[1]} ${number.slice(2).match(/../g)!.join(' ')}`)), ({ text, value }) => {
       expect(found(phone, text)).toEqual([['PHONE', value]]);
+    }),
+  );
+});
+
+test('and with 33 before the nine digits, no "+": after a word of a phone, any French number; otherwise a mobile', () => {
+  const words = ['Tél :', 'tel.', 'Téléphone', 'portable', 'mobile', 'phone:', 'me joindre au', 'appelez le', 'WhatsApp', 'fax'];
+  fc.assert(
+    fc.property(inText(frenchPhoneArb.map(bareCountryCodePhone)), fc.constantFrom(...words), ({ text, start, end }, word) => {
+      const said = `${text.slice(0, start)}${word} ${text.slice(start)}`;
+      const at = start + word.length + 1;
+      expect(candidates(phone, said).map((candidate) => [candidate.start, candidate.end])).toEqual([[at, end + word.length + 1]]);
+    }),
+  );
+  fc.assert(
+    fc.property(inText(frenchMobileArb.map(bareCountryCodePhone)), ({ text, start, end }) => {
+      // The filler names identifiers ("dossier", "référence"): a mobile number after one of those is the next test's.
+      fc.pre(!/dossier|référence/.test(text.slice(Math.max(0, start - 30), start)));
+      expect(candidates(phone, text).map((candidate) => [candidate.start, candidate.end])).toEqual([[start, end]]);
+    }),
+  );
+  fc.assert(
+    fc.property(inText(frenchMobileArb.map(bareCountryCodePhone)), fc.constantFrom('RPPS', 'Réf.', 'dossier', 'commande n°', 'Facture'), ({ text, start }, word) => {
+      expect(found(phone, `${text.slice(0, start)}${word} ${text.slice(start)}`)).toEqual([]);
+    }),
+  );
+});
+
+test('33 and a landline, with no word of a phone before, is not a phone number (RPPS numbers, order numbers)', () => {
+  const landline = fc.tuple(fc.constantFrom('01', '02', '03', '04', '05'), fc.stringMatching(/^[0-9]{8}$/)).map(([prefix, rest]) => prefix + rest);
+  fc.assert(
+    fc.property(inText(landline.map(bareCountryCodePhone)), ({ text }) => {
+      expect(found(phone, text)).toEqual([]);
     }),
   );
 });

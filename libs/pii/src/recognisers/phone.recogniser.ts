@@ -1,21 +1,35 @@
-// PHONE: French national numbers (0X XX XX XX XX with spaces, dots or dashes, or none; the 08
-// layouts 0 800 … and 0800 …), +33 and 0033 forms (with the trunk "(0)"), and any E.164 number
-// written with its "+" (spaces, dots, dashes, one bracketed group). What is read is bounded (15
-// digits); then whether the number exists in its country's plan, by libphonenumber-js's metadata
-// (numbering-plans.ts).
+// PHONE: French national numbers (0X XX XX XX XX with spaces, dots, dashes or slashes, or none;
+// 06 1234 5678; the 08 layouts 0 800 … and 0800 …), +33 and 0033 forms (with the trunk "(0)"), 33
+// and the nine digits with no "+" (33612345678: after a word of a phone, or a mobile number where no
+// other identifier is named), and any E.164 number written with its "+" (spaces, dots, dashes, one
+// bracketed group). What is read is bounded (15 digits); then whether the number exists in its
+// country's plan, by libphonenumber-js's metadata (numbering-plans.ts).
+import { ContextWords } from '../context-words.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { validFrenchNational, validInternational } from './numbering-plans.js';
-import { codeAt, groupFollows, isAlnum, isBlank, isDigit, isNumberSpace } from '../text-chars.js';
+import { codeAt, endsNumber, groupFollows, isAlnum, isBlank, isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
 
 const SCORE_FR = 0.9;
 const SCORE_INTERNATIONAL = 0.85;
 const MAX_E164_DIGITS = 15;
-/** Where separators may stand (after how many digits): none, pairs, 0 800 12 34 56, 0800 123 456, 0 800 123 456. */
-const NATIONAL_LAYOUTS: ReadonlySet<number> = new Set([[], [2, 4, 6, 8], [1, 4, 6, 8], [4, 7], [1, 4, 7]].map((places) => places.reduce((bits, place) => bits | (1 << place), 0)));
+const layoutOf = (places: readonly number[]): number => places.reduce((bits, place) => bits | (1 << place), 0);
+/** Where separators may stand (after how many digits): none, pairs, 06 1234 5678, 0 800 12 34 56, 0800 123 456, 0 800 123 456. */
+const NATIONAL_LAYOUTS: ReadonlySet<number> = new Set([[], [2, 4, 6, 8], [2, 6], [1, 4, 6, 8], [4, 7], [1, 4, 7]].map(layoutOf));
+/** Slashes only between pairs: "06/12/2024" and other dates have them elsewhere. */
+const PAIRS = layoutOf([2, 4, 6, 8]);
+const SLASH = 47;
 
 const isPhoneSeparator = (c: number): boolean => isNumberSpace(c) || c === 46 /* . */ || c === 45; /* - */
+const isNationalSeparator = (c: number): boolean => isPhoneSeparator(c) || c === SLASH;
+
+/** 33 and nine digits, no "+": a French number only after one of these words, nearer than a word naming another identifier. */
+const PHONE_WORDS = new ContextWords(['tél', 'tel', 'téléphone', 'telephone', 'phone', 'portable', 'mobile', 'gsm', 'fixe', 'fax', 'joindre', 'appeler', 'appelez', 'rappeler', 'rappelez', 'contacter', 'sms', 'whatsapp']);
+/** Or, for a mobile number (06, 07), where none of these is nearer: what else eleven digits may be (RPPS numbers are eleven digits). */
+const IDENTIFIER_WORDS = new ContextWords(['rpps', 'adeli', 'finess', 'siren', 'siret', 'tva', 'nir', 'iban', 'facture', 'commande', 'colis', 'suivi', 'référence', 'réf', 'ref', 'dossier', 'client', 'contrat', 'compte', 'carte', 'order', 'invoice', 'reference', 'tracking']);
+const CONTEXT_WINDOW = 30;
+const COUNTRY_CODE_DIGITS = 11;
 
 /** The 1 to 4 digits of a "(…)" group at `open`, followed by a digit or a separator. */
 function bracketedDigits(text: string, open: number): string | undefined {
@@ -73,6 +87,7 @@ export class PhoneRecogniser implements PiiRecogniser {
     return fromDigitRuns(input, (start, run) => this.accepts(text, start, run), (start) => {
       const before = codeAt(text, start - 1);
       if (before === 43 /* + */) return this.international(text, start, start - 1);
+      if (text.charCodeAt(start) === 51 /* 3 */) return this.countryCodeWithoutPlus(input, start);
       return internationalPrefix(text, start) ? this.international(text, start + 2, start, true) : this.national(text, start);
     });
   }
@@ -81,9 +96,21 @@ export class PhoneRecogniser implements PiiRecogniser {
   private accepts(text: string, start: number, run: number): boolean {
     const before = codeAt(text, start - 1);
     if (before === 43) return !isAlnum(codeAt(text, start - 2));
+    if (run === COUNTRY_CODE_DIGITS && text.startsWith('33', start)) return startsNumber(text, start) && endsNumber(text, start + run);
     if (isAlnum(before) || text.charCodeAt(start) !== 48 /* 0 */) return false;
-    // National layouts start with 10 digits, 2 (pairs), 1 ("0 800") or 4 ("0800").
-    return internationalPrefix(text, start) || run === 10 || ((run === 2 || run === 1 || run === 4) && groupFollows(text, start + run, isPhoneSeparator));
+    // National layouts start with 10 digits, 2 (pairs, 2-4-4), 1 ("0 800") or 4 ("0800").
+    return internationalPrefix(text, start) || run === 10 || ((run === 2 || run === 1 || run === 4) && groupFollows(text, start + run, isNationalSeparator));
+  }
+
+  /** "33612345678": a French number after a word of a phone; a mobile one also where no word of another identifier is nearer. */
+  private countryCodeWithoutPlus(input: ScanInput, start: number): Candidate | undefined {
+    const end = start + COUNTRY_CODE_DIGITS;
+    const national = `0${input.text.slice(start + 2, end)}`;
+    if (!validFrenchNational(national)) return undefined;
+    const phoneWord = PHONE_WORDS.lastBefore(input, start, CONTEXT_WINDOW);
+    const otherWord = IDENTIFIER_WORDS.lastBefore(input, start, CONTEXT_WINDOW);
+    const mobile = national[1] === '6' || national[1] === '7';
+    return phoneWord > otherWord || (mobile && otherWord === -1) ? { type: 'PHONE', start, end, score: SCORE_FR } : undefined;
   }
 
   private international(text: string, digitsStart: number, start: number, spaceAfterPrefix = false): Candidate | undefined {
@@ -99,7 +126,7 @@ export class PhoneRecogniser implements PiiRecogniser {
     return undefined;
   }
 
-  /** Ten digits read in place, one kind of separator, where the layout puts them (a bit per separator's place). */
+  /** Ten digits read in place, one kind of separator, where the layout puts them (a bit per separator's place); slashes between pairs only. */
   private national(text: string, start: number): Candidate | undefined {
     let digits = '';
     let separator = 0;
@@ -109,13 +136,13 @@ export class PhoneRecogniser implements PiiRecogniser {
       const c = codeAt(text, i);
       if (isDigit(c)) {
         digits += text[i++];
-      } else if (digits.length > 0 && (separator === 0 ? isPhoneSeparator(c) : c === separator) && isDigit(codeAt(text, i + 1))) {
+      } else if (digits.length > 0 && (separator === 0 ? isNationalSeparator(c) : c === separator) && isDigit(codeAt(text, i + 1))) {
         separator = c;
         layout |= 1 << digits.length;
         i++;
       } else break;
     }
-    if (digits.length !== 10 || isAlnum(codeAt(text, i)) || !NATIONAL_LAYOUTS.has(layout) || !validFrenchNational(digits)) return undefined;
+    if (digits.length !== 10 || isAlnum(codeAt(text, i)) || !NATIONAL_LAYOUTS.has(layout) || (separator === SLASH && layout !== PAIRS) || !validFrenchNational(digits)) return undefined;
     return { type: 'PHONE', start, end: i, score: SCORE_FR };
   }
 }

@@ -55,22 +55,74 @@ export const cardArb = fc.tuple(fc.constantFrom('4', '51', '52', '53', '54', '55
   return payload + luhnCheckDigit(payload);
 });
 
-/** French numbers of the national plan (fixed, mobile, VoIP prefixes the plan allocates), ten digits. */
+/**
+ * French numbers of the national plan (fixed, mobile, VoIP prefixes the plan allocates), ten digits.
+ * Not the overseas departments' ranges among them (0262, 0263, 0269, 059…): their plans allocate
+ * only some blocks, and +33 does not reach them.
+ */
 export const frenchPhoneArb = fc
   .tuple(fc.constantFrom('01', '02', '03', '05', '041', '044', '060', '061', '062', '064', '066', '068', '075', '078', '09'), digits(10))
-  .map(([prefix, rest]) => (prefix + rest).slice(0, 10));
+  .map(([prefix, rest]) => (prefix + rest).slice(0, 10))
+  .filter((number) => !/^0(26[239]|59)/.test(number));
 
-/** Printed in pairs with one kind of separator, or compact. */
-export const frenchPhoneLayoutArb = fc.tuple(frenchPhoneArb, fc.constantFrom(' ', '.', '-', '')).map(([number, separator]) => number.match(/../g)!.join(separator));
+/** Printed in pairs with one kind of separator (slashes too), or compact, or 2-4-4 ("06 1234 5678"). */
+export const frenchPhoneLayoutArb = fc.oneof(
+  fc.tuple(frenchPhoneArb, fc.constantFrom(' ', '.', '-', '/', '')).map(([number, separator]) => number.match(/../g)!.join(separator)),
+  fc.tuple(frenchPhoneArb, fc.constantFrom(' ', '.', '-')).map(([number, separator]) => [number.slice(0, 2), number.slice(2, 6), number.slice(6)].join(separator)),
+);
+
+/** A French number with its country code and no "+": 33 then the nine digits after the trunk 0 ("33612345678"). */
+export const bareCountryCodePhone = (national: string): string => `33${national.slice(1)}`;
+
+/** Mobile numbers (06, 07) of the national plan. */
+export const frenchMobileArb = fc.tuple(fc.constantFrom('060', '061', '062', '064', '066', '068', '075', '076', '077', '078'), digits(7)).map(([prefix, rest]) => prefix + rest);
 
 export const emailArb = fc
   .tuple(fc.stringMatching(/^[a-z0-9]{1,10}(\.[a-z0-9]{1,10})?$/), fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.constantFrom('fr', 'com', 'eu', 'org'))
   .map(([local, domain, tld]) => `${local}@${domain}.${tld}`);
 
+/** Letters of several scripts that NFKC leaves as they are and that look like no Latin letter. */
+const INTERNATIONAL_LETTERS = [...'abcdefghijklmnopqrstuvwxyz0123456789éèêëàâçîïôöùûüÿœæßøåñ', ...'ждлфшщыэюя', ...'λπσφψω', ...'李王张刘陈', '\u{20000}'];
+const internationalWord = (min: number, max: number): fc.Arbitrary<string> => fc.array(fc.constantFrom(...INTERNATIONAL_LETTERS), { minLength: min, maxLength: max }).map((chars) => chars.join(''));
+/** A label with letters of any script, hyphens inside. */
+const internationalLabel = fc.tuple(internationalWord(1, 8), fc.option(internationalWord(1, 6), { nil: undefined })).map(([a, b]) => (b === undefined ? a : `${a}-${b}`));
+
+/** RFC 6531 addresses: local parts and domain labels of letters of other scripts (IDNA), ASCII or IDN top-level domains. */
+export const unicodeEmailArb = fc
+  .tuple(internationalWord(1, 10), fc.option(internationalWord(1, 10), { nil: undefined }), fc.array(internationalLabel, { minLength: 1, maxLength: 2 }), fc.constantFrom('fr', 'com', 'de', 'рф', '中国', 'xn--p1ai'))
+  .map(([local, more, labels, tld]) => `${more === undefined ? local : `${local}.${more}`}@${[...labels, tld].join('.')}`);
+
+/** "@" written apart: between blanks, in brackets, or as a word, as people write an address to keep it from robots. */
+export const SPACED_ATS = [' @ ', '@ ', ' @', '  @  '] as const;
+export const WRITTEN_ATS = ['[at]', ' [at] ', '(at)', ' (at) ', '{at}', ' [AT] ', ' (At) ', '[@]', ' (@) ', ' arobase ', ' (arobase) ', ' [arobase] ', ' arobas '] as const;
+/** The dot of a domain written apart: in brackets, or (after an at written in brackets or as a word) as a word. */
+const BRACKETED_DOTS = ['.', '[dot]', ' [dot] ', '(dot)', ' (point) ', '[.]', ' (.) ', ' [POINT] '] as const;
+const WORD_DOTS = [' point ', ' dot '] as const;
+
+/** Addresses written apart: a local part, an at, labels joined by dots (each written one of the ways), a top-level domain that exists. */
+export const spelledEmailArb = fc
+  .tuple(fc.oneof(fc.stringMatching(/^[a-z0-9]{1,10}(\.[a-z0-9]{1,10})?$/), internationalWord(1, 10)), fc.boolean())
+  .chain(([local, spaced]) =>
+    fc
+      .tuple(
+        fc.constantFrom<string>(...(spaced ? SPACED_ATS : WRITTEN_ATS)),
+        fc.array(fc.tuple(fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.constantFrom<string>(...BRACKETED_DOTS, ...(spaced ? [] : WORD_DOTS))), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('fr', 'com', 'eu', 'org', 'net', 'be', 'ch', 'uk'),
+      )
+      .map(([at, labels, tld]) => `${local}${at}${labels.map(([label, dot]) => label + dot).join('')}${tld}`),
+  );
+
 export const ipv4Arb = fc.tuple(...Array.from({ length: 4 }, () => fc.integer({ min: 0, max: 255 }))).map((octets) => octets.join('.'));
 
 /** Printed in groups of `size` with one space, as people write them. */
 export const grouped = (value: string, size: number): string => value.match(new RegExp(`.{1,${size}}`, 'g'))!.join(' ');
+
+/** In groups of `size`, each separator a space or a dash as `dashes` says (mixed, as people type them). */
+export const groupedMixed = (value: string, size: number, dashes: readonly boolean[]): string =>
+  value
+    .match(new RegExp(`.{1,${size}}`, 'g'))!
+    .map((group, i) => (i === 0 ? group : (dashes[(i - 1) % dashes.length] ? '-' : ' ') + group))
+    .join('');
 
 /** Words and punctuation without digits, so that nothing in them is an identifier. */
 const filler = fc.array(fc.constantFrom('le', 'dossier', 'numéro', 'voici', 'merci', 'de', 'vérifier', ',', '.', ':', '(', ')', '\n', 'a', 'été', 'reçu', 'x', '-', '«', '»', 'référence'), { maxLength: 12 }).map((words) => words.join(' '));

@@ -68,7 +68,8 @@ export function obfuscated(value: string, ways: readonly Disguise[]): fc.Arbitra
     pick: fc.nat(),
     after: fc.array(fc.constantFrom(...INVISIBLES), { maxLength: 2 }),
   });
+  const chars = [...value];
   return fc
-    .array(perChar, { minLength: value.length, maxLength: value.length })
-    .map((choices) => [...value].map((char, i) => disguise(char, choices[i]!.how, choices[i]!.pick) + (i < value.length - 1 ? choices[i]!.after.join('') : '')).join(''));
+    .array(perChar, { minLength: chars.length, maxLength: chars.length })
+    .map((choices) => chars.map((char, i) => disguise(char, choices[i]!.how, choices[i]!.pick) + (i < chars.length - 1 ? choices[i]!.after.join('') : '')).join(''));
 }
