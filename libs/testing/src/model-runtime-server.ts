@@ -171,8 +171,9 @@ export class ModelRuntimeServer {
     return `${this.url}/v1`;
   }
 
-  async start(): Promise<string> {
-    const server = createServer((request, response) => void this.handle(request, response)).listen(0, '127.0.0.1');
+  /** Listens on loopback, on `port` (any free one by default). */
+  async start(port = 0): Promise<string> {
+    const server = createServer((request, response) => void this.handle(request, response)).listen(port, '127.0.0.1');
     await once(server, 'listening');
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
