@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, UNLISTED_MODEL_REF, callerOf, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller, type LlmChatChunk, type ModelPolicy, type Principal } from '@gardien/contracts';
 import { OllamaRuntime, CircuitBreaker } from '@gardien/llm-runtime';
-import { createLogger } from '@gardien/observability';
+import { createLogger, type Logger } from '@gardien/observability';
 import { CreateOutbox1732579200000, TenantWriteBatches, openServiceDatabase, withTenant } from '@gardien/persistence';
 import { PiiScanner, defaultRecognisers, type PiiRecogniser } from '@gardien/pii';
 import { ADMIN_URL, ModelRuntimeServer, dropTestDatabases, testDatabasePrefix, DEFAULT_SERVED_MODEL } from '@gardien/testing';
@@ -81,6 +81,7 @@ interface Parts {
   recognisers?: PiiRecogniser[];
   injection?: PromptInjectionGuard;
   inFlight?: InFlightLimits;
+  logger?: Logger;
 }
 
 async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
@@ -101,7 +102,7 @@ async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
     new MeterStage(new UsageRepository(), ledger),
     new AuditStage(),
   );
-  return new ModelCallPipeline(stages, runtimeDb, batches, parts.inFlight ?? new InFlightLimits({ perTenant: 1_000, overall: 1_000 }), logger);
+  return new ModelCallPipeline(stages, runtimeDb, batches, parts.inFlight ?? new InFlightLimits({ perTenant: 1_000, overall: 1_000 }), parts.logger ?? logger);
 }
 
 beforeAll(async () => {
@@ -396,9 +397,10 @@ test('a caller that goes away stops the generation within a second; what was pro
   }
 });
 
-test('a runtime that stops mid-stream or answers garbage ends the stream with an error, never a hang; a runtime that is down refuses and gives the reservation back', async () => {
+test('a runtime that stops mid-stream or answers garbage ends the stream with an error, never a hang, logged by its codes; a runtime that is down refuses and gives the reservation back', async () => {
   const tenantId = tenantWith();
-  const pipeline = await pipelineWith();
+  const lines: string[] = [];
+  const pipeline = await pipelineWith({ logger: createLogger({ service: 'llm-gateway', level: 'warn', destination: { write: (line: string) => lines.push(line) } }) });
   const ask = () => collect(pipeline.chatStream(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois quatre cinq six' }] }, never()));
   try {
     server.behave({ stop: { afterTokens: 2, how: 'destroy' } });
@@ -412,6 +414,13 @@ test('a runtime that stops mid-stream or answers garbage ends the stream with an
   }
   const decisions = (await auditOf(tenantId)).map((entry) => entry.details.decision);
   expect(decisions).toEqual(['failed', 'failed', 'failed']);
+  const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(logged.map(({ event, stage, reason }) => ({ event, stage, reason }))).toEqual([
+    { event: 'model_call_failed', stage: 'runtime', reason: 'runtime_unavailable' },
+    { event: 'model_call_failed', stage: 'runtime', reason: 'runtime_bad_response' },
+    { event: 'model_call_failed', stage: 'runtime', reason: 'runtime_unavailable' },
+  ]);
+  for (const line of lines) expect(line).not.toMatch(/un deux|Bonjour/);
 });
 
 test('a call answered once that passes its deadline is a runtime timeout, audited as failed; the runtime was asked, so it is charged: its request, and its prompt as estimated', async () => {

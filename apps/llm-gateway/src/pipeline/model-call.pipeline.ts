@@ -233,6 +233,8 @@ export class ModelCallPipeline {
     }
     const refusal = error instanceof StageRefusal ? error : refusalOf('runtime', error);
     const decision = refusal.decided && !isRuntimeReason(refusal.error) ? 'refused' : 'failed';
+    // A failure (the runtime's, or a stage's own) is the operator's to see: by its codes, never its words.
+    if (decision === 'failed') this.logger.warn({ event: 'model_call_failed', callId: state.callId, stage: refusal.stage, reason: refusal.error.reason ?? null }, 'a model call failed');
     try {
       await this.settle(state, decision, refusal);
     } catch (failure) {
