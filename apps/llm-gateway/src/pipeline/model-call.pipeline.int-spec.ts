@@ -30,7 +30,7 @@ import { OutputGuardsStage } from './stages/output-guards.stage.js';
 import { PseudonymiseStage } from './stages/pseudonymise.stage.js';
 import { QuotaStage } from './stages/quota.stage.js';
 import { ReidentifyStage } from './stages/reidentify.stage.js';
-import { RuntimeStage } from './stages/runtime.stage.js';
+import { CallCancelled, RuntimeStage } from './stages/runtime.stage.js';
 
 const prefix = testDatabasePrefix();
 const logger = createLogger({ service: 'llm-gateway', level: 'silent' });
@@ -395,6 +395,38 @@ test('a caller that goes away stops the generation within a second; what was pro
   } finally {
     server.behave({});
   }
+});
+
+test('a call answered once (chat, embeddings) whose caller goes away is audited as cancelled, not streamed: charged its request and its prompt as estimated, its in-flight place given back', async () => {
+  const tenantId = tenantWith();
+  const pipeline = await pipelineWith({ inFlight: new InFlightLimits({ perTenant: 1, overall: 10 }) });
+  const leavingAfter = (ms: number) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), ms);
+    return controller.signal;
+  };
+  const fromGeneration = server.generations.length;
+  try {
+    server.behave({ tokenIntervalMs: 200 });
+    await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois quatre cinq six sept huit' }] }, leavingAfter(300))).rejects.toBeInstanceOf(CallCancelled);
+    server.behave({ latencyMs: 2_000 });
+    await expect(pipeline.embeddings(apiKey(tenantId), { model: MODEL, input: ['Bonjour le monde'] }, leavingAfter(100))).rejects.toBeInstanceOf(CallCancelled);
+  } finally {
+    server.behave({});
+  }
+  expect(server.generations.slice(fromGeneration).map((generation) => generation.state)).toEqual(['aborted']);
+  const entries = await auditOf(tenantId);
+  // Before, the chat was `failed` (runtime-stage-failed): the stage turned the cancellation into its failure.
+  expect(entries.map((entry) => [entry.action, entry.details.decision, entry.details.streamed, entry.details.stage])).toEqual([
+    ['model.chat', 'cancelled', false, undefined],
+    ['model.embeddings', 'cancelled', false, undefined],
+  ]);
+  for (const entry of entries) expect(entry.details).toMatchObject({ promptTokens: expect.any(Number), completionTokens: 0 });
+  expect(entries.every((entry) => Number(entry.details.promptTokens) > 0)).toBe(true);
+  const charged = entries.reduce((sum, entry) => sum + Number(entry.details.promptTokens), 0);
+  expect(await counters(tenantId)).toEqual([{ requests: '2', tokens: String(charged) }]);
+  // One place for the tenant here: it came back each time.
+  await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'Bonjour' }] }, never())).resolves.toMatchObject({ content: 'Echo: Bonjour' });
 });
 
 test('a runtime that stops mid-stream or answers garbage ends the stream with an error, never a hang, logged by its codes; a runtime that is down refuses and gives the reservation back', async () => {

@@ -148,9 +148,9 @@ export class ModelCallPipeline {
       state.authorisation = authorisation;
       await runStage('legal_basis', state.timings, () => this.stages.legalBasis.run(authorisation.policy, authorisation.purpose));
       const estimates = request.input.map((text) => estimatePromptTokens([text]));
-      state.reservation = await runStage('quota', state.timings, () =>
-        this.stages.quota.run(authorisation, { tokens: estimates.reduce((sum, n) => sum + n, 0), longest: Math.max(...estimates) }, 'none'),
-      );
+      // What a call cut short (cancelled, timed out) is charged: the runtime never counted it.
+      state.promptEstimate = estimates.reduce((sum, n) => sum + n, 0);
+      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: state.promptEstimate, longest: Math.max(...estimates) }, 'none'));
       state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
       const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.scan(request.input));
       // Vectors are computed from the pseudonymised text: never from clear identifiers.

@@ -4,6 +4,7 @@
 // took is kept for the audit entry and the metrics.
 import { GardienError } from '@gardien/contracts';
 import { GatewayReason, gatewayError } from '../llm-gateway.errors.js';
+import { CallCancelled } from './stages/runtime.stage.js';
 
 export const STAGES = ['authorise', 'legal_basis', 'quota', 'input_guards', 'pseudonymise', 'runtime', 'output_guards', 'reidentify', 'meter', 'audit'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -59,12 +60,16 @@ export class StageTimings {
   }
 }
 
-/** Runs `work` as `stage`: timed, and any throw turned into the stage's refusal. */
+/**
+ * Runs `work` as `stage`: timed, and any throw turned into the stage's refusal, but for the
+ * caller going away (CallCancelled), which is neither the stage's decision nor its failure.
+ */
 export async function runStage<T>(stage: StageName, timings: StageTimings, work: () => Promise<T> | T): Promise<T> {
   const started = performance.now();
   try {
     return await work();
   } catch (error) {
+    if (error instanceof CallCancelled) throw error;
     throw refusalOf(stage, error);
   } finally {
     timings.add(stage, performance.now() - started);
