@@ -4,10 +4,10 @@
 // URL and the tenant's API key, and on Gardien's own routes. A tenant admin allows the catalogue's
 // model and declares a purpose; a key for that purpose chats (once and streamed), embeds and lists
 // models. Identifiers in the prompt (an email, an IBAN, a French phone, and the suite's canaries)
-// never reach the runtime and come back restored; a client that leaves a stream stops the
-// generation; unknown and unallowed models, a used-up quota and a bad key are the SDK's error
-// classes; top_p and stop reach the runtime (stop pseudonymised); a key is refused from its expiry
-// on and within 5 s of its revocation. Every call is audited (model.chat, model.embeddings) and no
+// never reach the runtime and come back restored; a client that leaves a stream, or a call
+// answered once, stops the generation (and gives back its in-flight place); unknown and unallowed
+// models, a used-up quota and a bad key are the SDK's error classes; top_p and stop reach the
+// runtime (stop pseudonymised); a key is refused from its expiry on and within 5 s of its revocation. Every call is audited (model.chat, model.embeddings) and no
 // entry, log line or database holds any of the identifiers.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,6 +212,87 @@ test('a stream the client leaves (the for-await left after 2 chunks) stops the g
   }
 });
 
+/** Until the runtime is generating `count` answers begun since generation `from`. */
+async function untilGenerating(from: number, count: number): Promise<void> {
+  const started = Date.now();
+  while (runtime.generations.slice(from).filter((generation) => generation.state === 'running').length < count) {
+    if (Date.now() - started > 10_000) throw new Error(`the runtime was not generating ${count} answers within 10 s`);
+    await sleep(20);
+  }
+}
+
+/** The next `count` generations the runtime saw abandoned, each within 1 s of `left`. */
+async function abortsWithinASecondOf(left: number, count: number): Promise<number[]> {
+  const delays: number[] = [];
+  for (let i = 0; i < count; i++) delays.push((await runtime.waitForAbort(5_000)).abortedAt! - left);
+  return delays;
+}
+
+// The newcomer's hostile test: before, a call answered once kept generating to its end after its
+// client left, and kept its tenant's in-flight place (16 per replica) that long.
+test('non-streamed chat completions whose clients leave stop generating within about a second and give back their in-flight places: 16 left at once, then a call passes', async () => {
+  runtime.behave({ tokenIntervalMs: 300 });
+  const fromGeneration = runtime.generations.length;
+  const controllers = Array.from({ length: 16 }, () => new AbortController());
+  let calls: Array<Promise<unknown>> = [];
+  try {
+    const long = Array.from({ length: 40 }, (_, i) => `mot${i}`).join(' ');
+    calls = controllers.map((controller) =>
+      client.chat.completions
+        .create({ model: 'assistant', messages: [{ role: 'user', content: long }] }, { signal: controller.signal, maxRetries: 0, headers: { 'x-forwarded-for': someClientAddress() } })
+        .catch((error: unknown) => error),
+    );
+    await untilGenerating(fromGeneration, 16);
+    const left = Date.now();
+    for (const controller of controllers) controller.abort();
+    const delays = await abortsWithinASecondOf(left, 16);
+    expect(delays.filter((delay) => delay >= 1_000)).toEqual([]);
+    expect(runtime.generations.slice(fromGeneration).map((generation) => generation.state)).toEqual(Array.from({ length: 16 }, () => 'aborted'));
+  } finally {
+    runtime.behave({});
+    await Promise.all(calls);
+  }
+  // Every place is back (before, this was 429 too_many_calls until the generations ended).
+  const after = await client.chat.completions.create({ model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }] }, { maxRetries: 0, headers: { 'x-forwarded-for': someClientAddress() } });
+  expect(after.choices[0]!.message.content).toBe('Echo: Bonjour');
+}, 30_000);
+
+test('a chat on /api/v1/llm/chat whose client leaves stops generating within about a second; the call is audited as cancelled, not streamed', async () => {
+  runtime.behave({ tokenIntervalMs: 300 });
+  const fromGeneration = runtime.generations.length;
+  const controller = new AbortController();
+  let call: Promise<unknown> = Promise.resolve();
+  try {
+    const chat = { model: 'assistant', messages: [{ role: 'user', content: Array.from({ length: 40 }, (_, i) => `mot${i}`).join(' ') }], purpose: PURPOSE };
+    call = fetch(`${platform.edgeUrl}/api/v1/llm/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${developerToken}`, 'content-type': 'application/json', 'x-forwarded-for': someClientAddress() },
+      body: JSON.stringify(chat),
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    await untilGenerating(fromGeneration, 1);
+    const left = Date.now();
+    controller.abort();
+    expect((await abortsWithinASecondOf(left, 1))[0]).toBeLessThan(1_000);
+  } finally {
+    runtime.behave({});
+    await call;
+  }
+  const started = Date.now();
+  const cancelledOnce = async () =>
+    (await loggedAuditRows(prefix, ADMIN_URL))
+      .filter((row) => row.tenantId === tenantA && row.action === 'model.chat')
+      .map((row) => JSON.parse(row.text) as { actor: { type: string }; metadata: Record<string, unknown> })
+      .filter((entry) => entry.actor.type === 'user' && entry.metadata.decision === 'cancelled');
+  let entries = await cancelledOnce();
+  while (entries.length === 0 && Date.now() - started < 15_000) {
+    await sleep(250);
+    entries = await cancelledOnce();
+  }
+  expect(entries).toHaveLength(1);
+  expect(entries[0]!.metadata).toMatchObject({ decision: 'cancelled', streamed: false, promptTokens: expect.any(Number), completionTokens: 0 });
+}, 30_000);
+
 test('refusals are the SDK’s error classes: an unknown model, a model the tenant does not allow, a bad key, a tool', async () => {
   const ask = (model: string, sdk = client) => sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'Bonjour' }] }).catch((error: unknown) => error);
   expectSdkError(await ask('no-such-model'), OpenAI.NotFoundError, { status: 404, code: 'model_not_found' });
@@ -274,9 +355,9 @@ test('Gardien’s own routes: a developer chats (once, streamed, on GraphQL) nam
   const { rows } = ok(await api('GET', `/usage?from=${today}&to=${today}`, adminToken), 200).body as { rows: Array<{ model: string; api_key_id: string | null; requests: number; prompt_tokens: number }> };
   const byKey = rows.find((row) => row.model === 'assistant' && row.api_key_id === apiKeyId);
   const bySession = rows.find((row) => row.model === 'assistant' && row.api_key_id === null);
-  // The key's chats (one with a stop sequence), its embeddings and its left stream; the developer's three calls.
-  expect(byKey).toMatchObject({ day: today, requests: 5, prompt_tokens: expect.any(Number) });
-  expect(bySession).toMatchObject({ day: today, requests: 3 });
+  // The key's chats (one with a stop sequence), its embeddings, its left stream, its 16 left chats and the one after them; the developer's left chat and three calls.
+  expect(byKey).toMatchObject({ day: today, requests: 22, prompt_tokens: expect.any(Number) });
+  expect(bySession).toMatchObject({ day: today, requests: 4 });
   expect((await api('GET', `/usage?from=${today}&to=${today}`, developerToken)).status).toBe(403);
 });
 
@@ -295,15 +376,15 @@ test('every call is audited in the tenant’s log (model.chat, model.embeddings)
   const started = Date.now();
   let rows = await loggedAuditRows(prefix, ADMIN_URL);
   const modelRows = () => rows.filter((row) => row.tenantId === tenantA && row.action.startsWith('model.'));
-  // The key's 5 answered calls and 3 refused (an unknown model, one not allowed, the quota); the developer's 3 answered and 1 refused; the administrator's 1.
-  while (modelRows().length < 13 && Date.now() - started < 30_000) {
+  // The key's 22 answered or cancelled calls and 3 refused (an unknown model, one not allowed, the quota); the developer's 4 answered or cancelled and 1 refused; the administrator's 1.
+  while (modelRows().length < 31 && Date.now() - started < 30_000) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     rows = await loggedAuditRows(prefix, ADMIN_URL);
   }
   const entries = modelRows().map((row) => JSON.parse(row.text) as { action: string; outcome: string; metadata: Record<string, unknown> });
   expect(new Set(entries.map((entry) => entry.action))).toEqual(new Set(['model.chat', 'model.embeddings']));
   expect(new Set(entries.map((entry) => entry.outcome))).toEqual(new Set(['success', 'denied']));
-  expect(entries).toHaveLength(13);
+  expect(entries).toHaveLength(31);
   // Identifiers replaced are counted by type, never written.
   expect(entries.some((entry) => Number(entry.metadata.replacedEmail) >= 2 && Number(entry.metadata.replacedIban) >= 1 && Number(entry.metadata.replacedPhone) >= 2)).toBe(true);
   const text = modelRows().map((row) => row.text).join('\n');

@@ -1,11 +1,12 @@
 // The edge's public surface against a real NATS, with small fake auth and tenant services: every
 // operation of the table over REST and GraphQL (same subject, same payload, same token), body
-// validation before any bus call, the bearer and API-key strategies, the OpenAPI document and
-// Swagger UI, and no way to the bootstrap subject.
+// validation before any bus call, a client that goes away stopping a model call answered once, the
+// bearer and API-key strategies, the OpenAPI document and Swagger UI, and no way to the bootstrap
+// subject.
 import { randomUUID } from 'node:crypto';
 import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { UnsecuredJWT } from 'jose';
-import { audienceOf, AUTH_OPERATIONS, TENANT_OPERATIONS, TOKEN_ISSUER } from '@gardien/contracts';
+import { audienceOf, AUTH_OPERATIONS, serviceOperations, TENANT_OPERATIONS, TOKEN_ISSUER } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { GraphqlSurface } from './graphql/graphql-surface.service.js';
 import type { Operation } from './operations/operation.js';
@@ -303,6 +304,54 @@ describe.each(OPERATIONS.map((operation) => [operation.name, operation] as const
     // The edge verified the client's token (audience edge-api) and sends the service one for it alone.
     expect(restCalls[0]!.token).toBe(operation.auth === 'authenticated' ? exchangedFor(adminToken, operation.bus.service) : undefined);
     expect(graphqlCalls[0]!.token).toBe(restCalls[0]!.token);
+  });
+});
+
+/** The operations answered once whose work a client that goes away stops: the model calls. */
+const CANCELLABLE = OPERATIONS.filter((operation) => operation.bus.cancellable && !operation.bus.streaming);
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 250 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
+describe('a client that goes away stops a cancellable call answered once, on REST and GraphQL', () => {
+  test('the cancellable operations answered once are the model calls', () => {
+    expect(CANCELLABLE.map((operation) => operation.name).sort()).toEqual(['llm-gateway.chat', 'llm-gateway.embeddings']);
+  });
+
+  const cases = CANCELLABLE.flatMap((operation) => [[operation.name, 'REST', operation] as const, [operation.name, 'GraphQL', operation] as const]);
+  test.each(cases)('%s over %s: the service is told to stop it, by the id the call carried, under its token', async (_name, surface, operation) => {
+    const example = EXAMPLES[operation.name]!;
+    const cancel = serviceOperations(operation.bus.service).cancelStream.subject;
+    // The service works on and on: only the client's leaving ends the call.
+    fakes.on(operation.bus.subject, () => undefined);
+    try {
+      const controller = new AbortController();
+      const init = { method: 'POST', headers: { ...json, ...bearer(adminToken) }, signal: controller.signal };
+      const sent =
+        surface === 'REST'
+          ? fetch(`${edge.url}${restPath(operation)}`, { ...init, body: JSON.stringify(example.body) })
+          : fetch(`${edge.url}/graphql`, { ...init, body: JSON.stringify({ query: documentOf(operation), variables: variablesOf(operation, example) }) });
+      await until(() => fakes.callsTo(operation.bus.subject).length === 1);
+      controller.abort();
+      await sent.catch(() => undefined);
+      await until(() => fakes.callsTo(cancel).length > 0);
+      const [call] = fakes.callsTo(operation.bus.subject);
+      expect(call!.streamId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(fakes.callsTo(cancel)).toEqual([{ subject: cancel, payload: { stream_id: call!.streamId }, token: call!.token }]);
+    } finally {
+      fakes.on(operation.bus.subject, () => ({ response: example.reply }));
+    }
+  });
+
+  test('an answered model call is not cancelled; a call of another operation carries no id to cancel it by', async () => {
+    const chat = OPERATIONS.find((operation) => operation.name === 'llm-gateway.chat')!;
+    expect((await rest('POST', chat.fullPath, { headers: bearer(adminToken), body: EXAMPLES['llm-gateway.chat']!.body })).status).toBe(200);
+    expect((await rest('GET', '/api/v1/me', { headers: bearer(adminToken) })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fakes.callsTo(serviceOperations('llm-gateway').cancelStream.subject)).toEqual([]);
+    expect(fakes.callsTo(chat.bus.subject)[0]!.streamId).toBeDefined();
+    expect(fakes.callsTo(AUTH_OPERATIONS.me.subject)[0]!.streamId).toBeUndefined();
   });
 });
 

@@ -27,6 +27,11 @@ export interface BusRequestOptions {
   timeoutMs?: number;
   /** Headers beyond the call context, for the rare request that carries more (the bootstrap's proof of origin). */
   headers?: Record<string, string>;
+  /**
+   * Aborting stops the wait (caller_gone); for an operation that is `cancellable`, the service is
+   * also told to stop the work behind the answer (a client that went away), as for a stream.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
@@ -66,11 +71,23 @@ export class BusClient {
   /**
    * Calls a bus operation: its subject, its timeout (unless overridden), its reply validated with
    * its schema. The request is typed by the operation, so callers and handlers share one schema.
+   * An aborted `signal` stops the wait; a cancellable operation's work is then cancelled as a
+   * stream's is: the service is told with its `streams.cancel` operation, under the same token.
    */
-  call<O extends BusOperation>(operation: O, payload: RequestOf<O>, context: CallContext, options: BusRequestOptions = {}): Promise<ReplyOf<O>> {
-    if (operation.streaming) return Promise.reject(new Error(`bus operation ${operation.subject} streams its reply: use stream()`));
+  async call<O extends BusOperation>(operation: O, payload: RequestOf<O>, context: CallContext, options: BusRequestOptions = {}): Promise<ReplyOf<O>> {
+    if (operation.streaming) throw new Error(`bus operation ${operation.subject} streams its reply: use stream()`);
     const timeoutMs = options.timeoutMs ?? operation.timeoutMs;
-    return this.request(operation.subject, payload, context, operation.reply, timeoutMs === undefined ? options : { ...options, timeoutMs }) as Promise<ReplyOf<O>>;
+    const timed = timeoutMs === undefined ? options : { ...options, timeoutMs };
+    const { signal } = options;
+    if (!signal || !operation.cancellable) return (await this.request(operation.subject, payload, context, operation.reply, timed)) as ReplyOf<O>;
+    if (signal.aborted) throw aborted();
+    // Under an id of its own, as a stream: the service stops the call under it if its caller goes away.
+    const callId = randomUUID();
+    try {
+      return (await this.request(operation.subject, payload, context, operation.reply, { ...timed, headers: { ...options.headers, [HEADER_STREAM_ID]: callId } })) as ReplyOf<O>;
+    } finally {
+      if (signal.aborted) this.cancelStream(operation, callId, context);
+    }
   }
 
   /**
@@ -116,7 +133,7 @@ export class BusClient {
     return operation.timeoutMs ?? this.defaultTimeoutMs;
   }
 
-  /** Best effort: the stream is over for the caller whatever the service answers. */
+  /** Best effort: the stream (or the call) is over for the caller whatever the service answers. */
   private cancelStream(operation: BusOperation, streamId: string, context: CallContext): void {
     this.call(serviceOperations(operation.service).cancelStream, { stream_id: streamId }, context).catch(() => undefined);
   }
@@ -162,7 +179,7 @@ export class BusClient {
     const requestId = randomUUID();
     const data = encodeRequest(subject, payload, requestId);
     const headers = toHeaders(this.traced(context), options.headers, timeout);
-    const packet = await this.replies.request(requestId, timeout, (reply) => this.publish(subject, data, reply, headers));
+    const packet = await this.replies.request(requestId, timeout, (reply) => this.publish(subject, data, reply, headers), options.signal);
     const reply = responseOf(packet);
     const parsed = replySchema.safeParse(reply);
     // A reply that breaks its contract is the service's fault, not the caller's.

@@ -8,7 +8,7 @@ export const HEADER_REQUEST_ID = 'Gardien-Request-Id';
  * grpc-timeout, so that the clocks of two hosts need not agree). Set by BusClient on every request.
  */
 export const HEADER_TIMEOUT = 'Gardien-Timeout-Ms';
-/** The id of a streamed reply (a fresh UUID per call): how its caller cancels it. */
+/** The id of a streamed reply, or of a cancellable call answered once (a fresh UUID per call): how its caller cancels it. */
 export const HEADER_STREAM_ID = 'Gardien-Stream-Id';
 /** JetStream de-duplication id. */
 export const HEADER_MSG_ID = 'Nats-Msg-Id';

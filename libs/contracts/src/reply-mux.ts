@@ -14,6 +14,8 @@ interface Pending {
   resolve: (packet: ReplyPacket) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
+  /** Removes the listener on the request's signal, when it has one. */
+  stopWaiting?: () => void;
 }
 
 /** The status message the server sends to a reply subject when nobody serves the request's subject. */
@@ -35,14 +37,22 @@ export class ReplyMux {
 
   /**
    * A reply subject for one request and the promise of its reply packet: TIMEOUT after `ms`,
-   * UNAVAILABLE when nobody serves the subject or the bus goes away. `send` publishes the request.
+   * UNAVAILABLE when nobody serves the subject or the bus goes away, or when `signal` aborts (its
+   * caller went away: caller_gone). `send` publishes the request.
    */
-  request(packetId: string, ms: number, send: (reply: string) => void): Promise<ReplyPacket> {
+  request(packetId: string, ms: number, send: (reply: string) => void, signal?: AbortSignal): Promise<ReplyPacket> {
+    if (signal?.aborted) return Promise.reject(busError(BusReason.CallerGone));
     this.listen();
     const token = randomUUID();
     return new Promise<ReplyPacket>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(token, busError(BusReason.ServiceTimeout)), ms);
-      this.pending.set(token, { packetId, resolve, reject, timer });
+      const pending: Pending = { packetId, resolve, reject, timer };
+      if (signal) {
+        const onAbort = () => this.settle(token, busError(BusReason.CallerGone));
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.stopWaiting = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.pending.set(token, pending);
       try {
         send(`${this.base}.${token}`);
       } catch {
@@ -84,6 +94,7 @@ export class ReplyMux {
     if (!waiting) return;
     this.pending.delete(token);
     clearTimeout(waiting.timer);
+    waiting.stopWaiting?.();
     if (outcome instanceof Error) waiting.reject(outcome);
     else waiting.resolve(outcome);
   }

@@ -41,7 +41,7 @@ export function Handles(operation: BusOperation): MethodDecorator {
     bindOperation(descriptor.value as Handler, operation);
     MessagePattern(operation.subject)(target, key, descriptor);
     if (operation.authenticated) UseGuards(BusAuthGuard)(target, key, descriptor);
-    UseInterceptors(RequestValidationInterceptor, ...(operation.streaming ? [StreamingInterceptor] : []))(target, key, descriptor);
+    UseInterceptors(RequestValidationInterceptor, ...(operation.cancellable ? [StreamingInterceptor] : []))(target, key, descriptor);
   };
 }
 

@@ -1,6 +1,7 @@
 // gardien.v1.<service>.streams.cancel, answered by every service: a caller that stopped reading a
-// streamed reply has the handler's work stopped. The token, when the message carries one, is
-// verified here (the operation is open so that a stream started without a token can be stopped).
+// streamed reply, or stopped waiting for a cancellable answer, has the handler's work stopped. The
+// token, when the message carries one, is verified here (the operation is open so that a stream
+// started without a token can be stopped).
 import { Controller, type Type } from '@nestjs/common';
 import { TokenVerifier } from '@gardien/authz';
 import { serviceOperations, type BusService, type CallContext, type CancelStreamRequest, type Principal } from '@gardien/contracts';

@@ -1,6 +1,8 @@
 // The streamed replies a service is sending now, by stream id, so that a caller who went away can
-// stop the work behind one (BusClient.stream tells the service with `streams.cancel`). A stream is
-// known only while it runs; only the principal that started it (if it had one) may stop it.
+// stop the work behind one (BusClient.stream tells the service with `streams.cancel`); the
+// cancellable calls answered once it is working on are kept the same way (BusClient.call with a
+// signal). A stream is known only while it runs; only the principal that started it (if it had
+// one) may stop it.
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@gardien/contracts';
 

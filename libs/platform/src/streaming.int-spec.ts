@@ -1,10 +1,16 @@
 // Streamed replies end to end on a real NATS: BusClient.stream -> a handler returning an Observable
 // -> each reply validated, in order, until the end; an error mid-stream arrives typed; a consumer
 // that stops early has the handler's work stopped (its Observable unsubscribed), by its starter only.
+// Calls answered once that their caller may cancel, the same way: BusClient.call with a signal ->
+// an aborted signal stops the wait at once and has the handler's work stopped, by the principal
+// that made the call only; an answer that comes leaves nothing behind; a call of an operation that
+// is not cancellable carries no id to cancel it by, and its work goes on.
+import { randomUUID } from 'node:crypto';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { pino } from 'pino';
 import { Observable, interval, map, take } from 'rxjs';
 import { z } from 'zod';
@@ -20,7 +26,9 @@ import {
   HEADER_STREAM_ID,
   serviceOperations,
   StreamPacket,
+  TOKEN_ISSUER,
   toHeaders,
+  type Principal,
 } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { BusExceptionFilter } from './bus-exception.filter.js';
@@ -69,9 +77,52 @@ class ProbeStreams {
   }
 }
 
+const Work = z.object({ ms: z.number().int().min(0).max(10_000) }).strict();
+const Done = z.object({ done: z.literal(true) }).strict();
+const SLOW = busOperation({ service: 'llm-gateway', action: 'probe.slow', request: Work, reply: Done, authenticated: true, timeoutMs: 10_000, cancellable: true });
+const PLAIN = busOperation({ service: 'llm-gateway', action: 'probe.plain', request: Work, reply: Done, authenticated: true, timeoutMs: 10_000 });
+
+/** The work of the calls answered once, counted apart from the streams'. */
+const calls = { running: 0, stopped: 0, finished: 0 };
+
+/** Work of `ms` that stops when unsubscribed before its end, as a model call's handler does. */
+function work(ms: number): Observable<z.infer<typeof Done>> {
+  return new Observable((subscriber) => {
+    calls.running += 1;
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      calls.finished += 1;
+      subscriber.next({ done: true });
+      subscriber.complete();
+    }, ms);
+    return () => {
+      calls.running -= 1;
+      clearTimeout(timer);
+      if (!done) calls.stopped += 1;
+    };
+  });
+}
+
+@Controller()
+class ProbeCalls {
+  @Handles(SLOW)
+  slow(@RequestPayload() request: z.infer<typeof Work>): Observable<z.infer<typeof Done>> {
+    return work(request.ms);
+  }
+
+  @Handles(PLAIN)
+  plain(@RequestPayload() request: z.infer<typeof Work>): Observable<z.infer<typeof Done>> {
+    return work(request.ms);
+  }
+}
+
+let signingKey: CryptoKey;
+let keySet: { keys: Array<{ kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }> } = { keys: [] };
+
 @Module({
-  controllers: [ProbeStreams, streamCancelMessageController('llm-gateway')],
-  providers: [StreamRegistry, { provide: TokenVerifier, useValue: new TokenVerifier(async () => ({ keys: [] }), { audience: audienceOf('llm-gateway') }) }],
+  controllers: [ProbeStreams, ProbeCalls, streamCancelMessageController('llm-gateway')],
+  providers: [StreamRegistry, { provide: TokenVerifier, useValue: new TokenVerifier(async () => keySet, { audience: audienceOf('llm-gateway') }) }],
 })
 class ProbeModule {}
 
@@ -82,6 +133,10 @@ let bus: BusClient;
 const context = { requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01' };
 
 beforeAll(async () => {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  signingKey = privateKey;
+  const { x } = await exportJWK(publicKey);
+  keySet = { keys: [{ kty: 'OKP', crv: 'Ed25519', x: x!, kid: 'k1', alg: 'EdDSA', use: 'sig' }] };
   nats = await PrivateNats.start();
   app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeModule, { strategy: new ReadyNatsServer({ servers: nats.url, queue: 'llm-gateway' }), logger: false });
   app.useGlobalFilters(new BusExceptionFilter(pino({ level: 'silent' })));
@@ -202,4 +257,96 @@ test('a stream that runs longer than its operation allows is ended by the servic
   await until(() => running === 0);
   expect(running).toBe(0);
   expect(app.get(StreamRegistry).size).toBe(0);
+});
+
+const alice: Principal = { kind: 'user', id: randomUUID(), tenantId: randomUUID(), roles: ['developer'], mfa: false };
+
+async function tokenFor(principal: Principal): Promise<string> {
+  return new SignJWT({ tid: principal.tenantId, kind: principal.kind, roles: principal.roles, mfa: principal.mfa })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(audienceOf('llm-gateway'))
+    .setSubject(principal.id)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(signingKey);
+}
+
+const contextOf = async (principal: Principal) => ({ requestId: randomUUID(), token: await tokenFor(principal) });
+
+/** The stream id header of the next request on `subject`, as the service receives it. */
+function nextStreamIdOn(subject: string): Promise<string> {
+  return new Promise((resolve) => {
+    connection.subscribe(subject, { max: 1, callback: (_, message) => resolve(message.headers?.get(HEADER_STREAM_ID) ?? '') });
+  });
+}
+
+test('a caller whose signal aborts stops waiting at once (caller_gone), and the handler’s work is stopped', async () => {
+  const before = calls.stopped;
+  const controller = new AbortController();
+  const asked = bus.call(SLOW, { ms: 5_000 }, await contextOf(alice), { signal: controller.signal }).catch((error: unknown) => error);
+  await until(() => calls.running === 1);
+  const leftAt = Date.now();
+  controller.abort();
+  expect(await asked).toMatchObject({ code: ErrorCode.Unavailable, reason: 'caller_gone' });
+  expect(Date.now() - leftAt).toBeLessThan(100);
+  await until(() => calls.running === 0);
+  expect([calls.running, calls.stopped]).toEqual([0, before + 1]);
+  expect(app.get(StreamRegistry).size).toBe(0);
+});
+
+test('an answer that comes is the reply, and leaves nothing to cancel behind; a signal aborted before the call sends nothing', async () => {
+  const controller = new AbortController();
+  const before = { ...calls };
+  await expect(bus.call(SLOW, { ms: 20 }, await contextOf(alice), { signal: controller.signal })).resolves.toEqual({ done: true });
+  expect(app.get(StreamRegistry).size).toBe(0);
+  controller.abort();
+  await expect(bus.call(SLOW, { ms: 20 }, await contextOf(alice), { signal: controller.signal })).rejects.toMatchObject({ reason: 'caller_gone' });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(calls).toEqual({ running: 0, finished: before.finished + 1, stopped: before.stopped });
+});
+
+test('only the principal that made the call may cancel it: another user, the same id in another tenant, an API key and the anonymous change nothing', async () => {
+  const controller = new AbortController();
+  const streamId = nextStreamIdOn(SLOW.subject);
+  const asked = bus.call(SLOW, { ms: 5_000 }, await contextOf(alice), { signal: controller.signal }).catch((error: unknown) => error);
+  const id = await streamId;
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  await until(() => calls.running === 1);
+  const cancel = serviceOperations('llm-gateway').cancelStream;
+  const others: Principal[] = [
+    { ...alice, id: randomUUID() },
+    { ...alice, tenantId: randomUUID() },
+    { ...alice, kind: 'api_key', roles: ['service'] },
+  ];
+  for (const other of others) await expect(bus.call(cancel, { stream_id: id }, await contextOf(other))).resolves.toEqual({});
+  await expect(bus.call(cancel, { stream_id: id }, { requestId: randomUUID() })).resolves.toEqual({});
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The positive control: still running, then stopped by its own caller's leaving.
+  expect(calls.running).toBe(1);
+  controller.abort();
+  expect(await asked).toMatchObject({ reason: 'caller_gone' });
+  await until(() => calls.running === 0);
+  expect(calls.running).toBe(0);
+  expect(app.get(StreamRegistry).size).toBe(0);
+});
+
+test('a call of an operation that is not cancellable carries no id to cancel it by: the wait stops, the work goes on to its end', async () => {
+  const controller = new AbortController();
+  const before = { ...calls };
+  const streamId = nextStreamIdOn(PLAIN.subject);
+  const asked = bus.call(PLAIN, { ms: 300 }, await contextOf(alice), { signal: controller.signal }).catch((error: unknown) => error);
+  expect(await streamId).toBe('');
+  await until(() => calls.running === 1);
+  controller.abort();
+  expect(await asked).toMatchObject({ reason: 'caller_gone' });
+  await until(() => calls.running === 0);
+  expect(calls).toEqual({ running: 0, finished: before.finished + 1, stopped: before.stopped });
+});
+
+test('cancellable is for answers given once: a streamed reply always is', () => {
+  expect(SLOW.cancellable).toBe(true);
+  expect(PLAIN.cancellable).toBe(false);
+  expect(busOperation({ service: 'llm-gateway', action: 'probe.stream', request: Work, reply: Done, authenticated: true, streaming: true }).cancellable).toBe(true);
+  expect(() => busOperation({ service: 'llm-gateway', action: 'probe.both', request: Work, reply: Done, authenticated: true, streaming: true, cancellable: true })).toThrow(/always cancellable/);
 });

@@ -1,11 +1,13 @@
 // Around the handler of a streaming operation: its replies flow until it completes, until its
 // caller cancels (StreamRegistry), which unsubscribes from the handler's Observable and so stops
 // its work, or until it has run as long as its operation allows (maxStreamMs). A second stream
-// under a running stream id is refused. Bound by @Handles to streaming operations only.
+// under a running stream id is refused. Bound by @Handles to cancellable operations only: every
+// streaming one, and those answered once that say so (their handler's Observable, unsubscribed,
+// stops the work the same way; their deadline, not maxStreamMs, bounds them).
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import { DEFAULT_MAX_STREAM_MS, HEADER_STREAM_ID, type Principal } from '@gardien/contracts';
-import { Observable, Subject, finalize, takeUntil, throwError, timer, mergeMap } from 'rxjs';
+import { HEADER_STREAM_ID, type Principal } from '@gardien/contracts';
+import { NEVER, Observable, Subject, finalize, takeUntil, throwError, timer, mergeMap } from 'rxjs';
 import { principalOf } from './bus-auth.guard.js';
 import { operationOfHandler } from './operation-metadata.js';
 import { PlatformReason, platformError } from './platform.errors.js';
@@ -18,11 +20,11 @@ export class StreamingInterceptor implements NestInterceptor {
   constructor(private readonly streams: StreamRegistry) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const maxStreamMs = operationOfHandler(context.getHandler())?.maxStreamMs ?? DEFAULT_MAX_STREAM_MS;
-    const tooLong = timer(maxStreamMs).pipe(mergeMap(() => throwError(() => platformError(PlatformReason.StreamTooLong))));
+    const maxStreamMs = operationOfHandler(context.getHandler())?.maxStreamMs;
+    const tooLong = maxStreamMs === undefined ? NEVER : timer(maxStreamMs).pipe(mergeMap(() => throwError(() => platformError(PlatformReason.StreamTooLong))));
     const nats = context.switchToRpc().getContext<NatsContext>();
     const streamId = nats.getHeaders()?.get(HEADER_STREAM_ID);
-    // Without a stream id (a caller that is not BusClient.stream) nobody can cancel it; the cap still holds.
+    // Without a stream id (a caller that is not BusClient's, or a call without a signal) nobody can cancel it; the cap still holds.
     if (!streamId || !STREAM_ID.test(streamId)) return next.handle().pipe(takeUntilError(tooLong));
     const principal: Principal | undefined = principalOf(nats);
     const cancelled = new Subject<void>();

@@ -3,8 +3,8 @@
 // gateway: what reaches the gateway (the translated request, under the caller's token exchanged for
 // the gateway), answers given once and streamed, base64 embeddings the SDK decodes itself, errors
 // the SDK raises as its own classes (before and after the first chunk), refusals before any bus
-// call, a client that leaves or stops reading (the gateway is told to stop), and nothing of the
-// prompts in the edge's log.
+// call, a client that leaves (a stream or an answer given once) or stops reading (the gateway is
+// told to stop), and nothing of the prompts in the edge's log.
 import { randomUUID } from 'node:crypto';
 import OpenAI, { type APIError } from 'openai';
 import { AUTH_OPERATIONS, LLM_OPERATIONS, serviceOperations, type LlmChatChunk } from '@gardien/contracts';
@@ -215,6 +215,28 @@ test('a client that leaves the stream (the SDK’s for-await left early) has the
   for await (const part of stream) if (part.object === 'chat.completion.chunk' && ++seen === 2) break;
   expect(await untilCancelled(before)).toBeLessThan(1_000);
   expect(fakes.callsTo(CANCEL).at(-1)!.token).toBe(fakes.callsTo(LLM_OPERATIONS.chatStream.subject).at(-1)!.token);
+});
+
+test('a client that leaves a chat completion or embeddings answered once has the gateway told to stop that call at once, by the id it carried, under the same token', async () => {
+  // The gateway works on and on: only the client's leaving ends the call.
+  fakes.on(LLM_OPERATIONS.chat.subject, () => undefined);
+  fakes.on(LLM_OPERATIONS.embeddings.subject, () => undefined);
+  const asks = [
+    [LLM_OPERATIONS.chat.subject, (signal: AbortSignal) => client.chat.completions.create({ model: 'assistant', messages: [{ role: 'user', content: 'x' }] }, { signal })],
+    [LLM_OPERATIONS.embeddings.subject, (signal: AbortSignal) => client.embeddings.create({ model: 'assistant', input: 'x' }, { signal })],
+  ] as const;
+  for (const [subject, ask] of asks) {
+    const before = fakes.callsTo(CANCEL).length;
+    const controller = new AbortController();
+    const asked = ask(controller.signal).catch((error: unknown) => error);
+    for (let i = 0; i < 250 && fakes.callsTo(subject).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    expect(await asked).toBeInstanceOf(OpenAI.APIUserAbortError);
+    expect(await untilCancelled(before)).toBeLessThan(1_000);
+    const call = fakes.callsTo(subject).at(-1)!;
+    expect(call.streamId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fakes.callsTo(CANCEL).at(-1)).toMatchObject({ payload: { stream_id: call.streamId }, token: call.token });
+  }
 });
 
 test('a client that stops reading is not buffered for: the edge drops it and has the gateway told to stop', async () => {

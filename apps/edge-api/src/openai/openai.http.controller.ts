@@ -2,7 +2,8 @@
 // access token) as the bearer token. Its answers and errors take OpenAI's shapes (the edge's one
 // exception filter switches to them under /v1). Each route translates OpenAI's document to the
 // gateway's request (refusing, before any bus call, what Gardien does not serve), makes the one bus
-// call with the caller's token exchanged for the gateway, and translates the answer back.
+// call with the caller's token exchanged for the gateway, and translates the answer back. A client
+// that goes away stops its model call, streamed or not (clientGone).
 import { Controller, Get, Header, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient, GardienError, LLM_OPERATIONS, type ErrorDetail } from '@gardien/contracts';
@@ -59,7 +60,7 @@ export class OpenAiHttpController {
   async chatCompletions(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<OpenAiChatCompletion | undefined> {
     const call = chatCallOf(request.body, callHintsOf(request.headers, request.raw.rawHeaders));
     const context = await this.contextOf(request);
-    if (!call.stream) return chatCompletionOf(await this.bus.call(LLM_OPERATIONS.chat, call.request, context).catch(rethrow));
+    if (!call.stream) return chatCompletionOf(await this.bus.call(LLM_OPERATIONS.chat, call.request, context, { signal: clientGone(reply) }).catch(rethrow));
     const operation = LLM_OPERATIONS.chatStream;
     const chunks = this.bus.stream(operation, call.request, context, { signal: clientGone(reply) });
     await writeStream(request, reply, openAiChunkTexts(chunks, call.includeUsage), streamStallMsOf(this.config, this.bus.idleTimeoutOf(operation)), OPENAI_EVENT_STREAM).catch(rethrow);
@@ -69,10 +70,10 @@ export class OpenAiHttpController {
   @Post('embeddings')
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  async embeddings(@Req() request: FastifyRequest): Promise<OpenAiEmbeddingList> {
+  async embeddings(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<OpenAiEmbeddingList> {
     const call = embeddingsCallOf(request.body, callHintsOf(request.headers, request.raw.rawHeaders));
-    const reply = await this.bus.call(LLM_OPERATIONS.embeddings, call.request, await this.contextOf(request)).catch(rethrow);
-    return embeddingListOf(reply, call.encoding);
+    const answer = await this.bus.call(LLM_OPERATIONS.embeddings, call.request, await this.contextOf(request), { signal: clientGone(reply) }).catch(rethrow);
+    return embeddingListOf(answer, call.encoding);
   }
 
   private contextOf(request: FastifyRequest) {

@@ -1,7 +1,7 @@
 // What every public operation does, whichever surface it came from: check what the edge can check
 // early (authentication, the credential kind, the platform role), validate the input with the
 // operation's schema, then make its one bus call with the caller's verified token and pass the
-// reply through.
+// reply through. A client that goes away stops a stream, and a cancellable call answered once.
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BusClient, parsePayload, type FileReply } from '@gardien/contracts';
@@ -42,7 +42,7 @@ export class OperationInvoker {
       });
       return undefined;
     }
-    const answer = await this.call(operation, payload, request, caller, 'rest');
+    const answer = await this.call(operation, payload, request, reply, caller, 'rest');
     if (operation.replyKind === 'file') return sendFile(reply, answer as FileReply);
     return operation.status === 204 ? undefined : answer;
   }
@@ -65,7 +65,7 @@ export class OperationInvoker {
     this.requireCaller(operation, caller);
     // GraphQL's null means "not given"; the schemas' optional fields do not take null.
     const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null));
-    const result = await this.call(operation, parsePayload(operation.input, given, 'args') as Payload, request, caller, 'graphql');
+    const result = await this.call(operation, parsePayload(operation.input, given, 'args') as Payload, request, reply, caller, 'graphql');
     return operation.status === 204 ? true : result;
   }
 
@@ -84,10 +84,14 @@ export class OperationInvoker {
     return operation.adds.includes('source') ? { ...given, source: request.ip } : given;
   }
 
-  private async call(operation: Operation, given: Payload, request: FastifyRequest, caller: EdgeCaller | undefined, surface: Surface): Promise<unknown> {
+  private async call(operation: Operation, given: Payload, request: FastifyRequest, reply: FastifyReply, caller: EdgeCaller | undefined, surface: Surface): Promise<unknown> {
     const payload = this.withEdgeFields(operation, given, request);
     const context = await this.callees.of(request, caller, operation.bus.service);
-    const options = operation.timeoutMs !== undefined ? { timeoutMs: operation.timeoutMs } : {};
+    // A client that goes away stops the work of a cancellable operation (a model call) as of a stream.
+    const options = {
+      ...(operation.timeoutMs !== undefined ? { timeoutMs: operation.timeoutMs } : {}),
+      ...(operation.bus.cancellable ? { signal: clientGone(reply) } : {}),
+    };
     return this.bus.call(operation.bus, payload, context, options).catch((error: unknown) => {
       throw withRequestPaths(error, operation, surface);
     });

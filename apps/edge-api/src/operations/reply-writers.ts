@@ -11,6 +11,8 @@
 //   tokens a second, are far slower than any client reads; an operation that streams faster than
 //   clients may read will need credit-based flow control on the bus. The OpenAI-compatible surface
 //   writes its chunks with the same writer, in OpenAI's format (openai/openai-chat-stream.ts).
+// - A client that goes away before an answer given once (a model call) stops waiting for it and,
+//   when its operation is cancellable, has the service's work stopped too (clientGone, as above).
 // - A file reply becomes a download, its digest checked first: a damaged file is INTERNAL, never sent.
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -22,19 +24,25 @@ import { REQUEST_ID_HEADER, requestState } from '../http/request-context.js';
 
 export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
 
+const GONE = new WeakMap<ServerResponse, AbortSignal>();
+
 /**
  * Aborted when the client's connection closes before the answer is complete. It listens on this
  * response, not on the socket: a kept-alive socket carries many responses, and a listener per
- * request on it would stay there for the socket's whole life.
+ * request on it would stay there for the socket's whole life. One signal per response, however
+ * many calls it waits for (the fields of a GraphQL document).
  */
 export function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
   const response = reply.raw;
+  const known = GONE.get(response);
+  if (known) return known;
+  const controller = new AbortController();
   if (response.destroyed) controller.abort();
   else
     response.once('close', () => {
       if (!response.writableFinished) controller.abort();
     });
+  GONE.set(response, controller.signal);
   return controller.signal;
 }
 

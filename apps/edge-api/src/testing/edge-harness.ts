@@ -11,6 +11,7 @@ import {
   AUTH_OPERATIONS,
   BusClient,
   HEADER_AUTHORIZATION,
+  HEADER_STREAM_ID,
   TOKEN_ISSUER,
   audienceOf,
   tokenExchangeOperation,
@@ -29,6 +30,8 @@ export interface BusCall {
   payload: unknown;
   /** The access token the message carried, without "Bearer ". */
   token: string | undefined;
+  /** The id a stream, or a cancellable call answered once, is cancelled by, when the message carried one. */
+  streamId?: string;
 }
 
 /** The token the fake auth gives for `token` exchanged for `audience`: recognisable in assertions. */
@@ -42,7 +45,8 @@ const EXCHANGE = tokenExchangeOperation('edge-api').subject;
 export type FakeAnswer =
   | { response: unknown }
   | { err: { code: `${ErrorCode}`; reason?: string; message: string; details?: ErrorDetail[]; retryAfterSeconds?: number } };
-type Responder = (payload: unknown, call: BusCall) => FakeAnswer;
+/** Undefined: no answer, as a handler still working (until its caller cancels it, or gives up). */
+type Responder = (payload: unknown, call: BusCall) => FakeAnswer | undefined;
 /**
  * A streamed answer: its replies in order (an `err` ends it), as a Nest handler returning an
  * Observable sends them; `keepOpen` leaves the stream unfinished, as a handler still working.
@@ -101,10 +105,12 @@ export class FakeServices {
   private answer(message: Msg): void {
     const packet = JSON.parse(message.string()) as { pattern: string; data: unknown; id: string };
     const authorization = message.headers?.get(HEADER_AUTHORIZATION);
+    const streamId = message.headers?.get(HEADER_STREAM_ID);
     const call: BusCall = {
       subject: message.subject,
       payload: packet.data,
       token: authorization ? authorization.replace(/^Bearer /, '') : undefined,
+      ...(streamId ? { streamId } : {}),
     };
     this.calls.push(call);
     const streamed = this.streamResponders.get(message.subject);
@@ -116,9 +122,8 @@ export class FakeServices {
       return;
     }
     const responder = this.responders.get(message.subject);
-    const answer: FakeAnswer = responder
-      ? responder(packet.data, call)
-      : { err: { code: 'NOT_FOUND', message: 'no handler for this subject' } };
+    const answer = responder ? responder(packet.data, call) : { err: { code: 'NOT_FOUND' as const, message: 'no handler for this subject' } };
+    if (!answer) return;
     message.respond(JSON.stringify({ id: packet.id, ...answer, isDisposed: true }));
   }
 }

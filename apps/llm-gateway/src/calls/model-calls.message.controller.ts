@@ -1,7 +1,7 @@
 // The gateway's bus handlers: chat (answered once or streamed), embeddings, the models a caller
-// may use, the tenant's usage. A streamed chat stops, runtime included, as soon as its caller
-// cancels it (the platform unsubscribes, which aborts the call's signal); an answer given once
-// stops at the caller's deadline.
+// may use, the tenant's usage. A model call, streamed or answered once, stops, runtime included, as
+// soon as its caller cancels it (the platform unsubscribes, which aborts the call's signal); an
+// answer given once stops at the caller's deadline too.
 import { Controller } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import {
@@ -18,6 +18,7 @@ import {
 } from '@gardien/contracts';
 import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { ModelCallPipeline } from '../pipeline/model-call.pipeline.js';
+import { cancellableAnswer } from './cancellable-answer.js';
 import { CallerModels } from './caller-models.js';
 import { UsageReports } from './usage-reports.js';
 
@@ -33,8 +34,8 @@ export class ModelCallsMessageController {
   ) {}
 
   @Handles(LLM_OPERATIONS.chat)
-  chat(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller): Promise<LlmChatReply> {
-    return this.pipeline.chat(caller, request, deadlineOf(caller));
+  chat(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller): Observable<LlmChatReply> {
+    return cancellableAnswer((cancelled) => this.pipeline.chat(caller, request, AbortSignal.any([cancelled, deadlineOf(caller)])));
   }
 
   @Handles(LLM_OPERATIONS.chatStream)
@@ -59,8 +60,8 @@ export class ModelCallsMessageController {
   }
 
   @Handles(LLM_OPERATIONS.embeddings)
-  embeddings(@RequestPayload() request: LlmEmbeddingsRequest, @CurrentCaller() caller: Caller): Promise<LlmEmbeddingsReply> {
-    return this.pipeline.embeddings(caller, request, deadlineOf(caller));
+  embeddings(@RequestPayload() request: LlmEmbeddingsRequest, @CurrentCaller() caller: Caller): Observable<LlmEmbeddingsReply> {
+    return cancellableAnswer((cancelled) => this.pipeline.embeddings(caller, request, AbortSignal.any([cancelled, deadlineOf(caller)])));
   }
 
   @Handles(LLM_OPERATIONS.listModels)

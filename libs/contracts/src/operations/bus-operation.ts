@@ -1,7 +1,8 @@
 // A bus operation, defined once: which service answers it, its subject, the schemas of its request
-// and reply, how long a caller waits, whether its reply streams, whether it needs the caller's
-// token, and who may publish it. Callers (BusClient.call), handlers (libs/platform's @Handles) and
-// the edge's rows all take this object, so they cannot disagree on any of it.
+// and reply, how long a caller waits, whether its reply streams, whether its caller may stop the
+// work behind it, whether it needs the caller's token, and who may publish it. Callers
+// (BusClient.call), handlers (libs/platform's @Handles) and the edge's rows all take this object,
+// so they cannot disagree on any of it.
 import type { z } from 'zod';
 import type { BusService, BusUser } from '../services.js';
 import { subjectOf } from '../subjects.js';
@@ -28,6 +29,13 @@ export interface BusOperationSpec<Req extends z.ZodType, Rep extends z.ZodType> 
   streaming?: boolean;
   /** For a streamed reply: how long it may run in all before the service ends it (default 10 minutes). */
   maxStreamMs?: number;
+  /**
+   * For an answer given once: a caller that goes away before it may have the handler's work
+   * stopped (BusClient.call's `signal` sends the service's `streams.cancel`, as a stream's consumer
+   * does), its handler returning an Observable whose teardown stops that work. A streamed reply
+   * always may.
+   */
+  cancellable?: boolean;
   publishers?: Publishers;
 }
 
@@ -42,6 +50,8 @@ export interface BusOperation<Req extends z.ZodType = z.ZodType, Rep extends z.Z
   readonly streaming: boolean;
   /** How long a streamed reply may run in all (undefined for an operation that answers once). */
   readonly maxStreamMs: number | undefined;
+  /** Its caller may stop the handler's work before the end: every streamed reply, and the answers given once that say so. */
+  readonly cancellable: boolean;
   readonly publishers: Publishers;
 }
 
@@ -62,6 +72,9 @@ export function busOperation<Req extends z.ZodType, Rep extends z.ZodType>(spec:
   if (spec.maxStreamMs !== undefined && !(spec.streaming && Number.isInteger(spec.maxStreamMs) && spec.maxStreamMs > 0 && spec.maxStreamMs <= MAX_STREAM_MS)) {
     throw new Error(`bus operation ${spec.service}.${spec.action}: maxStreamMs is for streamed replies, a whole number of ms up to ${MAX_STREAM_MS}`);
   }
+  if (spec.cancellable !== undefined && spec.streaming) {
+    throw new Error(`bus operation ${spec.service}.${spec.action}: a streamed reply is always cancellable; cancellable is for answers given once`);
+  }
   return Object.freeze({
     service: spec.service,
     action: spec.action,
@@ -72,6 +85,7 @@ export function busOperation<Req extends z.ZodType, Rep extends z.ZodType>(spec:
     timeoutMs: spec.timeoutMs,
     streaming: spec.streaming ?? false,
     maxStreamMs: spec.streaming ? (spec.maxStreamMs ?? DEFAULT_MAX_STREAM_MS) : undefined,
+    cancellable: (spec.streaming ?? false) || (spec.cancellable ?? false),
     publishers: spec.publishers ?? 'any',
   });
 }

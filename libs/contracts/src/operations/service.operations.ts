@@ -25,9 +25,10 @@ export interface ServiceOperations {
   subjectRestrict: BusOperation<typeof SubjectRestrictionRequest, typeof SubjectRestriction>;
   /**
    * Stops a streamed reply of this service whose caller went away (BusClient.stream sends it when
-   * its consumer stops early): the handler's work is cancelled. Only the principal that started the
-   * stream may stop it (its token is checked by the handler when the stream had one); the answer is
-   * the same whether or not there was one.
+   * its consumer stops early), or a cancellable call answered once whose caller did (BusClient.call
+   * when its signal aborts): the handler's work is cancelled. Only the principal that started the
+   * stream or the call may stop it (its token is checked by the handler when it had one); the
+   * answer is the same whether or not there was one.
    */
   cancelStream: BusOperation<typeof CancelStreamRequest, EmptyRequest>;
 }
