@@ -2,6 +2,7 @@
 // the operation needs one, and the validation of every payload with the operation's request
 // schema (before the handler runs, whether or not it reads the payload: unknown fields are refused
 // everywhere). A handler cannot answer a subject, or read a payload, other than as defined.
+import { randomUUID } from 'node:crypto';
 import {
   Injectable,
   UseGuards,
@@ -39,7 +40,9 @@ export class RequestValidationInterceptor implements NestInterceptor {
 export function Handles(operation: BusOperation): MethodDecorator {
   return (target, key, descriptor) => {
     bindOperation(descriptor.value as Handler, operation);
-    MessagePattern(operation.subject)(target, key, descriptor);
+    // An operation for every replica subscribes in a queue group of this handler's own (one per
+    // process: the class is decorated once), so that each replica receives it; the others share the service's.
+    MessagePattern(operation.subject, ...(operation.everyReplica ? [{ queue: `${operation.subject}.${randomUUID()}` }] : []))(target, key, descriptor);
     if (operation.authenticated) UseGuards(BusAuthGuard)(target, key, descriptor);
     UseInterceptors(RequestValidationInterceptor, ...(operation.cancellable ? [StreamingInterceptor] : []))(target, key, descriptor);
   };

@@ -350,3 +350,31 @@ test('cancellable is for answers given once: a streamed reply always is', () => 
   expect(busOperation({ service: 'llm-gateway', action: 'probe.stream', request: Work, reply: Done, authenticated: true, streaming: true }).cancellable).toBe(true);
   expect(() => busOperation({ service: 'llm-gateway', action: 'probe.both', request: Work, reply: Done, authenticated: true, streaming: true, cancellable: true })).toThrow(/always cancellable/);
 });
+
+test('with two replicas in the service’s queue group, every cancel reaches the one that holds the work', async () => {
+  @Module({
+    controllers: [ProbeStreams, streamCancelMessageController('llm-gateway')],
+    providers: [StreamRegistry, { provide: TokenVerifier, useValue: new TokenVerifier(async () => keySet, { audience: audienceOf('llm-gateway') }) }],
+  })
+  class ReplicaModule {}
+  const replica = await NestFactory.createMicroservice<MicroserviceOptions>(ReplicaModule, { strategy: new ReadyNatsServer({ servers: nats.url, queue: 'llm-gateway' }), logger: false });
+  replica.useGlobalFilters(new BusExceptionFilter(pino({ level: 'silent' })));
+  await replica.listen();
+  try {
+    const before = stopped;
+    // Twelve streams left early: with one cancel delivered to one replica of two, about half would run on to their end (20 s).
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        for await (const tick of bus.stream(COUNT, { upTo: 1_000 }, context)) {
+          if (tick.n === 1) break;
+        }
+      }),
+    );
+    await until(() => running === 0);
+    expect(running).toBe(0);
+    expect(stopped).toBe(before + 12);
+    expect(app.get(StreamRegistry).size + replica.get(StreamRegistry).size).toBe(0);
+  } finally {
+    await replica.close();
+  }
+});

@@ -36,6 +36,11 @@ export interface BusOperationSpec<Req extends z.ZodType, Rep extends z.ZodType> 
    * always may.
    */
   cancellable?: boolean;
+  /**
+   * Delivered to every replica of the service, not to one of its queue group: for a message that
+   * concerns work only one replica holds and the sender cannot tell which (a cancel).
+   */
+  everyReplica?: boolean;
   publishers?: Publishers;
 }
 
@@ -52,6 +57,8 @@ export interface BusOperation<Req extends z.ZodType = z.ZodType, Rep extends z.Z
   readonly maxStreamMs: number | undefined;
   /** Its caller may stop the handler's work before the end: every streamed reply, and the answers given once that say so. */
   readonly cancellable: boolean;
+  /** Answered by every replica of the service (each subscribes in a queue group of its own), not by one. */
+  readonly everyReplica: boolean;
   readonly publishers: Publishers;
 }
 
@@ -86,6 +93,7 @@ export function busOperation<Req extends z.ZodType, Rep extends z.ZodType>(spec:
     streaming: spec.streaming ?? false,
     maxStreamMs: spec.streaming ? (spec.maxStreamMs ?? DEFAULT_MAX_STREAM_MS) : undefined,
     cancellable: (spec.streaming ?? false) || (spec.cancellable ?? false),
+    everyReplica: spec.everyReplica ?? false,
     publishers: spec.publishers ?? 'any',
   });
 }

@@ -76,7 +76,7 @@ export function serviceOperations(service: BusService): ServiceOperations {
         authenticated: true,
         publishers: RIGHTS_PIPELINE_ONLY,
       }),
-      cancelStream: busOperation({ service, action: 'streams.cancel', request: CancelStreamRequest, reply: z.object({}).strict(), authenticated: false, timeoutMs: 1_000 }),
+      cancelStream: busOperation({ service, action: 'streams.cancel', request: CancelStreamRequest, reply: z.object({}).strict(), authenticated: false, timeoutMs: 1_000, everyReplica: true }),
     };
     cache.set(service, operations);
   }
