@@ -1,8 +1,9 @@
 // Untrusted prompts are scanned: no input may make the scan super-linear. Each adversarial text is
 // scanned at 32 KiB and at 512 KiB; sixteen times the text must take about sixteen times as long.
-// The bound, 48, leaves a factor of three for noise (a busy machine, a collection in one run but
-// not the other: a bound of 8 for four times the text failed on CI machines under load) while a
-// quadratic scan would take 256 times as long. Times are the best of a few runs after a warm-up,
+// The bound, 64, leaves a factor of four for noise (a busy machine, the unit suite's one process
+// with a large heap, a collection in one run but not the other: CI saw full-width digits at 52 and
+// colons at 54, both linear when measured alone up to 2 MiB) while a quadratic scan would take 256
+// times as long. Times are the best of a few runs after a warm-up,
 // compared as a ratio, never against a wall clock.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -105,7 +106,7 @@ function bestTime(input: string, runs: number, repeats: number): number {
   return best;
 }
 
-test.each(PATTERNS)('%s: 512 KiB takes less than 48 times as long as 32 KiB', (_what, pattern) => {
+test.each(PATTERNS)('%s: 512 KiB takes less than 64 times as long as 32 KiB', (_what, pattern) => {
   const small = text(pattern, 32 * KIB);
   const large = text(pattern, 512 * KIB);
   bestTime(small, 1, 2);
@@ -115,5 +116,5 @@ test.each(PATTERNS)('%s: 512 KiB takes less than 48 times as long as 32 KiB', (_
   // Below 20 ms for half a mebibyte (a small text then takes about a millisecond), timer noise and the
   // JIT are all there is to measure (colons, 5 ms: a ratio of 54 seen on CI, linear when measured up to
   // 2 MiB): a quadratic term would take minutes.
-  if (largeMs >= 20) expect(ratio).toBeLessThan(48);
+  if (largeMs >= 20) expect(ratio).toBeLessThan(64);
 }, 120_000);
