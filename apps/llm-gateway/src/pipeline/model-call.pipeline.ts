@@ -20,7 +20,7 @@ import { InFlightLimits } from '../quota/in-flight-limits.js';
 import { CallState } from './call-state.js';
 import { StageRefusal, refusalOf, runStage, type StageName } from './stage.js';
 import { estimatePromptTokens } from './token-estimate.js';
-import { AuditStage } from './stages/audit.stage.js';
+import { AuditStage, type CallDecision } from './stages/audit.stage.js';
 import { AuthoriseStage } from './stages/authorise.stage.js';
 import { InputGuardsStage } from './stages/input-guards.stage.js';
 import { LegalBasisStage } from './stages/legal-basis.stage.js';
@@ -197,20 +197,20 @@ export class ModelCallPipeline {
    * Meters (or gives back) and audits the call, in one transaction of its tenant's (shared with the
    * tenant's other writes waiting then: its write batches), and gives back its in-flight place.
    */
-  private async settle(state: CallState, decision: 'answered' | 'cancelled' | 'refused' | 'failed', refusal?: StageRefusal): Promise<void> {
+  private async settle(state: CallState, decision: CallDecision, refusal?: StageRefusal): Promise<void> {
     try {
-      await this.write(state, decision, refusal);
+      await this.meterAndAudit(state, decision, refusal);
     } finally {
       state.slot?.release();
     }
   }
 
-  private async write(state: CallState, decision: 'answered' | 'cancelled' | 'refused' | 'failed', refusal?: StageRefusal): Promise<void> {
+  private async meterAndAudit(state: CallState, decision: CallDecision, refusal?: StageRefusal): Promise<void> {
     const tenantId = state.authorisation?.tenantId;
     // Asked, unless the runtime could not be reached or refused to serve (down, its breaker open) before producing anything.
     const metered = state.reachedRuntime && (refusal?.error.reason !== GatewayReason.RuntimeUnavailable || state.tokens().completionTokens > 0);
     if (metered) state.countPromptAtLeast();
-    const write = async (manager: EntityManager) => {
+    const work = async (manager: EntityManager) => {
       const reservation = state.reservation;
       if (reservation && state.authorisation) {
         if (metered) {
@@ -222,7 +222,7 @@ export class ModelCallPipeline {
       }
       await runStage('audit', state.timings, () => this.stages.audit.record(manager, state.caller, state.record(decision, refusal)));
     };
-    await (tenantId ? this.batches.run(tenantId, write) : this.dataSource.transaction((manager) => write(manager)));
+    await (tenantId ? this.batches.run(tenantId, work) : this.dataSource.transaction((manager) => work(manager)));
   }
 
   /** Settles a call that did not end answered, and gives the error its caller gets. */
