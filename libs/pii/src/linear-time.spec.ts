@@ -1,10 +1,11 @@
 // Untrusted prompts are scanned: no input may make the scan super-linear. Each adversarial text is
 // scanned at 32 KiB and at 512 KiB; sixteen times the text must take about sixteen times as long.
-// The bound, 64, leaves a factor of four for noise (a busy machine, the unit suite's one process
-// with a large heap, a collection in one run but not the other: CI saw full-width digits at 52 and
-// colons at 54, both linear when measured alone up to 2 MiB) while a quadratic scan would take 256
-// times as long. Times are the best of a few runs after a warm-up,
-// compared as a ratio, never against a wall clock.
+// The bound, 64, leaves a factor of four for noise while a quadratic scan would take 256 times as long.
+// Times are CPU time of this process (process.cpuUsage), not wall-clock time: in the unit suite on CI
+// two workers share two cores with the rest of the machine, and wall-clock ratios there reached 89 to
+// 157 for texts that are linear when measured alone. Each time is the best of a few runs after a
+// warm-up, and a ratio over the bound is measured again, up to three times: noise does not come back
+// every time, a quadratic term does.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { PiiScanner } from './pii-scanner.js';
@@ -94,16 +95,31 @@ function text(pattern: string, length: number): string {
   return pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length);
 }
 
-/** The best, over `runs` runs, of the time of one scan (averaged over `repeats` scans in a row), in ms. */
+/** CPU time of this process, user and system, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The best, over `runs` runs, of the CPU time of one scan (averaged over `repeats` scans in a row), in ms. */
 function bestTime(input: string, runs: number, repeats: number): number {
   let best = Infinity;
   for (let i = 0; i < runs; i++) {
     collectGarbage();
-    const started = process.hrtime.bigint();
+    const started = cpuMs();
     for (let r = 0; r < repeats; r++) scanner.scan(input);
-    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6 / repeats);
+    best = Math.min(best, (cpuMs() - started) / repeats);
   }
   return best;
+}
+
+const BOUND = 64;
+const ATTEMPTS = 3;
+
+/** The large text's time and its ratio to the small one's. */
+function measure(small: string, large: string): { largeMs: number; ratio: number } {
+  const largeMs = bestTime(large, 2, 1);
+  return { largeMs, ratio: largeMs / bestTime(small, 5, 8) };
 }
 
 test.each(PATTERNS)('%s: 512 KiB takes less than 64 times as long as 32 KiB', (_what, pattern) => {
@@ -111,10 +127,13 @@ test.each(PATTERNS)('%s: 512 KiB takes less than 64 times as long as 32 KiB', (_
   const large = text(pattern, 512 * KIB);
   bestTime(small, 1, 2);
   bestTime(large, 1, 1);
-  const largeMs = bestTime(large, 2, 1);
-  const ratio = largeMs / bestTime(small, 5, 8);
+  let { largeMs, ratio } = measure(small, large);
+  for (let attempt = 1; attempt < ATTEMPTS && ratio >= BOUND; attempt++) {
+    const again = measure(small, large);
+    if (again.ratio < ratio) ({ largeMs, ratio } = again);
+  }
   // Below 20 ms for half a mebibyte (a small text then takes about a millisecond), timer noise and the
   // JIT are all there is to measure (colons, 5 ms: a ratio of 54 seen on CI, linear when measured up to
   // 2 MiB): a quadratic term would take minutes.
-  if (largeMs >= 20) expect(ratio).toBeLessThan(64);
-}, 120_000);
+  if (largeMs >= 20) expect(ratio).toBeLessThan(BOUND);
+}, 240_000);
