@@ -8,6 +8,7 @@
 // every time, a quadratic term does.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { cpuMilliseconds } from '@gardien/testing';
 import { PiiScanner } from './pii-scanner.js';
 
 // A full collection before each run, so that a run does not pay for the garbage of the one before.
@@ -95,20 +96,14 @@ function text(pattern: string, length: number): string {
   return pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length);
 }
 
-/** CPU time of this process, user and system, in ms. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 /** The best, over `runs` runs, of the CPU time of one scan (averaged over `repeats` scans in a row), in ms. */
 function bestTime(input: string, runs: number, repeats: number): number {
   let best = Infinity;
   for (let i = 0; i < runs; i++) {
     collectGarbage();
-    const started = cpuMs();
+    const started = cpuMilliseconds();
     for (let r = 0; r < repeats; r++) scanner.scan(input);
-    best = Math.min(best, (cpuMs() - started) / repeats);
+    best = Math.min(best, (cpuMilliseconds() - started) / repeats);
   }
   return best;
 }

@@ -11,3 +11,4 @@ export * from './raw-http.js';
 export * from './model-runtime-server.js';
 export * from './audit-collection.js';
 export * from './audit-catalogue-check.js';
+export * from './cpu-time.js';
