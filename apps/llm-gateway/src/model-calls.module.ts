@@ -7,7 +7,6 @@ import { ServiceTokens } from '@gardien/authz';
 import { BusClient } from '@gardien/contracts';
 import { MODEL_RUNTIME, createModelRuntime, readModelRuntimeConfig, type ModelRuntime } from '@gardien/llm-runtime';
 import type { Logger } from '@gardien/observability';
-import { TenantWriteBatches } from '@gardien/persistence';
 import { PiiScanner } from '@gardien/pii';
 import { LOGGER, SERVICE_CONFIG } from '@gardien/platform';
 import { CallerModels } from './calls/caller-models.js';
@@ -17,6 +16,7 @@ import { CatalogueVerification } from './catalogue/catalogue-verification.js';
 import { ModelCatalogue, ModelCatalogueError } from './catalogue/model-catalogue.js';
 import type { LlmGatewayConfig } from './config.js';
 import { PromptInjectionGuard } from './guards/prompt-injection.guard.js';
+import { CallSettlements } from './pipeline/call-settlements.js';
 import { ModelCallPipeline, PipelineStages } from './pipeline/model-call.pipeline.js';
 import { AuditStage } from './pipeline/stages/audit.stage.js';
 import { AuthoriseStage } from './pipeline/stages/authorise.stage.js';
@@ -81,10 +81,10 @@ class ModelCallsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       inject: [SERVICE_CONFIG],
       useFactory: (config: LlmGatewayConfig) => new InFlightLimits({ perTenant: config.GARDIEN_LLM_MAX_CONCURRENT_PER_TENANT, overall: config.GARDIEN_LLM_MAX_CONCURRENT }),
     },
-    { provide: TenantWriteBatches, inject: [DataSource], useFactory: (dataSource: DataSource) => new TenantWriteBatches(dataSource) },
-    { provide: QuotaLedger, inject: [TenantWriteBatches, QuotaRepository], useFactory: (batches: TenantWriteBatches, repository: QuotaRepository) => new QuotaLedger(batches, repository) },
+    { provide: QuotaLedger, inject: [DataSource, QuotaRepository], useFactory: (dataSource: DataSource, repository: QuotaRepository) => new QuotaLedger(dataSource, repository) },
     UsageRepository,
-    { provide: MeterStage, inject: [UsageRepository, QuotaLedger], useFactory: (usage: UsageRepository, ledger: QuotaLedger) => new MeterStage(usage, ledger) },
+    { provide: MeterStage, inject: [QuotaLedger], useFactory: (ledger: QuotaLedger) => new MeterStage(ledger) },
+    CallSettlements,
     AuthoriseStage,
     LegalBasisStage,
     QuotaStage,

@@ -2,7 +2,7 @@ export * from './service-database.js';
 export * from './provisioning.js';
 export * from './data-source.js';
 export * from './tenant-context.js';
-export * from './tenant-write-batches.js';
+export * from './tenant-batches.js';
 export * from './row-level-security.js';
 export * from './sql.js';
 export * from './outbox/outbox-writer.js';

@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode, GardienError, UNLISTED_MODEL_REF, callerOf, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller, type LlmChatChunk, type ModelPolicy, type Principal } from '@gardien/contracts';
 import { OllamaRuntime, CircuitBreaker } from '@gardien/llm-runtime';
 import { createLogger, type Logger } from '@gardien/observability';
-import { CreateOutbox1732579200000, TenantWriteBatches, openServiceDatabase, withTenant } from '@gardien/persistence';
+import { CreateOutbox1732579200000, openServiceDatabase, withTenant } from '@gardien/persistence';
 import { PiiScanner, defaultRecognisers, type PiiRecogniser } from '@gardien/pii';
 import { ADMIN_URL, ModelRuntimeServer, dropTestDatabases, testDatabasePrefix, DEFAULT_SERVED_MODEL } from '@gardien/testing';
 import { CatalogueVerification } from '../catalogue/catalogue-verification.js';
@@ -26,6 +26,7 @@ import { AuthoriseStage } from './stages/authorise.stage.js';
 import { InputGuardsStage } from './stages/input-guards.stage.js';
 import { LegalBasisStage } from './stages/legal-basis.stage.js';
 import { MeterStage } from './stages/meter.stage.js';
+import { CallSettlements } from './call-settlements.js';
 import { OutputGuardsStage } from './stages/output-guards.stage.js';
 import { PseudonymiseStage } from './stages/pseudonymise.stage.js';
 import { QuotaStage } from './stages/quota.stage.js';
@@ -88,8 +89,7 @@ async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
   const verification = new CatalogueVerification(catalogue, runtime, logger);
   await verification.check();
   const scanner = new PiiScanner(parts.recognisers ?? defaultRecognisers());
-  const batches = new TenantWriteBatches(runtimeDb);
-  const ledger = new QuotaLedger(batches, new QuotaRepository());
+  const ledger = new QuotaLedger(runtimeDb, new QuotaRepository());
   const stages = new PipelineStages(
     new AuthoriseStage(catalogue, verification, new TenantPolicies(new GivenPolicies())),
     new LegalBasisStage(),
@@ -99,10 +99,10 @@ async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
     new RuntimeStage(runtime),
     new OutputGuardsStage(scanner),
     new ReidentifyStage(),
-    new MeterStage(new UsageRepository(), ledger),
+    new MeterStage(ledger),
     new AuditStage(),
   );
-  return new ModelCallPipeline(stages, runtimeDb, batches, parts.inFlight ?? new InFlightLimits({ perTenant: 1_000, overall: 1_000 }), parts.logger ?? logger);
+  return new ModelCallPipeline(stages, new CallSettlements(runtimeDb, ledger, new UsageRepository(), parts.logger ?? logger), parts.inFlight ?? new InFlightLimits({ perTenant: 1_000, overall: 1_000 }), parts.logger ?? logger);
 }
 
 beforeAll(async () => {
@@ -501,6 +501,22 @@ test('a stream cancelled before its first token is charged its request and its p
     server.behave({});
   }
   expect(await counters(tenantId)).toEqual([{ requests: '1', tokens: String(entry!.details.promptTokens) }]);
+});
+
+test('a call whose caller went away before the runtime was asked never reaches it and is not charged (chat, stream, embeddings), audited as cancelled', async () => {
+  const tenantId = tenantWith();
+  const pipeline = await pipelineWith();
+  const gone = new AbortController();
+  gone.abort();
+  const before = server.requests.length;
+  const messages = [{ role: 'user' as const, content: 'Bonjour' }];
+  await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages }, gone.signal)).rejects.toBeInstanceOf(CallCancelled);
+  await expect(collect(pipeline.chatStream(apiKey(tenantId), { model: MODEL, messages }, gone.signal))).rejects.toBeInstanceOf(CallCancelled);
+  await expect(pipeline.embeddings(apiKey(tenantId), { model: MODEL, input: ['Bonjour'] }, gone.signal)).rejects.toBeInstanceOf(CallCancelled);
+  expect(server.requests.length).toBe(before);
+  expect((await auditOf(tenantId)).map((entry) => entry.details.decision)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  expect(await counters(tenantId)).toEqual([{ requests: '0', tokens: '0' }]);
+  expect(await usageOf(tenantId)).toEqual([]);
 });
 
 test('what a caller typed that names no model or no declared purpose never reaches the audit log, even hashed', async () => {

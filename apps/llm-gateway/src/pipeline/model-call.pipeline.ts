@@ -9,14 +9,13 @@
 // A call holds one of its tenant's places in this replica's in-flight limits from its admission to
 // its settlement.
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import { GardienError, type Caller, type LlmChatChunk, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
-import { TenantWriteBatches } from '@gardien/persistence';
 import { LOGGER } from '@gardien/platform';
 import type { FinishReason as RuntimeFinishReason, TokenUsage } from '@gardien/llm-runtime';
 import { GatewayReason } from '../llm-gateway.errors.js';
 import { InFlightLimits } from '../quota/in-flight-limits.js';
+import { CallSettlements } from './call-settlements.js';
 import { CallState } from './call-state.js';
 import { StageRefusal, refusalOf, runStage, type StageName } from './stage.js';
 import { estimatePromptTokens } from './token-estimate.js';
@@ -24,7 +23,7 @@ import { AuditStage, type CallDecision } from './stages/audit.stage.js';
 import { AuthoriseStage } from './stages/authorise.stage.js';
 import { InputGuardsStage } from './stages/input-guards.stage.js';
 import { LegalBasisStage } from './stages/legal-basis.stage.js';
-import { MeterStage } from './stages/meter.stage.js';
+import { MeterStage, type Metering } from './stages/meter.stage.js';
 import { OutputGuardsStage } from './stages/output-guards.stage.js';
 import { PseudonymiseStage, type PseudonymisedTexts } from './stages/pseudonymise.stage.js';
 import { QuotaStage } from './stages/quota.stage.js';
@@ -63,8 +62,7 @@ const seconds = () => Math.floor(Date.now() / 1000);
 export class ModelCallPipeline {
   constructor(
     private readonly stages: PipelineStages,
-    private readonly dataSource: DataSource,
-    private readonly batches: TenantWriteBatches,
+    private readonly settlements: CallSettlements,
     private readonly inFlight: InFlightLimits,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -73,7 +71,7 @@ export class ModelCallPipeline {
     const { state, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, false);
     try {
       const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
-      state.reachedRuntime = true;
+      this.enterRuntime(state, signal);
       const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request, stop), signal));
       state.used(result.usage);
       const leaks = await runStage('output_guards', state.timings, () => this.stages.outputGuards.run(result.content, prompt, state.policy().guards.output_leaks));
@@ -104,7 +102,7 @@ export class ModelCallPipeline {
       yield { type: 'start', id: state.callId, model: state.model().id, created: seconds() };
       const started = performance.now();
       try {
-        state.reachedRuntime = true;
+        this.enterRuntime(state, signal);
         for await (const event of this.stages.runtime.chatStream(state.model(), messages, state.sampling(request, stop), signal)) {
           if (event.type === 'end') {
             ended = { usage: event.usage, finishReason: event.finishReason };
@@ -156,7 +154,7 @@ export class ModelCallPipeline {
       // Vectors are computed from the pseudonymised text: never from clear identifiers.
       const pseudonymised = await runStage('pseudonymise', state.timings, () => this.stages.pseudonymise.run(request.input, inspection));
       state.replaced = pseudonymised.replaced;
-      state.reachedRuntime = true;
+      this.enterRuntime(state, signal);
       const result = await runStage('runtime', state.timings, () => this.stages.runtime.embed(authorisation.model, pseudonymised.texts, signal));
       state.used({ promptTokens: result.promptTokens, completionTokens: 0 });
       await this.settle(state, 'answered');
@@ -195,7 +193,7 @@ export class ModelCallPipeline {
 
   /**
    * Meters (or gives back) and audits the call, in one transaction of its tenant's (shared with the
-   * tenant's other writes waiting then: its write batches), and gives back its in-flight place.
+   * tenant's other settlements waiting then: CallSettlements), and gives back its in-flight place.
    */
   private async settle(state: CallState, decision: CallDecision, refusal?: StageRefusal): Promise<void> {
     try {
@@ -206,23 +204,29 @@ export class ModelCallPipeline {
   }
 
   private async meterAndAudit(state: CallState, decision: CallDecision, refusal?: StageRefusal): Promise<void> {
-    const tenantId = state.authorisation?.tenantId;
     // Asked, unless the runtime could not be reached or refused to serve (down, its breaker open) before producing anything.
     const metered = state.reachedRuntime && (refusal?.error.reason !== GatewayReason.RuntimeUnavailable || state.tokens().completionTokens > 0);
     if (metered) state.countPromptAtLeast();
-    const work = async (manager: EntityManager) => {
-      const reservation = state.reservation;
-      if (reservation && state.authorisation) {
-        if (metered) {
-          const use = { tenantId: state.authorisation.tenantId, apiKeyId: state.authorisation.apiKeyId, model: state.model().id, admission: reservation.admission, ...state.tokens() };
-          await runStage('meter', state.timings, () => this.stages.meter.record(manager, use));
-        } else {
-          await runStage('meter', state.timings, () => this.stages.meter.release(manager, reservation.admission));
-        }
-      }
-      await runStage('audit', state.timings, () => this.stages.audit.record(manager, state.caller, state.record(decision, refusal)));
-    };
-    await (tenantId ? this.batches.run(tenantId, work) : this.dataSource.transaction((manager) => work(manager)));
+    const reservation = state.reservation;
+    const authorisation = state.authorisation;
+    let metering: Metering | null = null;
+    if (reservation && authorisation) {
+      metering = await runStage('meter', state.timings, () =>
+        metered
+          ? this.stages.meter.record({ tenantId: authorisation.tenantId, apiKeyId: authorisation.apiKeyId, model: state.model().id, admission: reservation.admission, ...state.tokens() })
+          : this.stages.meter.release(reservation.admission),
+      );
+    }
+    const audit = await runStage('audit', state.timings, () => this.stages.audit.entry(state.caller, state.record(decision, refusal)));
+    // The write of both, after the entry was made: its time is in no stage of the entry (it is its own
+    // write); a failure to write is the meter's (nothing was metered, and the entry went with it).
+    await runStage('meter', state.timings, () => this.settlements.write({ tenantId: authorisation?.tenantId ?? null, metering, audit }));
+  }
+
+  /** The runtime is asked from here on, unless the caller already went away (then it never is, and the call is not charged). */
+  private enterRuntime(state: CallState, signal: AbortSignal): void {
+    this.stages.runtime.ensureWanted(signal);
+    state.reachedRuntime = true;
   }
 
   /** Settles a call that did not end answered, and gives the error its caller gets. */

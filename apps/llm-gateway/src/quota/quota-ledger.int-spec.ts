@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Quotas } from '@gardien/contracts';
-import { CreateOutbox1732579200000, TenantWriteBatches, createServiceDataSource, openServiceDatabase, withTenant } from '@gardien/persistence';
+import { CreateOutbox1732579200000, createServiceDataSource, openServiceDatabase, withTenant } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { LLM_GATEWAY_MIGRATIONS } from '../migrations/index.js';
 import { QuotaLedger, type QuotaScope } from './quota-ledger.js';
@@ -39,7 +39,9 @@ const quotas = (overrides: Partial<Quotas> = {}): Quotas => ({
 
 const at = (iso: string) => () => new Date(iso);
 const ledgers = (now = at('2026-12-03T10:00:30Z')) =>
-  [new QuotaLedger(new TenantWriteBatches(replicaA), new QuotaRepository(), now), new QuotaLedger(new TenantWriteBatches(replicaB), new QuotaRepository(), now)] as const;
+  [new QuotaLedger(replicaA, new QuotaRepository(), now), new QuotaLedger(replicaB, new QuotaRepository(), now)] as const;
+
+
 
 async function outcome(promise: Promise<unknown>): Promise<'admitted' | number> {
   try {
@@ -75,9 +77,23 @@ test('tokens: reservations never pass the limit; settling replaces a reservation
   expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(10);
   // A call reserved 100 and used 40: 60 come back, enough for another call of 60 and no more.
   const admission = await a.admit({ ...scope, quotas: quotas({ tokens_per_minute: 1_100 }) }, 100);
-  await withTenant(replicaA, scope.tenantId, (manager) => a.settle(manager, admission, 40));
+  await a.adjust(scope.tenantId, a.settlement(admission, 40));
   expect(await outcome(b.admit({ ...scope, quotas: quotas({ tokens_per_minute: 1_100 }) }, 60))).toBe('admitted');
   expect(await outcome(b.admit({ ...scope, quotas: quotas({ tokens_per_minute: 1_100 }) }, 1))).toBe(30);
+});
+
+test('admissions that wait are decided together, in the order they came: a later call that fits is admitted after an earlier one that did not', async () => {
+  const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ requests_per_minute: 5, tokens_per_minute: 100 }) };
+  const [a] = ledgers();
+  // The first goes alone; the next three wait for it and are decided in one transaction.
+  expect(await Promise.all([60, 50, 30, 20].map((tokens) => outcome(a.admit(scope, tokens))))).toEqual(['admitted', 30, 'admitted', 30]);
+  expect(await counters(scope.tenantId)).toEqual([
+    { scope: 'tenant', window_kind: 'day', requests: '2', tokens: '90' },
+    { scope: 'tenant', window_kind: 'minute', requests: '2', tokens: '90' },
+  ]);
+  const ordered: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ requests_per_minute: 5 }) };
+  const outcomes = await Promise.all(Array.from({ length: 20 }, () => outcome(a.admit(ordered, 1))));
+  expect(outcomes).toEqual([...Array<string>(5).fill('admitted'), ...Array<number>(15).fill(30)]);
 });
 
 test('a call larger than a limit on its own is refused without taking anything', async () => {
@@ -100,7 +116,7 @@ test('a refusal by one counter takes nothing from the others; a release gives a 
     { scope: 'tenant', window_kind: 'day', requests: '2', tokens: '10' },
     { scope: 'tenant', window_kind: 'minute', requests: '2', tokens: '10' },
   ]);
-  await withTenant(replicaA, scope.tenantId, (manager) => a.release(manager, first));
+  await a.adjust(scope.tenantId, a.release(first));
   expect(await outcome(a.admit(scope, 5))).toBe('admitted');
 });
 
@@ -134,8 +150,7 @@ test('admissions, settlements and releases of several keys at once on both repli
   const tenantId = randomUUID();
   const keys = [randomUUID(), randomUUID(), randomUUID()];
   const limits = quotas({ requests_per_minute: 90, api_key: { requests_per_minute: 40, tokens_per_day: 1_000_000 } });
-  const batches = [new TenantWriteBatches(replicaA), new TenantWriteBatches(replicaB)] as const;
-  const replicas = batches.map((batch) => new QuotaLedger(batch, new QuotaRepository(), at('2026-12-03T10:00:30Z')));
+  const replicas = [replicaA, replicaB].map((dataSource) => new QuotaLedger(dataSource, new QuotaRepository(), at('2026-12-03T10:00:30Z')));
   const outcomes = await Promise.all(
     Array.from({ length: 150 }, async (_, i) => {
       const side = i % 2;
@@ -144,8 +159,8 @@ test('admissions, settlements and releases of several keys at once on both repli
       try {
         const admission = await ledger.admit(scope, 10);
         // One in three reaches no model and gives back; the others used 4 of their 10.
-        if (i % 3 === 0) await batches[side]!.run(tenantId, (manager) => ledger.release(manager, admission));
-        else await batches[side]!.run(tenantId, (manager) => ledger.settle(manager, admission, 4));
+        if (i % 3 === 0) await ledger.adjust(tenantId, ledger.release(admission));
+        else await ledger.adjust(tenantId, ledger.settlement(admission, 4));
         return i % 3 === 0 ? 'released' : 'settled';
       } catch (error) {
         if ((error as { code?: string }).code !== 'RATE_LIMITED') throw error;

@@ -1,22 +1,29 @@
 // Quotas per tenant and per API key, over a minute and a day, held across every replica in
 // Postgres. A call is admitted by taking one request and a reservation of tokens (its prompt's
-// estimate plus the most it may generate) from each counter that applies, in one transaction and
-// in one order: all or none, and two replicas never both take the last unit. Once the call has
-// ended the reservation is replaced by the tokens counted; a call that never reached the model
-// gives its request and reservation back. What may overshoot: only the tokens of calls whose
-// prompt held more tokens than estimated, by that difference (see README, quotas).
+// estimate plus the most it may generate) from each counter that applies, all or none, and two
+// replicas never both take the last unit. Once the call has ended the reservation is replaced by
+// the tokens counted; a call that never reached the model gives its request and reservation back.
+// What may overshoot: the tokens of calls whose prompt held more tokens than estimated, by that
+// difference, and after a crash of Postgres the admissions of its last few hundred milliseconds
+// (see below and README, quotas).
 //
 // Every call of a tenant takes the tenant's counters: the rows that all its calls contend for.
-// Admissions (and settlements, in the pipeline) therefore go through the tenant's write batches:
-// those waiting share one transaction and one commit. Counters are taken in one order, the
-// tenant's day counter first, in admissions and settlements alike: it serves every transaction of
-// the tenant as its lock, and two replicas wait for each other, never deadlock.
+// Admissions, and the adjustments that settle or give back what calls took, go through the
+// tenant's batches: those waiting are applied together, in the order they came, in one transaction
+// of four statements whatever their number (lock and read every counter of the batch, apply the
+// adjustments and decide each call in memory, write what the counters hold, commit). Counters are
+// locked in one order, the tenant's day counter first: it serves every transaction of the tenant
+// as its lock, and two replicas wait for each other, never deadlock. These transactions commit
+// asynchronously: they change counts only, and a crash of Postgres that loses the last few hundred
+// milliseconds of them loses counts (a bounded overshoot, or a reservation never given back), never
+// an audit entry or a use: those are the settlement's (CallSettlements), durable, and written
+// apart, so that no admission ever waits for a flush of the WAL.
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { QuotaLimits, Quotas } from '@gardien/contracts';
-import type { TenantWriteBatches } from '@gardien/persistence';
+import { TenantBatches } from '@gardien/persistence';
 import { GatewayReason, gatewayError } from '../llm-gateway.errors.js';
-import { QuotaRepository, type CounterKey } from './quota.repository.js';
+import { QuotaRepository, counterId, type CounterDelta, type CounterKey, type CounterValues } from './quota.repository.js';
 import { WINDOW_KINDS, expiredBefore, secondsLeft, windowStart, type WindowKind } from './quota-windows.js';
 
 /** Who a call is counted against. */
@@ -47,54 +54,110 @@ interface Counter {
   limits: { requests: number; tokens: number };
 }
 
+interface AdmissionRequest {
+  scope: QuotaScope;
+  reservedTokens: number;
+}
+
+type AdmissionOutcome = { counters: readonly CounterKey[] } | { refusedAt: WindowKind; at: Date };
+
+/** What the tenant's batches take: an admission to decide, or changes to apply. */
+type LedgerItem = { admit: AdmissionRequest } | { adjust: readonly CounterDelta[] };
+
 @Injectable()
 export class QuotaLedger {
+  private readonly batches: TenantBatches<LedgerItem, AdmissionOutcome | null>;
+
   constructor(
-    private readonly batches: TenantWriteBatches,
+    dataSource: DataSource,
     private readonly repository: QuotaRepository,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.batches = new TenantBatches(dataSource, (manager, items) => this.applyAll(manager, items), { synchronousCommit: false });
+  }
 
   /** Takes a request and `reservedTokens` from every counter of the scope, or none: QUOTA_EXCEEDED with Retry-After. */
   async admit(scope: QuotaScope, reservedTokens: number): Promise<Admission> {
     const now = this.now();
-    const counters = this.countersOf(scope, now);
-    const refused = counters.find((counter) => reservedTokens > counter.limits.tokens);
+    // A reservation over a token limit fits no window: refused without asking the database.
+    const refused = this.countersOf(scope, now).find((counter) => reservedTokens > counter.limits.tokens);
     if (refused) throw exceeded(refused.key.kind, now);
-    const refusedAt = await this.batches.run(scope.tenantId, (manager) => this.take(manager, counters, reservedTokens, now));
-    if (refusedAt) throw exceeded(refusedAt, now);
-    return { tenantId: scope.tenantId, counters: counters.map(({ key }) => key), reservedTokens };
+    const outcome = (await this.batches.run(scope.tenantId, { admit: { scope, reservedTokens } }))!;
+    if ('refusedAt' in outcome) throw exceeded(outcome.refusedAt, outcome.at);
+    return { tenantId: scope.tenantId, counters: outcome.counters, reservedTokens };
+  }
+
+  /** Applies a settlement's or a release's changes (settlement(), release()); resolves once committed. */
+  async adjust(tenantId: string, deltas: readonly CounterDelta[]): Promise<void> {
+    if (deltas.length > 0) await this.batches.run(tenantId, { adjust: deltas });
+  }
+
+  /** What settling a call changes: its reservation replaced by the tokens it used. */
+  settlement(admission: Admission, usedTokens: number): CounterDelta[] {
+    return admission.counters.map((key) => ({ key, requests: 0, tokens: usedTokens - admission.reservedTokens }));
+  }
+
+  /** What giving back a call that never reached the model changes: its request and reservation. */
+  release(admission: Admission): CounterDelta[] {
+    return admission.counters.map((key) => ({ key, requests: -1, tokens: -admission.reservedTokens }));
   }
 
   /**
-   * Takes from every counter, or from none: a counter that refuses gives back what those before it
-   * took, in the same transaction (the other admissions of the batch stand). The window that refused, if one did.
+   * A batch of one tenant, in the order its items came: adjustments change their counters (never
+   * below zero); an admission takes from every counter of its scope, or from none (the window that
+   * refused). The counters are locked and read once, and what they then hold written once.
    */
-  private async take(manager: EntityManager, counters: readonly Counter[], reservedTokens: number, now: Date): Promise<WindowKind | null> {
-    const taken: CounterKey[] = [];
-    for (const counter of counters) {
-      const { taken: took, created } = await this.repository.take(manager, counter.key, reservedTokens, counter.limits);
-      if (!took) {
-        for (const key of taken) await this.repository.adjust(manager, key, { tokens: -reservedTokens, requests: -1 });
-        return counter.key.kind;
+  private async applyAll(manager: EntityManager, items: readonly LedgerItem[]): Promise<Array<AdmissionOutcome | null>> {
+    const now = this.now();
+    const tenantId = 'admit' in items[0]! ? items[0].admit.scope.tenantId : items[0]!.adjust[0]!.key.tenantId;
+    const countersOf = items.map((item) => ('admit' in item ? this.countersOf(item.admit.scope, now) : []));
+    // A counter of a window that no longer decides anything (purged, or about to be) is not adjusted.
+    const adjusted = (item: LedgerItem) => ('adjust' in item ? item.adjust.filter(({ key }) => key.start >= expiredBefore(key.kind, now)) : []);
+    const keys = inLockOrder(items.flatMap((item, i) => [...countersOf[i]!.map(({ key }) => key), ...adjusted(item).map(({ key }) => key)]));
+    const values = await this.repository.lockAll(manager, tenantId, keys);
+    const valueOf = (key: CounterKey): CounterValues => {
+      const value = values.get(counterId(key));
+      if (!value) throw new Error('a quota counter was neither created nor locked');
+      return value;
+    };
+    const changed = new Map<string, CounterKey>();
+    const outcomes = items.map((item, i): AdmissionOutcome | null => {
+      if ('adjust' in item) {
+        for (const { key, requests, tokens } of adjusted(item)) {
+          const value = valueOf(key);
+          value.requests = Math.max(0, value.requests + requests);
+          value.tokens = Math.max(0, value.tokens + tokens);
+          changed.set(counterId(key), key);
+        }
+        return null;
       }
-      taken.push(counter.key);
-      if (created) await this.repository.purge(manager, counter.key.tenantId, counter.key.scope, counter.key.kind, expiredBefore(counter.key.kind, now));
+      const { reservedTokens } = item.admit;
+      const counters = countersOf[i]!;
+      const refused = counters.find(({ key, limits }) => {
+        const value = valueOf(key);
+        return value.requests + 1 > limits.requests || value.tokens + reservedTokens > limits.tokens;
+      });
+      if (refused) return { refusedAt: refused.key.kind, at: now };
+      for (const { key } of counters) {
+        const value = valueOf(key);
+        value.requests += 1;
+        value.tokens += reservedTokens;
+        changed.set(counterId(key), key);
+      }
+      return { counters: counters.map(({ key }) => key) };
+    });
+    await this.repository.setAll(
+      manager,
+      tenantId,
+      [...changed.values()].map((key) => ({ key, requests: valueOf(key).requests, tokens: valueOf(key).tokens })),
+    );
+    for (const key of keys) {
+      if (valueOf(key).created) await this.repository.purge(manager, tenantId, key.scope, key.kind, expiredBefore(key.kind, now));
     }
-    return null;
+    return outcomes;
   }
 
-  /** Replaces the reservation by the tokens the call used, in the transaction given (the meter's). */
-  async settle(manager: EntityManager, admission: Admission, usedTokens: number): Promise<void> {
-    for (const key of admission.counters) await this.repository.adjust(manager, key, { tokens: usedTokens - admission.reservedTokens, requests: 0 });
-  }
-
-  /** Gives back what a call took that never reached the model, in the transaction given. */
-  async release(manager: EntityManager, admission: Admission): Promise<void> {
-    for (const key of admission.counters) await this.repository.adjust(manager, key, { tokens: -admission.reservedTokens, requests: -1 });
-  }
-
-  /** The tenant's counters (its day's first), then the API key's where it has a limit of its own: one order for every replica. */
+  /** The tenant's counters, then the API key's where it has a limit of its own. */
   private countersOf(scope: QuotaScope, now: Date): Counter[] {
     const counters: Counter[] = [];
     for (const kind of WINDOW_KINDS) {
@@ -106,7 +169,7 @@ export class QuotaLedger {
         counters.push({ key: { tenantId: scope.tenantId, scope: scope.apiKeyId, kind, start }, limits: { requests: key[requests] ?? UNLIMITED, tokens: key[tokens] ?? UNLIMITED } });
       }
     }
-    return counters.sort((a, b) => rank(a.key) - rank(b.key) || a.key.scope.localeCompare(b.key.scope) || LOCK_ORDER.indexOf(a.key.kind) - LOCK_ORDER.indexOf(b.key.kind));
+    return counters.sort((a, b) => compareForLock(a.key, b.key));
   }
 }
 
@@ -114,6 +177,22 @@ export class QuotaLedger {
 const LOCK_ORDER: readonly WindowKind[] = ['day', 'minute'];
 /** The tenant's counters before any API key's. */
 const rank = (key: CounterKey) => (key.scope === 'tenant' ? 0 : 1);
+
+/** One order for every replica: the tenant's day counters first (by day), then its minutes, then the API keys'. */
+function compareForLock(a: CounterKey, b: CounterKey): number {
+  return (
+    rank(a) - rank(b) ||
+    LOCK_ORDER.indexOf(a.kind) - LOCK_ORDER.indexOf(b.kind) ||
+    a.start.getTime() - b.start.getTime() ||
+    (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0)
+  );
+}
+
+/** The distinct keys, in lock order. */
+function inLockOrder(keys: readonly CounterKey[]): CounterKey[] {
+  const distinct = new Map(keys.map((key) => [counterId(key), key]));
+  return [...distinct.values()].sort(compareForLock);
+}
 
 function exceeded(kind: WindowKind, now: Date) {
   return gatewayError(GatewayReason.QuotaExceeded, { retryAfterSeconds: secondsLeft(kind, now) });

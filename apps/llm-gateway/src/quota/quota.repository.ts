@@ -1,5 +1,5 @@
 // Queries of llm_quota_counters, run in the caller's transaction (whose tenant row security
-// applies); no rule here.
+// applies); no rule here. Each takes all the counters of a batch in one statement.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { WindowKind } from './quota-windows.js';
@@ -12,33 +12,75 @@ export interface CounterKey {
   start: Date;
 }
 
+/** A counter's values, as locked. */
+export interface CounterValues {
+  requests: number;
+  tokens: number;
+  /** The counter did not exist before (a new window began). */
+  created: boolean;
+}
+
+/** A change of a counter's requests and tokens. */
+export interface CounterDelta {
+  key: CounterKey;
+  requests: number;
+  tokens: number;
+}
+
+/** What a counter is set to. */
+export interface CounterSetting {
+  key: CounterKey;
+  requests: number;
+  tokens: number;
+}
+
+/** The key as a string, to find a counter in a map. */
+export const counterId = (key: CounterKey) => `${key.scope}|${key.kind}|${key.start.toISOString()}`;
+
+interface LockedRow {
+  scope: string;
+  window_kind: WindowKind;
+  window_start: Date;
+  requests: string;
+  tokens: string;
+  created: boolean;
+}
+
 @Injectable()
 export class QuotaRepository {
   /**
-   * Adds one request and `tokens` to the counter if both stay within their limits, creating the
-   * counter for a new window; false (and nothing changed) when a limit would be passed. The row
-   * lock of the upsert orders concurrent calls of every replica: none takes a unit another took.
-   * `created`: the window's counter did not exist before (a new window began).
+   * Locks the tenant's counters `keys`, in the order given, creating those of a new window (at
+   * zero), and reads them: the row locks order concurrent transactions of every replica, and none
+   * takes a unit another took. The upsert's no-op update is what locks a counter that exists.
    */
-  async take(manager: EntityManager, key: CounterKey, tokens: number, limits: { requests: number; tokens: number }): Promise<{ taken: boolean; created: boolean }> {
-    const rows: Array<{ created: boolean }> = await manager.query(
+  async lockAll(manager: EntityManager, tenantId: string, keys: readonly CounterKey[]): Promise<Map<string, CounterValues>> {
+    const rows: LockedRow[] = await manager.query(
       `INSERT INTO llm_quota_counters AS counter (tenant_id, scope, window_kind, window_start, requests, tokens)
-       VALUES ($1, $2, $3, $4, 1, $5)
-       ON CONFLICT (tenant_id, scope, window_kind, window_start) DO UPDATE
-         SET requests = counter.requests + 1, tokens = counter.tokens + EXCLUDED.tokens
-         WHERE counter.requests + 1 <= $6 AND counter.tokens + EXCLUDED.tokens <= $7
-       RETURNING (xmax = 0) AS created`,
-      [key.tenantId, key.scope, key.kind, key.start, tokens, limits.requests, limits.tokens],
+       SELECT $1, k.scope, k.kind, k.start, 0, 0
+         FROM unnest($2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS k(scope, kind, start, ord) ORDER BY k.ord
+       ON CONFLICT (tenant_id, scope, window_kind, window_start) DO UPDATE SET requests = counter.requests
+       RETURNING counter.scope, counter.window_kind, counter.window_start, counter.requests, counter.tokens, (xmax = 0) AS created`,
+      [tenantId, keys.map((key) => key.scope), keys.map((key) => key.kind), keys.map((key) => key.start)],
     );
-    return rows.length === 0 ? { taken: false, created: false } : { taken: true, created: rows[0]!.created };
+    const values = new Map<string, CounterValues>();
+    for (const row of rows) {
+      values.set(counterId({ tenantId, scope: row.scope, kind: row.window_kind, start: row.window_start }), {
+        requests: Number(row.requests),
+        tokens: Number(row.tokens),
+        created: row.created,
+      });
+    }
+    return values;
   }
 
-  /** Changes a counter's tokens by `delta` (never below zero), and its requests by `requests`. */
-  async adjust(manager: EntityManager, key: CounterKey, delta: { tokens: number; requests: number }): Promise<void> {
+  /** Sets the counters `values` (locked by lockAll in this transaction) to the requests and tokens given. */
+  async setAll(manager: EntityManager, tenantId: string, values: readonly CounterSetting[]): Promise<void> {
+    if (values.length === 0) return;
     await manager.query(
-      `UPDATE llm_quota_counters SET tokens = GREATEST(0, tokens + $5), requests = GREATEST(0, requests + $6)
-        WHERE tenant_id = $1 AND scope = $2 AND window_kind = $3 AND window_start = $4`,
-      [key.tenantId, key.scope, key.kind, key.start, delta.tokens, delta.requests],
+      `UPDATE llm_quota_counters counter SET requests = v.requests, tokens = v.tokens
+         FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::bigint[]) AS v(scope, kind, start, requests, tokens)
+        WHERE counter.tenant_id = $1 AND counter.scope = v.scope AND counter.window_kind = v.kind AND counter.window_start = v.start`,
+      [tenantId, values.map((v) => v.key.scope), values.map((v) => v.key.kind), values.map((v) => v.key.start), values.map((v) => v.requests), values.map((v) => v.tokens)],
     );
   }
 

@@ -18,13 +18,33 @@ export interface UsageIncrement {
 
 @Injectable()
 export class UsageRepository {
-  async add(manager: EntityManager, usage: UsageIncrement): Promise<void> {
+  /** Adds the increments of one tenant, summed by day, model and API key, in one statement. */
+  async addAll(manager: EntityManager, increments: readonly UsageIncrement[]): Promise<void> {
+    const rows = new Map<string, UsageIncrement & { requests: number }>();
+    for (const usage of increments) {
+      const id = `${usage.tenantId}|${usage.day}|${usage.model}|${usage.apiKeyId ?? NO_API_KEY}`;
+      const row = rows.get(id) ?? { ...usage, requests: 0, promptTokens: 0, completionTokens: 0 };
+      row.requests += 1;
+      row.promptTokens += usage.promptTokens;
+      row.completionTokens += usage.completionTokens;
+      rows.set(id, row);
+    }
+    if (rows.size === 0) return;
+    const sums = [...rows.values()];
     await manager.query(
       `INSERT INTO llm_usage_daily AS usage (tenant_id, day, model, api_key_id, requests, prompt_tokens, completion_tokens)
-       VALUES ($1, $2, $3, $4, 1, $5, $6)
+       SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::uuid[], $5::bigint[], $6::bigint[], $7::bigint[])
        ON CONFLICT (tenant_id, day, model, api_key_id) DO UPDATE
-         SET requests = usage.requests + 1, prompt_tokens = usage.prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = usage.completion_tokens + EXCLUDED.completion_tokens`,
-      [usage.tenantId, usage.day, usage.model, usage.apiKeyId ?? NO_API_KEY, usage.promptTokens, usage.completionTokens],
+         SET requests = usage.requests + EXCLUDED.requests, prompt_tokens = usage.prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = usage.completion_tokens + EXCLUDED.completion_tokens`,
+      [
+        sums.map((row) => row.tenantId),
+        sums.map((row) => row.day),
+        sums.map((row) => row.model),
+        sums.map((row) => row.apiKeyId ?? NO_API_KEY),
+        sums.map((row) => row.requests),
+        sums.map((row) => row.promptTokens),
+        sums.map((row) => row.completionTokens),
+      ],
     );
   }
 

@@ -88,6 +88,7 @@ test('an entry is appended to the outbox of the open transaction, under its serv
   const manager = { queryRunner: { isTransactionActive: true }, query: async (_sql: string, parameters: unknown[]) => void statements.push(parameters) } as unknown as EntityManager;
   const entry = await new AuditRecorder('auth').record(manager, callerOf(user, { requestId }), created);
   expect(statements).toHaveLength(1);
-  const [id, subject, payload] = statements[0]!;
-  expect([id, subject, JSON.parse(payload as string)]).toEqual([entry.id, 'gardien.audit.auth.user.created', entry]);
+  // One row: the columns of a multi-row insert, each an array of one.
+  const [ids, subjects, payloads] = statements[0] as string[][];
+  expect([ids, subjects, payloads!.map((payload) => JSON.parse(payload) as unknown)]).toEqual([[entry.id], ['gardien.audit.auth.user.created'], [entry]]);
 });

@@ -19,7 +19,7 @@ import {
   type Caller,
   type Principal,
 } from '@gardien/contracts';
-import { appendToOutbox } from '../outbox/outbox-writer.js';
+import { appendToOutbox, type OutboxMessage } from '../outbox/outbox-writer.js';
 
 /** Who an entry says acted. */
 export type AuditAuthor =
@@ -89,14 +89,24 @@ export function auditEntryOf(service: string, author: AuditAuthor, event: AuditE
   );
 }
 
+/** The outbox message that carries an entry to the audit stream. */
+export function auditOutboxMessage(entry: AuditEntry): OutboxMessage {
+  return { id: entry.id, subject: auditSubject(entry.service, entry.action), payload: entry };
+}
+
 /** A service's audit recorder. */
 export class AuditRecorder {
   constructor(readonly service: string) {}
 
   /** Appends the entry to the outbox of `manager`'s transaction (which must be open). */
   async record(manager: EntityManager, author: AuditAuthor, event: AuditEvent): Promise<AuditEntry> {
-    const entry = auditEntryOf(this.service, author, event);
-    await appendToOutbox(manager, { id: entry.id, subject: auditSubject(entry.service, entry.action), payload: entry });
+    const entry = this.entry(author, event);
+    await appendToOutbox(manager, auditOutboxMessage(entry));
     return entry;
+  }
+
+  /** The entry, validated, for a writer that appends many in one statement (auditOutboxMessage, appendAllToOutbox). */
+  entry(author: AuditAuthor, event: AuditEvent): AuditEntry {
+    return auditEntryOf(this.service, author, event);
   }
 }

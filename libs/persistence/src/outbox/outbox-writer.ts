@@ -14,15 +14,22 @@ export interface OutboxMessage {
 }
 
 export async function appendToOutbox(manager: EntityManager, message: OutboxMessage): Promise<string> {
+  const [id] = await appendAllToOutbox(manager, [message]);
+  return id!;
+}
+
+/** Writes every message in one statement, in the order given; their ids. */
+export async function appendAllToOutbox(manager: EntityManager, messages: readonly OutboxMessage[]): Promise<string[]> {
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appendToOutbox must run inside the transaction of the change it announces');
   }
-  const id = message.id ?? randomUUID();
-  await manager.query('INSERT INTO gardien_outbox (id, subject, payload, headers) VALUES ($1, $2, $3, $4)', [
-    id,
-    message.subject,
-    JSON.stringify(message.payload),
-    JSON.stringify(message.headers ?? {}),
+  const ids = messages.map((message) => message.id ?? randomUUID());
+  if (messages.length === 0) return ids;
+  await manager.query('INSERT INTO gardien_outbox (id, subject, payload, headers) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])', [
+    ids,
+    messages.map((message) => message.subject),
+    messages.map((message) => JSON.stringify(message.payload)),
+    messages.map((message) => JSON.stringify(message.headers ?? {})),
   ]);
-  return id;
+  return ids;
 }

@@ -3,8 +3,7 @@
 // decision and, when refused, the stage and reason; token counts, the kinds and counts of the
 // identifiers replaced, what the guards flagged, and how long each stage took. Never any content.
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { UNLISTED_MODEL_REF, modelAuditRef, purposeAuditRef, type Caller } from '@gardien/contracts';
+import { UNLISTED_MODEL_REF, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller } from '@gardien/contracts';
 import { AuditRecorder, type AuditDetails } from '@gardien/persistence';
 import type { StageName, StageTimings } from '../stage.js';
 
@@ -44,7 +43,8 @@ const systemName = (code: string) => code.replaceAll('_', '-');
 export class AuditStage {
   private readonly recorder = new AuditRecorder('llm-gateway');
 
-  async record(manager: EntityManager, caller: Caller, call: CallRecord): Promise<void> {
+  /** The call's entry, validated; CallSettlements writes it with the call's metering. */
+  entry(caller: Caller, call: CallRecord): AuditEntry {
     const details: Record<string, AuditDetails[string]> = {
       decision: call.decision,
       streamed: call.streamed,
@@ -60,7 +60,7 @@ export class AuditStage {
     if (call.reason) details.reason = systemName(call.reason);
     for (const [type, count] of Object.entries(call.replaced)) details[`replaced${pascal(type)}`] = count;
     for (const [type, count] of Object.entries(call.leaked)) details[`leaked${pascal(type)}`] = count;
-    await this.recorder.record(manager, caller, {
+    return this.recorder.entry(caller, {
       action: call.kind === 'chat' ? 'model.chat' : 'model.embeddings',
       tenantId: call.tenantId,
       targetId: call.model === null ? UNLISTED_MODEL_REF : modelAuditRef(call.model),

@@ -24,6 +24,14 @@ export class CallCancelled extends Error {
 export class RuntimeStage {
   constructor(@Optional() @Inject(MODEL_RUNTIME) private readonly runtime: ModelRuntime | undefined) {}
 
+  /**
+   * Throws what a signal aborted before the runtime is asked means (the caller went away, or its
+   * deadline passed): such a call never reaches the runtime, and is not charged as if it had.
+   */
+  ensureWanted(signal: AbortSignal): void {
+    if (signal.aborted) throw refusalOf(signal.reason, signal);
+  }
+
   async chat(model: CatalogueModel, messages: ChatMessage[], sampling: Sampling, signal: AbortSignal): Promise<ChatResult> {
     try {
       return await this.use().chat({ model: model.name, messages, ...request(sampling) }, signal);
@@ -68,7 +76,7 @@ function request(sampling: Sampling): Pick<ChatRequest, 'maxTokens' | 'temperatu
 function refusalOf(error: unknown, signal: AbortSignal): Error {
   // The caller's deadline passed (AbortSignal.timeout): the runtime did not answer in time.
   if (signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError') return gatewayError(GatewayReason.RuntimeTimeout);
-  if (signal.aborted || isLlmRuntimeError(error, LlmRuntimeErrorCode.Cancelled)) return new CallCancelled('the caller went away');
+  if (signal.aborted) return new CallCancelled('the caller went away');
   if (!isLlmRuntimeError(error)) return error as Error;
   switch (error.code) {
     case LlmRuntimeErrorCode.RuntimeTimeout:
@@ -83,8 +91,8 @@ function refusalOf(error: unknown, signal: AbortSignal): Error {
     case LlmRuntimeErrorCode.RuntimeStreamInterrupted:
     case LlmRuntimeErrorCode.RuntimeFailed:
     case LlmRuntimeErrorCode.CircuitOpen:
-      return gatewayError(GatewayReason.RuntimeUnavailable);
+    // The runtime says the call was cancelled, and no caller cancelled it: the runtime failed.
     case LlmRuntimeErrorCode.Cancelled:
-      return new CallCancelled('the caller went away');
+      return gatewayError(GatewayReason.RuntimeUnavailable);
   }
 }

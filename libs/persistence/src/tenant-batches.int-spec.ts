@@ -1,13 +1,14 @@
-// Works of one tenant batched in one transaction, against the real Postgres as the runtime role:
-// under concurrency they share commits and stay exact; one that fails fails alone, and the others
-// of its batch commit; each runs in its tenant's transaction (row security), tenants apart.
+// Items of one tenant flushed together in one transaction, against the real Postgres as the runtime
+// role: under concurrency they share commits and stay exact; one that fails fails alone, and the
+// others of its batch commit; each batch runs in its tenant's transaction (row security), tenants
+// apart. The items here are works run one after the other, the simplest flush there is.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
 import { openServiceDatabase } from './open-service-database.js';
 import { enableTenantIsolation } from './row-level-security.js';
-import { TenantWriteBatches } from './tenant-write-batches.js';
+import { TenantBatches, type TenantBatchesOptions } from './tenant-batches.js';
 
 const prefix = testDatabasePrefix();
 let runtime: DataSource;
@@ -35,6 +36,26 @@ afterAll(async () => {
   await dropTestDatabases(prefix);
 });
 
+type Work<T> = (manager: EntityManager) => Promise<T>;
+
+/** Batches whose items are works, run in their order in the batch's transaction. */
+class WorkBatches extends TenantBatches<Work<unknown>, unknown> {
+  constructor(dataSource: DataSource, options: TenantBatchesOptions = {}) {
+    super(
+      dataSource,
+      async (manager, works) => {
+        const done: unknown[] = [];
+        for (const work of works) done.push(await work(manager));
+        return done;
+      },
+      options,
+    );
+  }
+  override run<T>(tenantId: string, work: Work<T>): Promise<T> {
+    return super.run(tenantId, work) as Promise<T>;
+  }
+}
+
 /** Adds one to the tenant's tally (the contended row) and leaves a mark; the transaction's id, to tell batches apart. */
 const bump = (tenantId: string, label: string) => async (manager: EntityManager) => {
   await manager.query('INSERT INTO tallies (tenant_id, n) VALUES ($1, 1) ON CONFLICT (tenant_id) DO UPDATE SET n = tallies.n + 1', [tenantId]);
@@ -44,7 +65,7 @@ const bump = (tenantId: string, label: string) => async (manager: EntityManager)
 };
 
 async function tallyOf(tenantId: string): Promise<{ n: number; labels: string[] }> {
-  const batches = new TenantWriteBatches(runtime);
+  const batches = new WorkBatches(runtime);
   return batches.run(tenantId, async (manager) => {
     const [tally] = (await manager.query('SELECT n FROM tallies WHERE tenant_id = $1', [tenantId])) as Array<{ n: number }>;
     const marks = (await manager.query('SELECT label FROM marks ORDER BY id')) as Array<{ label: string }>;
@@ -54,7 +75,7 @@ async function tallyOf(tenantId: string): Promise<{ n: number; labels: string[] 
 
 test('concurrent works of a tenant share transactions, in the order they came, and every one of them counts once', async () => {
   const tenantId = randomUUID();
-  const batches = new TenantWriteBatches(runtime);
+  const batches = new WorkBatches(runtime);
   const txids = await Promise.all(Array.from({ length: 200 }, (_, i) => batches.run(tenantId, bump(tenantId, `w${i}`))));
   expect(new Set(txids).size).toBeLessThan(200);
   // The first ran alone, at once; the others waited for it and went together.
@@ -66,7 +87,7 @@ test('concurrent works of a tenant share transactions, in the order they came, a
 
 test('a work alone runs at once in a transaction of its own', async () => {
   const tenantId = randomUUID();
-  const batches = new TenantWriteBatches(runtime);
+  const batches = new WorkBatches(runtime);
   const first = await batches.run(tenantId, bump(tenantId, 'one'));
   const second = await batches.run(tenantId, bump(tenantId, 'two'));
   expect(first).not.toBe(second);
@@ -76,7 +97,7 @@ test('works that fail fail alone: whichever fail in a batch, the others commit, 
   await fc.assert(
     fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }), async (failing) => {
       const tenantId = randomUUID();
-      const batches = new TenantWriteBatches(runtime, 8);
+      const batches = new WorkBatches(runtime, { maxBatch: 8 });
       const outcomes = await Promise.allSettled(
         failing.map((fails, i) =>
           batches.run(tenantId, async (manager) => {
@@ -99,7 +120,7 @@ test('works that fail fail alone: whichever fail in a batch, the others commit, 
 
 test("each batch is its tenant's: works of two tenants at once see and write only their own rows", async () => {
   const [a, b] = [randomUUID(), randomUUID()];
-  const batches = new TenantWriteBatches(runtime);
+  const batches = new WorkBatches(runtime);
   await Promise.all(Array.from({ length: 40 }, (_, i) => batches.run(i % 2 ? a : b, bump(i % 2 ? a : b, `${i % 2 ? 'a' : 'b'}${i}`))));
   const [ofA, ofB] = [await tallyOf(a), await tallyOf(b)];
   expect(ofA.n).toBe(20);
@@ -112,4 +133,27 @@ test("each batch is its tenant's: works of two tenants at once see and write onl
   await expect(refused).rejects.toThrow(/row-level security/);
   await expect(kept).resolves.toEqual(expect.any(String));
   expect((await tallyOf(b)).labels).not.toContain('stray');
+});
+
+test('a flush is given every item of its batch at once, and must give one result per item', async () => {
+  const tenantId = randomUUID();
+  const sizes: number[] = [];
+  const batches = new TenantBatches<number, number>(runtime, async (_manager, items) => {
+    sizes.push(items.length);
+    return items.map((item) => item * 2);
+  });
+  expect(await Promise.all(Array.from({ length: 50 }, (_, i) => batches.run(tenantId, i)))).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
+  expect(sizes[0]).toBe(1);
+  expect(Math.max(...sizes)).toBeGreaterThan(1);
+  const short = new TenantBatches<number, number>(runtime, async () => []);
+  await expect(short.run(tenantId, 1)).rejects.toThrow('a flush gave 0 results for 1 items');
+});
+
+test('batches asked not to commit synchronously commit asynchronously, theirs alone; others stay durable', async () => {
+  const tenantId = randomUUID();
+  const setting = async (manager: EntityManager) => ((await manager.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>)[0]!.synchronous_commit;
+  expect(await new WorkBatches(runtime, { synchronousCommit: false }).run(tenantId, setting)).toBe('off');
+  expect(await new WorkBatches(runtime).run(tenantId, setting)).toBe('on');
+  // The setting was the transaction's: the next one on the same connections is durable again.
+  expect(await new WorkBatches(runtime).run(tenantId, setting)).toBe('on');
 });
