@@ -4,11 +4,14 @@
 // Calls answered once that their caller may cancel, the same way: BusClient.call with a signal ->
 // an aborted signal stops the wait at once and has the handler's work stopped, by the principal
 // that made the call only; an answer that comes leaves nothing behind; a call of an operation that
-// is not cancellable carries no id to cancel it by, and its work goes on.
+// is not cancellable carries no id to cancel it by, and its work goes on. A cancel that arrives
+// before its call is remembered a few seconds, for its principal only; a cancel under the token the
+// call was made with stops it even once that token has expired; a handler given the stream
+// interceptor without its operation is refused, not left without a cap.
 import { randomUUID } from 'node:crypto';
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { Controller, Module, UseInterceptors, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { MicroserviceOptions } from '@nestjs/microservices';
+import { MessagePattern, type MicroserviceOptions } from '@nestjs/microservices';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { pino } from 'pino';
@@ -28,6 +31,7 @@ import {
   StreamPacket,
   TOKEN_ISSUER,
   toHeaders,
+  type BusOperation,
   type Principal,
 } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
@@ -36,6 +40,7 @@ import { Handles, RequestPayload } from './handles.decorator.js';
 import { ReadyNatsServer } from './ready-nats.server.js';
 import { streamCancelMessageController } from './stream-cancel.controller-factory.js';
 import { StreamRegistry } from './stream-registry.js';
+import { StreamingInterceptor } from './streaming.interceptor.js';
 
 const Count = z.object({ upTo: z.number().int().min(0).max(1_000), failAt: z.number().int().optional() }).strict();
 const Tick = z.object({ n: z.number().int() }).strict();
@@ -117,12 +122,41 @@ class ProbeCalls {
   }
 }
 
+const UNBOUND_SUBJECT = 'gardien.v1.llm-gateway.probe.unbound';
+
+/** A handler given the stream interceptor by hand, without @Handles: it has no operation, so no maxStreamMs. */
+@Controller()
+class ProbeUnbound {
+  @MessagePattern(UNBOUND_SUBJECT)
+  @UseInterceptors(StreamingInterceptor)
+  endless(): Observable<z.infer<typeof Tick>> {
+    return interval(20).pipe(map((n) => ({ n })));
+  }
+}
+
+/** A streamed operation without its cap, as only a definition not made by busOperation can be. */
+const UNCAPPED: BusOperation = { ...busOperation({ service: 'llm-gateway', action: 'probe.uncapped', request: z.object({}).strict(), reply: Tick, authenticated: false, streaming: true }), maxStreamMs: undefined };
+
+@Controller()
+class ProbeUncapped {
+  @Handles(UNCAPPED)
+  endless(): Observable<z.infer<typeof Tick>> {
+    return interval(20).pipe(map((n) => ({ n })));
+  }
+}
+
 let signingKey: CryptoKey;
 let keySet: { keys: Array<{ kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }> } = { keys: [] };
 
+/** How far the service's clock is ahead of the test's, for tokens that have expired by the time of their cancel. */
+let serviceClockAheadMs = 0;
+
 @Module({
-  controllers: [ProbeStreams, ProbeCalls, streamCancelMessageController('llm-gateway')],
-  providers: [StreamRegistry, { provide: TokenVerifier, useValue: new TokenVerifier(async () => keySet, { audience: audienceOf('llm-gateway') }) }],
+  controllers: [ProbeStreams, ProbeCalls, ProbeUnbound, ProbeUncapped, streamCancelMessageController('llm-gateway')],
+  providers: [
+    StreamRegistry,
+    { provide: TokenVerifier, useValue: new TokenVerifier(async () => keySet, { audience: audienceOf('llm-gateway'), now: () => Date.now() + serviceClockAheadMs }) },
+  ],
 })
 class ProbeModule {}
 
@@ -131,6 +165,8 @@ let app: INestMicroservice;
 let connection: NatsConnection;
 let bus: BusClient;
 const context = { requestId: '0c8f6a52-3b1e-4d7a-9f20-5e6d7c8b9a01' };
+/** What the service logged at error level (its exception filter's log). */
+const errorLines: string[] = [];
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -139,7 +175,7 @@ beforeAll(async () => {
   keySet = { keys: [{ kty: 'OKP', crv: 'Ed25519', x: x!, kid: 'k1', alg: 'EdDSA', use: 'sig' }] };
   nats = await PrivateNats.start();
   app = await NestFactory.createMicroservice<MicroserviceOptions>(ProbeModule, { strategy: new ReadyNatsServer({ servers: nats.url, queue: 'llm-gateway' }), logger: false });
-  app.useGlobalFilters(new BusExceptionFilter(pino({ level: 'silent' })));
+  app.useGlobalFilters(new BusExceptionFilter(pino({ level: 'error' }, { write: (line: string) => errorLines.push(line) })));
   await app.listen();
   connection = await connect({ servers: nats.url });
   bus = new BusClient(connection, 2_000);
@@ -377,4 +413,90 @@ test('with two replicas in the service’s queue group, every cancel reaches the
   } finally {
     await replica.close();
   }
+});
+
+const cancelOperation = serviceOperations('llm-gateway').cancelStream;
+
+/** A cancellable call made as BusClient makes one, under an id the test chose: the caller stops reading its reply. */
+function callUnder(streamId: string, caller: { requestId: string; token: string }, ms: number): { stop(): void } {
+  const inbox = createInbox();
+  const replies = connection.subscribe(inbox);
+  connection.publish(SLOW.subject, encodeRequest(SLOW.subject, { ms }), { reply: inbox, headers: toHeaders(caller, { [HEADER_STREAM_ID]: streamId }, 10_000) });
+  return { stop: () => replies.unsubscribe() };
+}
+
+test('a cancel that came before its call was registered stops the call at once, for its own principal only', async () => {
+  const aliceCaller = await contextOf(alice);
+  const before = { ...calls };
+  // Another user, the same user id in another tenant, an API key and the anonymous name the id first: the call runs.
+  const named = randomUUID();
+  for (const other of [{ ...alice, id: randomUUID() }, { ...alice, tenantId: randomUUID() }, { ...alice, kind: 'api_key' as const, roles: ['service' as const] }]) {
+    await expect(bus.call(cancelOperation, { stream_id: named }, await contextOf(other))).resolves.toEqual({});
+  }
+  await expect(bus.call(cancelOperation, { stream_id: named }, { requestId: randomUUID() })).resolves.toEqual({});
+  const running = callUnder(named, aliceCaller, 5_000);
+  await until(() => calls.running === 1);
+  expect(calls.running).toBe(1);
+  await bus.call(cancelOperation, { stream_id: named }, aliceCaller);
+  await until(() => calls.running === 0);
+  expect([calls.running, calls.stopped]).toEqual([0, before.stopped + 1]);
+  running.stop();
+  // Alice's own cancel first (her client left at once), then her call: it never starts.
+  const early = randomUUID();
+  await bus.call(cancelOperation, { stream_id: early }, aliceCaller);
+  const cancelledFirst = callUnder(early, aliceCaller, 5_000);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  cancelledFirst.stop();
+  expect(calls).toEqual({ running: 0, finished: before.finished, stopped: before.stopped + 1 });
+  expect(app.get(StreamRegistry).size).toBe(0);
+});
+
+test('a cancel under the token the call was made with stops it once that token has expired (the edge cancels under the call’s own token); another expired token does not', async () => {
+  const controller = new AbortController();
+  const before = { ...calls };
+  const aliceCaller = await contextOf(alice);
+  const streamId = nextStreamIdOn(SLOW.subject);
+  const asked = bus.call(SLOW, { ms: 5_000 }, aliceCaller, { signal: controller.signal }).catch((error: unknown) => error);
+  const id = await streamId;
+  await until(() => calls.running === 1);
+  // The token (five minutes) has expired for the service, beyond the verifier's minute of tolerance.
+  serviceClockAheadMs = 10 * 60_000;
+  try {
+    await expect(bus.call(PLAIN, { ms: 0 }, aliceCaller)).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+    // Another token of alice's (Ed25519 signs deterministically: another claim makes it another token), expired as well, proves nothing about this call: it runs on.
+    const another = await contextOf({ ...alice, mfa: true });
+    expect(another.token).not.toBe(aliceCaller.token);
+    await bus.call(cancelOperation, { stream_id: id }, another);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls.running).toBe(1);
+    controller.abort();
+    expect(await asked).toMatchObject({ reason: 'caller_gone' });
+    await until(() => calls.running === 0);
+    expect(calls).toEqual({ running: 0, finished: before.finished, stopped: before.stopped + 1 });
+    expect(app.get(StreamRegistry).size).toBe(0);
+  } finally {
+    serviceClockAheadMs = 0;
+  }
+});
+
+test('a handler given the stream interceptor without its bus operation, or a streamed operation without its cap, is refused (INTERNAL, logged), with or without a stream id, not run without a cap', async () => {
+  const extras: Array<Record<string, string>> = [{ [HEADER_STREAM_ID]: randomUUID() }, {}];
+  for (const subject of [UNBOUND_SUBJECT, UNCAPPED.subject]) {
+    for (const extra of extras) {
+      const inbox = createInbox();
+      const packets = connection.subscribe(inbox, { max: 1 });
+      connection.publish(subject, encodeRequest(subject, {}), { reply: inbox, headers: toHeaders(context, extra, 2_000) });
+      for await (const message of packets) {
+        expect(decodeStreamPacket(message.string())).toEqual({ kind: 'error', error: expect.objectContaining({ code: ErrorCode.Internal }) });
+      }
+    }
+  }
+  const unbound = errorLines.filter((line) => line.includes(UNBOUND_SUBJECT));
+  expect(unbound).toHaveLength(2);
+  expect(unbound[0]).toContain('"code":"INTERNAL"');
+  expect(unbound[0]).toContain('without its bus operation');
+  const uncapped = errorLines.filter((line) => line.includes(`"subject":"${UNCAPPED.subject}"`));
+  expect(uncapped).toHaveLength(2);
+  expect(uncapped[0]).toContain('has no maxStreamMs');
+  expect(app.get(StreamRegistry).size).toBe(0);
 });
