@@ -14,7 +14,9 @@ export type NatsSettings = Pick<
 /**
  * Options of every NATS connection of a process: its own inbox prefix (the server lets it read
  * only those replies), its own credentials (an nkey, preferred, or a user and password), and,
- * when configured, mutual TLS (the bus's CA, the process's certificate and key).
+ * when configured, mutual TLS (the bus's CA, the process's certificate and key). No async stack
+ * traces: the client would otherwise build two errors (a stack capture each) for every request
+ * it sends, in case it fails; a failure is told by its code, and each call is traced already.
  */
 export function natsConnectionOptions(config: NatsSettings, user: BusUser, name: string) {
   const seed = config.GARDIEN_NATS_NKEY_SEED;
@@ -25,6 +27,7 @@ export function natsConnectionOptions(config: NatsSettings, user: BusUser, name:
     inboxPrefix: inboxPrefixOf(user),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
+    noAsyncTraces: true,
     ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
     ...(config.GARDIEN_NATS_USER ? { user: config.GARDIEN_NATS_USER } : {}),
     ...(config.GARDIEN_NATS_PASSWORD ? { pass: config.GARDIEN_NATS_PASSWORD } : {}),
