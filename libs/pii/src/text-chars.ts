@@ -11,11 +11,15 @@ export function isLetter(c: number): boolean {
   return (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x1e00 && c <= 0x1eff);
 }
 
-export function isUpperLetter(c: number): boolean {
-  if (c < 128) return isUpperAscii(c);
-  if (!isLetter(c)) return false;
+/** The capitals among the letters, worked out once per code unit (a letter whose lower case differs): the test is a read of a table. */
+const UPPER_LETTERS = new Uint8Array(0x10000);
+for (let c = 0; c < UPPER_LETTERS.length; c++) {
   const char = String.fromCharCode(c);
-  return char.toLowerCase() !== char;
+  if (isLetter(c) && char.toLowerCase() !== char) UPPER_LETTERS[c] = 1;
+}
+
+export function isUpperLetter(c: number): boolean {
+  return UPPER_LETTERS[c] === 1;
 }
 
 export const isAlnum = (c: number): boolean => isDigit(c) || isLetter(c);
@@ -88,4 +92,31 @@ export function hashStep(hash: number, c: number): number {
 /** 30 bits: a small integer for the engine, kept unboxed in sets. */
 export const hashEnd = (hash: number): number => hash & 0x3fffffff;
 
-export const foldedHashes = (words: Iterable<string>): ReadonlySet<number> => new Set([...words].map((word) => foldedHash(word, 0, word.length)));
+/** How many of a hash's 30 bits index the bitmap of FoldedHashes: 2^17 bits, 16 KiB per set. */
+const FILTER_BITS = 17;
+
+/**
+ * The folded hashes of a set of words, looked up through a bitmap of their top bits first: most
+ * words of a text are in none of a recogniser's sets and are turned away by one array read, before
+ * the set's own lookup (which costs several times more) is paid.
+ */
+export class FoldedHashes {
+  private readonly bits = new Int32Array(1 << (FILTER_BITS - 5));
+  private readonly hashes = new Set<number>();
+
+  constructor(words: Iterable<string>) {
+    for (const word of words) {
+      const hash = foldedHash(word, 0, word.length);
+      this.hashes.add(hash);
+      const slot = hash >>> (30 - FILTER_BITS);
+      this.bits[slot >>> 5]! |= 1 << (slot & 31);
+    }
+  }
+
+  has(hash: number): boolean {
+    const slot = hash >>> (30 - FILTER_BITS);
+    return (this.bits[slot >>> 5]! & (1 << (slot & 31))) !== 0 && this.hashes.has(hash);
+  }
+}
+
+export const foldedHashes = (words: Iterable<string>): FoldedHashes => new FoldedHashes(words);

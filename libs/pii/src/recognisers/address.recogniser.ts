@@ -4,8 +4,8 @@
 // or the next, the postal code (a department's) and the commune ("Le Havre", "Paris Cedex 08").
 // A street without a number counts only when a postal code and a commune follow it.
 import type { Candidate, PiiRecogniser } from '../finding.js';
-import { ScanInput, type Tokens } from '../scan-input.js';
-import { caseForms, codeAt, foldedHashes, isDigit, isUpperLetter } from '../text-chars.js';
+import { ScanInput, type Tokens, type WordTokens } from '../scan-input.js';
+import { caseForms, codeAt, foldedHashes, isDigit, isUpperLetter, type FoldedHashes } from '../text-chars.js';
 
 // Above every PERSON score: a street named after someone ("avenue Jean Jaurès") is an address.
 const SCORE_FULL = 0.88;
@@ -26,6 +26,8 @@ const COMMUNE_ARTICLES = caseForms(['le', 'la', 'les', 'saint', 'sainte', 'st', 
 
 const CEDEX = caseForms(['cedex']);
 const TYPE_HASHES = foldedHashes([...STREET_TYPES, ...ABBREVIATED_TYPES]);
+const COMMUNE_ARTICLE_HASHES = foldedHashes(COMMUNE_ARTICLES);
+const CEDEX_HASHES = foldedHashes(CEDEX);
 
 /** "Hugo", "Saint-Germain", "l'Horloge", "d'Alésia". */
 function isNameWord(word: string): boolean {
@@ -34,20 +36,25 @@ function isNameWord(word: string): boolean {
   return (c === 108 /* l */ || c === 100) /* d */ && (word[1] === "'" || word[1] === '’') && isUpperLetter(word.charCodeAt(2));
 }
 
-/** A department's postal code: 01 to 95, overseas 97 and 98 (Corsica's start with 20). */
-function plausiblePostalCode(code: string): boolean {
-  const department = Number(code.slice(0, 2));
-  return code.length === 5 && department >= 1 && (department <= 95 || department === 97 || department === 98);
+/** A department's postal code, the digits [start, end): 01 to 95, overseas 97 and 98 (Corsica's start with 20). */
+function plausiblePostalCode(text: string, start: number, end: number): boolean {
+  const department = (text.charCodeAt(start) - 48) * 10 + text.charCodeAt(start + 1) - 48;
+  return end - start === 5 && department >= 1 && (department <= 95 || department === 97 || department === 98);
 }
 
 class StreetWords {
   constructor(
     private readonly text: string,
-    private readonly words: Tokens,
+    private readonly words: WordTokens,
   ) {}
 
   word(k: number): string {
     return this.text.slice(this.words.starts[k], this.words.ends[k]);
+  }
+
+  /** Word k is one of `words`, whose folded hashes are `hashes`: copied out only when its hash is one of them. */
+  isOneOf(k: number, hashes: FoldedHashes, words: ReadonlySet<string>): boolean {
+    return hashes.has(this.words.hashes[k]!) && words.has(this.word(k));
   }
 
   gap(k: number): string {
@@ -77,7 +84,7 @@ export class AddressRecogniser implements PiiRecogniser {
       const nameEnd = this.streetNameEnd(street, k + 1, words.starts.length);
       if (nameEnd === -1) continue;
       const numberStart = this.houseNumberStart(text, street, k, words);
-      const locality = this.localityEnd(text, input, words.ends[nameEnd]!);
+      const locality = this.localityEnd(text, street, words, words.ends[nameEnd]!);
       if (numberStart === -1 && locality === -1) continue;
       const start = numberStart !== -1 ? numberStart : words.starts[k]!;
       const end = locality !== -1 ? locality : words.ends[nameEnd]!;
@@ -117,7 +124,7 @@ export class AddressRecogniser implements PiiRecogniser {
   }
 
   /** After the street's name at `from`: ", 75002 Paris", " 69003 Lyon", a line break then "13001 Marseille Cedex 01". The end, or -1. */
-  private localityEnd(text: string, input: ScanInput, from: number): number {
+  private localityEnd(text: string, street: StreetWords, words: Tokens, from: number): number {
     let i = from;
     if (codeAt(text, i) === 44) i++;
     if (codeAt(text, i) === 32 || codeAt(text, i) === 10) i++;
@@ -125,15 +132,12 @@ export class AddressRecogniser implements PiiRecogniser {
     if (i === from || !isDigit(codeAt(text, i))) return -1;
     let codeEnd = i;
     while (codeEnd - i < 6 && isDigit(codeAt(text, codeEnd))) codeEnd++;
-    if (!plausiblePostalCode(text.slice(i, codeEnd)) || codeAt(text, codeEnd) !== 32) return -1;
-    const words = input.words;
+    if (!plausiblePostalCode(text, i, codeEnd) || codeAt(text, codeEnd) !== 32) return -1;
     let w = ScanInput.firstFrom(words, codeEnd + 1);
     if (w >= words.starts.length || words.starts[w] !== codeEnd + 1 || !isUpperLetter(text.charCodeAt(codeEnd + 1))) return -1;
-    const commune = (k: number): string => text.slice(words.starts[k], words.ends[k]);
-    const nextSpaced = (k: number): boolean => k + 1 < words.starts.length && words.starts[k + 1] === words.ends[k]! + 1 && text[words.ends[k]!] === ' ';
-    if (COMMUNE_ARTICLES.has(commune(w)) && nextSpaced(w) && isUpperLetter(text.charCodeAt(words.starts[w + 1]!))) w++;
+    if (street.isOneOf(w, COMMUNE_ARTICLE_HASHES, COMMUNE_ARTICLES) && street.spaced(w) && isUpperLetter(text.charCodeAt(words.starts[w + 1]!))) w++;
     let end = words.ends[w]!;
-    if (nextSpaced(w) && CEDEX.has(commune(w + 1))) {
+    if (street.spaced(w) && street.isOneOf(w + 1, CEDEX_HASHES, CEDEX)) {
       end = words.ends[w + 1]!;
       if (codeAt(text, end) === 32 && isDigit(codeAt(text, end + 1))) {
         let j = end + 1;

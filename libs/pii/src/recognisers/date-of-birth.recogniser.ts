@@ -10,6 +10,8 @@ import { codeAt, isAlnum, isDigit, isLetter } from '../text-chars.js';
 
 const SCORE = 0.9;
 const CONTEXT_WINDOW = 45;
+/** How far after the start of a word of birth a date's first digit may be: the window, then a month's name and a space before the day ("May 12, 1985"). */
+const BIRTH_WORD_REACH = CONTEXT_WINDOW + 12;
 /** "Né(e)" is read as "né", "date of birth" as "birth". */
 const BIRTH_WORDS = new ContextWords(['né', 'née', 'nee', 'naissance', 'ddn', 'dob', 'born', 'birth', 'birthdate', 'birthday']);
 /** Month names (French, English) and their usual abbreviations, lower case, with and without accents. */
@@ -33,10 +35,12 @@ const MONTHS = new Map<string, number>(
 const monthNumber = (word: string): number => MONTHS.get(word.toLowerCase()) ?? 0;
 const MONTH_INITIALS: ReadonlySet<number> = new Set([...MONTHS.keys()].flatMap((name) => [name.charCodeAt(0), name.toUpperCase().charCodeAt(0)]));
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(day: number, month: number, year: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  const days = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /** The digits at `start` if there are `min` to `max` of them, then not another digit. */
@@ -133,11 +137,19 @@ export class DateOfBirthRecogniser implements PiiRecogniser {
 
   find(input: ScanInput): Candidate[] {
     const { text } = input;
+    if (input.digitRuns.starts.length === 0) return [];
+    // Only the runs shortly after a word of birth can start a date that has one before it: the others are not read.
+    const birthWords = BIRTH_WORDS.startsIn(input);
+    let next = 0;
+    const afterBirthWord = (start: number): boolean => {
+      while (next < birthWords.length && birthWords[next]! + BIRTH_WORD_REACH < start) next++;
+      return next < birthWords.length && birthWords[next]! < start;
+    };
     return fromDigitRuns(
       input,
       (start, run) => {
         const before = codeAt(text, start - 1);
-        return run !== 3 && run <= 4 && !isAlnum(before) && !((before === 47 || before === 45 || before === 46) && isDigit(codeAt(text, start - 2)));
+        return afterBirthWord(start) && run !== 3 && run <= 4 && !isAlnum(before) && !((before === 47 || before === 45 || before === 46) && isDigit(codeAt(text, start - 2)));
       },
       (start, runEnd) => {
         const span = dateAt(text, start, runEnd);

@@ -4,7 +4,6 @@
 // capitals whatever the case it was written in, the BBAN's format and national check digits where a
 // country has them (ibantools' data), and the mod-97 checksum.
 import { countrySpecs } from 'ibantools';
-import { decimalMod } from '../checksums.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped } from '../grouped-number.js';
 import type { ScanInput } from '../scan-input.js';
@@ -15,15 +14,18 @@ const SCORE = 0.99;
 const isIbanChar = (c: number): boolean => isAsciiLetter(c) || isDigit(c);
 const isIbanSeparator = (c: number): boolean => isNumberSpace(c) || c === 45; /* - */
 
-/** ISO 13616's mod 97 over the IBAN moved round (country and check digits last, letters as numbers). */
+/**
+ * ISO 13616's mod 97 over the IBAN moved round (country and check digits last, letters as the
+ * numbers 10 to 35), digit by digit in place: its format is checked already, so it holds capital
+ * letters and digits only.
+ */
 function ibanChecksumHolds(iban: string): boolean {
-  let numeric = '';
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  for (let i = 0; i < rearranged.length; i++) {
-    const c = rearranged.charCodeAt(i);
-    numeric += isDigit(c) ? rearranged[i] : String(c - 55);
+  let remainder = 0;
+  for (let k = 0; k < iban.length; k++) {
+    const c = iban.charCodeAt((k + 4) % iban.length);
+    remainder = isDigit(c) ? (remainder * 10 + c - 48) % 97 : (remainder * 100 + c - 55) % 97;
   }
-  return decimalMod(numeric, 97) === 1;
+  return remainder === 1;
 }
 
 const bbanFormats = new Map<string, RegExp>();

@@ -12,7 +12,7 @@ const SCORE = 0.99;
 const LENGTH = 15;
 const LAYOUTS: readonly (readonly number[])[] = [[], [13], [1, 3, 5, 7, 10], [1, 3, 5, 7, 10, 13]];
 // 1, 2: born in France or abroad; 3, 4: temporary numbers of people born abroad; 7, 8: NIA (temporary).
-const SEXES = new Set(['1', '2', '3', '4', '7', '8']);
+const isSexDigit = (c: number): boolean => (c >= 49 && c <= 52) /* 1-4 */ || c === 55 || c === 56; /* 7, 8 */
 
 const isNirChar = (c: number, index: number): boolean => isDigit(c) || (index === 6 && (c === 65 /* A */ || c === 66)); /* B */
 const isNirSeparator = (c: number): boolean => isNumberSpace(c) || c === 46; /* . */
@@ -31,7 +31,7 @@ function shapeOfNir(text: string, start: number, run: number): boolean {
 }
 
 export function validNir(nir: string): boolean {
-  if (nir.length !== LENGTH || !SEXES.has(nir[0]!) || !plausibleMonth(Number(nir.slice(3, 5)))) return false;
+  if (nir.length !== LENGTH || !isSexDigit(nir.charCodeAt(0)) || !plausibleMonth(Number(nir.slice(3, 5)))) return false;
   const department = nir.slice(5, 7);
   if (department === '00' || (!isDigit(department.charCodeAt(1)) && department[0] !== '2')) return false;
   return nirKey(nir.slice(0, 13)) === Number(nir.slice(13));
@@ -44,7 +44,7 @@ export class NirRecogniser implements PiiRecogniser {
     const { text } = input;
     return fromDigitRuns(
       input,
-      (start, run) => SEXES.has(text[start]!) && shapeOfNir(text, start, run) && startsNumber(text, start),
+      (start, run) => isSexDigit(text.charCodeAt(start)) && shapeOfNir(text, start, run) && startsNumber(text, start),
       (start) => {
         const cut = cutGrouped(text, readGrouped(text, start, LENGTH, isNirChar, isNirSeparator), LENGTH);
         const valid = cut && cut.separator !== -1 && LAYOUTS.some((layout) => sameGaps(cut.gaps, layout)) && validNir(cut.chars);

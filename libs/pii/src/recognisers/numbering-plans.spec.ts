@@ -26,13 +26,21 @@ const international = fc.tuple(fc.constantFrom(...COUNTRIES), digits(0, 4), fc.i
   return lengthChange < 0 ? changed.slice(0, -1) : lengthChange > 0 ? `${changed}5` : changed;
 });
 
-test('international numbers of many countries, valid or not, as libphonenumber-js decides', () => {
+/** A calling code, then its country's trunk prefix or another digit, then a national number of any length: what libphonenumber-js strips after the code, or not. */
+const trunkPrefixed = fc.tuple(fc.constantFrom('33', '44', '1', '7', '20', '39', '49', '82', '86', '262'), fc.constantFrom('0', '1', '8', '9', '08', '180020'), digits(4, 11)).map((parts) => parts.join(''));
+
+test('international numbers of many countries, valid or not, with a trunk prefix after the calling code or not, as libphonenumber-js decides', () => {
   fc.assert(
-    fc.property(fc.oneof(international, digits(6, 15)), (number) => {
+    fc.property(fc.oneof(international, digits(6, 15), trunkPrefixed), (number) => {
       expect(validInternational(number)).toBe(parsePhoneNumberFromString(`+${number}`)?.isValid() === true);
     }),
-    { numRuns: 5_000 },
+    { numRuns: 10_000 },
   );
+});
+
+test('a trunk prefix after the calling code is read as libphonenumber-js reads it: +33 0612…, +44 020…, +1 1 212…, +7 8 916… are valid, +33 2 50… of fourteen digits is not', () => {
+  for (const number of ['330612345678', '4402079460958', '112125550123', '789161234567']) expect(validInternational(number)).toBe(true);
+  expect(validInternational('33250765157059')).toBe(false);
 });
 
 test.each([

@@ -9,6 +9,8 @@ import metadata from 'libphonenumber-js/metadata.max.json';
 
 /** Where the patterns sit in libphonenumber-js's minified numbering plans (a test fails if they move). */
 const GENERAL_INDEX = 2;
+const NATIONAL_PREFIX_INDEX = 5;
+const NATIONAL_PREFIX_FOR_PARSING_INDEX = 7;
 const TYPES_INDEX = 11;
 /** Dialled as 0 + nine digits from France: France and the overseas departments and territories. */
 const DIALLED_FROM_FRANCE = ['FR', 'RE', 'YT', 'GP', 'MQ', 'GF', 'BL', 'MF'];
@@ -16,6 +18,8 @@ const DIALLED_FROM_FRANCE = ['FR', 'RE', 'YT', 'GP', 'MQ', 'GF', 'BL', 'MF'];
 interface Plan {
   readonly general: RegExp;
   readonly types: readonly RegExp[];
+  /** The national (trunk) prefix libphonenumber-js strips after the calling code, when the plan has one ("0" in France). */
+  readonly trunkPrefix: RegExp | undefined;
 }
 
 type MinifiedPlan = readonly unknown[];
@@ -29,7 +33,13 @@ function planOf(minified: MinifiedPlan, name: string): Plan {
   const general = minified[GENERAL_INDEX];
   const types = minified[TYPES_INDEX];
   if (typeof general !== 'string' || !Array.isArray(types)) throw new Error(`libphonenumber-js metadata: the plan of ${name} is not laid out as expected`);
-  return { general: whole(general), types: types.filter((type): type is [string, ...unknown[]] => Array.isArray(type) && typeof type[0] === 'string').map(([pattern]) => whole(pattern)) };
+  // As libphonenumber-js reads it: the prefix for parsing, or else the national prefix itself.
+  const trunkPrefix = minified[NATIONAL_PREFIX_FOR_PARSING_INDEX] || minified[NATIONAL_PREFIX_INDEX];
+  return {
+    general: whole(general),
+    types: types.filter((type): type is [string, ...unknown[]] => Array.isArray(type) && typeof type[0] === 'string').map(([pattern]) => whole(pattern)),
+    trunkPrefix: typeof trunkPrefix === 'string' ? new RegExp(`^(?:${trunkPrefix})`) : undefined,
+  };
 }
 
 const compiled = new Map<string, readonly Plan[]>();
@@ -54,14 +64,17 @@ const matches = (plans: readonly Plan[], nationalNumber: string): boolean => pla
  * and a valid number of one of its countries. What the plans refuse is asked of libphonenumber-js
  * itself, which also accepts numbers written with their trunk prefix after the calling code
  * ("+1 1 212…", "+20 02…") by rules of each country: the answers are its answers, and only the
- * rare refused candidate pays for its parsing.
+ * rare refused candidate pays for its parsing. A number that no trunk prefix of its countries
+ * starts is left as it is by that parsing, so its answer is the plans' one: it is not asked.
  */
 export function validInternational(digits: string): boolean {
   for (let length = 1; length <= 3 && length < digits.length; length++) {
     const callingCode = digits.slice(0, length);
     if (callingCodes[callingCode] === undefined && nonGeographic[callingCode] === undefined) continue;
     const nationalNumber = digits.slice(length);
-    return matches(plansOf(callingCode), nationalNumber) || parsePhoneNumberFromString(`+${digits}`)?.isValid() === true;
+    const plans = plansOf(callingCode);
+    if (matches(plans, nationalNumber)) return true;
+    return plans.some((plan) => plan.trunkPrefix?.test(nationalNumber) === true) && parsePhoneNumberFromString(`+${digits}`)?.isValid() === true;
   }
   return false;
 }

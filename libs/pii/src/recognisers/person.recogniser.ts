@@ -31,6 +31,9 @@ const NOT_NAMES = caseForms(
     .split(/\s+/),
 );
 const PARTICLE_HASHES = foldedHashes(PARTICLES);
+const TITLE_HASHES = foldedHashes(TITLES);
+const LABEL_HASHES = foldedHashes(LABELS);
+const NOT_NAME_HASHES = foldedHashes(NOT_NAMES);
 const FIRST_NAME_SET: ReadonlySet<string> = new Set(FIRST_NAMES.filter((name) => !NOT_NAMES.has(name)));
 /** Every word that can start a name (titles, labels, first names), hashed: other capitalised words are skipped unread. */
 const STARTS = foldedHashes([...TITLES, ...LABELS, ...FIRST_NAME_SET]);
@@ -51,16 +54,34 @@ export function isFirstName(word: string): boolean {
   if (FIRST_NAME_SET.has(word)) return true;
   const titled = isAllCaps(word) ? word[0] + lower(word.slice(1)) : word;
   if (titled !== word && FIRST_NAME_SET.has(titled)) return true;
-  if (!titled.includes('-')) return false;
-  const parts = titled.split('-');
-  return parts.length > 1 && parts.every((part) => FIRST_NAME_SET.has(part[0]!.toUpperCase() + part.slice(1)));
+  return titled.includes('-') && compoundFirstName(titled);
 }
 
-/** A surname word: capitalised ("Dupont", "DUPONT", "Martin-Leroy") or "d'Artagnan", and not a word known not to be one. */
-function isSurnameWord(word: string): boolean {
-  if (NOT_NAMES.has(word) || TITLES.has(word)) return false;
-  if ((word.startsWith("d'") || word.startsWith('d’')) && word.length > 2) return isUpperLetter(word.charCodeAt(2));
-  return isCapitalised(word);
+/** "Jean-Pierre", "Marie-Claire": each part a first name, read part by part until one is not. */
+function compoundFirstName(titled: string): boolean {
+  for (let from = 0; ; ) {
+    const hyphen = titled.indexOf('-', from);
+    const end = hyphen === -1 ? titled.length : hyphen;
+    if (end === from || !FIRST_NAME_SET.has(titled[from]!.toUpperCase() + titled.slice(from + 1, end))) return false;
+    if (hyphen === -1) return true;
+    from = hyphen + 1;
+  }
+}
+
+/**
+ * A surname word: capitalised ("Dupont", "DUPONT", "Martin-Leroy") or "d'Artagnan", and not a word
+ * known not to be one. `hash` is the word's foldedHash: a word whose hash is in neither set is in
+ * neither, and is not copied out to be looked up.
+ */
+function isSurnameWord(text: string, start: number, end: number, hash: number): boolean {
+  if (NOT_NAME_HASHES.has(hash) || TITLE_HASHES.has(hash)) {
+    const word = text.slice(start, end);
+    if (NOT_NAMES.has(word) || TITLES.has(word)) return false;
+  }
+  const first = text.charCodeAt(start);
+  const second = text.charCodeAt(start + 1);
+  if (first === 100 /* d */ && (second === 39 || second === 0x2019) && end - start > 2) return isUpperLetter(text.charCodeAt(start + 2));
+  return isUpperLetter(first);
 }
 
 /** "Jean-Pierre": compound first names are looked up part by part. */
@@ -108,11 +129,23 @@ class Words {
     return c === 32 || c === 0xa0;
   }
 
+  isSurname(k: number): boolean {
+    return isSurnameWord(this.text, this.tokens.starts[k]!, this.tokens.ends[k]!, this.tokens.hashes[k]!);
+  }
+
+  /** Words k and k + 1 are separated by a full stop and one space ("M. Leroy"). */
+  spacedAfterStop(k: number): boolean {
+    const end = this.tokens.ends[k]!;
+    if (k + 1 >= this.count || this.tokens.starts[k + 1] !== end + 2 || this.text.charCodeAt(end) !== 46) return false;
+    const c = this.text.charCodeAt(end + 1);
+    return c === 32 || c === 0xa0;
+  }
+
   /** The last word of a surname starting at word k (particles included: "de La Fontaine", "Le Gall"), or -1. */
   surnameEnd(k: number): number {
     let j = k;
     while (j < this.count && j - k < 2 && PARTICLE_HASHES.has(this.hash(j)) && PARTICLES.has(this.word(j)) && this.spaced(j)) j++;
-    if (j >= this.count || !isSurnameWord(this.word(j))) return -1;
+    if (j >= this.count || !this.isSurname(j)) return -1;
     return j;
   }
 }
@@ -142,16 +175,17 @@ export class PersonRecogniser implements PiiRecogniser {
     }
     if (!STARTS.has(words.hash(k)) && !hasHyphen(text, words.start(k), words.end(k))) return undefined;
     const word = words.word(k);
-    if (TITLES.has(word)) return this.afterTitle(text, words, k);
-    if (LABELS.has(word)) return this.afterLabel(words, k);
+    const hash = words.hash(k);
+    if (TITLE_HASHES.has(hash) && TITLES.has(word)) return this.afterTitle(text, words, k, word);
+    if (LABEL_HASHES.has(hash) && LABELS.has(word)) return this.afterLabel(words, k);
     return isFirstName(word) ? this.fromFirstName(words, k) : undefined;
   }
 
-  private afterTitle(text: string, words: Words, k: number): Candidate | undefined {
+  private afterTitle(text: string, words: Words, k: number, title: string): Candidate | undefined {
     const dotted = codeAt(text, words.end(k)) === 46;
-    if (DOTTED.has(words.word(k)) && !dotted) return undefined;
-    const gap = words.gap(k);
-    if (gap !== (dotted ? '. ' : ' ') && gap !== (dotted ? '.\u00a0' : '\u00a0')) return undefined;
+    if (DOTTED.has(title) && !dotted) return undefined;
+    // Between the title and the name: one space ("Mme Leroy"), or its full stop and one space ("M. Leroy").
+    if (dotted ? !words.spacedAfterStop(k) : !words.spaced(k)) return undefined;
     // After a title, two capitalised words are a first name and a surname, the first name known or not ("M. Djamel Fernandez").
     const first = k + 1;
     const single = words.surnameEnd(first);
@@ -173,7 +207,7 @@ export class PersonRecogniser implements PiiRecogniser {
     if (last !== -1) return { type: 'PERSON', start: words.start(k), end: words.end(last), score: SCORE_FULL_NAME };
     if (k > 0 && words.spaced(k - 1)) {
       const before = words.word(k - 1);
-      if (isAllCaps(before) && isSurnameWord(before)) return { type: 'PERSON', start: words.start(k - 1), end: words.end(k), score: SCORE_FULL_NAME };
+      if (isAllCaps(before) && words.isSurname(k - 1)) return { type: 'PERSON', start: words.start(k - 1), end: words.end(k), score: SCORE_FULL_NAME };
       if (GREETINGS.has(before)) return { type: 'PERSON', start: words.start(k), end: words.end(k), score: SCORE_GREETING };
     }
     return undefined;

@@ -126,23 +126,30 @@ export class PhoneRecogniser implements PiiRecogniser {
     return undefined;
   }
 
-  /** Ten digits read in place, one kind of separator, where the layout puts them (a bit per separator's place); slashes between pairs only. */
+  /**
+   * Ten digits read in place, one kind of separator, where the layout puts them (a bit per
+   * separator's place); slashes between pairs only. The digits are copied out only for a number so
+   * laid out.
+   */
   private national(text: string, start: number): Candidate | undefined {
-    let digits = '';
+    let count = 0;
     let separator = 0;
     let layout = 0;
     let i = start;
-    while (digits.length < 10) {
+    while (count < 10) {
       const c = codeAt(text, i);
       if (isDigit(c)) {
-        digits += text[i++];
-      } else if (digits.length > 0 && (separator === 0 ? isNationalSeparator(c) : c === separator) && isDigit(codeAt(text, i + 1))) {
+        count++;
+        i++;
+      } else if (count > 0 && (separator === 0 ? isNationalSeparator(c) : c === separator) && isDigit(codeAt(text, i + 1))) {
         separator = c;
-        layout |= 1 << digits.length;
+        layout |= 1 << count;
         i++;
       } else break;
     }
-    if (digits.length !== 10 || isAlnum(codeAt(text, i)) || !NATIONAL_LAYOUTS.has(layout) || (separator === SLASH && layout !== PAIRS) || !validFrenchNational(digits)) return undefined;
-    return { type: 'PHONE', start, end: i, score: SCORE_FR };
+    if (count !== 10 || isAlnum(codeAt(text, i)) || !NATIONAL_LAYOUTS.has(layout) || (separator === SLASH && layout !== PAIRS)) return undefined;
+    const written = text.slice(start, i);
+    const digits = separator === 0 ? written : written.replaceAll(String.fromCharCode(separator), '');
+    return validFrenchNational(digits) ? { type: 'PHONE', start, end: i, score: SCORE_FR } : undefined;
   }
 }
