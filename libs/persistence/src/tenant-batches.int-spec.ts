@@ -157,3 +157,14 @@ test('batches asked not to commit synchronously commit asynchronously, theirs al
   // The setting was the transaction's: the next one on the same connections is durable again.
   expect(await new WorkBatches(runtime).run(tenantId, setting)).toBe('on');
 });
+
+test('drained() resolves once every item queued so far, of every tenant, is written', async () => {
+  const [a, b] = [randomUUID(), randomUUID()];
+  const batches = new WorkBatches(runtime);
+  const written: string[] = [];
+  for (let i = 0; i < 30; i++) void batches.run(i % 2 ? a : b, async (manager) => void (await bump(i % 2 ? a : b, `d${i}`)(manager), written.push(`d${i}`)));
+  await batches.drained();
+  expect(written).toHaveLength(30);
+  expect((await tallyOf(a)).n + (await tallyOf(b)).n).toBe(30);
+  await expect(new WorkBatches(runtime).drained()).resolves.toBeUndefined();
+});

@@ -17,8 +17,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { withTenant, type TransactionSettings } from './tenant-context.js';
 
-/** Makes the writes of `items` (all of one tenant) in `manager`'s transaction; one result per item, in their order. */
-export type TenantFlush<I, O> = (manager: EntityManager, items: readonly I[]) => Promise<readonly O[]>;
+/** Makes the writes of `items` (all of `tenantId`) in `manager`'s transaction; one result per item, in their order. */
+export type TenantFlush<I, O> = (manager: EntityManager, items: readonly I[], tenantId: string) => Promise<readonly O[]>;
 
 export interface TenantBatchesOptions extends TransactionSettings {
   /** How many items go in one transaction at most. */
@@ -35,6 +35,8 @@ const DEFAULT_MAX_BATCH = 64;
 
 export class TenantBatches<I, O> {
   private readonly queues = new Map<string, Pending<I, O>[]>();
+  /** The tenants' queues being flushed. */
+  private readonly draining = new Set<Promise<void>>();
   private readonly maxBatch: number;
 
   constructor(
@@ -60,14 +62,23 @@ export class TenantBatches<I, O> {
     });
   }
 
+  /** Resolves once every item queued so far, of every tenant, has been written (or has failed). */
+  async drained(): Promise<void> {
+    while (this.draining.size > 0) await Promise.all([...this.draining]);
+  }
+
   /** Flushes the tenant's queue batch after batch until it is empty. */
-  private async drain(tenantId: string): Promise<void> {
-    const queue = this.queues.get(tenantId)!;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, this.maxBatch);
-      await this.runBatch(tenantId, batch);
-    }
-    this.queues.delete(tenantId);
+  private drain(tenantId: string): Promise<void> {
+    const draining = (async () => {
+      const queue = this.queues.get(tenantId)!;
+      while (queue.length > 0) {
+        const batch = queue.splice(0, this.maxBatch);
+        await this.runBatch(tenantId, batch);
+      }
+      this.queues.delete(tenantId);
+    })();
+    this.draining.add(draining);
+    return draining.finally(() => this.draining.delete(draining));
   }
 
   private async runBatch(tenantId: string, batch: Pending<I, O>[]): Promise<void> {
@@ -77,7 +88,7 @@ export class TenantBatches<I, O> {
         this.dataSource,
         tenantId,
         async (manager) => {
-          const out = await this.flush(manager, batch.map((pending) => pending.item));
+          const out = await this.flush(manager, batch.map((pending) => pending.item), tenantId);
           if (out.length !== batch.length) throw new Error(`a flush gave ${out.length} results for ${batch.length} items`);
           return out;
         },

@@ -2,7 +2,8 @@
 // transaction, then what it changes in the quota counters. The settlements of a tenant's calls that
 // wait go together (TenantBatches): two statements and one durable commit for the whole batch (the
 // usage summed by day, model and key; the audit entries in one insert into the outbox). The counters
-// change after, through the quota ledger's batches (asynchronous commits, with the admissions): a
+// change after, through the quota ledger's batches (asynchronous commits, with the admissions, and
+// not waited for by the call: queued in order before any later admission of the tenant): a
 // settlement never holds the counters every admission of the tenant waits for through a flush of
 // the WAL. A failure to change them after the settlement committed is logged and leaves them as
 // they were (the reservation counted instead of the use): the call is not settled twice. A call of
@@ -43,7 +44,11 @@ export class CallSettlements {
     this.batches = new TenantBatches(dataSource, (manager, settlements) => this.writeAll(manager, settlements));
   }
 
-  /** Writes the settlement, durably, then changes the counters; resolves once both are done. */
+  /**
+   * Writes the settlement, durably, then queues the change of the counters; resolves once the
+   * settlement has committed (the counters change a moment later, before any admission of the
+   * tenant this process is asked for after it).
+   */
   async write(settlement: CallSettlement): Promise<void> {
     const { tenantId, metering, audit } = settlement;
     if (tenantId === null) {
@@ -52,7 +57,7 @@ export class CallSettlements {
     }
     await this.batches.run(tenantId, { usage: metering?.usage ?? null, audit });
     if (!metering) return;
-    await this.ledger.adjust(tenantId, metering.counters).catch((error: unknown) => {
+    void this.ledger.adjust(tenantId, metering.counters).catch((error: unknown) => {
       this.logger.error({ event: 'quota_not_settled', auditId: audit.id, code: (error as { code?: string }).code ?? null }, 'the quota counters of a settled call could not be changed');
     });
   }

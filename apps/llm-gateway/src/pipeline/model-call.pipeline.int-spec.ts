@@ -90,6 +90,7 @@ async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
   await verification.check();
   const scanner = new PiiScanner(parts.recognisers ?? defaultRecognisers());
   const ledger = new QuotaLedger(runtimeDb, new QuotaRepository());
+  ledgers.push(ledger);
   const stages = new PipelineStages(
     new AuthoriseStage(catalogue, verification, new TenantPolicies(new GivenPolicies())),
     new LegalBasisStage(),
@@ -135,7 +136,11 @@ async function usageOf(tenantId: string): Promise<Array<{ requests: string; prom
   return withTenant(runtimeDb, tenantId, (manager) => manager.query('SELECT requests, prompt_tokens, completion_tokens FROM llm_usage_daily WHERE tenant_id = $1', [tenantId]));
 }
 
+/** Every ledger made, so that counters are read once what they queued is written (a call's settlement does not wait for its counters). */
+const ledgers: QuotaLedger[] = [];
+
 async function counters(tenantId: string): Promise<Array<{ requests: string; tokens: string }>> {
+  await Promise.all(ledgers.map((ledger) => ledger.drained()));
   return withTenant(runtimeDb, tenantId, (manager) => manager.query("SELECT requests, tokens FROM llm_quota_counters WHERE tenant_id = $1 AND window_kind = 'minute'", [tenantId]));
 }
 

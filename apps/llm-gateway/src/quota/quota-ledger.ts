@@ -18,7 +18,7 @@
 // milliseconds of them loses counts (a bounded overshoot, or a reservation never given back), never
 // an audit entry or a use: those are the settlement's (CallSettlements), durable, and written
 // apart, so that no admission ever waits for a flush of the WAL.
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { QuotaLimits, Quotas } from '@gardien/contracts';
 import { TenantBatches } from '@gardien/persistence';
@@ -65,7 +65,7 @@ type AdmissionOutcome = { counters: readonly CounterKey[] } | { refusedAt: Windo
 type LedgerItem = { admit: AdmissionRequest } | { adjust: readonly CounterDelta[] };
 
 @Injectable()
-export class QuotaLedger {
+export class QuotaLedger implements OnApplicationShutdown {
   private readonly batches: TenantBatches<LedgerItem, AdmissionOutcome | null>;
 
   constructor(
@@ -73,7 +73,7 @@ export class QuotaLedger {
     private readonly repository: QuotaRepository,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.batches = new TenantBatches(dataSource, (manager, items) => this.applyAll(manager, items), { synchronousCommit: false });
+    this.batches = new TenantBatches(dataSource, (manager, items, tenantId) => this.applyAll(manager, tenantId, items), { synchronousCommit: false });
   }
 
   /** Takes a request and `reservedTokens` from every counter of the scope, or none: QUOTA_EXCEEDED with Retry-After. */
@@ -87,9 +87,23 @@ export class QuotaLedger {
     return { tenantId: scope.tenantId, counters: outcome.counters, reservedTokens };
   }
 
-  /** Applies a settlement's or a release's changes (settlement(), release()); resolves once committed. */
+  /**
+   * Applies a settlement's or a release's changes (settlement(), release()); resolves once
+   * committed. Queued at once, in order with the tenant's admissions: an admission asked for
+   * after this call, in this process, is decided with these changes made.
+   */
   async adjust(tenantId: string, deltas: readonly CounterDelta[]): Promise<void> {
     if (deltas.length > 0) await this.batches.run(tenantId, { adjust: deltas });
+  }
+
+  /** Resolves once every admission and adjustment asked for so far has been written. */
+  drained(): Promise<void> {
+    return this.batches.drained();
+  }
+
+  /** What is queued is written before the process ends: an adjustment left behind would count a reservation as used. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.drained();
   }
 
   /** What settling a call changes: its reservation replaced by the tokens it used. */
@@ -107,9 +121,8 @@ export class QuotaLedger {
    * below zero); an admission takes from every counter of its scope, or from none (the window that
    * refused). The counters are locked and read once, and what they then hold written once.
    */
-  private async applyAll(manager: EntityManager, items: readonly LedgerItem[]): Promise<Array<AdmissionOutcome | null>> {
+  private async applyAll(manager: EntityManager, tenantId: string, items: readonly LedgerItem[]): Promise<Array<AdmissionOutcome | null>> {
     const now = this.now();
-    const tenantId = 'admit' in items[0]! ? items[0].admit.scope.tenantId : items[0]!.adjust[0]!.key.tenantId;
     const countersOf = items.map((item) => ('admit' in item ? this.countersOf(item.admit.scope, now) : []));
     // A counter of a window that no longer decides anything (purged, or about to be) is not adjusted.
     const adjusted = (item: LedgerItem) => ('adjust' in item ? item.adjust.filter(({ key }) => key.start >= expiredBefore(key.kind, now)) : []);
