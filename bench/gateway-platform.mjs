@@ -33,12 +33,18 @@ export async function startGardien(environment, runtimeBaseUrl) {
     const catalogue = join(dir, 'models.json');
     const model = { id: GARDIEN_MODEL, runtime: 'openai-compatible', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat', 'embeddings'], context_length: 8192 };
     await writeFile(catalogue, JSON.stringify({ models: [model] }));
+    // GARDIEN_BENCH_CPU_PROFILE=<dir>: the gateway and the edge write a CPU profile there when they stop.
+    const profileDir = process.env.GARDIEN_BENCH_CPU_PROFILE;
+    const profiled = profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : [];
     platform.processes = await PlatformProcesses.start({
       databasePrefix: platform.prefix,
       natsUrl: platform.nats.url,
       // One client address sends everything: the per-source limits stay on, with a ceiling never hit.
       env: { GARDIEN_RATE_LIMIT_MAX: '1000000', GARDIEN_RATE_LIMIT_AUTH_MAX: '1000000' },
-      serviceEnv: { 'llm-gateway': { GARDIEN_MODELS_FILE: catalogue, GARDIEN_LLM_RUNTIME: 'openai-compatible', GARDIEN_OPENAI_BASE_URL: runtimeBaseUrl } },
+      serviceEnv: {
+        'llm-gateway': { GARDIEN_MODELS_FILE: catalogue, GARDIEN_LLM_RUNTIME: 'openai-compatible', GARDIEN_OPENAI_BASE_URL: runtimeBaseUrl },
+      },
+      serviceNodeFlags: { 'llm-gateway': profiled, 'edge-api': profiled },
     });
     await waitUntilHealthy(platform.processes.edgeUrl);
     return { processes: platform.processes, apiKey: await tenantWithKey(platform.nats.url, platform.processes.edgeUrl), prefix: platform.prefix };

@@ -31,6 +31,8 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** Environment of one service only (its NATS seed, say). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Node.js flags of one service only, after the usual ones (`--cpu-prof`, say, which NODE_OPTIONS refuses). */
+  serviceNodeFlags?: Partial<Record<ServiceName, readonly string[]>>;
   /** Environment of the provisioning step only (the provisioner's NATS seed, say). */
   provisionEnv?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -142,7 +144,7 @@ export class PlatformProcesses {
   async launch(service: ServiceName, name: string, env: Record<string, string> = {}): Promise<void> {
     if (this.running.has(name)) throw new Error(`process ${name} is already running`);
     if (isBusService(service) && !this.ownEnv.has(service)) throw new Error(`${service} was not provisioned`);
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(this.options.serviceNodeFlags?.[service] ?? []), join(REPO_ROOT, 'apps', service, 'dist', 'main.js')], {
       cwd: REPO_ROOT,
       env: { ...sharedEnvironment(process.env), ...this.env, ...this.ownEnv.get(service), ...this.serviceEnv[service], GARDIEN_INSTANCE_ID: name, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
