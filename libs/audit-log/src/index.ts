@@ -1,4 +1,4 @@
-export { EMPTY_TREE_HASH, HASH_BYTES, leafHash, nodeHash } from './merkle-hash.js';
+export { EMPTY_TREE_HASH, HASH_BYTES, leafHash, leafOfText, nodeHash } from './merkle-hash.js';
 export { MAX_PROOF_LENGTH, consistencyPlan, inclusionPlan, rangeNodes, splitPoint, type NodeRef } from './merkle-plan.js';
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './merkle-verify.js';
 export { MemoryMerkleTree, foldRange } from './memory-tree.js';

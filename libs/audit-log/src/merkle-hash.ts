@@ -16,6 +16,23 @@ export function leafHash(data: Uint8Array): Buffer {
   return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer');
 }
 
+/** Where leafOfText encodes each text, after the leaf prefix; grown when a text might not fit. */
+let scratch = Buffer.alloc(16 * 1024);
+
+/**
+ * The UTF-8 bytes of a text and their leaf hash (leafHash of those bytes), the text encoded once:
+ * into a reused buffer right after the 0x00 prefix, hashed there, then copied out. Building the
+ * bytes, then the prefixed copy, then hashing cost two allocations and two copies more per leaf.
+ */
+export function leafOfText(text: string): { bytes: Buffer; leaf: Buffer } {
+  // At most three bytes of UTF-8 per UTF-16 code unit: a text always fits, never cut short.
+  if (scratch.length < 1 + 3 * text.length) scratch = Buffer.alloc(1 + 3 * text.length);
+  scratch[0] = 0x00;
+  const length = scratch.write(text, 1, 'utf8');
+  const leaf = hash('sha256', scratch.subarray(0, 1 + length), 'buffer');
+  return { bytes: Buffer.from(scratch.subarray(1, 1 + length)), leaf };
+}
+
 /** The hash of an interior node: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');

@@ -2,7 +2,7 @@
 // transparency-dev/merkle, themselves those of the RFC 6962 test suite), then the negative
 // cases: a wrong leaf, a wrong root, a wrong, truncated or padded proof must each be rejected.
 import fc from 'fast-check';
-import { EMPTY_TREE_HASH, leafHash, nodeHash } from './merkle-hash.js';
+import { EMPTY_TREE_HASH, leafHash, leafOfText, nodeHash } from './merkle-hash.js';
 import { MemoryMerkleTree } from './memory-tree.js';
 import { consistencyPlan, inclusionPlan, rangeNodes } from './merkle-plan.js';
 import { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './merkle-verify.js';
@@ -82,6 +82,25 @@ describe('tree hash', () => {
   test('a leaf is never hashed as a node: the prefixes differ', () => {
     const [a, b] = [leafHash(LEAVES[1]!), leafHash(LEAVES[2]!)];
     expect(leafHash(Buffer.concat([a, b])).equals(nodeHash(a, b))).toBe(false);
+  });
+
+  test("a text's leaf is the leaf hash of its UTF-8 bytes, whatever characters it holds and however long", () => {
+    // A known answer first: SHA-256(0x00 || "") is the reference root of a tree of one empty leaf.
+    expect(leafOfText('').leaf.equals(ROOTS[0]!)).toBe(true);
+    const check = (text: string) => {
+      const bytes = Buffer.from(text, 'utf8');
+      const { bytes: encoded, leaf } = leafOfText(text);
+      expect(encoded.equals(bytes)).toBe(true);
+      expect(leaf.toString('hex')).toBe(leafHash(bytes).toString('hex'));
+    };
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 64 }), check));
+    // Longer than the reused buffer at first, and three bytes per character: grown, not cut short.
+    check('€'.repeat(20_000));
+    check('a'.repeat(70_000));
+    // The bytes given out are a copy: the next text does not overwrite them.
+    const first = leafOfText('first');
+    leafOfText('second, longer');
+    expect(first.bytes.toString('utf8')).toBe('first');
   });
 
   test('for any number of leaves, the stored-node tree has the root of the RFC recursion', () => {

@@ -4,8 +4,9 @@
 // dead-letter subject by its stream sequence and entry id only, and terminated, so that it never
 // holds the consumer up. While the database is down, the same batch is tried again: nothing is
 // lost (entries wait in JetStream) and nothing is reordered. Each entry is validated and hashed
-// as soon as its batch is gathered, while the batch before is being stored: one transaction at a
-// time still, in stream order, each batch acknowledged only once committed.
+// as soon as its batch is gathered, while the batch before is being stored: one batch at a time
+// still, in stream order (its logs stored in a few transactions at once, each log in one), each
+// batch acknowledged only once all of it is committed.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DURABLE_CONSUMERS, deadLetterSubject } from '@gardien/contracts';

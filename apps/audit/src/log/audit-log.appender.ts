@@ -3,16 +3,18 @@
 // and the nodes it completes stored in the same transaction. An entry id already in its log (a
 // redelivery, a relay that published twice) is skipped: appended once. Such ids are rare (a batch
 // delivered again after a restart), so a batch is first stored without looking its ids up: the
-// unique (tenant_id, id) refuses it whole if one is known, and it is then stored again with the
-// ids looked up, the known ones skipped. The right edge of each tree
-// (its compact range) is kept in memory between batches and read back from the nodes when another
-// replica appended in between or the service restarted. Hashing an entry needs nothing of its
-// log, so it can be done before the log is locked (hashEntry), while another batch is being stored.
+// unique (tenant_id, id) refuses the transaction whole if one is known, and it is then stored
+// again with the ids looked up, the known ones skipped. The right edge of each tree (its compact
+// range) is kept in memory between batches; the insert itself checks that the log has the size it
+// was computed for, and the range is read back from the nodes when it has not (another replica
+// appended in between, or the service restarted): two statements per log and batch in the usual
+// case, the tenant and lock, then the insert. Hashing an entry needs nothing of its log, so it can
+// be done before the log is locked (hashEntry), while another batch is being stored.
 import type { DataSource, EntityManager } from 'typeorm';
-import { CompactRange, canonicalText, leafHash } from '@gardien/audit-log';
-import { PLATFORM_TENANT_ID, logEntryOf, type AuditEntry } from '@gardien/contracts';
-import { setTenant } from '@gardien/persistence';
+import { CompactRange, leafOfText } from '@gardien/audit-log';
+import { PLATFORM_TENANT_ID, type AuditEntry } from '@gardien/contracts';
 import { isKnownIdRefusal, type AuditLogRepository, type EntryRow, type NodeRow } from './audit-log.repository.js';
+import { logEntryText } from './log-entry-text.js';
 
 export interface AppendOutcome {
   appended: number;
@@ -35,20 +37,8 @@ export interface HashedEntry {
 }
 
 export function hashEntry(entry: AuditEntry): HashedEntry {
-  const text = Buffer.from(canonicalText(inKeyOrder(logEntryOf(entry))), 'utf8');
-  return { entry, log: logTenantOf(entry), text, leaf: leafHash(text) };
-}
-
-/**
- * The same data with the keys of every object in JCS order (UTF-16 code units, Array#sort's):
- * canonicalText then writes it with the native serialiser instead of the general algorithm, the
- * same text four times faster.
- */
-function inKeyOrder(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const ordered: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) ordered[key] = inKeyOrder((value as Record<string, unknown>)[key]);
-  return ordered;
+  const { bytes, leaf } = leafOfText(logEntryText(entry));
+  return { entry, log: logTenantOf(entry), text: bytes, leaf };
 }
 
 export class AuditLogAppender {
@@ -63,7 +53,13 @@ export class AuditLogAppender {
     return this.appendHashed(entries.map(hashEntry));
   }
 
-  /** Appends entries hashed beforehand (hashEntry), in the order given. */
+  /**
+   * Appends entries hashed beforehand (hashEntry), in the order given. The batch's logs are shared
+   * out among at most TRANSACTIONS transactions, run at once on connections of their own: a log is
+   * in one of them only, so its order is kept, and each takes its locks in one order. When one
+   * fails the others may have committed: the batch, given again, finds their entries known and
+   * skips them, so that each is still appended once.
+   */
   async appendHashed(entries: readonly HashedEntry[]): Promise<AppendOutcome> {
     const byLog = new Map<string, HashedEntry[]>();
     for (const hashed of entries) {
@@ -71,27 +67,36 @@ export class AuditLogAppender {
       if (list === undefined) byLog.set(hashed.log, [hashed]);
       else list.push(hashed);
     }
-    let appended: { count: number; grown: string[] };
+    const settled = await Promise.allSettled(shareOut(byLog, TRANSACTIONS).map((logs) => this.appendLogs(logs, byLog)));
+    let count = 0;
+    const grown: string[] = [];
+    for (const result of settled) {
+      if (result.status === 'rejected') throw result.reason;
+      count += result.value.count;
+      grown.push(...result.value.grown);
+    }
+    return { appended: count, duplicates: entries.length - count, grown: grown.sort() };
+  }
+
+  /** The logs `logs` of the batch in one transaction: first without looking their ids up, then, if one is known, with. */
+  private async appendLogs(logs: readonly string[], byLog: ReadonlyMap<string, readonly HashedEntry[]>): Promise<{ count: number; grown: string[] }> {
     try {
-      appended = await this.appendByLog(byLog, false);
+      return await this.appendByLog(logs, byLog, false);
     } catch (error) {
       if (!isKnownIdRefusal(error)) throw error;
-      appended = await this.appendByLog(byLog, true);
+      return this.appendByLog(logs, byLog, true);
     }
-    return { appended: appended.count, duplicates: entries.length - appended.count, grown: appended.grown };
   }
 
   /** One transaction; `lookUp`: skip the ids already stored, else leave them to the unique constraint. */
-  private async appendByLog(byLog: ReadonlyMap<string, readonly HashedEntry[]>, lookUp: boolean): Promise<{ count: number; grown: string[] }> {
-    // Locks taken in one order by every replica: no deadlock between two batches.
-    const logs = [...byLog.keys()].sort();
+  private async appendByLog(logs: readonly string[], byLog: ReadonlyMap<string, readonly HashedEntry[]>, lookUp: boolean): Promise<{ count: number; grown: string[] }> {
     const ranges = new Map<string, CompactRange>();
     const grown: string[] = [];
     let count = 0;
     await this.dataSource.transaction(async (manager) => {
       for (const log of logs) {
         const result = await this.appendToLog(manager, log, byLog.get(log)!, lookUp);
-        ranges.set(log, result.range);
+        if (result.range !== undefined) ranges.set(log, result.range);
         count += result.appended;
         if (result.appended > 0) grown.push(log);
       }
@@ -101,43 +106,82 @@ export class AuditLogAppender {
     return { count, grown };
   }
 
-  private async appendToLog(manager: EntityManager, log: string, entries: readonly HashedEntry[], lookUp: boolean): Promise<{ range: CompactRange; appended: number }> {
-    await setTenant(manager, log);
-    await this.repository.lock(manager, log);
-    const size = await this.repository.sizeOf(manager, log);
+  private async appendToLog(manager: EntityManager, log: string, entries: readonly HashedEntry[], lookUp: boolean): Promise<{ range?: CompactRange; appended: number }> {
+    await this.repository.lockAs(manager, log);
     const known = lookUp ? await this.repository.existingIds(manager, log, entries.map(({ entry }) => entry.id)) : new Set<string>();
-    const range = (await this.rangeOf(manager, log, size)).clone();
-    const rows: EntryRow[] = [];
-    const nodes: NodeRow[] = [];
-    for (const { entry, text, leaf } of entries) {
-      if (known.has(entry.id)) continue;
-      known.add(entry.id);
-      rows.push({
-        idx: range.size,
-        id: entry.id,
-        ts: entry.occurredAt,
-        service: entry.service,
-        action: entry.action,
-        outcome: entry.outcome,
-        actorType: entry.actor.type,
-        actorId: entry.actor.id,
-        targetType: entry.target?.type ?? null,
-        targetId: entry.target?.id ?? null,
-        entry: text,
-        leafHash: leaf,
-      });
-      nodes.push(...range.append(leaf));
+    const fresh: HashedEntry[] = [];
+    for (const hashed of entries) {
+      if (known.has(hashed.entry.id)) continue;
+      known.add(hashed.entry.id);
+      fresh.push(hashed);
     }
-    await this.repository.insert(manager, log, rows, nodes);
-    return { range, appended: rows.length };
+    if (fresh.length === 0) return { appended: 0 };
+    // The range in memory is the log's as this service last committed it; the insert checks, under
+    // the lock, that the log still has that size, and stores nothing when another replica has
+    // appended since (or the service restarted): the range is then read back at the size it found.
+    let range = this.ranges.get(log) ?? (await this.storedRange(manager, log, await this.repository.sizeOf(manager, log)));
+    for (let attempt = 1; ; attempt += 1) {
+      const grown = range.clone();
+      const { rows, nodes } = rowsOf(grown, fresh);
+      const stored = await this.repository.insertAt(manager, log, range.size, rows, nodes);
+      if (stored === range.size) return { range: grown, appended: rows.length };
+      // Under the lock the size cannot change again: a second mismatch is a broken log, not a race.
+      if (attempt > 1) throw new Error(`audit log of ${log}: its size moved from ${range.size} to ${stored} under the lock`);
+      range = await this.storedRange(manager, log, stored);
+    }
   }
 
-  /** The compact range of a log of `size` entries: from memory when it is current, else from its stored nodes. */
-  private async rangeOf(manager: EntityManager, log: string, size: number): Promise<CompactRange> {
-    const cached = this.ranges.get(log);
-    if (cached?.size === size) return cached;
+  /** The compact range of a log of `size` entries, from its stored nodes. */
+  private async storedRange(manager: EntityManager, log: string, size: number): Promise<CompactRange> {
     const refs = CompactRange.nodesOf(size);
     const node = await this.repository.requiredNodes(manager, log, refs);
     return new CompactRange(size, refs.map(node));
   }
+}
+
+/**
+ * How many transactions a batch is stored in at once, at most, each on a connection of the pool
+ * (10 by default). Postgres inserting a batch's rows and their indexes was most of the time a
+ * batch took, on one backend, one core, while the service waited: logs apart go on backends apart.
+ */
+const TRANSACTIONS = 4;
+
+/**
+ * The logs shared out among at most `count` groups of about as many entries each (the largest log
+ * first, to the group with the fewest), each group's logs in sorted order: every transaction takes
+ * its locks in one order, so that no two of them, in this replica or another, wait for each other.
+ */
+function shareOut(byLog: ReadonlyMap<string, readonly HashedEntry[]>, count: number): string[][] {
+  const groups = Array.from({ length: Math.min(count, byLog.size) }, () => ({ logs: [] as string[], entries: 0 }));
+  const largestFirst = [...byLog].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1));
+  for (const [log, entries] of largestFirst) {
+    const smallest = groups.reduce((min, group) => (group.entries < min.entries ? group : min));
+    smallest.logs.push(log);
+    smallest.entries += entries.length;
+  }
+  return groups.map((group) => group.logs.sort());
+}
+
+/** The rows of `entries` appended, in order, to the tree `range` (which they grow), and the nodes they complete. */
+function rowsOf(range: CompactRange, entries: readonly HashedEntry[]): { rows: EntryRow[]; nodes: NodeRow[] } {
+  const rows: EntryRow[] = [];
+  const nodes: NodeRow[] = [];
+  for (const { entry, text, leaf } of entries) {
+    rows.push({
+      idx: range.size,
+      id: entry.id,
+      ts: entry.occurredAt,
+      service: entry.service,
+      action: entry.action,
+      outcome: entry.outcome,
+      actorType: entry.actor.type,
+      actorId: entry.actor.id,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      entry: text,
+      leafHash: leaf,
+    });
+    for (const node of range.append(leaf)) nodes.push(node);
+  }
+  return { rows, nodes };
 }

@@ -111,6 +111,72 @@ test('two replicas appending to the same logs at once leave every tree whole', a
   expect((await storedRoot(tenant)).size + (await storedRoot(tenantB)).size).toBe(108);
 });
 
+/** The ids of a stored log, in index order. */
+async function storedIds(tenantId: string): Promise<string[]> {
+  const rows: Array<{ id: string }> = await withTenant(runtime, tenantId, (m) => m.query('SELECT id FROM audit_entries WHERE tenant_id = $1 ORDER BY idx', [tenantId]));
+  return rows.map((row) => row.id);
+}
+
+test("a batch spanning tenants keeps each tenant's arrival order, each in its own tree", async () => {
+  const appender = new AuditLogAppender(runtime, new AuditLogRepository());
+  const tenants = Array.from({ length: 5 }, () => randomUUID());
+  // Tenants of very different sizes, interleaved unevenly, so that the logs of a batch are shared
+  // out among its transactions in more than one way.
+  const all = Array.from({ length: 600 }, (_, i) => entry(tenants[(i * i + (i % 7)) % tenants.length]!, i));
+  for (let i = 0; i < all.length; i += 250) await appender.append(all.slice(i, i + 250));
+  for (const tenant of tenants) {
+    const arrived = all.filter((e) => e.tenantId === tenant);
+    expect(await storedIds(tenant)).toEqual(arrived.map((e) => e.id));
+    expect(await storedRoot(tenant)).toEqual({ size: arrived.length, root: treeOf(arrived).root().toString('hex') });
+  }
+});
+
+test('a batch holding an id twice, across tenants, appends it once, after the entries before it', async () => {
+  const appender = new AuditLogAppender(runtime, new AuditLogRepository());
+  const [one, two] = [randomUUID(), randomUUID()];
+  const [a, b, c, d] = [entry(one, 1), entry(two, 2), entry(one, 3), entry(two, 4)];
+  expect(await appender.append([a, b, a, c, b, d, c])).toEqual({ appended: 4, duplicates: 3, grown: [one, two].sort() });
+  expect(await storedIds(one)).toEqual([a.id, c.id]);
+  expect(await storedIds(two)).toEqual([b.id, d.id]);
+});
+
+test('a replica whose memory of a log is behind appends after what the other stored, the tree whole', async () => {
+  const tenant = randomUUID();
+  const [one, two] = [new AuditLogAppender(runtime, new AuditLogRepository()), new AuditLogAppender(runtime, new AuditLogRepository())];
+  const batches = Array.from({ length: 5 }, (_, b) => Array.from({ length: 3 + b }, (_, i) => entry(tenant, b * 10 + i)));
+  // Taking turns: every batch of one finds the log grown since its last one.
+  for (const [i, batch] of batches.entries()) await (i % 2 === 0 ? one : two).append(batch);
+  expect(await storedIds(tenant)).toEqual(batches.flat().map((e) => e.id));
+  expect(await storedRoot(tenant)).toEqual({ size: batches.flat().length, root: treeOf(batches.flat()).root().toString('hex') });
+});
+
+test("when one transaction of a batch fails and another commits, the batch given again appends each entry once, in order", async () => {
+  const [failing, other] = [randomUUID(), randomUUID()];
+  /** A database that loses its connection once, in the middle of storing one log's entries. */
+  class FailingOnce extends AuditLogRepository {
+    failed = false;
+    override async insertAt(...args: Parameters<AuditLogRepository['insertAt']>): Promise<number> {
+      if (args[1] === failing && !this.failed) {
+        this.failed = true;
+        throw Object.assign(new Error('connection lost'), { code: 'ECONNRESET' });
+      }
+      return super.insertAt(...args);
+    }
+  }
+  const appender = new AuditLogAppender(runtime, new FailingOnce());
+  const batch = Array.from({ length: 40 }, (_, i) => entry(i % 2 === 0 ? failing : other, i));
+  await expect(appender.append(batch)).rejects.toThrow('connection lost');
+  // The other log's transaction committed (it is appended, or the test proves nothing).
+  expect((await storedIds(other)).length).toBe(20);
+  expect(await storedIds(failing)).toEqual([]);
+  expect(await appender.append(batch)).toEqual({ appended: 20, duplicates: 20, grown: [failing] });
+  for (const log of [failing, other]) {
+    const arrived = batch.filter((e) => e.tenantId === log);
+    expect(await storedIds(log)).toEqual(arrived.map((e) => e.id));
+    expect(await storedRoot(log)).toEqual({ size: 20, root: treeOf(arrived).root().toString('hex') });
+  }
+});
+
 test("a tenant's transaction sees its own log only, and one with no tenant sees none", async () => {
   await new AuditLogAppender(runtime, new AuditLogRepository()).append([entry(tenantB, 1)]);
   const seen = await withTenant(runtime, tenantA, (m) => m.query('SELECT DISTINCT tenant_id FROM audit_entries'));

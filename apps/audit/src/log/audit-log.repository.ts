@@ -3,6 +3,7 @@
 // or the platform's under the platform tenant's id.
 import type { EntityManager } from 'typeorm';
 import type { NodeRef } from '@gardien/audit-log';
+import { TENANT_SETTING } from '@gardien/persistence';
 import { byteaArray, int2Array, int8Array, textArray, uuidArray } from './binary-arrays.js';
 
 export interface EntryRow {
@@ -24,6 +25,8 @@ export interface EntryRow {
 export interface NodeRow extends NodeRef {
   hash: Buffer;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const nodeKey = (ref: NodeRef) => `${ref.level}:${ref.index}`;
 
@@ -47,9 +50,13 @@ type StoredRow = { idx: string; entry: string; leaf_hash: Buffer };
 const stored = (row: StoredRow): StoredEntry => ({ idx: Number(row.idx), entry: row.entry, leafHash: row.leaf_hash });
 
 export class AuditLogRepository {
-  /** Serialises appends to one log across replicas, until the transaction ends. */
-  async lock(manager: EntityManager, tenantId: string): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`gardien-audit:${tenantId}`]);
+  /**
+   * Sets the tenant of the transaction to the log's and serialises appends to that log across
+   * replicas, both until the transaction ends: one statement (a round trip per log and batch less).
+   */
+  async lockAs(manager: EntityManager, tenantId: string): Promise<void> {
+    if (!UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
+    await manager.query('SELECT set_config($1, $2, true), pg_advisory_xact_lock(hashtextextended($3, 0))', [TENANT_SETTING, tenantId, `gardien-audit:${tenantId}`]);
   }
 
   /** The number of entries of the log: its last index plus one. */
@@ -120,18 +127,25 @@ export class AuditLogRepository {
   }
 
   /**
-   * Stores entries and the nodes they complete, in one statement. The columns go as binary arrays
+   * Stores entries and the nodes they complete, in one statement, if the log still holds `size`
+   * entries (the index of the first row); returns the size it holds, read in the same statement,
+   * after the lock: when it is not `size`, nothing was stored. The columns go as binary arrays
    * (see binary-arrays.ts); the timestamps as text, which the server reads as it always has.
    */
-  async insert(manager: EntityManager, tenantId: string, rows: readonly EntryRow[], nodes: readonly NodeRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  async insertAt(manager: EntityManager, tenantId: string, size: number, rows: readonly EntryRow[], nodes: readonly NodeRow[]): Promise<number> {
     const column = <K extends keyof EntryRow>(key: K) => rows.map((row) => row[key]);
-    await manager.query(
-      `WITH entries AS (
+    const found: Array<{ size: string }> = await manager.query(
+      `WITH stored AS (SELECT coalesce(max(idx) + 1, 0) AS size FROM audit_entries WHERE tenant_id = $1),
+       entries AS (
          INSERT INTO audit_entries (tenant_id, idx, id, ts, service, action, outcome, actor_type, actor_id, target_type, target_id, entry, leaf_hash)
          SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[])
+          WHERE (SELECT size FROM stored) = $17::bigint
+       ),
+       nodes AS (
+         INSERT INTO audit_nodes (tenant_id, level, idx, hash) SELECT $1, * FROM unnest($14::smallint[], $15::bigint[], $16::bytea[])
+          WHERE (SELECT size FROM stored) = $17::bigint
        )
-       INSERT INTO audit_nodes (tenant_id, level, idx, hash) SELECT $1, * FROM unnest($14::smallint[], $15::bigint[], $16::bytea[])`,
+       SELECT size FROM stored`,
       [
         tenantId,
         int8Array(column('idx')),
@@ -149,8 +163,10 @@ export class AuditLogRepository {
         int2Array(nodes.map((node) => node.level)),
         int8Array(nodes.map((node) => node.index)),
         byteaArray(nodes.map((node) => node.hash)),
+        size,
       ],
     );
+    return Number(found[0]!.size);
   }
 }
 
