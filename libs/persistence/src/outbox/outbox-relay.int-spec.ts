@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { PrivateNats, dropTestDatabases, testDatabasePrefix, waitFor, ADMIN_URL } from '@gardien/testing';
 import { openServiceDatabase } from '../open-service-database.js';
 import { CreateOutbox1732579200000 } from '../migrations/1732579200000-create-outbox.js';
-import { appendToOutbox } from './outbox-writer.js';
+import { appendAllToOutbox, appendToOutbox } from './outbox-writer.js';
 import { OutboxRelay } from './outbox-relay.js';
 
 const prefix = testDatabasePrefix();
@@ -110,6 +110,21 @@ test('a row published again (crash between publish and mark) is deduplicated by 
   expect(await relay.publishPending()).toBe(1);
   expect(await pendingCount()).toBe(0);
   expect(await streamMessages()).toBe(before + 1);
+});
+
+test('a batch goes out at once and in order: 250 rows written in one statement reach the stream in the order written, each once', async () => {
+  const before = await streamMessages();
+  const ids = await dataSource.transaction((tx) => appendAllToOutbox(tx, Array.from({ length: 250 }, (_, i) => ({ subject: 'probe.widget.batched', payload: { seq: i } }))));
+  const relay = new OutboxRelay(dataSource, jetstream(connection), pino({ level: 'silent' }), { batchSize: 100 });
+  expect([await relay.publishPending(), await relay.publishPending(), await relay.publishPending(), await relay.publishPending()]).toEqual([100, 100, 50, 0]);
+  expect(await streamMessages()).toBe(before + 250);
+  const consumer = await jetstream(connection).consumers.get(STREAM, { opt_start_seq: before + 1 });
+  const seen: string[] = [];
+  for await (const message of await consumer.fetch({ max_messages: 250, expires: 2_000 })) {
+    seen.push(message.headers?.get('Nats-Msg-Id') ?? '');
+    if (seen.length === 250) break;
+  }
+  expect(seen).toEqual(ids);
 });
 
 test('appendToOutbox refuses to write outside a transaction', async () => {

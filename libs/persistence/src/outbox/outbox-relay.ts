@@ -74,27 +74,29 @@ export class OutboxRelay {
           WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
-      const published: string[] = [];
-      let failed: PendingRow | undefined;
-      for (const row of rows) {
-        try {
-          await this.jetstream.publish(row.subject, JSON.stringify(row.payload), {
+      // Every row of the batch is sent at once, in order (the client writes them together, the
+      // server stores them in the order they came), and the acknowledgements are awaited together:
+      // one round trip for the batch, not one per row. A row whose publish failed stays pending
+      // (and the rows after it that were stored are marked: a pass after a partial failure sends
+      // the failed rows after those).
+      const outcomes = await Promise.allSettled(
+        rows.map((row) =>
+          this.jetstream.publish(row.subject, JSON.stringify(row.payload), {
             msgID: row.id,
             timeout: this.publishTimeoutMs,
             headers: toHeaders(row.headers),
-          });
-          published.push(row.id);
-        } catch (error) {
-          failed = row;
-          this.logger.warn({ outboxId: row.id, err: safeError(error) }, 'outbox publish failed; row stays pending');
-          break;
-        }
-      }
+          }),
+        ),
+      );
+      const published = rows.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((row) => row.id);
+      const failed = rows.filter((_, i) => outcomes[i]!.status === 'rejected').map((row) => row.id);
+      const firstFailure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (firstFailure) this.logger.warn({ outboxId: failed[0], failedRows: failed.length, err: safeError(firstFailure.reason) }, 'outbox publish failed; rows stay pending');
       if (published.length > 0) {
         await manager.query('UPDATE gardien_outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])', [published]);
       }
-      if (failed) await manager.query('UPDATE gardien_outbox SET attempts = attempts + 1 WHERE id = $1', [failed.id]);
-      return { published: published.length, failed: failed !== undefined };
+      if (failed.length > 0) await manager.query('UPDATE gardien_outbox SET attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [failed]);
+      return { published: published.length, failed: failed.length > 0 };
     });
     // Reported after the commit, so that the marks of what went out and the failed attempt are kept.
     if (outcome.failed) throw new RelayPassFailed(outcome.published);
