@@ -460,6 +460,26 @@ test('a runtime that stops mid-stream or answers garbage ends the stream with an
   for (const line of lines) expect(line).not.toMatch(/un deux|Bonjour/);
 });
 
+test('a streamed call whose runtime fails before answering anything yields nothing, not even its start: the edge can answer with the error status', async () => {
+  const tenantId = tenantWith();
+  const pipeline = await pipelineWith();
+  const chunks: LlmChatChunk[] = [];
+  server.behave({ status: 503 });
+  try {
+    const consumed = (async () => {
+      for await (const chunk of pipeline.chatStream(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'Bonjour' }] }, never())) chunks.push(chunk);
+    })();
+    await expect(consumed).rejects.toMatchObject({ reason: 'runtime_unavailable' });
+  } finally {
+    server.behave({});
+  }
+  expect(chunks).toEqual([]);
+  // Once the runtime answers, the start comes first, with the first piece right after it.
+  const answered = await collect(pipeline.chatStream(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'Bonjour' }] }, never()));
+  expect(answered[0]!.type).toBe('start');
+  expect(answered.at(-1)!.type).toBe('end');
+});
+
 test('a call answered once that passes its deadline is a runtime timeout, audited as failed; the runtime was asked, so it is charged: its request, and its prompt as estimated', async () => {
   const tenantId = tenantWith();
   const pipeline = await pipelineWith();
@@ -486,13 +506,10 @@ test('a stream cancelled before its first token is charged its request and its p
   const pipeline = await pipelineWith();
   server.behave({ latencyMs: 2_000 });
   try {
+    // Left while the runtime has not yet answered anything (it waits 2 s before its first token).
     const controller = new AbortController();
-    const consumed = (async () => {
-      for await (const chunk of pipeline.chatStream(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois' }] }, controller.signal)) {
-        if (chunk.type === 'start') setTimeout(() => controller.abort(), 100);
-      }
-    })();
-    await expect(consumed).rejects.toThrow();
+    setTimeout(() => controller.abort(), 300);
+    await expect(collect(pipeline.chatStream(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois' }] }, controller.signal))).rejects.toThrow();
   } finally {
     server.behave({});
   }

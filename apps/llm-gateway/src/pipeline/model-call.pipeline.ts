@@ -86,7 +86,7 @@ export class ModelCallPipeline {
   }
 
   /**
-   * The answer as it comes: `start` once every stage before the runtime has passed, pieces of the
+   * The answer as it comes: `start` once every stage before the runtime has passed and the runtime has begun to answer, pieces of the
    * answer (re-identified, and scanned for leaks before they are released), then `end`. Leaving the
    * iteration early, or aborting `signal`, stops the runtime; the call is then metered as far as it went.
    */
@@ -98,12 +98,20 @@ export class ModelCallPipeline {
     let produced = '';
     let ended: { usage: TokenUsage; finishReason: RuntimeFinishReason } | undefined;
     let settled = false;
+    // `start` waits for the runtime's first event: a runtime that fails before it (down, refusing,
+    // timing out) refuses the call as a whole, so that the edge answers with the error's status
+    // rather than a 200 whose stream then carries the error.
+    const start: LlmChatChunk = { type: 'start', id: state.callId, model: state.model().id, created: seconds() };
+    let startSent = false;
     try {
-      yield { type: 'start', id: state.callId, model: state.model().id, created: seconds() };
       const started = performance.now();
       try {
         this.enterRuntime(state, signal);
         for await (const event of this.stages.runtime.chatStream(state.model(), messages, state.sampling(request, stop), signal)) {
+          if (!startSent) {
+            startSent = true;
+            yield start;
+          }
           if (event.type === 'end') {
             ended = { usage: event.usage, finishReason: event.finishReason };
             continue;
@@ -115,6 +123,10 @@ export class ModelCallPipeline {
         }
       } finally {
         state.timings.add('runtime', performance.now() - started);
+      }
+      if (!startSent) {
+        startSent = true;
+        yield start;
       }
       const rest = inStage('reidentify', () => reidentifier.push(inStage('output_guards', () => guard.end())) + reidentifier.end());
       if (rest !== '') yield { type: 'delta', content: rest };
