@@ -35,11 +35,8 @@ const AT_WORDS: ReadonlySet<string> = new Set(['at', 'arobase', 'arobas']);
 const BARE_AT_WORDS: ReadonlySet<string> = new Set(['arobase', 'arobas']);
 const AT_WORD_HASHES = foldedHashes(AT_WORDS);
 const DOT_WORDS: ReadonlySet<string> = new Set(['dot', 'point']);
-const CLOSING: ReadonlyMap<number, number> = new Map([
-  [40, 41], // ( )
-  [91, 93], // [ ]
-  [123, 125], // { }
-]);
+/** The bracket that closes the one at `c` — ( ), [ ], { } — or undefined: read at every at and at the end of every label, so a comparison rather than a Map. */
+const closingOf = (c: number): number | undefined => (c === 40 ? 41 : c === 91 ? 93 : c === 123 ? 125 : undefined);
 
 const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
 /** Whether each BMP code unit above ASCII is a letter or a mark: 0 not yet known, 1 yes, 2 no. */
@@ -85,7 +82,7 @@ function gapAfter(text: string, start: number, limit: number): number {
 function bracketed(text: string, start: number, end: number): { start: number; end: number } | undefined {
   const open = isGap(codeAt(text, start - 1)) ? start - 2 : start - 1;
   const close = isGap(codeAt(text, end)) ? end + 1 : end;
-  const closing = CLOSING.get(codeAt(text, open));
+  const closing = closingOf(codeAt(text, open));
   return closing !== undefined && codeAt(text, close) === closing ? { start: open, end: close + 1 } : undefined;
 }
 
@@ -137,7 +134,7 @@ function atsOf(input: ScanInput): At[] {
 function writtenDot(text: string, i: number, limit: number, words: boolean): number {
   const from = gapAfter(text, i, limit);
   let end: number;
-  const closing = CLOSING.get(codeAt(text, from));
+  const closing = closingOf(codeAt(text, from));
   if (closing !== undefined) {
     // "[.]" is written tight ("( . )" is punctuation); "[ dot ]" may have blanks inside.
     const dot = codeAt(text, from + 1) === 46;

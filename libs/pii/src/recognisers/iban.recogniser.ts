@@ -30,6 +30,15 @@ function ibanChecksumHolds(iban: string): boolean {
 
 const bbanFormats = new Map<string, RegExp>();
 
+/** The two capitals of a country code as one number, as `countryKey` reads them from the text. */
+const codeKey = (first: number, second: number): number => (first << 8) | second;
+/** Each country's IBAN length by its code: two letters before digits are looked up without being copied out. */
+const IBAN_LENGTHS: ReadonlyMap<number, number> = new Map(
+  Object.entries(countrySpecs).flatMap(([code, spec]) => (code.length === 2 && typeof spec.chars === 'number' ? [[codeKey(code.charCodeAt(0), code.charCodeAt(1)), spec.chars] as const] : [])),
+);
+/** The key of the two ASCII letters at `start`, in capitals whatever their case. */
+const countryKey = (text: string, start: number): number => codeKey(text.charCodeAt(start) & ~32, text.charCodeAt(start + 1) & ~32);
+
 /**
  * What ibantools' isValidIBAN decides (a property test compares them), with each country's BBAN
  * format compiled once: ibantools builds the regular expression again on every call, which was most
@@ -55,7 +64,7 @@ export class IbanRecogniser implements PiiRecogniser {
     for (const checkDigits of digitRuns.starts) {
       const start = checkDigits - 2;
       if (start < 0 || !isAsciiLetter(text.charCodeAt(start)) || !isAsciiLetter(text.charCodeAt(start + 1)) || isAlnum(codeAt(text, start - 1))) continue;
-      const length = countrySpecs[text.slice(start, checkDigits).toUpperCase()]?.chars;
+      const length = IBAN_LENGTHS.get(countryKey(text, start));
       if (length === undefined) continue;
       const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isIbanSeparator), length);
       if (cut && validIban(cut.chars.toUpperCase())) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
