@@ -22,25 +22,30 @@ export class UsageRepository {
   async addAll(manager: EntityManager, increments: readonly UsageIncrement[]): Promise<void> {
     const rows = new Map<string, UsageIncrement & { requests: number }>();
     for (const usage of increments) {
-      const id = `${usage.tenantId}|${usage.day}|${usage.model}|${usage.apiKeyId ?? NO_API_KEY}`;
-      const row = rows.get(id) ?? { ...usage, requests: 0, promptTokens: 0, completionTokens: 0 };
+      const apiKeyId = (usage.apiKeyId ?? NO_API_KEY).toLowerCase();
+      const id = `${usage.tenantId.toLowerCase()}|${usage.day}|${usage.model}|${apiKeyId}`;
+      const row = rows.get(id) ?? { ...usage, apiKeyId, requests: 0, promptTokens: 0, completionTokens: 0 };
       row.requests += 1;
       row.promptTokens += usage.promptTokens;
       row.completionTokens += usage.completionTokens;
       rows.set(id, row);
     }
     if (rows.size === 0) return;
-    const sums = [...rows.values()];
+    // One order for every replica (the rows' keys), so that two batches of the tenant wait for each other, never deadlock.
+    const sums = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
     await manager.query(
       `INSERT INTO llm_usage_daily AS usage (tenant_id, day, model, api_key_id, requests, prompt_tokens, completion_tokens)
-       SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::uuid[], $5::bigint[], $6::bigint[], $7::bigint[])
+       SELECT u.tenant_id, u.day, u.model, u.api_key_id, u.requests, u.prompt_tokens, u.completion_tokens
+         FROM unnest($1::uuid[], $2::date[], $3::text[], $4::uuid[], $5::bigint[], $6::bigint[], $7::bigint[]) WITH ORDINALITY
+           AS u(tenant_id, day, model, api_key_id, requests, prompt_tokens, completion_tokens, ord)
+        ORDER BY u.ord
        ON CONFLICT (tenant_id, day, model, api_key_id) DO UPDATE
          SET requests = usage.requests + EXCLUDED.requests, prompt_tokens = usage.prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = usage.completion_tokens + EXCLUDED.completion_tokens`,
       [
         sums.map((row) => row.tenantId),
         sums.map((row) => row.day),
         sums.map((row) => row.model),
-        sums.map((row) => row.apiKeyId ?? NO_API_KEY),
+        sums.map((row) => row.apiKeyId),
         sums.map((row) => row.requests),
         sums.map((row) => row.promptTokens),
         sums.map((row) => row.completionTokens),
