@@ -18,10 +18,14 @@ class CreateTallies1732579200004 {
   async up(runner: QueryRunner) {
     await runner.query('CREATE TABLE tallies (tenant_id uuid PRIMARY KEY, n integer NOT NULL)');
     await runner.query('CREATE TABLE marks (id serial PRIMARY KEY, tenant_id uuid NOT NULL, label text NOT NULL)');
+    // Checked at commit: a batch that breaks it fails at its commit, after its flush.
+    await runner.query('CREATE TABLE deferred (tenant_id uuid NOT NULL, label text NOT NULL, CONSTRAINT deferred_once UNIQUE (label) DEFERRABLE INITIALLY DEFERRED)');
+    await enableTenantIsolation(runner, 'deferred');
     await enableTenantIsolation(runner, 'tallies');
     await enableTenantIsolation(runner, 'marks');
   }
   async down(runner: QueryRunner) {
+    await runner.query('DROP TABLE deferred');
     await runner.query('DROP TABLE marks');
     await runner.query('DROP TABLE tallies');
   }
@@ -167,4 +171,21 @@ test('drained() resolves once every item queued so far, of every tenant, is writ
   expect(written).toHaveLength(30);
   expect((await tallyOf(a)).n + (await tallyOf(b)).n).toBe(30);
   await expect(new WorkBatches(runtime).drained()).resolves.toBeUndefined();
+});
+
+test('a batch that fails at its commit is not run again (it might have committed): each of its items fails once', async () => {
+  const tenantId = randomUUID();
+  let flushes = 0;
+  const label = randomUUID();
+  const batches = new TenantBatches<number, number>(runtime, async (manager, items) => {
+    flushes += 1;
+    // Two rows of one label: the deferred constraint refuses the commit, not the statement.
+    await manager.query('INSERT INTO deferred (tenant_id, label) VALUES ($1, $2), ($1, $2)', [tenantId, label]);
+    return items;
+  });
+  const outcomes = await Promise.allSettled([1, 2, 3, 4].map((item) => batches.run(tenantId, item)));
+  expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+  expect(outcomes.map((outcome) => ((outcome as PromiseRejectedResult).reason as { code?: string }).code)).toEqual(['23505', '23505', '23505', '23505']);
+  // The first alone, the three others together: two flushes, none again.
+  expect(flushes).toBe(2);
 });

@@ -10,7 +10,9 @@
 // item, in the order they came: a decision about one item (a refusal) is a result, not a throw. A
 // flush that throws rolls the whole batch back; the batch is then flushed again one item per
 // transaction, so that each gets its own result and only the failing one fails. A flush may
-// therefore run more than once for an item: it must have no effect outside the transaction it is given.
+// therefore run more than once for an item: it must have no effect outside the transaction it is
+// given. A batch whose commit fails (after its flush) is not run again: it may have committed, and
+// each of its items fails with the commit's error.
 //
 // Flushes that lock rows must lock them in one order (a row every flush of the tenant locks first
 // serves): two batches of two processes then wait for each other, never deadlock.
@@ -83,6 +85,7 @@ export class TenantBatches<I, O> {
 
   private async runBatch(tenantId: string, batch: Pending<I, O>[]): Promise<void> {
     let results: readonly O[];
+    let flushed = false;
     try {
       results = await withTenant(
         this.dataSource,
@@ -90,16 +93,20 @@ export class TenantBatches<I, O> {
         async (manager) => {
           const out = await this.flush(manager, batch.map((pending) => pending.item), tenantId);
           if (out.length !== batch.length) throw new Error(`a flush gave ${out.length} results for ${batch.length} items`);
+          flushed = true;
           return out;
         },
         this.options,
       );
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      // Failed at its commit (the connection lost while committing, say): whether it committed is
+      // not known, and running its items again could apply them twice. Each fails, once.
+      if (flushed || batch.length === 1) {
+        for (const pending of batch) pending.reject(error);
         return;
       }
-      // Which item failed, and whether the others would have committed: each again, alone.
+      // A statement failed, and the batch was rolled back: which item, and whether the others
+      // would have committed, is learnt by flushing each again, alone.
       for (const pending of batch) await this.runBatch(tenantId, [pending]);
       return;
     }
