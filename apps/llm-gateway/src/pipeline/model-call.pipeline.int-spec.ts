@@ -558,7 +558,7 @@ test('what a caller typed that names no model or no declared purpose never reach
   for (const ref of [modelAuditRef(typed), purposeAuditRef(tenantId, typed), typed]) expect(text).not.toContain(ref);
 });
 
-test("in-flight limits: a tenant's calls beyond its places in this replica are refused at once (too_many_calls, reservation given back), others' pass, and places come back however calls end", async () => {
+test("in-flight limits: a tenant's calls beyond its places in this replica are refused at once (too_many_calls, before any admission), others' pass, and places come back however calls end", async () => {
   const [busy, other] = [tenantWith(), tenantWith()];
   const pipeline = await pipelineWith({ inFlight: new InFlightLimits({ perTenant: 2, overall: 3 }) });
   const ask = (tenantId: string, signal = never()) => pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'un deux trois quatre' }] }, signal);
@@ -572,7 +572,10 @@ test("in-flight limits: a tenant's calls beyond its places in this replica are r
     // Another tenant takes the third place of the replica; a fourth call, of anyone, waits for one.
     running.push(ask(other));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await expect(ask(tenantWith())).rejects.toMatchObject({ reason: 'too_many_calls' });
+    const fresh = tenantWith();
+    await expect(ask(fresh)).rejects.toMatchObject({ reason: 'too_many_calls' });
+    // Refused before its admission: it asked nothing of the quota counters.
+    expect(await counters(fresh)).toEqual([]);
     leaving.abort();
     await Promise.allSettled(running);
   } finally {

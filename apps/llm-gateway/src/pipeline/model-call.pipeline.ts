@@ -6,8 +6,9 @@
 // metered. A call the runtime was asked to serve is metered however it ends (failed, timed out,
 // cancelled): its request stays counted, its tokens as far as known (the prompt's estimate at
 // least). A caller that goes away (the signal) stops the generation; what was produced is metered.
-// A call holds one of its tenant's places in this replica's in-flight limits from its admission to
-// its settlement.
+// A call holds one of its tenant's places in this replica's in-flight limits from before its
+// admission (so that the tenant's admissions waiting in this replica are bounded by its places)
+// to its settlement.
 import { Inject, Injectable } from '@nestjs/common';
 import { GardienError, type Caller, type LlmChatChunk, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
@@ -160,8 +161,9 @@ export class ModelCallPipeline {
       const estimates = request.input.map((text) => estimatePromptTokens([text]));
       // What a call cut short (cancelled, timed out) is charged: the runtime never counted it.
       state.promptEstimate = estimates.reduce((sum, n) => sum + n, 0);
-      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: state.promptEstimate, longest: Math.max(...estimates) }, 'none'));
+      // The in-flight place first: a call refused for want of one costs the database nothing.
       state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
+      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: state.promptEstimate, longest: Math.max(...estimates) }, 'none'));
       const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.scan(request.input));
       // Vectors are computed from the pseudonymised text: never from clear identifiers.
       const pseudonymised = await runStage('pseudonymise', state.timings, () => this.stages.pseudonymise.run(request.input, inspection));
@@ -186,8 +188,9 @@ export class ModelCallPipeline {
       const prompt = request.messages.map((message) => message.content);
       const estimate = estimatePromptTokens(prompt);
       state.promptEstimate = estimate;
-      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
+      // The in-flight place first: a call refused for want of one costs the database nothing.
       state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
+      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
       const stops = request.stop ?? [];
       const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(request.messages, authorisation.policy.guards, stops));
       state.injectionFlagged = inspection.injectionFlagged;
