@@ -87,8 +87,9 @@ export class ModelCallPipeline {
   }
 
   /**
-   * The answer as it comes: `start` once every stage before the runtime has passed and the runtime has begun to answer, pieces of the
-   * answer (re-identified, and scanned for leaks before they are released), then `end`. Leaving the
+   * The answer as it comes: `start` once every stage before the runtime has passed and the runtime
+   * has begun to answer, pieces of the answer (re-identified, and scanned for leaks before they are
+   * released), then `end`. Leaving the
    * iteration early, or aborting `signal`, stops the runtime; the call is then metered as far as it went.
    */
   async *chatStream(caller: Caller, request: LlmChatRequest, signal: AbortSignal): AsyncGenerator<LlmChatChunk> {
