@@ -140,6 +140,7 @@ export class DateOfBirthRecogniser implements PiiRecogniser {
     if (input.digitRuns.starts.length === 0) return [];
     // Only the runs shortly after a word of birth can start a date that has one before it: the others are not read.
     const birthWords = BIRTH_WORDS.startsIn(input);
+    if (birthWords.length === 0) return [];
     let next = 0;
     const afterBirthWord = (start: number): boolean => {
       while (next < birthWords.length && birthWords[next]! + BIRTH_WORD_REACH < start) next++;

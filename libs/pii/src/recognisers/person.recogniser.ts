@@ -84,13 +84,10 @@ function isSurnameWord(text: string, start: number, end: number, hash: number): 
   return isUpperLetter(first);
 }
 
-/** "Jean-Pierre": compound first names are looked up part by part. */
-function hasHyphen(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 45) return true;
-  return false;
-}
-
 class Words {
+  /** The first hyphen of the text at or after the last word asked about (Infinity when there is none). */
+  private nextHyphen = -1;
+
   constructor(
     private readonly text: string,
     private readonly tokens: WordTokens,
@@ -119,6 +116,20 @@ class Words {
   /** What lies between word k and word k + 1. */
   gap(k: number): string {
     return k + 1 < this.count ? this.text.slice(this.tokens.ends[k], this.tokens.starts[k + 1]) : '';
+  }
+
+  /**
+   * Word k holds a hyphen ("Jean-Pierre": compound first names are looked up part by part). Words
+   * are asked about in order, so one search of the text ahead serves every word up to the hyphen it
+   * finds: the text is searched once in all.
+   */
+  hasHyphen(k: number): boolean {
+    const start = this.tokens.starts[k]!;
+    if (this.nextHyphen < start) {
+      const hyphen = this.text.indexOf('-', start);
+      this.nextHyphen = hyphen === -1 ? Infinity : hyphen;
+    }
+    return this.nextHyphen < this.tokens.ends[k]!;
   }
 
   /** Words k and k + 1 are separated by one space only. */
@@ -173,7 +184,7 @@ export class PersonRecogniser implements PiiRecogniser {
       const after = words.end(k);
       if (codeAt(text, after) !== 58 && !(codeAt(text, after) === 32 && codeAt(text, after + 1) === 58)) return undefined;
     }
-    if (!STARTS.has(words.hash(k)) && !hasHyphen(text, words.start(k), words.end(k))) return undefined;
+    if (!STARTS.has(words.hash(k)) && !words.hasHyphen(k)) return undefined;
     const word = words.word(k);
     const hash = words.hash(k);
     if (TITLE_HASHES.has(hash) && TITLES.has(word)) return this.afterTitle(text, words, k, word);
