@@ -96,6 +96,24 @@ test('admissions that wait are decided together, in the order they came: a later
   expect(outcomes).toEqual([...Array<string>(5).fill('admitted'), ...Array<number>(15).fill(30)]);
 });
 
+test('an adjustment goes ahead of the next admission of its tenant: a request given back is there for the call asked for right after', async () => {
+  const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ requests_per_minute: 1 }) };
+  const [a] = ledgers();
+  const first = await a.admit(scope, 5);
+  // Not awaited: the caller has settled and goes on; its next call must see its request back.
+  const given = a.adjust(scope.tenantId, a.release(first));
+  expect(await outcome(a.admit(scope, 5))).toBe('admitted');
+  await given;
+  // Alone, an adjustment is written within its short delay.
+  const started = Date.now();
+  await a.adjust(scope.tenantId, a.settlement(first, 1));
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(await counters(scope.tenantId)).toEqual([
+    { scope: 'tenant', window_kind: 'day', requests: '1', tokens: '1' },
+    { scope: 'tenant', window_kind: 'minute', requests: '1', tokens: '1' },
+  ]);
+});
+
 test('a call larger than a limit on its own is refused without taking anything', async () => {
   const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ tokens_per_day: 500 }) };
   const [a] = ledgers(at('2026-12-03T23:00:00Z'));

@@ -8,8 +8,8 @@
 // (see below and README, quotas).
 //
 // Every call of a tenant takes the tenant's counters: the rows that all its calls contend for.
-// Admissions, and the adjustments that settle or give back what calls took, go through the
-// tenant's batches: those waiting are applied together, in the order they came, in one transaction
+// Admissions, and the adjustments that settle or give back what calls took (those wait for the
+// tenant's next admission, and go in its batch), go through the tenant's batches: those waiting are applied together, in the order they came, in one transaction
 // of four statements whatever their number (lock and read every counter of the batch, apply the
 // adjustments and decide each call in memory, write what the counters hold, commit). Counters are
 // locked in one order, the tenant's day counter first: it serves every transaction of the tenant
@@ -61,12 +61,23 @@ interface AdmissionRequest {
 
 type AdmissionOutcome = { counters: readonly CounterKey[] } | { refusedAt: WindowKind; at: Date };
 
+/** How long adjustments wait for an admission of their tenant to go with. */
+const ADJUST_DELAY_MS = 100;
+
+interface WaitingAdjustments {
+  deltas: CounterDelta[];
+  callers: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
+  timer: NodeJS.Timeout;
+}
+
 /** What the tenant's batches take: an admission to decide, or changes to apply. */
 type LedgerItem = { admit: AdmissionRequest } | { adjust: readonly CounterDelta[] };
 
 @Injectable()
 export class QuotaLedger implements OnApplicationShutdown {
   private readonly batches: TenantBatches<LedgerItem, AdmissionOutcome | null>;
+  /** Adjustments of each tenant waiting for its next admission (or their delay). */
+  private readonly waiting = new Map<string, WaitingAdjustments>();
 
   constructor(
     dataSource: DataSource,
@@ -82,6 +93,7 @@ export class QuotaLedger implements OnApplicationShutdown {
     // A reservation over a token limit fits no window: refused without asking the database.
     const refused = this.countersOf(scope, now).find((counter) => reservedTokens > counter.limits.tokens);
     if (refused) throw exceeded(refused.key.kind, now);
+    this.sendWaiting(scope.tenantId);
     const outcome = (await this.batches.run(scope.tenantId, { admit: { scope, reservedTokens } }))!;
     if ('refusedAt' in outcome) throw exceeded(outcome.refusedAt, outcome.at);
     return { tenantId: scope.tenantId, counters: outcome.counters, reservedTokens };
@@ -89,21 +101,47 @@ export class QuotaLedger implements OnApplicationShutdown {
 
   /**
    * Applies a settlement's or a release's changes (settlement(), release()); resolves once
-   * committed. Queued at once, in order with the tenant's admissions: an admission asked for
-   * after this call, in this process, is decided with these changes made.
+   * committed. They wait for the tenant's next admission in this process and go in its batch, ahead
+   * of it (an admission is always decided with the changes asked for before it), or, if none
+   * comes within ADJUST_DELAY_MS, in a batch of their own: a call then costs no transaction of its
+   * own for its counters.
    */
-  async adjust(tenantId: string, deltas: readonly CounterDelta[]): Promise<void> {
-    if (deltas.length > 0) await this.batches.run(tenantId, { adjust: deltas });
+  adjust(tenantId: string, deltas: readonly CounterDelta[]): Promise<void> {
+    if (deltas.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let waiting = this.waiting.get(tenantId);
+      if (!waiting) {
+        const timer = setTimeout(() => this.sendWaiting(tenantId), ADJUST_DELAY_MS);
+        timer.unref();
+        waiting = { deltas: [], callers: [], timer };
+        this.waiting.set(tenantId, waiting);
+      }
+      waiting.deltas.push(...deltas);
+      waiting.callers.push({ resolve, reject });
+    });
   }
 
   /** Resolves once every admission and adjustment asked for so far has been written. */
-  drained(): Promise<void> {
-    return this.batches.drained();
+  async drained(): Promise<void> {
+    for (const tenantId of [...this.waiting.keys()]) this.sendWaiting(tenantId);
+    await this.batches.drained();
   }
 
   /** What is queued is written before the process ends: an adjustment left behind would count a reservation as used. */
   async onApplicationShutdown(): Promise<void> {
     await this.drained();
+  }
+
+  /** Queues the tenant's waiting adjustments, as one item. */
+  private sendWaiting(tenantId: string): void {
+    const waiting = this.waiting.get(tenantId);
+    if (!waiting) return;
+    this.waiting.delete(tenantId);
+    clearTimeout(waiting.timer);
+    this.batches.run(tenantId, { adjust: waiting.deltas }).then(
+      () => waiting.callers.forEach((caller) => caller.resolve()),
+      (error: unknown) => waiting.callers.forEach((caller) => caller.reject(error)),
+    );
   }
 
   /** What settling a call changes: its reservation replaced by the tokens it used. */
