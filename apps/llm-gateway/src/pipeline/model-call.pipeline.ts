@@ -8,7 +8,7 @@
 // least). A caller that goes away (the signal) stops the generation; what was produced is metered.
 // A call holds one of its tenant's places in this replica's in-flight limits from before its
 // admission (so that the tenant's admissions waiting in this replica are bounded by its places)
-// to its settlement.
+// until its work is over, when its settlement begins.
 import { Inject, Injectable } from '@nestjs/common';
 import { GardienError, type Caller, type LlmChatChunk, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
@@ -208,15 +208,14 @@ export class ModelCallPipeline {
   }
 
   /**
-   * Meters (or gives back) and audits the call, in one transaction of its tenant's (shared with the
-   * tenant's other settlements waiting then: CallSettlements), and gives back its in-flight place.
+   * Gives back the call's in-flight place, then meters (or gives back) and audits the call, in one
+   * transaction of its tenant's (shared with the tenant's other settlements waiting then: CallSettlements).
    */
   private async settle(state: CallState, decision: CallDecision, refusal?: StageRefusal): Promise<void> {
-    try {
-      await this.meterAndAudit(state, decision, refusal);
-    } finally {
-      state.slot?.release();
-    }
+    // The call's work is over: its place goes back before its settlement is written, so that a
+    // caller who left may call again at once (its place is not held through a commit).
+    state.slot?.release();
+    await this.meterAndAudit(state, decision, refusal);
   }
 
   private async meterAndAudit(state: CallState, decision: CallDecision, refusal?: StageRefusal): Promise<void> {
