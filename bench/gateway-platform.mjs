@@ -36,6 +36,8 @@ export async function startGardien(environment, runtimeBaseUrl) {
     // GARDIEN_BENCH_CPU_PROFILE=<dir>: the gateway and the edge write a CPU profile there when they stop.
     const profileDir = process.env.GARDIEN_BENCH_CPU_PROFILE;
     const profiled = profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : [];
+    // GARDIEN_BENCH_GATEWAY_NODE_FLAGS="--max-semi-space-size=16": flags of the gateway alone, to try them.
+    const gatewayFlags = (process.env.GARDIEN_BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
     platform.processes = await PlatformProcesses.start({
       databasePrefix: platform.prefix,
       natsUrl: platform.nats.url,
@@ -44,7 +46,7 @@ export async function startGardien(environment, runtimeBaseUrl) {
       serviceEnv: {
         'llm-gateway': { GARDIEN_MODELS_FILE: catalogue, GARDIEN_LLM_RUNTIME: 'openai-compatible', GARDIEN_OPENAI_BASE_URL: runtimeBaseUrl },
       },
-      serviceNodeFlags: { 'llm-gateway': profiled, 'edge-api': profiled },
+      serviceNodeFlags: { 'llm-gateway': [...profiled, ...gatewayFlags], 'edge-api': profiled },
     });
     await waitUntilHealthy(platform.processes.edgeUrl);
     return { processes: platform.processes, apiKey: await tenantWithKey(platform.nats.url, platform.processes.edgeUrl), prefix: platform.prefix };

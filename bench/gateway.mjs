@@ -62,6 +62,12 @@ const PHASES = /** @type {const} */ ([
   { name: 'Gardien at 50/s', figure: 'gardien-low', path: 'gardien', rate: 50, warmupS: 3, measureS: 15 },
   { name: 'Gardien', figure: 'gardien', path: 'gardien', rate: RATE, warmupS: 15, measureS: MEASURE_S },
 ]);
+/**
+ * GARDIEN_BENCH_PHASES=direct,gardien-low: only the windows of these figures, to look into one of
+ * them (a CPU profile, flags); such a run prints its table but writes no result.
+ */
+const ONLY = process.env.GARDIEN_BENCH_PHASES?.split(',').filter(Boolean);
+const PLANNED = ONLY ? PHASES.filter((phase) => ONLY.includes(phase.figure)) : PHASES;
 export const GATEWAY_TARGETS = Object.freeze({ addedP50Ms: 2, addedP99Ms: 10, idleRssMiB: FOUNDATION_TARGETS.idleRssMiB });
 
 const RUNTIME = fileURLToPath(new URL('./gateway-runtime.mjs', import.meta.url));
@@ -131,6 +137,20 @@ async function startPortkey(runtimeBaseUrl) {
   const headers = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': runtimeBaseUrl, authorization: 'Bearer not-needed-by-the-runtime' };
   return { url, pid: /** @type {number} */ (child.pid), headers };
 }
+
+/**
+ * CPU time (user and system) a process has used so far, in ms, from /proc/<pid>/stat: per request,
+ * what a path costs the machine, a figure that other work on it skews far less than latency.
+ * @param {number} pid
+ */
+async function cpuMs(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // After the command name (in brackets, which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
 
 /** @param {number} pid */
 async function residentMiB(pid) {
@@ -232,16 +252,21 @@ async function measure(environment) {
   const portkeyIdleMiB = await residentMiB(portkey.pid);
 
   const phases = [];
-  for (const [index, phase] of PHASES.entries()) {
+  for (const [index, phase] of PLANNED.entries()) {
     say(`${phase.name}: ${phase.rate} req/s, ${phase.warmupS} s warm-up + ${phase.measureS} s`);
     await runtime.sample();
     const loadAtStart = loadAverage();
+    const cpuPids = phase.path === 'gardien' ? { 'llm-gateway': gatewayPid, 'edge-api': /** @type {number} */ (processes.pid('edge-api')) } : phase.path === 'portkey' ? { portkey: portkey.pid } : {};
+    const cpuBefore = await Promise.all(Object.values(cpuPids).map(cpuMs));
     const measuredFrom = new Date(Date.now() + phase.warmupS * 1000);
     const result = await load({ ...targets[phase.path], expected, rate: phase.rate, warmupS: phase.warmupS, durationS: phase.measureS, timeoutMs: TIMEOUT_MS });
     const measuredTo = new Date();
+    const cpuAfter = await Promise.all(Object.values(cpuPids).map(cpuMs));
+    // Over the whole run (warm-up included), per request sent.
+    const cpuPerRequestMs = Object.fromEntries(Object.keys(cpuPids).map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / result.sent]));
     const seen = runtimeSaw(phase.path, await runtime.sample(), result, identifiers);
     const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
-    const quiet = index < PHASES.length - 1 ? await quietRuntime(runtime) : null;
+    const quiet = index < PLANNED.length - 1 ? await quietRuntime(runtime) : null;
     phases.push({
       ...phase,
       loadAtStart,
@@ -257,6 +282,7 @@ async function measure(environment) {
       // Requests of the measured window settled (answered or failed) per second of it.
       achievedRate: (result.fromSchedule.filter(Number.isFinite).length + result.measuredErrors) / (result.measuredSpanMs / 1000),
       runtime: seen,
+      cpuPerRequestMs,
       quietAfter: quiet,
       stages: phase.path === 'gardien' ? await gatewayStageTimes(prefix, measuredFrom, measuredTo) : null,
     });
@@ -302,7 +328,8 @@ async function main() {
   };
   const { text, verdicts } = renderGatewayReport(result, GATEWAY_TARGETS);
   process.stdout.write(`\n${text}\n\n`);
-  process.stdout.write(`result written to ${await writeGatewayResult(RESULTS_DIR, result, GATEWAY_TARGETS, verdicts)}\n`);
+  if (ONLY) process.stdout.write(`only ${ONLY.join(', ')}: no result written\n`);
+  else process.stdout.write(`result written to ${await writeGatewayResult(RESULTS_DIR, result, GATEWAY_TARGETS, verdicts)}\n`);
 }
 
 main().catch((error) => {
