@@ -23,6 +23,7 @@ export enum GatewayReason {
   QuotaExceeded = 'quota_exceeded',
   /** As many calls of the tenant (or in all) run at once in this replica as it takes: retry in a second. */
   TooManyCalls = 'too_many_calls',
+  CallOverQuota = 'call_over_quota',
   /** The prompt and the tokens asked for cannot fit the model's context. */
   ContextLengthExceeded = 'context_length_exceeded',
   PromptInjectionBlocked = 'prompt_injection_blocked',
@@ -60,6 +61,7 @@ export const GATEWAY_ERRORS = ErrorReasons.define<GatewayReason>('llm-gateway', 
   [GatewayReason.ConsentNotVerifiable]: { code: ErrorCode.Forbidden, message: 'purposes based on consent cannot be served until consent can be checked' },
   [GatewayReason.QuotaExceeded]: { code: ErrorCode.RateLimited, message: 'quota exceeded' },
   [GatewayReason.TooManyCalls]: { code: ErrorCode.RateLimited, message: 'too many calls at once: retry in a moment' },
+  [GatewayReason.CallOverQuota]: { code: ErrorCode.ValidationFailed, message: 'the call asks for more tokens than a quota allows in a whole window: ask for fewer (max_tokens)' },
   [GatewayReason.ContextLengthExceeded]: { code: ErrorCode.PayloadTooLarge, message: "the prompt and the tokens asked for exceed the model's context" },
   [GatewayReason.PromptInjectionBlocked]: { code: ErrorCode.ValidationFailed, message: 'the prompt reads as an attempt to manipulate the model' },
   [GatewayReason.OutputLeakBlocked]: { code: ErrorCode.Forbidden, message: 'the answer was withheld: it named identifiers the prompt did not hold' },

@@ -114,10 +114,11 @@ test('an adjustment goes ahead of the next admission of its tenant: a request gi
   ]);
 });
 
-test('a call larger than a limit on its own is refused without taking anything', async () => {
+test('a call larger than a limit on its own is refused without taking anything, as one that can never pass (no Retry-After)', async () => {
   const scope: QuotaScope = { tenantId: randomUUID(), apiKeyId: null, quotas: quotas({ tokens_per_day: 500 }) };
   const [a] = ledgers(at('2026-12-03T23:00:00Z'));
-  expect(await outcome(a.admit(scope, 501))).toBe(3_600);
+  await expect(a.admit(scope, 501)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', reason: 'call_over_quota' });
+  expect(((await a.admit(scope, 501).catch((error: unknown) => error)) as { retryAfterSeconds?: number }).retryAfterSeconds).toBeUndefined();
   expect(await counters(scope.tenantId)).toEqual([]);
 });
 

@@ -90,9 +90,9 @@ export class QuotaLedger implements OnApplicationShutdown {
   /** Takes a request and `reservedTokens` from every counter of the scope, or none: QUOTA_EXCEEDED with Retry-After. */
   async admit(scope: QuotaScope, reservedTokens: number): Promise<Admission> {
     const now = this.now();
-    // A reservation over a token limit fits no window: refused without asking the database.
-    const refused = this.countersOf(scope, now).find((counter) => reservedTokens > counter.limits.tokens);
-    if (refused) throw exceeded(refused.key.kind, now);
+    // A reservation over a token limit fits no window, now or later: refused without asking the
+    // database, and not as a quota to wait for (a client obeying Retry-After would wait forever).
+    if (this.countersOf(scope, now).some((counter) => reservedTokens > counter.limits.tokens)) throw gatewayError(GatewayReason.CallOverQuota);
     this.sendWaiting(scope.tenantId);
     const outcome = (await this.batches.run(scope.tenantId, { admit: { scope, reservedTokens } }))!;
     if ('refusedAt' in outcome) throw exceeded(outcome.refusedAt, outcome.at);
