@@ -6,8 +6,9 @@
 // identifiers of the prompt.
 //
 // It writes a model catalogue for it (.gardien/stand-in-models.json, the model `assistant`) and
-// prints the three variables to export before `npm start`. With --show, it prints each chat it
-// receives (its last user message), so that you can see what reached the "model".
+// prints the three variables to export before `npm start`. With --show, it prints everything a
+// chat or an embedding brings it (every message, the stop sequences, the inputs), so that you can
+// see what reached the "model".
 // Stop it with Ctrl-C.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -42,9 +43,15 @@ process.stdout.write(`export GARDIEN_LLM_RUNTIME=ollama GARDIEN_OLLAMA_URL=${url
 // The server records every request (the tests read them): keep none, but show the chats if asked.
 setInterval(() => {
   for (const request of server.requests.splice(0)) {
-    if (!show || !(request.path === '/api/chat' || request.path.endsWith('/chat/completions'))) continue;
-    const messages = /** @type {{messages?: Array<{role: string, content: string}>}} */ (JSON.parse(request.rawBody)).messages ?? [];
-    say(`chat received: ${JSON.stringify(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '')}`);
+    if (!show) continue;
+    const body = /** @type {{messages?: Array<{role: string, content: string}>, input?: unknown, stop?: unknown, options?: {stop?: unknown}}} */ (JSON.parse(request.rawBody || '{}'));
+    if (request.path === '/api/chat' || request.path.endsWith('/chat/completions')) {
+      for (const message of body.messages ?? []) say(`chat received, ${message.role}: ${JSON.stringify(message.content)}`);
+      const stop = body.stop ?? body.options?.stop;
+      if (stop !== undefined) say(`chat received, stop: ${JSON.stringify(stop)}`);
+    } else if (request.path === '/api/embed' || request.path.endsWith('/embeddings')) {
+      say(`embeddings received: ${JSON.stringify(body.input)}`);
+    }
   }
   server.generations.length = 0;
 }, 200).unref();
