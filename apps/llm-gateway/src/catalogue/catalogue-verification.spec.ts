@@ -1,7 +1,8 @@
 import type { CatalogueModel } from '@gardien/contracts';
 import type { InstalledModel, ModelRuntime } from '@gardien/llm-runtime';
 import { createLogger } from '@gardien/observability';
-import { CatalogueVerification, checkModels } from './catalogue-verification.js';
+import { jest } from '@jest/globals';
+import { CHECK_INTERVAL_MS, CatalogueVerification, RECHECK_MS, checkModels } from './catalogue-verification.js';
 import { ModelCatalogue } from './model-catalogue.js';
 
 const digest = (c: string) => c.repeat(64);
@@ -46,4 +47,43 @@ test('nothing is served before a check passes, nor after a check fails; a replac
   listing = new Error('down');
   await verification.check();
   expect(verification.serves('a')).toBe(false);
+});
+
+test('while the runtime is down, or a model missing, it is asked again every few seconds: a runtime that comes back is served within RECHECK_MS, then checked every minute', async () => {
+  jest.useFakeTimers();
+  try {
+    const catalogue = new ModelCatalogue([model('a', 'a:latest', digest('a'))]);
+    let listing: InstalledModel[] | Error = new Error('connection refused');
+    let asked = 0;
+    const verification = new CatalogueVerification(
+      catalogue,
+      runtimeListing(async () => {
+        asked += 1;
+        if (listing instanceof Error) throw listing;
+        return listing;
+      }),
+      createLogger({ service: 'llm-gateway', level: 'silent' }),
+    );
+    await verification.start();
+    expect([asked, verification.serves('a')]).toEqual([1, false]);
+    await jest.advanceTimersByTimeAsync(RECHECK_MS);
+    expect([asked, verification.serves('a')]).toEqual([2, false]);
+    // Up, but without the model: asked again as often.
+    listing = [];
+    await jest.advanceTimersByTimeAsync(RECHECK_MS);
+    expect([asked, verification.serves('a')]).toEqual([3, false]);
+    listing = [{ name: 'a:latest', digest: digest('a') }];
+    await jest.advanceTimersByTimeAsync(RECHECK_MS);
+    expect([asked, verification.serves('a')]).toEqual([4, true]);
+    // Every model served: the next check a minute later, not before.
+    await jest.advanceTimersByTimeAsync(CHECK_INTERVAL_MS - 1);
+    expect(asked).toBe(4);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(asked).toBe(5);
+    verification.stop();
+    await jest.advanceTimersByTimeAsync(CHECK_INTERVAL_MS * 2);
+    expect(asked).toBe(5);
+  } finally {
+    jest.useRealTimers();
+  }
 });

@@ -3,14 +3,17 @@
 // model whose digest differs, or that the runtime does not list, is refused until a later check
 // finds it as expected; a runtime that reports no digest (OpenAI-compatible servers) can only be
 // checked for the name, and says so in the log. Checked at start and again every CHECK_INTERVAL_MS,
-// so that a model replaced under the same name is refused within that time. Until the first check
-// has passed, no model is served (fail closed): a runtime that is down at start delays them all.
+// so that a model replaced under the same name is refused within that time; while a check fails or
+// a model of the catalogue is not served, every RECHECK_MS, so that a runtime that comes back (or a
+// model installed at last) is served within seconds, not a minute. Until a check has passed, no
+// model is served (fail closed): a runtime that is down at start delays them all.
 import type { CatalogueModel } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
 import type { InstalledModel, ModelRuntime } from '@gardien/llm-runtime';
 import type { ModelCatalogue } from './model-catalogue.js';
 
 export const CHECK_INTERVAL_MS = 60_000;
+export const RECHECK_MS = 5_000;
 
 export type ModelCheck = 'verified' | 'name_only' | 'digest_mismatch' | 'not_installed';
 
@@ -30,6 +33,7 @@ export function checkModels(models: readonly CatalogueModel[], installed: readon
 export class CatalogueVerification {
   private served = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private last = new Map<string, ModelCheck>();
 
   constructor(
@@ -43,15 +47,22 @@ export class CatalogueVerification {
     return this.served.has(modelId);
   }
 
-  /** Checks now, then every CHECK_INTERVAL_MS until stop(). Never throws: a failed check serves nothing. */
+  /** Checks now, then again (see above) until stop(). Never throws: a failed check serves nothing. */
   async start(): Promise<void> {
     await this.check();
-    this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
-    this.timer.unref();
+    this.scheduleNext();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    const everyModelServed = this.served.size === this.catalogue.models.length;
+    this.timer = setTimeout(() => void this.check().finally(() => this.scheduleNext()), everyModelServed ? CHECK_INTERVAL_MS : RECHECK_MS);
+    this.timer.unref();
   }
 
   async check(): Promise<void> {
