@@ -10,6 +10,8 @@ test.each([
   ['Corse-du-Sud (2B)', '253072B07300470'],
   ['Corse-du-Sud (2A), grouped', '2 53 07 2A 073 004 43'],
   ['the key apart', '2951099126111 93'],
+  ['grouped with hyphens (newcomer review: it reached the model)', '2-95-10-99-126-111-93'],
+  ['grouped with dots', '2.95.10.99.126.111.93'],
 ])('%s', (_what, value) => {
   expect(found(nir, `N° de sécurité sociale : ${value}.`)).toEqual([['NIR', value]]);
 });
@@ -21,6 +23,8 @@ test.each([
   ['month 13', '2 95 13 99 126 111 93'],
   ['groups in other places', '29 51 09 91 26 11 19 3'],
   ['glued to a digit', '2951099126111930'],
+  ['hyphens with a wrong key', '2-95-10-99-126-111-94'],
+  ['hyphens and spaces mixed', '2-95 10-99 126-111 93'],
 ])('not a NIR: %s', (_what, value) => {
   expect(found(nir, `NIR ${value} fin`)).toEqual([]);
 });

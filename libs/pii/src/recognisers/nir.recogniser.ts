@@ -1,6 +1,7 @@
 // NIR (numéro de sécurité sociale): sex, year, month, department (2A and 2B for Corsica), commune,
 // order number, then the 2-digit key; compact or grouped as printed on the carte Vitale
-// (1 85 05 78 006 084 36), with the key apart or not.
+// (1 85 05 78 006 084 36), with the key apart or not; groups apart by spaces, dots or hyphens, one
+// kind in a number.
 import { nirKey } from '../checksums.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped, sameGaps } from '../grouped-number.js';
@@ -15,7 +16,7 @@ const LAYOUTS: readonly (readonly number[])[] = [[], [13], [1, 3, 5, 7, 10], [1,
 const isSexDigit = (c: number): boolean => (c >= 49 && c <= 52) /* 1-4 */ || c === 55 || c === 56; /* 7, 8 */
 
 const isNirChar = (c: number, index: number): boolean => isDigit(c) || (index === 6 && (c === 65 /* A */ || c === 66)); /* B */
-const isNirSeparator = (c: number): boolean => isNumberSpace(c) || c === 46; /* . */
+const isNirSeparator = (c: number): boolean => isNumberSpace(c) || c === 46 /* . */ || c === 45; /* - */
 
 /** Months 01-12, and the ranges INSEE gives when the month is unknown (20-42, 50-99). */
 function plausibleMonth(month: number): boolean {
