@@ -92,6 +92,7 @@ const PATTERNS: [string, string][] = [
   ['many 2-4-4 phones', '06 1234 5678 '],
   ['many phones with 33 and no plus', 'tél 33612345678 '],
   ['33 and digits', '33612'],
+  ['first pairs in brackets', '(06) 12 '],
   ['IBAN groups, spaces and dashes', 'FR76 3000-'],
 ];
 

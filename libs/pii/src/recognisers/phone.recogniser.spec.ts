@@ -38,6 +38,17 @@ test('the whole number, with its prefix and trunk', () => {
   expect(found(phone, 'SIRET 0612345678 12 rue')).toEqual([['PHONE', '0612345678']]);
 });
 
+test('the first pair in brackets, "(06) 12 34 56 78", brackets included (newcomer review: it reached the model)', () => {
+  expect(found(phone, 'appelez le (06) 12 34 56 78 avant midi')).toEqual([['PHONE', '(06) 12 34 56 78']]);
+  expect(found(phone, 'Tél.(01).40.12.34.56')).toEqual([['PHONE', '(01).40.12.34.56']]);
+  // Brackets alone do not make a number: another layout, nine digits, or a wrong one stay what they are.
+  expect(found(phone, 'voir (06) 1234 5678')).toEqual([]);
+  expect(found(phone, 'voir (06) 12 34 56 7')).toEqual([]);
+  expect(found(phone, 'voir (00) 12 34 56 78')).toEqual([]);
+  // An opening bracket alone: the number after it, as before.
+  expect(found(phone, 'voir (06 12 34 56 78')).toEqual([['PHONE', '06 12 34 56 78']]);
+});
+
 test('the new layouts, whole', () => {
   expect(found(phone, 'appelez le 06 1234 5678 avant midi')).toEqual([['PHONE', '06 1234 5678']]);
   expect(found(phone, 'appelez le 06/12/34/56/78 avant midi')).toEqual([['PHONE', '06/12/34/56/78']]);

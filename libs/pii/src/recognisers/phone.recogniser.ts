@@ -1,5 +1,5 @@
 // PHONE: French national numbers (0X XX XX XX XX with spaces, dots, dashes or slashes, or none;
-// 06 1234 5678; the 08 layouts 0 800 … and 0800 …), +33 and 0033 forms (with the trunk "(0)"), 33
+// the first pair in brackets, (0X) XX XX XX XX; 06 1234 5678; the 08 layouts 0 800 … and 0800 …), +33 and 0033 forms (with the trunk "(0)"), 33
 // and the nine digits with no "+" (33612345678: after a word of a phone, or a mobile number where no
 // other identifier is named), and any E.164 number written with its "+" (spaces, dots, dashes, one
 // bracketed group). What is read is bounded (15 digits); then whether the number exists in its
@@ -75,6 +75,19 @@ function internationalPrefix(text: string, start: number): boolean {
   return text.charCodeAt(start + 1) === 48 && (before === -1 || isBlank(before) || before === 40 /* ( */ || before === 58); /* : */
 }
 
+/** "(0X)" at `start` - 1, after no letter or digit, followed by a separator and a digit: a French number's first pair in brackets. */
+function firstPairBracketed(text: string, start: number): boolean {
+  return (
+    codeAt(text, start - 1) === 40 /* ( */ &&
+    !isAlnum(codeAt(text, start - 2)) &&
+    text.charCodeAt(start) === 48 /* 0 */ &&
+    isDigit(codeAt(text, start + 1)) &&
+    codeAt(text, start + 2) === 41 /* ) */ &&
+    isPhoneSeparator(codeAt(text, start + 3)) &&
+    isDigit(codeAt(text, start + 4))
+  );
+}
+
 function validE164(digits: string): boolean {
   return digits.length >= 8 && digits.length <= MAX_E164_DIGITS && validInternational(digits);
 }
@@ -97,6 +110,7 @@ export class PhoneRecogniser implements PiiRecogniser {
     const before = codeAt(text, start - 1);
     if (before === 43) return !isAlnum(codeAt(text, start - 2));
     if (run === COUNTRY_CODE_DIGITS && text.startsWith('33', start)) return startsNumber(text, start) && endsNumber(text, start + run);
+    if (run === 2 && firstPairBracketed(text, start)) return true;
     if (isAlnum(before) || text.charCodeAt(start) !== 48 /* 0 */) return false;
     // National layouts start with 10 digits, 2 (pairs, 2-4-4), 1 ("0 800") or 4 ("0800").
     return internationalPrefix(text, start) || run === 10 || ((run === 2 || run === 1 || run === 4) && groupFollows(text, start + run, isNationalSeparator));
@@ -136,6 +150,14 @@ export class PhoneRecogniser implements PiiRecogniser {
     let separator = 0;
     let layout = 0;
     let i = start;
+    // "(06) 12 34 56 78": the first pair in brackets, then a separator, pairs after it.
+    const bracketed = firstPairBracketed(text, start);
+    if (bracketed) {
+      count = 2;
+      separator = text.charCodeAt(start + 3);
+      layout = 1 << 2;
+      i = start + 4;
+    }
     while (count < 10) {
       const c = codeAt(text, i);
       if (isDigit(c)) {
@@ -148,8 +170,9 @@ export class PhoneRecogniser implements PiiRecogniser {
       } else break;
     }
     if (count !== 10 || isAlnum(codeAt(text, i)) || !NATIONAL_LAYOUTS.has(layout) || (separator === SLASH && layout !== PAIRS)) return undefined;
-    const written = text.slice(start, i);
+    if (bracketed && layout !== PAIRS) return undefined;
+    const written = bracketed ? text.slice(start, start + 2) + text.slice(start + 4, i) : text.slice(start, i);
     const digits = separator === 0 ? written : written.replaceAll(String.fromCharCode(separator), '');
-    return validFrenchNational(digits) ? { type: 'PHONE', start, end: i, score: SCORE_FR } : undefined;
+    return validFrenchNational(digits) ? { type: 'PHONE', start: bracketed ? start - 1 : start, end: i, score: SCORE_FR } : undefined;
   }
 }
