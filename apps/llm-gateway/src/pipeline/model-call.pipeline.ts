@@ -3,9 +3,9 @@
 // audit. Any stage that throws refuses the call (fail closed) with its stage's reason. Every call
 // leaves one audit entry, answered or not; its use of the day is written in the same transaction,
 // and its quota counters change right after (CallSettlements); a call that never reached the model
-// gives back what it reserved of the quotas. A call the runtime was asked to serve is metered however it ends (failed, timed out,
-// cancelled): its request stays counted, its tokens as far as known (the prompt's estimate at
-// least). A caller that goes away (the signal) stops the generation; what was produced is metered.
+// gives back what it reserved of the quotas. A call the runtime was asked to serve is metered
+// however it ends (failed, timed out, cancelled): its request stays counted, its tokens as far as
+// known (the prompt's estimate at least). A caller that goes away (the signal) stops the generation; what was produced is metered.
 // A call holds one of its tenant's places in this replica's in-flight limits from before its
 // admission (so that the tenant's admissions waiting in this replica are bounded by its places)
 // until its work is over, when its settlement begins.

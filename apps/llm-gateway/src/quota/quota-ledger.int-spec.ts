@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Quotas } from '@gardien/contracts';
-import { CreateOutbox1732579200000, createServiceDataSource, openServiceDatabase, withTenant } from '@gardien/persistence';
+import { withTenant } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
-import { LLM_GATEWAY_MIGRATIONS } from '../migrations/index.js';
+import { openTwoReplicas, type TwoReplicas } from '../testing/two-replicas.js';
 import { QuotaLedger, type QuotaScope } from './quota-ledger.js';
 import { QuotaRepository } from './quota.repository.js';
 
@@ -15,16 +15,15 @@ const prefix = testDatabasePrefix();
 let replicaA: DataSource;
 let replicaB: DataSource;
 
+let replicas: TwoReplicas;
+
 beforeAll(async () => {
-  const opened = await openServiceDatabase({ service: 'llm-gateway', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, ...LLM_GATEWAY_MIGRATIONS], poolSize: 8 });
-  replicaA = opened.runtime;
-  replicaB = createServiceDataSource({ url: opened.runtimeUrl, entities: [], applicationName: 'gardien-llm-gateway-b', poolSize: 8 });
-  await replicaB.initialize();
+  replicas = await openTwoReplicas(prefix, ADMIN_URL);
+  ({ replicaA, replicaB } = replicas);
 });
 
 afterAll(async () => {
-  await replicaA?.destroy();
-  await replicaB?.destroy();
+  await replicas?.close();
   await dropTestDatabases(prefix);
 });
 

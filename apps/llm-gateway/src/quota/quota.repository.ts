@@ -20,19 +20,14 @@ export interface CounterValues {
   created: boolean;
 }
 
-/** A change of a counter's requests and tokens. */
-export interface CounterDelta {
+/** Requests and tokens of a counter: a change of them (CounterDelta), or what it is set to (CounterSetting). */
+export interface CounterAmounts {
   key: CounterKey;
   requests: number;
   tokens: number;
 }
-
-/** What a counter is set to. */
-export interface CounterSetting {
-  key: CounterKey;
-  requests: number;
-  tokens: number;
-}
+export type CounterDelta = CounterAmounts;
+export type CounterSetting = CounterAmounts;
 
 /** The key as a string, to find a counter in a map. */
 export const counterId = (key: CounterKey) => `${key.scope}|${key.kind}|${key.start.toISOString()}`;

@@ -4,9 +4,9 @@
 // the rows in arrival order). Sums are exact whichever way a uuid is spelled.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { CreateOutbox1732579200000, createServiceDataSource, openServiceDatabase, withTenant } from '@gardien/persistence';
+import { withTenant } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
-import { LLM_GATEWAY_MIGRATIONS } from '../migrations/index.js';
+import { openTwoReplicas, type TwoReplicas } from '../testing/two-replicas.js';
 import { UsageRepository, type UsageIncrement } from './usage.repository.js';
 
 const prefix = testDatabasePrefix();
@@ -15,16 +15,15 @@ let replicaB: DataSource;
 const repository = new UsageRepository();
 const DAY = '2026-12-04';
 
+let replicas: TwoReplicas;
+
 beforeAll(async () => {
-  const opened = await openServiceDatabase({ service: 'llm-gateway', prefix, adminUrl: ADMIN_URL, migrations: [CreateOutbox1732579200000, ...LLM_GATEWAY_MIGRATIONS], poolSize: 8 });
-  replicaA = opened.runtime;
-  replicaB = createServiceDataSource({ url: opened.runtimeUrl, entities: [], applicationName: 'gardien-llm-gateway-b', poolSize: 8 });
-  await replicaB.initialize();
+  replicas = await openTwoReplicas(prefix, ADMIN_URL);
+  ({ replicaA, replicaB } = replicas);
 });
 
 afterAll(async () => {
-  await replicaA?.destroy();
-  await replicaB?.destroy();
+  await replicas?.close();
   await dropTestDatabases(prefix);
 });
 
