@@ -1,0 +1,46 @@
+// The vector store's domain reasons, each with its transport code and its one message. Messages
+// never carry input: a collection, a field, a document are named by the detail's path at most.
+import { ErrorCode, ErrorReasons, type GardienError, type ReasonExtras } from '@gardien/contracts';
+
+export enum VectorStoreReason {
+  /** No collection of that id is configured. */
+  UnknownCollection = 'unknown_collection',
+  /** A document's metadata names a field its collection does not declare. */
+  UnknownMetadataField = 'unknown_metadata_field',
+  /** A search filters on a metadata field its collection does not declare. */
+  UnknownFilterField = 'unknown_filter_field',
+  /** A query vector's dimension is not the collection's. */
+  VectorDimensionMismatch = 'vector_dimension_mismatch',
+  /** The document's chunks would be more than one document may have. */
+  DocumentTooLarge = 'document_too_large',
+  /** No such document in the caller's tenant (or one the caller may not see: the same answer). */
+  DocumentNotFound = 'document_not_found',
+  /** Documents belong to a tenant, and the caller (the super-admin, a platform service) has none. */
+  TenantRequired = 'tenant_required',
+  /** Qdrant (or the embedded index) cannot be reached: nothing was changed. */
+  VectorBackendUnavailable = 'vector_backend_unavailable',
+  /** The vector space exists with another dimension than the collection declares (a configuration error). */
+  VectorSpaceMisconfigured = 'vector_space_misconfigured',
+  /** The embedding model answered vectors of another dimension than the collection declares. */
+  EmbeddingDimensionMismatch = 'embedding_dimension_mismatch',
+  /** Too many ingestions are waiting in this replica. */
+  IngestionQueueFull = 'ingestion_queue_full',
+}
+
+export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vector-store', {
+  [VectorStoreReason.UnknownCollection]: { code: ErrorCode.ValidationFailed, message: 'no such collection' },
+  [VectorStoreReason.UnknownMetadataField]: { code: ErrorCode.ValidationFailed, message: 'a metadata field is not declared by the collection' },
+  [VectorStoreReason.UnknownFilterField]: { code: ErrorCode.ValidationFailed, message: 'a filter names a field the collection does not declare' },
+  [VectorStoreReason.VectorDimensionMismatch]: { code: ErrorCode.ValidationFailed, message: "the query vector's dimension is not the collection's" },
+  [VectorStoreReason.DocumentTooLarge]: { code: ErrorCode.PayloadTooLarge, message: 'the document has more chunks than a document may have' },
+  [VectorStoreReason.DocumentNotFound]: { code: ErrorCode.NotFound, message: 'no such document' },
+  [VectorStoreReason.TenantRequired]: { code: ErrorCode.Forbidden, message: 'documents belong to a tenant and the caller has none' },
+  [VectorStoreReason.VectorBackendUnavailable]: { code: ErrorCode.Unavailable, message: 'the vector store cannot be reached: nothing was changed' },
+  [VectorStoreReason.VectorSpaceMisconfigured]: { code: ErrorCode.Unavailable, message: "the collection's vector space is configured with another dimension" },
+  [VectorStoreReason.EmbeddingDimensionMismatch]: { code: ErrorCode.Unavailable, message: "the embedding model's vectors do not have the collection's dimension" },
+  [VectorStoreReason.IngestionQueueFull]: { code: ErrorCode.Unavailable, message: 'too many documents are being ingested: try again shortly' },
+});
+
+export function vectorStoreError(reason: VectorStoreReason, extras?: ReasonExtras): GardienError {
+  return VECTOR_STORE_ERRORS.error(reason, extras);
+}

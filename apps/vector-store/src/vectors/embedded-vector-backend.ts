@@ -1,0 +1,224 @@
+// The embedded backend: vectors in the service's own Postgres (vector_points, row-level security
+// FORCEd, every statement in a transaction of the caller's tenant), searched in an in-memory index
+// per tenant and vector space, loaded on first use. Each change of a tenant's points bumps its
+// version (vector_index_versions) in the same transaction; a search first reads that version, and
+// an index that is behind (another replica wrote, or this one missed a change) is loaded again.
+// Nothing is written anywhere but Postgres: no file of its own.
+import type { DataSource, EntityManager } from 'typeorm';
+import { setTenant, withTenant } from '@gardien/persistence';
+import { TenantVectorIndex, type IndexedPoint } from './tenant-vector-index.js';
+import { grantsAnything, pointPredicate } from './point-predicate.js';
+import type { PointFilter, VectorBackend, VectorHit, VectorPoint, VectorSpace } from './vector-backend.port.js';
+
+export interface EmbeddedBackendOptions {
+  /** Points held in memory across every tenant's index; the least recently searched indexes go first. */
+  maxCachedPoints?: number;
+}
+
+interface CachedIndex {
+  version: string;
+  index: TenantVectorIndex;
+  usedAt: number;
+}
+
+interface PointRow {
+  id: string;
+  document_id: string;
+  collection: string;
+  purpose: string;
+  classification: IndexedPoint['classification'];
+  owner_id: string;
+  subject_id: string | null;
+  metadata: Record<string, string>;
+  vector: Buffer;
+}
+
+/** The name of a vector space in the tables: its model and dimension. */
+export function spaceKey(space: VectorSpace): string {
+  return `${space.model}#${space.dimensions}`;
+}
+
+export class EmbeddedVectorBackend implements VectorBackend {
+  readonly kind = 'embedded' as const;
+  private readonly indexes = new Map<string, CachedIndex>();
+  private readonly maxCachedPoints: number;
+  private clock = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: EmbeddedBackendOptions = {},
+  ) {
+    this.maxCachedPoints = options.maxCachedPoints ?? 200_000;
+  }
+
+  async ensureSpace(): Promise<void> {
+    // The table holds every space; nothing to create.
+  }
+
+  async upsert(tenantId: string, space: VectorSpace, points: readonly VectorPoint[]): Promise<void> {
+    if (points.length === 0) return;
+    for (const point of points) if (point.vector.length !== space.dimensions) throw new Error('a vector of another dimension than its space');
+    const key = spaceKey(space);
+    const version = await withTenant(this.dataSource, tenantId, async (manager) => {
+      await manager.query(
+        `INSERT INTO vector_points (id, tenant_id, document_id, space, collection, purpose, classification, owner_id, subject_id, metadata, vector, created_at)
+         SELECT id, $1, document_id, $2, collection, purpose, classification, owner_id, subject_id, metadata, vector, now()
+           FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::jsonb[], $11::bytea[])
+             AS p (id, document_id, collection, purpose, classification, owner_id, subject_id, metadata, vector)
+         ON CONFLICT (id) DO UPDATE SET vector = EXCLUDED.vector, classification = EXCLUDED.classification, metadata = EXCLUDED.metadata`,
+        [
+          tenantId,
+          key,
+          points.map((p) => p.id),
+          points.map((p) => p.documentId),
+          points.map((p) => p.collection),
+          points.map((p) => p.purpose),
+          points.map((p) => p.classification),
+          points.map((p) => p.ownerId),
+          points.map((p) => p.subjectId),
+          points.map((p) => JSON.stringify(p.metadata)),
+          points.map((p) => encodeVector(p.vector)),
+        ],
+      );
+      return bumpVersion(manager, tenantId, key);
+    });
+    this.applyLocally(tenantId, key, version, (index) => index.upsert(points));
+  }
+
+  async search(tenantId: string, space: VectorSpace, query: Float32Array, k: number, filter: PointFilter): Promise<VectorHit[]> {
+    if (query.length !== space.dimensions) throw new Error('a query of another dimension than its space');
+    if (!grantsAnything(filter)) return [];
+    const index = await this.indexOf(tenantId, space);
+    return index.search(query, k, pointPredicate(filter));
+  }
+
+  async deleteDocument(tenantId: string, documentId: string): Promise<number> {
+    return this.deleteWhere(tenantId, 'document_id = $1', documentId, (point) => point.documentId === documentId);
+  }
+
+  async deleteSubject(tenantId: string, subjectId: string): Promise<number> {
+    return this.deleteWhere(tenantId, 'subject_id = $1', subjectId, (point) => point.subjectId === subjectId);
+  }
+
+  async countDocument(tenantId: string, documentId: string): Promise<number> {
+    const [row] = await withTenant(this.dataSource, tenantId, (manager) =>
+      manager.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM vector_points WHERE document_id = $1', [documentId]),
+    );
+    return row?.n ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.indexes.clear();
+  }
+
+  /** Points of the tenant held in memory (tests: what an erasure leaves there). */
+  cachedPoints(tenantId: string, space: VectorSpace): number | undefined {
+    return this.indexes.get(cacheKey(tenantId, spaceKey(space)))?.index.size;
+  }
+
+  private async deleteWhere(tenantId: string, where: string, value: string, matches: (point: IndexedPoint) => boolean): Promise<number> {
+    const { removed, versions } = await withTenant(this.dataSource, tenantId, async (manager) => {
+      const rows: Array<{ space: string }> = (await manager.query(`DELETE FROM vector_points WHERE ${where} RETURNING space`, [value]))[0] ?? [];
+      const touched = [...new Set(rows.map((row) => row.space))];
+      const bumped = new Map<string, string>();
+      for (const space of touched) bumped.set(space, await bumpVersion(manager, tenantId, space));
+      return { removed: rows.length, versions: bumped };
+    });
+    for (const [space, version] of versions) this.applyLocally(tenantId, space, version, (index) => index.removeWhere(matches));
+    return removed;
+  }
+
+  /** Applies a committed change to the cached index when it was the very next version; else drops the index (loaded again on use). */
+  private applyLocally(tenantId: string, space: string, version: string, change: (index: TenantVectorIndex) => void): void {
+    const key = cacheKey(tenantId, space);
+    const cached = this.indexes.get(key);
+    if (!cached) return;
+    if (BigInt(cached.version) + 1n !== BigInt(version)) {
+      this.indexes.delete(key);
+      return;
+    }
+    change(cached.index);
+    cached.version = version;
+  }
+
+  private async indexOf(tenantId: string, space: VectorSpace): Promise<TenantVectorIndex> {
+    const key = cacheKey(tenantId, spaceKey(space));
+    const cached = this.indexes.get(key);
+    const current = await withTenant(this.dataSource, tenantId, (manager) => versionOf(manager, spaceKey(space)));
+    if (cached && cached.version === current) {
+      cached.usedAt = ++this.clock;
+      return cached.index;
+    }
+    const loaded = await this.load(tenantId, space);
+    this.indexes.set(key, { ...loaded, usedAt: ++this.clock });
+    this.evict(key);
+    return loaded.index;
+  }
+
+  /** The tenant's points of the space and their version, read in one snapshot. */
+  private async load(tenantId: string, space: VectorSpace): Promise<{ version: string; index: TenantVectorIndex }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await setTenant(manager, tenantId);
+      const key = spaceKey(space);
+      const version = await versionOf(manager, key);
+      const rows: PointRow[] = await manager.query(
+        'SELECT id, document_id, collection, purpose, classification, owner_id, subject_id::text AS subject_id, metadata, vector FROM vector_points WHERE space = $1',
+        [key],
+      );
+      const index = new TenantVectorIndex(space.dimensions, rows.length);
+      index.upsert(
+        rows.map((row) => ({
+          id: row.id,
+          documentId: row.document_id,
+          collection: row.collection,
+          purpose: row.purpose,
+          classification: row.classification,
+          ownerId: row.owner_id,
+          subjectId: row.subject_id,
+          metadata: row.metadata,
+          vector: decodeVector(row.vector),
+        })),
+      );
+      return { version, index };
+    });
+  }
+
+  private evict(keep: string): void {
+    let total = [...this.indexes.values()].reduce((sum, cached) => sum + cached.index.size, 0);
+    const oldestFirst = [...this.indexes.entries()].filter(([key]) => key !== keep).sort((a, b) => a[1].usedAt - b[1].usedAt);
+    for (const [key, cached] of oldestFirst) {
+      if (total <= this.maxCachedPoints) return;
+      this.indexes.delete(key);
+      total -= cached.index.size;
+    }
+  }
+}
+
+function cacheKey(tenantId: string, space: string): string {
+  return `${tenantId}/${space}`;
+}
+
+async function versionOf(manager: EntityManager, space: string): Promise<string> {
+  const [row]: Array<{ version: string }> = await manager.query('SELECT version::text AS version FROM vector_index_versions WHERE space = $1', [space]);
+  return row?.version ?? '0';
+}
+
+async function bumpVersion(manager: EntityManager, tenantId: string, space: string): Promise<string> {
+  const [row]: Array<{ version: string }> = await manager.query(
+    `INSERT INTO vector_index_versions (tenant_id, space, version) VALUES ($1, $2, 1)
+     ON CONFLICT (tenant_id, space) DO UPDATE SET version = vector_index_versions.version + 1 RETURNING version::text AS version`,
+    [tenantId, space],
+  );
+  return row!.version;
+}
+
+/** float32, little-endian, as the bytes of the array (every platform Node runs on here is little-endian). */
+export function encodeVector(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+export function decodeVector(bytes: Buffer): Float32Array {
+  const copy = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(copy.buffer).set(bytes);
+  return copy;
+}

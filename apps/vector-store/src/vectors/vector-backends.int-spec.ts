@@ -1,0 +1,114 @@
+// The VectorBackend contract on both adapters: the embedded one on the real Postgres with the
+// service's real migrations (its runtime role, row-level security FORCEd), the Qdrant one against
+// the in-test Qdrant server (no Qdrant server exists on this repository's machines). Then what is
+// the Qdrant adapter's own: the tenant filter every point request carries, what its payloads hold.
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { declaredMigrations, openServiceDatabase, withTenant } from '@gardien/persistence';
+import { ADMIN_URL, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import { VECTOR_STORE_DATABASE } from '../database.js';
+import { FakeQdrantServer } from '../testing/fake-qdrant-server.js';
+import { describeVectorBackendContract } from '../testing/vector-backend.contract.js';
+import { EmbeddedVectorBackend } from './embedded-vector-backend.js';
+import { QdrantVectorBackend } from './qdrant-vector-backend.js';
+import { normalised, type VectorSpace } from './vector-backend.port.js';
+
+const prefix = testDatabasePrefix();
+let runtime: DataSource | undefined;
+
+async function database(): Promise<DataSource> {
+  runtime ??= (await openServiceDatabase({ service: 'vector-store', prefix, adminUrl: ADMIN_URL, migrations: declaredMigrations(VECTOR_STORE_DATABASE) })).runtime;
+  return runtime;
+}
+
+/** Document rows for the embedded backend's points to reference. */
+export async function insertDocuments(dataSource: DataSource, tenantId: string, documentIds: readonly string[]): Promise<void> {
+  await withTenant(dataSource, tenantId, (manager) =>
+    manager.query(
+      `INSERT INTO vector_documents (id, tenant_id, collection, purpose, classification, owner_id, status, chunks_total, created_at, updated_at)
+       SELECT id, $1, 'docs', 'support', 'internal', 'probe', 'ready', 0, now(), now() FROM unnest($2::uuid[]) AS d (id) ON CONFLICT DO NOTHING`,
+      [tenantId, documentIds],
+    ),
+  );
+}
+
+afterAll(async () => {
+  await runtime?.destroy();
+  await dropTestDatabases(prefix);
+});
+
+describeVectorBackendContract('embedded (Postgres, row-level security, in-memory index)', async () => {
+  const dataSource = await database();
+  return { backend: new EmbeddedVectorBackend(dataSource), prepareDocuments: (tenant, ids) => insertDocuments(dataSource, tenant, ids), close: async () => undefined };
+});
+
+let fake: FakeQdrantServer;
+describeVectorBackendContract('qdrant (in-test server)', async () => {
+  fake = await FakeQdrantServer.start();
+  return { backend: new QdrantVectorBackend({ url: fake.url }), prepareDocuments: async () => undefined, close: () => fake.stop() };
+});
+
+describe('Qdrant adapter', () => {
+  const space: VectorSpace = { model: 'nomic-embed-text:v1.5', dimensions: 4 };
+  let server: FakeQdrantServer;
+  let backend: QdrantVectorBackend;
+
+  beforeEach(async () => {
+    server = await FakeQdrantServer.start();
+    backend = new QdrantVectorBackend({ url: server.url });
+  });
+  afterEach(() => server.stop());
+
+  test('one collection per model and dimension, the tenant a payload index with is_tenant', async () => {
+    await backend.ensureSpace(space);
+    await backend.ensureSpace({ ...space, dimensions: 8 });
+    expect([...server.collections.keys()].sort()).toEqual([backend.collectionOf(space), backend.collectionOf({ ...space, dimensions: 8 })].sort());
+    const collection = server.collections.get(backend.collectionOf(space))!;
+    expect(collection).toMatchObject({ size: 4, distance: 'Cosine' });
+    expect(collection.indexes.tenant_id).toEqual({ type: 'keyword', is_tenant: true });
+  });
+
+  test('every search, count and delete carries the verified tenant as its first condition, whatever the filter says', async () => {
+    const tenant = randomUUID();
+    const other = randomUUID();
+    const point = { id: randomUUID(), documentId: randomUUID(), collection: 'docs', purpose: 'support', classification: 'public' as const, ownerId: 'o', subjectId: randomUUID(), metadata: {}, vector: normalised([1, 0, 0, 0]) };
+    await backend.upsert(tenant, space, [point]);
+    const forged = { collection: 'docs', access: { anyOwner: ['public'], ownOnly: null }, tenant_id: other } as never;
+    await backend.search(tenant, space, normalised([1, 0, 0, 0]), 3, forged);
+    await backend.countDocument(tenant, point.documentId, [space]);
+    await backend.deleteDocument(tenant, point.documentId, [space]);
+    await backend.deleteSubject(tenant, point.subjectId, [space]);
+    const guarded = server.pointReads();
+    expect(guarded.map((r) => r.path.split('/').pop())).toEqual(['query', 'count', 'count', 'delete', 'count', 'delete']);
+    for (const request of guarded) {
+      const must = (request.body as { filter: { must: unknown[] } }).filter.must;
+      expect(must[0]).toEqual({ key: 'tenant_id', match: { value: tenant } });
+      expect(JSON.stringify(request.body)).not.toContain(other);
+    }
+  });
+
+  test('payloads carry ids and codes only', async () => {
+    const tenant = randomUUID();
+    await backend.upsert(tenant, space, [
+      { id: randomUUID(), documentId: randomUUID(), collection: 'docs', purpose: 'support', classification: 'health', ownerId: 'user-1', subjectId: null, metadata: { case_id: 'C-42' }, vector: normalised([0, 1, 0, 0]) },
+    ]);
+    expect(server.payloads()).toEqual([{ tenant_id: tenant, document_id: expect.any(String), collection: 'docs', purpose: 'support', classification: 'health', owner_id: 'user-1', metadata: { case_id: 'C-42' } }]);
+  });
+
+  test('a Qdrant that cannot be reached, or fails, is vector_backend_unavailable (503)', async () => {
+    server.failing = true;
+    await expect(backend.ensureSpace(space)).rejects.toMatchObject({ code: 'UNAVAILABLE', reason: 'vector_backend_unavailable' });
+    server.failing = false;
+    await backend.ensureSpace(space);
+    await server.stop();
+    const search = backend.search(randomUUID(), space, normalised([1, 0, 0, 0]), 1, { collection: 'docs', access: { anyOwner: ['public'], ownOnly: null } });
+    await expect(search).rejects.toMatchObject({ code: 'UNAVAILABLE', reason: 'vector_backend_unavailable' });
+    server = await FakeQdrantServer.start();
+  });
+
+  test('a collection that exists with another dimension is refused', async () => {
+    await new QdrantVectorBackend({ url: server.url }).ensureSpace(space);
+    server.collections.get(backend.collectionOf(space))!.size = 5;
+    await expect(backend.ensureSpace(space)).rejects.toMatchObject({ reason: 'vector_space_misconfigured' });
+  });
+});
