@@ -3,7 +3,7 @@
 // AuditEntry accepts no other action and no other target type, so the audit service, the
 // compliance kit and auditors' filters can rely on this list being complete; a service cannot
 // record an action missing from it (the recorder's types refuse it before any test runs).
-export const AUDIT_TARGET_TYPES = ['user', 'session', 'api-key', 'tenant', 'tenant-settings', 'purpose', 'retention', 'subject', 'model'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'session', 'api-key', 'tenant', 'tenant-settings', 'purpose', 'retention', 'subject', 'model', 'document'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export const AUDIT_ACTIONS = {
@@ -44,6 +44,11 @@ export const AUDIT_ACTIONS = {
   // the model named by modelAuditRef of its id.
   'model.chat': 'model',
   'model.embeddings': 'model',
+  // Documents for retrieval (vector-store): accepted, then stored or failed; deleted.
+  'document.accepted': 'document',
+  'document.stored': 'document',
+  'document.failed': 'document',
+  'document.deleted': 'document',
   // Retention (every service that keeps data with a retention).
   'retention.changed': 'retention',
   'retention.purged': 'retention',
