@@ -1,7 +1,7 @@
 // Shared Jest settings: TypeScript compiled to ES modules by SWC (legacy decorators with
 // metadata, as Nest needs), workspace libs mapped to their sources, `.js` suffixes of
 // relative imports resolved to the `.ts` files.
-const libs = ['contracts', 'bootstrap', 'observability', 'persistence', 'platform', 'testing', 'llm-runtime', 'crypto', 'authz', 'audit-log', 'pii'];
+const libs = ['contracts', 'bootstrap', 'observability', 'persistence', 'platform', 'testing', 'llm-runtime', 'crypto', 'authz', 'audit-log', 'pii', 'gguf'];
 
 export function jestConfig({ displayName, testMatch, testTimeout = 10_000, maxWorkers }) {
   return {

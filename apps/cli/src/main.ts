@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { auditCommand } from './audit/audit-verify.command.js';
 import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
 import { natsConfigCommand } from './nats-config/nats-config.command.js';
+import { modelsCommand } from './models/models.command.js';
 import { piiCommand } from './pii/pii-scan.command.js';
 import { provisionCommand } from './provision/provision.command.js';
 import { startCommand } from './start/start.command.js';
@@ -30,6 +31,7 @@ program.addCommand(provisionCommand());
 program.addCommand(bootstrapCommand());
 program.addCommand(auditCommand());
 program.addCommand(piiCommand());
+program.addCommand(modelsCommand());
 
 // Errors of the program itself (an unknown command or global option): usage errors, values not echoed.
 program.configureOutput({ outputError: (message, write) => write(withoutOptionValues(message)) }).exitOverride(exitOnUsageError);

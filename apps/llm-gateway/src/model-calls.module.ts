@@ -5,7 +5,7 @@ import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy, Inje
 import { DataSource } from 'typeorm';
 import { ServiceTokens } from '@gardien/authz';
 import { BusClient } from '@gardien/contracts';
-import { MODEL_RUNTIME, createModelRuntime, readModelRuntimeConfig, type ModelRuntime } from '@gardien/llm-runtime';
+import { MODEL_RUNTIME, createModelRuntime, readModelRuntimeConfig, runtimeKindOf, type ModelRuntime } from '@gardien/llm-runtime';
 import type { Logger } from '@gardien/observability';
 import { PiiScanner } from '@gardien/pii';
 import { LOGGER, SERVICE_CONFIG } from '@gardien/platform';
@@ -38,9 +38,13 @@ import { UsageRepository } from './usage/usage.repository.js';
 async function runtimeFor(catalogue: ModelCatalogue): Promise<ModelRuntime | undefined> {
   if (catalogue.models.length === 0) return undefined;
   const config = readModelRuntimeConfig(process.env);
-  const other = catalogue.models.find((model) => model.runtime !== config.GARDIEN_LLM_RUNTIME);
-  if (other) throw new ModelCatalogueError(`GARDIEN_MODELS_FILE: model ${other.id} is served by ${other.runtime}, but GARDIEN_LLM_RUNTIME is ${config.GARDIEN_LLM_RUNTIME}`);
-  return createModelRuntime(config);
+  const kind = runtimeKindOf(config);
+  const other = catalogue.models.find((model) => model.runtime !== kind);
+  if (other) throw new ModelCatalogueError(`GARDIEN_MODELS_FILE: model ${other.id} is served by ${other.runtime}, but the gateway's runtime is ${kind} (GARDIEN_LLM_RUNTIME)`);
+  return createModelRuntime(
+    config,
+    catalogue.models.map((model) => ({ name: model.name, sha256: model.sha256, contextLength: model.context_length, ...(model.chat_template ? { chatTemplate: model.chat_template } : {}) })),
+  );
 }
 
 /** Starts the catalogue's check at boot, and closes the runtime at shutdown. */

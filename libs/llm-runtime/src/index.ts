@@ -6,4 +6,5 @@ export { CircuitBreaker, type CircuitBreakerOptions, type CircuitPass, type Circ
 export type { RuntimeTimeouts } from './runtime-endpoint.js';
 export { OllamaRuntime, type OllamaRuntimeOptions } from './ollama.runtime.js';
 export { OpenAiCompatibleRuntime, type OpenAiCompatibleRuntimeOptions } from './openai-compatible.runtime.js';
-export { ModelRuntimeConfigSchema, createModelRuntime, readModelRuntimeConfig, requireModelRuntimeSettings, type ModelRuntimeConfig } from './runtime-config.js';
+export { ModelRuntimeConfigSchema, createModelRuntime, readModelRuntimeConfig, requireModelRuntimeSettings, runtimeKindOf, type ModelRuntimeConfig } from './runtime-config.js';
+export { EmbeddedRuntime, type EmbeddedModelSpec, type EmbeddedRuntimeOptions } from './embedded/embedded.runtime.js';

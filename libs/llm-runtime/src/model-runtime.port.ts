@@ -70,6 +70,12 @@ export interface InstalledModel {
    * digest (sha256); absent when the runtime reports none (OpenAI-compatible servers).
    */
   digest?: string;
+  /**
+   * Why a model the runtime was told of cannot be served (the embedded runtime, whose models are
+   * the catalogue's files): the file is missing, is not GGUF, is truncated... `detail` names the
+   * problem in words, never the file's content.
+   */
+  refused?: { problem: string; detail: string };
 }
 
 export interface ModelRuntime {

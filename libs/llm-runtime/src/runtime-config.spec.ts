@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@gardien/bootstrap';
 import { ModelRuntimeServer } from '@gardien/testing';
-import { createModelRuntime, readModelRuntimeConfig } from './runtime-config.js';
+import { createModelRuntime, readModelRuntimeConfig, runtimeKindOf } from './runtime-config.js';
 
 /** The variables a refused configuration names (ConfigError.variables). */
 const refusal = (env: NodeJS.ProcessEnv): string[] => {
@@ -35,9 +35,14 @@ describe('model runtime configuration', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('defaults to the embedded runtime and to the documented timeouts', () => {
+  it('defaults to the embedded runtime when no runtime has an address, and to the documented timeouts', () => {
+    expect(runtimeKindOf(readModelRuntimeConfig({}))).toBe('embedded');
+    expect(runtimeKindOf(readModelRuntimeConfig({ GARDIEN_OLLAMA_URL: 'http://ollama:11434' }))).toBe('ollama');
+    expect(runtimeKindOf(readModelRuntimeConfig({ GARDIEN_OPENAI_BASE_URL: 'http://vllm:8000/v1' }))).toBe('openai-compatible');
+    expect(runtimeKindOf(readModelRuntimeConfig({ GARDIEN_LLM_RUNTIME: 'embedded', GARDIEN_OLLAMA_URL: 'http://ollama:11434' }))).toBe('embedded');
     expect(readModelRuntimeConfig({})).toMatchObject({
-      GARDIEN_LLM_RUNTIME: 'embedded',
+      GARDIEN_EMBEDDED_SEQUENCES: 2,
+      GARDIEN_EMBEDDED_QUEUE: 64,
       GARDIEN_LLM_CONNECT_TIMEOUT_MS: 5_000,
       GARDIEN_LLM_STALL_TIMEOUT_MS: 30_000,
       GARDIEN_LLM_RETRIES: 1,
@@ -85,7 +90,15 @@ describe('model runtime configuration', () => {
     }
   });
 
-  it('refuses the embedded runtime until its adapter exists', async () => {
-    await expect(createModelRuntime(readModelRuntimeConfig({}))).rejects.toMatchObject({ variables: ['GARDIEN_LLM_RUNTIME'] });
+  it('asks two runtime addresses with no choice between them to say which', () => {
+    expect(refusal({ GARDIEN_OLLAMA_URL: 'http://ollama:11434', GARDIEN_OPENAI_BASE_URL: 'http://vllm:8000/v1' })).toEqual(['GARDIEN_LLM_RUNTIME']);
+  });
+
+  it('creates the embedded runtime on its models directory, and names the directory when it is missing', async () => {
+    await expect(createModelRuntime(readModelRuntimeConfig({}))).rejects.toMatchObject({ variables: ['GARDIEN_MODELS_DIR'] });
+    const runtime = await createModelRuntime(readModelRuntimeConfig({ GARDIEN_MODELS_DIR: dir }), []);
+    expect(runtime.kind).toBe('embedded');
+    await expect(runtime.listModels()).resolves.toEqual([]);
+    await runtime.close();
   });
 });

@@ -15,6 +15,7 @@ import { describeLostKeys, findLostKeys, wrappedKeysProbe } from './lost-keys.js
 import { repoRoot } from '../repo-root.js';
 import { answers, endpointOf, isLocal, startLocalNats, startLocalPostgres, waitUntilAnswers } from './infrastructure.js';
 import { Supervisor } from './supervisor.js';
+import { demoModelEnvironment } from './demo-model.js';
 
 export interface StartOptions {
   only?: string[];
@@ -78,6 +79,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
     }
   }
   const keys = await ensureServiceKeys(dataDir, services.filter(isBusService), say);
+  const demoModel = services.includes('llm-gateway') ? await demoModelEnvironment(dataDir, process.env, say) : {};
   // GARDIEN_METRICS_PORT is the base port; each service gets base + its index. Replicas started with
   // --only next to a running platform take any free port, so that they do not collide with it.
   const metricsBase = Number(process.env.GARDIEN_METRICS_PORT ?? METRICS_PORT_BASE);
@@ -86,6 +88,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
     GARDIEN_NATS_URL: config.GARDIEN_NATS_URL,
     ...natsSeedOf(options.natsSeedsDir, name),
     ...(isBusService(name) ? credentialsOf(name, provisioned, keys.get(name)) : {}),
+    ...(name === 'llm-gateway' ? demoModel : {}),
     GARDIEN_METRICS_PORT: options.only?.length || metricsBase === 0 ? '0' : String(metricsBase + ALL_SERVICES.indexOf(name)),
   });
   try {

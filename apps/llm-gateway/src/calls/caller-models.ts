@@ -31,7 +31,7 @@ export class CallerModels {
         purposes.some((purpose) => isAllowed(ability, 'invoke', 'ModelCall', { tenantId, purpose: purpose ?? '', model: model.id })),
     );
     return {
-      models: models.map((model) => ({ id: model.id, capabilities: model.capabilities, context_length: model.context_length, owned_by: 'gardien', description: model.description ?? null })),
+      models: models.map((model) => ({ id: model.id, capabilities: model.capabilities, context_length: model.context_length, owned_by: model.owned_by ?? 'gardien', description: model.description ?? null })),
     };
   }
 }

@@ -1,0 +1,45 @@
+// The model catalogue file (GARDIEN_MODELS_FILE) as the operator's commands read and write it:
+// validated whole by the contract the gateway reads it with, written atomically (a temporary file
+// renamed over it), so that a gateway reading it never sees half a file.
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ModelCatalogueFile } from '@gardien/contracts';
+
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export class CatalogueFileError extends Error {
+  override readonly name = 'CatalogueFileError';
+}
+
+/** The catalogue at `path`; an absent file is an empty catalogue. */
+export async function readCatalogueFile(path: string): Promise<ModelCatalogueFile> {
+  const size = await stat(path).then(
+    (info) => info.size,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw new CatalogueFileError(`cannot read the catalogue ${path}`);
+    },
+  );
+  if (size === undefined) return { models: [] };
+  if (size > MAX_FILE_BYTES) throw new CatalogueFileError(`the catalogue ${path} is larger than ${MAX_FILE_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    throw new CatalogueFileError(`the catalogue ${path} is not JSON`);
+  }
+  const parsed = ModelCatalogueFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CatalogueFileError(`the catalogue ${path} is not valid: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export async function writeCatalogueFile(path: string, catalogue: ModelCatalogueFile): Promise<void> {
+  const checked = ModelCatalogueFile.parse(catalogue);
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(temporary, `${JSON.stringify(checked, null, 2)}\n`, { mode: 0o644, flag: 'wx' });
+  await rename(temporary, path);
+}
