@@ -87,6 +87,12 @@ const PATTERNS: [string, string][] = [
   ['arobase and point words', 'a arobase a point '],
   ['point words', 'a point '],
   ['many spelled addresses', 'jeanne [at] exemple [dot] fr '],
+  ['dots written apart', 'a . '],
+  ['dots written apart and at signs', 'a . a @ '],
+  ['blanks before dots', ' .'],
+  ['line breaks and at signs', 'a\n@'],
+  ['at signs and line breaks', '@\r\n'],
+  ['many addresses with their dots written apart', 'camille . martin @ exemple . fr '],
   // Phone layouts (phone.recogniser.ts) and IBANs with both separators (iban.recogniser.ts).
   ['digit pairs with slashes', '06/12/'],
   ['many 2-4-4 phones', '06 1234 5678 '],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { SPACED_ATS, WRITTEN_ATS, candidates, emailArb, found, inText, spelledEmailArb, unicodeEmailArb } from '../testing/identifiers.js';
+import { SPACED_ATS, WRITTEN_ATS, candidates, emailArb, found, inText, spacedDotEmailArb, spelledEmailArb, unicodeEmailArb } from '../testing/identifiers.js';
 import { EmailRecogniser } from './email.recogniser.js';
 
 const email = new EmailRecogniser();
@@ -87,6 +87,57 @@ test.each([
 ])('%s are found, whole, in any surrounding text', (_what, arb) => {
   fc.assert(
     fc.property(inText(arb), ({ text, start, end }) => {
+      expect(candidates(email, text).map((candidate) => [candidate.type, candidate.start, candidate.end])).toEqual([['EMAIL', start, end]]);
+    }),
+  );
+});
+
+test.each([
+  // Newcomer review: these reached the model in clear, or with part of the local part left out.
+  ['écrire à camille . martin @ exemple . fr merci', 'camille . martin @ exemple . fr'],
+  ['écrire à camille . martin@exemple.fr merci', 'camille . martin@exemple.fr'],
+  ['écrire à camille.martin@exemple . fr merci', 'camille.martin@exemple . fr'],
+  ['écrire à camille .martin @ exemple .fr merci', 'camille .martin @ exemple .fr'],
+  ['écrire à camille . j . martin @ mail . exemple . fr', 'camille . j . martin @ mail . exemple . fr'],
+  ['écrire à camille . martin @ exemple . co.uk', 'camille . martin @ exemple . co.uk'],
+  ['écrire à\ncamille.martin\n@exemple.fr\nmerci', 'camille.martin\n@exemple.fr'],
+  ['écrire à\ncamille.martin@\nexemple.fr\nmerci', 'camille.martin@\nexemple.fr'],
+  ['écrire à\r\ncamille.martin\r\n@exemple.fr\r\nmerci', 'camille.martin\r\n@exemple.fr'],
+  ['écrire à camille . martin\n@exemple.fr', 'camille . martin\n@exemple.fr'],
+])('written apart by its dots or across a line: %s', (text, expected) => {
+  expect(found(email, text)).toEqual([['EMAIL', expected]]);
+});
+
+test.each([
+  // A full stop ends a sentence with no blank before it: what follows is an address of its own.
+  ['a sentence ending before the address', 'Merci. martin@exemple.fr', 'martin@exemple.fr'],
+  ['a sentence ending after the address', 'jeanne @ exemple.fr. De plus', 'jeanne @ exemple.fr'],
+  // A dot written apart does not follow a plain one: "fr . de" is the address and a word.
+  ['a dot written apart after a plain one', 'jeanne @ exemple.fr . de plus', 'jeanne @ exemple.fr'],
+  ['a plain address, then a dot written apart', 'jean@orange.fr . com', 'jean@orange.fr'],
+  ['a dot written apart, then a word of letters of other scripts', 'jeanne [at] exemple [dot] fr . reçu', 'jeanne [at] exemple [dot] fr'],
+])('the dots written apart stop where the address does: %s', (_what, text, expected) => {
+  expect(found(email, text)).toEqual([['EMAIL', expected]]);
+});
+
+test.each([
+  // After a dot written apart, a top-level domain that is also a French word is read as the word.
+  ['a spaced at, a dot written apart, then a word', 'on se voit @ midi . de plus'],
+  ['a spaced at, a dot written apart, then "la"', 'rendez-vous @ gare . la suite'],
+  ['a spaced at, a dot written apart, a top-level domain that does not exist', 'on se voit @ midi . demain'],
+  ['no at sign', 'camille . martin . exemple . fr'],
+  ['a line break on both sides of the at sign', 'camille.martin\n@\nexemple.fr'],
+  ['two line breaks before the at sign', 'camille.martin\n\n@exemple.fr'],
+  ['a line break before a spaced at sign', 'camille.martin\n @exemple.fr'],
+  ['a line break, then a top-level domain that does not exist', 'x = y\n@app.route'],
+  ['a dot written apart with no blank before it', 'camille. martin @ exemple. fr'],
+])('not an address: %s', (_what, text) => {
+  expect(found(email, text)).toEqual([]);
+});
+
+test('generated addresses with their dots written apart, or wrapped at the at sign, are found whole in any surrounding text', () => {
+  fc.assert(
+    fc.property(inText(spacedDotEmailArb), ({ text, start, end }) => {
       expect(candidates(email, text).map((candidate) => [candidate.type, candidate.start, candidate.end])).toEqual([['EMAIL', start, end]]);
     }),
   );

@@ -1,7 +1,9 @@
 // EMAIL: local@domain, letters of any script in both parts (RFC 6531 local parts, internationalised
 // domain names), and addresses written apart to keep them from robots: the at sign between blanks
 // ("jeanne @ exemple.fr"), in brackets ("[at]", "(at)", "{@}", "(arobase)") or as a word ("arobase");
-// dots in brackets ("[dot]", "(point)") or, after an at written so, as words ("exemple point fr").
+// dots in brackets ("[dot]", "(point)"), with a blank before them ("camille . martin @ exemple . fr")
+// or, after an at written so, as words ("exemple point fr"); an address wrapped at its at sign, a line
+// break on one side of it ("camille.martin\n@exemple.fr").
 // Written apart, an address needs a top-level domain that exists (a country code or a common generic
 // one), so that prose ("on se voit @ 14h", "y = x @ w.T") is left alone. Each address is read from
 // its at out both ways, and no walk crosses the at before or after it: each character is read a
@@ -26,6 +28,11 @@ const COUNTRY_CODES =
   'tk tl tm tn to tr tt tv tw tz ua ug uk um us uy uz va vc ve vg vi vn vu wf ws ye yt za zm zw';
 const GENERIC_TLDS = 'com org net edu gov int mil info biz name pro mobi asia app dev tech online site shop store email cloud xyz blog art paris bzh alsace corsica eus';
 const KNOWN_TLDS: ReadonlySet<string> = new Set(`${COUNTRY_CODES} ${GENERIC_TLDS}`.split(' '));
+/**
+ * Country codes that are also French words: after a dot written apart they are read as the word, not
+ * as a top-level domain ("on se voit @ midi . de plus"). Tight or in brackets they are domains.
+ */
+const WORD_TLDS: ReadonlySet<string> = new Set('ai as au ci de es et il je la ma me ne sa se si'.split(' '));
 
 /** An internationalised label in its ASCII form (RFC 5890). */
 const ACE_LABEL = /^xn--[a-z0-9-]+$/;
@@ -63,6 +70,20 @@ const isLocalSign = (c: number): boolean => isDigit(c) || c === 46 /* . */ || c 
 const localCharBefore = (text: string, end: number): number => (isLocalSign(codeAt(text, end - 1)) ? 1 : letterBefore(text, end));
 const domainCharAt = (text: string, i: number): number => (isDigit(codeAt(text, i)) || codeAt(text, i) === 45 ? 1 : letterAt(text, i));
 const isGap = (c: number): boolean => isNumberSpace(c) || c === 9;
+
+/** How many code units the line break ending at `end` takes ("\n" 1, "\r\n" 2), none before `limit`; 0 when there is none. */
+function lineBreakBefore(text: string, end: number, limit: number): number {
+  if (end - 1 < limit || text.charCodeAt(end - 1) !== 10) return 0;
+  return end - 2 >= limit && text.charCodeAt(end - 2) === 13 ? 2 : 1;
+}
+
+/** The same for the line break starting at `start`, none from `limit`. */
+function lineBreakAfter(text: string, start: number, limit: number): number {
+  if (start >= limit) return 0;
+  const c = text.charCodeAt(start);
+  if (c === 10) return 1;
+  return c === 13 && start + 1 < limit && text.charCodeAt(start + 1) === 10 ? 2 : 0;
+}
 
 /** Where the blanks before `end` start (at most MAX_GAP, none before `limit`). */
 function gapBefore(text: string, end: number, limit: number): number {
@@ -128,14 +149,18 @@ function atsOf(input: ScanInput): At[] {
 }
 
 /**
- * A dot written apart at `i` (blanks, then "[dot]", "( point )", "[.]"…, or the word "dot" or "point"
- * between blanks when `words`), followed by a label before `limit`: where that label starts, or -1.
+ * A dot written apart at `i` (blanks, then "[dot]", "( point )", "[.]"…, a plain dot when `spaced`
+ * and there are blanks before it, or the word "dot" or "point" between blanks when `words`), followed
+ * by a label before `limit`: where that label starts, or -1.
  */
-function writtenDot(text: string, i: number, limit: number, words: boolean): number {
+function writtenDot(text: string, i: number, limit: number, words: boolean, spaced: boolean): number {
   const from = gapAfter(text, i, limit);
   let end: number;
   const closing = closingOf(codeAt(text, from));
-  if (closing !== undefined) {
+  if (codeAt(text, from) === 46) {
+    if (!spaced || from === i) return -1;
+    end = gapAfter(text, from + 1, limit);
+  } else if (closing !== undefined) {
     // "[.]" is written tight ("( . )" is punctuation); "[ dot ]" may have blanks inside.
     const dot = codeAt(text, from + 1) === 46;
     const inner = !dot && isGap(codeAt(text, from + 1)) ? from + 2 : from + 1;
@@ -154,6 +179,44 @@ function writtenDot(text: string, i: number, limit: number, words: boolean): num
   return end < limit && domainCharAt(text, end) !== 0 ? end : -1;
 }
 
+/**
+ * Where the local part that ends at `end` starts (none of it before `limit`), its dots plain or
+ * written apart with a blank before them (" . ", " ."; "camille. martin" is a sentence's end and an
+ * address); `spaced` when one is. The local part is read as written: `compact` without its blanks.
+ * Reads at most MAX_LOCAL of its characters and MAX_GAP blanks on each side of a dot.
+ */
+function localPart(text: string, end: number, limit: number): { start: number; compact: string; spaced: boolean } {
+  let start = end;
+  let length = 0;
+  let spaced = false;
+  let compact = '';
+  for (;;) {
+    const wordEnd = start;
+    while (start > limit && length <= MAX_LOCAL) {
+      const width = localCharBefore(text, start);
+      if (width === 0) break;
+      start -= width;
+      length += width;
+    }
+    compact = text.slice(start, wordEnd) + compact;
+    if (length > MAX_LOCAL) return { start, compact, spaced };
+    const blanks = gapBefore(text, start, limit);
+    if (blanks === start) return { start, compact, spaced };
+    // " .martin": the dot was read with what follows it; " . martin": it stands between blanks.
+    let before = blanks;
+    if (text.charCodeAt(start) !== 46) {
+      if (codeAt(text, blanks - 1) !== 46 || blanks - 1 <= limit) return { start, compact, spaced };
+      before = gapBefore(text, blanks - 1, limit);
+      if (before === blanks - 1) return { start, compact, spaced };
+      compact = `.${compact}`;
+      length++;
+    }
+    if (before <= limit || localCharBefore(text, before) === 0) return { start, compact, spaced };
+    start = before;
+    spaced = true;
+  }
+}
+
 function validLocal(local: string): boolean {
   return local.length > 0 && local.length <= MAX_LOCAL && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
 }
@@ -163,9 +226,10 @@ const validLabel = (text: string, start: number, end: number): boolean => end > 
 /**
  * The top-level domain [start, end): two letters or more (of any script: the normalised text reads
  * the Cyrillic letters drawn like Latin ones as those, so ".рф" is read ".pф"), or an IDNA "xn--"
- * label. Written apart, one of ASCII letters must also exist.
+ * label. Written apart, one of ASCII letters must also exist; after a dot between blanks, one that
+ * exists and is not a French word ("fr . reçu", "midi . de plus" are words after a full stop).
  */
-function validTld(text: string, start: number, end: number, writtenApart: boolean): boolean {
+function validTld(text: string, start: number, end: number, writtenApart: boolean, afterSpacedDot: boolean): boolean {
   const tld = text.slice(start, end).toLowerCase();
   if (tld.startsWith('xn--')) return ACE_LABEL.test(tld);
   let letters = 0;
@@ -176,18 +240,22 @@ function validTld(text: string, start: number, end: number, writtenApart: boolea
     if (text.charCodeAt(i) < 0x80) ascii++;
     i += width;
   }
+  if (afterSpacedDot) return KNOWN_TLDS.has(tld) && !WORD_TLDS.has(tld);
   return letters >= 2 && (ascii < letters || !writtenApart || KNOWN_TLDS.has(tld));
 }
 
 /**
  * The end of the longest address whose domain starts at `start`: labels joined by dots (written
- * apart too when `writtenApart` allows), ending where a label is not followed by a plain dot. Reads
- * nothing from `limit` (the next at), and at most one domain's length.
+ * apart too when `writtenApart` allows; between blanks only before the first plain dot: in
+ * "exemple.fr . de", the address ends at "fr"), ending where a label is not followed by a plain dot.
+ * Reads nothing from `limit` (the next at), and at most one domain's length.
  */
 function domainEnd(text: string, start: number, limit: number, writtenApart: boolean, dotWords: boolean): number {
   let best = -1;
   let labels = 0;
   let apart = writtenApart;
+  let plainDot = false;
+  let afterSpacedDot = false;
   let i = start;
   for (;;) {
     const labelStart = i;
@@ -201,16 +269,19 @@ function domainEnd(text: string, start: number, limit: number, writtenApart: boo
     if (i - start > MAX_DOMAIN || (i < limit && domainCharAt(text, i) !== 0)) return best;
     if (text.charCodeAt(i) === 46 && i + 1 < limit && domainCharAt(text, i + 1) !== 0) {
       if (!validLabel(text, labelStart, labelEnd)) return best;
+      plainDot = true;
+      afterSpacedDot = false;
       i++;
       continue;
     }
-    const next = writtenDot(text, i, limit, dotWords);
+    const next = writtenDot(text, i, limit, dotWords, !plainDot);
     // A sentence may end right after the address: a hyphen after it is not part of it.
     if (next === -1) while (labelEnd > labelStart && text.charCodeAt(labelEnd - 1) === 45) labelEnd--;
     if (!validLabel(text, labelStart, labelEnd)) return best;
-    if (labels >= 2 && validTld(text, labelStart, labelEnd, apart)) best = labelEnd;
+    if (labels >= 2 && validTld(text, labelStart, labelEnd, apart, afterSpacedDot)) best = labelEnd;
     if (next === -1) return best;
     apart = true;
+    afterSpacedDot = codeAt(text, gapAfter(text, i, limit)) === 46;
     i = next;
   }
 }
@@ -226,19 +297,20 @@ export class EmailRecogniser implements PiiRecogniser {
       const at = ats[k]!;
       const before = k > 0 ? ats[k - 1]!.end : 0;
       const after = k + 1 < ats.length ? ats[k + 1]!.start : text.length;
-      const localEnd = gapBefore(text, at.start, before);
-      let start = localEnd;
-      while (start > before && localEnd - start <= MAX_LOCAL) {
-        const width = localCharBefore(text, start);
-        if (width === 0) break;
-        start -= width;
+      let localEnd = gapBefore(text, at.start, before);
+      let domainStart = gapAfter(text, at.end, after);
+      // Wrapped at its at sign: a line break on one side, nothing on the other.
+      if (at.sign && localEnd === at.start && domainStart === at.end) {
+        const breakBefore = lineBreakBefore(text, at.start, before);
+        if (breakBefore > 0) localEnd -= breakBefore;
+        else domainStart += lineBreakAfter(text, at.end, after);
       }
+      const { start, compact, spaced } = localPart(text, localEnd, before);
       if (localCharBefore(text, start) !== 0) continue;
-      const domainStart = gapAfter(text, at.end, after);
-      const writtenApart = !at.sign || localEnd < at.start || domainStart > at.end;
+      const writtenApart = !at.sign || localEnd < at.start || domainStart > at.end || spaced;
       // Written apart, the local part is a word of its own, not the end of the address before.
       if (writtenApart && start === before && k > 0) continue;
-      if (!validLocal(text.slice(start, localEnd))) continue;
+      if (!validLocal(compact)) continue;
       const end = domainEnd(text, domainStart, after, writtenApart, !at.sign);
       if (end !== -1) candidates.push({ type: 'EMAIL', start, end, score: SCORE });
     }

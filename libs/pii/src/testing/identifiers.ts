@@ -112,6 +112,28 @@ export const spelledEmailArb = fc
       .map(([at, labels, tld]) => `${local}${at}${labels.map(([label, dot]) => label + dot).join('')}${tld}`),
   );
 
+/**
+ * Addresses with their dots written apart, " . " (or " ."), in the local part, the domain or both
+ * ("camille . martin @ exemple . fr", "camille . martin@exemple.fr"), or wrapped at the at sign
+ * ("camille.martin\n@exemple.fr"): a line break on one side of the at, the other side tight. In the
+ * domain, the dots written apart come before the plain ones.
+ */
+export const spacedDotEmailArb = fc
+  .tuple(
+    fc.array(fc.stringMatching(/^[a-z0-9]{1,10}$/), { minLength: 1, maxLength: 3 }),
+    fc.array(fc.constantFrom(' . ', ' .', '.'), { minLength: 2, maxLength: 2 }),
+    fc.constantFrom(' @ ', '@', ' @', '@ ', '\n@', '@\n', '\r\n@', '@\r\n'),
+    fc.array(fc.stringMatching(/^[a-z0-9]{1,12}$/), { minLength: 1, maxLength: 3 }),
+    fc.nat(),
+    fc.constantFrom('fr', 'com', 'eu', 'org', 'net', 'be', 'ch', 'uk'),
+  )
+  .map(([local, localDots, at, labels, spacedLabels, tld]) => {
+    const domainDots = labels.map((_, i) => (i < spacedLabels % (labels.length + 1) ? ' . ' : '.'));
+    return `${local.map((part, i) => (i === 0 ? part : localDots[i - 1] + part)).join('')}${at}${labels.map((label, i) => label + domainDots[i]).join('')}${tld}`;
+  })
+  // Something is written apart: with none of it, this is emailArb's plain address.
+  .filter((address) => /[ \n]/.test(address));
+
 export const ipv4Arb = fc.tuple(...Array.from({ length: 4 }, () => fc.integer({ min: 0, max: 255 }))).map((octets) => octets.join('.'));
 
 /** Printed in groups of `size` with one space, as people write them. */
@@ -124,8 +146,14 @@ export const groupedMixed = (value: string, size: number, dashes: readonly boole
     .map((group, i) => (i === 0 ? group : (dashes[(i - 1) % dashes.length] ? '-' : ' ') + group))
     .join('');
 
-/** Words and punctuation without digits, so that nothing in them is an identifier. */
-const filler = fc.array(fc.constantFrom('le', 'dossier', 'numéro', 'voici', 'merci', 'de', 'vérifier', ',', '.', ':', '(', ')', '\n', 'a', 'été', 'reçu', 'x', '-', '«', '»', 'référence'), { maxLength: 12 }).map((words) => words.join(' '));
+/**
+ * Words and punctuation without digits, so that nothing in them is an identifier. Full stops and
+ * commas follow the word before them without a blank, as French prints them: "merci . jean…" would
+ * read as an address with its dot written apart ("merci . jean@exemple.fr").
+ */
+const filler = fc
+  .array(fc.constantFrom('le', 'dossier', 'numéro', 'voici', 'merci', 'de', 'vérifier', ',', '.', ':', '(', ')', '\n', 'a', 'été', 'reçu', 'x', '-', '«', '»', 'référence'), { maxLength: 12 })
+  .map((words) => words.reduce((text, word, i) => (i === 0 ? word : word === '.' || word === ',' ? text + word : `${text} ${word}`), ''));
 
 /** `value` in random text, with where it is. */
 export const inText = (value: fc.Arbitrary<string>): fc.Arbitrary<{ text: string; start: number; end: number; value: string }> =>
