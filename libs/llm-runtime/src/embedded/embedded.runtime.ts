@@ -10,7 +10,7 @@
 // A sequence's history is cleared before each call: no call sees, or reuses the cache of, another
 // (another tenant's) prompt. Threads are sized to the cores available (see available-cores.ts).
 // llama.cpp's own log lines are dropped: at its verbose levels they can quote a prompt.
-import { JinjaTemplateChatWrapper, LlamaChat, LlamaLogLevel, getLlama, type ChatHistoryItem, type Llama, type LlamaChatResponse, type LlamaContextSequence, type LlamaEmbeddingContext, type LlamaModel } from 'node-llama-cpp';
+import { JinjaTemplateChatWrapper, LlamaChat, LlamaLogLevel, getLlama, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type Llama, type LlamaChatResponse, type LlamaContextSequence, type LlamaEmbeddingContext, type LlamaModel } from 'node-llama-cpp';
 import { ModelFiles } from '@gardien/gguf';
 import { LlmRuntimeError, LlmRuntimeErrorCode } from '../llm-runtime.errors.js';
 import type { ChatMessage, ChatRequest, ChatResult, ChatStreamEvent, EmbeddingRequest, EmbeddingResult, FinishReason, InstalledModel, ModelRuntime, RuntimeOperation } from '../model-runtime.port.js';
@@ -42,6 +42,8 @@ export interface EmbeddedRuntimeOptions {
 
 interface LoadedModel {
   model: LlamaModel;
+  /** Resolved once: resolving it renders and probes the template, which costs more than a short answer. */
+  chatWrapper: ChatWrapper;
   contextSize: number;
   sequences: LeasePool<LlamaContextSequence>;
   embeddings?: Promise<LeasePool<LlamaEmbeddingContext>>;
@@ -136,7 +138,7 @@ export class EmbeddedRuntime implements ModelRuntime {
       lease = await loaded.sequences.acquire(operation, this.options.timeouts.queueMs, deadline.signal);
       const sequence = lease.resource;
       await sequence.clearHistory();
-      chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false, ...this.chatWrapperOf(request.model) });
+      chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false, chatWrapper: loaded.chatWrapper });
       const history = historyOf(request.messages);
       const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer).length;
       const room = loaded.contextSize - promptTokens;
@@ -173,11 +175,6 @@ export class EmbeddedRuntime implements ModelRuntime {
     }
   }
 
-  private chatWrapperOf(name: string): { chatWrapper?: JinjaTemplateChatWrapper } {
-    const template = this.specs.get(name)?.chatTemplate;
-    return template ? { chatWrapper: new JinjaTemplateChatWrapper({ template }) } : {};
-  }
-
   /** The model, loaded once its file passed its checks; a failed load is tried again by the next call. */
   private modelOf(name: string, operation: RuntimeOperation): Promise<LoadedModel> {
     this.ensureOpen(operation);
@@ -209,6 +206,8 @@ export class EmbeddedRuntime implements ModelRuntime {
     const sequences = Array.from({ length: this.options.sequences }, () => context.getSequence());
     return {
       model,
+      // The catalogue's template, else the file's own (or the wrapper its tokens imply), as LlamaChat's "auto" would.
+      chatWrapper: spec.chatTemplate ? new JinjaTemplateChatWrapper({ template: spec.chatTemplate }) : resolveChatWrapper(model),
       contextSize: context.contextSize,
       sequences: new LeasePool(sequences, this.options.maxWaiting),
       dispose: async () => {
