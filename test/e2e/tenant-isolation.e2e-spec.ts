@@ -69,7 +69,8 @@ function markersOfB(): string[] {
 function foreignPath(path: string): string {
   const collection = path.split('/')[3]!;
   // The audit log of B is named by B's tenant id (a query parameter on REST, an argument on GraphQL).
-  const ids: Record<string, string> = { users: B.user, 'api-keys': B.apiKey, purposes: B.purpose, tenants: B.tenant, audit: B.tenant };
+  // B has no document in this suite (nothing here embeds): a document id is an id of B's all the same.
+  const ids: Record<string, string> = { users: B.user, 'api-keys': B.apiKey, purposes: B.purpose, tenants: B.tenant, audit: B.tenant, documents: B.user };
   const id = ids[collection];
   if (!id) throw new Error(`no tenant-B resource known for ${path}: add one to this test`);
   return path.replace('{id}', id);
@@ -91,13 +92,19 @@ function validInput(name: string): Record<string, unknown> {
     'llm-gateway.chat': { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }] },
     'llm-gateway.chat.stream': { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }] },
     'llm-gateway.embeddings': { model: 'assistant', input: ['Bonjour'] },
+    'vector-store.documents.ingest': { collection: 'documents', text: 'Bonjour', purpose: 'shared' },
+    'vector-store.search': { collection: 'documents', query: 'Bonjour' },
     'llm-gateway.usage.get': { from: new Date().toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) },
   };
   return inputs[name] ?? {};
 }
 
-/** A model call (Gardien's routes and the OpenAI-compatible ones): it creates nothing, and names the tenant's data by its purpose only. */
-const isModelCall = (op: DocumentedOperation) => op.method === 'POST' && ['llm-gateway.chat', 'llm-gateway.chat.stream', 'llm-gateway.embeddings'].includes(op.name);
+/**
+ * A model call (Gardien's routes and the OpenAI-compatible ones, and the vector store's ingestion and
+ * search, which embed through the gateway): it names the tenant's data by its purpose only.
+ */
+const isModelCall = (op: DocumentedOperation) =>
+  op.method === 'POST' && ['llm-gateway.chat', 'llm-gateway.chat.stream', 'llm-gateway.embeddings', 'vector-store.documents.ingest', 'vector-store.search'].includes(op.name);
 
 /**
  * A model call of A's administrator: a tenant field is refused; a call for B's purpose (in the body,

@@ -56,6 +56,20 @@ interface Example {
 }
 
 /** One valid call per operation; a test checks that every operation of the table has one. */
+const documentState = {
+  id: apiKeyId,
+  collection: 'documents',
+  status: 'ready',
+  chunks_done: 2,
+  chunks_total: 2,
+  purpose: 'support',
+  classification: 'internal',
+  subject_id: null,
+  metadata: {},
+  failure: null,
+  created_at: '2026-12-07T10:00:00.000Z',
+  updated_at: '2026-12-07T10:00:01.000Z',
+};
 const EXAMPLES: Record<string, Example> = {
   'auth.login': {
     body: { email: 'Ada@Example.org', password, tenant: 'acme' },
@@ -152,6 +166,19 @@ const EXAMPLES: Record<string, Example> = {
     payload: { from: '2026-12-01', to: '2026-12-03' },
     reply: { rows: [{ day: '2026-12-01', model: 'assistant', api_key_id: null, requests: 3, prompt_tokens: 10, completion_tokens: 20 }] },
   },
+  'vector-store.documents.ingest': {
+    body: { collection: 'documents', text: 'Bonjour', purpose: 'support', classification: 'internal', metadata: { case_id: 'C-1' } },
+    payload: { collection: 'documents', text: 'Bonjour', purpose: 'support', classification: 'internal', metadata: { case_id: 'C-1' } },
+    reply: { id: apiKeyId, status: 'processing' },
+  },
+  'vector-store.documents.get': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: documentState },
+  'vector-store.documents.delete': { params: { id: apiKeyId }, payload: { id: apiKeyId }, reply: {} },
+  'vector-store.search': {
+    body: { collection: 'documents', query: 'Bonjour', top_k: 3 },
+    payload: { collection: 'documents', query: 'Bonjour', top_k: 3 },
+    reply: { results: [{ document_id: apiKeyId, chunk_id: userId, chunk: 'Bonjour', score: 0.5, classification: 'internal' }] },
+  },
+  'vector-store.collections.list': { payload: {}, reply: { collections: [{ id: 'documents', model: 'gardien-demo', dimensions: 384, metadata_fields: [] }] } },
 };
 
 const API_KEY = `gk1.${tenantId}.${apiKeyId}.${'k'.repeat(43)}`;

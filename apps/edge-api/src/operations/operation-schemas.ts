@@ -41,6 +41,14 @@ import {
   TokenPair,
   User,
   UserList,
+  CollectionDescription,
+  CollectionList,
+  DocumentAccepted,
+  DocumentClassification,
+  DocumentState,
+  DocumentStatus,
+  SearchReply,
+  SearchResult,
 } from '@gardien/contracts';
 import { isEmptyObject, type Operation } from './operation.js';
 
@@ -101,6 +109,14 @@ const OUTPUT_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['LlmModel', LlmModel],
   ['ModelCapability', ModelCapability],
   ['LlmUsageReport', LlmUsageReport],
+  ['DocumentAccepted', DocumentAccepted],
+  ['DocumentState', DocumentState],
+  ['DocumentStatus', DocumentStatus],
+  ['DocumentClassification', DocumentClassification],
+  ['SearchReply', SearchReply],
+  ['SearchResult', SearchResult],
+  ['CollectionList', CollectionList],
+  ['CollectionDescription', CollectionDescription],
   ['LlmUsageRow', LlmUsageRow],
 ];
 

@@ -18,7 +18,7 @@ test('every operation has a unique name, method + path, and GraphQL field (all b
   expect(duplicates(OPERATIONS.map((operation) => `${operation.method} ${operation.fullPath}`))).toEqual([]);
   expect(duplicates(OPERATIONS.flatMap((operation) => (operation.graphql ? [operation.graphql.field] : [])))).toEqual([]);
   expect(OPERATIONS.filter((operation) => operation.graphql === null).map((operation) => operation.name)).toEqual(['audit.export', 'llm-gateway.chat.stream']);
-  expect(OPERATIONS).toHaveLength(42);
+  expect(OPERATIONS).toHaveLength(47);
 });
 
 test('every operation is a bus operation of the contracts, and none one kept off the public surface', () => {
@@ -50,8 +50,9 @@ test('a tenant-resource operation has an id in its path or a tenant_id in its qu
     if (operation.isolation === 'tenant-resource') expect([operation.name, operation.pathParams.length > 0 || operation.queryFields.includes('tenant_id')]).toEqual([operation.name, true]);
     if (operation.isolation === 'tenant' || operation.isolation === 'self') {
       expect([operation.name, operation.pathParams]).toEqual([operation.name, []]);
-      // A creation may name the new resource (a purpose's id); nothing else names one.
-      const foreign = Object.keys(operation.input.shape).filter((field) => field.endsWith('_id') || (field === 'id' && operation.status !== 201));
+      // A creation may name the new resource (a purpose's id); nothing else names one. A data
+      // subject's id (a document's `subject_id`) is the tenant application's, of no resource here.
+      const foreign = Object.keys(operation.input.shape).filter((field) => (field.endsWith('_id') && field !== 'subject_id') || (field === 'id' && operation.status !== 201));
       expect([operation.name, foreign]).toEqual([operation.name, []]);
     }
   }
@@ -88,7 +89,7 @@ test('bodies refuse unknown fields, like the contracts they come from', () => {
 test('success statuses: 201 for creations, 204 for empty replies, 200 otherwise', () => {
   const byStatus = (status: number) => OPERATIONS.filter((operation) => operation.status === status).map((operation) => operation.name);
   expect(byStatus(201)).toEqual(['auth.users.create', 'auth.api-keys.create', 'auth.users.initial-admin.create', 'tenant.tenants.create', 'tenant.purposes.create']);
-  expect(byStatus(204)).toEqual(['auth.logout', 'auth.mfa.confirm', 'auth.password.change', 'auth.users.delete', 'auth.api-keys.revoke', 'tenant.tenants.delete']);
+  expect(byStatus(204)).toEqual(['auth.logout', 'auth.mfa.confirm', 'auth.password.change', 'auth.users.delete', 'auth.api-keys.revoke', 'tenant.tenants.delete', 'vector-store.documents.delete']);
   for (const operation of OPERATIONS.filter((operation) => operation.status === 204)) expect(operation.reply).toBe(Empty);
 });
 

@@ -75,7 +75,7 @@ export class DocumentStore {
     await this.backend.deleteDocument(document.tenant_id, document.id, this.catalogue.spaces()).catch(() => undefined);
     return withTenant(this.dataSource, document.tenant_id, async (manager) => {
       if (!(await this.repository.finish(manager, document.id, 'failed', reason))) return false;
-      await vectorStoreAudit.record(manager, author, { action: 'document.failed', tenantId: document.tenant_id, targetId: document.id, outcome: 'failure', details: { reason } });
+      await vectorStoreAudit.record(manager, author, { action: 'document.failed', tenantId: document.tenant_id, targetId: document.id, outcome: 'failure', details: { reason: reason.replaceAll('_', '-') } });
       return true;
     });
   }

@@ -8,8 +8,9 @@ import { operationsOf, type BusOperation } from './bus-operation.js';
 import { serviceOperations } from './service.operations.js';
 import { TENANT_OPERATIONS } from './tenant.operations.js';
 import { TOKEN_OPERATIONS } from './token.operations.js';
+import { VECTOR_STORE_OPERATIONS } from './vector-store.operations.js';
 
-const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...TOKEN_OPERATIONS, ...operationsOf(TENANT_OPERATIONS), ...operationsOf(AUDIT_OPERATIONS), ...operationsOf(LLM_OPERATIONS)];
+const DOMAIN_OPERATIONS: readonly BusOperation[] = [...operationsOf(AUTH_OPERATIONS), ...TOKEN_OPERATIONS, ...operationsOf(TENANT_OPERATIONS), ...operationsOf(AUDIT_OPERATIONS), ...operationsOf(LLM_OPERATIONS), ...operationsOf(VECTOR_STORE_OPERATIONS)];
 
 export const BUS_OPERATIONS: readonly BusOperation[] = Object.freeze([
   ...DOMAIN_OPERATIONS,

@@ -16,6 +16,10 @@ export const DELEGATIONS: Readonly<Partial<Record<ServiceName, readonly BusServi
   'edge-api': BUS_SERVICES,
   // Auth checks, as the caller, that a purpose an API key names exists in the caller's tenant.
   auth: ['tenant'],
+  // The vector store embeds a caller's documents and queries through the gateway, as the caller.
+  'vector-store': ['llm-gateway'],
+  // The gateway retrieves chunks for a retrieval-augmented chat from the vector store, as the caller.
+  'llm-gateway': ['vector-store'],
 });
 
 /** Delegates that exchange tokens over the bus: every one but auth, which issues them itself. */

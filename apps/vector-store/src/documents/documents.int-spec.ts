@@ -1,0 +1,235 @@
+// The documents API as the service runs it (DocumentsService, SearchService, the background
+// ingestion), on the real Postgres with the service's migrations and real keys, the gateway
+// replaced by a FakeEmbedder: accepted at once (processing), progress, ready, searched and opened;
+// who reads what (classification and ownership, libs/authz); bad input refused with a code and
+// nothing stored; a failed ingestion leaving no chunk and no vector; Qdrant unreachable: 503 and
+// nothing lost from Postgres; every change audited, no text in the audit entries.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { DataSource } from 'typeorm';
+import { AuditEntry, ErrorCode, GardienError, IngestDocumentRequest, SearchRequest, callerOf, parsePayload, type Caller, type Principal } from '@gardien/contracts';
+import { BlindIndex, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
+import { declaredMigrations, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
+import { ADMIN_URL, dropTestDatabases, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
+import { CollectionCatalogue } from '../collections/collection-catalogue.js';
+import { VECTOR_STORE_DATABASE } from '../database.js';
+import { SearchService } from '../search/search.service.js';
+import { FakeEmbedder } from '../testing/fake-embedder.js';
+import { FakeQdrantServer } from '../testing/fake-qdrant-server.js';
+import { EmbeddedVectorBackend } from '../vectors/embedded-vector-backend.js';
+import { QdrantVectorBackend } from '../vectors/qdrant-vector-backend.js';
+import type { VectorBackend } from '../vectors/vector-backend.port.js';
+import { ChunkCodec } from './chunk-codec.js';
+import { DocumentIngestion } from './document-ingestion.js';
+import { DocumentStore } from './document-store.js';
+import { DocumentsRepository } from './documents.repository.js';
+import { DocumentsService } from './documents.service.js';
+
+const prefix = testDatabasePrefix();
+const dir = mkdtempSync(join(tmpdir(), 'gardien-documents-'));
+const catalogue = new CollectionCatalogue([{ id: 'docs', model: 'probe-embed', dimensions: 64, metadata_fields: ['case_id'] }]);
+const canaries = makeCanaries();
+const tenantA = randomUUID();
+const tenantB = randomUUID();
+const as = (principal: Omit<Principal, 'mfa'>): Caller => callerOf({ ...principal, mfa: true }, { requestId: randomUUID() });
+const userA = as({ kind: 'user', id: randomUUID(), tenantId: tenantA, roles: ['user'] });
+const otherUserA = as({ kind: 'user', id: randomUUID(), tenantId: tenantA, roles: ['user'] });
+const developerA = as({ kind: 'user', id: randomUUID(), tenantId: tenantA, roles: ['developer'] });
+const adminA = as({ kind: 'user', id: randomUUID(), tenantId: tenantA, roles: ['tenant_admin'] });
+const userB = as({ kind: 'user', id: randomUUID(), tenantId: tenantB, roles: ['user'] });
+const superadmin = as({ kind: 'user', id: randomUUID(), tenantId: null, roles: ['superadmin'] });
+const TOKEN = 'token-for-vector-store';
+
+let runtime: DataSource;
+let qdrant: FakeQdrantServer;
+
+interface Service {
+  backend: VectorBackend;
+  embedder: FakeEmbedder;
+  ingestion: DocumentIngestion;
+  documents: DocumentsService;
+  search: SearchService;
+}
+
+let codec: ChunkCodec;
+let embedded: Service;
+let onQdrant: Service;
+
+function serviceOn(backend: VectorBackend): Service {
+  const repository = new DocumentsRepository();
+  const store = new DocumentStore(runtime, backend, codec, repository, catalogue);
+  const embedder = new FakeEmbedder();
+  const logger = pino({ level: 'silent' });
+  const ingestion = new DocumentIngestion(runtime, repository, store, { concurrency: 2, queue: 8 }, logger);
+  return { backend, embedder, ingestion, documents: new DocumentsService(runtime, repository, catalogue, store, ingestion, embedder, backend), search: new SearchService(catalogue, store, embedder, backend, logger) };
+}
+
+const paragraph = (i: number) => `Paragraphe ${i}. Le dossier de ${canaries.name} (${canaries.email}) porte sur la facture ${i} et le remboursement ${i}. `.repeat(8);
+const longText = Array.from({ length: 12 }, (_, i) => paragraph(i)).join('\n\n');
+
+async function ingested(service: Service, caller: Caller, request: Partial<IngestDocumentRequest> = {}): Promise<string> {
+  const { id, status } = await service.documents.ingest(caller, TOKEN, { collection: 'docs', text: longText, purpose: 'support', ...request });
+  expect(status).toBe('processing');
+  await service.ingestion.idle();
+  return id;
+}
+
+const counts = async (tenantId: string) =>
+  withTenant(runtime, tenantId, async (m) => {
+    const n = async (table: string) => ((await m.query(`SELECT count(*)::int AS n FROM ${table}`)) as Array<{ n: number }>)[0]!.n;
+    return { documents: await n('vector_documents'), chunks: await n('vector_chunks'), points: await n('vector_points') };
+  });
+const audits = async (action: string) =>
+  ((await runtime.query('SELECT payload FROM gardien_outbox WHERE subject = $1', [`gardien.audit.vector-store.${action}`])) as Array<{ payload: unknown }>).map((row) => AuditEntry.parse(row.payload));
+
+beforeAll(async () => {
+  ({ runtime } = await openServiceDatabase({ service: 'vector-store', prefix, adminUrl: ADMIN_URL, migrations: declaredMigrations(VECTOR_STORE_DATABASE) }));
+  await generateMasterKeyFile(join(dir, 'master.key'));
+  const kms = await LocalKms.open({ service: 'vector-store', dataDir: dir, masterKeyFile: join(dir, 'master.key'), generateMasterKeyIfMissing: false });
+  const sql = tenantScopedSql(runtime);
+  codec = new ChunkCodec(new SubjectKeyRing({ service: 'vector-store', kms, store: new PostgresSubjectKeyStore(sql) }), new BlindIndex({ service: 'vector-store', kms, store: new PostgresTenantKeyStore(sql) }));
+  qdrant = await FakeQdrantServer.start();
+  embedded = serviceOn(new EmbeddedVectorBackend(runtime));
+  onQdrant = serviceOn(new QdrantVectorBackend({ url: qdrant.url, timeoutMs: 2_000 }));
+});
+
+afterAll(async () => {
+  await qdrant?.stop().catch(() => undefined);
+  await runtime?.destroy();
+  await dropTestDatabases(prefix);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each([
+  ['embedded', () => embedded],
+  ['qdrant', () => onQdrant],
+] as const)('on the %s backend', (_, service) => {
+  test('a document is accepted at once, embedded through the gateway batch by batch with progress, then searched and opened', async () => {
+    const s = service();
+    let open!: () => void;
+    s.embedder.gate = new Promise((resolve) => (open = resolve));
+    const { id, status } = await s.documents.ingest(userA, TOKEN, { collection: 'docs', text: longText, purpose: 'support', classification: 'confidential', metadata: { case_id: 'C-7' } });
+    expect(status).toBe('processing');
+    const early = await s.documents.get(userA, { id });
+    expect(early).toMatchObject({ status: 'processing', chunks_done: 0, purpose: 'support', classification: 'confidential', metadata: { case_id: 'C-7' }, failure: null });
+    expect(early.chunks_total).toBeGreaterThan(1);
+    open();
+    s.embedder.gate = undefined;
+    await s.ingestion.idle();
+    expect(await s.documents.get(userA, { id })).toMatchObject({ status: 'ready', chunks_done: early.chunks_total, chunks_total: early.chunks_total });
+    // What reached the "gateway": the chunks, with the caller's token, for the document's purpose.
+    expect(s.embedder.calls[0]).toMatchObject({ caller: userA.principal.id, token: TOKEN, model: 'probe-embed', purpose: 'support' });
+    expect(s.embedder.calls.flatMap((call) => call.texts)).toHaveLength(early.chunks_total);
+
+    const { results } = await s.search.search(userA, TOKEN, { collection: 'docs', query: 'facture 7 remboursement 7', top_k: 3, purpose: 'support' });
+    expect(results).toHaveLength(3);
+    expect(results[0]).toMatchObject({ document_id: id, classification: 'confidential' });
+    expect(results[0]!.chunk).toContain('facture 7');
+    expect(results[0]!.score).toBeGreaterThan(results[2]!.score - 1e-9);
+    expect((await s.search.search(userA, TOKEN, { collection: 'docs', query: 'facture', filter: { metadata: { case_id: 'C-8' } } })).results).toEqual([]);
+    expect((await s.search.search(userA, TOKEN, { collection: 'docs', query: 'facture', purpose: 'billing' })).results).toEqual([]);
+  });
+
+  test('who reads what: a user its own documents, a developer up to confidential, another tenant nothing; an administrator creates none', async () => {
+    const s = service();
+    const health = await ingested(s, userA, { classification: 'health' });
+    const internal = await ingested(s, userA, { classification: 'internal' });
+    const ids = async (caller: Caller) => new Set((await s.search.search(caller, TOKEN, { collection: 'docs', query: 'facture 3', top_k: 50 })).results.map((r) => r.document_id));
+    expect((await ids(userA)).has(health)).toBe(true);
+    expect(await ids(otherUserA)).toEqual(new Set());
+    const developer = await ids(developerA);
+    expect(developer.has(internal)).toBe(true);
+    expect(developer.has(health)).toBe(false);
+    await expect(s.documents.get(developerA, { id: health })).rejects.toMatchObject({ code: ErrorCode.NotFound, reason: 'document_not_found' });
+    await expect(s.documents.get(otherUserA, { id: internal })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(s.documents.delete(developerA, { id: internal })).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+    await expect(s.documents.get(userB, { id: internal })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect(await ids(userB)).toEqual(new Set());
+    await expect(s.documents.ingest(adminA, TOKEN, { collection: 'docs', text: 'x', purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+    await expect(s.documents.ingest(superadmin, TOKEN, { collection: 'docs', text: 'x', purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'tenant_required' });
+  });
+
+  test('bad input is refused with a code and stores nothing', async () => {
+    const s = service();
+    const before = await counts(tenantA);
+    const audited = (await audits('document.accepted')).length;
+    const refused = (promise: Promise<unknown>, reason: string) => expect(promise).rejects.toMatchObject({ reason });
+    await refused(s.documents.ingest(userA, TOKEN, { collection: 'nope', text: 'x', purpose: 'support' }), 'unknown_collection');
+    await refused(s.documents.ingest(userA, TOKEN, { collection: 'docs', text: 'x', purpose: 'support', metadata: { patient: 'P-1' } }), 'unknown_metadata_field');
+    await refused(s.search.search(userA, TOKEN, { collection: 'docs', query: 'x', filter: { metadata: { patient: 'P-1' } } }), 'unknown_filter_field');
+    await refused(s.search.search(userA, TOKEN, { collection: 'docs', vector: [1, 0, 0] }), 'vector_dimension_mismatch');
+    await refused(s.search.search(userA, TOKEN, { collection: 'nope', query: 'x' }), 'unknown_collection');
+    // What the bus refuses before any handler runs: too large, a tenant named, a query and a vector at once.
+    const invalid = (schema: typeof IngestDocumentRequest | typeof SearchRequest, payload: unknown) => expect(() => parsePayload(schema, payload)).toThrow(GardienError);
+    invalid(IngestDocumentRequest, { collection: 'docs', text: 'x'.repeat(256 * 1024 + 1), purpose: 'support' });
+    invalid(IngestDocumentRequest, { collection: 'docs', text: 'x', purpose: 'support', tenant_id: tenantB });
+    invalid(SearchRequest, { collection: 'docs', query: 'x', filter: { tenant_id: tenantB } });
+    invalid(SearchRequest, { collection: 'docs', query: 'x', vector: [1] });
+    expect(await counts(tenantA)).toEqual(before);
+    expect(await audits('document.accepted')).toHaveLength(audited);
+  });
+
+  test('a failed ingestion leaves no chunk and no vector, and says why', async () => {
+    const s = service();
+    const before = await counts(tenantA);
+    s.embedder.failAt = { call: s.embedder.calls.length + 1, error: new GardienError(ErrorCode.RateLimited, 'quota', undefined, { reason: 'quota_exceeded' }) };
+    // More chunks than one batch: the second batch fails, after the first was embedded and counted.
+    const manyChunks = Array.from({ length: 40 }, (_, i) => paragraph(i)).join('\n\n');
+    const { id } = await s.documents.ingest(userA, TOKEN, { collection: 'docs', text: manyChunks, purpose: 'support' });
+    await s.ingestion.idle();
+    s.embedder.failAt = undefined;
+    expect((await s.documents.get(userA, { id })).chunks_done).toBe(32);
+    expect(await s.documents.get(userA, { id })).toMatchObject({ status: 'failed', failure: 'quota_exceeded' });
+    expect(await s.backend.countDocument(tenantA, id, catalogue.spaces())).toBe(0);
+    expect(await counts(tenantA)).toEqual({ ...before, documents: before.documents + 1 });
+    s.embedder.wrongDimensions = 63;
+    const wrong = await s.documents.ingest(userA, TOKEN, { collection: 'docs', text: 'Un court document.', purpose: 'support' });
+    await s.ingestion.idle();
+    s.embedder.wrongDimensions = undefined;
+    expect(await s.documents.get(userA, { id: wrong.id })).toMatchObject({ status: 'failed', failure: 'embedding_dimension_mismatch' });
+    expect((await audits('document.failed')).filter((entry) => [id, wrong.id].includes(entry.target!.id)).map((entry) => entry.details.reason).sort()).toEqual(['embedding-dimension-mismatch', 'quota-exceeded']);
+  });
+
+  test('deleting a document removes its vectors and chunks, audited', async () => {
+    const s = service();
+    const id = await ingested(s, userA);
+    const before = await counts(tenantA);
+    await s.documents.delete(userA, { id });
+    expect(await s.backend.countDocument(tenantA, id, catalogue.spaces())).toBe(0);
+    const after = await counts(tenantA);
+    expect(after.documents).toBe(before.documents - 1);
+    expect(after.chunks).toBeLessThan(before.chunks);
+    await expect(s.documents.get(userA, { id })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect((await audits('document.deleted')).map((entry) => entry.target!.id)).toContain(id);
+  });
+});
+
+test('Qdrant unreachable: 503 for ingestion, search and deletion, and nothing lost from (or added to) Postgres', async () => {
+  const id = await ingested(onQdrant, userA);
+  const before = await counts(tenantA);
+  qdrant.failing = true;
+  try {
+    const unavailable = { code: ErrorCode.Unavailable, reason: 'vector_backend_unavailable' };
+    await expect(onQdrant.search.search(userA, TOKEN, { collection: 'docs', query: 'facture' })).rejects.toMatchObject(unavailable);
+    await expect(onQdrant.documents.delete(userA, { id })).rejects.toMatchObject(unavailable);
+    expect(await counts(tenantA)).toEqual(before);
+    // A space not yet ensured: the ingestion is refused before anything is written.
+    const fresh = new QdrantVectorBackend({ url: qdrant.url, timeoutMs: 2_000 });
+    await expect(serviceOn(fresh).documents.ingest(userA, TOKEN, { collection: 'docs', text: 'x', purpose: 'support' })).rejects.toMatchObject(unavailable);
+    expect(await counts(tenantA)).toEqual(before);
+  } finally {
+    qdrant.failing = false;
+  }
+  expect(await onQdrant.documents.get(userA, { id })).toMatchObject({ status: 'ready' });
+  expect((await onQdrant.search.search(userA, TOKEN, { collection: 'docs', query: 'facture 2' })).results.length).toBeGreaterThan(0);
+});
+
+test('no audit entry holds a document, a chunk or a query', async () => {
+  const outbox = JSON.stringify(await runtime.query("SELECT payload FROM gardien_outbox WHERE subject LIKE 'gardien.audit.vector-store.%'"));
+  expect(outbox).toContain('document.stored');
+  expect(findLeaks(outbox, canaries)).toEqual([]);
+  expect(outbox).not.toMatch(/facture|Paragraphe/);
+});
