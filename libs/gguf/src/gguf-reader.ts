@@ -75,17 +75,28 @@ class FileCursor {
     return (await this.take(4)).readUInt32LE(0);
   }
 
-  /** A u64 that must fit what the rest of the file could hold (`per` bytes per unit at least). */
+  /** Moves past `bytes` without reading them: an array of numbers may be as large as the file. */
+  skip(bytes: number): void {
+    if (bytes < 0 || this.position + bytes > this.size) throw new GgufFileError('truncated', 'the file ends inside its header');
+    this.position += bytes;
+  }
+
+  /**
+   * A u64 count of units of `per` bytes at least: more than any file could hold is a malformed
+   * file; more than the rest of this one holds, a truncated one (a copy cut short says so).
+   */
   async count(per: number, what: string): Promise<number> {
     const value = (await this.take(8)).readBigUInt64LE(0);
-    if (value > BigInt(Math.floor((this.size - this.position) / Math.max(per, 1)))) throw new GgufFileError('malformed', `${what} is larger than the file could hold`);
+    const unit = BigInt(Math.max(per, 1));
+    if (value * unit > BigInt(Number.MAX_SAFE_INTEGER)) throw new GgufFileError('malformed', `${what} is larger than any file could hold`);
+    if (value * unit > BigInt(this.size - this.position)) throw new GgufFileError('truncated', `the file ends before ${what} says`);
     return Number(value);
   }
 
   async string(what: string): Promise<string> {
-    const length = await this.count(1, `the length of ${what}`);
-    if (length > MAX_STRING_BYTES) throw new GgufFileError('malformed', `${what} is longer than ${MAX_STRING_BYTES} bytes`);
-    return (await this.take(length)).toString('utf8');
+    const length = (await this.take(8)).readBigUInt64LE(0);
+    if (length > BigInt(MAX_STRING_BYTES)) throw new GgufFileError('malformed', `${what} is longer than ${MAX_STRING_BYTES} bytes`);
+    return (await this.take(Number(length))).toString('utf8');
   }
 }
 
@@ -132,7 +143,7 @@ async function readValue(cursor: FileCursor, type: number, key: string): Promise
     if (itemType === GgufValueType.String) {
       for (let index = 0; index < length; index += 1) await cursor.string(`an item of ${key}`);
     } else {
-      await cursor.take(length * itemBytes);
+      cursor.skip(length * itemBytes);
     }
     return { arrayOf: itemType, length };
   }
@@ -185,6 +196,7 @@ async function readFrom(file: FileHandle, size: number): Promise<GgufHeader> {
   const dataOffset = Math.ceil(cursor.position / alignment) * alignment;
   for (const tensor of tensors) {
     const bytes = tensorBytes(tensor) ?? 0;
+    if (bytes > Number.MAX_SAFE_INTEGER) throw new GgufFileError('malformed', `tensor ${tensor.name} is larger than any file could hold`);
     if (dataOffset + tensor.offset + bytes > size) throw new GgufFileError('truncated', `the data of tensor ${tensor.name} runs past the end of the file`);
   }
   return { version, metadata, tensors, dataOffset, fileSize: size };

@@ -87,3 +87,71 @@ test('while the runtime is down, or a model missing, it is asked again every few
     jest.useRealTimers();
   }
 });
+
+const embedded = (id: string, name: string, sha256: string): CatalogueModel => ({ ...model(id, name, sha256), runtime: 'embedded' });
+
+test('a file the embedded runtime refuses is file_refused, whatever digest it reports', () => {
+  const models = [embedded('cut', 'cut.gguf', digest('c')), embedded('ok', 'ok.gguf', digest('a'))];
+  const installed: InstalledModel[] = [
+    { name: 'cut.gguf', digest: digest('c'), refused: { problem: 'truncated', detail: 'the file ends inside its header' } },
+    { name: 'ok.gguf', digest: digest('a') },
+  ];
+  expect(Object.fromEntries(checkModels(models, installed))).toEqual({ cut: 'file_refused', ok: 'verified' });
+});
+
+/** A logger whose JSON lines the test reads. */
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ service: 'llm-gateway', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { lines, logger };
+}
+
+test("an embedded model's log line names its file, and the problem when the file is refused; nothing is served until the file is right", async () => {
+  const catalogue = new ModelCatalogue([embedded('demo', 'demo.gguf', digest('a')), embedded('other', 'family/other.gguf', digest('b'))]);
+  let listing: InstalledModel[] = [
+    { name: 'demo.gguf', refused: { problem: 'truncated', detail: 'the data of tensor output.weight runs past the end of the file' } },
+    { name: 'family/other.gguf', digest: digest('9') },
+  ];
+  const { lines, logger } = capturedLogger();
+  const verification = new CatalogueVerification(catalogue, { kind: 'embedded', listModels: async () => listing } as unknown as ModelRuntime, logger);
+  await verification.check();
+  expect(verification.serves('demo')).toBe(false);
+  expect(verification.serves('other')).toBe(false);
+  const checks = lines.filter((line) => line.event === 'catalogue_check');
+  expect(checks).toEqual([
+    expect.objectContaining({
+      level: 'warn',
+      model: 'demo',
+      verdict: 'file_refused',
+      file: 'demo.gguf',
+      problem: 'truncated',
+      detail: 'the data of tensor output.weight runs past the end of the file',
+      msg: 'model refused',
+    }),
+    expect.objectContaining({ level: 'warn', model: 'other', verdict: 'digest_mismatch', file: 'family/other.gguf', msg: 'model refused' }),
+  ]);
+  expect(checks[1]).not.toHaveProperty('problem');
+  // The same verdicts again: not logged again.
+  await verification.check();
+  expect(lines.filter((line) => line.event === 'catalogue_check')).toHaveLength(2);
+  // The file put right: served, and said once, with its file and no problem.
+  listing = [
+    { name: 'demo.gguf', digest: digest('a') },
+    { name: 'family/other.gguf', digest: digest('9') },
+  ];
+  await verification.check();
+  expect(verification.serves('demo')).toBe(true);
+  const served = lines.filter((line) => line.event === 'catalogue_check').slice(2);
+  expect(served).toEqual([expect.objectContaining({ level: 'info', model: 'demo', verdict: 'verified', file: 'demo.gguf', msg: 'model served' })]);
+  expect(served[0]).not.toHaveProperty('problem');
+  expect(served[0]).not.toHaveProperty('detail');
+});
+
+test("a model of another runtime's log line carries no file", async () => {
+  const { lines, logger } = capturedLogger();
+  const verification = new CatalogueVerification(new ModelCatalogue([model('a', 'a:latest', digest('a'))]), runtimeListing(async () => []), logger);
+  await verification.check();
+  const [line] = lines.filter((entry) => entry.event === 'catalogue_check');
+  expect(line).toMatchObject({ model: 'a', verdict: 'not_installed' });
+  expect(line).not.toHaveProperty('file');
+});
