@@ -99,6 +99,10 @@ const PATTERNS: [string, string][] = [
   ['many phones with 33 and no plus', 'tél 33612345678 '],
   ['33 and digits', '33612'],
   ['first pairs in brackets', '(06) 12 '],
+  ['zeros and spaces', '0 '],
+  ['groups of three after a zero', '012 '],
+  ['many phones digit by digit', '0 6 1 2 3 4 5 6 7 8 , '],
+  ['many phones in uneven groups', '06 12 34 56 7 8 , '],
   ['IBAN groups, spaces and dashes', 'FR76 3000-'],
 ];
 

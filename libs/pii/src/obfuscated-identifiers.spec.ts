@@ -2,7 +2,7 @@
 // written would miss them: an IBAN in lower case or with dashes; invisible characters, full-width
 // forms, Cyrillic and Greek look-alikes inside emails, phone numbers and the numbers with check digits;
 // addresses with letters of other scripts or written apart ("jeanne [at] exemple.fr"), phone numbers
-// in the other layouts people type (06 1234 5678, 06/12/34/56/78, 33612345678).
+// in the other layouts people type (06 1234 5678, 06/12/34/56/78, 33612345678, 0 6 1 2 3 4 5 6 7 8).
 // Each is found, and its finding covers every character of it as written, the invisible ones included,
 // so that replacing the finding leaves nothing of it for the model. Hard negatives stay negative.
 import fc from 'fast-check';
@@ -23,6 +23,7 @@ import {
   siretArb,
   spacedDotEmailArb,
   spelledEmailArb,
+  unevenFrenchPhoneArb,
   unicodeEmailArb,
   wrongIbanCheck,
   wrongLastDigit,
@@ -196,6 +197,7 @@ const VALIDATED: readonly [PiiType, fc.Arbitrary<string>, readonly Disguise[]][]
   ['EMAIL', spelledEmailArb, EVERY],
   ['EMAIL', spacedDotEmailArb, EVERY],
   ['PHONE', frenchPhoneLayoutArb, NUMBERS],
+  ['PHONE', unevenFrenchPhoneArb, NUMBERS],
   ['IBAN', fc.tuple(ibanArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 9 })).chain(([value, dashes]) => fc.constantFrom(value, grouped(value, 4), dashed(value, 4), groupedMixed(value, 4, dashes))), EVERY],
   ['NIR', nirArb.chain((value) => fc.constantFrom(value, printedNir(value))), NUMBERS],
   ['SIREN', sirenArb.chain((value) => fc.constantFrom(value, grouped(value, 3))), NUMBERS],

@@ -1,5 +1,7 @@
 // PHONE: French national numbers (0X XX XX XX XX with spaces, dots, dashes or slashes, or none;
-// the first pair in brackets, (0X) XX XX XX XX; 06 1234 5678; the 08 layouts 0 800 … and 0800 …), +33 and 0033 forms (with the trunk "(0)"), 33
+// the first pair in brackets, (0X) XX XX XX XX; 06 1234 5678; the 08 layouts 0 800 … and 0800 …;
+// digit by digit or in other groups of one to four digits, 0 6 1 2 3 4 5 6 7 8, 06 12 34 56 7 8,
+// when the ten digits are the whole run), +33 and 0033 forms (with the trunk "(0)"), 33
 // and the nine digits with no "+" (33612345678: after a word of a phone, or a mobile number where no
 // other identifier is named), and any E.164 number written with its "+" (spaces, dots, dashes, one
 // bracketed group). What is read is bounded (15 digits); then whether the number exists in its
@@ -19,6 +21,8 @@ const layoutOf = (places: readonly number[]): number => places.reduce((bits, pla
 const NATIONAL_LAYOUTS: ReadonlySet<number> = new Set([[], [2, 4, 6, 8], [2, 6], [1, 4, 6, 8], [4, 7], [1, 4, 7]].map(layoutOf));
 /** Slashes only between pairs: "06/12/2024" and other dates have them elsewhere. */
 const PAIRS = layoutOf([2, 4, 6, 8]);
+/** Other layouts: groups of one to four digits ("0 6 1 2 3 4 5 6 7 8", "06 12 34 56 7 8", "061 234 567 8"). */
+const MAX_GROUP = 4;
 const SLASH = 47;
 
 const isPhoneSeparator = (c: number): boolean => isNumberSpace(c) || c === 46 /* . */ || c === 45; /* - */
@@ -75,6 +79,20 @@ function internationalPrefix(text: string, start: number): boolean {
   return text.charCodeAt(start + 1) === 48 && (before === -1 || isBlank(before) || before === 40 /* ( */ || before === 58); /* : */
 }
 
+/**
+ * Every group of the ten digits (separators after as many digits as `layout`'s bits say) holds one
+ * to four digits.
+ */
+function shortGroups(layout: number): boolean {
+  let previous = 0;
+  for (let place = 1; place < 10; place++) {
+    if ((layout & (1 << place)) === 0) continue;
+    if (place - previous > MAX_GROUP) return false;
+    previous = place;
+  }
+  return 10 - previous <= MAX_GROUP;
+}
+
 /** "(0X)" at `start` - 1, after no letter or digit, followed by a separator and a digit: a French number's first pair in brackets. */
 function firstPairBracketed(text: string, start: number): boolean {
   return (
@@ -112,8 +130,8 @@ export class PhoneRecogniser implements PiiRecogniser {
     if (run === COUNTRY_CODE_DIGITS && text.startsWith('33', start)) return startsNumber(text, start) && endsNumber(text, start + run);
     if (run === 2 && firstPairBracketed(text, start)) return true;
     if (isAlnum(before) || text.charCodeAt(start) !== 48 /* 0 */) return false;
-    // National layouts start with 10 digits, 2 (pairs, 2-4-4), 1 ("0 800") or 4 ("0800").
-    return internationalPrefix(text, start) || run === 10 || ((run === 2 || run === 1 || run === 4) && groupFollows(text, start + run, isNationalSeparator));
+    // National layouts start with 10 digits, or a group of one to four (pairs, 2-4-4, "0 800", "0800", digit by digit…).
+    return internationalPrefix(text, start) || run === 10 || (run <= MAX_GROUP && groupFollows(text, start + run, isNationalSeparator));
   }
 
   /** "33612345678": a French number after a word of a phone; a mobile one also where no word of another identifier is nearer. */
@@ -142,8 +160,10 @@ export class PhoneRecogniser implements PiiRecogniser {
 
   /**
    * Ten digits read in place, one kind of separator, where the layout puts them (a bit per
-   * separator's place); slashes between pairs only. The digits are copied out only for a number so
-   * laid out.
+   * separator's place); slashes between pairs only. In a layout other than the usual ones (groups of
+   * one to four digits), the ten digits must be the whole run, no group of digits before or after
+   * them: a row of single digits in a table is not cut into a phone number. The digits are copied out
+   * only for a number so laid out.
    */
   private national(text: string, start: number): Candidate | undefined {
     let count = 0;
@@ -169,8 +189,9 @@ export class PhoneRecogniser implements PiiRecogniser {
         i++;
       } else break;
     }
-    if (count !== 10 || isAlnum(codeAt(text, i)) || !NATIONAL_LAYOUTS.has(layout) || (separator === SLASH && layout !== PAIRS)) return undefined;
+    if (count !== 10 || isAlnum(codeAt(text, i)) || (separator === SLASH && layout !== PAIRS)) return undefined;
     if (bracketed && layout !== PAIRS) return undefined;
+    if (!NATIONAL_LAYOUTS.has(layout) && !(shortGroups(layout) && startsNumber(text, start) && endsNumber(text, i))) return undefined;
     const written = bracketed ? text.slice(start, start + 2) + text.slice(start + 4, i) : text.slice(start, i);
     const digits = separator === 0 ? written : written.replaceAll(String.fromCharCode(separator), '');
     return validFrenchNational(digits) ? { type: 'PHONE', start: bracketed ? start - 1 : start, end: i, score: SCORE_FR } : undefined;

@@ -71,6 +71,15 @@ export const frenchPhoneLayoutArb = fc.oneof(
   fc.tuple(frenchPhoneArb, fc.constantFrom(' ', '.', '-')).map(([number, separator]) => [number.slice(0, 2), number.slice(2, 6), number.slice(6)].join(separator)),
 );
 
+/** Where a separator stands (after how many digits) in a French number grouped unevenly: groups of one to four digits, at least two groups. */
+const unevenCuts = fc.subarray([1, 2, 3, 4, 5, 6, 7, 8, 9], { minLength: 1 }).filter((cuts) => [0, ...cuts, 10].every((cut, i, all) => i === 0 || cut - all[i - 1]! <= 4));
+
+/** `number` with `separator` after each of `cuts` digits. */
+export const cutAt = (number: string, cuts: readonly number[], separator: string): string => [0, ...cuts].map((cut, i, all) => number.slice(cut, all[i + 1] ?? number.length)).join(separator);
+
+/** French numbers written digit by digit or in groups of one to four digits, one kind of separator: "0 6 1 2 3 4 5 6 7 8", "06 12 34 56 7 8", "061 234 567 8". */
+export const unevenFrenchPhoneArb = fc.tuple(frenchPhoneArb, unevenCuts, fc.constantFrom(' ', '.', '-')).map(([number, cuts, separator]) => cutAt(number, cuts, separator));
+
 /** A French number with its country code and no "+": 33 then the nine digits after the trunk 0 ("33612345678"). */
 export const bareCountryCodePhone = (national: string): string => `33${national.slice(1)}`;
 
