@@ -3,7 +3,7 @@
 // stages of the pipeline.
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ServiceTokens } from '@gardien/authz';
+import { DelegatedTokens, ServiceTokens } from '@gardien/authz';
 import { BusClient } from '@gardien/contracts';
 import { MODEL_RUNTIME, createModelRuntime, readModelRuntimeConfig, runtimeKindOf, type ModelRuntime } from '@gardien/llm-runtime';
 import type { Logger } from '@gardien/observability';
@@ -26,6 +26,7 @@ import { MeterStage } from './pipeline/stages/meter.stage.js';
 import { OutputGuardsStage } from './pipeline/stages/output-guards.stage.js';
 import { PseudonymiseStage } from './pipeline/stages/pseudonymise.stage.js';
 import { QuotaStage } from './pipeline/stages/quota.stage.js';
+import { ChunkSource, RetrievalStage, VectorStoreChunks } from './pipeline/stages/retrieval.stage.js';
 import { ReidentifyStage } from './pipeline/stages/reidentify.stage.js';
 import { RuntimeStage } from './pipeline/stages/runtime.stage.js';
 import { BusPolicySource, PolicySource, TenantPolicies } from './policy/tenant-policies.js';
@@ -92,6 +93,10 @@ class ModelCallsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     AuthoriseStage,
     LegalBasisStage,
     QuotaStage,
+    // Retrieval asks the vector store as the caller: the caller's token, exchanged for its audience.
+    { provide: DelegatedTokens, inject: [BusClient], useFactory: (bus: BusClient) => new DelegatedTokens(bus, 'llm-gateway') },
+    { provide: ChunkSource, useClass: VectorStoreChunks },
+    RetrievalStage,
     InputGuardsStage,
     PseudonymiseStage,
     RuntimeStage,

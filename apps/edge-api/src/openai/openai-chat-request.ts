@@ -4,7 +4,8 @@
 // stream_options.include_usage, n (1 only). Ignored: user and the other fields that change nothing
 // in the answer. Refused: tools, functions, structured output, log probabilities, audio, images,
 // several choices, penalties, seeds and the like (see CHAT_FIELDS), and any field OpenAI does not
-// define. The purpose and subject come from the Gardien headers (gardien-headers.ts).
+// define but `retrieval`, Gardien's own (passed as the SDKs' extra body). The purpose and subject
+// come from the Gardien headers (gardien-headers.ts).
 import { LLM_LIMITS, LlmChatRequest, parsePayload, type ChatRole, type LlmChatMessage } from '@gardien/contracts';
 import { EdgeReason } from '../edge.errors.js';
 import type { CallHints } from './gardien-headers.js';
@@ -46,6 +47,8 @@ const CHAT_FIELDS: ReadonlyMap<string, FieldRule> = new Map([
   ['stream', READ],
   ['stream_options', READ],
   ['n', READ],
+  // Gardien's extension (the SDKs' extra_body): retrieval-augmented chat over a collection.
+  ['retrieval', READ],
   // Who the end user is, caching and storage hints, the billing tier: nothing of the answer.
   ['user', IGNORED],
   ['safety_identifier', IGNORED],
@@ -120,6 +123,8 @@ export function chatCallOf(body: unknown, hints: CallHints): OpenAiChatCall {
     ...(temperature !== undefined ? { temperature } : {}),
     ...(topP !== undefined ? { top_p: topP } : {}),
     ...(stop !== undefined ? { stop } : {}),
+    // Checked by the gateway's own schema below (collection id, top_k).
+    ...(given(body, 'retrieval') !== undefined ? { retrieval: given(body, 'retrieval') } : {}),
   };
   // The gateway's own schema, for what is left: the model's name, the lengths of the messages.
   return { request: parsePayload(LlmChatRequest, candidate, 'body'), stream, includeUsage };

@@ -2,7 +2,7 @@
 // and `chat.completion.chunk`s for a streamed one (the first with the assistant's role, the last
 // piece with its finish reason, the usage in a chunk without choices when asked, as OpenAI sends
 // them). Ids are the gateway's call ids, prefixed as OpenAI's are.
-import { ErrorCode, GardienError, type FinishReason, type LlmChatChunk, type LlmChatReply, type LlmUsage } from '@gardien/contracts';
+import { ErrorCode, GardienError, type FinishReason, type LlmChatChunk, type LlmChatReply, type LlmUsage, type RetrievedChunk } from '@gardien/contracts';
 
 export interface OpenAiUsage {
   prompt_tokens: number;
@@ -22,6 +22,8 @@ export interface OpenAiChatCompletion {
     logprobs: null;
   }>;
   usage: OpenAiUsage;
+  /** Gardien's extension, with `retrieval`: the chunks the model was given (ids and scores). */
+  retrieved_chunks?: RetrievedChunk[];
 }
 
 export interface OpenAiChunkChoice {
@@ -39,6 +41,8 @@ export interface OpenAiChatChunk {
   choices: OpenAiChunkChoice[];
   /** With stream_options.include_usage: null on every chunk but the last, which has no choices. */
   usage?: OpenAiUsage | null;
+  /** Gardien's extension, on the first chunk of a retrieval-augmented answer. */
+  retrieved_chunks?: RetrievedChunk[];
 }
 
 const completionId = (callId: string) => `chatcmpl-${callId}`;
@@ -55,6 +59,7 @@ export function chatCompletionOf(reply: LlmChatReply): OpenAiChatCompletion {
     model: reply.model,
     choices: [{ index: 0, message: { role: 'assistant', content: reply.content, refusal: null }, finish_reason: reply.finish_reason, logprobs: null }],
     usage: usageOf(reply.usage),
+    ...(reply.retrieved_chunks ? { retrieved_chunks: reply.retrieved_chunks } : {}),
   };
 }
 
@@ -75,7 +80,7 @@ export class ChatChunkTranslator {
     switch (chunk.type) {
       case 'start':
         this.head = { id: completionId(chunk.id), created: chunk.created, model: chunk.model };
-        return [this.chunk({ role: 'assistant', content: '' }, null)];
+        return [{ ...this.chunk({ role: 'assistant', content: '' }, null), ...(chunk.retrieved_chunks ? { retrieved_chunks: chunk.retrieved_chunks } : {}) }];
       case 'delta':
         return [this.chunk({ content: chunk.content }, null)];
       case 'end': {

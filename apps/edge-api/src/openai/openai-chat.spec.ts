@@ -86,6 +86,15 @@ describe('OpenAI request -> gateway request', () => {
     expect(request({ top_p: null, stop: null })).toEqual({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
   });
 
+  test('retrieval, Gardien’s extension (the SDKs’ extra body), reaches the gateway’s request; a bad one is refused by name', () => {
+    const request = chatCallOf({ model: 'm', messages: [user('x')], retrieval: { collection: 'dossiers', top_k: 3 } }, {}).request;
+    expect(request.retrieval).toEqual({ collection: 'dossiers', top_k: 3 });
+    for (const retrieval of [{ collection: 'Dossiers' }, { collection: 'dossiers', top_k: 11 }, { collection: 'dossiers', tenant_id: 'other' }, 'dossiers']) {
+      const refusal = refusalOf(() => chatCallOf({ model: 'm', messages: [user('x')], retrieval }, {}));
+      expect(refusal).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error', param: expect.stringMatching(/^retrieval/) } } });
+    }
+  });
+
   test('the smallest request; max_tokens, the older name, when max_completion_tokens is not given; an assistant refusal as its text', () => {
     expect(chatCallOf({ model: 'assistant', messages: [user('Bonjour')] }, {})).toEqual({ request: { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }] }, stream: false, includeUsage: false });
     expect(chatCallOf({ model: 'm', messages: [user('x')], max_tokens: 7, max_completion_tokens: null }, {}).request.max_tokens).toBe(7);
@@ -259,6 +268,14 @@ describe('gateway answer -> OpenAI documents', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: Bonjour', refusal: null }, finish_reason: 'length', logprobs: null }],
       usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
     });
+  });
+
+  test('a retrieval-augmented answer carries the chunks’ ids, in the completion and on the first chunk of a stream', () => {
+    const retrieved_chunks = [{ document_id: CALL_ID, chunk_id: CALL_ID, score: 0.5 }];
+    expect(chatCompletionOf({ ...reply, retrieved_chunks })).toMatchObject({ object: 'chat.completion', retrieved_chunks });
+    expect(chatCompletionOf(reply)).not.toHaveProperty('retrieved_chunks');
+    const translator = new ChatChunkTranslator(false);
+    expect(translator.chunksOf({ type: 'start', id: CALL_ID, model: 'assistant', created: 1, retrieved_chunks })[0]).toMatchObject({ retrieved_chunks, choices: [{ delta: { role: 'assistant' } }] });
   });
 
   const start: LlmChatChunk = { type: 'start', id: CALL_ID, model: 'assistant', created: 1_764_700_000 };

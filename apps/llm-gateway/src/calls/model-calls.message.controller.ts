@@ -15,8 +15,9 @@ import {
   type LlmModelList,
   type LlmUsageQuery,
   type LlmUsageReport,
+  type CallContext,
 } from '@gardien/contracts';
-import { CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
+import { CurrentCallContext, CurrentCaller, Handles, RequestPayload } from '@gardien/platform';
 import { ModelCallPipeline } from '../pipeline/model-call.pipeline.js';
 import { cancellableAnswer } from './cancellable-answer.js';
 import { CallerModels } from './caller-models.js';
@@ -34,15 +35,15 @@ export class ModelCallsMessageController {
   ) {}
 
   @Handles(LLM_OPERATIONS.chat)
-  chat(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller): Observable<LlmChatReply> {
-    return cancellableAnswer((cancelled) => this.pipeline.chat(caller, request, AbortSignal.any([cancelled, deadlineOf(caller)])));
+  chat(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller, @CurrentCallContext() context: CallContext): Observable<LlmChatReply> {
+    return cancellableAnswer((cancelled) => this.pipeline.chat(caller, request, AbortSignal.any([cancelled, deadlineOf(caller)]), context.token));
   }
 
   @Handles(LLM_OPERATIONS.chatStream)
-  chatStream(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller): Observable<LlmChatChunk> {
+  chatStream(@RequestPayload() request: LlmChatRequest, @CurrentCaller() caller: Caller, @CurrentCallContext() context: CallContext): Observable<LlmChatChunk> {
     return new Observable<LlmChatChunk>((subscriber) => {
       const controller = new AbortController();
-      const chunks = this.pipeline.chatStream(caller, request, controller.signal);
+      const chunks = this.pipeline.chatStream(caller, request, controller.signal, context.token);
       void (async () => {
         try {
           for await (const chunk of chunks) {

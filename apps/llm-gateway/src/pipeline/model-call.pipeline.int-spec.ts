@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
-import { ErrorCode, GardienError, UNLISTED_MODEL_REF, callerOf, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller, type LlmChatChunk, type ModelPolicy, type Principal } from '@gardien/contracts';
+import { ErrorCode, GardienError, UNLISTED_MODEL_REF, callerOf, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller, type LlmChatChunk, type ModelPolicy, type Principal, type SearchResult } from '@gardien/contracts';
 import { OllamaRuntime, CircuitBreaker } from '@gardien/llm-runtime';
 import { createLogger, type Logger } from '@gardien/observability';
 import { CreateOutbox1732579200000, openServiceDatabase, withTenant } from '@gardien/persistence';
@@ -31,6 +31,7 @@ import { OutputGuardsStage } from './stages/output-guards.stage.js';
 import { PseudonymiseStage } from './stages/pseudonymise.stage.js';
 import { QuotaStage } from './stages/quota.stage.js';
 import { ReidentifyStage } from './stages/reidentify.stage.js';
+import { ChunkSource, RetrievalStage, type ChunkSearch } from './stages/retrieval.stage.js';
 import { CallCancelled, RuntimeStage } from './stages/runtime.stage.js';
 
 const prefix = testDatabasePrefix();
@@ -83,6 +84,19 @@ interface Parts {
   injection?: PromptInjectionGuard;
   inFlight?: InFlightLimits;
   logger?: Logger;
+  chunks?: ChunkSource;
+}
+
+/** The vector store's part, given: fixed chunks for any search, and what each search asked. */
+class GivenChunks extends ChunkSource {
+  readonly searches: ChunkSearch[] = [];
+  constructor(private readonly results: SearchResult[]) {
+    super();
+  }
+  async search(search: ChunkSearch): Promise<SearchResult[]> {
+    this.searches.push(search);
+    return this.results.slice(0, search.topK);
+  }
 }
 
 async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
@@ -95,6 +109,7 @@ async function pipelineWith(parts: Parts = {}): Promise<ModelCallPipeline> {
     new AuthoriseStage(catalogue, verification, new TenantPolicies(new GivenPolicies())),
     new LegalBasisStage(),
     new QuotaStage(ledger),
+    new RetrievalStage(parts.chunks ?? new GivenChunks([])),
     new InputGuardsStage(scanner, parts.injection ?? new PromptInjectionGuard()),
     new PseudonymiseStage(),
     new RuntimeStage(runtime),
@@ -185,6 +200,63 @@ test('no identifier the PII engine finds in any message reaches the runtime; the
     for (const value of found) expect(body).not.toContain(value);
     expect(body).toContain('<EMAIL_1>');
   }
+});
+
+test('retrieval: the chunks reach the runtime with the prompt, pseudonymised under one mapping; the answer comes back re-identified, with the chunks’ ids', async () => {
+  const tenantId = tenantWith();
+  const chunk = (text: string, score: number): SearchResult => ({ document_id: randomUUID(), chunk_id: randomUUID(), chunk: text, score, classification: 'internal' });
+  const chunks = [
+    chunk(`Dossier de Camille : écrire à ${identifiers.email}, téléphone ${identifiers.phone}.`, 0.9),
+    chunk(`Remboursement sur l'IBAN ${identifiers.iban}, NIR ${identifiers.nir}.`, 0.7),
+  ];
+  const source = new GivenChunks(chunks);
+  const pipeline = await pipelineWith({ chunks: source });
+  // The question names the email too: one placeholder for it, in the question and in the chunk.
+  const question = `Quel est le téléphone de la personne qui écrit depuis ${identifiers.email} ?`;
+  const request = { model: MODEL, messages: [{ role: 'user' as const, content: question }], retrieval: { collection: 'dossiers', top_k: 2 } };
+  const before = server.requests.length;
+  const reply = await pipeline.chat(apiKey(tenantId), request, never(), 'the-callers-token');
+  const streamed = await collect(pipeline.chatStream(apiKey(tenantId), request, never(), 'the-callers-token'));
+  expect(source.searches.map(({ collection, query, topK, purpose, token }) => ({ collection, query, topK, purpose, token }))).toEqual([
+    { collection: 'dossiers', query: question, topK: 2, purpose: 'support', token: 'the-callers-token' },
+    { collection: 'dossiers', query: question, topK: 2, purpose: 'support', token: 'the-callers-token' },
+  ]);
+  const received = server.requests.slice(before);
+  expect(received).toHaveLength(2);
+  for (const { rawBody, body } of received) {
+    for (const value of Object.values(identifiers)) expect(rawBody).not.toContain(value);
+    // The positive control: the chunks did reach the runtime, their identifiers as placeholders.
+    const system = (body as { messages: Array<{ role: string; content: string }> }).messages.find((message) => message.role === 'system')!.content;
+    expect(system).toContain('[1] Dossier de Camille : écrire à <EMAIL_1>, téléphone <PHONE_1>.');
+    expect(system).toMatch(/\[2\] Remboursement sur l'IBAN <IBAN_1>, NIR <NIR_1>\./);
+  }
+  expect(reply.content).toBe(`Echo: ${question}`);
+  expect(reply.retrieved_chunks).toEqual(chunks.map(({ document_id, chunk_id, score }) => ({ document_id, chunk_id, score })));
+  expect(streamed[0]).toMatchObject({ type: 'start', retrieved_chunks: reply.retrieved_chunks });
+  expect(textOf(streamed)).toBe(reply.content);
+});
+
+test('retrieval refusals: no user message to search for, no token to ask as, the store’s own refusal passed on; each audited, nothing reaches the runtime', async () => {
+  const tenantId = tenantWith();
+  class RefusingStore extends ChunkSource {
+    async search(): Promise<SearchResult[]> {
+      throw new GardienError(ErrorCode.NotFound, 'no such collection', undefined, { reason: 'unknown_collection' });
+    }
+  }
+  const pipeline = await pipelineWith({ chunks: new RefusingStore() });
+  const before = server.requests.length;
+  const retrieval = { collection: 'dossiers' };
+  await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'system', content: 'Sois bref.' }], retrieval }, never(), 'token')).rejects.toMatchObject({ reason: 'retrieval_without_question' });
+  await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'Bonjour' }], retrieval }, never())).rejects.toMatchObject({ reason: 'retrieval_stage_failed' });
+  await expect(pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'Bonjour' }], retrieval }, never(), 'token')).rejects.toMatchObject({ code: ErrorCode.NotFound, reason: 'unknown_collection' });
+  expect(server.requests.length).toBe(before);
+  const entries = await auditOf(tenantId);
+  expect(entries.map((entry) => [entry.action, entry.outcome, entry.details.stage, entry.details.reason])).toEqual([
+    ['model.chat', 'denied', 'retrieval', 'retrieval-without-question'],
+    ['model.chat', 'failure', 'retrieval', 'retrieval-stage-failed'],
+    ['model.chat', 'denied', 'retrieval', 'unknown-collection'],
+  ]);
+  expect(await counters(tenantId)).toEqual([{ requests: '0', tokens: '0' }]);
 });
 
 test('top_p and the stop sequences reach the runtime, pseudonymised: a stop naming an identifier of the prompt ends the answer where the model writes its placeholder', async () => {

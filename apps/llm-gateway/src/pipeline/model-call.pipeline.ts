@@ -1,6 +1,6 @@
 // One model call, through the stages of the design in their order: authorise -> legal basis ->
-// quota -> input guards -> pseudonymise -> runtime -> output guards -> re-identify -> meter ->
-// audit. Any stage that throws refuses the call (fail closed) with its stage's reason. Every call
+// quota -> (retrieval, when a chat asks for it) -> input guards -> pseudonymise -> runtime ->
+// output guards -> re-identify -> meter -> audit. Any stage that throws refuses the call (fail closed) with its stage's reason. Every call
 // leaves one audit entry, answered or not; its use of the day is written in the same transaction,
 // and its quota counters change right after (CallSettlements); a call that never reached the model
 // gives back what it reserved of the quotas. A call the runtime was asked to serve is metered
@@ -10,7 +10,7 @@
 // admission (so that the tenant's admissions waiting in this replica are bounded by its places)
 // until its work is over, when its settlement begins.
 import { Inject, Injectable } from '@nestjs/common';
-import { GardienError, type Caller, type LlmChatChunk, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest } from '@gardien/contracts';
+import { GardienError, type Caller, type LlmChatChunk, type LlmChatMessage, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest, type RetrievedChunk } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
 import { LOGGER } from '@gardien/platform';
 import type { FinishReason as RuntimeFinishReason, TokenUsage } from '@gardien/llm-runtime';
@@ -28,6 +28,8 @@ import { MeterStage, type Metering } from './stages/meter.stage.js';
 import { OutputGuardsStage } from './stages/output-guards.stage.js';
 import { PseudonymiseStage, type PseudonymisedTexts } from './stages/pseudonymise.stage.js';
 import { QuotaStage } from './stages/quota.stage.js';
+import { RetrievalStage } from './stages/retrieval.stage.js';
+import { questionOf, withRetrievedContext } from '../retrieval/retrieved-context.js';
 import { ReidentifyStage } from './stages/reidentify.stage.js';
 import { CallCancelled, RuntimeStage } from './stages/runtime.stage.js';
 
@@ -38,6 +40,7 @@ export class PipelineStages {
     readonly authorise: AuthoriseStage,
     readonly legalBasis: LegalBasisStage,
     readonly quota: QuotaStage,
+    readonly retrieval: RetrievalStage,
     readonly inputGuards: InputGuardsStage,
     readonly pseudonymise: PseudonymiseStage,
     readonly runtime: RuntimeStage,
@@ -50,6 +53,10 @@ export class PipelineStages {
 
 interface PreparedChat {
   state: CallState;
+  /** The caller's messages, with the retrieved chunks quoted among them when the call asked for some. */
+  messages: LlmChatMessage[];
+  /** The chunks retrieved, by id and score, for the reply. */
+  retrieved: RetrievedChunk[] | undefined;
   /** The messages, then the stop sequences, pseudonymised through one map. */
   pseudonymised: PseudonymisedTexts;
   prompt: string[];
@@ -68,10 +75,11 @@ export class ModelCallPipeline {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async chat(caller: Caller, request: LlmChatRequest, signal: AbortSignal): Promise<LlmChatReply> {
-    const { state, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, false);
+  /** `token`: the caller's, for this service (a retrieval asks the vector store with it, exchanged). */
+  async chat(caller: Caller, request: LlmChatRequest, signal: AbortSignal, token?: string): Promise<LlmChatReply> {
+    const { state, messages: prepared, retrieved, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, false, signal, token);
     try {
-      const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
+      const messages = prepared.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
       this.enterRuntime(state, signal);
       const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request, stop), signal));
       state.used(result.usage);
@@ -80,7 +88,16 @@ export class ModelCallPipeline {
       const answer = await runStage('reidentify', state.timings, () => this.stages.reidentify.run(result.content, pseudonymised.map));
       state.invented = answer.invented;
       await this.settle(state, 'answered');
-      return { id: state.callId, model: state.model().id, created: seconds(), content: answer.text, finish_reason: finishReasonOf(result.finishReason), usage: state.usage(), flags: state.flags() };
+      return {
+        id: state.callId,
+        model: state.model().id,
+        created: seconds(),
+        content: answer.text,
+        finish_reason: finishReasonOf(result.finishReason),
+        usage: state.usage(),
+        flags: state.flags(),
+        ...(retrieved ? { retrieved_chunks: retrieved } : {}),
+      };
     } catch (error) {
       throw await this.refused(state, error);
     }
@@ -92,9 +109,9 @@ export class ModelCallPipeline {
    * released), then `end`. Leaving the
    * iteration early, or aborting `signal`, stops the runtime; the call is then metered as far as it went.
    */
-  async *chatStream(caller: Caller, request: LlmChatRequest, signal: AbortSignal): AsyncGenerator<LlmChatChunk> {
-    const { state, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, true);
-    const messages = request.messages.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
+  async *chatStream(caller: Caller, request: LlmChatRequest, signal: AbortSignal, token?: string): AsyncGenerator<LlmChatChunk> {
+    const { state, messages: prepared, retrieved, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, true, signal, token);
+    const messages = prepared.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
     const guard = this.stages.outputGuards.streaming(prompt, state.policy().guards.output_leaks);
     const reidentifier = this.stages.reidentify.streaming(pseudonymised.map);
     let produced = '';
@@ -103,7 +120,7 @@ export class ModelCallPipeline {
     // `start` waits for the runtime's first event: a runtime that fails before it (down, refusing,
     // timing out) refuses the call as a whole, so that the edge answers with the error's status
     // rather than a 200 whose stream then carries the error.
-    const start: LlmChatChunk = { type: 'start', id: state.callId, model: state.model().id, created: seconds() };
+    const start: LlmChatChunk = { type: 'start', id: state.callId, model: state.model().id, created: seconds(), ...(retrieved ? { retrieved_chunks: retrieved } : {}) };
     let startSent = false;
     try {
       const started = performance.now();
@@ -179,21 +196,34 @@ export class ModelCallPipeline {
     }
   }
 
-  /** Stages 1 to 5 of a chat call; a refusal is audited (and the reservation given back) before it is thrown. */
-  private async prepareChat(caller: Caller, request: LlmChatRequest, streamed: boolean): Promise<PreparedChat> {
+  /** The stages of a chat call before the runtime; a refusal is audited (and the reservation given back) before it is thrown. */
+  private async prepareChat(caller: Caller, request: LlmChatRequest, streamed: boolean, signal: AbortSignal, token: string | undefined): Promise<PreparedChat> {
     const state = new CallState('chat', caller, this.stages.authorise.listed(request.model), request.subject ?? null, streamed);
     try {
       const authorisation = await runStage('authorise', state.timings, () => this.stages.authorise.run(caller, request, 'chat'));
       state.authorisation = authorisation;
       await runStage('legal_basis', state.timings, () => this.stages.legalBasis.run(authorisation.policy, authorisation.purpose));
-      const prompt = request.messages.map((message) => message.content);
-      const estimate = estimatePromptTokens(prompt);
+      const estimate = estimatePromptTokens(request.messages.map((message) => message.content));
       state.promptEstimate = estimate;
       // The in-flight place first: a call refused for want of one costs the database nothing.
       state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
       state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
+      let messages = request.messages;
+      let retrieved: RetrievedChunk[] | undefined;
+      if (request.retrieval) {
+        const retrieval = request.retrieval;
+        const chunks = await runStage('retrieval', state.timings, () =>
+          this.stages.retrieval.run({ caller, token, retrieval, purpose: authorisation.purpose, question: questionOf(request.messages), signal }),
+        );
+        retrieved = chunks.map(({ document_id, chunk_id, score }) => ({ document_id, chunk_id, score }));
+        // From here on the chunks are prompt: guarded, pseudonymised under the prompt's mapping, counted.
+        messages = withRetrievedContext(request.messages, chunks.map((chunk) => chunk.chunk));
+      }
+      const prompt = messages.map((message) => message.content);
+      // Reserved on the caller's messages (before any retrieval); a call cut short is charged its whole prompt.
+      if (request.retrieval) state.promptEstimate = estimatePromptTokens(prompt);
       const stops = request.stop ?? [];
-      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(request.messages, authorisation.policy.guards, stops));
+      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(messages, authorisation.policy.guards, stops));
       state.injectionFlagged = inspection.injectionFlagged;
       // The stop sequences after the messages, through the same map: an identifier of the prompt
       // named in a stop sequence is its placeholder there too, which is what the model writes.
@@ -201,7 +231,7 @@ export class ModelCallPipeline {
         this.stages.pseudonymise.run([...prompt, ...stops], [...inspection.findings, ...inspection.stopFindings]),
       );
       state.replaced = pseudonymised.replaced;
-      return { state, pseudonymised, prompt, stop: pseudonymised.texts.slice(prompt.length) };
+      return { state, messages, retrieved, pseudonymised, prompt, stop: pseudonymised.texts.slice(prompt.length) };
     } catch (error) {
       throw await this.refused(state, error);
     }

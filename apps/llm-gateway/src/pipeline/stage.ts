@@ -6,13 +6,14 @@ import { GardienError } from '@gardien/contracts';
 import { GatewayReason, gatewayError } from '../llm-gateway.errors.js';
 import { CallCancelled } from './stages/runtime.stage.js';
 
-export const STAGES = ['authorise', 'legal_basis', 'quota', 'input_guards', 'pseudonymise', 'runtime', 'output_guards', 'reidentify', 'meter', 'audit'] as const;
+export const STAGES = ['authorise', 'legal_basis', 'quota', 'retrieval', 'input_guards', 'pseudonymise', 'runtime', 'output_guards', 'reidentify', 'meter', 'audit'] as const;
 export type StageName = (typeof STAGES)[number];
 
 const FAILED: Record<StageName, GatewayReason> = {
   authorise: GatewayReason.AuthoriseStageFailed,
   legal_basis: GatewayReason.LegalBasisStageFailed,
   quota: GatewayReason.QuotaStageFailed,
+  retrieval: GatewayReason.RetrievalStageFailed,
   input_guards: GatewayReason.InputGuardsStageFailed,
   pseudonymise: GatewayReason.PseudonymiseStageFailed,
   runtime: GatewayReason.RuntimeStageFailed,

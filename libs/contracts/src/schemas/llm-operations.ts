@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ModelName, PurposeId } from './auth-operations.js';
 import { Uuid } from './primitives.js';
+import { CollectionId } from './vector-store-operations.js';
 
 /** The limits of one call, checked before any stage runs. */
 export const LLM_LIMITS = {
@@ -40,6 +41,23 @@ const Sampling = {
   stop: z.array(z.string().min(1).max(LLM_LIMITS.stopChars)).max(LLM_LIMITS.stops).optional(),
 };
 
+/** Chunks retrieved for a chat at most: what the model reads of them is bounded with the prompt. */
+export const RETRIEVAL_MAX_CHUNKS = 10;
+
+/**
+ * Retrieval-augmented chat: the gateway asks the vector store, as the caller, for the chunks of
+ * `collection` nearest to the last user message, and gives them to the model with the prompt
+ * (pseudonymised with it, under one mapping).
+ */
+export const LlmRetrieval = z.object({ collection: CollectionId, top_k: z.number().int().min(1).max(RETRIEVAL_MAX_CHUNKS).optional() }).strict();
+export type LlmRetrieval = z.infer<typeof LlmRetrieval>;
+
+/** A chunk a retrieval-augmented answer was given: ids and score, never its text. */
+export const RetrievedChunk = z.object({ document_id: Uuid, chunk_id: Uuid, score: z.number() }).strict();
+export type RetrievedChunk = z.infer<typeof RetrievedChunk>;
+
+const RetrievedChunks = z.array(RetrievedChunk).max(RETRIEVAL_MAX_CHUNKS);
+
 /**
  * A chat call. `purpose`: the purpose of processing, required of an access token's caller and
  * taken from the API key otherwise (a key's own purpose cannot be overridden). `subject`: the data
@@ -51,6 +69,7 @@ export const LlmChatRequest = z
     messages: z.array(LlmChatMessage).min(1).max(LLM_LIMITS.messages),
     purpose: PurposeId.optional(),
     subject: Uuid.optional(),
+    retrieval: LlmRetrieval.optional(),
     ...Sampling,
   })
   .strict()
@@ -88,13 +107,15 @@ export const LlmChatReply = z
     finish_reason: FinishReason,
     usage: LlmUsage,
     flags: LlmFlags,
+    /** With `retrieval`: the chunks the model was given, nearest first. */
+    retrieved_chunks: RetrievedChunks.optional(),
   })
   .strict();
 export type LlmChatReply = z.infer<typeof LlmChatReply>;
 
 /** One message of a streamed chat: a piece of the answer, or the end of it (with its usage). */
 export const LlmChatChunk = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), id: Uuid, model: ModelName, created: z.number().int() }).strict(),
+  z.object({ type: z.literal('start'), id: Uuid, model: ModelName, created: z.number().int(), retrieved_chunks: RetrievedChunks.optional() }).strict(),
   z.object({ type: z.literal('delta'), content: z.string() }).strict(),
   z.object({ type: z.literal('end'), finish_reason: FinishReason, usage: LlmUsage, flags: LlmFlags }).strict(),
 ]);
