@@ -1,8 +1,9 @@
 // The embedded backend: vectors in the service's own Postgres (vector_points, row-level security
 // FORCEd, every statement in a transaction of the caller's tenant), searched in an in-memory index
 // per tenant and vector space, loaded on first use. Each change of a tenant's points bumps its
-// version (vector_index_versions) in the same transaction; a search first reads that version, and
-// an index that is behind (another replica wrote, or this one missed a change) is loaded again.
+// version (vector_index_versions) in the same transaction; a searched index reads that version again
+// in the background every `versionCheckMs`, and one that is behind (another replica wrote, or this one
+// missed a change) is loaded again beside it, then swapped in.
 // Nothing is written anywhere but Postgres: no file of its own.
 import type { DataSource, EntityManager } from 'typeorm';
 import { setTenant, withTenant } from '@gardien/persistence';
@@ -13,12 +14,23 @@ import type { PointFilter, VectorBackend, VectorHit, VectorPoint, VectorSpace } 
 export interface EmbeddedBackendOptions {
   /** Points held in memory across every tenant's index; the least recently searched indexes go first. */
   maxCachedPoints?: number;
+  /**
+   * How often a searched index asks Postgres for its version, in the background (the search itself
+   * never waits for it: the index it has is searched, and one behind is loaded again beside it):
+   * points another replica adds become searchable here within about this time. This replica's own
+   * changes apply at once, and nothing removed (a deletion, an erasure, a purge) is ever served:
+   * results are opened from the chunk rows, which are gone.
+   */
+  versionCheckMs?: number;
+  now?: () => number;
 }
 
 interface CachedIndex {
   version: string;
   index: TenantVectorIndex;
   usedAt: number;
+  checkedAt: number;
+  checking?: Promise<void> | undefined;
 }
 
 interface PointRow {
@@ -42,6 +54,8 @@ export class EmbeddedVectorBackend implements VectorBackend {
   readonly kind = 'embedded' as const;
   private readonly indexes = new Map<string, CachedIndex>();
   private readonly maxCachedPoints: number;
+  private readonly versionCheckMs: number;
+  private readonly now: () => number;
   private clock = 0;
 
   constructor(
@@ -49,6 +63,8 @@ export class EmbeddedVectorBackend implements VectorBackend {
     options: EmbeddedBackendOptions = {},
   ) {
     this.maxCachedPoints = options.maxCachedPoints ?? 200_000;
+    this.versionCheckMs = options.versionCheckMs ?? 250;
+    this.now = options.now ?? Date.now;
   }
 
   async ensureSpace(): Promise<void> {
@@ -108,6 +124,7 @@ export class EmbeddedVectorBackend implements VectorBackend {
   }
 
   async close(): Promise<void> {
+    await this.settled();
     this.indexes.clear();
   }
 
@@ -144,15 +161,36 @@ export class EmbeddedVectorBackend implements VectorBackend {
   private async indexOf(tenantId: string, space: VectorSpace): Promise<TenantVectorIndex> {
     const key = cacheKey(tenantId, spaceKey(space));
     const cached = this.indexes.get(key);
-    const current = await withTenant(this.dataSource, tenantId, (manager) => versionOf(manager, spaceKey(space)));
-    if (cached && cached.version === current) {
+    if (cached) {
       cached.usedAt = ++this.clock;
+      if (this.now() - cached.checkedAt >= this.versionCheckMs && !cached.checking) {
+        cached.checking = this.revalidate(tenantId, space, key, cached)
+          .catch(() => undefined)
+          .finally(() => (cached.checking = undefined));
+      }
       return cached.index;
     }
     const loaded = await this.load(tenantId, space);
-    this.indexes.set(key, { ...loaded, usedAt: ++this.clock });
+    this.indexes.set(key, { ...loaded, usedAt: ++this.clock, checkedAt: this.now() });
     this.evict(key);
     return loaded.index;
+  }
+
+  /** Loads the index again if Postgres holds a newer version of it, and swaps it in unless it changed meanwhile. */
+  private async revalidate(tenantId: string, space: VectorSpace, key: string, cached: CachedIndex): Promise<void> {
+    const checkedAt = this.now();
+    const current = await withTenant(this.dataSource, tenantId, (manager) => versionOf(manager, spaceKey(space)));
+    if (current === cached.version) {
+      cached.checkedAt = checkedAt;
+      return;
+    }
+    const loaded = await this.load(tenantId, space);
+    if (this.indexes.get(key) === cached) this.indexes.set(key, { ...loaded, usedAt: cached.usedAt, checkedAt });
+  }
+
+  /** Settles the background version checks under way (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.indexes.values()].map((cached) => cached.checking));
   }
 
   /** The tenant's points of the space and their version, read in one snapshot. */

@@ -2,6 +2,7 @@
 // random points, filters, replacements and removals: the same points, in the same order.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { simdAvailable } from './simd-scan.js';
 import { TenantVectorIndex, type IndexedPoint } from './tenant-vector-index.js';
 import { normalised, type VectorPoint } from './vector-backend.port.js';
 
@@ -49,4 +50,25 @@ test('refuses vectors and queries of another dimension', () => {
   const index = new TenantVectorIndex(DIMS);
   expect(() => index.upsert([point(new Float32Array(DIMS + 1), 0)])).toThrow();
   expect(() => index.search(new Float32Array(DIMS - 1), 1, () => true)).toThrow();
+});
+
+test('the WebAssembly SIMD scan scores as the plain JavaScript one does, for dimensions that are not a multiple of four', () => {
+  expect(simdAvailable()).toBe(true);
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 2 ** 31 }), (dims, count, seed) => {
+      let state = seed;
+      const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+      const vectors = Array.from({ length: count }, () => normalised(Array.from({ length: dims }, next)));
+      const query = normalised(Array.from({ length: dims }, next));
+      const simd = new TenantVectorIndex(dims, 1, true);
+      const plain = new TenantVectorIndex(dims, 1, false);
+      const points = vectors.map(point);
+      simd.upsert(points);
+      plain.upsert(points);
+      const a = simd.search(query, count, () => true);
+      const b = plain.search(query, count, () => true);
+      expect(a.map((h) => h.score)).toEqual(b.map((h) => expect.closeTo(h.score, 5)));
+      for (const hit of a) expect(hit.score).toBeCloseTo(dot(points.find((p) => p.id === hit.id)!.vector, query), 5);
+    }),
+  );
 });

@@ -112,3 +112,27 @@ describe('Qdrant adapter', () => {
     await expect(backend.ensureSpace(space)).rejects.toMatchObject({ reason: 'vector_space_misconfigured' });
   });
 });
+
+describe('embedded backend, two replicas on one database', () => {
+  test("what one replica stores, the other searches once its background version check has run", async () => {
+    const dataSource = await database();
+    const space: VectorSpace = { model: `replicas-${randomUUID().slice(0, 8)}`, dimensions: 4 };
+    const one = new EmbeddedVectorBackend(dataSource, { versionCheckMs: 0 });
+    const other = new EmbeddedVectorBackend(dataSource, { versionCheckMs: 0 });
+    const tenant = randomUUID();
+    const filter = { collection: 'docs', access: { anyOwner: ['public' as const], ownOnly: null } };
+    const point = (documentId: string, vector: number[]) => ({ id: randomUUID(), documentId, collection: 'docs', purpose: 'support', classification: 'public' as const, ownerId: 'o', subjectId: null, metadata: {}, vector: normalised(vector) });
+    const [first, second] = [randomUUID(), randomUUID()];
+    await insertDocuments(dataSource, tenant, [first, second]);
+    await one.upsert(tenant, space, [point(first, [1, 0, 0, 0])]);
+    expect(await other.search(tenant, space, normalised([1, 0, 0, 0]), 5, filter)).toHaveLength(1);
+    await one.upsert(tenant, space, [point(second, [0, 1, 0, 0])]);
+    // The other replica serves the index it has, and checks its version meanwhile.
+    expect(await other.search(tenant, space, normalised([0, 1, 0, 0]), 5, filter)).toHaveLength(1);
+    await other.settled();
+    const hits = await other.search(tenant, space, normalised([0, 1, 0, 0]), 5, filter);
+    expect(hits.map((hit) => hit.documentId)).toEqual([second, first]);
+    await one.close();
+    await other.close();
+  });
+});
