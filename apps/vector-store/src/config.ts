@@ -12,9 +12,9 @@ export const VectorStoreConfigSchema = ServiceConfigSchema.extend({
   GARDIEN_QDRANT_API_KEY_FILE: z.string().min(1).optional(),
   /** The collections (JSON: `{"collections":[{"id","model","dimensions","metadata_fields"}]}`); none: one collection `documents`. */
   GARDIEN_VECTOR_COLLECTIONS_FILE: z.string().min(1).optional(),
-  /** The model and dimension of the default collection `documents` (when no collections file is given). */
+  /** The model and dimension of the default collection `documents` (when no collections file is given): the generated demo model, whose vectors have 64 dimensions. */
   GARDIEN_EMBEDDING_MODEL: ModelName.default('gardien-demo'),
-  GARDIEN_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(4_096).default(384),
+  GARDIEN_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(4_096).default(64),
   /** Vectors the embedded backend keeps in memory, all tenants together (least recently searched indexes go first). */
   GARDIEN_VECTOR_INDEX_MAX_POINTS: z.coerce.number().int().min(1_000).max(50_000_000).default(200_000),
   /** Documents embedded at once by one replica, and documents waiting; more are refused (503, ingestion_queue_full). */
