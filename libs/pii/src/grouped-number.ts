@@ -1,14 +1,15 @@
 // Printed identifiers are digits (and a few letters) in groups: "06 12 34 56 78", "FR76 3000 6000...",
 // "732 829 320 00074". A read takes at most a fixed number of significant characters from a start,
-// with one separator at most between two of them, so that each read is bounded whatever the text.
-import { isAlnum, codeAt } from './text-chars.js';
+// with one separator at most between two of them (or, where the caller allows it, one between two
+// blanks: "FR76 / 3000"), so that each read is bounded whatever the text.
+import { isAlnum, codeAt, isNumberSpace } from './text-chars.js';
 
 export interface GroupedRead {
   /** The significant characters, separators left out. */
   readonly chars: string;
   /** Offset just after each significant character. */
   readonly ends: readonly number[];
-  /** The separator after each significant character within the read (0: none). */
+  /** The separator after each significant character within the read (0: none; for one between blanks, the one between them). */
   readonly separatorAfter: readonly number[];
 }
 
@@ -22,7 +23,15 @@ export interface GroupedCut {
   readonly separator: number;
 }
 
-export function readGrouped(text: string, start: number, max: number, significant: (c: number, index: number) => boolean, separator: (c: number) => boolean): GroupedRead {
+/** `spaced`: the separators that may also stand between two blanks, one on each side ("FR76 / 3000"). */
+export function readGrouped(
+  text: string,
+  start: number,
+  max: number,
+  significant: (c: number, index: number) => boolean,
+  separator: (c: number) => boolean,
+  spaced?: (c: number) => boolean,
+): GroupedRead {
   let chars = '';
   const ends: number[] = [];
   const separatorAfter: number[] = [];
@@ -37,6 +46,9 @@ export function readGrouped(text: string, start: number, max: number, significan
     } else if (chars.length > 0 && separator(c) && i + 1 < text.length && significant(text.charCodeAt(i + 1), chars.length)) {
       separatorAfter[separatorAfter.length - 1] = c;
       i++;
+    } else if (chars.length > 0 && spaced !== undefined && isNumberSpace(c) && spaced(codeAt(text, i + 1)) && isNumberSpace(codeAt(text, i + 2)) && significant(codeAt(text, i + 3), chars.length)) {
+      separatorAfter[separatorAfter.length - 1] = text.charCodeAt(i + 1);
+      i += 3;
     } else break;
   }
   return { chars, ends, separatorAfter };

@@ -104,6 +104,8 @@ const PATTERNS: [string, string][] = [
   ['many phones digit by digit', '0 6 1 2 3 4 5 6 7 8 , '],
   ['many phones in uneven groups', '06 12 34 56 7 8 , '],
   ['IBAN groups, spaces and dashes', 'FR76 3000-'],
+  ['IBAN groups, slashes between blanks', 'FR76 / 3000 / '],
+  ['IBAN groups, dots and bars between blanks', 'FR76 . 3000 | '],
 ];
 
 function text(pattern: string, length: number): string {

@@ -189,6 +189,7 @@ describe('by extension', () => {
 const EVERY: readonly Disguise[] = ['as written', 'full width', 'homoglyph', 'other case'];
 const NUMBERS: readonly Disguise[] = ['as written', 'full width', 'homoglyph'];
 const dashed = (value: string, size: number): string => grouped(value, size).replaceAll(' ', '-');
+const slashed = (value: string): string => grouped(value, 4).replaceAll(' ', ' / ');
 const sirets = (value: string): string => `${grouped(value.slice(0, 9), 3)} ${value.slice(9)}`;
 
 const VALIDATED: readonly [PiiType, fc.Arbitrary<string>, readonly Disguise[]][] = [
@@ -198,7 +199,7 @@ const VALIDATED: readonly [PiiType, fc.Arbitrary<string>, readonly Disguise[]][]
   ['EMAIL', spacedDotEmailArb, EVERY],
   ['PHONE', frenchPhoneLayoutArb, NUMBERS],
   ['PHONE', unevenFrenchPhoneArb, NUMBERS],
-  ['IBAN', fc.tuple(ibanArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 9 })).chain(([value, dashes]) => fc.constantFrom(value, grouped(value, 4), dashed(value, 4), groupedMixed(value, 4, dashes))), EVERY],
+  ['IBAN', fc.tuple(ibanArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 9 })).chain(([value, dashes]) => fc.constantFrom(value, grouped(value, 4), dashed(value, 4), groupedMixed(value, 4, dashes), slashed(value))), EVERY],
   ['NIR', nirArb.chain((value) => fc.constantFrom(value, printedNir(value))), NUMBERS],
   ['SIREN', sirenArb.chain((value) => fc.constantFrom(value, grouped(value, 3))), NUMBERS],
   ['SIRET', siretArb.chain((value) => fc.constantFrom(value, sirets(value))), NUMBERS],
@@ -237,7 +238,7 @@ const CHECK_FAILING: readonly [string, PiiType[], fc.Arbitrary<string>, readonly
     ['IBAN'],
     fc.tuple(ibanArb, fc.integer({ min: 1, max: 96 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 9 })).chain(([value, shift, dashes]) => {
       const wrong = wrongIbanCheck(value, shift);
-      return fc.constantFrom(wrong, grouped(wrong, 4), dashed(wrong, 4), groupedMixed(wrong, 4, dashes));
+      return fc.constantFrom(wrong, grouped(wrong, 4), dashed(wrong, 4), groupedMixed(wrong, 4, dashes), slashed(wrong));
     }),
     EVERY,
   ],

@@ -1,6 +1,7 @@
 // IBAN, every country of the registry: two letters, two check digits, then the BBAN, compact or in
-// groups separated by single spaces or single dashes, mixed as people type them (the length and the
-// checksum decide, not the separators), exactly as long as its country's IBANs; then, read in
+// groups separated by single spaces, dashes, slashes, dots or vertical bars, or by one of those
+// between two blanks ("FR76 / 3000 / …"), mixed as people type them (the length and the checksum
+// decide, not the separators), exactly as long as its country's IBANs; then, read in
 // capitals whatever the case it was written in, the BBAN's format and national check digits where a
 // country has them (ibantools' data), and the mod-97 checksum.
 import { countrySpecs } from 'ibantools';
@@ -12,7 +13,9 @@ import { codeAt, isAlnum, isAsciiLetter, isDigit, isNumberSpace } from '../text-
 const SCORE = 0.99;
 
 const isIbanChar = (c: number): boolean => isAsciiLetter(c) || isDigit(c);
-const isIbanSeparator = (c: number): boolean => isNumberSpace(c) || c === 45; /* - */
+/** Between two groups: one of these alone, or (but a space) between two blanks. */
+const isIbanMark = (c: number): boolean => c === 45 /* - */ || c === 47 /* / */ || c === 46 /* . */ || c === 124; /* | */
+const isIbanSeparator = (c: number): boolean => isNumberSpace(c) || isIbanMark(c);
 
 /**
  * ISO 13616's mod 97 over the IBAN moved round (country and check digits last, letters as the
@@ -66,7 +69,7 @@ export class IbanRecogniser implements PiiRecogniser {
       if (start < 0 || !isAsciiLetter(text.charCodeAt(start)) || !isAsciiLetter(text.charCodeAt(start + 1)) || isAlnum(codeAt(text, start - 1))) continue;
       const length = IBAN_LENGTHS.get(countryKey(text, start));
       if (length === undefined) continue;
-      const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isIbanSeparator), length);
+      const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isIbanSeparator, isIbanMark), length);
       if (cut && validIban(cut.chars.toUpperCase())) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
     }
     return candidates;
