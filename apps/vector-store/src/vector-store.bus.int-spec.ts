@@ -21,6 +21,7 @@ import {
   ErrorCode,
   HEADER_AUTHORIZATION,
   LLM_OPERATIONS,
+  TENANT_EVENTS,
   TOKEN_ISSUER,
   VECTOR_STORE_OPERATIONS,
   audienceOf,
@@ -37,7 +38,7 @@ import { BlindIndex, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, 
 import { ServiceMetrics } from '@gardien/observability';
 import { OutboxRelay, declaredMigrations, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
 import { BusExceptionFilter, ReadyNatsServer } from '@gardien/platform';
-import { ADMIN_URL, PrivateNats, dropTestDatabases, testDatabasePrefix } from '@gardien/testing';
+import { ADMIN_URL, PrivateNats, createDeclaredJetStream, dropTestDatabases, testDatabasePrefix, waitFor } from '@gardien/testing';
 import { AppModule } from './app.module.js';
 import type { VectorStoreConfig } from './config.js';
 import { VECTOR_STORE_DATABASE } from './database.js';
@@ -106,6 +107,7 @@ beforeAll(async () => {
   const keySet = { keys: [{ kty: 'OKP' as const, crv: 'Ed25519' as const, x: x!, kid: 'k1', alg: 'EdDSA' as const, use: 'sig' as const }] };
   nats = await PrivateNats.start();
   connection = await connect({ servers: nats.url });
+  await createDeclaredJetStream(connection);
   // Auth's exchange (the caller's token re-issued for the gateway) and the gateway's embeddings.
   respondAs(tokenExchangeOperation('vector-store').subject, (_, token) => ({ access_token: `for-gateway:${token?.slice(-12)}`, expires_in: 300 }));
   respondAs(LLM_OPERATIONS.embeddings.subject, (payload, token) => {
@@ -193,4 +195,20 @@ test("the rights pipeline erases a subject: its points and chunks go, another su
   expect(new Set(results.map((r) => r.document_id))).toEqual(new Set([theirs.id]));
   // Only the rights pipeline may erase.
   await expect(bus.call(erasure, { tenant_id: tenantA, subject_id: other }, { requestId: randomUUID(), token: await tokenOf(userA) })).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+});
+
+test("a tenant.deleted event erases the tenant here: its documents, chunks and points go, another tenant's stay", async () => {
+  const doomed = await call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'support' });
+  const kept = await call(userB, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'support' });
+  await ready(userA, doomed.id);
+  await ready(userB, kept.id);
+  expect((await call(userA, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', query: 'facture' })).results.length).toBeGreaterThan(0);
+  // Published as the tenant service's outbox relay does (the outbox row id as Nats-Msg-Id).
+  await jetstream(connection).publish(TENANT_EVENTS.deleted, JSON.stringify({ tenantId: tenantA }), { msgID: randomUUID() });
+  const countOf = (tenantId: string, table: string) => withTenant(runtime, tenantId, async (m) => (await m.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n);
+  await waitFor(async () => (await countOf(tenantA, 'vector_documents')) === 0, 10_000, "tenant A's documents erased");
+  for (const table of ['vector_documents', 'vector_chunks', 'vector_points']) expect(await countOf(tenantA, table)).toBe(0);
+  expect((await call(userA, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', query: 'facture' })).results).toEqual([]);
+  expect(await countOf(tenantB, 'vector_documents')).toBe(1);
+  expect((await call(userB, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', query: 'facture' })).results.length).toBeGreaterThan(0);
 });

@@ -49,6 +49,10 @@ export const DURABLE_CONSUMERS = {
     tenantDeleted: { name: 'auth-tenant-deleted', stream: 'EVENTS', filterSubject: TENANT_EVENTS.deleted },
     settingsUpdated: { name: 'auth-settings-updated', stream: 'EVENTS', filterSubject: TENANT_EVENTS.settingsUpdated },
   },
+  'vector-store': {
+    /** A deleted tenant's documents, chunks, vectors and keys are erased. */
+    tenantDeleted: { name: 'vector-store-tenant-deleted', stream: 'EVENTS', filterSubject: TENANT_EVENTS.deleted },
+  },
   audit: {
     /** Every service's audit entries, appended to the log in stream order. */
     entries: { name: 'audit-entries', stream: 'AUDIT', filterSubject: 'gardien.audit.>', maxAckPending: 20_000 },

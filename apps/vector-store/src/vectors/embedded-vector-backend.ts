@@ -116,6 +116,17 @@ export class EmbeddedVectorBackend implements VectorBackend {
     return this.deleteWhere(tenantId, 'subject_id = $1', subjectId, (point) => point.subjectId === subjectId);
   }
 
+  /** Every point of the tenant and its index versions, then its indexes in this replica's memory (another replica's sees its version gone, and loads nothing). */
+  async deleteTenant(tenantId: string): Promise<number> {
+    const removed = await withTenant(this.dataSource, tenantId, async (manager) => {
+      const [, count]: [unknown[], number] = await manager.query('DELETE FROM vector_points WHERE tenant_id = $1', [tenantId]);
+      await manager.query('DELETE FROM vector_index_versions WHERE tenant_id = $1', [tenantId]);
+      return count;
+    });
+    for (const key of [...this.indexes.keys()]) if (key.startsWith(`${tenantId}/`)) this.indexes.delete(key);
+    return removed;
+  }
+
   async countDocument(tenantId: string, documentId: string): Promise<number> {
     const [row] = await withTenant(this.dataSource, tenantId, (manager) =>
       manager.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM vector_points WHERE document_id = $1', [documentId]),

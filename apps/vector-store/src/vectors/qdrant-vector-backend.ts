@@ -90,6 +90,10 @@ export class QdrantVectorBackend implements VectorBackend {
     return this.deleteMatching(tenantId, spaces, { key: 'subject_id', match: { value: subjectId } });
   }
 
+  async deleteTenant(tenantId: string, spaces: readonly VectorSpace[]): Promise<number> {
+    return this.deleteMatching(tenantId, spaces);
+  }
+
   async countDocument(tenantId: string, documentId: string, spaces: readonly VectorSpace[]): Promise<number> {
     let total = 0;
     for (const space of spaces) {
@@ -104,12 +108,13 @@ export class QdrantVectorBackend implements VectorBackend {
     this.ensured.clear();
   }
 
-  private async deleteMatching(tenantId: string, spaces: readonly VectorSpace[], condition: Condition): Promise<number> {
+  /** Deletes the tenant's points that meet the condition (none: every point of the tenant). */
+  private async deleteMatching(tenantId: string, spaces: readonly VectorSpace[], condition?: Condition): Promise<number> {
     let removed = 0;
     for (const space of spaces) {
       await this.ensureSpace(space);
       const name = this.collectionOf(space);
-      const filter = tenantFilter(tenantId, [condition]);
+      const filter = tenantFilter(tenantId, condition ? [condition] : []);
       removed += (await reach(() => this.client.count(name, { filter, exact: true }))).count;
       await reach(() => this.client.delete(name, { wait: true, filter }));
     }
