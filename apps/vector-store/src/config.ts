@@ -20,6 +20,8 @@ export const VectorStoreConfigSchema = ServiceConfigSchema.extend({
   /** Documents embedded at once by one replica, and documents waiting; more are refused (503, ingestion_queue_full). */
   GARDIEN_INGESTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   GARDIEN_INGESTION_QUEUE: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Documents of one tenant running or waiting at once in one replica; more are refused (429, ingestion_tenant_limit). */
+  GARDIEN_INGESTION_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(16),
 }).superRefine((config, context) => {
   if (config.GARDIEN_VECTOR_BACKEND === 'qdrant' && !config.GARDIEN_QDRANT_URL) {
     context.addIssue({ code: 'custom', path: ['GARDIEN_QDRANT_URL'], message: 'required with the qdrant backend' });

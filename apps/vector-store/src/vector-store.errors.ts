@@ -25,6 +25,8 @@ export enum VectorStoreReason {
   EmbeddingDimensionMismatch = 'embedding_dimension_mismatch',
   /** Too many ingestions are waiting in this replica. */
   IngestionQueueFull = 'ingestion_queue_full',
+  /** Too many of the tenant's documents are being ingested in this replica. */
+  IngestionTenantLimit = 'ingestion_tenant_limit',
 }
 
 export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vector-store', {
@@ -39,6 +41,7 @@ export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vecto
   [VectorStoreReason.VectorSpaceMisconfigured]: { code: ErrorCode.Unavailable, message: "the collection's vector space is configured with another dimension" },
   [VectorStoreReason.EmbeddingDimensionMismatch]: { code: ErrorCode.Unavailable, message: "the embedding model's vectors do not have the collection's dimension" },
   [VectorStoreReason.IngestionQueueFull]: { code: ErrorCode.Unavailable, message: 'too many documents are being ingested: try again shortly' },
+  [VectorStoreReason.IngestionTenantLimit]: { code: ErrorCode.RateLimited, message: "too many of the tenant's documents are being ingested: try again shortly" },
 });
 
 export function vectorStoreError(reason: VectorStoreReason, extras?: ReasonExtras): GardienError {

@@ -1,12 +1,16 @@
 // The background half of an ingestion: a document accepted (its row written, `processing`) is
 // embedded batch by batch through the gateway, its progress (`chunks_done`) written after each
 // batch, then stored whole (DocumentStore) or marked failed with a reason code, nothing of it left.
-// A bounded number run at once per replica, a bounded number wait; at shutdown the running ones
+// A bounded number run at once per replica, a bounded number wait, and a tenant has a bounded
+// number running or waiting; a place is reserved synchronously, before the acceptance's first
+// await (so that concurrent acceptances cannot all pass a check made before any of them is
+// queued), and released if the acceptance fails. At shutdown the running ones
 // stop and every unfinished one is marked failed (`interrupted`). A document deleted meanwhile
 // stops its ingestion at the next batch.
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GardienError, type Caller } from '@gardien/contracts';
+import { VectorStoreReason, vectorStoreError } from '../vector-store.errors.js';
 import type { Logger } from '@gardien/observability';
 import { withTenant } from '@gardien/persistence';
 import { LOGGER } from '@gardien/platform';
@@ -19,6 +23,28 @@ export const INGESTION_LIMITS = Symbol('INGESTION_LIMITS');
 export interface IngestionLimits {
   concurrency: number;
   queue: number;
+  /** Documents of one tenant running or waiting (or being accepted) at once in this replica. */
+  perTenant: number;
+}
+
+/** A place in the queue, reserved before an acceptance awaits anything: given to `enqueue`, or released. */
+export interface IngestionSlot {
+  readonly tenantId: string;
+  /** Gives the place back if it was not used (an acceptance that failed); a no-op after `enqueue`. */
+  release(): void;
+}
+
+class ReservedSlot implements IngestionSlot {
+  state: 'reserved' | 'used' | 'released' = 'reserved';
+  constructor(
+    readonly tenantId: string,
+    private readonly onRelease: (slot: ReservedSlot) => void,
+  ) {}
+  release(): void {
+    if (this.state !== 'reserved') return;
+    this.state = 'released';
+    this.onRelease(this);
+  }
 }
 
 export interface IngestionJob {
@@ -41,6 +67,10 @@ export class DocumentIngestion implements OnModuleDestroy {
   private readonly waiting: IngestionJob[] = [];
   private readonly running = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** Places reserved by acceptances under way, not yet queued. */
+  private reserved = 0;
+  /** Each tenant's documents reserved, waiting or running. */
+  private readonly byTenant = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,13 +80,37 @@ export class DocumentIngestion implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  hasRoom(): boolean {
-    return !this.stopping.signal.aborted && this.waiting.length < this.limits.queue;
+  /**
+   * Reserves a place, synchronously: refused (503 ingestion_queue_full) when the replica's
+   * running, waiting and reserved documents fill `concurrency + queue`, or (429
+   * ingestion_tenant_limit) when the tenant's fill `perTenant`.
+   */
+  reserve(tenantId: string): IngestionSlot {
+    if (this.stopping.signal.aborted || this.running.size + this.waiting.length + this.reserved >= this.limits.concurrency + this.limits.queue) {
+      throw vectorStoreError(VectorStoreReason.IngestionQueueFull, { retryAfterSeconds: 5 });
+    }
+    if ((this.byTenant.get(tenantId) ?? 0) >= this.limits.perTenant) throw vectorStoreError(VectorStoreReason.IngestionTenantLimit, { retryAfterSeconds: 5 });
+    this.reserved++;
+    this.byTenant.set(tenantId, (this.byTenant.get(tenantId) ?? 0) + 1);
+    return new ReservedSlot(tenantId, () => {
+      this.reserved--;
+      this.untrack(tenantId);
+    });
   }
 
-  enqueue(job: IngestionJob): void {
+  /** Queues the job in the place reserved for it. */
+  enqueue(slot: IngestionSlot, job: IngestionJob): void {
+    if (!(slot instanceof ReservedSlot) || slot.state !== 'reserved' || slot.tenantId !== job.document.tenant_id) throw new Error('an ingestion queued without its reserved place');
+    slot.state = 'used';
+    this.reserved--;
     this.waiting.push(job);
     this.pump();
+  }
+
+  private untrack(tenantId: string): void {
+    const left = (this.byTenant.get(tenantId) ?? 1) - 1;
+    if (left > 0) this.byTenant.set(tenantId, left);
+    else this.byTenant.delete(tenantId);
   }
 
   /** Resolves once nothing runs or waits (tests, shutdown). */
@@ -68,7 +122,10 @@ export class DocumentIngestion implements OnModuleDestroy {
     this.stopping.abort();
     const left = this.waiting.splice(0);
     await this.idle();
-    for (const job of left) await this.fail(job, 'interrupted');
+    for (const job of left) {
+      await this.fail(job, 'interrupted');
+      this.untrack(job.document.tenant_id);
+    }
   }
 
   private pump(): void {
@@ -76,6 +133,7 @@ export class DocumentIngestion implements OnModuleDestroy {
       const job = this.waiting.shift()!;
       const run: Promise<void> = this.run(job).finally(() => {
         this.running.delete(run);
+        this.untrack(job.document.tenant_id);
         this.pump();
       });
       this.running.add(run);

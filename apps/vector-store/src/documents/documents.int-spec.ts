@@ -58,12 +58,12 @@ let codec: ChunkCodec;
 let embedded: Service;
 let onQdrant: Service;
 
-function serviceOn(backend: VectorBackend): Service {
+function serviceOn(backend: VectorBackend, limits = { concurrency: 2, queue: 8, perTenant: 8 }): Service {
   const repository = new DocumentsRepository();
   const store = new DocumentStore(runtime, backend, codec, repository, catalogue);
   const embedder = new FakeEmbedder();
   const logger = pino({ level: 'silent' });
-  const ingestion = new DocumentIngestion(runtime, repository, store, { concurrency: 2, queue: 8 }, logger);
+  const ingestion = new DocumentIngestion(runtime, repository, store, limits, logger);
   return { backend, embedder, ingestion, documents: new DocumentsService(runtime, repository, catalogue, store, ingestion, embedder, backend), search: new SearchService(catalogue, store, embedder, backend, logger) };
 }
 
@@ -232,4 +232,50 @@ test('no audit entry holds a document, a chunk or a query', async () => {
   expect(outbox).toContain('document.stored');
   expect(findLeaks(outbox, canaries)).toEqual([]);
   expect(outbox).not.toMatch(/facture|Paragraphe/);
+});
+
+describe('ingestion limits, under concurrent acceptances', () => {
+  const documentsOf = async (tenantId: string) => (await counts(tenantId)).documents;
+  const outcomes = async (service: Service, callers: readonly Caller[]) =>
+    Promise.allSettled(callers.map((caller) => service.documents.ingest(caller, TOKEN, { collection: 'docs', text: 'Un court compte rendu.', purpose: 'support' })));
+  const reasons = (settled: ReadonlyArray<PromiseSettledResult<unknown>>) =>
+    settled.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as GardienError).reason ?? 'none'] : ['accepted'])).sort();
+
+  test('30 ingestions at once with concurrency 1 and queue 1: 2 accepted, 28 refused (503 ingestion_queue_full) and nothing stored for them', async () => {
+    const service = serviceOn(new EmbeddedVectorBackend(runtime), { concurrency: 1, queue: 1, perTenant: 100 });
+    let open!: () => void;
+    service.embedder.gate = new Promise((resolve) => (open = resolve));
+    const tenant = randomUUID();
+    const callers = Array.from({ length: 30 }, () => as({ kind: 'user', id: randomUUID(), tenantId: tenant, roles: ['user'] }));
+    const settled = await outcomes(service, callers);
+    expect(reasons(settled)).toEqual([...Array(2).fill('accepted'), ...Array(28).fill('ingestion_queue_full')]);
+    const refused = settled.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: ErrorCode.Unavailable });
+    expect(await documentsOf(tenant)).toBe(2);
+    open();
+    service.embedder.gate = undefined;
+    await service.ingestion.idle();
+    // The places come back: once idle, ingestions are accepted again; a failed acceptance gives its place back.
+    await expect(service.documents.ingest(callers[0]!, TOKEN, { collection: 'unknown', text: 'x', purpose: 'support' })).rejects.toMatchObject({ reason: 'unknown_collection' });
+    expect(reasons(await outcomes(service, callers.slice(0, 2)))).toEqual(['accepted', 'accepted']);
+    await service.ingestion.idle();
+  });
+
+  test("a tenant has at most perTenant documents waiting or running: the others are refused (429 ingestion_tenant_limit), another tenant's accepted", async () => {
+    const service = serviceOn(new EmbeddedVectorBackend(runtime), { concurrency: 2, queue: 50, perTenant: 3 });
+    let open!: () => void;
+    service.embedder.gate = new Promise((resolve) => (open = resolve));
+    const [busy, other] = [randomUUID(), randomUUID()];
+    const settled = await outcomes(service, Array.from({ length: 10 }, () => as({ kind: 'user', id: randomUUID(), tenantId: busy, roles: ['user'] })));
+    expect(reasons(settled)).toEqual([...Array(3).fill('accepted'), ...Array(7).fill('ingestion_tenant_limit')]);
+    expect((settled.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: ErrorCode.RateLimited });
+    expect(reasons(await outcomes(service, [as({ kind: 'user', id: randomUUID(), tenantId: other, roles: ['user'] })]))).toEqual(['accepted']);
+    expect(await documentsOf(busy)).toBe(3);
+    open();
+    service.embedder.gate = undefined;
+    await service.ingestion.idle();
+    // Finished: the tenant's places are free again.
+    expect(reasons(await outcomes(service, [as({ kind: 'user', id: randomUUID(), tenantId: busy, roles: ['user'] })]))).toEqual(['accepted']);
+    await service.ingestion.idle();
+  });
 });

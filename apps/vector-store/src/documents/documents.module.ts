@@ -24,7 +24,7 @@ import { Embedder, GatewayEmbedder } from './embedder.js';
     {
       provide: INGESTION_LIMITS,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: VectorStoreConfig): IngestionLimits => ({ concurrency: config.GARDIEN_INGESTION_CONCURRENCY, queue: config.GARDIEN_INGESTION_QUEUE }),
+      useFactory: (config: VectorStoreConfig): IngestionLimits => ({ concurrency: config.GARDIEN_INGESTION_CONCURRENCY, queue: config.GARDIEN_INGESTION_QUEUE, perTenant: config.GARDIEN_INGESTION_PER_TENANT }),
     },
     { provide: DelegatedTokens, inject: [BusClient], useFactory: (bus: BusClient) => new DelegatedTokens(bus, 'vector-store') },
     { provide: Embedder, useClass: GatewayEmbedder },

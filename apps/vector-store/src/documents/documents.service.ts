@@ -52,27 +52,32 @@ export class DocumentsService {
     authorize(ability, 'create', 'Document', { tenantId, ownerId: caller.principal.id, classification });
     const chunks = chunkText(request.text).map((chunk) => chunk.text);
     if (chunks.length > MAX_CHUNKS) throw vectorStoreError(VectorStoreReason.DocumentTooLarge);
-    if (!this.ingestion.hasRoom()) throw vectorStoreError(VectorStoreReason.IngestionQueueFull, { retryAfterSeconds: 5 });
-    const session = await this.embedder.open(caller, token);
-    const space = spaceOf(collection);
-    await this.backend.ensureSpace(space);
-    const document = await withTenant(this.dataSource, tenantId, async (manager) => {
-      const row = await this.repository.insert(manager, {
-        id: randomUUID(),
-        tenant_id: tenantId,
-        collection: collection.id,
-        purpose: request.purpose,
-        classification,
-        owner_id: caller.principal.id,
-        subject_id: request.subject_id ?? null,
-        metadata,
-        chunks_total: chunks.length,
+    // Reserved before the first await: concurrent acceptances cannot all pass one check.
+    const slot = this.ingestion.reserve(tenantId);
+    try {
+      const session = await this.embedder.open(caller, token);
+      const space = spaceOf(collection);
+      await this.backend.ensureSpace(space);
+      const document = await withTenant(this.dataSource, tenantId, async (manager) => {
+        const row = await this.repository.insert(manager, {
+          id: randomUUID(),
+          tenant_id: tenantId,
+          collection: collection.id,
+          purpose: request.purpose,
+          classification,
+          owner_id: caller.principal.id,
+          subject_id: request.subject_id ?? null,
+          metadata,
+          chunks_total: chunks.length,
+        });
+        await vectorStoreAudit.record(manager, caller, { action: 'document.accepted', tenantId, targetId: row.id, details: { chunks: chunks.length, collection: collection.id } });
+        return row;
       });
-      await vectorStoreAudit.record(manager, caller, { action: 'document.accepted', tenantId, targetId: row.id, details: { chunks: chunks.length, collection: collection.id } });
-      return row;
-    });
-    this.ingestion.enqueue({ caller, document, space, chunks, session });
-    return { id: document.id, status: 'processing' };
+      this.ingestion.enqueue(slot, { caller, document, space, chunks, session });
+      return { id: document.id, status: 'processing' };
+    } finally {
+      slot.release();
+    }
   }
 
   async get(caller: Caller, ref: DocumentRef): Promise<DocumentState> {
