@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { getNamedType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { UnsecuredJWT } from 'jose';
-import { audienceOf, AUTH_OPERATIONS, serviceOperations, TENANT_OPERATIONS, TOKEN_ISSUER } from '@gardien/contracts';
+import { audienceOf, AUTH_OPERATIONS, LLM_OPERATIONS, serviceOperations, TOKEN_ISSUER } from '@gardien/contracts';
 import { PrivateNats } from '@gardien/testing';
 import { GraphqlSurface } from './graphql/graphql-surface.service.js';
 import type { Operation } from './operations/operation.js';
@@ -131,7 +131,6 @@ const EXAMPLES: Record<string, Example> = {
   },
   'tenant.purposes.list': { payload: {}, reply: { purposes: [purpose] } },
   'tenant.purposes.get': { params: { id: 'support' }, payload: { id: 'support' }, reply: purpose },
-  'tenant.models.list': { payload: {}, reply: { models: ['mistral:7b-instruct'] } },
   'audit.entries.list': {
     query: { action: 'login.succeeded', after: '4', limit: '2' },
     payload: { action: 'login.succeeded', after: 4, limit: 2 },
@@ -161,6 +160,10 @@ const EXAMPLES: Record<string, Example> = {
   'llm-gateway.chat.stream': { body: chat, payload: chat, reply: { type: 'delta', content: 'Echo' } },
   'llm-gateway.embeddings': { body: { model: 'assistant', input: ['Bonjour'] }, payload: { model: 'assistant', input: ['Bonjour'] }, reply: { model: 'assistant', embeddings: [[0.25, -0.5]], usage: { prompt_tokens: 1 } } },
   'llm-gateway.models.list': { payload: {}, reply: { models: [{ id: 'assistant', capabilities: ['chat', 'embeddings'], context_length: 8_192, owned_by: 'gardien', description: null }] } },
+  'llm-gateway.models.overview': {
+    payload: {},
+    reply: { models: ['assistant'], catalogue: [{ id: 'assistant', capabilities: ['chat'], context_length: 8_192, owned_by: 'gardien', description: null, served: true, allowed: true }] },
+  },
   'llm-gateway.usage.get': {
     query: { from: '2026-12-01', to: '2026-12-03' },
     payload: { from: '2026-12-01', to: '2026-12-03' },
@@ -490,9 +493,9 @@ describe('API key strategy', () => {
     const exchanges = fakes.callsTo(AUTH_OPERATIONS.exchangeApiKey.subject);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ payload: { key: API_KEY }, token: undefined });
-    const forwarded = fakes.callsTo(TENANT_OPERATIONS.listModels.subject).map((call) => call.token);
-    const forTenant = exchangedFor(apiKeyToken, 'tenant');
-    expect(forwarded).toEqual([forTenant, forTenant, forTenant]);
+    const forwarded = fakes.callsTo(LLM_OPERATIONS.modelsOverview.subject).map((call) => call.token);
+    const forGateway = exchangedFor(apiKeyToken, 'llm-gateway');
+    expect(forwarded).toEqual([forGateway, forGateway, forGateway]);
   });
 
   test('an operation for user sessions refuses a valid API key before any bus call, as its OpenAPI security says', async () => {
@@ -507,7 +510,7 @@ describe('API key strategy', () => {
   test('an unknown key is refused and reaches no operation', async () => {
     const response = await rest('GET', '/api/v1/models', { headers: { 'x-api-key': 'gk_live_not_a_key' } });
     expect(response.status).toBe(401);
-    expect(fakes.callsTo(TENANT_OPERATIONS.listModels.subject)).toEqual([]);
+    expect(fakes.callsTo(LLM_OPERATIONS.modelsOverview.subject)).toEqual([]);
   });
 
   test('a key anywhere but the X-API-Key header or the bearer token (query string, body, bare Authorization) is not read', async () => {

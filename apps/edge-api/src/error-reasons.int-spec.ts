@@ -103,8 +103,8 @@ describe("a service's reason leaves the edge on every surface", () => {
 
   test("the ability factory's refusal: action_not_allowed, also as OpenAI's error code on /v1", async () => {
     const refusal = () => ({ err: { code: 'FORBIDDEN', reason: 'action_not_allowed', message: 'this action on this resource is not allowed for the caller' } }) as const;
-    fakes.on(TENANT_OPERATIONS.listModels.subject, refusal);
-    // GET /v1/models lists the gateway's models.
+    // GET /api/v1/models is the gateway's overview; GET /v1/models lists the gateway's models.
+    fakes.on(LLM_OPERATIONS.modelsOverview.subject, refusal);
     fakes.on(LLM_OPERATIONS.listModels.subject, refusal);
     expectProblem(await send('GET', '/api/v1/models', { token: memberToken }), 403, 'FORBIDDEN', 'action_not_allowed');
     const openAi = await send('GET', '/v1/models', { token: memberToken });

@@ -1,6 +1,7 @@
 // The model gateway's operations on the public surfaces, in Gardien's own terms (the OpenAI
 // translation of the same calls is under /v1: openai/). Chat answers once or as a stream of
-// server-sent events; embeddings; the models the caller may call; the tenant's usage by day.
+// server-sent events; embeddings; the models the caller may call (and, for a tenant admin, the
+// catalogue with what the tenant allows); the tenant's usage by day.
 // API keys call models (it is what they are for); usage is for the tenant's people (its admin).
 import { LLM_OPERATIONS } from '@gardien/contracts';
 import { defineOperation, type Operation } from './operation.js';
@@ -47,6 +48,16 @@ export const LLM_EDGE_OPERATIONS: readonly Operation[] = [
     method: 'GET',
     path: '/llm/models',
     graphql: { type: 'query', field: 'llmModels' },
+    auth: authenticated,
+    credentials: modelCallers,
+    isolation: 'tenant',
+  }),
+  defineOperation({
+    bus: LLM_OPERATIONS.modelsOverview,
+    summary: 'The models the caller may call: its tenant’s allowed models (an API key: those it is bound to); for a tenant admin, the whole catalogue too, each model with whether it is served and whether the tenant allows it',
+    method: 'GET',
+    path: '/models',
+    graphql: { type: 'query', field: 'models' },
     auth: authenticated,
     credentials: modelCallers,
     isolation: 'tenant',

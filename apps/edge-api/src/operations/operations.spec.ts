@@ -182,7 +182,7 @@ test('a file reply is a FileReply, offered on REST only', () => {
 
 test('authenticated operations take a user session only; API keys only where they serve model calls', () => {
   const withApiKeys = OPERATIONS.filter((operation) => operation.credentials.includes('api-key')).map((operation) => operation.name);
-  expect(withApiKeys).toEqual(['tenant.models.list', 'llm-gateway.chat', 'llm-gateway.chat.stream', 'llm-gateway.embeddings', 'llm-gateway.models.list']);
+  expect(withApiKeys).toEqual(['llm-gateway.chat', 'llm-gateway.chat.stream', 'llm-gateway.embeddings', 'llm-gateway.models.list', 'llm-gateway.models.overview']);
   for (const operation of OPERATIONS) {
     expect([operation.name, operation.credentials.includes('session')]).toEqual([operation.name, operation.auth === 'authenticated']);
   }

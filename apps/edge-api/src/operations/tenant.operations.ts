@@ -1,5 +1,5 @@
 // The tenant service's operations on the public surfaces: tenants (the super-admin), their
-// settings, the purposes of processing each tenant declares, and the models a caller may use.
+// settings, the purposes of processing each tenant declares.
 import { TENANT_OPERATIONS } from '@gardien/contracts';
 import { defineOperation, type Operation } from './operation.js';
 
@@ -109,15 +109,5 @@ export const TENANT_EDGE_OPERATIONS: readonly Operation[] = [
     graphql: { type: 'query', field: 'purpose' },
     auth: authenticated,
     isolation: 'tenant-resource',
-  }),
-  defineOperation({
-    bus: TENANT_OPERATIONS.listModels,
-    summary: 'The models the caller may call: its tenant’s allowed models (an API key: those it is bound to)',
-    method: 'GET',
-    path: '/models',
-    graphql: { type: 'query', field: 'models' },
-    auth: authenticated,
-    credentials: ['session', 'api-key'],
-    isolation: 'tenant',
   }),
 ];

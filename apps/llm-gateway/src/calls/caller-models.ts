@@ -3,7 +3,7 @@
 // A caller who may call none gets an empty list, not a refusal.
 import { Injectable } from '@nestjs/common';
 import { defineAbilityFor, isAllowed } from '@gardien/authz';
-import type { Caller, LlmModelList } from '@gardien/contracts';
+import type { Caller, CatalogueModel, LlmModel, LlmModelList, LlmModelsOverview } from '@gardien/contracts';
 import { CatalogueVerification } from '../catalogue/catalogue-verification.js';
 import { ModelCatalogue } from '../catalogue/model-catalogue.js';
 import { TenantPolicies } from '../policy/tenant-policies.js';
@@ -30,8 +30,28 @@ export class CallerModels {
         this.verification.serves(model.id) &&
         purposes.some((purpose) => isAllowed(ability, 'invoke', 'ModelCall', { tenantId, purpose: purpose ?? '', model: model.id })),
     );
-    return {
-      models: models.map((model) => ({ id: model.id, capabilities: model.capabilities, context_length: model.context_length, owned_by: model.owned_by ?? 'gardien', description: model.description ?? null })),
-    };
+    return { models: models.map(publicView) };
   }
+
+  /**
+   * The ids a caller may call: its tenant's allowed models (an API key: those it is bound to), as
+   * the tenant lists them; and for a caller who may change its tenant's settings, every model of
+   * the catalogue, whether it is served now and whether the tenant allows it.
+   */
+  async overview(caller: Caller): Promise<LlmModelsOverview> {
+    const { tenantId } = caller;
+    if (tenantId === null) return { models: [] };
+    const policy = await this.policies.get(tenantId, caller);
+    const ability = defineAbilityFor(caller.principal);
+    // Humans are not purpose-bound here (each call names its own purpose); purpose-bound callers are, to theirs.
+    const purposes = caller.principal.purposes?.length ? caller.principal.purposes : [''];
+    const models = policy.allowed_models.filter((model) => purposes.some((purpose) => isAllowed(ability, 'invoke', 'ModelCall', { tenantId, purpose, model })));
+    if (!isAllowed(ability, 'update', 'TenantSettings', { tenantId })) return { models };
+    const allowed = new Set(policy.allowed_models);
+    return { models, catalogue: this.catalogue.models.map((model) => ({ ...publicView(model), served: this.verification.serves(model.id), allowed: allowed.has(model.id) })) };
+  }
+}
+
+function publicView(model: CatalogueModel): LlmModel {
+  return { id: model.id, capabilities: model.capabilities, context_length: model.context_length, owned_by: model.owned_by ?? 'gardien', description: model.description ?? null };
 }

@@ -13,6 +13,7 @@ import {
   type LlmEmbeddingsReply,
   type LlmEmbeddingsRequest,
   type LlmModelList,
+  type LlmModelsOverview,
   type LlmUsageQuery,
   type LlmUsageReport,
   type CallContext,
@@ -68,6 +69,11 @@ export class ModelCallsMessageController {
   @Handles(LLM_OPERATIONS.listModels)
   listModels(@CurrentCaller() caller: Caller): Promise<LlmModelList> {
     return this.models.of(caller);
+  }
+
+  @Handles(LLM_OPERATIONS.modelsOverview)
+  modelsOverview(@CurrentCaller() caller: Caller): Promise<LlmModelsOverview> {
+    return this.models.overview(caller);
   }
 
   @Handles(LLM_OPERATIONS.usage)

@@ -156,6 +156,18 @@ export const LlmModel = z
 export type LlmModel = z.infer<typeof LlmModel>;
 
 export const LlmModelList = z.object({ models: z.array(LlmModel).max(200) }).strict();
+
+/** A model of the catalogue as its tenant's admin sees it: whether it is served now, and whether the tenant allows it. */
+export const CatalogueModelView = LlmModel.extend({ served: z.boolean(), allowed: z.boolean() }).strict();
+export type CatalogueModelView = z.infer<typeof CatalogueModelView>;
+
+/**
+ * `GET /api/v1/models`: the ids of the models the caller may call (its tenant's allowed models, an
+ * API key's own); and, for a caller who manages its tenant's settings, the whole catalogue with
+ * which models the tenant allows (allowing one is the settings call).
+ */
+export const LlmModelsOverview = z.object({ models: z.array(ModelName).max(200), catalogue: z.array(CatalogueModelView).max(200).optional() }).strict();
+export type LlmModelsOverview = z.infer<typeof LlmModelsOverview>;
 export type LlmModelList = z.infer<typeof LlmModelList>;
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
