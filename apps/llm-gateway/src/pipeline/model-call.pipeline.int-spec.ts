@@ -236,6 +236,23 @@ test('retrieval: the chunks reach the runtime with the prompt, pseudonymised und
   expect(textOf(streamed)).toBe(reply.content);
 });
 
+test('retrieval holds no in-flight place while it searches: the vector store embedding the question through the gateway (a nested call) finds the tenant’s one place free', async () => {
+  const tenantId = tenantWith();
+  // The vector store's part as it runs: the question embedded through this gateway, as the caller.
+  class EmbeddingStore extends ChunkSource {
+    pipeline!: ModelCallPipeline;
+    async search(search: ChunkSearch): Promise<SearchResult[]> {
+      await this.pipeline.embeddings(search.caller, { model: MODEL, input: [search.query] }, search.signal);
+      return [{ document_id: randomUUID(), chunk_id: randomUUID(), chunk: 'Extrait du dossier.', score: 0.8, classification: 'internal' }];
+    }
+  }
+  const store = new EmbeddingStore();
+  const pipeline = await pipelineWith({ chunks: store, inFlight: new InFlightLimits({ perTenant: 1, overall: 1_000 }) });
+  store.pipeline = pipeline;
+  const reply = await pipeline.chat(apiKey(tenantId), { model: MODEL, messages: [{ role: 'user', content: 'Que dit le dossier ?' }], retrieval: { collection: 'dossiers' } }, never(), 'token');
+  expect(reply.retrieved_chunks).toHaveLength(1);
+});
+
 test('retrieval refusals: no user message to search for, no token to ask as, the store’s own refusal passed on; each audited, nothing reaches the runtime', async () => {
   const tenantId = tenantWith();
   class RefusingStore extends ChunkSource {
@@ -256,7 +273,8 @@ test('retrieval refusals: no user message to search for, no token to ask as, the
     ['model.chat', 'failure', 'retrieval', 'retrieval-stage-failed'],
     ['model.chat', 'denied', 'retrieval', 'unknown-collection'],
   ]);
-  expect(await counters(tenantId)).toEqual([{ requests: '0', tokens: '0' }]);
+  // Refused before the quotas: nothing was reserved.
+  expect(await counters(tenantId)).toEqual([]);
 });
 
 test('top_p and the stop sequences reach the runtime, pseudonymised: a stop naming an identifier of the prompt ends the answer where the model writes its placeholder', async () => {

@@ -1,5 +1,5 @@
 // One model call, through the stages of the design in their order: authorise -> legal basis ->
-// quota -> (retrieval, when a chat asks for it) -> input guards -> pseudonymise -> runtime ->
+// (retrieval, when a chat asks for it) -> quota -> input guards -> pseudonymise -> runtime ->
 // output guards -> re-identify -> meter -> audit. Any stage that throws refuses the call (fail closed) with its stage's reason. Every call
 // leaves one audit entry, answered or not; its use of the day is written in the same transaction,
 // and its quota counters change right after (CallSettlements); a call that never reached the model
@@ -9,7 +9,7 @@
 // A call holds one of its tenant's places in this replica's in-flight limits from before its
 // admission (so that the tenant's admissions waiting in this replica are bounded by its places)
 // until its work is over, when its settlement begins.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { GardienError, type Caller, type LlmChatChunk, type LlmChatMessage, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest, type RetrievedChunk } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
 import { LOGGER } from '@gardien/platform';
@@ -32,6 +32,7 @@ import { RetrievalStage } from './stages/retrieval.stage.js';
 import { questionOf, withRetrievedContext } from '../retrieval/retrieved-context.js';
 import { ReidentifyStage } from './stages/reidentify.stage.js';
 import { CallCancelled, RuntimeStage } from './stages/runtime.stage.js';
+import { ResidualIdentifiers } from './residual-identifiers.js';
 
 /** The stages, injected one by one so that each can be replaced in a test (a recogniser that throws, a guard that throws). */
 @Injectable()
@@ -73,6 +74,7 @@ export class ModelCallPipeline {
     private readonly settlements: CallSettlements,
     private readonly inFlight: InFlightLimits,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly residual?: ResidualIdentifiers,
   ) {}
 
   /** `token`: the caller's, for this service (a retrieval asks the vector store with it, exchanged). */
@@ -80,7 +82,7 @@ export class ModelCallPipeline {
     const { state, messages: prepared, retrieved, pseudonymised, prompt, stop } = await this.prepareChat(caller, request, false, signal, token);
     try {
       const messages = prepared.map((message, i) => ({ role: message.role, content: pseudonymised.texts[i]! }));
-      this.enterRuntime(state, signal);
+      this.enterRuntime(state, signal, pseudonymised.texts);
       const result = await runStage('runtime', state.timings, () => this.stages.runtime.chat(state.model(), messages, state.sampling(request, stop), signal));
       state.used(result.usage);
       const leaks = await runStage('output_guards', state.timings, () => this.stages.outputGuards.run(result.content, prompt, state.policy().guards.output_leaks));
@@ -125,7 +127,7 @@ export class ModelCallPipeline {
     try {
       const started = performance.now();
       try {
-        this.enterRuntime(state, signal);
+        this.enterRuntime(state, signal, pseudonymised.texts);
         for await (const event of this.stages.runtime.chatStream(state.model(), messages, state.sampling(request, stop), signal)) {
           if (!startSent) {
             startSent = true;
@@ -186,7 +188,7 @@ export class ModelCallPipeline {
       // Vectors are computed from the pseudonymised text: never from clear identifiers.
       const pseudonymised = await runStage('pseudonymise', state.timings, () => this.stages.pseudonymise.run(request.input, inspection));
       state.replaced = pseudonymised.replaced;
-      this.enterRuntime(state, signal);
+      this.enterRuntime(state, signal, pseudonymised.texts);
       const result = await runStage('runtime', state.timings, () => this.stages.runtime.embed(authorisation.model, pseudonymised.texts, signal));
       state.used({ promptTokens: result.promptTokens, completionTokens: 0 });
       await this.settle(state, 'answered');
@@ -203,11 +205,9 @@ export class ModelCallPipeline {
       const authorisation = await runStage('authorise', state.timings, () => this.stages.authorise.run(caller, request, 'chat'));
       state.authorisation = authorisation;
       await runStage('legal_basis', state.timings, () => this.stages.legalBasis.run(authorisation.policy, authorisation.purpose));
-      const estimate = estimatePromptTokens(request.messages.map((message) => message.content));
-      state.promptEstimate = estimate;
-      // The in-flight place first: a call refused for want of one costs the database nothing.
-      state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
-      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
+      // Retrieval before the in-flight place and the quotas: the vector store embeds the question
+      // through this gateway (a call of the same tenant that takes a place of its own, which the chat
+      // must not be holding), and the chunks are prompt that the quotas and the context must count.
       let messages = request.messages;
       let retrieved: RetrievedChunk[] | undefined;
       if (request.retrieval) {
@@ -216,12 +216,15 @@ export class ModelCallPipeline {
           this.stages.retrieval.run({ caller, token, retrieval, purpose: authorisation.purpose, question: questionOf(request.messages), signal }),
         );
         retrieved = chunks.map(({ document_id, chunk_id, score }) => ({ document_id, chunk_id, score }));
-        // From here on the chunks are prompt: guarded, pseudonymised under the prompt's mapping, counted.
+        // From here on the chunks are prompt: counted, guarded, pseudonymised under the prompt's mapping.
         messages = withRetrievedContext(request.messages, chunks.map((chunk) => chunk.chunk));
       }
       const prompt = messages.map((message) => message.content);
-      // Reserved on the caller's messages (before any retrieval); a call cut short is charged its whole prompt.
-      if (request.retrieval) state.promptEstimate = estimatePromptTokens(prompt);
+      const estimate = estimatePromptTokens(prompt);
+      state.promptEstimate = estimate;
+      // The in-flight place first: a call refused for want of one costs the database nothing.
+      state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
+      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
       const stops = request.stop ?? [];
       const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(messages, authorisation.policy.guards, stops));
       state.injectionFlagged = inspection.injectionFlagged;
@@ -268,9 +271,13 @@ export class ModelCallPipeline {
     await runStage('meter', state.timings, () => this.settlements.write({ tenantId: authorisation?.tenantId ?? null, metering, audit }));
   }
 
-  /** The runtime is asked from here on, unless the caller already went away (then it never is, and the call is not charged). */
-  private enterRuntime(state: CallState, signal: AbortSignal): void {
+  /**
+   * The runtime is asked from here on, unless the caller already went away (then it never is, and the call is not charged).
+   * `texts`: what it receives, scanned once more for identifiers left (a measure, ResidualIdentifiers: nothing changes).
+   */
+  private enterRuntime(state: CallState, signal: AbortSignal, texts: readonly string[]): void {
     this.stages.runtime.ensureWanted(signal);
+    this.residual?.check(state, texts);
     state.reachedRuntime = true;
   }
 

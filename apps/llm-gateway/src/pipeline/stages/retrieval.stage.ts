@@ -12,6 +12,8 @@ import { GatewayReason, gatewayError } from '../../llm-gateway.errors.js';
 
 /** What a retrieval gives when the request names no top_k. */
 export const DEFAULT_RETRIEVED_CHUNKS = 4;
+/** The longest chunk quoted to the model (the vector store cuts documents into chunks of 1,000 characters). */
+export const MAX_RETRIEVED_CHUNK_CHARS = 2_000;
 
 export interface ChunkSearch {
   caller: Caller;
@@ -65,6 +67,9 @@ export class RetrievalStage {
     if (!token) throw new Error('no token of the caller to retrieve as');
     // The store embeds at most this much; a longer question is searched by its end, where the question usually is.
     const query = question.length > VECTOR_STORE_LIMITS.queryChars ? question.slice(-VECTOR_STORE_LIMITS.queryChars) : question;
-    return this.source.search({ caller, token, collection: retrieval.collection, query, topK: retrieval.top_k ?? DEFAULT_RETRIEVED_CHUNKS, purpose, signal });
+    const topK = retrieval.top_k ?? DEFAULT_RETRIEVED_CHUNKS;
+    const results = await this.source.search({ caller, token, collection: retrieval.collection, query, topK, purpose, signal });
+    // Zero trust on the bus: no more chunks than asked, none longer than a chunk can be.
+    return results.slice(0, topK).map((result) => (result.chunk.length > MAX_RETRIEVED_CHUNK_CHARS ? { ...result, chunk: result.chunk.slice(0, MAX_RETRIEVED_CHUNK_CHARS) } : result));
   }
 }
