@@ -23,7 +23,7 @@ import { VectorSubjectData } from '../subject-data/vector-subject-data.js';
 import { FakeQdrantServer } from '../testing/fake-qdrant-server.js';
 import { EmbeddedVectorBackend } from '../vectors/embedded-vector-backend.js';
 import { QdrantVectorBackend } from '../vectors/qdrant-vector-backend.js';
-import { normalised, type VectorBackend } from '../vectors/vector-backend.port.js';
+import { normalised, type VectorBackend, type VectorHit } from '../vectors/vector-backend.port.js';
 import { ChunkCodec } from './chunk-codec.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentsRepository, type DocumentRow } from './documents.repository.js';
@@ -169,5 +169,52 @@ describe.each(['embedded', 'qdrant'] as const)('documents at rest and erasure: %
     const { chunks, missing } = await store.open(tenantA, hits);
     expect(chunks).toEqual([]);
     expect(missing).toHaveLength(3);
+  });
+
+  test("a search that meets a document's vectors before its chunks commit sweeps none of them once it is ready; a stray point of a ready document is swept alone", async () => {
+    // The backend as the store sees it, with a search run between the vectors' upsert and the chunks' commit.
+    const racingRef: { meanwhile?: () => Promise<void> } = {};
+    const racing: VectorBackend = {
+      kind: backend.kind,
+      ensureSpace: (s) => backend.ensureSpace(s),
+      upsert: async (t, s, points) => {
+        await backend.upsert(t, s, points);
+        await racingRef.meanwhile?.();
+      },
+      search: (...args) => backend.search(...args),
+      deleteDocument: (...args) => backend.deleteDocument(...args),
+      deleteSubject: (...args) => backend.deleteSubject(...args),
+      deletePoints: (...args) => backend.deletePoints(...args),
+      deleteTenant: (...args) => backend.deleteTenant(...args),
+      countDocument: (...args) => backend.countDocument(...args),
+      close: async () => undefined,
+    };
+    const racingStore = new DocumentStore(runtime, racing, codec, repository, catalogue);
+    const document = await withTenant(runtime, tenantA, (m) =>
+      repository.insert(m, { id: randomUUID(), tenant_id: tenantA, collection: 'docs', purpose: 'support', classification: 'health', owner_id: 'user-1', subject_id: null, metadata: {}, chunks_total: 3 }),
+    );
+    let missing: VectorHit[] = [];
+    racingRef.meanwhile = async () => {
+      missing = (await store.open(tenantA, await hitsOf(tenantA, document.id))).missing;
+      // While the document is processing, its vectors are left alone.
+      await store.sweep(tenantA, missing);
+      expect(await backend.countDocument(tenantA, document.id, [space])).toBe(3);
+    };
+    const embedded = [0, 1, 2].map((i) => ({ text: `chunk ${i}`, vector: vectorOf(i) }));
+    expect(await racingStore.store(author, document, embedded)).toBe(true);
+    expect(missing).toHaveLength(3);
+    // The search's sweep runs later, when the document is ready and its chunks committed: nothing goes.
+    await store.sweep(tenantA, missing);
+    expect(await backend.countDocument(tenantA, document.id, [space])).toBe(3);
+    expect((await store.open(tenantA, await hitsOf(tenantA, document.id))).chunks.map((c) => c.text).sort()).toEqual(['chunk 0', 'chunk 1', 'chunk 2']);
+
+    // A point of the ready document with no chunk row (left by an earlier attempt) is swept, alone.
+    const stray = { id: randomUUID(), documentId: document.id, collection: 'docs', purpose: 'support', classification: 'health' as const, ownerId: 'user-1', subjectId: null, metadata: {}, vector: vectorOf(0) };
+    await backend.upsert(tenantA, space, [stray]);
+    const found = (await store.open(tenantA, await hitsOf(tenantA, document.id))).missing;
+    expect(found.map((hit) => hit.id)).toEqual([stray.id]);
+    await store.sweep(tenantA, found);
+    expect(await backend.countDocument(tenantA, document.id, [space])).toBe(3);
+    expect((await store.open(tenantA, await hitsOf(tenantA, document.id))).chunks).toHaveLength(3);
   });
 });

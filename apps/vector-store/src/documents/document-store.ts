@@ -116,11 +116,20 @@ export class DocumentStore {
     return { chunks, missing };
   }
 
-  /** Removes vectors found without their chunk (their document deleted or purged, their subject erased elsewhere). */
+  /**
+   * Removes vectors found without their chunk (their document deleted or purged, their subject
+   * erased elsewhere, a crash between the upsert and the commit). Checked again first, by point:
+   * a search may have met the vectors of a document being stored (upserted, chunks not yet
+   * committed), which is ready by now. A point is removed only if its chunk row is still absent and
+   * its document is not `processing` (its chunks may still come); never a whole document.
+   */
   async sweep(tenantId: string, missing: readonly VectorHit[]): Promise<void> {
-    for (const documentId of new Set(missing.map((hit) => hit.documentId))) {
-      const present = await withTenant(this.dataSource, tenantId, (manager) => this.repository.find(manager, documentId));
-      if (!present || present.status !== 'processing') await this.backend.deleteDocument(tenantId, documentId, this.catalogue.spaces());
-    }
+    if (missing.length === 0) return;
+    const stray = await withTenant(this.dataSource, tenantId, async (manager) => {
+      const present = new Set(await this.repository.chunkIds(manager, missing.map((hit) => hit.id)));
+      const processing = new Set(await this.repository.processing(manager, [...new Set(missing.map((hit) => hit.documentId))]));
+      return missing.filter((hit) => !present.has(hit.id) && !processing.has(hit.documentId)).map((hit) => hit.id);
+    });
+    if (stray.length > 0) await this.backend.deletePoints(tenantId, stray, this.catalogue.spaces());
   }
 }

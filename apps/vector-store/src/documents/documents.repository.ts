@@ -101,6 +101,18 @@ export class DocumentsRepository {
     );
   }
 
+  /** The ids among `ids` that have a chunk row (whatever their document's state). */
+  async chunkIds(manager: EntityManager, ids: readonly string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM vector_chunks WHERE id = ANY($1::uuid[])', [[...ids]]);
+    return rows.map((row) => row.id);
+  }
+
+  /** The documents among `ids` still `processing`. */
+  async processing(manager: EntityManager, ids: readonly string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query("SELECT id FROM vector_documents WHERE id = ANY($1::uuid[]) AND status = 'processing'", [[...ids]]);
+    return rows.map((row) => row.id);
+  }
+
   /** Subjects among `subjects` whose processing is restricted (GDPR art. 18): their chunks are not served. */
   async restricted(manager: EntityManager, tenantId: string, subjects: readonly string[]): Promise<Set<string>> {
     if (subjects.length === 0) return new Set();

@@ -128,7 +128,7 @@ export class FakeQdrantServer {
   }
 
   private matching(collection: StoredCollection, filter: Json | undefined): StoredPoint[] {
-    return [...collection.points.values()].filter((point) => filter === undefined || matchesFilter(filter, point.payload));
+    return [...collection.points.values()].filter((point) => filter === undefined || matchesFilter(filter, point.payload, point.id));
   }
 }
 
@@ -137,16 +137,18 @@ function listOf(value: unknown): Json[] {
   return (Array.isArray(value) ? value : [value]) as Json[];
 }
 
-/** Qdrant's filter semantics: every `must`, at least one `should` (when any is given), no `must_not`. */
-export function matchesFilter(filter: Json, payload: Record<string, unknown>): boolean {
+/** Qdrant's filter semantics: every `must`, at least one `should` (when any is given), no `must_not`; `has_id` reads the point's id. */
+export function matchesFilter(filter: Json, payload: Record<string, unknown>, id?: string): boolean {
   const must = listOf(filter.must);
   const should = listOf(filter.should);
   const mustNot = listOf(filter.must_not);
-  return must.every((c) => matchesCondition(c, payload)) && (should.length === 0 || should.some((c) => matchesCondition(c, payload))) && !mustNot.some((c) => matchesCondition(c, payload));
+  const holds = (c: Json) => matchesCondition(c, payload, id);
+  return must.every(holds) && (should.length === 0 || should.some(holds)) && !mustNot.some(holds);
 }
 
-function matchesCondition(condition: Json, payload: Record<string, unknown>): boolean {
-  if ('must' in condition || 'should' in condition || 'must_not' in condition) return matchesFilter(condition, payload);
+function matchesCondition(condition: Json, payload: Record<string, unknown>, id: string | undefined): boolean {
+  if ('must' in condition || 'should' in condition || 'must_not' in condition) return matchesFilter(condition, payload, id);
+  if (Array.isArray(condition.has_id)) return id !== undefined && condition.has_id.map(String).includes(id);
   if (typeof condition.key !== 'string' || !condition.match) throw new Error('unsupported condition');
   const value = valueAt(payload, condition.key);
   const match = condition.match as { value?: unknown; any?: unknown[] };

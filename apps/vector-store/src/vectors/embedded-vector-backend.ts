@@ -116,6 +116,12 @@ export class EmbeddedVectorBackend implements VectorBackend {
     return this.deleteWhere(tenantId, 'subject_id = $1', subjectId, (point) => point.subjectId === subjectId);
   }
 
+  async deletePoints(tenantId: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const wanted = new Set(ids);
+    return this.deleteWhere(tenantId, 'id = ANY($1::uuid[])', [...wanted], (point) => wanted.has(point.id));
+  }
+
   /** Every point of the tenant and its index versions, then its indexes in this replica's memory (another replica's sees its version gone, and loads nothing). */
   async deleteTenant(tenantId: string): Promise<number> {
     const removed = await withTenant(this.dataSource, tenantId, async (manager) => {
@@ -144,7 +150,7 @@ export class EmbeddedVectorBackend implements VectorBackend {
     return this.indexes.get(cacheKey(tenantId, spaceKey(space)))?.index.size;
   }
 
-  private async deleteWhere(tenantId: string, where: string, value: string, matches: (point: IndexedPoint) => boolean): Promise<number> {
+  private async deleteWhere(tenantId: string, where: string, value: string | string[], matches: (point: IndexedPoint) => boolean): Promise<number> {
     const { removed, versions } = await withTenant(this.dataSource, tenantId, async (manager) => {
       const rows: Array<{ space: string }> = (await manager.query(`DELETE FROM vector_points WHERE ${where} RETURNING space`, [value]))[0] ?? [];
       const touched = [...new Set(rows.map((row) => row.space))];

@@ -90,6 +90,11 @@ export class QdrantVectorBackend implements VectorBackend {
     return this.deleteMatching(tenantId, spaces, { key: 'subject_id', match: { value: subjectId } });
   }
 
+  async deletePoints(tenantId: string, ids: readonly string[], spaces: readonly VectorSpace[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.deleteMatching(tenantId, spaces, { has_id: [...ids] });
+  }
+
   async deleteTenant(tenantId: string, spaces: readonly VectorSpace[]): Promise<number> {
     return this.deleteMatching(tenantId, spaces);
   }

@@ -65,6 +65,8 @@ export interface VectorBackend {
   deleteDocument(tenantId: string, documentId: string, spaces: readonly VectorSpace[]): Promise<number>;
   /** Removes every point of the subject in the tenant (erasure); answers how many went. */
   deleteSubject(tenantId: string, subjectId: string, spaces: readonly VectorSpace[]): Promise<number>;
+  /** Removes the tenant's points of these ids (in every space); answers how many went. */
+  deletePoints(tenantId: string, ids: readonly string[], spaces: readonly VectorSpace[]): Promise<number>;
   /** Removes every point of the tenant, in every space (the tenant's erasure); answers how many went. */
   deleteTenant(tenantId: string, spaces: readonly VectorSpace[]): Promise<number>;
   /** Points of the tenant's document, for checks (tests, ingestion reports). */
