@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '@gardien/bootstrap';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { availableCores } from './embedded/available-cores.js';
+import { defaultEmbeddedThreads } from './embedded/available-cores.js';
 import { EmbeddedRuntime, type EmbeddedModelSpec } from './embedded/embedded.runtime.js';
 import type { ModelRuntime, RuntimeKind } from './model-runtime.port.js';
 import { OllamaRuntime } from './ollama.runtime.js';
@@ -37,7 +37,7 @@ export const ModelRuntimeConfigSchema = z.object({
   GARDIEN_LLM_BREAKER_OPEN_MS: milliseconds(100, 3_600_000, 30_000),
   /** The embedded runtime: the directory of GGUF files (mounted read-only), the catalogue's `name` a path under it. */
   GARDIEN_MODELS_DIR: z.string().min(1).optional(),
-  /** Threads of llama.cpp; unset, the cores available to the process (its cgroup quota included). */
+  /** Threads of llama.cpp; unset, half the cores available to the process (its cgroup quota included), one at least. */
   GARDIEN_EMBEDDED_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Calls of one model the embedded runtime runs at once (sequences of its context: memory grows with them). */
   GARDIEN_EMBEDDED_SEQUENCES: z.coerce.number().int().min(1).max(64).default(2),
@@ -99,7 +99,7 @@ export async function createModelRuntime(config: ModelRuntimeConfig, models: rea
       return new EmbeddedRuntime({
         modelsDir: config.GARDIEN_MODELS_DIR,
         models,
-        threads: config.GARDIEN_EMBEDDED_THREADS ?? availableCores(),
+        threads: config.GARDIEN_EMBEDDED_THREADS ?? defaultEmbeddedThreads(),
         sequences: config.GARDIEN_EMBEDDED_SEQUENCES,
         maxWaiting: config.GARDIEN_EMBEDDED_QUEUE,
         timeouts: { queueMs: config.GARDIEN_LLM_FIRST_BYTE_TIMEOUT_MS, totalMs: config.GARDIEN_LLM_TOTAL_TIMEOUT_MS },

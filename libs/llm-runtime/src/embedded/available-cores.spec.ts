@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { availableCores, coresOfQuota } from './available-cores.js';
+import { availableCores, coresOfQuota, defaultEmbeddedThreads } from './available-cores.js';
 
 describe('coresOfQuota', () => {
   it.each([
@@ -63,5 +63,11 @@ describe('availableCores', () => {
     const cores = availableCores();
     expect(cores).toBeGreaterThanOrEqual(1);
     expect(cores).toBeLessThanOrEqual(machine);
+  });
+});
+
+describe('defaultEmbeddedThreads', () => {
+  it('is half the cores, one at least: llama.cpp’s spinning threads stall when they want every core', () => {
+    expect([1, 2, 3, 4, 8, 64].map((cores) => defaultEmbeddedThreads(cores))).toEqual([1, 1, 1, 2, 4, 32]);
   });
 });
