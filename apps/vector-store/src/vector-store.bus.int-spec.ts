@@ -172,6 +172,8 @@ test('a user ingests, follows, searches and deletes a document; the gateway gets
   await expect(call(userB, VECTOR_STORE_OPERATIONS.getDocument, { id: accepted.id })).rejects.toMatchObject({ code: ErrorCode.NotFound });
   await expect(call(userB, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', query: 'facture', filter: { tenant_id: tenantA } })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
   await expect(call(userB, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', vector: [1, 2, 3] })).rejects.toMatchObject({ reason: 'vector_dimension_mismatch' });
+  // Beyond float32 (NaN scores before): refused at the boundary, 400.
+  await expect(call(userB, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', vector: [1e39, ...Array<number>(63).fill(0)] })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, reason: 'vector_invalid' });
 
   expect(await call(userA, VECTOR_STORE_OPERATIONS.deleteDocument, { id: accepted.id })).toEqual({});
   expect((await call(userA, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', query: 'facture 4' })).results).toEqual([]);

@@ -23,6 +23,10 @@ export enum VectorStoreReason {
   VectorSpaceMisconfigured = 'vector_space_misconfigured',
   /** The embedding model answered vectors of another dimension than the collection declares. */
   EmbeddingDimensionMismatch = 'embedding_dimension_mismatch',
+  /** A query vector with a component not finite as a float32, or of zero norm. */
+  VectorInvalid = 'vector_invalid',
+  /** The embedding model answered a vector that is not finite or of zero norm. */
+  EmbeddingInvalid = 'embedding_invalid',
   /** Too many ingestions are waiting in this replica. */
   IngestionQueueFull = 'ingestion_queue_full',
   /** Too many of the tenant's documents are being ingested in this replica. */
@@ -40,6 +44,8 @@ export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vecto
   [VectorStoreReason.VectorBackendUnavailable]: { code: ErrorCode.Unavailable, message: 'the vector store cannot be reached: nothing was changed' },
   [VectorStoreReason.VectorSpaceMisconfigured]: { code: ErrorCode.Unavailable, message: "the collection's vector space is configured with another dimension" },
   [VectorStoreReason.EmbeddingDimensionMismatch]: { code: ErrorCode.Unavailable, message: "the embedding model's vectors do not have the collection's dimension" },
+  [VectorStoreReason.VectorInvalid]: { code: ErrorCode.ValidationFailed, message: 'the query vector has a component that is not a finite float32, or a zero norm' },
+  [VectorStoreReason.EmbeddingInvalid]: { code: ErrorCode.Unavailable, message: "the embedding model's vector is not finite or has a zero norm" },
   [VectorStoreReason.IngestionQueueFull]: { code: ErrorCode.Unavailable, message: 'too many documents are being ingested: try again shortly' },
   [VectorStoreReason.IngestionTenantLimit]: { code: ErrorCode.RateLimited, message: "too many of the tenant's documents are being ingested: try again shortly" },
 });

@@ -60,5 +60,11 @@ export class GatewayEmbedder extends Embedder {
 /** The gateway's vectors, checked against the space (their number and dimension) and made unit length. */
 export function checkedVectors(vectors: readonly (readonly number[])[], space: VectorSpace, expected: number): Float32Array[] {
   if (vectors.length !== expected || vectors.some((vector) => vector.length !== space.dimensions)) throw vectorStoreError(VectorStoreReason.EmbeddingDimensionMismatch);
-  return vectors.map((vector) => normalised(vector));
+  return vectors.map((vector) => {
+    try {
+      return normalised(vector);
+    } catch {
+      throw vectorStoreError(VectorStoreReason.EmbeddingInvalid);
+    }
+  });
 }

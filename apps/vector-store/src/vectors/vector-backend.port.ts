@@ -5,6 +5,7 @@
 // builds its tenant condition itself from `tenantId` alone. Points carry ids and codes only: the
 // chunk text stays in Postgres, sealed.
 import type { DocumentClassification } from '@gardien/contracts';
+import { VectorStoreReason, vectorStoreError } from '../vector-store.errors.js';
 
 export const VECTOR_BACKEND = Symbol('VECTOR_BACKEND');
 
@@ -74,13 +75,25 @@ export interface VectorBackend {
   close(): Promise<void>;
 }
 
-/** Scales a vector to unit length (a zero vector stays zero): dot products are then cosines. */
+/**
+ * Scales a vector to unit length (dot products are then cosines), after its conversion to float32.
+ * Refused (400 vector_invalid) when a component is not finite as a float32 (NaN, an infinity, a
+ * value beyond ±3.4e38) or the norm is zero (every component 0, or below float32's smallest): a
+ * search could only answer NaN scores.
+ */
 export function normalised(vector: ArrayLike<number>): Float32Array {
   const out = Float32Array.from(vector);
   let norm = 0;
-  for (let i = 0; i < out.length; i++) norm += out[i]! * out[i]!;
-  if (norm === 0) return out;
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i]!)) throw invalidVector();
+    norm += out[i]! * out[i]!;
+  }
+  if (norm === 0 || !Number.isFinite(norm)) throw invalidVector();
   const scale = 1 / Math.sqrt(norm);
   for (let i = 0; i < out.length; i++) out[i] *= scale;
   return out;
+}
+
+function invalidVector() {
+  return vectorStoreError(VectorStoreReason.VectorInvalid, { details: [{ path: 'vector', reason: 'vector_invalid' }] });
 }
