@@ -31,6 +31,7 @@ const NOT_PRODUCED: Readonly<Record<string, string>> = {
   'document.stored': 'no e2e spec ingests documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
   'document.failed': 'no e2e spec ingests documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
   'document.deleted': 'no e2e spec ingests documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
+  'documents.searched': 'no e2e spec searches documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
 };
 
 /** Specs whose platforms audit something and run the audit service to the end: if one stopped counting, (i) would check less without saying so. */

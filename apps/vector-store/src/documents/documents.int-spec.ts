@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
-import { AuditEntry, ErrorCode, GardienError, IngestDocumentRequest, SearchRequest, callerOf, parsePayload, type Caller, type Principal } from '@gardien/contracts';
+import { AuditEntry, ErrorCode, GardienError, IngestDocumentRequest, SearchRequest, callerOf, parsePayload, purposeAuditRef, type Caller, type Principal } from '@gardien/contracts';
 import { BlindIndex, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
 import { declaredMigrations, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
@@ -64,7 +64,7 @@ function serviceOn(backend: VectorBackend, limits = { concurrency: 2, queue: 8, 
   const embedder = new FakeEmbedder();
   const logger = pino({ level: 'silent' });
   const ingestion = new DocumentIngestion(runtime, repository, store, limits, logger);
-  return { backend, embedder, ingestion, documents: new DocumentsService(runtime, repository, catalogue, store, ingestion, embedder, backend), search: new SearchService(catalogue, store, embedder, backend, logger) };
+  return { backend, embedder, ingestion, documents: new DocumentsService(runtime, repository, catalogue, store, ingestion, embedder, backend), search: new SearchService(catalogue, store, embedder, backend, logger, runtime) };
 }
 
 const paragraph = (i: number) => `Paragraphe ${i}. Le dossier de ${canaries.name} (${canaries.email}) porte sur la facture ${i} et le remboursement ${i}. `.repeat(8);
@@ -232,6 +232,20 @@ test('no audit entry holds a document, a chunk or a query', async () => {
   expect(outbox).toContain('document.stored');
   expect(findLeaks(outbox, canaries)).toEqual([]);
   expect(outbox).not.toMatch(/facture|Paragraphe/);
+});
+
+test('each search is audited (documents.searched): collection, results, top_k, purpose; never the query', async () => {
+  const before = new Set((await audits('documents.searched')).map((entry) => entry.id));
+  const { results } = await embedded.search.search(userA, TOKEN, { collection: 'docs', query: `facture 3 ${canaries.email}`, top_k: 3, purpose: 'support' });
+  await embedded.search.search(userB, TOKEN, { collection: 'docs', vector: Array.from({ length: 64 }, (_, i) => (i === 0 ? 1 : 0)) });
+  const entries = (await audits('documents.searched')).filter((entry) => !before.has(entry.id));
+  const by = (entry: { details: Record<string, unknown> }) => String(entry.details.by);
+  expect(entries.map(({ tenantId, target, details }) => ({ tenantId, target, details })).sort((a, b) => by(a).localeCompare(by(b)))).toEqual([
+    { tenantId: tenantA, target: null, details: { collection: 'docs', results: results.length, topK: 3, purpose: purposeAuditRef(tenantA, 'support'), by: 'query' } },
+    { tenantId: tenantB, target: null, details: { collection: 'docs', results: 0, topK: 5, purpose: null, by: 'vector' } },
+  ]);
+  expect(findLeaks(JSON.stringify(entries), canaries)).toEqual([]);
+  expect(JSON.stringify(entries)).not.toMatch(/facture/);
 });
 
 describe('ingestion limits, under concurrent acceptances', () => {

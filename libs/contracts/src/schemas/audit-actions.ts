@@ -44,11 +44,13 @@ export const AUDIT_ACTIONS = {
   // the model named by modelAuditRef of its id.
   'model.chat': 'model',
   'model.embeddings': 'model',
-  // Documents for retrieval (vector-store): accepted, then stored or failed; deleted.
+  // Documents for retrieval (vector-store): accepted, then stored or failed; deleted; searched
+  // (about no one document: the collection, the count of results, top_k and purpose in details).
   'document.accepted': 'document',
   'document.stored': 'document',
   'document.failed': 'document',
   'document.deleted': 'document',
+  'documents.searched': null,
   // Retention (every service that keeps data with a retention).
   'retention.changed': 'retention',
   'retention.purged': 'retention',
