@@ -43,7 +43,7 @@ let nats: PrivateNats;
 let platform: PlatformProcesses;
 let edge: EdgeClient;
 const A = { tenant: '', admin: '', token: '', refresh: '' };
-const B = { tenant: '', admin: '', token: '', user: '', apiKey: '', purpose: 'b-only' };
+const B = { tenant: '', admin: '', token: '', user: '', apiKey: '', purpose: 'b-only', document: '' };
 let rootToken = '';
 let operations: DocumentedOperation[] = [];
 
@@ -62,15 +62,15 @@ const fromElsewhere = () => ({ 'x-forwarded-for': someClientAddress() });
 
 /** What every id of tenant B looks like in an answer: none may appear in anything A receives. */
 function markersOfB(): string[] {
-  return [B.tenant, B.admin, B.user, B.apiKey, B.purpose];
+  return [B.tenant, B.admin, B.user, B.apiKey, B.purpose, B.document];
 }
 
 /** B's resource that a path template's `{id}` names, by the collection it sits in. */
 function foreignPath(path: string): string {
   const collection = path.split('/')[3]!;
   // The audit log of B is named by B's tenant id (a query parameter on REST, an argument on GraphQL).
-  // B has no document in this suite (nothing here embeds): a document id is an id of B's all the same.
-  const ids: Record<string, string> = { users: B.user, 'api-keys': B.apiKey, purposes: B.purpose, tenants: B.tenant, audit: B.tenant, documents: B.user };
+  // B's document: ingested by a member of B in beforeAll.
+  const ids: Record<string, string> = { users: B.user, 'api-keys': B.apiKey, purposes: B.purpose, tenants: B.tenant, audit: B.tenant, documents: B.document };
   const id = ids[collection];
   if (!id) throw new Error(`no tenant-B resource known for ${path}: add one to this test`);
   return path.replace('{id}', id);
@@ -144,6 +144,9 @@ beforeAll(async () => {
     ok(await api('POST', '/purposes', { token, body: { id, name: 'Purpose', legal_basis: 'contract' } }), 201);
   }
   B.apiKey = ok(await api('POST', '/api-keys', { token: B.token, body: { name: 'b-key', purpose: B.purpose } }), 201).body.id;
+  // A real document of B (accepted at once, whatever its embedding becomes), so that the documents probe names one.
+  const memberB = ok(await api('POST', '/auth/login', { body: { email: 'member@b.example', password: PASSWORD, tenant: 'tenant-b' } }), 200).body.access_token;
+  B.document = ok(await api('POST', '/documents', { token: memberB, body: { collection: 'documents', text: 'Compte rendu de B.', purpose: B.purpose } }), 202).body.id;
 
   operations = await documentedOperations(edge);
 }, 90_000);
