@@ -141,6 +141,12 @@ describe('gardien models add', () => {
     expect((await written()).models[0]?.context_length).toBe(1024);
   });
 
+  it('refuses a --context-length beyond what the header says the model was trained for (newcomer review: 100000 on a 512 model was served)', async () => {
+    expect(await add(join(modelsDir, DEMO_MODEL.file), { contextLength: 100_000 })).toMatchObject({ code: EX_REFUSED, stderr: expect.stringContaining('512') });
+    expect(await absent()).toBe(true);
+    expect((await add(join(modelsDir, DEMO_MODEL.file), { contextLength: 512 })).code).toBe(0);
+  });
+
   it('refuses to add to a catalogue that lists a model of another runtime (exit 2)', async () => {
     await writeFile(catalogue, JSON.stringify({ models: [ollamaModel] }));
     const before = await readFile(catalogue, 'utf8');

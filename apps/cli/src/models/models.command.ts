@@ -76,8 +76,11 @@ export async function addModel(file: string, options: AddOptions, io: ModelsIo):
     if (!check.ok) throw new Refused(`${name}: ${check.problem}: ${check.detail}`);
     const architecture = check.header.metadata.get('general.architecture');
     const trained = typeof architecture === 'string' ? check.header.metadata.get(`${architecture}.context_length`) : undefined;
-    const contextLength = options.contextLength ?? (typeof trained === 'number' ? trained : undefined);
+    const trainedLength = typeof trained === 'number' ? trained : undefined;
+    const contextLength = options.contextLength ?? trainedLength;
     if (contextLength === undefined) throw new Refused(`${name}: its header gives no context length: say it with --context-length`);
+    // The runtime gives a model no more than it was trained for: a longer one listed would be a promise it does not keep.
+    if (trainedLength !== undefined && contextLength > trainedLength) throw new Refused(`${name}: --context-length ${contextLength} is more than the ${trainedLength} tokens its header says it was trained for`);
     const current = await readCatalogueFile(catalogue);
     const others = current.models.filter((model) => model.runtime !== 'embedded');
     if (others.length > 0) throw new Refused(`the catalogue lists models of another runtime (${others[0]!.runtime}): one gateway serves one runtime`);
@@ -93,7 +96,7 @@ export async function addModel(file: string, options: AddOptions, io: ModelsIo):
     };
     await writeCatalogueFile(catalogue, { models: [...current.models.filter((model) => model.id !== options.id), entry] });
     io.write(`${JSON.stringify(entry)}\n`);
-    io.error(`gardien models add: ${options.id} registered (${name}, sha256 ${check.digest}) in ${catalogue}; the gateway serves it from its next catalogue check or start\n`);
+    io.error(`gardien models add: ${options.id} registered (${name}, sha256 ${check.digest}) in ${catalogue}; the gateway reads its catalogue when it starts: restart it to serve this model\n`);
     return 0;
   } catch (error) {
     return failure(error, 'add', io);
