@@ -6,6 +6,7 @@
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { ScanInput, type Tokens, type WordTokens } from '../scan-input.js';
 import { caseForms, codeAt, foldedHashes, isDigit, isUpperLetter, type FoldedHashes } from '../text-chars.js';
+import { ABBREVIATED_TYPES, STREET_TYPES } from './street-types.js';
 
 // Above every PERSON score: a street named after someone ("avenue Jean Jaurès") is an address.
 const SCORE_FULL = 0.88;
@@ -13,13 +14,6 @@ const SCORE_STREET = 0.86;
 const SCORE_NO_NUMBER = 0.86;
 const MAX_NAME_WORDS = 8;
 
-const STREET_TYPES = caseForms(
-  `rue avenue boulevard place allée allee impasse chemin route quai cours square passage voie esplanade rond-point
-  faubourg parvis promenade sentier hameau lieu-dit résidence residence cité villa chaussée montée traverse ruelle
-  levée carrefour clos domaine lotissement venelle`.split(/\s+/),
-);
-/** Abbreviations, written with or without their full stop. */
-const ABBREVIATED_TYPES = caseForms(['av', 'ave', 'bd', 'bld', 'blvd', 'pl', 'imp', 'ch', 'rte', 'sq', 'fg', 'fbg', 'res', 'rés']);
 const NUMBER_SUFFIXES = caseForms(['bis', 'ter', 'quater', 'a', 'b', 'c', 't']);
 const PARTICLES = caseForms(['de', 'du', 'des', 'la', 'le', 'les', 'aux', 'au', 'à', 'en', 'sur', 'sous', 'et', 'lès', 'lez']);
 const COMMUNE_ARTICLES = caseForms(['le', 'la', 'les', 'saint', 'sainte', 'st', 'ste']);
