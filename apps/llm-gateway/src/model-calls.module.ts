@@ -18,6 +18,7 @@ import type { LlmGatewayConfig } from './config.js';
 import { PromptInjectionGuard } from './guards/prompt-injection.guard.js';
 import { CallSettlements } from './pipeline/call-settlements.js';
 import { ModelCallPipeline, PipelineStages } from './pipeline/model-call.pipeline.js';
+import { ResidualIdentifiers } from './pipeline/residual-identifiers.js';
 import { AuditStage } from './pipeline/stages/audit.stage.js';
 import { AuthoriseStage } from './pipeline/stages/authorise.stage.js';
 import { InputGuardsStage } from './pipeline/stages/input-guards.stage.js';
@@ -104,6 +105,7 @@ class ModelCallsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     ReidentifyStage,
     AuditStage,
     PipelineStages,
+    ResidualIdentifiers,
     ModelCallPipeline,
     CallerModels,
     UsageReports,
