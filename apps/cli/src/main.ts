@@ -7,6 +7,7 @@ import { bootstrapCommand } from './bootstrap/bootstrap.command.js';
 import { natsConfigCommand } from './nats-config/nats-config.command.js';
 import { modelsCommand } from './models/models.command.js';
 import { piiCommand } from './pii/pii-scan.command.js';
+import { pocCommand } from './poc/poc.command.js';
 import { provisionCommand } from './provision/provision.command.js';
 import { startCommand } from './start/start.command.js';
 import { exitOnUsageError, withoutOptionValues } from './usage-errors.js';
@@ -32,6 +33,7 @@ program.addCommand(bootstrapCommand());
 program.addCommand(auditCommand());
 program.addCommand(piiCommand());
 program.addCommand(modelsCommand());
+program.addCommand(pocCommand());
 
 // Errors of the program itself (an unknown command or global option): usage errors, values not echoed.
 program.configureOutput({ outputError: (message, write) => write(withoutOptionValues(message)) }).exitOverride(exitOnUsageError);

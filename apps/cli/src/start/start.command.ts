@@ -16,6 +16,7 @@ import { repoRoot } from '../repo-root.js';
 import { answers, endpointOf, isLocal, startLocalNats, startLocalPostgres, waitUntilAnswers } from './infrastructure.js';
 import { Supervisor } from './supervisor.js';
 import { demoModelEnvironment } from './demo-model.js';
+import { DEMO_MODEL } from '@gardien/gguf';
 
 export interface StartOptions {
   only?: string[];
@@ -24,7 +25,7 @@ export interface StartOptions {
   natsSeedsDir?: string;
 }
 
-const METRICS_PORT_BASE = 9460;
+export const METRICS_PORT_BASE = 9460;
 
 /** What `gardien start` itself reads: where the infrastructure is. Everything per process is built here. */
 const StartConfigSchema = BaseConfigSchema.pick({ GARDIEN_NATS_URL: true }).extend({
@@ -89,6 +90,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
     ...natsSeedOf(options.natsSeedsDir, name),
     ...(isBusService(name) ? credentialsOf(name, provisioned, keys.get(name)) : {}),
     ...(name === 'llm-gateway' ? demoModel : {}),
+    ...(name === 'vector-store' && demoModel.GARDIEN_MODELS_FILE ? { GARDIEN_EMBEDDING_DIMENSIONS: String(DEMO_MODEL.embeddingLength) } : {}),
     GARDIEN_METRICS_PORT: options.only?.length || metricsBase === 0 ? '0' : String(metricsBase + ALL_SERVICES.indexOf(name)),
   });
   try {
