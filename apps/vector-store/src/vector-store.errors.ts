@@ -16,7 +16,7 @@ export enum VectorStoreReason {
   /** No such document in the caller's tenant (or one the caller may not see: the same answer). */
   DocumentNotFound = 'document_not_found',
   /** Documents belong to a tenant, and the caller (the super-admin, a platform service) has none. */
-  TenantRequired = 'tenant_required',
+  TenantRequired = 'document_tenant_required',
   /** Qdrant (or the embedded index) cannot be reached: nothing was changed. */
   VectorBackendUnavailable = 'vector_backend_unavailable',
   /** The vector space exists with another dimension than the collection declares (a configuration error). */

@@ -149,7 +149,7 @@ describe.each([
     await expect(s.documents.get(userB, { id: internal })).rejects.toMatchObject({ code: ErrorCode.NotFound });
     expect(await ids(userB)).toEqual(new Set());
     await expect(s.documents.ingest(adminA, TOKEN, { collection: 'docs', text: 'x', purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.Forbidden });
-    await expect(s.documents.ingest(superadmin, TOKEN, { collection: 'docs', text: 'x', purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'tenant_required' });
+    await expect(s.documents.ingest(superadmin, TOKEN, { collection: 'docs', text: 'x', purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'document_tenant_required' });
   });
 
   test('bad input is refused with a code and stores nothing', async () => {
