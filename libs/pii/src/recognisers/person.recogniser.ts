@@ -13,7 +13,7 @@ import { FIRST_NAMES } from '../data/first-names.js';
 import { COMMON_WORDS, FIRST_NAMES_THAT_ARE_WORDS } from '../data/lower-case-words.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import type { ScanInput, WordTokens } from '../scan-input.js';
-import { caseForms, codeAt, foldedHashes, isAlnum, isLetter, isUpperLetter } from '../text-chars.js';
+import { caseForms, codeAt, foldedHash, foldedHashes, isAlnum, isLetter, isUpperLetter } from '../text-chars.js';
 import { ABBREVIATED_TYPES, STREET_TYPES } from './street-types.js';
 import { isVerbForm } from './verb-forms.js';
 
@@ -47,6 +47,7 @@ const NOT_NAME_HASHES = foldedHashes(NOT_NAMES);
 const FIRST_NAME_SET: ReadonlySet<string> = new Set(FIRST_NAMES.filter((name) => !NOT_NAMES.has(name)));
 /** Every word that can start a name (titles, labels, first names), hashed: other capitalised words are skipped unread. */
 const STARTS = foldedHashes([...TITLES, ...LABELS, ...FIRST_NAME_SET]);
+const FIRST_NAME_HASHES = foldedHashes(FIRST_NAME_SET);
 const LOWER_CASE_NOT_FIRST_NAMES: ReadonlySet<string> = new Set(FIRST_NAMES_THAT_ARE_WORDS);
 /** In lower case, what the word beside a first name may not be to make a name with it: an ordinary word, or one this recogniser reads as something else. */
 const NOT_LOWER_CASE_SURNAMES: ReadonlySet<string> = new Set([...COMMON_WORDS, ...[...NOT_NAMES, ...TITLES, ...LABELS, ...GREETINGS, ...PARTICLES].map((word) => word.toLowerCase())]);
@@ -181,6 +182,11 @@ class Words {
     return this.nextHyphen < this.tokens.ends[k]!;
   }
 
+  /** Word k holds a hyphen and what comes before it is a first name, by its hash ("jean-pierre"; not "rendez-vous"). */
+  startsWithFirstName(k: number): boolean {
+    return this.hasHyphen(k) && FIRST_NAME_HASHES.has(foldedHash(this.text, this.tokens.starts[k]!, this.nextHyphen));
+  }
+
   /** Words k and k + 1 are separated by one space only. */
   spaced(k: number): boolean {
     const end = this.tokens.ends[k]!;
@@ -260,7 +266,7 @@ export class PersonRecogniser implements PiiRecogniser {
     if (!isUpperLetter(text.charCodeAt(words.start(k)))) {
       const after = words.end(k);
       if (codeAt(text, after) !== 58 && !(codeAt(text, after) === 32 && codeAt(text, after + 1) === 58)) {
-        return STARTS.has(words.hash(k)) || words.hasHyphen(k) ? this.fromLowerCaseFirstName(text, words, k) : undefined;
+        return STARTS.has(words.hash(k)) || words.startsWithFirstName(k) ? this.fromLowerCaseFirstName(text, words, k) : undefined;
       }
     }
     if (!STARTS.has(words.hash(k)) && !words.hasHyphen(k)) return undefined;
@@ -300,12 +306,14 @@ export class PersonRecogniser implements PiiRecogniser {
    * in lower case ADDRESS does not read.
    */
   private fromLowerCaseFirstName(text: string, words: Words, k: number): Candidate | undefined {
-    if (!isLowerCaseFirstName(words.word(k)) || words.afterStreetType(k)) return undefined;
+    // A word with no word beside it ("jean" in "jean.dupont@…") is not read.
+    const spacedBefore = k > 0 && words.spaced(k - 1);
+    if ((!spacedBefore && !words.spaced(k)) || !isLowerCaseFirstName(words.word(k)) || words.afterStreetType(k)) return undefined;
     if (words.spaced(k)) {
       const last = Math.max(words.surnameEnd(k + 1), words.lowerCaseSurnameEnd(k + 1));
       if (last !== -1) return { type: 'PERSON', start: words.start(k), end: words.end(last), score: SCORE_LOWER_CASE };
     }
-    if (k === 0 || !words.spaced(k - 1)) return undefined;
+    if (!spacedBefore) return undefined;
     const before = words.word(k - 1);
     if (GREETINGS.has(before)) return { type: 'PERSON', start: words.start(k), end: words.end(k), score: SCORE_LOWER_CASE };
     if (isLowerCaseSurname(before) && !phraseBefore(text, words.start(k - 1)) && !phraseAfter(text, words.end(k))) {
