@@ -23,9 +23,9 @@ opal crystal amber hazel lily daisy holly ivy heather basil clay dean gene guy j
 /**
  * Ordinary words that stand next to a first name in a sentence and are not a surname: articles,
  * pronouns, prepositions, conjunctions, adverbs, numbers, the commonest verbs in the forms that
- * follow a name ("jean est", "julie a appelé", "thomas habite"), colours, greetings; a few English
- * ones. Surnames that are also words (blanc, brun, petit, boulanger) are left out: "jean petit" is a
- * name.
+ * follow a name ("jean est", "julie a appelé", "thomas habite"), states, roles and kin ("thomas
+ * malade", "emma stagiaire", "julie sœur de…"), colours, greetings; a few English ones. Surnames that
+ * are also words (blanc, brun, petit, cousin, boulanger) are left out: "jean petit" is a name.
  */
 export const COMMON_WORDS: readonly string[] = `
 le la les un une des du de au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos
@@ -57,6 +57,11 @@ ouvre ferme paie paye signe signé confirme confirmé souhaite propose accepte r
 précise ajoute veuille
 appeler rappeler contacter voir écrire envoyer demander prévenir relancer informer répondre
 né née décédé décédée
+malade malades absent absente présent présente seul seule heureux heureuse content contente triste
+fatigué fatiguée enceinte occupé occupée disponible libre prêt prête ravi ravie désolé désolée
+président présidente directeur directrice stagiaire pompier médecin infirmier infirmière avocat avocate
+comptable secrétaire assistant assistante responsable collègue ami amie copain copine frère sœur fils
+fille mère père oncle tante voisin voisine patron patronne chef élève étudiant étudiante prof
 merci bonjour bonsoir salut cordialement bises bisous
 bleu bleue vert verte rouge noir noire jaune gris grise beige orange
 the an and or of to in on at for with is was are be been has have had will would could should might
