@@ -23,6 +23,11 @@ export interface GroupedCut {
   readonly separator: number;
 }
 
+/** A blank, one of `spaced`, a blank, then a significant character, at `i` (kept apart: readGrouped stays small enough to be inlined where it is called). */
+function betweenBlanks(text: string, i: number, spaced: (c: number) => boolean, significant: (c: number, index: number) => boolean, index: number): boolean {
+  return isNumberSpace(text.charCodeAt(i)) && spaced(codeAt(text, i + 1)) && isNumberSpace(codeAt(text, i + 2)) && significant(codeAt(text, i + 3), index);
+}
+
 /** `spaced`: the separators that may also stand between two blanks, one on each side ("FR76 / 3000"). */
 export function readGrouped(
   text: string,
@@ -46,7 +51,7 @@ export function readGrouped(
     } else if (chars.length > 0 && separator(c) && i + 1 < text.length && significant(text.charCodeAt(i + 1), chars.length)) {
       separatorAfter[separatorAfter.length - 1] = c;
       i++;
-    } else if (chars.length > 0 && spaced !== undefined && isNumberSpace(c) && spaced(codeAt(text, i + 1)) && isNumberSpace(codeAt(text, i + 2)) && significant(codeAt(text, i + 3), chars.length)) {
+    } else if (spaced !== undefined && chars.length > 0 && betweenBlanks(text, i, spaced, significant, chars.length)) {
       separatorAfter[separatorAfter.length - 1] = text.charCodeAt(i + 1);
       i += 3;
     } else break;
