@@ -12,6 +12,7 @@ export * from './platform.errors.js';
 export * from './kms.js';
 export * from './bus-auth.guard.js';
 export * from './event-consumer.js';
+export * from './tenant-deletion.listener.js';
 export * from './durable-consumer-loop.js';
 export * from './durable-batch-consumer.js';
 export * from './stream-registry.js';
