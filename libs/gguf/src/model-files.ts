@@ -1,9 +1,10 @@
 // The GGUF files of a models directory (mounted read-only), as the embedded runtime loads them and
 // `gardien models verify` checks them: only inside the directory, each checked: a regular file, a GGUF
 // header that holds together (not truncated, not another format), and the sha256 the catalogue
-// lists. A file's digest is computed once per identity of the file (device, inode, size, times):
-// a multi-gigabyte model is not read again at every catalogue check, and a file replaced or
-// touched is read again. Problems name the file (its path under the models directory), never more.
+// lists. A file's header and digest are read once per identity of the file (device, inode, size,
+// times): a multi-gigabyte model, or a vocabulary of 150,000 tokens, is not read again at every
+// catalogue check, and a file replaced or touched is read again. Problems name the file (its path
+// under the models directory), never more.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { sha256OfFile } from './file-digest.js';
@@ -20,8 +21,8 @@ export function isPlainRelativePath(name: string): boolean {
 }
 
 export class ModelFiles {
-  /** Per path, the digest of the file as it last was: one entry per file, whatever its history. */
-  private readonly digests = new Map<string, { identity: string; digest: Promise<string> }>();
+  /** Per path, the header and digest of the file as it last was: one entry per file, whatever its history. */
+  private readonly inspected = new Map<string, { identity: string; result: Promise<ModelFileCheck> }>();
 
   constructor(private readonly directory: string) {}
 
@@ -40,28 +41,39 @@ export class ModelFiles {
     } catch {
       return { ok: false, problem: 'missing', detail: 'no such file under GARDIEN_MODELS_DIR' };
     }
-    let header: GgufHeader;
+    let identity: string;
     try {
-      header = await readGgufHeader(path);
-    } catch (error) {
-      if (error instanceof GgufFileError) return { ok: false, problem: error.problem, detail: error.message };
-      return { ok: false, problem: 'unreadable', detail: 'the file cannot be read' };
-    }
-    try {
-      return { ok: true, path, digest: await this.digestOf(path), header };
+      const info = await stat(path, { bigint: true });
+      identity = [info.dev, info.ino, info.size, info.mtimeNs, info.ctimeNs].join(':');
     } catch {
-      return { ok: false, problem: 'unreadable', detail: 'the file cannot be read' };
+      return UNREADABLE;
     }
+    const known = this.inspected.get(path);
+    if (known?.identity === identity) return known.result;
+    const result = inspect(path);
+    this.inspected.set(path, { identity, result });
+    // A read that failed is tried again at the next check; what the file is, is not, until it changes.
+    void result.then((check) => {
+      if (!check.ok && check.problem === 'unreadable' && this.inspected.get(path)?.result === result) this.inspected.delete(path);
+    });
+    return result;
   }
+}
 
-  private async digestOf(path: string): Promise<string> {
-    const info = await stat(path, { bigint: true });
-    const identity = [info.dev, info.ino, info.size, info.mtimeNs, info.ctimeNs].join(':');
-    const known = this.digests.get(path);
-    if (known?.identity === identity) return known.digest;
-    const digest = sha256OfFile(path);
-    this.digests.set(path, { identity, digest });
-    digest.catch(() => this.digests.delete(path));
-    return digest;
+const UNREADABLE: ModelFileCheck = { ok: false, problem: 'unreadable', detail: 'the file cannot be read' };
+
+/** The header and the digest of a file, read once per identity of it. Never throws. */
+async function inspect(path: string): Promise<ModelFileCheck> {
+  let header: GgufHeader;
+  try {
+    header = await readGgufHeader(path);
+  } catch (error) {
+    if (error instanceof GgufFileError) return { ok: false, problem: error.problem, detail: error.message };
+    return UNREADABLE;
+  }
+  try {
+    return { ok: true, path, digest: await sha256OfFile(path), header };
+  } catch {
+    return UNREADABLE;
   }
 }

@@ -3,10 +3,10 @@
 // directory with a catalogue listing it, and says plainly, here and in the model list, that its
 // answers are not language. An operator who configures a catalogue or a runtime gets none of this.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CatalogueModel } from '@gardien/contracts';
-import { DEMO_MODEL, buildDemoModel } from '@gardien/gguf';
+import { DEMO_MODEL, buildDemoModel, sha256OfFile } from '@gardien/gguf';
 import { writeCatalogueFile } from '../models/catalogue-file.js';
 
 export const DEMO_OWNED_BY = 'gardien (démo : pas un modèle de langage / demo: not a language model)';
@@ -21,8 +21,8 @@ export async function demoModelEnvironment(dataDir: string, env: NodeJS.ProcessE
   const bytes = buildDemoModel();
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   await mkdir(modelsDir, { recursive: true, mode: 0o755 });
-  const present = await readFile(file).then(
-    (current) => createHash('sha256').update(current).digest('hex') === sha256,
+  const present = await sha256OfFile(file).then(
+    (digest) => digest === sha256,
     () => false,
   );
   if (!present) await writeFile(file, bytes, { mode: 0o644 });
