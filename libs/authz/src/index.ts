@@ -15,6 +15,7 @@ export {
 export type { AppAbility, AppAbilities, SubjectInstance } from './app-ability.js';
 export { defineAbilityFor } from './define-ability.js';
 export { authorize, authorizeAny, isAllowed } from './authorize.js';
+export { callableModels } from './callable-models.js';
 export { AUTHZ_ERRORS, AuthzReason, authzError } from './authz.errors.js';
 export { TokenVerifier, keySetFromBus, type KeySetSource, type TokenVerifierOptions } from './token-verifier.js';
 export { IssuedTokenCache, type Issued, type IssuedTokenCacheOptions } from './issued-token-cache.js';

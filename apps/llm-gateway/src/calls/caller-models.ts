@@ -2,7 +2,7 @@
 // its tenant allows and that its abilities let it call (an API key: its own models and purposes).
 // A caller who may call none gets an empty list, not a refusal.
 import { Injectable } from '@nestjs/common';
-import { defineAbilityFor, isAllowed } from '@gardien/authz';
+import { callableModels, defineAbilityFor, isAllowed } from '@gardien/authz';
 import type { Caller, CatalogueModel, LlmModel, LlmModelList, LlmModelsOverview } from '@gardien/contracts';
 import { CatalogueVerification } from '../catalogue/catalogue-verification.js';
 import { ModelCatalogue } from '../catalogue/model-catalogue.js';
@@ -42,11 +42,8 @@ export class CallerModels {
     const { tenantId } = caller;
     if (tenantId === null) return { models: [] };
     const policy = await this.policies.get(tenantId, caller);
-    const ability = defineAbilityFor(caller.principal);
-    // Humans are not purpose-bound here (each call names its own purpose); purpose-bound callers are, to theirs.
-    const purposes = caller.principal.purposes?.length ? caller.principal.purposes : [''];
-    const models = policy.allowed_models.filter((model) => purposes.some((purpose) => isAllowed(ability, 'invoke', 'ModelCall', { tenantId, purpose, model })));
-    if (!isAllowed(ability, 'update', 'TenantSettings', { tenantId })) return { models };
+    const models = callableModels(caller.principal, tenantId, policy.allowed_models);
+    if (!isAllowed(defineAbilityFor(caller.principal), 'update', 'TenantSettings', { tenantId })) return { models };
     const allowed = new Set(policy.allowed_models);
     return { models, catalogue: this.catalogue.models.map((model) => ({ ...publicView(model), served: this.verification.serves(model.id), allowed: allowed.has(model.id) })) };
   }

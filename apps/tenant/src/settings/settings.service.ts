@@ -7,7 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AllowedModels, Caller, GardienError, OwnRetentionOverrides, TenantSettings, UpdateTenantSettingsRequest } from '@gardien/contracts';
-import { authorize, defineAbilityFor, isAllowed } from '@gardien/authz';
+import { authorize, callableModels, defineAbilityFor } from '@gardien/authz';
 import { withTenant } from '@gardien/persistence';
 import { recordChange } from '../change-log.js';
 import { TenantReason, tenantError } from '../tenant.errors.js';
@@ -52,11 +52,8 @@ export class SettingsService {
     const { tenantId } = caller;
     if (tenantId === null) return { models: [] };
     const row = await withTenant(this.dataSource, tenantId, (manager) => this.settings.find(manager, tenantId));
-    const ability = defineAbilityFor(caller.principal);
     // Humans are not purpose-bound at this check (the gateway checks the purpose they declare).
-    const purposes = caller.principal.purposes?.length ? caller.principal.purposes : [''];
-    const models = (row?.allowed_models ?? []).filter((model) => purposes.some((purpose) => isAllowed(ability, 'invoke', 'ModelCall', { tenantId, purpose, model })));
-    return { models };
+    return { models: callableModels(caller.principal, tenantId, row?.allowed_models ?? []) };
   }
 
   /** Applies the update; one that changes nothing is neither written nor audited. */
