@@ -79,7 +79,14 @@ async function cliRequest(payload: BootstrapRequest, headers: (requestId: string
 async function forgeThroughAllowResponses(replyTo: string, headers: Record<string, string> = {}): Promise<string[]> {
   const watcher = await connectWith();
   const answers: string[] = [];
-  watcher.subscribe(replyTo, { callback: (_e, msg) => void answers.push(msg.string()) });
+  let answered: () => void = () => undefined;
+  const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
+  watcher.subscribe(replyTo, {
+    callback: (_e, msg) => {
+      answers.push(msg.string());
+      answered();
+    },
+  });
   await watcher.flush();
   const tenant = await connectWith(inboxPrefixOf('tenant'));
   const loop = `gardien.v1.tenant.loop-${randomUUID()}`;
@@ -93,9 +100,14 @@ async function forgeThroughAllowResponses(replyTo: string, headers: Record<strin
   await tenant.flush();
   tenant.publish(loop, '', { reply: AUTH_OPERATIONS.bootstrap.subject });
   await tenant.flush();
-  // Long enough for auth to answer on a loaded machine (300 ms missed its FORBIDDEN in CI at load 4):
-  // the tests that expect no answer wait this long too.
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // Every forgery gets one answer, a refusal: waited for as long as a loaded machine needs (a fixed
+  // 300 ms missed it in CI at load 4), then a round trip of each side through the server, so that a
+  // second answer, had auth sent one with the first, would be counted too.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([firstAnswer, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
+  clearTimeout(timer);
+  await auth.flush();
+  await watcher.flush();
   return answers;
 }
 
