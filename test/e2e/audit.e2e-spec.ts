@@ -29,6 +29,8 @@ import {
 } from '@gardien/contracts';
 import {
   ADMIN_URL,
+  DEFAULT_SERVED_MODEL,
+  ModelRuntimeServer,
   PlatformProcesses,
   PrivateNats,
   connectAs,
@@ -38,6 +40,7 @@ import {
   suiteCanaries,
   tableDigests,
   testDatabasePrefix,
+  waitFor,
 } from '@gardien/testing';
 import {
   EdgeClient,
@@ -60,7 +63,12 @@ const canaries = suiteCanaries();
 const usedCodes = new Set<string>();
 const dir = mkdtempSync(join(tmpdir(), 'gardien-audit-e2e-'));
 
+/** Collections of the vector store: one of the model's dimension, one declaring another (its documents fail). */
+const COLLECTION = 'dossiers';
+const MISCONFIGURED_COLLECTION = 'mal-configuree';
+
 let nats: PrivateNats;
+let runtime: ModelRuntimeServer;
 let platform: PlatformProcesses;
 let edge: EdgeClient;
 let tenantA = '';
@@ -168,18 +176,34 @@ const showsB = (text: string) => B.markers.some((marker) => text.includes(marker
 
 beforeAll(async () => {
   nats = await PrivateNats.start();
+  // A model runtime (a test server speaking Ollama's API) for the model calls and the documents' embeddings.
+  runtime = new ModelRuntimeServer({ dimensions: 16 });
+  await runtime.start();
+  const modelsFile = join(dir, 'models.json');
+  writeFileSync(modelsFile, JSON.stringify({ models: [{ id: 'assistant', runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat', 'embeddings'], context_length: 8_192 }] }));
+  const collectionsFile = join(dir, 'collections.json');
+  const collections = [
+    { id: COLLECTION, model: 'assistant', dimensions: 16 },
+    { id: MISCONFIGURED_COLLECTION, model: 'assistant', dimensions: 8 },
+  ];
+  writeFileSync(collectionsFile, JSON.stringify({ collections }));
   platform = await PlatformProcesses.start({
     databasePrefix: prefix,
     natsUrl: nats.url,
     env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1', GARDIEN_AUDIT_TREE_HEAD_INTERVAL_MS: '500' },
-    // Auth's retention purge every second, so that a session made to look expired is purged (and audited) in the test.
-    serviceEnv: { auth: { GARDIEN_RETENTION_INTERVAL_MS: '1000' } },
+    serviceEnv: {
+      // Auth's retention purge every second, so that a session made to look expired is purged (and audited) in the test.
+      auth: { GARDIEN_RETENTION_INTERVAL_MS: '1000' },
+      'llm-gateway': { GARDIEN_MODELS_FILE: modelsFile, GARDIEN_LLM_RUNTIME: 'ollama', GARDIEN_OLLAMA_URL: runtime.url },
+      'vector-store': { GARDIEN_VECTOR_COLLECTIONS_FILE: collectionsFile },
+    },
   });
   edge = new EdgeClient(platform.edgeUrl);
   const result = await bootstrapTenantA(nats.url, PASSWORD);
   tenantA = result.tenant!.id;
   rootToken = await tokenOf('root@platform.example', undefined, totpSecretOf(result.superadmin.totp_uri));
   adminToken = await tokenOf('admin@a.example', 'tenant-a', totpSecretOf(result.tenant!.admin.totp_uri));
+  ok(await edge.call('PATCH', `/api/v1/tenants/${tenantA}/settings`, { token: adminToken, body: { allowed_models: ['assistant'] } }), 200);
   auditorToken = await memberWithMfa(adminToken, 'tenant-a', AUDITOR_EMAIL, ['auditor']);
   // Tenant B, named after a person (a canary), with its administrator and auditor: its log holds their entries.
   B.tenant = ok(await edge.call('POST', '/api/v1/tenants', { token: rootToken, body: { slug: 'tenant-b', name: canaries.name } }), 201).body.id;
@@ -190,6 +214,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.dispose();
+  await runtime?.stop();
   await nats?.dispose();
   await dropTestDatabases(prefix);
   rmSync(dir, { recursive: true, force: true });
@@ -334,8 +359,6 @@ test('proofs outside the tree are 400 problems', async () => {
 const NOT_FOR_A: Readonly<Record<string, string>> = {
   'tenant.deleted': 'deleting A would end this spec: identity.e2e-spec deletes a tenant',
   'tenant.erased': 'written by every service that erased a deleted tenant: identity.e2e-spec, as for tenant.deleted',
-  'model.chat': 'no model is called through the gateway in this spec',
-  'model.embeddings': 'no model is called through the gateway in this spec',
 };
 
 /** A statement in auth's database as the database administrator: for the one thing no API does, making a session look long expired. */
@@ -413,6 +436,21 @@ test("every action of the catalogue that A's people and the platform take for A 
   }
   ok(await api('DELETE', `/users/${await newUser(`leaving.${canaries.email}`)}`, adminToken), 204);
 
+  // A user's documents and model calls: one document stored (embedded through the gateway), searched, deleted; one that
+  // fails (its collection declares another dimension than the model's vectors); a chat. Each text holds the canaries.
+  const readerEmail = `reader.${canaries.email}`;
+  await newUser(readerEmail);
+  const readerToken = ok(await logIn(readerEmail, 'tenant-a'), 200).body.access_token as string;
+  const documentText = `Dossier de ${canaries.name}, joignable au ${canaries.phone} ou à ${canaries.email}, remboursé sur ${canaries.iban}.`;
+  const stored = ok(await api('POST', '/documents', readerToken, { collection: COLLECTION, text: documentText, purpose: 'care' }), 202).body.id as string;
+  const failing = ok(await api('POST', '/documents', readerToken, { collection: MISCONFIGURED_COLLECTION, text: documentText, purpose: 'care' }), 202).body.id as string;
+  const statusOf = async (id: string) => (await api('GET', `/documents/${id}`, readerToken)).body.status as string;
+  await waitFor(async () => (await statusOf(stored)) === 'ready' && (await statusOf(failing)) === 'failed', 30_000, 'one document ready, the other failed');
+  const found = ok(await api('POST', '/search', readerToken, { collection: COLLECTION, query: `le dossier de ${canaries.name}`, purpose: 'care' }), 200).body;
+  expect(JSON.stringify(found)).toContain(stored);
+  ok(await api('DELETE', `/documents/${stored}`, readerToken), 204);
+  ok(await api('POST', '/llm/chat', readerToken, { model: 'assistant', purpose: 'care', messages: [{ role: 'user', content: `Bonjour, je suis ${canaries.name}` }] }), 200);
+
   const expected = AUDIT_ACTION_NAMES.filter((action) => !(action in NOT_FOR_A));
   await untilLogged([], expected, 30_000);
   const { text } = await exportOf(auditorToken);
@@ -421,8 +459,8 @@ test("every action of the catalogue that A's people and the platform take for A 
 
 // --- writing: an auditor writes nothing, anywhere ---------------------------------------------------
 
-/** Last segments of the actions that only read: `users.list`, `tree-head.get`, `proofs.inclusion`, the audit export. */
-const READ_VERBS = new Set(['get', 'list', 'me', 'jwks', 'resolve', 'whoami', 'inventory', 'health', 'inclusion', 'consistency', 'export']);
+/** Last segments of the actions that only read: `users.list`, `tree-head.get`, `proofs.inclusion`, `models.overview`, the audit export. */
+const READ_VERBS = new Set(['get', 'list', 'me', 'jwks', 'resolve', 'whoami', 'inventory', 'health', 'inclusion', 'consistency', 'export', 'overview']);
 
 /**
  * What an operation of the bus catalogue does, told from its action and from the edge's document:
@@ -447,6 +485,7 @@ interface WriteTargets {
   user: string;
   apiKey: string;
   purpose: string;
+  document: string;
 }
 
 /** A valid request for each write, aimed at tenant A's own resources (real ones: a refusal is then no "not found"), and B for the platform's. */
@@ -476,6 +515,10 @@ function writeRequest(name: string, targets: WriteTargets, token: string): Recor
     'llm-gateway.chat': { model: 'assistant', purpose: targets.purpose, messages: [{ role: 'user', content: `Bonjour ${canaries.name}` }] },
     'llm-gateway.chat.stream': { model: 'assistant', purpose: targets.purpose, messages: [{ role: 'user', content: `Bonjour ${canaries.name}` }] },
     'llm-gateway.embeddings': { model: 'assistant', purpose: targets.purpose, input: [`Dossier de ${canaries.name}`] },
+    // A search is counted with the writes: it opens sealed chunks, and is audited.
+    'vector-store.documents.ingest': { collection: COLLECTION, text: `Dossier de ${canaries.name}`, purpose: targets.purpose },
+    'vector-store.documents.delete': { id: targets.document },
+    'vector-store.search': { collection: COLLECTION, query: `Dossier de ${canaries.name}`, purpose: targets.purpose },
   };
   // Every service answers these the same way.
   const byAction: Record<string, Record<string, unknown>> = { 'subject.export': subject, 'subject.erase': subject, 'subject.restrict': { ...subject, restricted: true } };
@@ -506,12 +549,32 @@ test('an auditor writes nothing: every other operation of the bus catalogue, eve
   // What the writes are aimed at: A's own resources, which an administrator of A could change.
   const purpose = 'audited-purpose';
   ok(await edge.call('POST', '/api/v1/purposes', { token: adminToken, body: { id: purpose, name: 'Audited', legal_basis: 'contract' } }), 201);
+  const user = ok(await edge.call('POST', '/api/v1/users', { token: adminToken, body: { email: `target.${canaries.email}`, password: PASSWORD, roles: ['user'] } }), 201).body.id as string;
+  // The user's document, stored (ready) before the tables are read. The gateway reads a tenant's new purpose within
+  // its policy's time to live (POLICY_TTL_MS, 5 s): until then the document fails (undeclared purpose), and is sent again.
+  const userToken = await tokenOf(`target.${canaries.email}`, 'tenant-a');
+  const asUser = { token: userToken, headers: fromElsewhere() };
+  let document = '';
+  let state: { status?: string; failure?: string } = {};
+  const stored = async () => {
+    if (!document || state.status === 'failed') {
+      if (state.failure !== undefined && state.failure !== 'undeclared_purpose') throw new Error(`the target document failed: ${JSON.stringify(state)}`);
+      const body = { collection: COLLECTION, text: 'Compte rendu de la réunion de lundi.', purpose };
+      document = ok(await edge.call('POST', '/api/v1/documents', { ...asUser, body }), 202).body.id as string;
+    }
+    state = (await edge.call('GET', `/api/v1/documents/${document}`, asUser)).body;
+    return state.status === 'ready';
+  };
+  await waitFor(stored, 30_000, 'the target document to be ready', 250).catch((error: Error) => {
+    throw new Error(`${error.message}: ${JSON.stringify(state)}`);
+  });
   const targets: WriteTargets = {
     purpose,
-    user: ok(await edge.call('POST', '/api/v1/users', { token: adminToken, body: { email: `target.${canaries.email}`, password: PASSWORD, roles: ['user'] } }), 201).body.id,
+    user,
+    document,
     apiKey: ok(await edge.call('POST', '/api/v1/api-keys', { token: adminToken, body: { name: 'audited', purpose } }), 201).body.id,
   };
-  await untilLogged([targets.user, targets.apiKey]);
+  await untilLogged([targets.user, targets.apiKey, targets.document]);
   const before = await tableDigests(prefix);
   const entriesBefore = new Set((await outboxAuditRows(prefix, ADMIN_URL)).map((row) => row.id));
 

@@ -230,12 +230,14 @@ describe('gardien provision', () => {
     return [...report.streams, ...report.consumers].map(({ stream, consumer, outcome, differs }) => ({ name: consumer ?? stream, outcome, ...(differs ? { differs } : {}) }));
   };
   const secrets = () => join(platform.dataDir, 'secrets');
+  /** The services that purge expired rows, hence get a maintenance login: auth (sessions), the vector store (documents after a year). */
+  const PURGING: BusService[] = ['auth', 'vector-store'];
 
   test('writes each credential to a file of its own, readable by its owner only, and shows no secret', () => {
     expect(statSync(secrets()).isDirectory()).toBe(true);
     const files = BUS_SERVICES.flatMap((service) => readdirSync(join(secrets(), service)).map((file) => join(secrets(), service, file)));
     expect(files.map((file) => file.slice(secrets().length + 1)).sort()).toEqual(
-      [...BUS_SERVICES.map((service) => `${service}/database.url`), 'auth/maintenance-database.url'].sort(),
+      [...BUS_SERVICES.map((service) => `${service}/database.url`), ...PURGING.map((service) => `${service}/maintenance-database.url`)].sort(),
     );
     for (const service of BUS_SERVICES) expect([service, statSync(join(secrets(), service)).mode & 0o777]).toEqual([service, 0o700]);
     for (const file of files) expect([file, statSync(file).mode & 0o777]).toEqual([file, 0o600]);

@@ -26,13 +26,7 @@ import {
 } from '@gardien/testing';
 
 /** Actions of the catalogue that no spec produces, each with the reason. Keep it short: a cheap action gets a test step. */
-const NOT_PRODUCED: Readonly<Record<string, string>> = {
-  'document.accepted': 'no e2e spec ingests documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
-  'document.stored': 'no e2e spec ingests documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
-  'document.failed': 'no e2e spec ingests documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
-  'document.deleted': 'no e2e spec ingests documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
-  'documents.searched': 'no e2e spec searches documents yet: the vector store is tested by its own integration tests (apps/vector-store)',
-};
+const NOT_PRODUCED: Readonly<Record<string, string>> = {};
 
 /** Specs whose platforms audit something and run the audit service to the end: if one stopped counting, (i) would check less without saying so. */
 const COUNTED_SPECS = ['audit', 'hostile-input', 'identity', 'llm-gateway', 'reflected-requests', 'tenant-isolation'].map((name) => `test/e2e/${name}.e2e-spec.ts`);
