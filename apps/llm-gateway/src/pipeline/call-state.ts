@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogueModel, Caller, LlmChatRequest, LlmFlags, LlmUsage, ModelPolicy } from '@gardien/contracts';
 import type { TokenUsage } from '@gardien/llm-runtime';
-import type { CallDecision, CallRecord } from './stages/audit.stage.js';
+import type { CallDecision, CallRecord, RetrievalRecord } from './stages/audit.stage.js';
 import type { InFlightSlot } from '../quota/in-flight-limits.js';
 import type { Authorisation } from './stages/authorise.stage.js';
 import type { Reservation } from './stages/quota.stage.js';
@@ -21,6 +21,8 @@ export class CallState {
   promptEstimate = 0;
   replaced: Record<string, number> = {};
   injectionFlagged = false;
+  /** For a retrieval-augmented chat, once its chunks were judged: how many the model is given, and the ids of those dropped. */
+  retrieval: RetrievalRecord | undefined;
   leaked: Record<string, number> = {};
   invented = 0;
   /** Whether the runtime was asked: from then on the call is metered, not given back. */
@@ -97,6 +99,7 @@ export class CallState {
       completionTokens: this.completionTokens,
       replaced: this.replaced,
       injectionFlagged: this.injectionFlagged,
+      ...(this.retrieval ? { retrieval: this.retrieval } : {}),
       leaked: this.leaked,
       inventedPlaceholders: this.invented,
       timings: this.timings,

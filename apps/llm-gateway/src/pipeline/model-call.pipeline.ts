@@ -54,9 +54,9 @@ export class PipelineStages {
 
 interface PreparedChat {
   state: CallState;
-  /** The caller's messages, with the retrieved chunks quoted among them when the call asked for some. */
+  /** The caller's messages, with the retrieved chunks kept quoted among them when the call asked for some. */
   messages: LlmChatMessage[];
-  /** The chunks retrieved, by id and score, for the reply. */
+  /** The chunks given to the model, by id and score, for the reply. */
   retrieved: RetrievedChunk[] | undefined;
   /** The messages, then the stop sequences, pseudonymised through one map. */
   pseudonymised: PseudonymisedTexts;
@@ -209,15 +209,20 @@ export class ModelCallPipeline {
       // through this gateway (a call of the same tenant that takes a place of its own, which the chat
       // must not be holding), and the chunks are prompt that the quotas and the context must count.
       let messages = request.messages;
+      let context: number | undefined;
       let retrieved: RetrievedChunk[] | undefined;
       if (request.retrieval) {
         const retrieval = request.retrieval;
         const chunks = await runStage('retrieval', state.timings, () =>
           this.stages.retrieval.run({ caller, token, retrieval, purpose: authorisation.purpose, question: questionOf(request.messages), signal }),
         );
-        retrieved = chunks.map(({ document_id, chunk_id, score }) => ({ document_id, chunk_id, score }));
-        // From here on the chunks are prompt: counted, guarded, pseudonymised under the prompt's mapping.
-        messages = withRetrievedContext(request.messages, chunks.map((chunk) => chunk.chunk));
+        // Each chunk judged alone before it joins the prompt: one that reads as an injection is
+        // dropped (audited by its ids), the call goes on with the others, or without context.
+        const { kept, dropped } = await runStage('input_guards', state.timings, () => this.stages.inputGuards.admitChunks(chunks));
+        state.retrieval = { used: kept.length, dropped: dropped.map(({ document_id, chunk_id }) => ({ documentId: document_id, chunkId: chunk_id })) };
+        retrieved = kept.map(({ document_id, chunk_id, score }) => ({ document_id, chunk_id, score }));
+        // From here on the chunks kept are prompt: counted, scanned, pseudonymised under the prompt's mapping.
+        ({ messages, context } = withRetrievedContext(request.messages, kept.map((chunk) => chunk.chunk)));
       }
       const prompt = messages.map((message) => message.content);
       const estimate = estimatePromptTokens(prompt);
@@ -226,7 +231,7 @@ export class ModelCallPipeline {
       state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
       state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
       const stops = request.stop ?? [];
-      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(messages, authorisation.policy.guards, stops));
+      const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(messages, authorisation.policy.guards, stops, context));
       state.injectionFlagged = inspection.injectionFlagged;
       // The stop sequences after the messages, through the same map: an identifier of the prompt
       // named in a stop sequence is its placeholder there too, which is what the model writes.

@@ -1,13 +1,20 @@
 // Stage 10: one audit entry per call, answered or refused: who (the actor of the verified token),
 // which tenant, model and purpose (as name-based uuids: audit entries take no free text), the
 // decision and, when refused, the stage and reason; token counts, the kinds and counts of the
-// identifiers replaced, what the guards flagged, and how long each stage took. Never any content.
+// identifiers replaced, what the guards flagged, the retrieved chunks used and those dropped (by
+// ids), and how long each stage took. Never any content.
 import { Injectable } from '@nestjs/common';
 import { UNLISTED_MODEL_REF, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller } from '@gardien/contracts';
 import { AuditRecorder, type AuditDetails } from '@gardien/persistence';
 import type { StageName, StageTimings } from '../stage.js';
 
 export type CallDecision = 'answered' | 'refused' | 'failed' | 'cancelled';
+
+/** What a retrieval gave the model: how many chunks, and those dropped for reading as an injection, by ids. */
+export interface RetrievalRecord {
+  used: number;
+  dropped: ReadonlyArray<{ documentId: string; chunkId: string }>;
+}
 
 export interface CallRecord {
   kind: 'chat' | 'embeddings';
@@ -27,6 +34,8 @@ export interface CallRecord {
   /** Identifiers replaced by placeholders, by type (EMAIL, PHONE...). */
   replaced: Readonly<Record<string, number>>;
   injectionFlagged: boolean;
+  /** For a retrieval-augmented chat whose chunks were judged. */
+  retrieval?: RetrievalRecord;
   leaked: Readonly<Record<string, number>>;
   inventedPlaceholders: number;
   timings: StageTimings;
@@ -38,6 +47,19 @@ const OUTCOME = { answered: 'success', cancelled: 'success', refused: 'denied', 
 const pascal = (type: string) => type.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase());
 /** Codes and stage names as system names (lower-case letters and hyphens). */
 const systemName = (code: string) => code.replaceAll('_', '-');
+
+/** `A` for the first: detail keys are letters only, and a retrieval gives at most RETRIEVAL_MAX_CHUNKS (10) chunks. */
+const letter = (index: number) => String.fromCharCode(65 + index);
+
+/** How many chunks the model was given, how many were dropped, and each dropped one by its ids (`droppedDocumentA`, `droppedChunkA`...). */
+function retrievalDetails(retrieval: RetrievalRecord): Record<string, AuditDetails[string]> {
+  const details: Record<string, AuditDetails[string]> = { retrievedChunks: retrieval.used, droppedChunks: retrieval.dropped.length, retrievalWithoutContext: retrieval.used === 0 };
+  retrieval.dropped.forEach(({ documentId, chunkId }, index) => {
+    details[`droppedDocument${letter(index)}`] = documentId;
+    details[`droppedChunk${letter(index)}`] = chunkId;
+  });
+  return details;
+}
 
 @Injectable()
 export class AuditStage {
@@ -60,6 +82,7 @@ export class AuditStage {
     if (call.reason) details.reason = systemName(call.reason);
     for (const [type, count] of Object.entries(call.replaced)) details[`replaced${pascal(type)}`] = count;
     for (const [type, count] of Object.entries(call.leaked)) details[`leaked${pascal(type)}`] = count;
+    if (call.retrieval) Object.assign(details, retrievalDetails(call.retrieval));
     return this.recorder.entry(caller, {
       action: call.kind === 'chat' ? 'model.chat' : 'model.embeddings',
       tenantId: call.tenantId,

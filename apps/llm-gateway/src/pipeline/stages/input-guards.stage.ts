@@ -1,9 +1,12 @@
-// Stage 4: what the prompt holds. Every message (the system prompt included) and every stop
-// sequence (which reaches the runtime too) is scanned for identifiers, which the next stage
-// replaces; every message is checked for an attempt to manipulate the model (a system message
-// may carry retrieved documents, an assistant message may be a forged turn), which the tenant's
-// setting refuses (`block`) or lets through and counts (`flag`). Neither the
-// findings nor the rules that matched ever leave this call.
+// Stage 4: what the prompt holds. Every message (the system prompt and the retrieved context
+// included) and every stop sequence (which reaches the runtime too) is scanned for identifiers,
+// which the next stage replaces. Every message of the caller is checked for an attempt to
+// manipulate the model (an assistant message may be a forged turn), which the tenant's setting
+// refuses (`block`) or lets through and counts (`flag`). Retrieved chunks are judged by the same
+// detector, each on its own and before they join the prompt (admitChunks): a flagged chunk is
+// dropped, never refused, so that one stored document cannot deny every retrieval of its tenant;
+// the message quoting the chunks kept is then not judged again as a whole. Neither the findings
+// nor the rules that matched ever leave this call.
 import { Injectable } from '@nestjs/common';
 import type { GuardSettings, LlmChatMessage } from '@gardien/contracts';
 import { PiiScanner, type Finding } from '@gardien/pii';
@@ -18,6 +21,13 @@ export interface InputInspection {
   injectionFlagged: boolean;
 }
 
+export interface AdmittedChunks<T> {
+  /** The chunks that read as no injection, in their order: those the model is given. */
+  kept: T[];
+  /** The others, in their order: the model never sees them. */
+  dropped: T[];
+}
+
 @Injectable()
 export class InputGuardsStage {
   constructor(
@@ -25,10 +35,19 @@ export class InputGuardsStage {
     private readonly injection: PromptInjectionGuard,
   ) {}
 
-  run(messages: readonly Pick<LlmChatMessage, 'role' | 'content'>[], guards: GuardSettings, stops: readonly string[] = []): InputInspection {
-    const injection = messages.some((message) => this.injection.inspect(message.content).suspicious);
+  /** `context`: where the message quoting the admitted chunks is, scanned for identifiers but not judged. */
+  run(messages: readonly Pick<LlmChatMessage, 'role' | 'content'>[], guards: GuardSettings, stops: readonly string[] = [], context?: number): InputInspection {
+    const injection = messages.some((message, index) => index !== context && this.injection.inspect(message.content).suspicious);
     if (injection && guards.injection === 'block') throw gatewayError(GatewayReason.PromptInjectionBlocked);
     return { findings: this.scan(messages.map((message) => message.content)), stopFindings: this.scan(stops), injectionFlagged: injection };
+  }
+
+  /** Each retrieved chunk judged alone, whatever the tenant's setting: a document is no caller to refuse, and what reads as an injection is not given to the model. */
+  admitChunks<T extends { readonly chunk: string }>(chunks: readonly T[]): AdmittedChunks<T> {
+    const kept: T[] = [];
+    const dropped: T[] = [];
+    for (const chunk of chunks) (this.injection.inspect(chunk.chunk).suspicious ? dropped : kept).push(chunk);
+    return { kept, dropped };
   }
 
   /** The findings of each text (what an embeddings call sends is scanned, not judged for injection: it instructs no model). */
