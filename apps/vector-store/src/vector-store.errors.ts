@@ -9,6 +9,8 @@ export enum VectorStoreReason {
   UnknownMetadataField = 'unknown_metadata_field',
   /** A search filters on a metadata field its collection does not declare. */
   UnknownFilterField = 'unknown_filter_field',
+  /** A metadata value (or a filter's) in which the PII engine finds an identifier: metadata is ids and codes only. */
+  MetadataValuePersonal = 'metadata_value_personal',
   /** A query vector's dimension is not the collection's. */
   VectorDimensionMismatch = 'vector_dimension_mismatch',
   /** The document's chunks would be more than one document may have. */
@@ -37,6 +39,7 @@ export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vecto
   [VectorStoreReason.UnknownCollection]: { code: ErrorCode.ValidationFailed, message: 'no such collection' },
   [VectorStoreReason.UnknownMetadataField]: { code: ErrorCode.ValidationFailed, message: 'a metadata field is not declared by the collection' },
   [VectorStoreReason.UnknownFilterField]: { code: ErrorCode.ValidationFailed, message: 'a filter names a field the collection does not declare' },
+  [VectorStoreReason.MetadataValuePersonal]: { code: ErrorCode.ValidationFailed, message: 'a metadata value reads as personal data: metadata holds ids and codes only' },
   [VectorStoreReason.VectorDimensionMismatch]: { code: ErrorCode.ValidationFailed, message: "the query vector's dimension is not the collection's" },
   [VectorStoreReason.DocumentTooLarge]: { code: ErrorCode.PayloadTooLarge, message: 'the document has more chunks than a document may have' },
   [VectorStoreReason.DocumentNotFound]: { code: ErrorCode.NotFound, message: 'no such document' },

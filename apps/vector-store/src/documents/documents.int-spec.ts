@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
-import { AuditEntry, ErrorCode, GardienError, IngestDocumentRequest, SearchRequest, callerOf, parsePayload, purposeAuditRef, type Caller, type Principal } from '@gardien/contracts';
+import { AuditEntry, ErrorCode, GardienError, IngestDocumentRequest, MetadataValue, SearchRequest, callerOf, parsePayload, purposeAuditRef, type Caller, type Principal } from '@gardien/contracts';
 import { BlindIndex, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
 import { declaredMigrations, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
 import { ADMIN_URL, dropTestDatabases, findLeaks, makeCanaries, testDatabasePrefix } from '@gardien/testing';
@@ -19,6 +20,7 @@ import { VECTOR_STORE_DATABASE } from '../database.js';
 import { SearchService } from '../search/search.service.js';
 import { FakeEmbedder } from '../testing/fake-embedder.js';
 import { FakeQdrantServer } from '../testing/fake-qdrant-server.js';
+import { hostileMetadataValue, identifierLikeValue, validMetadataValue } from '../testing/metadata-values.arbitraries.js';
 import { EmbeddedVectorBackend } from '../vectors/embedded-vector-backend.js';
 import { QdrantVectorBackend } from '../vectors/qdrant-vector-backend.js';
 import type { VectorBackend } from '../vectors/vector-backend.port.js';
@@ -170,6 +172,54 @@ describe.each([
     invalid(SearchRequest, { collection: 'docs', query: 'x', vector: [1] });
     expect(await counts(tenantA)).toEqual(before);
     expect(await audits('document.accepted')).toHaveLength(audited);
+  });
+
+  test('metadata is ids and codes: generated personal data (emails, names, phones, IBANs, NIRs, SIRETs, cards, IPs, NUL, lone surrogates, too long) is refused as a document metadata value and as a filter value, and nothing is stored', async () => {
+    const s = service();
+    const before = await counts(tenantA);
+    const audited = (await audits('document.accepted')).length;
+    const payloads = qdrant.payloads().length;
+    // As the bus hands a request to the handler: validated with the operation's schema first.
+    const ingest = async (value: string) => s.documents.ingest(userA, TOKEN, parsePayload(IngestDocumentRequest, { collection: 'docs', text: 'Un court compte rendu.', purpose: 'support', metadata: { case_id: value } }));
+    const search = async (value: string) => s.search.search(userA, TOKEN, parsePayload(SearchRequest, { collection: 'docs', query: 'compte rendu', filter: { metadata: { case_id: value } } }));
+    const refused = async (attempt: Promise<unknown>, value: string) => {
+      const error = await attempt.then(() => undefined, (rejection: unknown) => rejection);
+      expect(error).toBeInstanceOf(GardienError);
+      expect(error).toMatchObject({ code: ErrorCode.ValidationFailed });
+      if (value.length > 3) expect(JSON.stringify(error)).not.toContain(value);
+    };
+    await fc.assert(
+      fc.asyncProperty(hostileMetadataValue, async (value) => {
+        await refused(ingest(value), value);
+        await refused(search(value), value);
+      }),
+      { numRuns: 300 },
+    );
+    // Each kind of identifier, many times over: what the contract's pattern lets through, the vector store refuses.
+    await fc.assert(
+      fc.asyncProperty(identifierLikeValue, async (value) => {
+        await refused(ingest(value), value);
+        if (MetadataValue.safeParse(value).success) await expect(search(value)).rejects.toMatchObject({ reason: 'metadata_value_personal', details: [{ path: 'filter.metadata.*' }] });
+      }),
+      { numRuns: 300 },
+    );
+    expect(await counts(tenantA)).toEqual(before);
+    expect(await audits('document.accepted')).toHaveLength(audited);
+    expect(qdrant.payloads()).toHaveLength(payloads);
+  });
+
+  test('metadata of generated ids and codes (UUIDs, case numbers, categories, versions) is accepted, stored as given and filtered on', async () => {
+    const s = service();
+    await s.ingestion.idle();
+    await fc.assert(
+      fc.asyncProperty(validMetadataValue, async (value) => {
+        const id = await ingested(s, userA, { text: 'Un court compte rendu.', metadata: { case_id: value } });
+        expect((await s.documents.get(userA, { id })).metadata).toEqual({ case_id: value });
+        const { results } = await s.search.search(userA, TOKEN, parsePayload(SearchRequest, { collection: 'docs', query: 'compte rendu', top_k: 50, filter: { metadata: { case_id: value } } }));
+        expect(results.map((result) => result.document_id)).toContain(id);
+      }),
+      { numRuns: 12 },
+    );
   });
 
   test('a failed ingestion leaves no chunk and no vector, and says why', async () => {

@@ -17,6 +17,7 @@ import { DocumentIngestion } from './document-ingestion.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentsRepository, type DocumentRow } from './documents.repository.js';
 import { Embedder } from './embedder.js';
+import { refusePersonalMetadata } from './metadata-values.js';
 
 /** A document `processing` with no progress for this long was being ingested by a process that stopped. */
 export const STALLED_AFTER_MS = 10 * 60_000;
@@ -48,6 +49,7 @@ export class DocumentsService {
     if (Object.keys(metadata).some((field) => !collection.metadata_fields.includes(field))) {
       throw vectorStoreError(VectorStoreReason.UnknownMetadataField, { details: [{ path: 'metadata.*', reason: 'unknown_metadata_field' }] });
     }
+    refusePersonalMetadata(metadata, 'metadata');
     const classification = request.classification ?? 'internal';
     authorize(ability, 'create', 'Document', { tenantId, ownerId: caller.principal.id, classification });
     const chunks = chunkText(request.text).map((chunk) => chunk.text);

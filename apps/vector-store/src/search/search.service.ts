@@ -16,6 +16,7 @@ import { CollectionCatalogue, spaceOf } from '../collections/collection-catalogu
 import { DocumentStore } from '../documents/document-store.js';
 import { tenantOf } from '../documents/documents.service.js';
 import { Embedder } from '../documents/embedder.js';
+import { refusePersonalMetadata } from '../documents/metadata-values.js';
 import { vectorStoreAudit } from '../vector-store.audit.js';
 import { VectorStoreReason, vectorStoreError } from '../vector-store.errors.js';
 import { VECTOR_BACKEND, normalised, type PointFilter, type VectorBackend } from '../vectors/vector-backend.port.js';
@@ -43,6 +44,7 @@ export class SearchService {
     if (Object.keys(wanted.metadata ?? {}).some((field) => !collection.metadata_fields.includes(field))) {
       throw vectorStoreError(VectorStoreReason.UnknownFilterField, { details: [{ path: 'filter.metadata.*', reason: 'unknown_filter_field' }] });
     }
+    refusePersonalMetadata(wanted.metadata, 'filter.metadata');
     const space = spaceOf(collection);
     if (request.vector && request.vector.length !== space.dimensions) {
       throw vectorStoreError(VectorStoreReason.VectorDimensionMismatch, { details: [{ path: 'vector', reason: 'vector_dimension_mismatch' }] });

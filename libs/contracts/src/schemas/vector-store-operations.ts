@@ -30,7 +30,11 @@ export const CollectionId = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
 
 /** A metadata field's name, declared by its collection. */
 export const MetadataField = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
-/** Ids and codes only (a case number, a category): no spaces, nothing that reads as prose. */
+/**
+ * Ids and codes only (a case number, a category): no spaces, nothing that reads as prose. Stored in
+ * clear to be filtered on; an identifier written as ids are (a phone number as digits, an IBAN
+ * without spaces) passes this pattern, and the vector store refuses it with its PII check.
+ */
 export const MetadataValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/);
 export const DocumentMetadata = z
   .record(MetadataField, MetadataValue)
