@@ -16,8 +16,10 @@ export enum LlmRuntimeErrorCode {
   RuntimeStreamInterrupted = 'runtime_stream_interrupted',
   /** The runtime answered with an error of its own (a 5xx status, or an error object in the middle of a stream). */
   RuntimeFailed = 'runtime_failed',
-  /** The runtime refused the request (a 4xx status other than 404): too long for the context, a bad API key... */
+  /** The runtime refused the request (a 4xx status other than 404): a bad API key, a prompt too long for an HTTP runtime's context (whose words are not read)... */
   RuntimeRejected = 'runtime_rejected',
+  /** A prompt, or an input to embed, counted with the model's own tokenizer, is longer than the model's context (the embedded runtime). */
+  ContextExceeded = 'context_exceeded',
   /** The runtime does not have the model asked for (404 on chat or embeddings). */
   ModelNotFound = 'model_not_found',
   /** The circuit breaker of this runtime is open after consecutive failures: refused without calling it. */
@@ -67,6 +69,7 @@ export function isRuntimeFault(code: LlmRuntimeErrorCode): boolean {
     case LlmRuntimeErrorCode.RuntimeFailed:
       return true;
     case LlmRuntimeErrorCode.RuntimeRejected:
+    case LlmRuntimeErrorCode.ContextExceeded:
     case LlmRuntimeErrorCode.ModelNotFound:
     case LlmRuntimeErrorCode.CircuitOpen:
     case LlmRuntimeErrorCode.Cancelled:

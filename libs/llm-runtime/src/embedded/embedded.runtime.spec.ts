@@ -99,8 +99,8 @@ describe('EmbeddedRuntime on the demo model', () => {
   it('refuses a prompt, or an input to embed, longer than the context, without generating', async () => {
     const made = runtime();
     const long = 'a '.repeat(DEMO_MODEL.contextLength);
-    await expect(made.chat(ask(long))).rejects.toMatchObject({ code: LlmRuntimeErrorCode.RuntimeRejected });
-    await expect(made.embed({ model: DEMO_MODEL.file, inputs: ['court', long] })).rejects.toMatchObject({ code: LlmRuntimeErrorCode.RuntimeRejected });
+    await expect(made.chat(ask(long))).rejects.toMatchObject({ code: LlmRuntimeErrorCode.ContextExceeded });
+    await expect(made.embed({ model: DEMO_MODEL.file, inputs: ['court', long] })).rejects.toMatchObject({ code: LlmRuntimeErrorCode.ContextExceeded });
     await expect(made.chat(ask('abc'))).resolves.toMatchObject({ content: 'defghijklmnopqrstuvwxyz' });
   });
 

@@ -95,7 +95,7 @@ export class EmbeddedRuntime implements ModelRuntime {
       const loaded = await raceAbort(this.modelOf(request.model, 'embed'), deadline.signal, 'embed');
       const tokenCounts = request.inputs.map((input) => loaded.model.tokenize(input).length);
       if (tokenCounts.some((count) => count > loaded.contextSize)) {
-        throw new LlmRuntimeError(LlmRuntimeErrorCode.RuntimeRejected, 'an input is longer than the model’s context', { runtime: this.kind, operation: 'embed' });
+        throw new LlmRuntimeError(LlmRuntimeErrorCode.ContextExceeded, 'an input is longer than the model’s context', { runtime: this.kind, operation: 'embed' });
       }
       loaded.embeddings ??= this.embeddingPool(loaded);
       const pool = await raceAbort(loaded.embeddings, deadline.signal, 'embed');
@@ -142,7 +142,7 @@ export class EmbeddedRuntime implements ModelRuntime {
       const history = historyOf(request.messages);
       const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer).length;
       const room = loaded.contextSize - promptTokens;
-      if (room < 1) throw new LlmRuntimeError(LlmRuntimeErrorCode.RuntimeRejected, 'the prompt is longer than the model’s context', { runtime: this.kind, operation });
+      if (room < 1) throw new LlmRuntimeError(LlmRuntimeErrorCode.ContextExceeded, 'the prompt is longer than the model’s context', { runtime: this.kind, operation });
       const channel = new TextChannel<LlamaChatResponse['metadata']['stopReason']>();
       const before = sequence.tokenMeter.getState();
       generation = chat

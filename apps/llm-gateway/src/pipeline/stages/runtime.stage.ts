@@ -85,6 +85,9 @@ function refusalOf(error: unknown, signal: AbortSignal): Error {
       return gatewayError(GatewayReason.RuntimeBadResponse);
     case LlmRuntimeErrorCode.RuntimeRejected:
       return gatewayError(GatewayReason.RuntimeRejected);
+    // The gateway's estimate let the prompt through; the model's own tokenizer did not: the caller's to shorten.
+    case LlmRuntimeErrorCode.ContextExceeded:
+      return gatewayError(GatewayReason.ContextLengthExceeded);
     case LlmRuntimeErrorCode.ModelNotFound:
       return gatewayError(GatewayReason.ModelUnavailable);
     case LlmRuntimeErrorCode.RuntimeUnavailable:
