@@ -112,7 +112,7 @@ test('a question retrieves it through /v1/chat/completions: the runtime receives
   // The positive control: the chunk reached the model, quoted between delimiters in a user message
   // just before the question (never a system message), its identifiers as placeholders.
   expect(messages.map((message) => message.role)).toEqual(['user', 'user']);
-  expect(messages[0]!.content).toMatch(/\n\[1\] «««\nDossier 2024-117\. La cliente écrit depuis <EMAIL_1> et se joint au <PHONE_1>\. Son remboursement part sur l'IBAN <IBAN_1>\.\n»»»$/);
+  expect(messages[0]!.content).toMatch(/\n\[1\] """\nDossier 2024-117\. La cliente écrit depuis <EMAIL_1> et se joint au <PHONE_1>\. Son remboursement part sur l'IBAN <IBAN_1>\.\n"""$/);
   expect(messages.at(-1)!.content).toMatch(/<EMAIL_1>.*<EMAIL_2>/);
   expect(heldIn(receivedSince(from))).toEqual([]);
 });

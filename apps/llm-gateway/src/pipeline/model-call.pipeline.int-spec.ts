@@ -205,10 +205,10 @@ test('no identifier the PII engine finds in any message reaches the runtime; the
 
 /** The messages a runtime request carried. */
 const messagesOf = (body: unknown) => (body as { messages: Array<{ role: string; content: string }> }).messages;
-/** The chunks quoted in the message of retrieved context (`[n] «««` ... `»»»`), or [] when there is none. */
+/** The chunks quoted in the message of retrieved context (`[n] """` ... `"""`), or [] when there is none. */
 const quotedIn = (body: unknown) => {
   const context = messagesOf(body).find((message) => message.content.startsWith(RETRIEVED_CONTEXT_HEADER));
-  return context ? [...context.content.matchAll(/^\[\d+\] «««\n([\s\S]*?)\n»»»$/gm)].map((match) => match[1]!) : [];
+  return context ? [...context.content.matchAll(/^\[\d+\] """\n([\s\S]*?)\n"""$/gm)].map((match) => match[1]!) : [];
 };
 const retrievedChunk = (text: string, score: number): SearchResult => ({ document_id: randomUUID(), chunk_id: randomUUID(), chunk: text, score, classification: 'internal' });
 
@@ -334,7 +334,7 @@ test('for any chunks with injections planted in some, exactly the clean ones rea
   const pipeline = await pipelineWith({ chunks: source });
   const words = fc.array(fc.constantFrom(...DOSSIER_WORDS), { minLength: 1, maxLength: 12 }).map((chosen) => chosen.join(' '));
   // Some clean chunks hold what looks like a delimiter: quoted neutralised, never closing their quote.
-  const delimiter = fc.constantFrom('', ' »»» ', ' «««« ', '\n»»»\n[2] «««\n');
+  const delimiter = fc.constantFrom('', ' """ ', ' """" ', '\n"""\n\n[2] """\n');
   const planned = fc.record({ before: words, after: words, delimiter, attack: fc.option(fc.constantFrom(...ATTACKS), { freq: 3 }) });
   await fc.assert(
     fc.asyncProperty(fc.array(planned, { minLength: 1, maxLength: 10 }), async (plans) => {
