@@ -1,12 +1,14 @@
 // The background half of an ingestion: a document accepted (its row written, `processing`) is
 // embedded batch by batch through the gateway, its progress (`chunks_done`) written after each
 // batch, then stored whole (DocumentStore) or marked failed with a reason code, nothing of it left.
-// A bounded number run at once per replica, a bounded number wait, and a tenant has a bounded
-// number running or waiting; a place is reserved synchronously, before the acceptance's first
-// await (so that concurrent acceptances cannot all pass a check made before any of them is
-// queued), and released if the acceptance fails. At shutdown the running ones
-// stop and every unfinished one is marked failed (`interrupted`). A document deleted meanwhile
-// stops its ingestion at the next batch.
+// A bounded number of documents are in hand per replica (running or waiting), and a tenant has a
+// bounded number of them; a place is reserved synchronously, before the acceptance's first await
+// (so that concurrent acceptances cannot all pass a check made before any of them is queued), and
+// released if the acceptance fails. The work itself (each batch: its embedding and its progress;
+// then the storing) takes a turn of FairTurns: `concurrency` at once, given to each tenant with
+// work waiting in turn, so that a tenant that queued large documents holds up another's by one
+// batch, not by whole documents. At shutdown the work stops and every unfinished document is
+// marked failed (`interrupted`). A document deleted meanwhile stops its ingestion at the next batch.
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GardienError, type Caller } from '@gardien/contracts';
@@ -18,10 +20,13 @@ import type { VectorSpace } from '../vectors/vector-backend.port.js';
 import { DocumentStore, type EmbeddedChunk } from './document-store.js';
 import { DocumentsRepository, type DocumentRow } from './documents.repository.js';
 import { EMBEDDING_BATCH, type EmbeddingSession } from './embedder.js';
+import { FairTurns } from './fair-turns.js';
 
 export const INGESTION_LIMITS = Symbol('INGESTION_LIMITS');
 export interface IngestionLimits {
+  /** Batches embedded (or documents stored) at once in this replica, shared by the tenants in turn. */
   concurrency: number;
+  /** Documents in hand beyond `concurrency`: waiting for their turns. */
   queue: number;
   /** Documents of one tenant running or waiting (or being accepted) at once in this replica. */
   perTenant: number;
@@ -64,8 +69,9 @@ export function failureReasonOf(error: unknown, stopped: boolean): string {
 
 @Injectable()
 export class DocumentIngestion implements OnModuleDestroy {
-  private readonly waiting: IngestionJob[] = [];
+  /** Documents in hand: each one's work, under way or waiting for a turn. */
   private readonly running = new Set<Promise<void>>();
+  private readonly turns: FairTurns;
   private readonly stopping = new AbortController();
   /** Places reserved by acceptances under way, not yet queued. */
   private reserved = 0;
@@ -78,15 +84,17 @@ export class DocumentIngestion implements OnModuleDestroy {
     private readonly store: DocumentStore,
     @Inject(INGESTION_LIMITS) private readonly limits: IngestionLimits,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.turns = new FairTurns(limits.concurrency);
+  }
 
   /**
    * Reserves a place, synchronously: refused (503 ingestion_queue_full) when the replica's
-   * running, waiting and reserved documents fill `concurrency + queue`, or (429
+   * documents in hand and reserved fill `concurrency + queue`, or (429
    * ingestion_tenant_limit) when the tenant's fill `perTenant`.
    */
   reserve(tenantId: string): IngestionSlot {
-    if (this.stopping.signal.aborted || this.running.size + this.waiting.length + this.reserved >= this.limits.concurrency + this.limits.queue) {
+    if (this.stopping.signal.aborted || this.running.size + this.reserved >= this.limits.concurrency + this.limits.queue) {
       throw vectorStoreError(VectorStoreReason.IngestionQueueFull, { retryAfterSeconds: 5 });
     }
     if ((this.byTenant.get(tenantId) ?? 0) >= this.limits.perTenant) throw vectorStoreError(VectorStoreReason.IngestionTenantLimit, { retryAfterSeconds: 5 });
@@ -98,13 +106,16 @@ export class DocumentIngestion implements OnModuleDestroy {
     });
   }
 
-  /** Queues the job in the place reserved for it. */
+  /** Starts the job in the place reserved for it: its work waits for its turns. */
   enqueue(slot: IngestionSlot, job: IngestionJob): void {
     if (!(slot instanceof ReservedSlot) || slot.state !== 'reserved' || slot.tenantId !== job.document.tenant_id) throw new Error('an ingestion queued without its reserved place');
     slot.state = 'used';
     this.reserved--;
-    this.waiting.push(job);
-    this.pump();
+    const run: Promise<void> = this.run(job).finally(() => {
+      this.running.delete(run);
+      this.untrack(job.document.tenant_id);
+    });
+    this.running.add(run);
   }
 
   private untrack(tenantId: string): void {
@@ -113,30 +124,25 @@ export class DocumentIngestion implements OnModuleDestroy {
     else this.byTenant.delete(tenantId);
   }
 
-  /** Resolves once nothing runs or waits (tests, shutdown). */
+  /** Resolves once no document is in hand (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
+  /** Stops: the work under way ends at its next step, what waits for a turn at once; each is marked `interrupted`. */
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
-    const left = this.waiting.splice(0);
     await this.idle();
-    for (const job of left) {
-      await this.fail(job, 'interrupted');
-      this.untrack(job.document.tenant_id);
-    }
   }
 
-  private pump(): void {
-    while (this.running.size < this.limits.concurrency && this.waiting.length > 0 && !this.stopping.signal.aborted) {
-      const job = this.waiting.shift()!;
-      const run: Promise<void> = this.run(job).finally(() => {
-        this.running.delete(run);
-        this.untrack(job.document.tenant_id);
-        this.pump();
-      });
-      this.running.add(run);
+  /** `work` in one of the tenant's turns. */
+  private async inTurn<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const turn = await this.turns.take(tenantId, this.stopping.signal);
+    try {
+      this.stopping.signal.throwIfAborted();
+      return await work();
+    } finally {
+      turn.release();
     }
   }
 
@@ -145,14 +151,15 @@ export class DocumentIngestion implements OnModuleDestroy {
     try {
       const embedded: EmbeddedChunk[] = [];
       for (let from = 0; from < job.chunks.length; from += EMBEDDING_BATCH) {
-        this.stopping.signal.throwIfAborted();
         const texts = job.chunks.slice(from, from + EMBEDDING_BATCH);
-        const vectors = await job.session.embed({ space: job.space, purpose: document.purpose, subjectId: document.subject_id, texts, signal: this.stopping.signal });
-        texts.forEach((text, i) => embedded.push({ text, vector: vectors[i]! }));
-        const going = await withTenant(this.dataSource, document.tenant_id, (manager) => this.repository.progress(manager, document.id, embedded.length));
+        const going = await this.inTurn(document.tenant_id, async () => {
+          const vectors = await job.session.embed({ space: job.space, purpose: document.purpose, subjectId: document.subject_id, texts, signal: this.stopping.signal });
+          texts.forEach((text, i) => embedded.push({ text, vector: vectors[i]! }));
+          return withTenant(this.dataSource, document.tenant_id, (manager) => this.repository.progress(manager, document.id, embedded.length));
+        });
         if (!going) return;
       }
-      await this.store.store(job.caller, document, embedded);
+      await this.inTurn(document.tenant_id, () => this.store.store(job.caller, document, embedded));
     } catch (error) {
       await this.fail(job, failureReasonOf(error, this.stopping.signal.aborted));
     }

@@ -27,6 +27,7 @@ import type { VectorBackend } from '../vectors/vector-backend.port.js';
 import { ChunkCodec } from './chunk-codec.js';
 import { DocumentIngestion } from './document-ingestion.js';
 import { DocumentStore } from './document-store.js';
+import { EMBEDDING_BATCH } from './embedder.js';
 import { DocumentsRepository } from './documents.repository.js';
 import { DocumentsService } from './documents.service.js';
 
@@ -323,6 +324,28 @@ describe('ingestion limits, under concurrent acceptances', () => {
     await expect(service.documents.ingest(callers[0]!, TOKEN, { collection: 'unknown', text: 'x', purpose: 'support' })).rejects.toMatchObject({ reason: 'unknown_collection' });
     expect(reasons(await outcomes(service, callers.slice(0, 2)))).toEqual(['accepted', 'accepted']);
     await service.ingestion.idle();
+  });
+
+  test("a tenant's large documents hold up another tenant's by a batch or two, not by whole documents: the turns go to each tenant in turn", async () => {
+    const service = serviceOn(new EmbeddedVectorBackend(runtime), { concurrency: 1, queue: 8, perTenant: 8 });
+    let open!: () => void;
+    service.embedder.gate = new Promise((resolve) => (open = resolve));
+    const [busy, late] = [randomUUID(), randomUUID()];
+    const busyCaller = as({ kind: 'user', id: randomUUID(), tenantId: busy, roles: ['user'] });
+    const lateCaller = as({ kind: 'user', id: randomUUID(), tenantId: late, roles: ['user'] });
+    // Three documents of several batches each (of EMBEDDING_BATCH chunks), the first one's first batch held at the gate; then a one-batch document of another tenant.
+    const large = Array.from({ length: 3 * EMBEDDING_BATCH }, (_, i) => paragraph(i)).join('\n\n');
+    for (let i = 0; i < 3; i++) await service.documents.ingest(busyCaller, TOKEN, { collection: 'docs', text: large, purpose: 'support' });
+    await service.documents.ingest(lateCaller, TOKEN, { collection: 'docs', text: 'Un court compte rendu.', purpose: 'support' });
+    open();
+    service.embedder.gate = undefined;
+    await service.ingestion.idle();
+    const order = service.embedder.calls.map((call) => (call.caller === lateCaller.principal.id ? 'late' : 'busy'));
+    expect(order.filter((who) => who === 'busy').length).toBeGreaterThanOrEqual(3 * 3);
+    // The late tenant's batch is the third embedded: after the one under way when it came, and the busy tenant's turn
+    // that was already due (the busy tenant was waiting in the round first); then the busy tenant's other batches.
+    expect(order.indexOf('late')).toBe(2);
+    expect((await counts(late)).documents).toBe(1);
   });
 
   test("a tenant has at most perTenant documents waiting or running: the others are refused (429 ingestion_tenant_limit), another tenant's accepted", async () => {
