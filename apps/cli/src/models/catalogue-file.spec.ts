@@ -59,3 +59,15 @@ test('a file larger than 1 MiB is refused without being parsed', async () => {
 test('a catalogue path that is a directory cannot be read', async () => {
   await expect(readCatalogueFile(root)).rejects.toBeInstanceOf(CatalogueFileError);
 });
+
+test("the refusal names the first problem's place and kind, never what the file holds (an unknown field's name, a value)", async () => {
+  const path = join(root, 'models.json');
+  const marker = 'jean.dupont-notes';
+  for (const content of [{ models: [], [marker]: 1 }, { models: [{ ...model, [marker]: 1 }] }, { models: [{ ...model, runtime: marker }] }, { models: [{ ...model, sha256: marker }] }]) {
+    await writeFile(path, JSON.stringify(content));
+    const error = await readCatalogueFile(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CatalogueFileError);
+    expect((error as Error).message).toMatch(new RegExp(`^the catalogue ${path} is not valid: (\\(root\\)|models\\.0(\\.runtime|\\.sha256)?): `));
+    expect((error as Error).message).not.toContain(marker);
+  }
+});

@@ -12,12 +12,13 @@ export class CatalogueFileError extends Error {
   override readonly name = 'CatalogueFileError';
 }
 
-/** The catalogue at `path`; an absent file is an empty catalogue. */
-export async function readCatalogueFile(path: string): Promise<ModelCatalogueFile> {
+/** The catalogue at `path`; an absent file is an empty catalogue, unless `absent` is `refused`. */
+export async function readCatalogueFile(path: string, absent: 'empty' | 'refused' = 'empty'): Promise<ModelCatalogueFile> {
   const size = await stat(path).then(
     (info) => info.size,
     (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
+      if (error.code === 'ENOENT' && absent === 'empty') return undefined;
+      if (error.code === 'ENOENT') throw new CatalogueFileError(`no catalogue at ${path}`);
       throw new CatalogueFileError(`cannot read the catalogue ${path}`);
     },
   );
@@ -31,8 +32,10 @@ export async function readCatalogueFile(path: string): Promise<ModelCatalogueFil
   }
   const parsed = ModelCatalogueFile.safeParse(json);
   if (!parsed.success) {
+    // The place (schema field names and indexes) and the schema's words; an unknown field's name is the file's, not said.
     const issue = parsed.error.issues[0]!;
-    throw new CatalogueFileError(`the catalogue ${path} is not valid: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problem = issue.code === 'unrecognized_keys' ? 'a field the catalogue does not have' : issue.message;
+    throw new CatalogueFileError(`the catalogue ${path} is not valid: ${issue.path.join('.') || '(root)'}: ${problem}`);
   }
   return parsed.data;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BaseConfigSchema, loadConfig, sharedEnvironment } from '@gardien/bootstrap';
 import { ALL_SERVICES, BUS_SERVICES, PROVISIONER_USER, isBusService, type BusService, type BusUser, type ServiceName } from '@gardien/contracts';
 import { z } from 'zod';
+import { CatalogueFileError, readCatalogueFile } from '../models/catalogue-file.js';
 import { runProvision } from '../provision/provision.command.js';
 import { DEVELOPMENT_ADMIN_URL } from '../provision/provision-config.js';
 import { PROVISION_EXIT, type ProvisionResult } from '../provision/provision-report.js';
@@ -44,6 +45,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const services = selectServices(options.only);
   const config = loadConfig(StartConfigSchema);
   if (process.env.GARDIEN_DATABASE_URL) say('GARDIEN_DATABASE_URL is not read by gardien start: the administrator’s URL is GARDIEN_DATABASE_ADMIN_URL');
+  if (services.includes('llm-gateway')) await checkModelCatalogue(process.env);
 
   await ensurePostgres(config.GARDIEN_DATABASE_ADMIN_URL, dataDir);
   const ownNats = await ensureNats(config.GARDIEN_NATS_URL, dataDir);
@@ -106,6 +108,23 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const host = process.env.GARDIEN_HTTP_HOST ?? '127.0.0.1';
   say(`${services.length} services up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; Ctrl-C stops them`);
   if (services.includes('edge-api')) process.stdout.write(`Gardien edge: http://${host}:${port}  (health: http://${host}:${port}/health)\n`);
+}
+
+/**
+ * The catalogue the gateway is to read (GARDIEN_MODELS_FILE), checked before anything starts: the
+ * gateway would stop on it only once Postgres, NATS and the other services were up. A bad one is a
+ * configuration error (78), named by the file and its first problem, never by what it holds.
+ */
+async function checkModelCatalogue(env: NodeJS.ProcessEnv): Promise<void> {
+  const file = env.GARDIEN_MODELS_FILE;
+  if (!file) return;
+  try {
+    await readCatalogueFile(file, 'refused');
+  } catch (error) {
+    if (!(error instanceof CatalogueFileError)) throw error;
+    say(`GARDIEN_MODELS_FILE: ${error.message}; nothing was started`);
+    process.exit(PROVISION_EXIT.config);
+  }
 }
 
 /** `gardien provision` for the selected services, as the provisioner, credentials under <data>/secrets. */
