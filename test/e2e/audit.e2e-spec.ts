@@ -29,8 +29,8 @@ import {
 } from '@gardien/contracts';
 import {
   ADMIN_URL,
-  DEFAULT_SERVED_MODEL,
-  ModelRuntimeServer,
+    ModelRuntimeServer,
+  servedAssistantEnv,
   PlatformProcesses,
   PrivateNats,
   connectAs,
@@ -179,8 +179,6 @@ beforeAll(async () => {
   // A model runtime (a test server speaking Ollama's API) for the model calls and the documents' embeddings.
   runtime = new ModelRuntimeServer({ dimensions: 16 });
   await runtime.start();
-  const modelsFile = join(dir, 'models.json');
-  writeFileSync(modelsFile, JSON.stringify({ models: [{ id: 'assistant', runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat', 'embeddings'], context_length: 8_192 }] }));
   const collectionsFile = join(dir, 'collections.json');
   const collections = [
     { id: COLLECTION, model: 'assistant', dimensions: 16 },
@@ -194,7 +192,7 @@ beforeAll(async () => {
     serviceEnv: {
       // Auth's retention purge every second, so that a session made to look expired is purged (and audited) in the test.
       auth: { GARDIEN_RETENTION_INTERVAL_MS: '1000' },
-      'llm-gateway': { GARDIEN_MODELS_FILE: modelsFile, GARDIEN_LLM_RUNTIME: 'ollama', GARDIEN_OLLAMA_URL: runtime.url },
+      'llm-gateway': servedAssistantEnv(dir, runtime),
       'vector-store': { GARDIEN_VECTOR_COLLECTIONS_FILE: collectionsFile },
     },
   });

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { DEFAULT_SERVED_MODEL, ModelRuntimeServer, PlatformProcesses, PrivateNats, dropTestDatabases, leakForms, testDatabasePrefix, waitFor } from '@gardien/testing';
+import { ModelRuntimeServer, servedAssistantEnv, PlatformProcesses, PrivateNats, dropTestDatabases, leakForms, testDatabasePrefix, waitFor } from '@gardien/testing';
 import { EdgeClient, bootstrapTenantA, freshTotp, someClientAddress, totpSecretOf, type HttpAnswer } from './identity-support.js';
 
 const prefix = testDatabasePrefix();
@@ -54,8 +54,6 @@ beforeAll(async () => {
   nats = await PrivateNats.start();
   runtime = new ModelRuntimeServer({ dimensions: 16 });
   await runtime.start();
-  const modelsFile = join(dir, 'models.json');
-  writeFileSync(modelsFile, JSON.stringify({ models: [{ id: 'assistant', runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat', 'embeddings'], context_length: 8_192 }] }));
   const collectionsFile = join(dir, 'collections.json');
   writeFileSync(collectionsFile, JSON.stringify({ collections: [{ id: COLLECTION, model: 'assistant', dimensions: 16 }] }));
   platform = await PlatformProcesses.start({
@@ -63,7 +61,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' },
     serviceEnv: {
-      'llm-gateway': { GARDIEN_MODELS_FILE: modelsFile, GARDIEN_LLM_RUNTIME: 'ollama', GARDIEN_OLLAMA_URL: runtime.url },
+      'llm-gateway': servedAssistantEnv(dir, runtime),
       'vector-store': { GARDIEN_VECTOR_COLLECTIONS_FILE: collectionsFile },
     },
   });

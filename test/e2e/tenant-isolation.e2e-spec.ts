@@ -4,6 +4,9 @@
 // from the documents, so a route added later without a probe makes this test fail. Afterwards, B's
 // resources are checked unchanged. Also: no route or GraphQL field creates a super-admin.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import {
   AUTH_OPERATIONS,
@@ -15,11 +18,14 @@ import {
 } from '@gardien/contracts';
 import {
   ADMIN_URL,
+    ModelRuntimeServer,
+  servedAssistantEnv,
   connectAs,
   dropTestDatabases,
   PlatformProcesses,
   PrivateNats,
   testDatabasePrefix,
+  waitFor,
 } from '@gardien/testing';
 import {
   EdgeClient,
@@ -39,7 +45,9 @@ const prefix = testDatabasePrefix();
 const PASSWORD = 'a passphrase long enough to pass';
 const usedCodes = new Set<string>();
 
+const dir = mkdtempSync(join(tmpdir(), 'gardien-isolation-e2e-'));
 let nats: PrivateNats;
+let runtime: ModelRuntimeServer;
 let platform: PlatformProcesses;
 let edge: EdgeClient;
 const A = { tenant: '', admin: '', token: '', refresh: '' };
@@ -123,9 +131,21 @@ async function probeModelCall(op: DocumentedOperation): Promise<boolean> {
 
 beforeAll(async () => {
   nats = await PrivateNats.start();
-  // Behind the proxy, as in production: each login probe comes from its own address, so that the
-  // per-source back-off of one failed probe cannot answer for the next.
-  platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' } });
+  // A model runtime (a test server speaking Ollama's API) whose model embeds B's document: the vector store accepts a
+  // document only for a model the gateway serves the caller.
+  runtime = new ModelRuntimeServer({ dimensions: 16 });
+  await runtime.start();
+  platform = await PlatformProcesses.start({
+    databasePrefix: prefix,
+    natsUrl: nats.url,
+    // Behind the proxy, as in production: each login probe comes from its own address, so that the
+    // per-source back-off of one failed probe cannot answer for the next.
+    env: { GARDIEN_TRUSTED_PROXIES: '127.0.0.1' },
+    serviceEnv: {
+      'llm-gateway': servedAssistantEnv(dir, runtime),
+      'vector-store': { GARDIEN_EMBEDDING_MODEL: 'assistant', GARDIEN_EMBEDDING_DIMENSIONS: '16' },
+    },
+  });
   edge = new EdgeClient(platform.edgeUrl);
   const result = await bootstrapTenantA(nats.url, PASSWORD);
   A.tenant = result.tenant!.id;
@@ -144,17 +164,28 @@ beforeAll(async () => {
     ok(await api('POST', '/purposes', { token, body: { id, name: 'Purpose', legal_basis: 'contract' } }), 201);
   }
   B.apiKey = ok(await api('POST', '/api-keys', { token: B.token, body: { name: 'b-key', purpose: B.purpose } }), 201).body.id;
-  // A real document of B (accepted at once, whatever its embedding becomes), so that the documents probe names one.
+  // A real document of B, so that the documents probe names one.
+  ok(await api('PATCH', `/tenants/${B.tenant}/settings`, { token: B.token, body: { allowed_models: ['assistant'] } }), 200);
   const memberB = ok(await api('POST', '/auth/login', { body: { email: 'member@b.example', password: PASSWORD, tenant: 'tenant-b' } }), 200).body.access_token;
   B.document = ok(await api('POST', '/documents', { token: memberB, body: { collection: 'documents', text: 'Compte rendu de B.', purpose: B.purpose } }), 202).body.id;
+  // Ready before B's state is first read. The gateway reads B's new purpose within its policy's time to live (5 s):
+  // until then the document fails (undeclared purpose), and is sent again.
+  const readyDocument = async () => {
+    const state = ok(await api('GET', `/documents/${B.document}`, { token: memberB }), 200).body as { status: string };
+    if (state.status === 'failed') B.document = ok(await api('POST', '/documents', { token: memberB, body: { collection: 'documents', text: 'Compte rendu de B.', purpose: B.purpose } }), 202).body.id;
+    return state.status === 'ready';
+  };
+  await waitFor(readyDocument, 30_000, "B's document to be ready", 250);
 
   operations = await documentedOperations(edge);
 }, 90_000);
 
 afterAll(async () => {
   await platform?.dispose();
+  await runtime?.stop();
   await nats?.dispose();
   await dropTestDatabases(prefix);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** B's state, read by B's admin: it must be the same after every probe of A. */

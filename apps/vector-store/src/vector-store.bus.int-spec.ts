@@ -66,6 +66,8 @@ let connection: NatsConnection;
 let app: INestMicroservice;
 let bus: BusClient;
 let signingKey: CryptoKey;
+/** The models the gateway's models.list answers the caller may call. */
+let servedModels = [{ id: 'probe-embed', capabilities: ['embeddings'], context_length: 512, owned_by: 'gardien', description: null }];
 const gatewayCalls: Array<{ token: string | undefined; payload: { model: string; input: string[]; purpose?: string; subject?: string } }> = [];
 
 function respondAs(subject: string, answer: (payload: unknown, token: string | undefined) => unknown): void {
@@ -116,6 +118,7 @@ beforeAll(async () => {
   // token it was given, which stays the same when a later call's token is signed a second later) and
   // the gateway's embeddings.
   respondAs(tokenExchangeOperation('vector-store').subject, (_, token) => ({ access_token: `for-gateway:${subjectOf(token)}`, expires_in: 300 }));
+  respondAs(LLM_OPERATIONS.listModels.subject, () => ({ models: servedModels }));
   respondAs(LLM_OPERATIONS.embeddings.subject, (payload, token) => {
     const request = payload as (typeof gatewayCalls)[number]['payload'];
     gatewayCalls.push({ token, payload: request });
@@ -182,6 +185,21 @@ test('a user ingests, follows, searches and deletes a document; the gateway gets
 
   expect(await call(userA, VECTOR_STORE_OPERATIONS.deleteDocument, { id: accepted.id })).toEqual({});
   expect((await call(userA, VECTOR_STORE_OPERATIONS.search, { collection: 'documents', query: 'facture 4' })).results).toEqual([]);
+});
+
+test('a collection whose model the gateway does not serve the caller (not allowed, not running) refuses the document at once: 503 embedding_model_unavailable, nothing stored', async () => {
+  const documents = () => withTenant(runtime, tenantA, async (m) => (await m.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM vector_documents'))[0]!.n);
+  const before = await documents();
+  const served = servedModels;
+  try {
+    servedModels = [{ ...served[0]!, capabilities: ['chat'] }];
+    await expect(call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.Unavailable, reason: 'embedding_model_unavailable' });
+    servedModels = [];
+    await expect(call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'support' })).rejects.toMatchObject({ reason: 'embedding_model_unavailable' });
+    expect(await documents()).toBe(before);
+  } finally {
+    servedModels = served;
+  }
 });
 
 test("the rights pipeline erases a subject: its points and chunks go, another subject's stay", async () => {

@@ -27,6 +27,8 @@ export enum VectorStoreReason {
   EmbeddingDimensionMismatch = 'embedding_dimension_mismatch',
   /** A query vector with a component not finite as a float32, or of zero norm. */
   VectorInvalid = 'vector_invalid',
+  /** The collection's embedding model is not one the caller may call for embeddings now (its tenant's settings, the catalogue, the runtime). */
+  EmbeddingModelUnavailable = 'embedding_model_unavailable',
   /** The embedding model answered a vector that is not finite or of zero norm. */
   EmbeddingInvalid = 'embedding_invalid',
   /** Too many ingestions are waiting in this replica. */
@@ -48,6 +50,7 @@ export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vecto
   [VectorStoreReason.VectorSpaceMisconfigured]: { code: ErrorCode.Unavailable, message: "the collection's vector space is configured with another dimension" },
   [VectorStoreReason.EmbeddingDimensionMismatch]: { code: ErrorCode.Unavailable, message: "the embedding model's vectors do not have the collection's dimension" },
   [VectorStoreReason.VectorInvalid]: { code: ErrorCode.ValidationFailed, message: 'the query vector has a component that is not a finite float32, or a zero norm' },
+  [VectorStoreReason.EmbeddingModelUnavailable]: { code: ErrorCode.Unavailable, message: "the collection's embedding model is not served to the caller's tenant (not allowed by its settings, or not running): nothing was stored" },
   [VectorStoreReason.EmbeddingInvalid]: { code: ErrorCode.Unavailable, message: "the embedding model's vector is not finite or has a zero norm" },
   [VectorStoreReason.IngestionQueueFull]: { code: ErrorCode.Unavailable, message: 'too many documents are being ingested: try again shortly' },
   [VectorStoreReason.IngestionTenantLimit]: { code: ErrorCode.RateLimited, message: "too many of the tenant's documents are being ingested: try again shortly" },

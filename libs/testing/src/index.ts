@@ -9,6 +9,7 @@ export * from './database-dumps.js';
 export * from './open-bus-connection.js';
 export * from './raw-http.js';
 export * from './model-runtime-server.js';
+export * from './served-assistant.js';
 export * from './audit-collection.js';
 export * from './audit-catalogue-check.js';
 export * from './cpu-time.js';

@@ -59,6 +59,7 @@ export class DocumentsService {
     try {
       const session = await this.embedder.open(caller, token);
       const space = spaceOf(collection);
+      await session.ensureServes(space);
       await this.backend.ensureSpace(space);
       const document = await withTenant(this.dataSource, tenantId, async (manager) => {
         const row = await this.repository.insert(manager, {

@@ -27,6 +27,12 @@ export interface EmbeddingCall {
 export interface EmbeddingSession {
   /** Unit vectors of the space's dimension, one per text, in order. */
   embed(call: EmbeddingCall): Promise<Float32Array[]>;
+  /**
+   * Refuses (503 embedding_model_unavailable) when the space's model is not one the caller may
+   * call for embeddings now (not allowed by its tenant's settings, not served, not in the
+   * catalogue): asked before a document is accepted, so that none is accepted only to fail.
+   */
+  ensureServes(space: VectorSpace): Promise<void>;
 }
 
 export abstract class Embedder {
@@ -52,6 +58,10 @@ export class GatewayEmbedder extends Embedder {
         // The caller's request id and trace, not its deadline: an ingestion outlives the request that started it.
         const reply = await this.bus.call(LLM_OPERATIONS.embeddings, request, { ...callContextFor(caller, forGateway), deadline: undefined }, signal ? { signal } : {});
         return checkedVectors(reply.embeddings, space, texts.length);
+      },
+      ensureServes: async (space) => {
+        const { models } = await this.bus.call(LLM_OPERATIONS.listModels, {}, callContextFor(caller, forGateway));
+        if (!models.some((model) => model.id === space.model && model.capabilities.includes('embeddings'))) throw vectorStoreError(VectorStoreReason.EmbeddingModelUnavailable);
       },
     };
   }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { GardienError, ErrorCode, type Caller } from '@gardien/contracts';
 import { Embedder, checkedVectors, type EmbeddingCall, type EmbeddingSession } from '../documents/embedder.js';
+import { VectorStoreReason, vectorStoreError } from '../vector-store.errors.js';
 
 export interface RecordedEmbedding {
   caller: string;
@@ -30,6 +31,8 @@ export class FakeEmbedder extends Embedder {
   wrongDimensions: number | undefined;
   /** While set, calls wait for it. */
   gate: Promise<void> | undefined;
+  /** Models the gateway would not serve the caller (ensureServes refuses them). */
+  readonly unserved = new Set<string>();
 
   async open(caller: Caller, token: string | undefined): Promise<EmbeddingSession> {
     if (caller.tenantId === null) throw new GardienError(ErrorCode.Forbidden, 'no tenant');
@@ -41,6 +44,9 @@ export class FakeEmbedder extends Embedder {
         if (this.failAt?.call === index) throw this.failAt.error;
         const dimensions = this.wrongDimensions ?? call.space.dimensions;
         return checkedVectors(call.texts.map((text) => wordVector(text, dimensions)), call.space, call.texts.length);
+      },
+      ensureServes: async (space) => {
+        if (this.unserved.has(space.model)) throw vectorStoreError(VectorStoreReason.EmbeddingModelUnavailable);
       },
     };
   }
