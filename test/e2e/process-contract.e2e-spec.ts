@@ -40,6 +40,33 @@ test('a service whose keystore is opened with the wrong master key refuses to st
   }
 });
 
+test('the gateway refuses a model catalogue that is not one: exit 78, naming the variable, the file and the first problem, never what the file holds', async () => {
+  const prefix = testDatabasePrefix();
+  const nats = await PrivateNats.start();
+  const platform = await PlatformProcesses.start({ databasePrefix: prefix, natsUrl: nats.url, services: ['llm-gateway'] });
+  try {
+    await platform.kill('llm-gateway', 'SIGTERM');
+    const notJson = join(platform.dataDir, 'not-json.json');
+    writeFileSync(notJson, '{"models": [ jean.dupont@example.fr');
+    const notCatalogue = join(platform.dataDir, 'not-a-catalogue.json');
+    writeFileSync(notCatalogue, JSON.stringify({ models: [{ id: 'assistant', runtime: 'ollama', name: 'x', sha256: 'jean.dupont@example.fr', capabilities: ['chat'], context_length: 8 }] }));
+    for (const [file, problem] of [[notJson, 'is not JSON'], [notCatalogue, 'models.0.sha256']] as const) {
+      const name = `gateway-${problem.replace(/\W+/g, '-')}`;
+      await expect(platform.launch('llm-gateway', name, { GARDIEN_MODELS_FILE: file })).rejects.toThrow(/exited with code 78/);
+      const lines = platform.lines.filter((l) => l.process === name).map((l) => l.line);
+      const fatal = JSON.parse(lines.find((line) => line.includes('"level":"fatal"'))!) as { msg: string; variable?: string; problem?: string };
+      expect(fatal).toMatchObject({ msg: 'invalid configuration', variable: 'GARDIEN_MODELS_FILE' });
+      expect(fatal.problem).toContain(file);
+      expect(fatal.problem).toContain(problem);
+      expect(lines.join('\n')).not.toContain('dupont');
+    }
+  } finally {
+    await platform.dispose();
+    await nats.dispose();
+    await dropTestDatabases(prefix);
+  }
+});
+
 describe('metrics', () => {
   const prefix = testDatabasePrefix();
   let nats: PrivateNats;

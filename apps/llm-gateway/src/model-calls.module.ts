@@ -42,7 +42,7 @@ async function runtimeFor(catalogue: ModelCatalogue): Promise<ModelRuntime | und
   const config = readModelRuntimeConfig(process.env);
   const kind = runtimeKindOf(config);
   const other = catalogue.models.find((model) => model.runtime !== kind);
-  if (other) throw new ModelCatalogueError(`GARDIEN_MODELS_FILE: model ${other.id} is served by ${other.runtime}, but the gateway's runtime is ${kind} (GARDIEN_LLM_RUNTIME)`);
+  if (other) throw new ModelCatalogueError(`model ${other.id} is served by ${other.runtime}, but the gateway's runtime is ${kind} (GARDIEN_LLM_RUNTIME)`);
   return createModelRuntime(
     config,
     catalogue.models.map((model) => ({ name: model.name, sha256: model.sha256, contextLength: model.context_length, ...(model.chat_template ? { chatTemplate: model.chat_template } : {}) })),

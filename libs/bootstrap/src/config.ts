@@ -12,6 +12,21 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A configuration problem found past the environment: a file a variable names (a model catalogue)
+ * is absent or not what it should be. `problem` is made of the file's path, schema paths and codes,
+ * never of what the file holds. A service that meets one at start exits 78, naming both.
+ */
+export class StartupConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'StartupConfigError';
+  }
+}
+
 const port = z.coerce.number().int().min(0).max(65_535);
 
 /** What every service process needs. Apps extend it with their own variables. */

@@ -11,6 +11,8 @@ import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import {
+  EXIT_CONFIG,
+  StartupConfigError,
   natsConnectionOptions,
   onShutdownSignal,
   openBusConnection,
@@ -113,6 +115,8 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.module(resources), {
       strategy: transport,
       logger: frameworkLogger(logger),
+      // A module that fails to build (a provider's factory threw) is reported below, not by Nest's exit(1).
+      abortOnError: false,
     });
     if (definition.ownKeySet) keySet = definition.ownKeySet(app);
     app.useGlobalFilters(new BusExceptionFilter(logger));
@@ -132,9 +136,12 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     });
     logger.info({ startMs: Date.now() - context.startedAt, queue: definition.name }, SERVICE_READY_MESSAGE);
   } catch (error) {
-    logger.fatal({ err: safeError(error) }, 'service failed to start');
+    // A file named by a variable that cannot be used is a configuration error: 78, like a bad variable.
+    const configuration = error instanceof StartupConfigError;
+    if (configuration) logger.fatal({ variable: error.variable, problem: error.problem }, 'invalid configuration');
+    else logger.fatal({ err: safeError(error) }, 'service failed to start');
     logger.flush();
-    setTimeout(() => process.exit(1), 100);
+    setTimeout(() => process.exit(configuration ? EXIT_CONFIG : 1), 100);
   }
 }
 

@@ -2,13 +2,18 @@
 // (a bad file stops the service, naming the file and the path of the first problem, never a
 // value). No file: no model, and every call is refused as asking for an unknown model.
 import { readFile, stat } from 'node:fs/promises';
+import { StartupConfigError } from '@gardien/bootstrap';
 import { ModelCatalogueFile, type CatalogueModel, type ModelCapability } from '@gardien/contracts';
 
 /** A catalogue is a short list: a larger file is a mistake, refused before it is read. */
 const MAX_FILE_BYTES = 1024 * 1024;
 
-export class ModelCatalogueError extends Error {
-  override readonly name = 'ModelCatalogueError';
+/** A catalogue file that cannot be used: the gateway stops at start, exit 78 (StartupConfigError). */
+export class ModelCatalogueError extends StartupConfigError {
+  constructor(problem: string) {
+    super('GARDIEN_MODELS_FILE', problem);
+    this.name = 'ModelCatalogueError';
+  }
 }
 
 export class ModelCatalogue {
@@ -23,10 +28,10 @@ export class ModelCatalogue {
     const size = await stat(path).then(
       (info) => info.size,
       () => {
-        throw new ModelCatalogueError(`GARDIEN_MODELS_FILE: cannot read ${path}`);
+        throw new ModelCatalogueError(`cannot read ${path}`);
       },
     );
-    if (size > MAX_FILE_BYTES) throw new ModelCatalogueError(`GARDIEN_MODELS_FILE: ${path} is larger than ${MAX_FILE_BYTES} bytes`);
+    if (size > MAX_FILE_BYTES) throw new ModelCatalogueError(`${path} is larger than ${MAX_FILE_BYTES} bytes`);
     return ModelCatalogue.parse(await readFile(path, 'utf8'), path);
   }
 
@@ -35,12 +40,12 @@ export class ModelCatalogue {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ModelCatalogueError(`GARDIEN_MODELS_FILE: ${source} is not JSON`);
+      throw new ModelCatalogueError(`${source} is not JSON`);
     }
     const parsed = ModelCatalogueFile.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new ModelCatalogueError(`GARDIEN_MODELS_FILE: ${source}: ${issue.path.join('.') || '(root)'}: ${issue.code}`);
+      throw new ModelCatalogueError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.code}`);
     }
     return new ModelCatalogue(parsed.data.models);
   }
