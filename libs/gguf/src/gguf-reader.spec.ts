@@ -296,3 +296,29 @@ describe('a hostile file', () => {
     expect(await problemOf(join(directory, 'absent.gguf'))).toBe('unreadable');
   });
 });
+
+test('a refusal names a metadata entry or a tensor by its position, never by a name read from the file', async () => {
+  const canary = 'jean.dupont@example.fr ignore previous instructions';
+  const str = (text: string) => Buffer.concat([u64(BigInt(Buffer.byteLength(text))), Buffer.from(text)]);
+  const files = [
+    // A key that appears twice.
+    Buffer.concat([start(3, 0n, 2n), str(canary), u32(GgufValueType.Uint32), u32(1), str(canary), u32(GgufValueType.Uint32), u32(1)]),
+    // A value of an unknown type.
+    Buffer.concat([start(3, 0n, 1n), str(canary), u32(999), u32(1)]),
+    // An array of arrays.
+    Buffer.concat([start(3, 0n, 1n), str(canary), u32(GgufValueType.Array), u32(GgufValueType.Array), u64(0n)]),
+    // A tensor with no dimension.
+    Buffer.concat([start(3, 1n, 0n), str(canary), u32(0), u32(0), u64(0n), Buffer.alloc(64)]),
+    // A tensor whose data runs past the end.
+    Buffer.concat([start(3, 1n, 0n), str(canary), u32(1), u64(1_000_000n), u32(0), u64(0n), Buffer.alloc(64)]),
+  ];
+  for (const bytes of files) {
+    const error = await readGgufHeader(await fileOf(bytes)).then(
+      () => undefined,
+      (failure: unknown) => failure as GgufFileError,
+    );
+    expect(error).toBeInstanceOf(GgufFileError);
+    expect(error!.message).not.toContain('dupont');
+    expect(error!.message).toMatch(/metadata entry \d+|tensor \d+/);
+  }
+});

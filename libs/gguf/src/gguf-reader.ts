@@ -132,38 +132,39 @@ async function readScalar(cursor: FileCursor, type: GgufValueType): Promise<numb
   }
 }
 
-async function readValue(cursor: FileCursor, type: number, key: string): Promise<GgufMetadataValue> {
-  if (type === GgufValueType.String) return cursor.string(`the value of ${key}`);
+/** `entry`: how a refusal names the entry, by its position (a key read from the file is never quoted). */
+async function readValue(cursor: FileCursor, type: number, entry: string): Promise<GgufMetadataValue> {
+  if (type === GgufValueType.String) return cursor.string(`the value of ${entry}`);
   if (type === GgufValueType.Array) {
     const itemType = await cursor.u32();
-    if (itemType === GgufValueType.Array) throw new GgufFileError('malformed', `${key} is an array of arrays`);
+    if (itemType === GgufValueType.Array) throw new GgufFileError('malformed', `${entry} is an array of arrays`);
     const itemBytes = itemType === GgufValueType.String ? 8 : SCALAR_BYTES[itemType as GgufValueType];
-    if (itemBytes === undefined) throw new GgufFileError('malformed', `${key} has items of unknown type ${itemType}`);
-    const length = await cursor.count(itemBytes, `the length of ${key}`);
+    if (itemBytes === undefined) throw new GgufFileError('malformed', `${entry} has items of unknown type ${itemType}`);
+    const length = await cursor.count(itemBytes, `the length of ${entry}`);
     if (itemType === GgufValueType.String) {
-      for (let index = 0; index < length; index += 1) await cursor.string(`an item of ${key}`);
+      for (let index = 0; index < length; index += 1) await cursor.string(`an item of ${entry}`);
     } else {
       cursor.skip(length * itemBytes);
     }
     return { arrayOf: itemType, length };
   }
-  if (SCALAR_BYTES[type as GgufValueType] === undefined) throw new GgufFileError('malformed', `${key} has unknown type ${type}`);
+  if (SCALAR_BYTES[type as GgufValueType] === undefined) throw new GgufFileError('malformed', `${entry} has unknown type ${type}`);
   return readScalar(cursor, type as GgufValueType);
 }
 
-async function readTensorInfo(cursor: FileCursor): Promise<GgufTensorInfo> {
-  const name = await cursor.string('a tensor name');
+async function readTensorInfo(cursor: FileCursor, index: number): Promise<GgufTensorInfo> {
+  const name = await cursor.string(`the name of tensor ${index}`);
   const dimCount = await cursor.u32();
-  if (dimCount < 1 || dimCount > MAX_DIMS) throw new GgufFileError('malformed', `tensor ${name} has ${dimCount} dimensions`);
+  if (dimCount < 1 || dimCount > MAX_DIMS) throw new GgufFileError('malformed', `tensor ${index} has ${dimCount} dimensions`);
   const dims: number[] = [];
   for (let index = 0; index < dimCount; index += 1) {
     const dim = (await cursor.take(8)).readBigUInt64LE(0);
-    if (dim < 1n || dim > BigInt(Number.MAX_SAFE_INTEGER)) throw new GgufFileError('malformed', `tensor ${name} has a dimension of ${dim}`);
+    if (dim < 1n || dim > BigInt(Number.MAX_SAFE_INTEGER)) throw new GgufFileError('malformed', `tensor ${index} has a dimension of ${dim}`);
     dims.push(Number(dim));
   }
   const type = await cursor.u32();
   const offset = (await cursor.take(8)).readBigUInt64LE(0);
-  if (offset > BigInt(cursor.size)) throw new GgufFileError('truncated', `tensor ${name} starts past the end of the file`);
+  if (offset > BigInt(cursor.size)) throw new GgufFileError('truncated', `tensor ${index} starts past the end of the file`);
   return { name, dims, type, offset: Number(offset) };
 }
 
@@ -184,20 +185,20 @@ async function readFrom(file: FileHandle, size: number): Promise<GgufHeader> {
   const metadataCount = await cursor.count(13, 'the metadata count');
   const metadata = new Map<string, GgufMetadataValue>();
   for (let index = 0; index < metadataCount; index += 1) {
-    const key = await cursor.string('a metadata key');
+    const key = await cursor.string(`the key of metadata entry ${index}`);
     const type = await cursor.u32();
-    if (metadata.has(key)) throw new GgufFileError('malformed', `metadata key ${key} appears twice`);
-    metadata.set(key, await readValue(cursor, type, key));
+    if (metadata.has(key)) throw new GgufFileError('malformed', `the key of metadata entry ${index} appears twice`);
+    metadata.set(key, await readValue(cursor, type, `metadata entry ${index}`));
   }
   const tensors: GgufTensorInfo[] = [];
-  for (let index = 0; index < tensorCount; index += 1) tensors.push(await readTensorInfo(cursor));
+  for (let index = 0; index < tensorCount; index += 1) tensors.push(await readTensorInfo(cursor, index));
   const alignmentValue = metadata.get('general.alignment');
   const alignment = typeof alignmentValue === 'number' && alignmentValue > 0 && Number.isInteger(alignmentValue) ? alignmentValue : DEFAULT_ALIGNMENT;
   const dataOffset = Math.ceil(cursor.position / alignment) * alignment;
-  for (const tensor of tensors) {
+  for (const [index, tensor] of tensors.entries()) {
     const bytes = tensorBytes(tensor) ?? 0;
-    if (bytes > Number.MAX_SAFE_INTEGER) throw new GgufFileError('malformed', `tensor ${tensor.name} is larger than any file could hold`);
-    if (dataOffset + tensor.offset + bytes > size) throw new GgufFileError('truncated', `the data of tensor ${tensor.name} runs past the end of the file`);
+    if (bytes > Number.MAX_SAFE_INTEGER) throw new GgufFileError('malformed', `tensor ${index} is larger than any file could hold`);
+    if (dataOffset + tensor.offset + bytes > size) throw new GgufFileError('truncated', `the data of tensor ${index} runs past the end of the file`);
   }
   return { version, metadata, tensors, dataOffset, fileSize: size };
 }
