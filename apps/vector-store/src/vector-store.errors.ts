@@ -31,6 +31,8 @@ export enum VectorStoreReason {
   EmbeddingModelUnavailable = 'embedding_model_unavailable',
   /** The embedding model answered a vector that is not finite or of zero norm. */
   EmbeddingInvalid = 'embedding_invalid',
+  /** The tenant's vectors of this space would outgrow what the embedded backend holds for one tenant. */
+  VectorSpaceFull = 'vector_space_full',
   /** Too many ingestions are waiting in this replica. */
   IngestionQueueFull = 'ingestion_queue_full',
   /** Too many of the tenant's documents are being ingested in this replica. */
@@ -52,6 +54,10 @@ export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vecto
   [VectorStoreReason.VectorInvalid]: { code: ErrorCode.ValidationFailed, message: 'the query vector has a component that is not a finite float32, or a zero norm' },
   [VectorStoreReason.EmbeddingModelUnavailable]: { code: ErrorCode.Unavailable, message: "the collection's embedding model is not served to the caller's tenant (not allowed by its settings, or not running): nothing was stored" },
   [VectorStoreReason.EmbeddingInvalid]: { code: ErrorCode.Unavailable, message: "the embedding model's vector is not finite or has a zero norm" },
+  [VectorStoreReason.VectorSpaceFull]: {
+    code: ErrorCode.PayloadTooLarge,
+    message: "the tenant's vectors of this collection's model would outgrow what the embedded vector store holds (GARDIEN_VECTOR_INDEX_MAX_POINTS): delete documents, or use Qdrant",
+  },
   [VectorStoreReason.IngestionQueueFull]: { code: ErrorCode.Unavailable, message: 'too many documents are being ingested: try again shortly' },
   [VectorStoreReason.IngestionTenantLimit]: { code: ErrorCode.RateLimited, message: "too many of the tenant's documents are being ingested: try again shortly" },
 });

@@ -177,6 +177,7 @@ describe.each(['embedded', 'qdrant'] as const)('documents at rest and erasure: %
     const racing: VectorBackend = {
       kind: backend.kind,
       ensureSpace: (s) => backend.ensureSpace(s),
+      ensureRoom: (...args) => backend.ensureRoom(...args),
       upsert: async (t, s, points) => {
         await backend.upsert(t, s, points);
         await racingRef.meanwhile?.();

@@ -326,6 +326,16 @@ describe('ingestion limits, under concurrent acceptances', () => {
     await service.ingestion.idle();
   });
 
+  test("a document that would take the tenant's space past the embedded index's bound is refused at once (413 vector_space_full), nothing stored", async () => {
+    const service = serviceOn(new EmbeddedVectorBackend(runtime, { maxCachedPoints: 5 }));
+    const tenant = randomUUID();
+    const caller = as({ kind: 'user', id: randomUUID(), tenantId: tenant, roles: ['user'] });
+    await expect(service.documents.ingest(caller, TOKEN, { collection: 'docs', text: longText, purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.PayloadTooLarge, reason: 'vector_space_full' });
+    expect(await counts(tenant)).toEqual({ documents: 0, chunks: 0, points: 0 });
+    expect((await service.documents.ingest(caller, TOKEN, { collection: 'docs', text: 'Un court compte rendu.', purpose: 'support' })).status).toBe('processing');
+    await service.ingestion.idle();
+  });
+
   test("a tenant's large documents hold up another tenant's by a batch or two, not by whole documents: the turns go to each tenant in turn", async () => {
     const service = serviceOn(new EmbeddedVectorBackend(runtime), { concurrency: 1, queue: 8, perTenant: 8 });
     let open!: () => void;

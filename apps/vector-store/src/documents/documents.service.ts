@@ -61,6 +61,7 @@ export class DocumentsService {
       const space = spaceOf(collection);
       await session.ensureServes(space);
       await this.backend.ensureSpace(space);
+      await this.backend.ensureRoom(tenantId, space, chunks.length);
       const document = await withTenant(this.dataSource, tenantId, async (manager) => {
         const row = await this.repository.insert(manager, {
           id: randomUUID(),

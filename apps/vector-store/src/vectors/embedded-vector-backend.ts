@@ -7,12 +7,17 @@
 // Nothing is written anywhere but Postgres: no file of its own.
 import type { DataSource, EntityManager } from 'typeorm';
 import { setTenant, withTenant } from '@gardien/persistence';
+import { VectorStoreReason, vectorStoreError } from '../vector-store.errors.js';
 import { TenantVectorIndex, type IndexedPoint } from './tenant-vector-index.js';
 import { grantsAnything, pointPredicate } from './point-predicate.js';
 import type { PointFilter, VectorBackend, VectorHit, VectorPoint, VectorSpace } from './vector-backend.port.js';
 
 export interface EmbeddedBackendOptions {
-  /** Points held in memory across every tenant's index; the least recently searched indexes go first. */
+  /**
+   * Points held in memory across every tenant's index; the least recently searched indexes go
+   * first. Also the most one tenant's space may hold (more is refused, vector_space_full): an index
+   * larger than the bound would push every other tenant's out of memory, and still not fit.
+   */
   maxCachedPoints?: number;
   /**
    * How often a searched index asks Postgres for its version, in the background (the search itself
@@ -53,6 +58,8 @@ export function spaceKey(space: VectorSpace): string {
 export class EmbeddedVectorBackend implements VectorBackend {
   readonly kind = 'embedded' as const;
   private readonly indexes = new Map<string, CachedIndex>();
+  /** Indexes being loaded: concurrent searches of one wait for the same load. */
+  private readonly loading = new Map<string, Promise<TenantVectorIndex>>();
   private readonly maxCachedPoints: number;
   private readonly versionCheckMs: number;
   private readonly now: () => number;
@@ -69,6 +76,11 @@ export class EmbeddedVectorBackend implements VectorBackend {
 
   async ensureSpace(): Promise<void> {
     // The table holds every space; nothing to create.
+  }
+
+  async ensureRoom(tenantId: string, space: VectorSpace, count: number): Promise<void> {
+    const held = await withTenant(this.dataSource, tenantId, (manager) => pointsOf(manager, spaceKey(space)));
+    if (held + count > this.maxCachedPoints) throw vectorStoreError(VectorStoreReason.VectorSpaceFull);
   }
 
   async upsert(tenantId: string, space: VectorSpace, points: readonly VectorPoint[]): Promise<void> {
@@ -96,7 +108,10 @@ export class EmbeddedVectorBackend implements VectorBackend {
           points.map((p) => encodeVector(p.vector)),
         ],
       );
-      return bumpVersion(manager, tenantId, key);
+      // The version row, locked by its bump until this commits, lines up the tenant's writers of the space: the count sees theirs.
+      const bumped = await bumpVersion(manager, tenantId, key);
+      if ((await pointsOf(manager, key)) > this.maxCachedPoints) throw vectorStoreError(VectorStoreReason.VectorSpaceFull);
+      return bumped;
     });
     this.applyLocally(tenantId, key, version, (index) => index.upsert(points));
   }
@@ -187,10 +202,17 @@ export class EmbeddedVectorBackend implements VectorBackend {
       }
       return cached.index;
     }
-    const loaded = await this.load(tenantId, space);
-    this.indexes.set(key, { ...loaded, usedAt: ++this.clock, checkedAt: this.now() });
-    this.evict(key);
-    return loaded.index;
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const load = this.load(tenantId, space)
+      .then((loaded) => {
+        this.indexes.set(key, { ...loaded, usedAt: ++this.clock, checkedAt: this.now() });
+        this.evict(key);
+        return loaded.index;
+      })
+      .finally(() => this.loading.delete(key));
+    this.loading.set(key, load);
+    return load;
   }
 
   /** Loads the index again if Postgres holds a newer version of it, and swaps it in unless it changed meanwhile. */
@@ -251,6 +273,12 @@ export class EmbeddedVectorBackend implements VectorBackend {
 
 function cacheKey(tenantId: string, space: string): string {
   return `${tenantId}/${space}`;
+}
+
+/** The tenant's points of the space (the transaction's tenant, by row-level security). */
+async function pointsOf(manager: EntityManager, space: string): Promise<number> {
+  const [row]: Array<{ n: number }> = await manager.query('SELECT count(*)::int AS n FROM vector_points WHERE space = $1', [space]);
+  return row?.n ?? 0;
 }
 
 async function versionOf(manager: EntityManager, space: string): Promise<string> {

@@ -60,6 +60,10 @@ export class QdrantVectorBackend implements VectorBackend {
     return pending;
   }
 
+  async ensureRoom(): Promise<void> {
+    // Qdrant holds a tenant's points on its own storage: no bound of this service's memory applies.
+  }
+
   async upsert(tenantId: string, space: VectorSpace, points: readonly VectorPoint[]): Promise<void> {
     if (points.length === 0) return;
     for (const point of points) if (point.vector.length !== space.dimensions) throw new Error('a vector of another dimension than its space');

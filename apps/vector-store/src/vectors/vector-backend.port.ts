@@ -59,6 +59,13 @@ export interface VectorBackend {
   readonly kind: 'embedded' | 'qdrant';
   /** Makes the space usable (a Qdrant collection and its payload indexes); refuses a space whose stored dimension differs. */
   ensureSpace(space: VectorSpace): Promise<void>;
+  /**
+   * Refuses (413 vector_space_full) when `count` more points would take the tenant's space past what
+   * the backend holds for one tenant: the embedded backend searches a tenant's space in memory, so
+   * no tenant's may outgrow its bound (GARDIEN_VECTOR_INDEX_MAX_POINTS); Qdrant has none here.
+   */
+  ensureRoom(tenantId: string, space: VectorSpace, count: number): Promise<void>;
+  /** Stores the points (refused as ensureRoom says, nothing written, when they would not fit). */
   upsert(tenantId: string, space: VectorSpace, points: readonly VectorPoint[]): Promise<void>;
   /** The `k` nearest points of the tenant that pass the filter, closest first. */
   search(tenantId: string, space: VectorSpace, query: Float32Array, k: number, filter: PointFilter): Promise<VectorHit[]>;

@@ -136,3 +136,52 @@ describe('embedded backend, two replicas on one database', () => {
     await other.close();
   });
 });
+
+describe('embedded backend, memory bounded per tenant', () => {
+  const filter = { collection: 'docs', access: { anyOwner: ['public' as const], ownOnly: null } };
+  const point = (documentId: string, vector: number[]) => ({ id: randomUUID(), documentId, collection: 'docs', purpose: 'support', classification: 'public' as const, ownerId: 'o', subjectId: null, metadata: {}, vector: normalised(vector) });
+
+  test("a tenant's space holds no more points than the index bound: more is refused (413 vector_space_full), nothing written, and another tenant's index stays in memory", async () => {
+    const dataSource = await database();
+    const space: VectorSpace = { model: `bounded-${randomUUID().slice(0, 8)}`, dimensions: 4 };
+    const backend = new EmbeddedVectorBackend(dataSource, { maxCachedPoints: 10 });
+    const [small, big] = [randomUUID(), randomUUID()];
+    const [smallDocument, bigDocument] = [randomUUID(), randomUUID()];
+    await insertDocuments(dataSource, small, [smallDocument]);
+    await insertDocuments(dataSource, big, [bigDocument]);
+    await backend.upsert(small, space, [point(smallDocument, [1, 0, 0, 0])]);
+    expect(await backend.search(small, space, normalised([1, 0, 0, 0]), 5, filter)).toHaveLength(1);
+    await backend.upsert(big, space, Array.from({ length: 8 }, (_, i) => point(bigDocument, [1, i, 0, 0])));
+    await expect(backend.ensureRoom(big, space, 3)).rejects.toMatchObject({ reason: 'vector_space_full' });
+    await expect(backend.ensureRoom(big, space, 2)).resolves.toBeUndefined();
+    await expect(backend.upsert(big, space, Array.from({ length: 3 }, (_, i) => point(bigDocument, [0, 1, i, 0])))).rejects.toMatchObject({ reason: 'vector_space_full' });
+    expect(await backend.countDocument(big, bigDocument)).toBe(8);
+    await backend.search(big, space, normalised([1, 0, 0, 0]), 5, filter);
+    // Both indexes fit the bound together: the small tenant's is still in memory.
+    expect(backend.cachedPoints(small, space)).toBe(1);
+    await backend.close();
+  });
+
+  test('searches that meet an index not yet in memory load it once, not once each', async () => {
+    const dataSource = await database();
+    const space: VectorSpace = { model: `once-${randomUUID().slice(0, 8)}`, dimensions: 4 };
+    const writer = new EmbeddedVectorBackend(dataSource);
+    const tenant = randomUUID();
+    const document = randomUUID();
+    await insertDocuments(dataSource, tenant, [document]);
+    await writer.upsert(tenant, space, [point(document, [1, 0, 0, 0])]);
+    await writer.close();
+    let loads = 0;
+    const counted = new Proxy(dataSource, {
+      get(target, property, receiver) {
+        if (property === 'transaction') loads += 1;
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const reader = new EmbeddedVectorBackend(counted);
+    const results = await Promise.all(Array.from({ length: 5 }, () => reader.search(tenant, space, normalised([1, 0, 0, 0]), 5, filter)));
+    expect(results.map((hits) => hits.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(loads).toBe(1);
+    await reader.close();
+  });
+});
