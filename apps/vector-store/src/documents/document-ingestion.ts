@@ -1,14 +1,16 @@
 // The background half of an ingestion: a document accepted (its row written, `processing`) is
 // embedded batch by batch through the gateway, its progress (`chunks_done`) written after each
 // batch, then stored whole (DocumentStore) or marked failed with a reason code, nothing of it left.
-// A bounded number of documents are in hand per replica (running or waiting), and a tenant has a
+// A bounded number of documents are in hand per replica (started or waiting), and a tenant has a
 // bounded number of them; a place is reserved synchronously, before the acceptance's first await
 // (so that concurrent acceptances cannot all pass a check made before any of them is queued), and
-// released if the acceptance fails. The work itself (each batch: its embedding and its progress;
-// then the storing) takes a turn of FairTurns: `concurrency` at once, given to each tenant with
-// work waiting in turn, so that a tenant that queued large documents holds up another's by one
-// batch, not by whole documents. At shutdown the work stops and every unfinished document is
-// marked failed (`interrupted`). A document deleted meanwhile stops its ingestion at the next batch.
+// released if the acceptance fails. Documents start in turn by tenant, a tenant's in the order they
+// came: at most `concurrency` of one tenant and `2 × concurrency` in all are started (holding
+// vectors not yet stored). The work itself (each batch: its embedding and its progress; then the
+// storing) takes a turn of FairTurns, `concurrency` at once, given to each tenant with work waiting
+// in turn, so that a tenant that queued large documents holds another's up by a batch or two, not by
+// whole documents. At shutdown the work stops and every unfinished document is marked failed
+// (`interrupted`). A document deleted meanwhile stops its ingestion at the next batch.
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GardienError, type Caller } from '@gardien/contracts';
@@ -67,10 +69,18 @@ export function failureReasonOf(error: unknown, stopped: boolean): string {
   return 'internal';
 }
 
+/** Documents started (holding vectors not yet stored) at once in the replica, per `concurrency`. */
+export const STARTED_PER_TURN = 2;
+
 @Injectable()
 export class DocumentIngestion implements OnModuleDestroy {
-  /** Documents in hand: each one's work, under way or waiting for a turn. */
+  /** Documents started, each one's work under way (or waiting for its next turn). */
   private readonly running = new Set<Promise<void>>();
+  /** Documents accepted, not started: each tenant's in order; the Map's order is the round of tenants. */
+  private readonly waiting = new Map<string, IngestionJob[]>();
+  private waitingCount = 0;
+  /** Each tenant's started documents. */
+  private readonly startedBy = new Map<string, number>();
   private readonly turns: FairTurns;
   private readonly stopping = new AbortController();
   /** Places reserved by acceptances under way, not yet queued. */
@@ -94,7 +104,7 @@ export class DocumentIngestion implements OnModuleDestroy {
    * ingestion_tenant_limit) when the tenant's fill `perTenant`.
    */
   reserve(tenantId: string): IngestionSlot {
-    if (this.stopping.signal.aborted || this.running.size + this.reserved >= this.limits.concurrency + this.limits.queue) {
+    if (this.stopping.signal.aborted || this.running.size + this.waitingCount + this.reserved >= this.limits.concurrency + this.limits.queue) {
       throw vectorStoreError(VectorStoreReason.IngestionQueueFull, { retryAfterSeconds: 5 });
     }
     if ((this.byTenant.get(tenantId) ?? 0) >= this.limits.perTenant) throw vectorStoreError(VectorStoreReason.IngestionTenantLimit, { retryAfterSeconds: 5 });
@@ -106,16 +116,16 @@ export class DocumentIngestion implements OnModuleDestroy {
     });
   }
 
-  /** Starts the job in the place reserved for it: its work waits for its turns. */
+  /** Queues the job in the place reserved for it, behind the tenant's earlier ones. */
   enqueue(slot: IngestionSlot, job: IngestionJob): void {
     if (!(slot instanceof ReservedSlot) || slot.state !== 'reserved' || slot.tenantId !== job.document.tenant_id) throw new Error('an ingestion queued without its reserved place');
     slot.state = 'used';
     this.reserved--;
-    const run: Promise<void> = this.run(job).finally(() => {
-      this.running.delete(run);
-      this.untrack(job.document.tenant_id);
-    });
-    this.running.add(run);
+    const line = this.waiting.get(slot.tenantId);
+    if (line) line.push(job);
+    else this.waiting.set(slot.tenantId, [job]);
+    this.waitingCount++;
+    this.pump();
   }
 
   private untrack(tenantId: string): void {
@@ -124,15 +134,49 @@ export class DocumentIngestion implements OnModuleDestroy {
     else this.byTenant.delete(tenantId);
   }
 
+  /**
+   * Starts documents while the replica has fewer than `STARTED_PER_TURN × concurrency` started: the
+   * next of the first tenant in the round that has fewer than `concurrency` started, which then goes
+   * to the back of the round. A tenant's documents start (and so finish) in the order they came.
+   */
+  private pump(): void {
+    while (!this.stopping.signal.aborted && this.running.size < STARTED_PER_TURN * this.limits.concurrency) {
+      const tenantId = [...this.waiting.keys()].find((tenant) => (this.startedBy.get(tenant) ?? 0) < this.limits.concurrency);
+      if (tenantId === undefined) return;
+      const line = this.waiting.get(tenantId)!;
+      const job = line.shift()!;
+      this.waiting.delete(tenantId);
+      if (line.length > 0) this.waiting.set(tenantId, line);
+      this.waitingCount--;
+      this.startedBy.set(tenantId, (this.startedBy.get(tenantId) ?? 0) + 1);
+      const run: Promise<void> = this.run(job).finally(() => {
+        this.running.delete(run);
+        const started = (this.startedBy.get(tenantId) ?? 1) - 1;
+        if (started > 0) this.startedBy.set(tenantId, started);
+        else this.startedBy.delete(tenantId);
+        this.untrack(tenantId);
+        this.pump();
+      });
+      this.running.add(run);
+    }
+  }
+
   /** Resolves once no document is in hand (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  /** Stops: the work under way ends at its next step, what waits for a turn at once; each is marked `interrupted`. */
+  /** Stops: the work under way ends at its next step; every unfinished document is marked `interrupted`. */
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
+    const left = [...this.waiting.values()].flat();
+    this.waiting.clear();
+    this.waitingCount = 0;
     await this.idle();
+    for (const job of left) {
+      await this.fail(job, 'interrupted');
+      this.untrack(job.document.tenant_id);
+    }
   }
 
   /** `work` in one of the tenant's turns. */

@@ -352,10 +352,21 @@ describe('ingestion limits, under concurrent acceptances', () => {
     await service.ingestion.idle();
     const order = service.embedder.calls.map((call) => (call.caller === lateCaller.principal.id ? 'late' : 'busy'));
     expect(order.filter((who) => who === 'busy').length).toBeGreaterThanOrEqual(3 * 3);
-    // The late tenant's batch is the third embedded: after the one under way when it came, and the busy tenant's turn
-    // that was already due (the busy tenant was waiting in the round first); then the busy tenant's other batches.
-    expect(order.indexOf('late')).toBe(2);
+    // The late tenant's batch is the second embedded: right after the one under way when it came.
+    expect(order.indexOf('late')).toBe(1);
     expect((await counts(late)).documents).toBe(1);
+  });
+
+  test("a tenant's documents are embedded one after the other, in the order they came (each finishes before the next starts, at concurrency 1): none waits on the others to finish together", async () => {
+    const service = serviceOn(new EmbeddedVectorBackend(runtime), { concurrency: 1, queue: 8, perTenant: 8 });
+    const caller = as({ kind: 'user', id: randomUUID(), tenantId: randomUUID(), roles: ['user'] });
+    const documentText = (n: number) => Array.from({ length: 2 * EMBEDDING_BATCH }, (_, i) => `Document${n}. ${paragraph(i)}`).join('\n\n');
+    for (let n = 0; n < 3; n++) await service.documents.ingest(caller, TOKEN, { collection: 'docs', text: documentText(n), purpose: 'support' });
+    await service.ingestion.idle();
+    const documentOf = (texts: readonly string[]) => Number(/Document(\d)\./.exec(texts[0]!)![1]);
+    const order = service.embedder.calls.map((call) => documentOf(call.texts));
+    expect(order.length).toBeGreaterThanOrEqual(6);
+    expect(order).toEqual([...order].sort());
   });
 
   test("a tenant has at most perTenant documents waiting or running: the others are refused (429 ingestion_tenant_limit), another tenant's accepted", async () => {
