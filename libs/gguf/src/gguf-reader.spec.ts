@@ -309,6 +309,8 @@ test('a refusal names a metadata entry or a tensor by its position, never by a n
     Buffer.concat([start(3, 0n, 1n), str(canary), u32(GgufValueType.Array), u32(GgufValueType.Array), u64(0n)]),
     // A tensor with no dimension.
     Buffer.concat([start(3, 1n, 0n), str(canary), u32(0), u32(0), u64(0n), Buffer.alloc(64)]),
+    // The second tensor with a dimension of 0 (named as tensor 1, not by the loop over its dimensions).
+    Buffer.concat([start(3, 2n, 0n), str('a'), u32(1), u64(1n), u32(0), u64(0n), str(canary), u32(2), u64(0n), u64(1n), u32(0), u64(0n), Buffer.alloc(64)]),
     // A tensor whose data runs past the end.
     Buffer.concat([start(3, 1n, 0n), str(canary), u32(1), u64(1_000_000n), u32(0), u64(0n), Buffer.alloc(64)]),
   ];
@@ -321,4 +323,6 @@ test('a refusal names a metadata entry or a tensor by its position, never by a n
     expect(error!.message).not.toContain('dupont');
     expect(error!.message).toMatch(/metadata entry \d+|tensor \d+/);
   }
+  const second = await readGgufHeader(await fileOf(files[4]!)).catch((failure: unknown) => failure as GgufFileError);
+  expect((second as GgufFileError).message).toBe('tensor 1 has a dimension of 0');
 });

@@ -157,7 +157,7 @@ async function readTensorInfo(cursor: FileCursor, index: number): Promise<GgufTe
   const dimCount = await cursor.u32();
   if (dimCount < 1 || dimCount > MAX_DIMS) throw new GgufFileError('malformed', `tensor ${index} has ${dimCount} dimensions`);
   const dims: number[] = [];
-  for (let index = 0; index < dimCount; index += 1) {
+  for (let axis = 0; axis < dimCount; axis += 1) {
     const dim = (await cursor.take(8)).readBigUInt64LE(0);
     if (dim < 1n || dim > BigInt(Number.MAX_SAFE_INTEGER)) throw new GgufFileError('malformed', `tensor ${index} has a dimension of ${dim}`);
     dims.push(Number(dim));
