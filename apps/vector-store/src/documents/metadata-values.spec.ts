@@ -73,3 +73,40 @@ test('a UUID is an id even where the engine reads a phone or a card number in it
     expect(refusal(() => refusePersonalMetadata({ ref: uuid }, 'metadata'))).toBeUndefined();
   }
 });
+
+test('an identifier glued to letters, or cut by separators between its digits, is refused: the review’s examples, each passed before', () => {
+  const glued = [
+    'ref0612345678',
+    'client0612345678',
+    'nir185077512345608',
+    'card4970101234567893',
+    'IBANFR7630006000011234567890189',
+    'ibanfr7630006000011234567890189',
+    'ip192.168.1.10',
+    '0612:345678',
+    'siren732:829:320',
+  ];
+  const passed = glued.filter((value) => refusal(intake(value)) === undefined);
+  expect(passed).toEqual([]);
+  for (const value of glued) expect(MetadataValue.safeParse(value).success).toBe(true);
+});
+
+test('generated identifiers glued to a code word or cut by separators are refused', () => {
+  const word = fc.stringMatching(/^[a-zA-Z]{1,8}$/);
+  const separated = (digits: string) => fc.array(fc.constantFrom('.', ':', '-', '_'), { minLength: 1, maxLength: 3 }).map((separators) => {
+    const cut = Math.floor(digits.length / (separators.length + 1));
+    return separators.reduce((text, separator, i) => text.slice(0, (i + 1) * cut + i) + separator + text.slice((i + 1) * cut + i), digits);
+  });
+  // Numbers the engine finds written alone (its recall is its own tests'): glued or cut, they must still be found.
+  const phone = fc
+    .tuple(fc.constantFrom('06', '07'), fc.stringMatching(/^[0-9]{8}$/))
+    .map(([prefix, rest]) => `${prefix}${rest}`)
+    .filter((digits) => scan(digits).length > 0);
+  fc.assert(
+    fc.property(word, phone, fc.boolean(), (prefix, digits, cut) => {
+      const value = cut ? `${prefix}${digits.slice(0, 4)}:${digits.slice(4)}` : `${prefix}${digits}`;
+      return refusal(intake(value)) !== undefined;
+    }),
+  );
+  fc.assert(fc.property(phone.chain(separated), (value) => refusal(intake(value)) !== undefined));
+});

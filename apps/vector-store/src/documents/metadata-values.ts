@@ -11,19 +11,38 @@ import { VectorStoreReason, vectorStoreError } from '../vector-store.errors.js';
 
 /** What joins the parts of a code (the contract's pattern allows no other punctuation). */
 const CODE_SEPARATORS = /[._:-]/;
+/** Where letters and digits meet ("ref0612345678"): the engine reads a number only apart from a word. */
+const LETTER_DIGIT_BOUNDARY = /(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/gu;
+/** Runs of digits with the code separators between them ("0612:345678", "732:829:320"). */
+const DIGIT_RUNS = /[0-9](?:[._:-]*[0-9])*/g;
+/** Where an IBAN could start inside a word: two letters, then two digits. */
+const IBAN_STARTS = /[A-Z]{2}(?=[0-9]{2}[A-Z0-9]{11})/gi;
 
 /**
- * Whether the PII engine finds an identifier in the value as written ("06.12.34.56.78",
- * "DE89-3704-…"), or in one of its parts with digits read alone: "ref-0033612345678" is one word
- * to the engine, which reads an international prefix only after a blank, a bracket or a colon.
- * A canonical UUID is the platform's own id form: its 32 random hex digits now and then read as a
- * card number in groups of four.
+ * The readings of a value the engine is asked about, each a few dozen characters at most (the
+ * contract bounds a value): as written; each part between separators; letters and digits set
+ * apart ("ref 0612345678", "ip 192.168.1.10"); each run of digits with its separators dropped
+ * ("0612345678" of "0612:345678"); from each place an IBAN could start, upper-cased.
+ */
+function readings(value: string): string[] {
+  const parts = value.split(CODE_SEPARATORS);
+  const apart = value.replace(LETTER_DIGIT_BOUNDARY, ' ');
+  const runs = (value.match(DIGIT_RUNS) ?? []).map((run) => run.replace(/[._:-]/g, ''));
+  const ibans = [...value.matchAll(IBAN_STARTS)].map((match) => value.slice(match.index).toUpperCase());
+  return [value, ...(parts.length > 1 ? parts : []), apart, ...runs, ...ibans];
+}
+
+/**
+ * Whether the PII engine finds an identifier in one of the value's readings: as written
+ * ("06.12.34.56.78", "DE89-3704-…"), or read apart where it would be one word to the engine
+ * ("ref-0033612345678", "nir185077512345608", "siren732:829:320", "IBANFR76…"). A canonical UUID
+ * is the platform's own id form: its 32 random hex digits now and then read as a card number in
+ * groups of four (an id can always carry data in an encoding; the check finds identifiers as
+ * people write them).
  */
 function holdsIdentifier(value: string): boolean {
   if (Uuid.safeParse(value).success) return false;
-  if (scan(value).length > 0) return true;
-  const parts = value.split(CODE_SEPARATORS);
-  return parts.length > 1 && parts.some((part) => /[0-9]/.test(part) && scan(part).length > 0);
+  return readings(value).some((reading) => /[0-9]/.test(reading) && scan(reading).length > 0);
 }
 
 /**
