@@ -38,7 +38,7 @@ const settings = {
   retention_days: { 'llm-gateway.prompts': 30 },
   updated_at: createdAt,
 };
-const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, created_at: createdAt };
+const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, retention_days: 30, created_at: createdAt };
 const treeHead = { log: tenantId, tree_size: 6, root_hash: 'e'.repeat(64), timestamp: createdAt, key_id: 'k1', signature: 'c2ln' };
 const tokenPair = { access_token: 'new-access', refresh_token: 'new-refresh', token_type: 'Bearer', expires_in: 900 };
 const chat = { model: 'assistant', messages: [{ role: 'user', content: 'Bonjour' }], purpose: 'support', max_tokens: 64 };
@@ -125,8 +125,8 @@ const EXAMPLES: Record<string, Example> = {
     reply: settings,
   },
   'tenant.purposes.create': {
-    body: { id: 'support', name: 'Support', legal_basis: 'contract' },
-    payload: { id: 'support', name: 'Support', legal_basis: 'contract' },
+    body: { id: 'support', name: 'Support', legal_basis: 'contract', retention_days: 30 },
+    payload: { id: 'support', name: 'Support', legal_basis: 'contract', retention_days: 30 },
     reply: purpose,
   },
   'tenant.purposes.list': { payload: {}, reply: { purposes: [purpose] } },

@@ -16,7 +16,7 @@ export const TENANT_INVENTORY = declareDataInventory({
     { table: 'tenant_settings', reason: "a tenant's allowed models, quotas and retention overrides: choices of the organisation, about no person" },
     {
       table: 'tenant_purposes',
-      reason: "the purposes of processing a tenant declares (id, name, legal basis, description): the organisation's record of processing, about no person",
+      reason: "the purposes of processing a tenant declares (id, name, legal basis, description, retention): the organisation's record of processing, about no person",
     },
   ],
 });

@@ -116,6 +116,7 @@ const superadmin = as({ kind: 'user', id: randomUUID(), tenantId: null, roles: [
 const authService = as({ kind: 'service', id: 'auth', tenantId: null, roles: [], mfa: false });
 /** Another platform service in its own name: it holds no grant on tenants. */
 const gatewayService = as({ kind: 'service', id: 'llm-gateway', tenantId: null, roles: [], mfa: false });
+const vectorStoreService = as({ kind: 'service', id: 'vector-store', tenantId: null, roles: [], mfa: false });
 const member = (tenantId: string, role: Principal['roles'][number]) => as({ kind: 'user', id: randomUUID(), tenantId, roles: [role], mfa: true });
 
 const refusedWith = (code: ErrorCode) => (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code });
@@ -464,6 +465,7 @@ describe('purposes', () => {
       name: 'Support client',
       legal_basis: 'legal_obligation',
       description: 'Tickets',
+      retention_days: null,
       created_at: expect.any(String),
     });
     await expectChangeRecorded(a, 'purpose.created', admin, { type: 'purpose', id: purposeAuditRef(a, 'support') }, { purposeId: 'support' });
@@ -499,6 +501,28 @@ describe('purposes', () => {
     }
     await forbidden(purposes.create(superadmin, { id: 'platform', name: 'No', legal_basis: 'consent' }));
     expect((await purposes.list(member(a, 'tenant_admin'))).purposes.map((p) => p.id)).toEqual(['support']);
+  });
+
+  test('a purpose may declare a retention, read back in lists and in the policy the gateway and the vector store read; audited as any creation', async () => {
+    const admin = member(b, 'tenant_admin');
+    const purpose = await purposes.create(admin, { id: 'short-lived', name: 'Short-lived', legal_basis: 'contract', retention_days: 30 });
+    expect(purpose).toMatchObject({ id: 'short-lived', retention_days: 30 });
+    expect((await purposes.list(member(b, 'developer'))).purposes.find((p) => p.id === 'short-lived')).toEqual(purpose);
+    expect(await purposes.get(member(b, 'dpo'), 'short-lived')).toEqual(purpose);
+    const audited = (await auditsOf(b, 'purpose.created')).filter((entry) => entry.target?.id === purposeAuditRef(b, 'short-lived'));
+    expect(audited).toEqual([expect.objectContaining({ actor: { type: 'user', id: admin.principal.id }, details: { legalBasis: 'contract' } })]);
+    for (const service of [gatewayService, vectorStoreService]) {
+      const { purposes: declared } = await modelPolicy.get(service, b);
+      expect(declared.find((p) => p.id === 'short-lived')).toEqual({ id: 'short-lived', legal_basis: 'contract', retention_days: 30 });
+      expect(declared.find((p) => p.id === 'support')).toEqual({ id: 'support', legal_basis: 'consent' });
+    }
+  });
+
+  test('the database refuses a retention out of 1..3650 days even if one got past the contract', async () => {
+    for (const days of [0, -1, 3651]) {
+      await expect(purposes.create(member(b, 'tenant_admin'), { id: `bad-${days < 0 ? 'neg' : days}`, name: 'Bad', legal_basis: 'contract', retention_days: days })).rejects.toThrow(/check constraint/);
+    }
+    expect((await purposes.list(member(b, 'tenant_admin'))).purposes.map((p) => p.id)).not.toContain('bad-0');
   });
 });
 
@@ -622,6 +646,14 @@ describe('over the bus', () => {
     expect(await call(member(tenant.id, 'dpo'), TENANT_OPERATIONS.getPurpose, { id: 'support' })).toEqual(purpose);
     expect(await call(member(tenant.id, 'developer'), TENANT_OPERATIONS.listPurposes, {})).toEqual({ purposes: [purpose] });
     expect((await call(gatewayService, TENANT_OPERATIONS.getModelPolicy, { tenant_id: tenant.id })).purposes).toEqual([{ id: 'support', legal_basis: 'contract' }]);
+    const kept = await call(admin, TENANT_OPERATIONS.createPurpose, { id: 'kept-a-day', name: 'Kept a day', legal_basis: 'contract', retention_days: 1 });
+    expect(kept).toMatchObject({ retention_days: 1 });
+    expect((await call(member(tenant.id, 'developer'), TENANT_OPERATIONS.listPurposes, {})).purposes).toEqual([kept, purpose]);
+    expect((await call(vectorStoreService, TENANT_OPERATIONS.getModelPolicy, { tenant_id: tenant.id })).purposes).toContainEqual({ id: 'kept-a-day', legal_basis: 'contract', retention_days: 1 });
+    for (const retention_days of [0, 3651, 1.5, '30', null]) {
+      await expect(call(admin, TENANT_OPERATIONS.createPurpose, { id: 'refused', name: 'Refused', legal_basis: 'contract', retention_days })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+    }
+    expect((await call(admin, TENANT_OPERATIONS.listPurposes, {})).purposes.map((p) => p.id)).toEqual(['kept-a-day', 'support']);
 
     expect(await call(superadmin, TENANT_OPERATIONS.deleteTenant, { id: tenant.id })).toEqual({});
   });

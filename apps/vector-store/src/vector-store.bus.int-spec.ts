@@ -3,7 +3,9 @@
 // verified: a user ingests a document, follows it to `ready`, searches it, deletes it; the gateway
 // (a responder here, as auth's token exchange is) receives the caller's token exchanged for its
 // audience, never the caller's own; a tenant named in a search's filter is refused by the bus
-// contract; another tenant finds nothing; the rights pipeline erases a subject's points and chunks.
+// contract; another tenant finds nothing; a document's expiry comes from its purpose's retention,
+// asked of the tenant (a responder) with the vector store's own token; the rights pipeline erases a
+// subject's points and chunks.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +24,12 @@ import {
   HEADER_AUTHORIZATION,
   LLM_OPERATIONS,
   TENANT_EVENTS,
+  TENANT_OPERATIONS,
   TOKEN_ISSUER,
   VECTOR_STORE_OPERATIONS,
   audienceOf,
   serviceOperations,
+  serviceTokenOperation,
   tokenExchangeOperation,
   type AccessTokenClaims,
   type BusOperation,
@@ -33,7 +37,7 @@ import {
   type ReplyOf,
   type RequestOf,
 } from '@gardien/contracts';
-import { TokenVerifier } from '@gardien/authz';
+import { ServiceTokens, TokenVerifier } from '@gardien/authz';
 import { BlindIndex, LocalKms, PostgresSubjectKeyStore, PostgresTenantKeyStore, SubjectKeyRing, generateMasterKeyFile } from '@gardien/crypto';
 import { ServiceMetrics } from '@gardien/observability';
 import { OutboxRelay, declaredMigrations, openServiceDatabase, tenantScopedSql, withTenant } from '@gardien/persistence';
@@ -68,6 +72,8 @@ let bus: BusClient;
 let signingKey: CryptoKey;
 /** The models the gateway's models.list answers the caller may call. */
 let servedModels = [{ id: 'probe-embed', capabilities: ['embeddings'], context_length: 512, owned_by: 'gardien', description: null }];
+/** The tenant policies the vector store asked for (the retention of a document's purpose), with the token each carried. */
+const policyCalls: Array<{ token: string | undefined; tenantId: string }> = [];
 const gatewayCalls: Array<{ token: string | undefined; payload: { model: string; input: string[]; purpose?: string; subject?: string } }> = [];
 
 function respondAs(subject: string, answer: (payload: unknown, token: string | undefined) => unknown): void {
@@ -119,12 +125,22 @@ beforeAll(async () => {
   // the gateway's embeddings.
   respondAs(tokenExchangeOperation('vector-store').subject, (_, token) => ({ access_token: `for-gateway:${subjectOf(token)}`, expires_in: 300 }));
   respondAs(LLM_OPERATIONS.listModels.subject, () => ({ models: servedModels }));
+  // Auth's service token for the vector store, and the tenant's policy: tenant A's purpose `short` is kept a day.
+  respondAs(serviceTokenOperation('vector-store').subject, () => ({ access_token: 'vector-store-own-token', expires_in: 300 }));
+  respondAs(TENANT_OPERATIONS.getModelPolicy.subject, (payload, token) => {
+    const tenantId = (payload as { tenant_id: string }).tenant_id;
+    policyCalls.push({ token, tenantId });
+    const quotas = { requests_per_minute: 600, requests_per_day: 100_000, tokens_per_minute: 100_000, tokens_per_day: 1_000_000, api_key: {} };
+    const purposes = [{ id: 'support', legal_basis: 'contract' }, ...(tenantId === tenantA ? [{ id: 'short', legal_basis: 'contract', retention_days: 1 }] : [])];
+    return { tenant_id: tenantId, active: true, allowed_models: ['probe-embed'], quotas, guards: { injection: 'block', output_leaks: 'block' }, purposes };
+  });
   respondAs(LLM_OPERATIONS.embeddings.subject, (payload, token) => {
     const request = payload as (typeof gatewayCalls)[number]['payload'];
     gatewayCalls.push({ token, payload: request });
     return { model: request.model, embeddings: request.input.map((text) => wordVector(text, 64)), usage: { prompt_tokens: request.input.length } };
   });
   const logger = pino({ level: 'silent' });
+  const busClient = new BusClient(connection, 5_000);
   const module = AppModule.register({
     service: 'vector-store',
     config,
@@ -132,7 +148,8 @@ beforeAll(async () => {
     metrics: new ServiceMetrics('vector-store'),
     dataSource: runtime,
     connection,
-    bus: new BusClient(connection, 5_000),
+    bus: busClient,
+    serviceTokens: new ServiceTokens(busClient, 'vector-store'),
     outbox: new OutboxRelay(runtime, jetstream(connection), logger),
     kms,
     keyRing: new SubjectKeyRing({ service: 'vector-store', kms, store: new PostgresSubjectKeyStore(sql) }),
@@ -200,6 +217,29 @@ test('a collection whose model the gateway does not serve the caller (not allowe
   } finally {
     servedModels = served;
   }
+});
+
+test("a document's expiry comes from its purpose's retention, asked of the tenant service with the vector store's own token", async () => {
+  const audited = async (id: string) => {
+    const rows: Array<{ payload: { details: Record<string, unknown> } }> = await runtime.query("SELECT payload FROM gardien_outbox WHERE subject = 'gardien.audit.vector-store.document.accepted' AND payload->'target'->>'id' = $1", [id]);
+    return rows.map((row) => row.payload.details.retentionDays);
+  };
+  const expiry = async (id: string) => {
+    const [row] = await withTenant(runtime, tenantA, (m) => m.query<Array<{ days: number }>>("SELECT round(extract(epoch FROM expires_at - created_at) / 86400)::int AS days FROM vector_documents WHERE id = $1", [id]));
+    return row!.days;
+  };
+  policyCalls.length = 0;
+  const short = await call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'short' });
+  const unbounded = await call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'support' });
+  await ready(userA, short.id);
+  await ready(userA, unbounded.id);
+  expect(await expiry(short.id)).toBe(1);
+  expect(await expiry(unbounded.id)).toBe(365);
+  expect(await audited(short.id)).toEqual([1]);
+  expect(policyCalls.length).toBeGreaterThanOrEqual(2);
+  for (const { token, tenantId } of policyCalls) expect({ token, tenantId }).toEqual({ token: 'vector-store-own-token', tenantId: tenantA });
+  await call(userA, VECTOR_STORE_OPERATIONS.deleteDocument, { id: short.id });
+  await call(userA, VECTOR_STORE_OPERATIONS.deleteDocument, { id: unbounded.id });
 });
 
 test("the rights pipeline erases a subject: its points and chunks go, another subject's stay", async () => {

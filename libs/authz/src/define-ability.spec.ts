@@ -419,8 +419,8 @@ describe('platform services acting in their own name', () => {
     expect(gateway.rules).toEqual(defineAbilityFor(serviceCaller('llm-gateway')).rules);
   });
 
-  test('the gateway reads what decides a model call in any tenant, and changes nothing', () => {
-    const ability = defineAbilityFor(serviceCaller('llm-gateway'));
+  test.each(['llm-gateway', 'vector-store'])('%s reads what decides a model call (and a purpose\'s retention) in any tenant, and changes nothing', (service) => {
+    const ability = defineAbilityFor(serviceCaller(service));
     for (const tenantId of [TENANT_A, TENANT_B]) {
       expect(isAllowed(ability, 'read', 'TenantSettings', { tenantId })).toBe(true);
       expect(isAllowed(ability, 'read', 'Purpose', { tenantId })).toBe(true);
@@ -428,6 +428,7 @@ describe('platform services acting in their own name', () => {
       expect(isAllowed(ability, 'create', 'Purpose', { tenantId })).toBe(false);
       expect(isAllowed(ability, 'read', 'User', user(tenantId))).toBe(false);
       expect(isAllowed(ability, 'read', 'AuditEntry', { tenantId })).toBe(false);
+      expect(isAllowed(ability, 'read', 'Document', { tenantId, ownerId: OTHER, classification: 'public' })).toBe(false);
     }
   });
 

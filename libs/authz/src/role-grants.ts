@@ -103,6 +103,11 @@ const serviceGrants: Partial<Record<ServiceName, (can: Can) => void>> = {
   'llm-gateway'(can) {
     can('read', ['TenantSettings', 'Purpose']);
   },
+  // Fixes a document's expiry from the retention of its purpose, read in the tenant's policy when
+  // the document is accepted (the same answer the gateway reads), and changes neither.
+  'vector-store'(can) {
+    can('read', ['TenantSettings', 'Purpose']);
+  },
   'rights-pipeline'(can) {
     can(['export', 'erase', 'restrict'], 'SubjectData');
     can('read', 'DataInventory');

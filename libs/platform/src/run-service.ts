@@ -37,6 +37,7 @@ import {
   retentionPoliciesOf,
   tenantScopedSql,
   type DatabaseDeclaration,
+  type ExpiredRowsRemover,
 } from '@gardien/persistence';
 import { BusExceptionFilter } from './bus-exception.filter.js';
 import { ReplyGuardedNatsServer } from './reply-guarded-nats.server.js';
@@ -58,6 +59,11 @@ export interface ServiceDefinition<S extends typeof ServiceConfigSchema> {
    * auth cannot, since no process may answer into its own inbox (see bus-permissions.ts).
    */
   ownKeySet?: (app: INestApplicationContext) => KeySetSource;
+  /**
+   * The removers of the stores its inventory says the service removes itself (`removedBy:
+   * 'service'`), by retention kind, from its providers: the purge hands them their expired rows.
+   */
+  retentionRemovers?: (app: INestApplicationContext) => Readonly<Record<string, ExpiredRowsRemover>>;
 }
 
 const MAINTENANCE_URL = 'GARDIEN_MAINTENANCE_DATABASE_URL';
@@ -119,6 +125,7 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
       abortOnError: false,
     });
     if (definition.ownKeySet) keySet = definition.ownKeySet(app);
+    for (const [kind, remover] of Object.entries(definition.retentionRemovers?.(app) ?? {})) purge?.job.useRemover(kind, remover);
     app.useGlobalFilters(new BusExceptionFilter(logger));
     app.useGlobalInterceptors(new BusObserverInterceptor(context.metrics));
     await app.listen();

@@ -52,7 +52,7 @@ beforeAll(async () => {
         authorization: msg.headers?.get(HEADER_AUTHORIZATION),
       });
       const { id } = JSON.parse(msg.string()) as { id: string };
-      const response = msg.subject === TENANT_OPERATIONS.resolveTenant.subject ? { id: tenantId, slug: 'acme', status: 'active' } : { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, created_at: new Date().toISOString() };
+      const response = msg.subject === TENANT_OPERATIONS.resolveTenant.subject ? { id: tenantId, slug: 'acme', status: 'active' } : { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, retention_days: null, created_at: new Date().toISOString() };
       msg.respond(JSON.stringify({ id, response, isDisposed: true }));
     },
   });

@@ -10,7 +10,7 @@ import { startEdgeBench, type EdgeBench, type FakeServices, type RunningEdge } f
 
 const tenantId = randomUUID();
 const createdAt = new Date().toISOString();
-const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, created_at: createdAt };
+const purpose = { id: 'support', tenant_id: tenantId, name: 'Support', legal_basis: 'contract', description: null, retention_days: 30, created_at: createdAt };
 const tenant = { id: tenantId, slug: 'acme', name: 'Acme', status: 'active', created_at: createdAt };
 const settings = {
   tenant_id: tenantId,

@@ -147,3 +147,18 @@ test('health and status are documented beside the table, the security schemes ar
   expect(JSON.parse(JSON.stringify(document))).toStrictEqual(document);
   expect(JSON.stringify(document)).not.toMatch(/bootstrap/i);
 });
+
+test("a purpose's retention is documented: optional on creation (a whole number of days, 1 to 3650), null when none in what is read back", () => {
+  const document = build();
+  const schemaOf = (method: 'get' | 'post', path: string, part: 'body' | 'reply'): Record<string, unknown> => {
+    const operation = document.paths[path]![method] as OpenApiOperation;
+    const media = part === 'body' ? operation.requestBody!.content['application/json'] : operation.responses['201']?.content?.['application/json'] ?? operation.responses['200']!.content!['application/json'];
+    return resolve(document, (media!.schema as { $ref: string }).$ref) as Record<string, unknown>;
+  };
+  const created = schemaOf('post', '/api/v1/purposes', 'body') as { properties: Record<string, unknown>; required: string[] };
+  expect(created.properties.retention_days).toMatchObject({ type: 'integer', minimum: 1, maximum: 3650 });
+  expect(created.required).not.toContain('retention_days');
+  const purpose = schemaOf('get', '/api/v1/purposes/{id}', 'reply') as { properties: Record<string, unknown>; required: string[] };
+  expect(JSON.stringify(purpose.properties.retention_days)).toMatch(/"null"/);
+  expect(purpose.required).toContain('retention_days');
+});

@@ -38,7 +38,7 @@ const OPERATIONS = [
 const content = Buffer.from('{"entries":[]}\n');
 const file: FileReply = { name: 'export-2026-12-01.json', media_type: 'application/json', content_base64: content.toString('base64'), sha256: createHash('sha256').update(content).digest('hex') };
 
-const purpose = { id: 'support', tenant_id: randomUUID(), name: 'Support', legal_basis: 'contract', description: null, created_at: new Date().toISOString() };
+const purpose = { id: 'support', tenant_id: randomUUID(), name: 'Support', legal_basis: 'contract', description: null, retention_days: null, created_at: new Date().toISOString() };
 
 let nats: PrivateNats;
 let fakes: FakeServices;

@@ -1,7 +1,8 @@
 // What the gateway needs of a tenant to decide a model call, read in one transaction in the
 // tenant's own context: its status, allowed models, quotas, guard actions and the legal basis of
-// each of its purposes. For callers that may read both the tenant's settings and its purposes (the
-// gateway's service token; a tenant admin for their own tenant); anyone else gets FORBIDDEN before
+// each of its purposes (with the retention a purpose declares, which the vector store reads). For
+// callers that may read both the tenant's settings and its purposes (the gateway's and the vector
+// store's service tokens; a tenant admin for their own tenant); anyone else gets FORBIDDEN before
 // anything is read, whether the tenant exists or not.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -37,7 +38,7 @@ export class ModelPolicyService {
         allowed_models: settings.allowed_models,
         quotas: settings.quotas,
         guards: settings.guards,
-        purposes: purposes.map(({ id, legal_basis }) => ({ id, legal_basis })),
+        purposes: purposes.map(({ id, legal_basis, retention_days }) => ({ id, legal_basis, ...(retention_days === null ? {} : { retention_days }) })),
       };
     });
   }

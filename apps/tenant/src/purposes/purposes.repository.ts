@@ -9,10 +9,11 @@ export interface PurposeRow {
   name: string;
   legal_basis: LegalBasis;
   description: string | null;
+  retention_days: number | null;
   created_at: Date;
 }
 
-const COLUMNS = 'tenant_id, id, name, legal_basis, description, created_at';
+const COLUMNS = 'tenant_id, id, name, legal_basis, description, retention_days, created_at';
 /** As many as a PurposeList may carry. */
 const LIST_LIMIT = 1_000;
 
@@ -20,8 +21,8 @@ const LIST_LIMIT = 1_000;
 export class PurposesRepository {
   async insert(manager: EntityManager, tenantId: string, purpose: CreatePurposeRequest): Promise<PurposeRow> {
     const rows: PurposeRow[] = await manager.query(
-      `INSERT INTO tenant_purposes (tenant_id, id, name, legal_basis, description) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-      [tenantId, purpose.id, purpose.name, purpose.legal_basis, purpose.description ?? null],
+      `INSERT INTO tenant_purposes (tenant_id, id, name, legal_basis, description, retention_days) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [tenantId, purpose.id, purpose.name, purpose.legal_basis, purpose.description ?? null, purpose.retention_days ?? null],
     );
     return rows[0]!;
   }

@@ -66,6 +66,7 @@ function toPurpose(row: PurposeRow): Purpose {
     name: row.name,
     legal_basis: row.legal_basis,
     description: row.description,
+    retention_days: row.retention_days,
     created_at: row.created_at.toISOString(),
   };
 }

@@ -2,7 +2,8 @@
 // about a data subject when its ingestion names one (`subject_id`); its chunks are sealed under
 // that subject's data key, or under the tenant's document key when it names none. Erasing a
 // subject deletes its documents, chunks and vectors (here, and its points in Qdrant: see
-// VectorSubjectData), then destroys its data key.
+// VectorSubjectData), then destroys its data key. A document expires with the retention of its
+// purpose, at most DOCUMENT_RETENTION_DAYS: removed with its chunks and vectors (DocumentExpiry).
 import { personalDataStore } from '@gardien/persistence';
 
 const PURPOSES = ['document-retrieval'] as const;
@@ -22,7 +23,7 @@ const WITH_THE_DOCUMENT = {
   justification: 'a chunk or a vector is a part of its document and serves nothing without it',
 };
 
-/** How long a document is kept after its ingestion, at most. */
+/** How long a document is kept after its ingestion, at most, whatever its purpose declares. */
 export const DOCUMENT_RETENTION_DAYS = 365;
 
 export const VECTOR_DOCUMENTS = personalDataStore({
@@ -34,8 +35,12 @@ export const VECTOR_DOCUMENTS = personalDataStore({
     kind: 'documents',
     maxDays: DOCUMENT_RETENTION_DAYS,
     from: 'created_at',
-    justification: 'documents are searched for the purpose declared with them; a year without being ingested again ends that use',
+    justification:
+      "documents are searched for the purpose declared with them, and kept no longer than the retention that purpose declares (the tenant's purposes, retention_days, fixed as expires_at when the document is accepted); a year without being ingested again ends that use whatever the purpose declares",
     tenantMayShorten: false,
+    expiresAt: 'expires_at',
+    // Its vectors may be in Qdrant, which a SQL delete cannot reach: the vector store deletes an expired document as it deletes one (DocumentExpiry).
+    removedBy: 'service',
   },
   recipients: RECIPIENTS,
 });

@@ -58,7 +58,7 @@ describe.each(['embedded', 'qdrant'] as const)('documents at rest and erasure: %
 
   async function ingest(name: string, tenantId: string, subjectId: string | null, planted: Canaries, chunks = 3): Promise<void> {
     const document = await withTenant(runtime, tenantId, (m) =>
-      repository.insert(m, { id: randomUUID(), tenant_id: tenantId, collection: 'docs', purpose: 'support', classification: 'health', owner_id: 'user-1', subject_id: subjectId, metadata: { case_id: 'C-1' }, chunks_total: chunks }),
+      repository.insert(m, { id: randomUUID(), tenant_id: tenantId, collection: 'docs', purpose: 'support', classification: 'health', owner_id: 'user-1', subject_id: subjectId, metadata: { case_id: 'C-1' }, chunks_total: chunks, retention_days: 365 }),
     );
     const embedded = Array.from({ length: chunks }, (_, i) => ({ text: textOf(planted, i), vector: vectorOf(i + Object.keys(documents).length * 10) }));
     expect(await store.store(author, document, embedded)).toBe(true);
@@ -192,7 +192,7 @@ describe.each(['embedded', 'qdrant'] as const)('documents at rest and erasure: %
     };
     const racingStore = new DocumentStore(runtime, racing, codec, repository, catalogue);
     const document = await withTenant(runtime, tenantA, (m) =>
-      repository.insert(m, { id: randomUUID(), tenant_id: tenantA, collection: 'docs', purpose: 'support', classification: 'health', owner_id: 'user-1', subject_id: null, metadata: {}, chunks_total: 3 }),
+      repository.insert(m, { id: randomUUID(), tenant_id: tenantA, collection: 'docs', purpose: 'support', classification: 'health', owner_id: 'user-1', subject_id: null, metadata: {}, chunks_total: 3, retention_days: 365 }),
     );
     let missing: VectorHit[] = [];
     racingRef.meanwhile = async () => {

@@ -80,12 +80,17 @@ export class DocumentStore {
     });
   }
 
-  /** Deletes the document: its vectors first (in every space), then its row, chunks with it, audited. */
-  async delete(author: AuditAuthor, document: DocumentRow): Promise<void> {
+  /**
+   * Deletes the document: its vectors first (in every space), then its row, chunks with it, audited
+   * (`reason` when it is not its owner's request: `expired`); false when it was already gone.
+   */
+  async delete(author: AuditAuthor, document: DocumentRow, reason?: 'expired'): Promise<boolean> {
     const vectors = await this.backend.deleteDocument(document.tenant_id, document.id, this.catalogue.spaces());
-    await withTenant(this.dataSource, document.tenant_id, async (manager) => {
-      if (!(await this.repository.delete(manager, document.id))) return;
-      await vectorStoreAudit.record(manager, author, { action: 'document.deleted', tenantId: document.tenant_id, targetId: document.id, details: { chunks: document.chunks_total, vectors } });
+    return withTenant(this.dataSource, document.tenant_id, async (manager) => {
+      if (!(await this.repository.delete(manager, document.id))) return false;
+      const details = { chunks: document.chunks_total, vectors, ...(reason ? { reason } : {}) };
+      await vectorStoreAudit.record(manager, author, { action: 'document.deleted', tenantId: document.tenant_id, targetId: document.id, details });
+      return true;
     });
   }
 

@@ -19,6 +19,7 @@ import { CollectionCatalogue } from '../collections/collection-catalogue.js';
 import { VECTOR_STORE_DATABASE } from '../database.js';
 import { SearchService } from '../search/search.service.js';
 import { FakeEmbedder } from '../testing/fake-embedder.js';
+import { FakePurposeRetentions } from '../testing/fake-purpose-retentions.js';
 import { FakeQdrantServer } from '../testing/fake-qdrant-server.js';
 import { hostileMetadataValue, identifierLikeValue, validMetadataValue } from '../testing/metadata-values.arbitraries.js';
 import { EmbeddedVectorBackend } from '../vectors/embedded-vector-backend.js';
@@ -67,7 +68,7 @@ function serviceOn(backend: VectorBackend, limits = { concurrency: 2, queue: 8, 
   const embedder = new FakeEmbedder();
   const logger = pino({ level: 'silent' });
   const ingestion = new DocumentIngestion(runtime, repository, store, limits, logger);
-  return { backend, embedder, ingestion, documents: new DocumentsService(runtime, repository, catalogue, store, ingestion, embedder, backend), search: new SearchService(catalogue, store, embedder, backend, logger, runtime) };
+  return { backend, embedder, ingestion, documents: new DocumentsService(runtime, repository, catalogue, store, ingestion, embedder, new FakePurposeRetentions(), backend), search: new SearchService(catalogue, store, embedder, backend, logger, runtime) };
 }
 
 const paragraph = (i: number) => `Paragraphe ${i}. Le dossier de ${canaries.name} (${canaries.email}) porte sur la facture ${i} et le remboursement ${i}. `.repeat(8);

@@ -5,7 +5,9 @@ import { SERVICE_CONFIG } from '@gardien/platform';
 import type { VectorStoreConfig } from '../config.js';
 import { SearchService } from '../search/search.service.js';
 import { ChunkCodec } from './chunk-codec.js';
+import { DocumentExpiry } from './document-expiry.js';
 import { DocumentIngestion, INGESTION_LIMITS, type IngestionLimits } from './document-ingestion.js';
+import { PurposeRetentions, TenantPurposeRetentions } from './document-retention.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentsMessageController } from './documents.message.controller.js';
 import { DocumentsRepository } from './documents.repository.js';
@@ -28,6 +30,8 @@ import { Embedder, GatewayEmbedder } from './embedder.js';
     },
     { provide: DelegatedTokens, inject: [BusClient], useFactory: (bus: BusClient) => new DelegatedTokens(bus, 'vector-store') },
     { provide: Embedder, useClass: GatewayEmbedder },
+    { provide: PurposeRetentions, useClass: TenantPurposeRetentions },
+    DocumentExpiry,
   ],
 })
 export class DocumentsModule {}

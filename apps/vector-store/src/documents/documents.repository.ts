@@ -19,9 +19,14 @@ export interface DocumentRow {
   failure: string | null;
   created_at: Date;
   updated_at: Date;
+  /** When it expires (its purpose's retention, at most the ceiling); null for documents accepted before documents had one. */
+  expires_at: Date | null;
 }
 
-export type NewDocument = Omit<DocumentRow, 'status' | 'chunks_done' | 'failure' | 'created_at' | 'updated_at'>;
+export type NewDocument = Omit<DocumentRow, 'status' | 'chunks_done' | 'failure' | 'created_at' | 'updated_at' | 'expires_at'> & {
+  /** Days it is kept from now (documentRetentionDays). */
+  retention_days: number;
+};
 
 export interface NewChunk {
   id: string;
@@ -41,7 +46,7 @@ export interface StoredChunk {
   owner_id: string;
 }
 
-const DOCUMENT_COLUMNS = 'id, tenant_id, collection, purpose, classification, owner_id, subject_id::text AS subject_id, metadata, status, chunks_total, chunks_done, failure, created_at, updated_at';
+const DOCUMENT_COLUMNS = 'id, tenant_id, collection, purpose, classification, owner_id, subject_id::text AS subject_id, metadata, status, chunks_total, chunks_done, failure, created_at, updated_at, expires_at';
 
 /** Rows of TypeORM's answer to an UPDATE or DELETE ... RETURNING ([rows, count]). */
 function returned<T>(result: unknown): T[] {
@@ -52,9 +57,9 @@ function returned<T>(result: unknown): T[] {
 export class DocumentsRepository {
   async insert(manager: EntityManager, document: NewDocument): Promise<DocumentRow> {
     const [row] = await manager.query<DocumentRow[]>(
-      `INSERT INTO vector_documents (id, tenant_id, collection, purpose, classification, owner_id, subject_id, metadata, status, chunks_total, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'processing', $9, now(), now()) RETURNING ${DOCUMENT_COLUMNS}`,
-      [document.id, document.tenant_id, document.collection, document.purpose, document.classification, document.owner_id, document.subject_id, JSON.stringify(document.metadata), document.chunks_total],
+      `INSERT INTO vector_documents (id, tenant_id, collection, purpose, classification, owner_id, subject_id, metadata, status, chunks_total, created_at, updated_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'processing', $9, now(), now(), now() + make_interval(days => $10)) RETURNING ${DOCUMENT_COLUMNS}`,
+      [document.id, document.tenant_id, document.collection, document.purpose, document.classification, document.owner_id, document.subject_id, JSON.stringify(document.metadata), document.chunks_total, document.retention_days],
     );
     return row!;
   }
@@ -62,6 +67,11 @@ export class DocumentsRepository {
   async find(manager: EntityManager, id: string): Promise<DocumentRow | undefined> {
     const [row] = await manager.query<DocumentRow[]>(`SELECT ${DOCUMENT_COLUMNS} FROM vector_documents WHERE id = $1`, [id]);
     return row;
+  }
+
+  /** The documents among `ids` that still exist. */
+  async findMany(manager: EntityManager, ids: readonly string[]): Promise<DocumentRow[]> {
+    return manager.query(`SELECT ${DOCUMENT_COLUMNS} FROM vector_documents WHERE id = ANY($1::uuid[])`, [[...ids]]);
   }
 
   /** Progress of a document still processing; false when it is not (deleted meanwhile). */

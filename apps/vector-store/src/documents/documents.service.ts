@@ -1,5 +1,6 @@
-// Documents as a tenant's members see them: accepted (checked, chunked, their row written and
-// audited; embedding and storing follow in the background), followed, deleted. Everything in the
+// Documents as a tenant's members see them: accepted (checked, chunked, their expiry fixed from
+// their purpose's retention, their row written and audited; embedding and storing follow in the
+// background), followed, deleted. Everything in the
 // verified caller's tenant; the classification and ownership conditions of libs/authz decide who
 // may create, read and delete which document (a document the caller may not read is not found).
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,7 @@ import { vectorStoreAudit } from '../vector-store.audit.js';
 import { VECTOR_BACKEND, type VectorBackend } from '../vectors/vector-backend.port.js';
 import { MAX_CHUNKS, chunkText } from './chunking.js';
 import { DocumentIngestion } from './document-ingestion.js';
+import { PurposeRetentions, documentRetentionDays } from './document-retention.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentsRepository, type DocumentRow } from './documents.repository.js';
 import { Embedder } from './embedder.js';
@@ -37,6 +39,7 @@ export class DocumentsService {
     private readonly store: DocumentStore,
     private readonly ingestion: DocumentIngestion,
     private readonly embedder: Embedder,
+    private readonly retentions: PurposeRetentions,
     @Inject(VECTOR_BACKEND) private readonly backend: VectorBackend,
   ) {}
 
@@ -62,6 +65,7 @@ export class DocumentsService {
       await session.ensureServes(space);
       await this.backend.ensureSpace(space);
       await this.backend.ensureRoom(tenantId, space, chunks.length);
+      const retentionDays = documentRetentionDays(await this.retentions.daysOf(caller, tenantId, request.purpose));
       const document = await withTenant(this.dataSource, tenantId, async (manager) => {
         const row = await this.repository.insert(manager, {
           id: randomUUID(),
@@ -73,8 +77,9 @@ export class DocumentsService {
           subject_id: request.subject_id ?? null,
           metadata,
           chunks_total: chunks.length,
+          retention_days: retentionDays,
         });
-        await vectorStoreAudit.record(manager, caller, { action: 'document.accepted', tenantId, targetId: row.id, details: { chunks: chunks.length, collection: collection.id } });
+        await vectorStoreAudit.record(manager, caller, { action: 'document.accepted', tenantId, targetId: row.id, details: { chunks: chunks.length, collection: collection.id, retentionDays } });
         return row;
       });
       this.ingestion.enqueue(slot, { caller, document, space, chunks, session });

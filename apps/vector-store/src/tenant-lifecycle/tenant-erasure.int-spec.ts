@@ -46,7 +46,7 @@ describe.each(['embedded', 'qdrant'] as const)('tenant erasure: %s backend', (ki
 
   async function ingest(tenantId: string, subjectId: string | null, n: number): Promise<DocumentRow> {
     const document = await withTenant(runtime, tenantId, (m) =>
-      repository.insert(m, { id: randomUUID(), tenant_id: tenantId, collection: 'docs', purpose: 'support', classification: 'internal', owner_id: 'user-1', subject_id: subjectId, metadata: {}, chunks_total: 2 }),
+      repository.insert(m, { id: randomUUID(), tenant_id: tenantId, collection: 'docs', purpose: 'support', classification: 'internal', owner_id: 'user-1', subject_id: subjectId, metadata: {}, chunks_total: 2, retention_days: 365 }),
     );
     expect(await store.store(author, document, [0, 1].map((i) => ({ text: `texte ${n}.${i}`, vector: vectorOf(n * 10 + i) })))).toBe(true);
     return document;

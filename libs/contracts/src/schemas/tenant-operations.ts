@@ -37,8 +37,17 @@ export const LEGAL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_in
 export const LegalBasis = z.enum(LEGAL_BASES);
 export type LegalBasis = z.infer<typeof LegalBasis>;
 
+/** How long data kept for a purpose is kept, in days, when its tenant declares it (the vector store's documents: at most its own ceiling). */
+export const PurposeRetentionDays = z.number().int().min(1).max(3650);
+
 export const CreatePurposeRequest = z
-  .object({ id: PurposeId, name: z.string().trim().min(1).max(200), legal_basis: LegalBasis, description: z.string().trim().max(2000).optional() })
+  .object({
+    id: PurposeId,
+    name: z.string().trim().min(1).max(200),
+    legal_basis: LegalBasis,
+    description: z.string().trim().max(2000).optional(),
+    retention_days: PurposeRetentionDays.optional(),
+  })
   .strict();
 export type CreatePurposeRequest = z.infer<typeof CreatePurposeRequest>;
 
@@ -49,6 +58,8 @@ export const Purpose = z
     name: z.string(),
     legal_basis: LegalBasis,
     description: z.string().nullable(),
+    /** Null: the purpose declares no retention (each service keeps its data for its own period). */
+    retention_days: PurposeRetentionDays.nullable(),
     created_at: Timestamp,
   })
   .strict();
@@ -133,7 +144,8 @@ export type AllowedModels = z.infer<typeof AllowedModels>;
 /**
  * What the gateway needs of a tenant to decide a model call, in one answer (service to service:
  * `gardien.v1.tenant.model-policy.get`, with the gateway's own token): whether the tenant is
- * active, the models it allows, its quotas and guard actions, and the legal basis of each purpose.
+ * active, the models it allows, its quotas and guard actions, and the legal basis of each purpose
+ * (and its retention, when it declares one: the vector store fixes its documents' expiry from it).
  */
 export const ModelPolicy = z
   .object({
@@ -142,7 +154,7 @@ export const ModelPolicy = z
     allowed_models: z.array(ModelName).max(200),
     quotas: Quotas,
     guards: GuardSettings,
-    purposes: z.array(z.object({ id: PurposeId, legal_basis: LegalBasis }).strict()).max(1000),
+    purposes: z.array(z.object({ id: PurposeId, legal_basis: LegalBasis, retention_days: PurposeRetentionDays.optional() }).strict()).max(1000),
   })
   .strict();
 export type ModelPolicy = z.infer<typeof ModelPolicy>;

@@ -2,6 +2,7 @@
 // when the service's code is imported, before anything starts.
 import { personalDataStore, type LinkedStore, type PeriodRetention } from './data-inventory.js';
 import { declareDataInventory } from './declare-inventory.js';
+import { retentionPoliciesOf } from './inventory-description.js';
 
 const store: LinkedStore<'email'> = {
   table: 'people',
@@ -40,6 +41,8 @@ test.each([
   ['a retention without its justification', { retention: { ...store.retention, justification: '' } }, /justification/],
   ['rows kept at erasure with nothing sealed', { sealed: [], blindIndexes: {}, recordId: undefined, erasure: { action: 'keep', obligation: 'x' } }, /sealed/],
   ['a linked store without a tenant column', { tenantColumn: '' }, /tenant column/],
+  ['an invalid expiry column', { retention: { ...store.retention, expiresAt: 'expires at' } }, /expiry column/],
+  ['rows its service removes without their record id', { sealed: [], blindIndexes: {}, recordId: undefined, retention: { ...store.retention, removedBy: 'service' } }, /record id/],
 ] as const)('refuses a store with %s', (_what, change, message) => {
   expect(() => personalDataStore({ ...store, ...change } as LinkedStore<'email'>)).toThrow(message);
 });
@@ -50,6 +53,14 @@ test('refuses a store no column ties to a subject that claims an erasure, or a r
   expect(() => personalDataStore({ ...unlinked, retention: fixedRetention, erasure: { action: 'delete' } } as never)).toThrow(/retention only/);
   expect(() => personalDataStore({ ...unlinked, erasure: undefined, retention: { ...fixedRetention, tenantMayShorten: true } })).toThrow(/tenants cannot shorten/);
   expect(() => personalDataStore({ ...unlinked, erasure: undefined, retention: fixedRetention })).not.toThrow();
+});
+
+test('a store its service removes itself, with its own expiry: the purge policy says so, and names the id column handed over', () => {
+  const removed = personalDataStore({ ...store, retention: { ...store.retention, tenantMayShorten: false, expiresAt: 'expires_at', removedBy: 'service' } });
+  const [policy] = retentionPoliciesOf(inventory([removed]));
+  expect(policy).toMatchObject({ kind: 'people', table: 'people', expiresAtColumn: 'expires_at', removedByService: { recordColumn: 'id' } });
+  const [plain] = retentionPoliciesOf(inventory([personalDataStore(store)]));
+  expect(plain).toMatchObject({ expiresAtColumn: null, removedByService: null });
 });
 
 test.each([

@@ -25,6 +25,14 @@ export interface PeriodRetention {
   justification: string;
   /** Whether a tenant may shorten it; never for a table without a tenant column. */
   tenantMayShorten: boolean;
+  /** A column holding the row's own, earlier expiry (null: the period only): the row expires at the earlier of the two. */
+  expiresAt?: string;
+  /**
+   * `service`: the service removes its expired rows itself (what they hold outside the database,
+   * vectors in Qdrant, goes with them): the purge finds them and hands their ids to the remover the
+   * service registers, and never deletes them by SQL. Needs the store's record id.
+   */
+  removedBy?: 'service';
 }
 
 export interface LifetimeRetention {
@@ -134,6 +142,8 @@ function checkRetention(store: PersonalDataStore, fail: (why: string) => never):
   if (!Number.isInteger(retention.maxDays) || retention.maxDays < 1 || retention.maxDays > 36_500) fail('retention must be 1 to 36500 whole days');
   if (!retention.justification) fail('a retention needs its justification');
   if (retention.tenantMayShorten && !store.tenantColumn) fail('tenants cannot shorten the retention of a table without a tenant column');
+  if (retention.expiresAt !== undefined && !IDENTIFIER.test(retention.expiresAt)) fail('invalid retention expiry column');
+  if (retention.removedBy === 'service' && !store.recordId) fail('rows a service removes itself need their record id');
 }
 
 function linkColumns(link: SubjectLink): string[] {

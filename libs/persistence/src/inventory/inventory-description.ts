@@ -59,6 +59,8 @@ export function retentionPoliciesOf(inventory: DataInventoryDeclaration): Retent
             justification: store.retention.justification,
             tenantColumn: store.tenantColumn,
             tenantMayShorten: store.retention.tenantMayShorten,
+            expiresAtColumn: store.retention.expiresAt ?? null,
+            removedByService: store.retention.removedBy === 'service' ? { recordColumn: store.recordId! } : null,
           },
         ]
       : [],

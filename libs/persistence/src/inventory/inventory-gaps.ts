@@ -104,7 +104,7 @@ function namedColumns(store: PersonalDataStore): string[] {
     ...store.sealed,
     ...Object.keys(store.blindIndexes ?? {}),
     ...Object.keys(store.withheld ?? {}),
-    ...(isPeriodRetention(store.retention) ? [store.retention.from] : []),
+    ...(isPeriodRetention(store.retention) ? [store.retention.from, ...(store.retention.expiresAt ? [store.retention.expiresAt] : [])] : []),
   ];
 }
 
