@@ -15,6 +15,8 @@ export const VectorStoreConfigSchema = ServiceConfigSchema.extend({
   /** The model and dimension of the default collection `documents` (when no collections file is given): the generated demo model, whose vectors have 64 dimensions. */
   GARDIEN_EMBEDDING_MODEL: ModelName.default('gardien-demo'),
   GARDIEN_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(4_096).default(64),
+  /** The default collection's chunk size in characters (1,000 when unset): the embedding model's context must hold one. */
+  GARDIEN_EMBEDDING_CHUNK_CHARS: z.coerce.number().int().min(200).max(4_000).optional(),
   /** Vectors the embedded backend keeps in memory, all tenants together (least recently searched indexes go first). */
   GARDIEN_VECTOR_INDEX_MAX_POINTS: z.coerce.number().int().min(1_000).max(50_000_000).default(200_000),
   /** Documents embedded at once by one replica, and documents waiting; more are refused (503, ingestion_queue_full). */

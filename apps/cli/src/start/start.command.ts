@@ -19,6 +19,9 @@ import { Supervisor } from './supervisor.js';
 import { demoModelEnvironment } from './demo-model.js';
 import { DEMO_MODEL } from '@gardien/gguf';
 
+/** Characters of a chunk of the default collection on the demo model. */
+const DEMO_CHUNK_CHARS = 400;
+
 export interface StartOptions {
   only?: string[];
   dataDir?: string;
@@ -92,7 +95,8 @@ export async function startCommand(options: StartOptions): Promise<void> {
     ...natsSeedOf(options.natsSeedsDir, name),
     ...(isBusService(name) ? credentialsOf(name, provisioned, keys.get(name)) : {}),
     ...(name === 'llm-gateway' ? demoModel : {}),
-    ...(name === 'vector-store' && demoModel.GARDIEN_MODELS_FILE ? { GARDIEN_EMBEDDING_DIMENSIONS: String(DEMO_MODEL.embeddingLength) } : {}),
+    // The demo model's vectors, and chunks its 512-token context holds (a token a byte: 400 characters of French with room to spare).
+    ...(name === 'vector-store' && demoModel.GARDIEN_MODELS_FILE ? { GARDIEN_EMBEDDING_DIMENSIONS: String(DEMO_MODEL.embeddingLength), GARDIEN_EMBEDDING_CHUNK_CHARS: String(DEMO_CHUNK_CHARS) } : {}),
     GARDIEN_METRICS_PORT: options.only?.length || metricsBase === 0 ? '0' : String(metricsBase + ALL_SERVICES.indexOf(name)),
   });
   try {

@@ -48,3 +48,49 @@ test('a short text is one chunk; a long one is cut at paragraph breaks first', (
   expect(chunks[0]!.text.endsWith('\n\n')).toBe(true);
   expect(chunkText('   \n\n  ')).toEqual([]);
 });
+
+test('spans to keep whole (identifiers) are never cut: each chunk holds a span whole or none of it, and the text is still covered', () => {
+  const spanned = fc
+    .tuple(
+      fc.string({ unit: fc.constantFrom('a', ' ', '\n', '.', 'é'), minLength: 200, maxLength: 5_000 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 5, max: 40 })), { maxLength: 60 }),
+    )
+    .map(([input, wanted]) => {
+      // Non-overlapping spans at generated places, sorted.
+      const spans: Array<{ start: number; end: number }> = [];
+      for (const [at, length] of wanted.map(([at, length]) => [at % input.length, length] as const).sort((a, b) => a[0] - b[0])) {
+        const start = Math.max(at, spans.at(-1)?.end ?? 0);
+        if (start + length <= input.length) spans.push({ start, end: start + length });
+      }
+      return { input, spans };
+    });
+  const sized = fc.record({ maxChars: fc.integer({ min: 100, max: 1_200 }), overlap: fc.integer({ min: 0, max: 40 }) });
+  fc.assert(
+    fc.property(spanned, sized, ({ input, spans }, opts) => {
+      const chunks = chunkText(input, opts, spans);
+      let covered = 0;
+      for (const { text: piece, start } of chunks) {
+        const end = start + piece.length;
+        expect(piece.length).toBeLessThanOrEqual(opts.maxChars);
+        for (const span of spans) {
+          const whole = span.start >= start && span.end <= end;
+          const apart = span.end <= start || span.start >= end;
+          expect(whole || apart).toBe(true);
+        }
+        if (start > covered) expect(input.slice(covered, start).trim()).toBe('');
+        covered = Math.max(covered, end);
+      }
+      expect(input.slice(covered).trim()).toBe('');
+    }),
+  );
+});
+
+test('an IBAN where a chunk would end is moved whole to the next chunk', () => {
+  const iban = 'FR76 3000 6000 0112 3456 7890 189';
+  const text = `${'a'.repeat(975)} IBAN ${iban} et la suite.`;
+  const at = text.indexOf(iban);
+  const chunks = chunkText(text, CHUNKING, [{ start: at, end: at + iban.length }]);
+  expect(chunks.length).toBe(2);
+  expect(chunks[0]!.text).not.toContain('FR76');
+  expect(chunks[1]!.text).toContain(iban);
+});

@@ -3,6 +3,9 @@
 // than the limit is cut where it must), each chunk after the first starting `overlap` characters
 // before the previous one ended, so that a sentence cut in two is whole in one of them. Chunks are
 // taken as they stand in the text (no rewriting), whitespace-only ones dropped. Linear in the text.
+// Spans to keep whole (the identifiers the PII engine found in the whole document) are never cut:
+// a chunk ends before one it would cut and the next starts at its start, so that no chunk holds
+// part of an identifier, which no scan of that chunk alone would recognise.
 export interface ChunkingOptions {
   maxChars: number;
   overlap: number;
@@ -21,20 +24,47 @@ export interface Chunk {
 
 const BREAKS: readonly RegExp[] = [/\n\s*\n/g, /\n/g, /[.!?;:](?=\s)/g, /\s/g];
 
-export function chunkText(text: string, options: ChunkingOptions = CHUNKING): Chunk[] {
+/** A part of the text, from `start` to `end` (exclusive), in UTF-16 code units. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+export function chunkText(text: string, options: ChunkingOptions = CHUNKING, keepWhole: readonly TextSpan[] = []): Chunk[] {
   if (!(options.maxChars > 0 && options.overlap >= 0 && options.overlap < options.maxChars / 2)) throw new Error('chunking: overlap must be under half the chunk size');
+  const spans = [...keepWhole].filter((span) => span.end > span.start).sort((a, b) => a.start - b.start);
   const chunks: Chunk[] = [];
   let start = 0;
   while (start < text.length) {
     let end = Math.min(text.length, start + options.maxChars);
     if (end < text.length) end = cutBefore(text, start, end, options);
-    end = notInsidePair(text, start, end);
+    end = notInsidePair(text, start, notInsideSpan(spans, start, end));
     const piece = text.slice(start, end);
     if (piece.trim() !== '') chunks.push({ text: piece, start });
     if (end >= text.length) break;
-    start = nextStart(text, start, end - options.overlap);
+    start = nextStart(text, start, end - options.overlap, spans);
   }
   return chunks;
+}
+
+/** The span that `at` falls strictly inside, if any (spans sorted by start, not overlapping). */
+function spanAround(spans: readonly TextSpan[], at: number): TextSpan | undefined {
+  let low = 0;
+  let high = spans.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const span = spans[middle]!;
+    if (at <= span.start) high = middle - 1;
+    else if (at >= span.end) low = middle + 1;
+    else return span;
+  }
+  return undefined;
+}
+
+/** An end moved back to the start of the span it would cut, when the chunk still holds something before it. */
+function notInsideSpan(spans: readonly TextSpan[], start: number, end: number): number {
+  const span = spanAround(spans, end);
+  return span && span.start > start ? span.start : end;
 }
 
 /** The best place to end a chunk that may not reach `limit`: a break in its second half if there is one. */
@@ -49,9 +79,11 @@ function cutBefore(text: string, start: number, limit: number, options: Chunking
   return limit;
 }
 
-/** Where the next chunk starts: after this one's start (always forward), never inside a surrogate pair. */
-function nextStart(text: string, start: number, wanted: number): number {
-  const at = notInsidePair(text, 0, wanted);
+/** Where the next chunk starts: after this one's start (always forward), never inside a span to keep whole or a surrogate pair. */
+function nextStart(text: string, start: number, wanted: number, spans: readonly TextSpan[]): number {
+  // Inside a span: at its start, or past it when this chunk began there (it then holds the span whole).
+  const span = spanAround(spans, wanted);
+  const at = notInsidePair(text, 0, span ? (span.start > start ? span.start : span.end) : wanted);
   if (at > start) return at;
   const code = text.charCodeAt(start + 1);
   return code >= 0xdc00 && code <= 0xdfff ? start + 2 : start + 1;

@@ -13,7 +13,8 @@ import { CollectionCatalogue, spaceOf } from '../collections/collection-catalogu
 import { VectorStoreReason, vectorStoreError } from '../vector-store.errors.js';
 import { vectorStoreAudit } from '../vector-store.audit.js';
 import { VECTOR_BACKEND, type VectorBackend } from '../vectors/vector-backend.port.js';
-import { MAX_CHUNKS, chunkText } from './chunking.js';
+import { MAX_CHUNKS } from './chunking.js';
+import { documentChunks } from './document-chunks.js';
 import { DocumentIngestion } from './document-ingestion.js';
 import { PurposeRetentions, documentRetentionDays } from './document-retention.js';
 import { DocumentStore } from './document-store.js';
@@ -55,7 +56,7 @@ export class DocumentsService {
     refusePersonalMetadata(metadata, 'metadata');
     const classification = request.classification ?? 'internal';
     authorize(ability, 'create', 'Document', { tenantId, ownerId: caller.principal.id, classification });
-    const chunks = chunkText(request.text).map((chunk) => chunk.text);
+    const chunks = documentChunks(request.text, collection).map((chunk) => chunk.text);
     if (chunks.length > MAX_CHUNKS) throw vectorStoreError(VectorStoreReason.DocumentTooLarge);
     // Reserved before the first await: concurrent acceptances cannot all pass one check.
     const slot = this.ingestion.reserve(tenantId);

@@ -28,7 +28,7 @@ export function backendFor(config: VectorStoreConfig, dataSource: DataSource): V
       provide: CollectionCatalogue,
       inject: [SERVICE_CONFIG],
       useFactory: (config: VectorStoreConfig) =>
-        new CollectionCatalogue(loadCollections(config.GARDIEN_VECTOR_COLLECTIONS_FILE, { model: config.GARDIEN_EMBEDDING_MODEL, dimensions: config.GARDIEN_EMBEDDING_DIMENSIONS })),
+        new CollectionCatalogue(loadCollections(config.GARDIEN_VECTOR_COLLECTIONS_FILE, { model: config.GARDIEN_EMBEDDING_MODEL, dimensions: config.GARDIEN_EMBEDDING_DIMENSIONS, ...(config.GARDIEN_EMBEDDING_CHUNK_CHARS ? { chunkChars: config.GARDIEN_EMBEDDING_CHUNK_CHARS } : {}) })),
     },
     { provide: VECTOR_BACKEND, inject: [SERVICE_CONFIG, DataSource], useFactory: backendFor },
   ],
