@@ -193,7 +193,8 @@ beforeAll(async () => {
       // Auth's retention purge every second, so that a session made to look expired is purged (and audited) in the test.
       auth: { GARDIEN_RETENTION_INTERVAL_MS: '1000' },
       'llm-gateway': servedAssistantEnv(dir, runtime),
-      'vector-store': { GARDIEN_VECTOR_COLLECTIONS_FILE: collectionsFile },
+      // The vector store's too, so that a document made to look past its purpose's retention is removed in the test.
+      'vector-store': { GARDIEN_VECTOR_COLLECTIONS_FILE: collectionsFile, GARDIEN_RETENTION_INTERVAL_MS: '1000' },
     },
   });
   edge = new EdgeClient(platform.edgeUrl);
@@ -359,10 +360,10 @@ const NOT_FOR_A: Readonly<Record<string, string>> = {
   'tenant.erased': 'written by every service that erased a deleted tenant: identity.e2e-spec, as for tenant.deleted',
 };
 
-/** A statement in auth's database as the database administrator: for the one thing no API does, making a session look long expired. */
-async function inAuthDatabase(statement: string, values: unknown[]): Promise<void> {
+/** A statement in a service's database as the database administrator: for the one thing no API does, making a session or a document look long expired. */
+async function inDatabaseOf(service: 'auth' | 'vector-store', statement: string, values: unknown[]): Promise<void> {
   const url = new URL(ADMIN_URL);
-  url.pathname = `/${prefix}_auth`;
+  url.pathname = `/${prefix}_${service.replaceAll('-', '_')}`;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
@@ -379,6 +380,8 @@ test("every action of the catalogue that A's people and the platform take for A 
   // Free text of every kind, each holding the suite's canaries: none may reach an entry.
   const purpose = { id: 'care', name: canaries.name, legal_basis: 'contract', description: `${canaries.name}, ${canaries.email}, ${canaries.phone}, ${canaries.iban}` };
   ok(await api('POST', '/purposes', adminToken, purpose), 201);
+  // A purpose whose documents are kept a day (declared now: the gateway reads new purposes within its policy's time to live).
+  ok(await api('POST', '/purposes', adminToken, { id: 'brief', name: 'Brief', legal_basis: 'contract', retention_days: 1 }), 201);
 
   // A member's own account: a second factor (a wrong password first), a new password (a wrong one first).
   const memberEmail = `member.${canaries.email}`;
@@ -415,7 +418,7 @@ test("every action of the catalogue that A's people and the platform take for A 
   }
   const expiring = await newUser(`expiring.${canaries.email}`);
   ok(await logIn(`expiring.${canaries.email}`, 'tenant-a'), 200);
-  await inAuthDatabase("UPDATE auth_sessions SET created_at = now() - interval '70 days', last_used_at = now() - interval '70 days', expires_at = now() - interval '60 days' WHERE user_id = $1", [expiring]);
+  await inDatabaseOf('auth', "UPDATE auth_sessions SET created_at = now() - interval '70 days', last_used_at = now() - interval '70 days', expires_at = now() - interval '60 days' WHERE user_id = $1", [expiring]);
 
   // The rights pipeline, with its own token: a member restricted, lifted, exported; another erased; one more deleted by the administrator.
   const pipelineConnection: NatsConnection = await connectAs(nats.url, 'rights-pipeline');
@@ -442,8 +445,12 @@ test("every action of the catalogue that A's people and the platform take for A 
   const documentText = `Dossier de ${canaries.name}, joignable au ${canaries.phone} ou à ${canaries.email}, remboursé sur ${canaries.iban}.`;
   const stored = ok(await api('POST', '/documents', readerToken, { collection: COLLECTION, text: documentText, purpose: 'care' }), 202).body.id as string;
   const failing = ok(await api('POST', '/documents', readerToken, { collection: MISCONFIGURED_COLLECTION, text: documentText, purpose: 'care' }), 202).body.id as string;
+  const brief = ok(await api('POST', '/documents', readerToken, { collection: COLLECTION, text: documentText, purpose: 'brief' }), 202).body.id as string;
   const statusOf = async (id: string) => (await api('GET', `/documents/${id}`, readerToken)).body.status as string;
-  await waitFor(async () => (await statusOf(stored)) === 'ready' && (await statusOf(failing)) === 'failed', 30_000, 'one document ready, the other failed');
+  await waitFor(async () => (await statusOf(stored)) === 'ready' && (await statusOf(failing)) === 'failed' && (await statusOf(brief)) === 'ready', 30_000, 'two documents ready, the other failed');
+  // The document of `brief`, made to look two days old: the vector store's purge removes it, as a deletion (document.deleted, expired).
+  await inDatabaseOf('vector-store', "UPDATE vector_documents SET created_at = created_at - interval '2 days', expires_at = expires_at - interval '2 days' WHERE id = $1", [brief]);
+  await waitFor(async () => (await api('GET', `/documents/${brief}`, readerToken)).status === 404, 30_000, 'the expired document removed');
   const found = ok(await api('POST', '/search', readerToken, { collection: COLLECTION, query: `le dossier de ${canaries.name}`, purpose: 'care' }), 200).body;
   expect(JSON.stringify(found)).toContain(stored);
   ok(await api('DELETE', `/documents/${stored}`, readerToken), 204);
@@ -451,8 +458,10 @@ test("every action of the catalogue that A's people and the platform take for A 
 
   const expected = AUDIT_ACTION_NAMES.filter((action) => !(action in NOT_FOR_A));
   await untilLogged([], expected, 30_000);
-  const { text } = await exportOf(auditorToken);
+  const { text, lines } = await exportOf(auditorToken);
   expect(findLeaks(text, canaries)).toEqual([]);
+  const expired = lines.flatMap(({ entry }) => (entry?.action === 'document.deleted' && entry.target?.id === brief ? [entry] : []));
+  expect(expired).toEqual([expect.objectContaining({ actor: { type: 'system', id: 'retention-purge' }, metadata: { chunks: 1, vectors: 1, reason: 'expired' } })]);
 }, 90_000);
 
 // --- writing: an auditor writes nothing, anywhere ---------------------------------------------------
