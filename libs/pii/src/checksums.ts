@@ -36,3 +36,17 @@ export function decimalMod(digits: string, modulus: number): number {
 export function nirKey(first13: string): number {
   return 97 - decimalMod(first13.replace('2A', '19').replace('2B', '18'), 97);
 }
+
+/** The digit a letter of a RIB's account number is read as: A to I are 1 to 9, J to R 1 to 9, S to Z 2 to 9. */
+const ribDigit = (c: number): number => (c <= 57 ? c - 48 : c <= 73 ? c - 64 : c <= 82 ? c - 73 : c - 81);
+
+/**
+ * Whether the key of a French RIB holds: 97 - ((89 bank + 15 branch + 3 account) mod 97), the
+ * account's capitals read as ribDigit says. `rib`: 23 characters, digits but the account's capitals.
+ */
+export function ribKeyHolds(rib: string): boolean {
+  let account = 0;
+  for (let i = 10; i < 21; i++) account = account * 10 + ribDigit(rib.charCodeAt(i));
+  const sum = 89 * Number(rib.slice(0, 5)) + 15 * Number(rib.slice(5, 10)) + 3 * account;
+  return 97 - (sum % 97) === Number(rib.slice(21));
+}

@@ -10,5 +10,6 @@ export { IpRecogniser } from './recognisers/ip.recogniser.js';
 export { NirRecogniser } from './recognisers/nir.recogniser.js';
 export { PersonRecogniser } from './recognisers/person.recogniser.js';
 export { PhoneRecogniser } from './recognisers/phone.recogniser.js';
+export { RibRecogniser } from './recognisers/rib.recogniser.js';
 export { SirenRecogniser } from './recognisers/siren.recogniser.js';
 export { SiretRecogniser } from './recognisers/siret.recogniser.js';

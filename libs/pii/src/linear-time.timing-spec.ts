@@ -113,6 +113,21 @@ const PATTERNS: [string, string][] = [
   ['IBAN groups, spaces and dashes', 'FR76 3000-'],
   ['IBAN groups, slashes between blanks', 'FR76 / 3000 / '],
   ['IBAN groups, dots and bars between blanks', 'FR76 . 3000 | '],
+  // Line breaks in numbers, RIBs, NIRs without their key, percent-encoded addresses (2026-12-07).
+  ['digit pairs and line breaks', '06 12\n'],
+  ['digit pairs and Windows line breaks', '06 12 \r\n'],
+  ['IBAN groups and line breaks', 'FR76 3000\n'],
+  ['many phones split across lines', '06 12 34\n56 78 '],
+  ['RIB groups', '30006 00001 '],
+  ['many RIBs', '30006 00001 12345678901 89 '],
+  ['compact RIBs with a letter', '3000600001A'],
+  ['NIR groups without the key', '1 85 05 78 006 084 '],
+  ['words of the NIR and thirteen digits', 'NIR 1850578006084 '],
+  ['percent signs', '%'],
+  ['percent-encoded at signs', '%40'],
+  ['percent-encoded percent signs', '%25'],
+  ['percent-encoded dots and labels', 'a%2E'],
+  ['many percent-encoded addresses', 'jean%2Edupont%2540example%2Efr '],
 ];
 
 function text(pattern: string, length: number): string {

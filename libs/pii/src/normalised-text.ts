@@ -3,16 +3,19 @@
 // (a character and the combining marks after it) is folded by NFKC, then loses what is invisible
 // (default-ignorable code points, control characters) and the combining marks NFKC left uncomposed;
 // the Cyrillic and Greek letters drawn like Latin ones become those, as do a few dashes, and the
-// decimal digits of other scripts become ASCII digits. Most texts hold none of these: they are their
-// own normalised text, found so by one search of the text. Where a fold changes the length, where it
-// happened is recorded, so that a span of the normalised text maps back to the characters it was read
-// from, the invisible ones inside it included.
+// decimal digits of other scripts become ASCII digits. The at sign and the dot percent-encoded, as
+// in a link ("jean.dupont%40example.fr", "%2E"), once or twice ("%2540"), are read as they are meant.
+// Most texts hold none of these: they are their own normalised text, found so by one search of the
+// text. Where a fold changes the length, where it happened is recorded, so that a span of the
+// normalised text maps back to the characters it was read from, the invisible ones inside it included.
 
 /** How a code unit reads: as it is, folded (or the start of a code point read whole), or a combining mark that folds with what it follows. */
 const UNSEEN = 0;
 const KEPT = 1;
 const FOLDED = 2;
 const MARK = 3;
+/** A percent sign, which may start an escape (read by escapeLength). */
+const PERCENT = 4;
 
 /**
  * The Latin letter (or ASCII hyphen) each of these is drawn like, Cyrillic first, then Greek (written
@@ -41,6 +44,7 @@ const MAX_MARKS = 16;
 const MAX_CACHED = 4096;
 
 const kinds = new Uint8Array(0x10000);
+kinds[37] = PERCENT;
 const foldedUnits = new Map<number, string>();
 const foldedClusters = new Map<string, string>();
 
@@ -93,21 +97,37 @@ function foldedCluster(cluster: string): string {
 
 /**
  * Any code unit but those that French and most European text is written with and that read as they
- * are (ASCII, the Latin-1 letters and signs that NFKC leaves, œ, quotes and dashes, €): the search
- * for what to fold then runs in the regular expression engine, a few times faster than a loop here
- * (a longer class is slower). What it lets through is decided by `kindOf`; a test checks that it holds
- * nothing that folds.
+ * are (ASCII but the percent sign, which may start an escape, the Latin-1 letters and signs that NFKC
+ * leaves, œ, quotes and dashes, €): the search for what to fold then runs in the regular expression
+ * engine, a few times faster than a loop here (a longer class is slower). What it lets through is
+ * decided by `kindOf` (and, for a percent sign, escapeLength); a test checks that it holds nothing
+ * that folds.
  */
-const NOT_SURELY_KEPT = /[^\t-\r\x20-\x7e\u00a0-\u00a7\u00a9\u00ab\u00ac\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb\u00bf-\u0131\u0152\u0153\u2013\u2014\u2018-\u201d\u2020-\u2022\u20ac]/g;
+const NOT_SURELY_KEPT = /[^\t-\r\x20-\x24\x26-\x7e\u00a0-\u00a7\u00a9\u00ab\u00ac\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb\u00bf-\u0131\u0152\u0153\u2013\u2014\u2018-\u201d\u2020-\u2022\u20ac]/g;
 
 function firstToFold(text: string): number {
   NOT_SURELY_KEPT.lastIndex = 0;
   while (NOT_SURELY_KEPT.test(text)) {
     const i = NOT_SURELY_KEPT.lastIndex - 1;
-    if (kindOf(text.charCodeAt(i)) !== KEPT) return i;
+    const kind = kindOf(text.charCodeAt(i));
+    if (kind !== KEPT && (kind !== PERCENT || escapeLength(text, i) > 0)) return i;
   }
   return -1;
 }
+
+/**
+ * The length of the escape at `i` (a percent sign) that stands for an at sign or a dot: "%40",
+ * "%2E" or "%2e", or one of these with its percent sign itself encoded ("%2540"); 0 for any other.
+ */
+function escapeLength(text: string, i: number): number {
+  const j = text.charCodeAt(i + 1) === 50 && text.charCodeAt(i + 2) === 53 ? i + 3 : i + 1;
+  const high = text.charCodeAt(j);
+  const low = text.charCodeAt(j + 1);
+  return (high === 52 && low === 48) || (high === 50 && (low === 69 || low === 101)) ? j + 2 - i : 0;
+}
+
+/** The character an escape of escapeLength stands for, by its last digit. */
+const unescaped = (text: string, end: number): string => (text.charCodeAt(end - 1) === 48 ? '@' : '.');
 
 /** The clusters whose fold changed their length, in order: where each stands in the normalised text and in the original. */
 interface Folds {
@@ -159,33 +179,42 @@ export class NormalisedText {
     return low - 1;
   }
 
-  /** From `first`, the first code unit not kept as it is: runs kept are copied, clusters folded. */
+  /** From `first`, the first code unit not kept as it is: runs kept are copied, clusters folded, escapes read. */
   private static folded(original: string, first: number): NormalisedText {
     const folds: Folds = { starts: [], ends: [], originalStarts: [], originalEnds: [] };
     const length = original.length;
     let text = '';
     let copiedTo = 0;
+    /** original[start, end) is read as `folded`; where that changes the length, it is recorded. */
+    const replace = (start: number, end: number, folded: string): void => {
+      text += original.slice(copiedTo, start);
+      if (folded.length !== 1 || end - start !== 1) {
+        folds.starts.push(text.length);
+        folds.ends.push(text.length + folded.length);
+        folds.originalStarts.push(start);
+        folds.originalEnds.push(end);
+      }
+      text += folded;
+      copiedTo = end;
+    };
     let i = first;
     while (i < length) {
       const c = original.charCodeAt(i);
-      // A mark folds with the character before it ("e" and U+0301 make "é").
-      const start = kindOf(c) === MARK && i > copiedTo && kindOf(original.charCodeAt(i - 1)) === KEPT ? i - 1 : i;
-      let end = c >= 0xd800 && c <= 0xdbff && (original.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? i + 2 : i + 1;
-      for (let marks = start < i ? 1 : 0; end < length && marks < MAX_MARKS && kindOf(original.charCodeAt(end)) === MARK; marks++) end++;
-      const cluster = original.slice(start, end);
-      const folded = foldedCluster(cluster);
-      if (folded !== cluster) {
-        text += original.slice(copiedTo, start);
-        if (folded.length !== 1 || cluster.length !== 1) {
-          folds.starts.push(text.length);
-          folds.ends.push(text.length + folded.length);
-          folds.originalStarts.push(start);
-          folds.originalEnds.push(end);
-        }
-        text += folded;
-        copiedTo = end;
+      if (c === 37) {
+        // A percent sign that starts no escape is kept as it is.
+        const escape = escapeLength(original, i);
+        if (escape > 0) replace(i, i + escape, unescaped(original, i + escape));
+        i += escape || 1;
+      } else {
+        // A mark folds with the character before it ("e" and U+0301 make "é").
+        const start = kindOf(c) === MARK && i > copiedTo && kindOf(original.charCodeAt(i - 1)) === KEPT ? i - 1 : i;
+        let end = c >= 0xd800 && c <= 0xdbff && (original.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? i + 2 : i + 1;
+        for (let marks = start < i ? 1 : 0; end < length && marks < MAX_MARKS && kindOf(original.charCodeAt(end)) === MARK; marks++) end++;
+        const cluster = original.slice(start, end);
+        const folded = foldedCluster(cluster);
+        if (folded !== cluster) replace(start, end, folded);
+        i = end;
       }
-      i = end;
       while (i < length && kindOf(original.charCodeAt(i)) === KEPT) i++;
     }
     text += original.slice(copiedTo);

@@ -17,6 +17,7 @@ import { IpRecogniser } from './recognisers/ip.recogniser.js';
 import { NirRecogniser } from './recognisers/nir.recogniser.js';
 import { PersonRecogniser } from './recognisers/person.recogniser.js';
 import { PhoneRecogniser } from './recognisers/phone.recogniser.js';
+import { RibRecogniser } from './recognisers/rib.recogniser.js';
 import { SirenRecogniser } from './recognisers/siren.recogniser.js';
 import { SiretRecogniser } from './recognisers/siret.recogniser.js';
 
@@ -40,6 +41,7 @@ export function defaultRecognisers(): PiiRecogniser[] {
     new EmailRecogniser(),
     new PhoneRecogniser(),
     new IbanRecogniser(),
+    new RibRecogniser(),
     new NirRecogniser(),
     new SirenRecogniser(),
     new SiretRecogniser(),

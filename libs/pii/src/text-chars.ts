@@ -58,6 +58,21 @@ export const groupFollows = (text: string, end: number, separator: (c: number) =
 /** Spaces that may sit inside a printed number: space, no-break space, narrow no-break space. */
 export const isNumberSpace = (c: number): boolean => c === 32 || c === 0xa0 || c === 0x202f;
 
+/**
+ * A line break where a printed number was wrapped between two of its groups: "\n" or "\r\n", with
+ * at most one space or tab on each side. Its length from `i`, or 0 (a blank line is no wrap).
+ */
+export function wrapAt(text: string, i: number): number {
+  let j = i;
+  let c = codeAt(text, j);
+  if (isNumberSpace(c) || c === 9) c = codeAt(text, ++j);
+  if (c === 10) j++;
+  else if (c === 13 && codeAt(text, j + 1) === 10) j += 2;
+  else return 0;
+  c = codeAt(text, j);
+  return isNumberSpace(c) || c === 9 ? j + 1 - i : j - i;
+}
+
 /** Blanks between words: spaces, tabs, line breaks. */
 export const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x202f;
 

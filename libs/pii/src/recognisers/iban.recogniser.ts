@@ -1,9 +1,10 @@
 // IBAN, every country of the registry: two letters, two check digits, then the BBAN, compact or in
 // groups separated by single spaces, dashes, slashes, dots or vertical bars, or by one of those
 // between two blanks ("FR76 / 3000 / …"), mixed as people type them (the length and the checksum
-// decide, not the separators), exactly as long as its country's IBANs; then, read in
-// capitals whatever the case it was written in, the BBAN's format and national check digits where a
-// country has them (ibantools' data), and the mod-97 checksum.
+// decide, not the separators), once by a line break (text wrapped: "FR76 3000 6000\n0112 …"),
+// exactly as long as its country's IBANs; then, read in capitals whatever the case it was written
+// in, the BBAN's format and national check digits where a country has them (ibantools' data), and
+// the mod-97 checksum. A French RIB written alone is rib.recogniser.ts's.
 import { countrySpecs } from 'ibantools';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { cutGrouped, readGrouped } from '../grouped-number.js';
@@ -69,7 +70,7 @@ export class IbanRecogniser implements PiiRecogniser {
       if (start < 0 || !isAsciiLetter(text.charCodeAt(start)) || !isAsciiLetter(text.charCodeAt(start + 1)) || isAlnum(codeAt(text, start - 1))) continue;
       const length = IBAN_LENGTHS.get(countryKey(text, start));
       if (length === undefined) continue;
-      const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isIbanSeparator, isIbanMark), length);
+      const cut = cutGrouped(text, readGrouped(text, start, length, isIbanChar, isIbanSeparator, isIbanMark, true), length);
       if (cut && validIban(cut.chars.toUpperCase())) candidates.push({ type: 'IBAN', start, end: cut.end, score: SCORE });
     }
     return candidates;

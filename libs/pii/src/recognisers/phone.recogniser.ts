@@ -4,14 +4,15 @@
 // when the ten digits are the whole run), +33 and 0033 forms (with the trunk "(0)"), 33
 // and the nine digits with no "+" (33612345678: after a word of a phone, or a mobile number where no
 // other identifier is named), and any E.164 number written with its "+" (spaces, dots, dashes, one
-// bracketed group). What is read is bounded (15 digits); then whether the number exists in its
-// country's plan, by libphonenumber-js's metadata (numbering-plans.ts).
+// bracketed group). Once in a number, a line break (text wrapped between two groups) may stand
+// where a separator would ("06 12 34\n56 78"). What is read is bounded (15 digits); then whether the
+// number exists in its country's plan, by libphonenumber-js's metadata (numbering-plans.ts).
 import { ContextWords } from '../context-words.js';
 import type { Candidate, PiiRecogniser } from '../finding.js';
 import { fromDigitRuns } from '../digit-runs.js';
 import type { ScanInput } from '../scan-input.js';
 import { validFrenchNational, validInternational } from './numbering-plans.js';
-import { codeAt, endsNumber, groupFollows, isAlnum, isBlank, isDigit, isNumberSpace, startsNumber } from '../text-chars.js';
+import { codeAt, endsNumber, groupFollows, isAlnum, isBlank, isDigit, isNumberSpace, startsNumber, wrapAt } from '../text-chars.js';
 
 const SCORE_FR = 0.9;
 const SCORE_INTERNATIONAL = 0.85;
@@ -27,6 +28,11 @@ const SLASH = 47;
 
 const isPhoneSeparator = (c: number): boolean => isNumberSpace(c) || c === 46 /* . */ || c === 45; /* - */
 const isNationalSeparator = (c: number): boolean => isPhoneSeparator(c) || c === SLASH;
+/** A line break wrapping the number at `i`, a digit after it: its length, or 0. */
+const wrapBeforeDigit = (text: string, i: number): number => {
+  const wrap = wrapAt(text, i);
+  return wrap > 0 && isDigit(codeAt(text, i + wrap)) ? wrap : 0;
+};
 
 /** 33 and nine digits, no "+": a French number only after one of these words, nearer than a word naming another identifier. */
 const PHONE_WORDS = new ContextWords(['tél', 'tel', 'téléphone', 'telephone', 'phone', 'portable', 'mobile', 'gsm', 'fixe', 'fax', 'joindre', 'appeler', 'appelez', 'rappeler', 'rappelez', 'contacter', 'sms', 'whatsapp']);
@@ -49,6 +55,7 @@ function readInternational(text: string, start: number): { digits: string; cuts:
   let digits = '';
   const cuts: { length: number; end: number }[] = [];
   let bracketSeen = false;
+  let wrapped = false;
   let i = start;
   // Just after the last digit or bracket read: where the number ends if nothing more is read.
   let end = start;
@@ -67,7 +74,13 @@ function readInternational(text: string, start: number): { digits: string; cuts:
       if (inside !== '0') digits += inside;
       end = i += inside.length + 2;
       if (isPhoneSeparator(codeAt(text, i)) && isDigit(codeAt(text, i + 1))) i++;
-    } else break;
+    } else {
+      const wrap = wrapped || digits.length === 0 ? 0 : wrapBeforeDigit(text, i);
+      if (wrap === 0) break;
+      cuts.push({ length: digits.length, end: i });
+      wrapped = true;
+      i += wrap;
+    }
   }
   if (!isAlnum(codeAt(text, end))) cuts.push({ length: digits.length, end });
   return { digits, cuts };
@@ -131,7 +144,7 @@ export class PhoneRecogniser implements PiiRecogniser {
     if (run === 2 && firstPairBracketed(text, start)) return true;
     if (isAlnum(before) || text.charCodeAt(start) !== 48 /* 0 */) return false;
     // National layouts start with 10 digits, or a group of one to four (pairs, 2-4-4, "0 800", "0800", digit by digit…).
-    return internationalPrefix(text, start) || run === 10 || (run <= MAX_GROUP && groupFollows(text, start + run, isNationalSeparator));
+    return internationalPrefix(text, start) || run === 10 || (run <= MAX_GROUP && (groupFollows(text, start + run, isNationalSeparator) || wrapBeforeDigit(text, start + run) > 0));
   }
 
   /** "33612345678": a French number after a word of a phone; a mobile one also where no word of another identifier is nearer. */
@@ -162,13 +175,15 @@ export class PhoneRecogniser implements PiiRecogniser {
    * Ten digits read in place, one kind of separator, where the layout puts them (a bit per
    * separator's place); slashes between pairs only. In a layout other than the usual ones (groups of
    * one to four digits), the ten digits must be the whole run, no group of digits before or after
-   * them: a row of single digits in a table is not cut into a phone number. The digits are copied out
-   * only for a number so laid out.
+   * them: a row of single digits in a table is not cut into a phone number. One line break may stand
+   * for a separator, wherever the layout has one. The digits are copied out only for a number so laid
+   * out.
    */
   private national(text: string, start: number): Candidate | undefined {
     let count = 0;
     let separator = 0;
     let layout = 0;
+    let wrapped = false;
     let i = start;
     // "(06) 12 34 56 78": the first pair in brackets, then a separator, pairs after it.
     const bracketed = firstPairBracketed(text, start);
@@ -187,13 +202,19 @@ export class PhoneRecogniser implements PiiRecogniser {
         separator = c;
         layout |= 1 << count;
         i++;
-      } else break;
+      } else {
+        const wrap = wrapped || count === 0 ? 0 : wrapBeforeDigit(text, i);
+        if (wrap === 0) break;
+        wrapped = true;
+        layout |= 1 << count;
+        i += wrap;
+      }
     }
     if (count !== 10 || isAlnum(codeAt(text, i)) || (separator === SLASH && layout !== PAIRS)) return undefined;
     if (bracketed && layout !== PAIRS) return undefined;
     if (!NATIONAL_LAYOUTS.has(layout) && !(shortGroups(layout) && startsNumber(text, start) && endsNumber(text, i))) return undefined;
     const written = bracketed ? text.slice(start, start + 2) + text.slice(start + 4, i) : text.slice(start, i);
-    const digits = separator === 0 ? written : written.replaceAll(String.fromCharCode(separator), '');
+    const digits = wrapped ? written.replace(/[^0-9]/g, '') : separator === 0 ? written : written.replaceAll(String.fromCharCode(separator), '');
     return validFrenchNational(digits) ? { type: 'PHONE', start: bracketed ? start - 1 : start, end: i, score: SCORE_FR } : undefined;
   }
 }

@@ -3,7 +3,7 @@
 import { digitSum, luhnValid } from '../checksums.js';
 import { ContextWords } from '../context-words.js';
 import type { ScanInput } from '../scan-input.js';
-import { cutGrouped, readGrouped, sameGaps, type GroupedCut } from '../grouped-number.js';
+import { laidOutAt, type GroupedCut } from '../grouped-number.js';
 import { isDigit, isNumberSpace } from '../text-chars.js';
 
 const REGISTER_WORDS = new ContextWords(['siren', 'siret', 'rcs', 'immatriculée', 'immatriculé', 'immatriculation', 'tva', 'insee', 'société', 'entreprise']);
@@ -26,6 +26,5 @@ export function registerContext(input: ScanInput, start: number): boolean {
 
 /** A cut of `length` digits at `start` grouped as one of `layouts` with one kind of space. */
 export function companyNumberAt(text: string, start: number, length: number, layouts: readonly (readonly number[])[]): GroupedCut | undefined {
-  const cut = cutGrouped(text, readGrouped(text, start, length, isDigit, isNumberSpace), length);
-  return cut && cut.separator !== -1 && layouts.some((layout) => sameGaps(cut.gaps, layout)) ? cut : undefined;
+  return laidOutAt(text, start, length, layouts, isDigit, isNumberSpace);
 }

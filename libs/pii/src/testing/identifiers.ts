@@ -179,3 +179,45 @@ export function candidates(recogniser: PiiRecogniser, text: string): Candidate[]
 export function found(recogniser: PiiRecogniser, text: string): [PiiType, string][] {
   return candidates(recogniser, text).map((candidate) => [candidate.type, text.slice(candidate.start, candidate.end)]);
 }
+
+/** The digit each capital of a RIB's account number counts as (the banks' table: A-I 1-9, J-R 1-9, S-Z 2-9). */
+const RIB_LETTER_DIGITS: Readonly<Record<string, string>> = Object.fromEntries([...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((letter, i) => [letter, '12345678912345678923456789'[i]!]));
+
+/** The RIB key of a bank code, branch code and account number: 97 - ((89 bank + 15 branch + 3 account) mod 97). */
+export function ribKeyOf(bank: string, branch: string, account: string): string {
+  const numeric = BigInt([...account].map((char) => RIB_LETTER_DIGITS[char] ?? char).join(''));
+  return String(97n - ((89n * BigInt(bank) + 15n * BigInt(branch) + 3n * numeric) % 97n)).padStart(2, '0');
+}
+
+/** French RIBs, compact: bank code, branch code, an account number of digits and now and then a capital, the key. */
+export const ribArb = fc
+  .tuple(digits(5), digits(5), fc.array(fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...'0123456789') }, { weight: 1, arbitrary: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ') }), { minLength: 11, maxLength: 11 }))
+  .filter(([bank, branch]) => `${bank}${branch}` !== '0000000000')
+  .map(([bank, branch, account]) => `${bank}${branch}${account.join('')}${ribKeyOf(bank, branch, account.join(''))}`);
+
+/** As a RIB is printed: 30006 00001 12345678901 89. */
+export const printedRib = (value: string): string => `${value.slice(0, 5)} ${value.slice(5, 10)} ${value.slice(10, 21)} ${value.slice(21)}`;
+
+/** Another key (of the 97 possible, 01 to 97). */
+export const wrongRibKey = (value: string, shift: number): string => value.slice(0, 21) + String(((Number(value.slice(21)) - 1 + shift) % 97) + 1).padStart(2, '0');
+
+/** The 13 characters of a NIR without its key, as printed on the carte Vitale (1 85 05 78 006 084), with one kind of separator. */
+export const printedNirWithoutKey = (value: string, separator: string): string => [value[0], value.slice(1, 3), value.slice(3, 5), value.slice(5, 7), value.slice(7, 10), value.slice(10, 13)].join(separator);
+
+/** Line breaks that wrap a printed number between two of its groups. */
+export const WRAPS = ['\n', '\r\n', ' \n', '\n ', ' \r\n'] as const;
+
+/** `value` (groups apart by `separator`) with the separator at `place` (of those it holds, modulo) replaced by `wrap`. */
+export function wrappedAt(value: string, separator: string, place: number, wrap: string): string {
+  const parts = value.split(separator);
+  const at = 1 + (place % (parts.length - 1));
+  return `${parts.slice(0, at).join(separator)}${wrap}${parts.slice(at).join(separator)}`;
+}
+
+/** An address with its at sign percent-encoded (once or twice) and each dot as it is or encoded. */
+export const percentEncodedEmailArb = fc
+  .tuple(emailArb, fc.constantFrom('%40', '%2540'), fc.array(fc.constantFrom('.', '%2E', '%2e', '%252E'), { minLength: 3, maxLength: 3 }))
+  .map(([email, at, dots]) => {
+    let dot = 0;
+    return email.replace('@', at).replaceAll('.', () => dots[dot++ % dots.length]!);
+  });
