@@ -131,7 +131,11 @@ beforeAll(async () => {
     const tenantId = (payload as { tenant_id: string }).tenant_id;
     policyCalls.push({ token, tenantId });
     const quotas = { requests_per_minute: 600, requests_per_day: 100_000, tokens_per_minute: 100_000, tokens_per_day: 1_000_000, api_key: {} };
-    const purposes = [{ id: 'support', legal_basis: 'contract' }, ...(tenantId === tenantA ? [{ id: 'short', legal_basis: 'contract', retention_days: 1 }] : [])];
+    const purposes = [
+      { id: 'support', legal_basis: 'contract' },
+      { id: 'consented', legal_basis: 'consent' },
+      ...(tenantId === tenantA ? [{ id: 'short', legal_basis: 'contract', retention_days: 1 }] : []),
+    ];
     return { tenant_id: tenantId, active: true, allowed_models: ['probe-embed'], quotas, guards: { injection: 'block', output_leaks: 'block' }, purposes };
   });
   respondAs(LLM_OPERATIONS.embeddings.subject, (payload, token) => {
@@ -240,6 +244,14 @@ test("a document's expiry comes from its purpose's retention, asked of the tenan
   for (const { token, tenantId } of policyCalls) expect({ token, tenantId }).toEqual({ token: 'vector-store-own-token', tenantId: tenantA });
   await call(userA, VECTOR_STORE_OPERATIONS.deleteDocument, { id: short.id });
   await call(userA, VECTOR_STORE_OPERATIONS.deleteDocument, { id: unbounded.id });
+});
+
+test('a document for a purpose its tenant does not declare, or one based on consent (which cannot be checked yet), is refused at once: 403, nothing stored', async () => {
+  const documents = () => withTenant(runtime, tenantA, async (m) => (await m.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM vector_documents'))[0]!.n);
+  const before = await documents();
+  await expect(call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'marketing' })).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'document_purpose_undeclared' });
+  await expect(call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'consented' })).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'document_consent_not_verifiable' });
+  expect(await documents()).toBe(before);
 });
 
 test("the rights pipeline erases a subject: its points and chunks go, another subject's stay", async () => {

@@ -33,6 +33,10 @@ export enum VectorStoreReason {
   EmbeddingInvalid = 'embedding_invalid',
   /** The tenant's vectors of this space would outgrow what the embedded backend holds for one tenant. */
   VectorSpaceFull = 'vector_space_full',
+  /** The document's purpose is not one its tenant declares. */
+  DocumentPurposeUndeclared = 'document_purpose_undeclared',
+  /** The document's purpose rests on consent, which cannot be checked until the consent registry exists. */
+  DocumentConsentNotVerifiable = 'document_consent_not_verifiable',
   /** Too many ingestions are waiting in this replica. */
   IngestionQueueFull = 'ingestion_queue_full',
   /** Too many of the tenant's documents are being ingested in this replica. */
@@ -58,6 +62,8 @@ export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vecto
     code: ErrorCode.PayloadTooLarge,
     message: "the tenant's vectors of this collection's model would outgrow what the embedded vector store holds (GARDIEN_VECTOR_INDEX_MAX_POINTS): delete documents, or use Qdrant",
   },
+  [VectorStoreReason.DocumentPurposeUndeclared]: { code: ErrorCode.Forbidden, message: 'the tenant declares no such purpose: nothing was stored' },
+  [VectorStoreReason.DocumentConsentNotVerifiable]: { code: ErrorCode.Forbidden, message: 'the purpose rests on consent, which cannot be checked yet: nothing was stored' },
   [VectorStoreReason.IngestionQueueFull]: { code: ErrorCode.Unavailable, message: 'too many documents are being ingested: try again shortly' },
   [VectorStoreReason.IngestionTenantLimit]: { code: ErrorCode.RateLimited, message: "too many of the tenant's documents are being ingested: try again shortly" },
 });

@@ -3,7 +3,7 @@
 // the document is accepted (its `expires_at`); the retention purge removes it once past.
 import { Injectable } from '@nestjs/common';
 import { ServiceTokens } from '@gardien/authz';
-import { BusClient, TENANT_OPERATIONS, callContextFor, type Caller } from '@gardien/contracts';
+import { BusClient, TENANT_OPERATIONS, callContextFor, type Caller, type LegalBasis } from '@gardien/contracts';
 import { DOCUMENT_RETENTION_DAYS } from './document-personal-data.js';
 
 /** The days a document of a purpose declaring `purposeDays` (null: none) is kept. */
@@ -11,9 +11,15 @@ export function documentRetentionDays(purposeDays: number | null): number {
   return purposeDays === null ? DOCUMENT_RETENTION_DAYS : Math.min(purposeDays, DOCUMENT_RETENTION_DAYS);
 }
 
-/** The retention a tenant's purpose declares, or null when it declares none (or is not declared: its embedding fails then). */
+/** What the tenant declares of a purpose: its legal basis, and the retention of its documents (null: none). */
+export interface DeclaredPurpose {
+  legalBasis: LegalBasis;
+  retentionDays: number | null;
+}
+
+/** A tenant's purpose as the tenant declares it, or undefined when it does not. */
 export abstract class PurposeRetentions {
-  abstract daysOf(caller: Caller, tenantId: string, purpose: string): Promise<number | null>;
+  abstract purposeOf(caller: Caller, tenantId: string, purpose: string): Promise<DeclaredPurpose | undefined>;
 }
 
 /**
@@ -30,9 +36,10 @@ export class TenantPurposeRetentions extends PurposeRetentions {
     super();
   }
 
-  async daysOf(caller: Caller, tenantId: string, purpose: string): Promise<number | null> {
+  async purposeOf(caller: Caller, tenantId: string, purpose: string): Promise<DeclaredPurpose | undefined> {
     const token = await this.tokens.forAudience('tenant', caller.requestId);
     const policy = await this.bus.call(TENANT_OPERATIONS.getModelPolicy, { tenant_id: tenantId }, callContextFor(caller, token));
-    return policy.purposes.find(({ id }) => id === purpose)?.retention_days ?? null;
+    const declared = policy.purposes.find(({ id }) => id === purpose);
+    return declared ? { legalBasis: declared.legal_basis, retentionDays: declared.retention_days ?? null } : undefined;
   }
 }

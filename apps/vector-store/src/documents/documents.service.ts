@@ -66,7 +66,11 @@ export class DocumentsService {
       await session.ensureServes(space);
       await this.backend.ensureSpace(space);
       await this.backend.ensureRoom(tenantId, space, chunks.length);
-      const retentionDays = documentRetentionDays(await this.retentions.daysOf(caller, tenantId, request.purpose));
+      // The purpose as the tenant declares it: a document is refused here, not accepted only to have its embedding refused.
+      const declared = await this.retentions.purposeOf(caller, tenantId, request.purpose);
+      if (!declared) throw vectorStoreError(VectorStoreReason.DocumentPurposeUndeclared, { details: [{ path: 'purpose', reason: VectorStoreReason.DocumentPurposeUndeclared }] });
+      if (declared.legalBasis === 'consent') throw vectorStoreError(VectorStoreReason.DocumentConsentNotVerifiable);
+      const retentionDays = documentRetentionDays(declared.retentionDays);
       const document = await withTenant(this.dataSource, tenantId, async (manager) => {
         const row = await this.repository.insert(manager, {
           id: randomUUID(),
