@@ -89,7 +89,7 @@ export async function runPoc(options: PocOptions, io: PocIo): Promise<number> {
     if (account.modelAllowed) left.push(`le modèle ${inputs.modelId} ajouté aux modèles autorisés du tenant (allowed model)`);
     const report: PocReport = { ...measured.report, left_on_platform: left };
     const files = writeReport(resolve(options.out ?? 'poc-report'), report);
-    io.stdout.write(`Go/No-Go: ${report.decision}${report.blocking.length > 0 ? ` (blocking: ${report.blocking.join(', ')})` : ''}; identifiers reaching the runtime: ${report.identifiers_reaching_runtime ?? 'not measured'}\n`);
+    io.stdout.write(`Go/No-Go: ${report.decision}${report.blocking.length > 0 ? ` (blocking: ${report.blocking.join(', ')})` : ''}; identifiers reaching the runtime: ${report.identifiers_reaching_runtime ?? 'not measured'} (of those the PII engine recognises: the report says what it cannot see)\n`);
     io.stdout.write(`report: ${files.markdown}, ${files.json}\n`);
     return report.decision === 'Go' ? POC_EXIT.go : POC_EXIT.noGo;
   } catch (error) {
