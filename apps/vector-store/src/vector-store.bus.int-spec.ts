@@ -246,11 +246,12 @@ test("a document's expiry comes from its purpose's retention, asked of the tenan
   await call(userA, VECTOR_STORE_OPERATIONS.deleteDocument, { id: unbounded.id });
 });
 
-test('a document for a purpose its tenant does not declare, or one based on consent (which cannot be checked yet), is refused at once: 403, nothing stored', async () => {
+test('a document for a purpose its tenant does not declare, or one based on consent (which cannot be checked yet), is refused at once (403), a blank one too (400): nothing stored', async () => {
   const documents = () => withTenant(runtime, tenantA, async (m) => (await m.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM vector_documents'))[0]!.n);
   const before = await documents();
   await expect(call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'marketing' })).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'document_purpose_undeclared' });
   await expect(call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text, purpose: 'consented' })).rejects.toMatchObject({ code: ErrorCode.Forbidden, reason: 'document_consent_not_verifiable' });
+  await expect(call(userA, VECTOR_STORE_OPERATIONS.ingestDocument, { collection: 'documents', text: ' \n\t\n ', purpose: 'support' })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, reason: 'document_empty' });
   expect(await documents()).toBe(before);
 });
 

@@ -15,6 +15,8 @@ export enum VectorStoreReason {
   VectorDimensionMismatch = 'vector_dimension_mismatch',
   /** The document's chunks would be more than one document may have. */
   DocumentTooLarge = 'document_too_large',
+  /** The document's text is blank: nothing to embed or search. */
+  DocumentEmpty = 'document_empty',
   /** No such document in the caller's tenant (or one the caller may not see: the same answer). */
   DocumentNotFound = 'document_not_found',
   /** Documents belong to a tenant, and the caller (the super-admin, a platform service) has none. */
@@ -50,6 +52,7 @@ export const VECTOR_STORE_ERRORS = ErrorReasons.define<VectorStoreReason>('vecto
   [VectorStoreReason.MetadataValuePersonal]: { code: ErrorCode.ValidationFailed, message: 'a metadata value reads as personal data: metadata holds ids and codes only' },
   [VectorStoreReason.VectorDimensionMismatch]: { code: ErrorCode.ValidationFailed, message: "the query vector's dimension is not the collection's" },
   [VectorStoreReason.DocumentTooLarge]: { code: ErrorCode.PayloadTooLarge, message: 'the document has more chunks than a document may have' },
+  [VectorStoreReason.DocumentEmpty]: { code: ErrorCode.ValidationFailed, message: 'the document holds only blanks: nothing was stored' },
   [VectorStoreReason.DocumentNotFound]: { code: ErrorCode.NotFound, message: 'no such document' },
   [VectorStoreReason.TenantRequired]: { code: ErrorCode.Forbidden, message: 'documents belong to a tenant and the caller has none' },
   [VectorStoreReason.VectorBackendUnavailable]: { code: ErrorCode.Unavailable, message: 'the vector store cannot be reached: nothing was changed' },

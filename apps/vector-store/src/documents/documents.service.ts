@@ -58,6 +58,7 @@ export class DocumentsService {
     authorize(ability, 'create', 'Document', { tenantId, ownerId: caller.principal.id, classification });
     const chunks = documentChunks(request.text, collection).map((chunk) => chunk.text);
     if (chunks.length > MAX_CHUNKS) throw vectorStoreError(VectorStoreReason.DocumentTooLarge);
+    if (chunks.length === 0) throw vectorStoreError(VectorStoreReason.DocumentEmpty, { details: [{ path: 'text', reason: VectorStoreReason.DocumentEmpty }] });
     // Reserved before the first await: concurrent acceptances cannot all pass one check.
     const slot = this.ingestion.reserve(tenantId);
     try {
