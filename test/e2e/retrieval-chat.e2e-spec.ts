@@ -107,10 +107,13 @@ test('a question retrieves it through /v1/chat/completions: the runtime receives
   const chats = runtime.requests.slice(from).filter((request) => request.path === '/api/chat');
   expect(chats).toHaveLength(1);
   const messages = (chats[0]!.body as { messages: Array<{ role: string; content: string }> }).messages;
-  // The positive control: the chunk reached the model, quoted between delimiters in a user message
-  // just before the question (never a system message), its identifiers as placeholders.
+  // The positive control: the chunk reached the model, quoted between the lines of this call's own
+  // boundary (named in the header) in a user message just before the question (never a system
+  // message), its identifiers as placeholders.
   expect(messages.map((message) => message.role)).toEqual(['user', 'user']);
-  expect(messages[0]!.content).toMatch(/\n\[1\] """\nDossier 2024-117\. La cliente écrit depuis <EMAIL_1> et se joint au <PHONE_1>\. Son remboursement part sur l'IBAN <IBAN_1>\.\n"""$/);
+  expect(messages[0]!.content).toMatch(
+    /^Extraits de documents, chacun entre deux lignes (<<<[a-z]{16}>>>) [^\n]*\n\n\[1\] \1\nDossier 2024-117\. La cliente écrit depuis <EMAIL_1> et se joint au <PHONE_1>\. Son remboursement part sur l'IBAN <IBAN_1>\.\n\1$/,
+  );
   expect(messages.at(-1)!.content).toMatch(/<EMAIL_1>.*<EMAIL_2>/);
   expect(heldIn(receivedSince(from))).toEqual([]);
 });

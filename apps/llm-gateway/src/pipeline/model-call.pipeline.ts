@@ -10,7 +10,7 @@
 // admission (so that the tenant's admissions waiting in this replica are bounded by its places)
 // until its work is over, when its settlement begins.
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { GardienError, type Caller, type LlmChatChunk, type LlmChatMessage, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest, type RetrievedChunk } from '@gardien/contracts';
+import { GardienError, type Caller, type LlmChatChunk, type LlmChatMessage, type LlmChatReply, type LlmChatRequest, type LlmEmbeddingsReply, type LlmEmbeddingsRequest, type RetrievedChunk, type SearchResult } from '@gardien/contracts';
 import type { Logger } from '@gardien/observability';
 import { LOGGER } from '@gardien/platform';
 import type { FinishReason as RuntimeFinishReason, TokenUsage } from '@gardien/llm-runtime';
@@ -19,17 +19,17 @@ import { InFlightLimits } from '../quota/in-flight-limits.js';
 import { CallSettlements } from './call-settlements.js';
 import { CallState } from './call-state.js';
 import { StageRefusal, refusalOf, runStage, type StageName } from './stage.js';
-import { estimatePromptTokens } from './token-estimate.js';
-import { AuditStage, type CallDecision } from './stages/audit.stage.js';
+import { estimatePromptTokens, utf8Bytes } from './token-estimate.js';
+import { AuditStage, type CallDecision, type DroppedChunkReason } from './stages/audit.stage.js';
 import { AuthoriseStage } from './stages/authorise.stage.js';
 import { InputGuardsStage } from './stages/input-guards.stage.js';
 import { LegalBasisStage } from './stages/legal-basis.stage.js';
 import { MeterStage, type Metering } from './stages/meter.stage.js';
 import { OutputGuardsStage } from './stages/output-guards.stage.js';
 import { PseudonymiseStage, type PseudonymisedTexts } from './stages/pseudonymise.stage.js';
-import { QuotaStage } from './stages/quota.stage.js';
+import { DEFAULT_MAX_TOKENS, QuotaStage } from './stages/quota.stage.js';
 import { RetrievalStage } from './stages/retrieval.stage.js';
-import { questionOf, withRetrievedContext } from '../retrieval/retrieved-context.js';
+import { fitRetrievedChunks, newBoundary, questionOf, withRetrievedContext } from '../retrieval/retrieved-context.js';
 import { ReidentifyStage } from './stages/reidentify.stage.js';
 import { CallCancelled, RuntimeStage } from './stages/runtime.stage.js';
 import { ResidualIdentifiers } from './residual-identifiers.js';
@@ -66,6 +66,12 @@ interface PreparedChat {
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
+
+function countOf(text: string, character: string): number {
+  let count = 0;
+  for (let at = text.indexOf(character); at !== -1; at = text.indexOf(character, at + 1)) count++;
+  return count;
+}
 
 @Injectable()
 export class ModelCallPipeline {
@@ -218,11 +224,20 @@ export class ModelCallPipeline {
         );
         // Each chunk judged alone before it joins the prompt: one that reads as an injection is
         // dropped (audited by its ids), the call goes on with the others, or without context.
-        const { kept, dropped } = await runStage('input_guards', state.timings, () => this.stages.inputGuards.admitChunks(chunks));
-        state.retrieval = { used: kept.length, dropped: dropped.map(({ document_id, chunk_id }) => ({ documentId: document_id, chunkId: chunk_id })) };
-        retrieved = kept.map(({ document_id, chunk_id, score }) => ({ document_id, chunk_id, score }));
+        const admitted = await runStage('input_guards', state.timings, () => this.stages.inputGuards.admitChunks(chunks));
+        // Then those that fit the model's context with the caller's prompt and room for the answer,
+        // bounded whatever they hold (a chunk of emoji costs several tokens a character): a document
+        // that does not fit is dropped, so that none can get its tenant's retrievals refused.
+        const boundary = newBoundary();
+        const tokens = await this.chunkTokensAtMost(state, request.messages, admitted.kept);
+        const contextLength = authorisation.model.context_length;
+        const answerRoom = request.max_tokens ?? Math.min(DEFAULT_MAX_TOKENS, Math.ceil(contextLength / 4));
+        const fitted = fitRetrievedChunks(request.messages, admitted.kept, (chunk) => tokens.get(chunk)!, contextLength - answerRoom, boundary);
+        const droppedAs = (reason: DroppedChunkReason) => ({ document_id, chunk_id }: SearchResult) => ({ documentId: document_id, chunkId: chunk_id, reason });
+        state.retrieval = { used: fitted.kept.length, dropped: [...admitted.dropped.map(droppedAs('injection')), ...fitted.dropped.map(droppedAs('context-length'))] };
+        retrieved = fitted.kept.map(({ document_id, chunk_id, score }) => ({ document_id, chunk_id, score }));
         // From here on the chunks kept are prompt: counted, scanned, pseudonymised under the prompt's mapping.
-        ({ messages, context } = withRetrievedContext(request.messages, kept.map((chunk) => chunk.chunk)));
+        ({ messages, context } = withRetrievedContext(request.messages, fitted.kept.map((chunk) => chunk.chunk), boundary));
       }
       const prompt = messages.map((message) => message.content);
       const estimate = estimatePromptTokens(prompt);
@@ -243,6 +258,24 @@ export class ModelCallPipeline {
     } catch (error) {
       throw await this.refused(state, error);
     }
+  }
+
+  /**
+   * The most tokens each chunk can cost the model as it will receive it: the UTF-8 bytes of its text
+   * pseudonymised alone (a placeholder can be longer than what it replaces: `<PERSON_1>` for "Li"),
+   * and room for each placeholder's number to be longer in the call's own mapping, whose numbers
+   * count at most the placeholders of the chunks and the identifiers of the caller's messages
+   * (no more than half their bytes: an identifier found is two characters at least).
+   */
+  private async chunkTokensAtMost(state: CallState, messages: readonly LlmChatMessage[], chunks: readonly SearchResult[]): Promise<Map<SearchResult, number>> {
+    const texts = chunks.map((chunk) => chunk.chunk);
+    const findings = await runStage('input_guards', state.timings, () => this.stages.inputGuards.scan(texts));
+    const alone = await runStage('pseudonymise', state.timings, () => texts.map((text, i) => this.stages.pseudonymise.run([text], [findings[i]!]).texts[0]!));
+    const placeholders = alone.map((text) => countOf(text, '<'));
+    const most = placeholders.reduce((sum, n) => sum + n, 0) + Math.ceil(messages.reduce((sum, message) => sum + utf8Bytes(message.content), 0) / 2);
+    // A number of the call's mapping has at most this many more digits than 1, the first number of a chunk's own.
+    const room = String(Math.max(most, 1)).length - 1;
+    return new Map(chunks.map((chunk, i) => [chunk, utf8Bytes(alone[i]!) + room * placeholders[i]!]));
   }
 
   /**

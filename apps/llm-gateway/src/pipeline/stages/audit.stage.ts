@@ -2,7 +2,7 @@
 // which tenant, model and purpose (as name-based uuids: audit entries take no free text), the
 // decision and, when refused, the stage and reason; token counts, the kinds and counts of the
 // identifiers replaced, what the guards flagged, the retrieved chunks used and those dropped (by
-// ids), and how long each stage took. Never any content.
+// ids, and why), and how long each stage took. Never any content.
 import { Injectable } from '@nestjs/common';
 import { UNLISTED_MODEL_REF, modelAuditRef, purposeAuditRef, type AuditEntry, type Caller } from '@gardien/contracts';
 import { AuditRecorder, type AuditDetails } from '@gardien/persistence';
@@ -10,10 +10,13 @@ import type { StageName, StageTimings } from '../stage.js';
 
 export type CallDecision = 'answered' | 'refused' | 'failed' | 'cancelled';
 
-/** What a retrieval gave the model: how many chunks, and those dropped for reading as an injection, by ids. */
+/** Why a retrieved chunk was not given to the model: it read as an injection, or it did not fit the model's context with the prompt. */
+export type DroppedChunkReason = 'injection' | 'context-length';
+
+/** What a retrieval gave the model: how many chunks, and those dropped, by ids and why. */
 export interface RetrievalRecord {
   used: number;
-  dropped: ReadonlyArray<{ documentId: string; chunkId: string }>;
+  dropped: ReadonlyArray<{ documentId: string; chunkId: string; reason: DroppedChunkReason }>;
 }
 
 export interface CallRecord {
@@ -51,12 +54,21 @@ const systemName = (code: string) => code.replaceAll('_', '-');
 /** `A` for the first: detail keys are letters only, and a retrieval gives at most RETRIEVAL_MAX_CHUNKS (10) chunks. */
 const letter = (index: number) => String.fromCharCode(65 + index);
 
-/** How many chunks the model was given, how many were dropped, and each dropped one by its ids (`droppedDocumentA`, `droppedChunkA`...). */
+/**
+ * How many chunks the model was given, how many were dropped (of which how many for the context),
+ * and each dropped one by its ids and reason (`droppedDocumentA`, `droppedChunkA`, `droppedReasonA`...).
+ */
 function retrievalDetails(retrieval: RetrievalRecord): Record<string, AuditDetails[string]> {
-  const details: Record<string, AuditDetails[string]> = { retrievedChunks: retrieval.used, droppedChunks: retrieval.dropped.length, retrievalWithoutContext: retrieval.used === 0 };
-  retrieval.dropped.forEach(({ documentId, chunkId }, index) => {
+  const details: Record<string, AuditDetails[string]> = {
+    retrievedChunks: retrieval.used,
+    droppedChunks: retrieval.dropped.length,
+    droppedForContextChunks: retrieval.dropped.filter((chunk) => chunk.reason === 'context-length').length,
+    retrievalWithoutContext: retrieval.used === 0,
+  };
+  retrieval.dropped.forEach(({ documentId, chunkId, reason }, index) => {
     details[`droppedDocument${letter(index)}`] = documentId;
     details[`droppedChunk${letter(index)}`] = chunkId;
+    details[`droppedReason${letter(index)}`] = reason;
   });
   return details;
 }

@@ -42,6 +42,6 @@ test('the context message is scanned for identifiers but not judged as a whole: 
   const inspection = stage.run(messages, blocking, [], context);
   expect(inspection.injectionFlagged).toBe(false);
   expect(inspection.findings[context!]!.map((finding) => finding.type)).toEqual(['EMAIL']);
-  // The positive control: the same message judged (as the caller's) is refused.
-  expect(() => stage.run(messages, blocking)).toThrow(expect.objectContaining({ reason: 'prompt_injection_blocked' }) as Error);
+  // The positive control: the two halves joined, judged as the caller's, are refused (quoted, the boundary lines stand between them).
+  expect(() => stage.run([{ role: 'user', content: halves.join(' ') }], blocking)).toThrow(expect.objectContaining({ reason: 'prompt_injection_blocked' }) as Error);
 });

@@ -3,8 +3,10 @@
 // which the next stage replaces. Every message of the caller is checked for an attempt to
 // manipulate the model (an assistant message may be a forged turn), which the tenant's setting
 // refuses (`block`) or lets through and counts (`flag`). Retrieved chunks are judged by the same
-// detector, each on its own and before they join the prompt (admitChunks): a flagged chunk is
-// dropped, never refused, so that one stored document cannot deny every retrieval of its tenant;
+// detector, more strictly (a role marker, a template token, a pseudo-tag or an address to the model
+// decides alone: PromptInjectionGuard.inspectRetrieved), each on its own and before they join the
+// prompt (admitChunks): a flagged chunk is dropped, never refused, so that one stored document
+// cannot deny every retrieval of its tenant;
 // the message quoting the chunks kept is then not judged again as a whole. Neither the findings
 // nor the rules that matched ever leave this call.
 import { Injectable } from '@nestjs/common';
@@ -42,11 +44,11 @@ export class InputGuardsStage {
     return { findings: this.scan(messages.map((message) => message.content)), stopFindings: this.scan(stops), injectionFlagged: injection };
   }
 
-  /** Each retrieved chunk judged alone, whatever the tenant's setting: a document is no caller to refuse, and what reads as an injection is not given to the model. */
+  /** Each retrieved chunk judged alone, as a document (inspectRetrieved), whatever the tenant's setting: a document is no caller to refuse, and what reads as an injection is not given to the model. */
   admitChunks<T extends { readonly chunk: string }>(chunks: readonly T[]): AdmittedChunks<T> {
     const kept: T[] = [];
     const dropped: T[] = [];
-    for (const chunk of chunks) (this.injection.inspect(chunk.chunk).suspicious ? dropped : kept).push(chunk);
+    for (const chunk of chunks) (this.injection.inspectRetrieved(chunk.chunk).suspicious ? dropped : kept).push(chunk);
     return { kept, dropped };
   }
 
