@@ -128,6 +128,18 @@ const PATTERNS: [string, string][] = [
   ['percent-encoded percent signs', '%25'],
   ['percent-encoded dots and labels', 'a%2E'],
   ['many percent-encoded addresses', 'jean%2Edupont%2540example%2Efr '],
+  // HTML character references for the at sign and the dot, NIRs digit by digit (2026-12-08).
+  ['ampersands', '&'],
+  ['ampersands and hashes', '&#'],
+  ['references cut short', '&#6'],
+  ['hexadecimal references cut short', '&#x4'],
+  ['references with many zeros', '&#000000'],
+  ['named at signs without their semicolon', '&commat'],
+  ['references to at signs', '&#64;'],
+  ['many addresses in references', 'jean&#46;dupont&#x40;exemple&period;fr '],
+  ['spaced digits', '1 8 5 '],
+  ['NIRs digit by digit', '1 8 5 0 5 7 8 0 0 6 0 8 4 9 1 '],
+  ['words of the NIR and thirteen spaced digits', 'NIR 1 8 5 0 5 7 8 0 0 6 0 8 4 '],
 ];
 
 function text(pattern: string, length: number): string {

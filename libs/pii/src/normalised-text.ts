@@ -4,7 +4,9 @@
 // (default-ignorable code points, control characters) and the combining marks NFKC left uncomposed;
 // the Cyrillic and Greek letters drawn like Latin ones become those, as do a few dashes, and the
 // decimal digits of other scripts become ASCII digits. The at sign and the dot percent-encoded, as
-// in a link ("jean.dupont%40example.fr", "%2E"), once or twice ("%2540"), are read as they are meant.
+// in a link ("jean.dupont%40example.fr", "%2E"), once or twice ("%2540"), or written as HTML
+// character references, as in a page or a mail ("jean&#46;dupont&#64;exemple&#46;fr", "&#x40;",
+// "&commat;", "&period;"), are read as they are meant; every other escape or reference is left.
 // Most texts hold none of these: they are their own normalised text, found so by one search of the
 // text. Where a fold changes the length, where it happened is recorded, so that a span of the
 // normalised text maps back to the characters it was read from, the invisible ones inside it included.
@@ -14,8 +16,8 @@ const UNSEEN = 0;
 const KEPT = 1;
 const FOLDED = 2;
 const MARK = 3;
-/** A percent sign, which may start an escape (read by escapeLength). */
-const PERCENT = 4;
+/** A percent sign or an ampersand, which may start an escape or a character reference (read by escapeLength). */
+const ESCAPE = 4;
 
 /**
  * The Latin letter (or ASCII hyphen) each of these is drawn like, Cyrillic first, then Greek (written
@@ -44,7 +46,8 @@ const MAX_MARKS = 16;
 const MAX_CACHED = 4096;
 
 const kinds = new Uint8Array(0x10000);
-kinds[37] = PERCENT;
+kinds[37] = ESCAPE;
+kinds[38] = ESCAPE;
 const foldedUnits = new Map<number, string>();
 const foldedClusters = new Map<string, string>();
 
@@ -97,37 +100,74 @@ function foldedCluster(cluster: string): string {
 
 /**
  * Any code unit but those that French and most European text is written with and that read as they
- * are (ASCII but the percent sign, which may start an escape, the Latin-1 letters and signs that NFKC
- * leaves, œ, quotes and dashes, €): the search for what to fold then runs in the regular expression
- * engine, a few times faster than a loop here (a longer class is slower). What it lets through is
- * decided by `kindOf` (and, for a percent sign, escapeLength); a test checks that it holds nothing
- * that folds.
+ * are (ASCII but the percent sign and the ampersand, which may start an escape or a reference, the
+ * Latin-1 letters and signs that NFKC leaves, œ, quotes and dashes, €): the search for what to fold
+ * then runs in the regular expression engine, a few times faster than a loop here (a longer class is
+ * slower). What it lets through is decided by `kindOf` (and, for a percent sign or an ampersand,
+ * escapeLength); a test checks that it holds nothing that folds.
  */
-const NOT_SURELY_KEPT = /[^\t-\r\x20-\x24\x26-\x7e\u00a0-\u00a7\u00a9\u00ab\u00ac\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb\u00bf-\u0131\u0152\u0153\u2013\u2014\u2018-\u201d\u2020-\u2022\u20ac]/g;
+const NOT_SURELY_KEPT = /[^\t-\r\x20-\x24\x27-\x7e\u00a0-\u00a7\u00a9\u00ab\u00ac\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb\u00bf-\u0131\u0152\u0153\u2013\u2014\u2018-\u201d\u2020-\u2022\u20ac]/g;
 
 function firstToFold(text: string): number {
   NOT_SURELY_KEPT.lastIndex = 0;
   while (NOT_SURELY_KEPT.test(text)) {
     const i = NOT_SURELY_KEPT.lastIndex - 1;
     const kind = kindOf(text.charCodeAt(i));
-    if (kind !== KEPT && (kind !== PERCENT || escapeLength(text, i) > 0)) return i;
+    if (kind !== KEPT && (kind !== ESCAPE || escapeLength(text, i) > 0)) return i;
   }
   return -1;
 }
 
 /**
- * The length of the escape at `i` (a percent sign) that stands for an at sign or a dot: "%40",
- * "%2E" or "%2e", or one of these with its percent sign itself encoded ("%2540"); 0 for any other.
+ * The length of the escape at `i` (a percent sign or an ampersand) that stands for an at sign or a
+ * dot: "%40", "%2E" or "%2e", or one of these with its percent sign itself encoded ("%2540"); or a
+ * character reference (referenceLength); 0 for any other.
  */
 function escapeLength(text: string, i: number): number {
+  if (text.charCodeAt(i) === 38) return referenceLength(text, i);
   const j = text.charCodeAt(i + 1) === 50 && text.charCodeAt(i + 2) === 53 ? i + 3 : i + 1;
   const high = text.charCodeAt(j);
   const low = text.charCodeAt(j + 1);
   return (high === 52 && low === 48) || (high === 50 && (low === 69 || low === 101)) ? j + 2 - i : 0;
 }
 
-/** The character an escape of escapeLength stands for, by its last digit. */
-const unescaped = (text: string, end: number): string => (text.charCodeAt(end - 1) === 48 ? '@' : '.');
+/** Digits a numeric character reference is read with: at most six (leading zeros included), so that a read is bounded. */
+const MAX_REFERENCE_DIGITS = 6;
+
+/** The value of hexadecimal digit `c`, or -1. */
+const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/**
+ * The length of the HTML character reference at `i` (an ampersand) that stands for an at sign or a
+ * dot: "&#64;", "&#46;", "&#x40;", "&#X2E;" or "&#x2e;" (one to six digits, leading zeros
+ * included, and the semicolon), or the named "&commat;" and "&period;" (names are case-sensitive);
+ * 0 for any other.
+ */
+function referenceLength(text: string, i: number): number {
+  if (text.charCodeAt(i + 1) !== 35 /* # */) return text.startsWith('&commat;', i) ? 8 : text.startsWith('&period;', i) ? 8 : 0;
+  const x = text.charCodeAt(i + 2);
+  const hex = x === 120 || x === 88; /* x, X */
+  const base = hex ? 16 : 10;
+  const first = hex ? i + 3 : i + 2;
+  let value = 0;
+  let j = first;
+  for (; j - first < MAX_REFERENCE_DIGITS; j++) {
+    const digit = hexValue(text.charCodeAt(j));
+    if (digit === -1 || digit >= base) break;
+    value = value * base + digit;
+  }
+  return j > first && text.charCodeAt(j) === 59 /* ; */ && (value === 64 || value === 46) ? j + 1 - i : 0;
+}
+
+/**
+ * The character an escape of escapeLength stands for, by its last digit or letter before the
+ * semicolon of a reference: "0" of %40 and &#x40;, "4" of &#64;, "t" of &commat; are an at sign;
+ * "E" or "e" of %2E and &#x2E;, "6" of &#46;, "d" of &period; a dot.
+ */
+function unescaped(text: string, end: number): string {
+  const last = text.charCodeAt(text.charCodeAt(end - 1) === 59 ? end - 2 : end - 1);
+  return last === 48 /* 0 */ || last === 52 /* 4 */ || last === 116 /* t */ ? '@' : '.';
+}
 
 /** The clusters whose fold changed their length, in order: where each stands in the normalised text and in the original. */
 interface Folds {
@@ -200,8 +240,8 @@ export class NormalisedText {
     let i = first;
     while (i < length) {
       const c = original.charCodeAt(i);
-      if (c === 37) {
-        // A percent sign that starts no escape is kept as it is.
+      if (c === 37 || c === 38) {
+        // A percent sign or an ampersand that starts no escape is kept as it is.
         const escape = escapeLength(original, i);
         if (escape > 0) replace(i, i + escape, unescaped(original, i + escape));
         i += escape || 1;

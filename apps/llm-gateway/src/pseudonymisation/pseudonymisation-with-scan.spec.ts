@@ -55,3 +55,19 @@ test('one prompt with the four forms of 2026-12-07: what the runtime is sent hol
   const answer = new ReidentifyStage().run('Noté : <PHONE_1>, <EMAIL_1>, <IBAN_1>, <IBAN_2>, <NIR_1>.', map);
   expect(answer).toEqual({ text: 'Noté : 06 12 34\r\n56 78, jean%2Edupont%40example%2Efr, 30006 00001 12345678901 89, FR76 3000 6000\n0112 3456 7890 189, 1850578006084.', invented: 0 });
 });
+
+test('one prompt with the forms of 2026-12-08 (an address in HTML character references, a NIR digit by digit): the runtime is sent placeholders, the answer comes back as written', () => {
+  const prompt = [
+    '<p>Écrivez à jean&#46;dupont&#64;exemple&#46;fr ou à marie&period;curie&commat;exemple&#x2E;fr.</p>',
+    'Mon numéro de sécurité sociale : 1 8 5 0 5 7 8 0 0 6 0 8 4 9 1.',
+  ];
+  const findings = prompt.map((text) => scan(text));
+  const { texts, map, replaced } = new PseudonymiseStage().run(prompt, findings);
+  expect(texts).toEqual(['<p>Écrivez à <EMAIL_1> ou à <EMAIL_2>.</p>', 'Mon numéro de sécurité sociale : <NIR_1>.']);
+  expect(replaced).toEqual({ EMAIL: 2, NIR: 1 });
+  const sent = texts.join('\n');
+  for (const clear of ['jean', 'dupont', 'marie', 'curie', 'exemple', '1 8 5 0 5', '8 4 9 1']) expect(sent).not.toContain(clear);
+  expect(scan(sent)).toEqual([]);
+  const answer = new ReidentifyStage().run('Noté : <EMAIL_1>, <EMAIL_2>, <NIR_1>.', map);
+  expect(answer).toEqual({ text: 'Noté : jean&#46;dupont&#64;exemple&#46;fr, marie&period;curie&commat;exemple&#x2E;fr, 1 8 5 0 5 7 8 0 0 6 0 8 4 9 1.', invented: 0 });
+});

@@ -1,9 +1,11 @@
 // NIR (numéro de sécurité sociale): sex, year, month, department (2A and 2B for Corsica), commune,
 // order number, then the 2-digit key; compact or grouped as printed on the carte Vitale
-// (1 85 05 78 006 084 36), with the key apart or not; groups apart by spaces, dots or hyphens, one
-// kind in a number. Without its key (13 characters, and no group after them), nothing checks it: a
-// NIR of a person born in France (sex 1 or 2) whose month, department, commune and order are
-// possible, grouped as on the carte Vitale, or compact after a word of the NIR ("sécurité sociale",
+// (1 85 05 78 006 084 36), with the key apart or not, or digit by digit (1 8 5 0 5 7 8 0 0 6 0 8 4 9 1:
+// as the phone recogniser reads a number digit by digit, only when its characters are the whole run,
+// no group of digits after them); groups apart by spaces, dots or hyphens, one kind in a number.
+// Without its key (13 characters, and no group after them), nothing checks it: a NIR of a person
+// born in France (sex 1 or 2) whose month, department, commune and order are possible, grouped as
+// on the carte Vitale, or compact or digit by digit after a word of the NIR ("sécurité sociale",
 // "NIR", "assuré") nearer than a word of another number ("commande", "facture"): about one random
 // run of thirteen digits in six has that structure.
 import { nirKey } from '../checksums.js';
@@ -20,6 +22,11 @@ const LENGTH = 15;
 const WITHOUT_KEY = 13;
 const LAYOUTS: readonly (readonly number[])[] = [[], [13], [1, 3, 5, 7, 10], [1, 3, 5, 7, 10, 13]];
 const PRINTED_WITHOUT_KEY = [1, 3, 5, 7, 10];
+/** A separator after every character: 1 8 5 0 5 … */
+const digitByDigit = (length: number): readonly number[] => Array.from({ length: length - 1 }, (_, k) => k + 1);
+const DIGIT_BY_DIGIT = digitByDigit(LENGTH);
+const DIGIT_BY_DIGIT_WITHOUT_KEY = digitByDigit(WITHOUT_KEY);
+const LAYOUTS_WITH_KEY = [...LAYOUTS, DIGIT_BY_DIGIT];
 // 1, 2: born in France or abroad; 3, 4: temporary numbers of people born abroad; 7, 8: NIA (temporary).
 const isSexDigit = (c: number): boolean => (c >= 49 && c <= 52) /* 1-4 */ || c === 55 || c === 56; /* 7, 8 */
 
@@ -70,16 +77,18 @@ export class NirRecogniser implements PiiRecogniser {
       (start) => {
         const read = readGrouped(text, start, LENGTH, isNirChar, isNirSeparator);
         const cut = cutGrouped(text, read, LENGTH);
-        if (laidOut(cut, LAYOUTS) && validNir(cut.chars)) return { type: 'NIR', start, end: cut.end, score: SCORE };
+        // Digit by digit, the fifteen characters are the whole run.
+        const whole = laidOut(cut, LAYOUTS_WITH_KEY) && (cut.gaps.length !== DIGIT_BY_DIGIT.length || endsNumber(text, cut.end));
+        if (whole && validNir(cut.chars)) return { type: 'NIR', start, end: cut.end, score: SCORE };
         return this.withoutKey(input, start, cutGrouped(text, read, WITHOUT_KEY));
       },
     );
   }
 
-  /** Thirteen characters that no group continues (a key that failed would), grouped as printed or in the context of a NIR. */
+  /** Thirteen characters that no group continues (a key that failed would), grouped as printed, or compact or digit by digit in the context of a NIR. */
   private withoutKey(input: ScanInput, start: number, cut: GroupedCut | undefined): Candidate | undefined {
-    if (!laidOut(cut, [[], PRINTED_WITHOUT_KEY]) || !endsNumber(input.text, cut.end) || !plausibleNirWithoutKey(cut.chars)) return undefined;
-    if (cut.gaps.length === 0 && NIR_WORDS.lastBefore(input, start, CONTEXT_WINDOW) <= OTHER_NUMBER_WORDS.lastBefore(input, start, CONTEXT_WINDOW)) return undefined;
+    if (!laidOut(cut, [[], PRINTED_WITHOUT_KEY, DIGIT_BY_DIGIT_WITHOUT_KEY]) || !endsNumber(input.text, cut.end) || !plausibleNirWithoutKey(cut.chars)) return undefined;
+    if (cut.gaps.length !== PRINTED_WITHOUT_KEY.length && NIR_WORDS.lastBefore(input, start, CONTEXT_WINDOW) <= OTHER_NUMBER_WORDS.lastBefore(input, start, CONTEXT_WINDOW)) return undefined;
     return { type: 'NIR', start, end: cut.end, score: SCORE_WITHOUT_KEY };
   }
 }

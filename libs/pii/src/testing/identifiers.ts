@@ -221,3 +221,32 @@ export const percentEncodedEmailArb = fc
     let dot = 0;
     return email.replace('@', at).replaceAll('.', () => dots[dot++ % dots.length]!);
   });
+
+/** How many zeros `value` may take before it within six digits. */
+const zeroPadded = (value: string): fc.Arbitrary<string> => fc.integer({ min: 0, max: 6 - value.length }).map((zeros) => '0'.repeat(zeros) + value);
+
+/** An HTML character reference for the at sign: decimal, hexadecimal (x or X, hex digits in either case), leading zeros within six digits, or named. */
+export const atReferenceArb: fc.Arbitrary<string> = fc.oneof(
+  zeroPadded('64').map((n) => `&#${n};`),
+  fc.tuple(fc.constantFrom('x', 'X'), zeroPadded('40')).map(([x, n]) => `&#${x}${n};`),
+  fc.constant('&commat;'),
+);
+
+/** An HTML character reference for the dot, spelt as atReferenceArb's. */
+export const dotReferenceArb: fc.Arbitrary<string> = fc.oneof(
+  zeroPadded('46').map((n) => `&#${n};`),
+  fc.tuple(fc.constantFrom('x', 'X'), zeroPadded('2E'), fc.boolean()).map(([x, n, lower]) => `&#${x}${lower ? n.toLowerCase() : n};`),
+  fc.constant('&period;'),
+);
+
+/** An address with its at sign and each of its dots written as they are or as HTML character references, one of them at least a reference. */
+export const htmlReferenceEmailArb = fc
+  .tuple(emailArb, fc.option(atReferenceArb, { nil: '@' }), fc.array(fc.option(dotReferenceArb, { nil: '.' }), { minLength: 3, maxLength: 3 }))
+  .map(([email, at, dots]) => {
+    let dot = 0;
+    return email.replace('@', at).replaceAll('.', () => dots[dot++]!);
+  })
+  .filter((value) => value.includes('&'));
+
+/** A NIR (or any digits) written digit by digit with `separator` between them: "1 8 5 0 5 7 8 0 0 6 0 8 4 9 1". */
+export const digitByDigit = (value: string, separator = ' '): string => [...value].join(separator);
