@@ -42,7 +42,8 @@ const INSTRUCTION_TAG_WORDS = new Set(['instruction', 'instructions', 'consigne'
 const DECORATION = new Set([...'#*>=-[(|_~`']);
 const MAX_TEMPLATE_NAME = 40;
 const MAX_DECORATION = 16;
-const MAX_ROLE_WORD = 14;
+/** The longest word a tag or a role line may name (`context_override`, 16): a longer one names none of them. */
+const MAX_ROLE_WORD = Math.max(...[...TAG_WORDS, ...BRACKET_WORDS, ...INSTRUCTION_TAG_WORDS].map((word) => word.length));
 const MAX_TAG_BLANKS = 4;
 
 const isNameChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
