@@ -60,6 +60,12 @@ test('the gateway refuses a model catalogue that is not one: exit 78, naming the
       expect(fatal.problem).toContain(problem);
       expect(lines.join('\n')).not.toContain('dupont');
     }
+    // A variable checked only once the catalogue is read (the embedded runtime's models folder): 78 too, naming it.
+    const embeddedCatalogue = join(platform.dataDir, 'embedded-catalogue.json');
+    writeFileSync(embeddedCatalogue, JSON.stringify({ models: [{ id: 'local', runtime: 'embedded', name: 'local.gguf', sha256: 'a'.repeat(64), capabilities: ['chat'], context_length: 512 }] }));
+    await expect(platform.launch('llm-gateway', 'gateway-no-models-dir', { GARDIEN_MODELS_FILE: embeddedCatalogue, GARDIEN_LLM_RUNTIME: 'embedded', GARDIEN_MODELS_DIR: '' })).rejects.toThrow(/exited with code 78/);
+    const fatal = platform.lines.find((l) => l.process === 'gateway-no-models-dir' && l.line.includes('"level":"fatal"'));
+    expect(JSON.parse(fatal!.line)).toMatchObject({ msg: 'invalid configuration', variables: ['GARDIEN_MODELS_DIR'] });
   } finally {
     await platform.dispose();
     await nats.dispose();

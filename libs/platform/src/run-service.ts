@@ -11,6 +11,7 @@ import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import {
+  ConfigError,
   EXIT_CONFIG,
   StartupConfigError,
   natsConnectionOptions,
@@ -143,9 +144,10 @@ export async function runService<S extends typeof ServiceConfigSchema>(definitio
     });
     logger.info({ startMs: Date.now() - context.startedAt, queue: definition.name }, SERVICE_READY_MESSAGE);
   } catch (error) {
-    // A file named by a variable that cannot be used is a configuration error: 78, like a bad variable.
-    const configuration = error instanceof StartupConfigError;
-    if (configuration) logger.fatal({ variable: error.variable, problem: error.problem }, 'invalid configuration');
+    // A variable read, or a file named by one, only as a module is built is a configuration error too: 78.
+    const configuration = error instanceof StartupConfigError || error instanceof ConfigError;
+    if (error instanceof StartupConfigError) logger.fatal({ variable: error.variable, problem: error.problem }, 'invalid configuration');
+    else if (error instanceof ConfigError) logger.fatal({ variables: error.variables }, 'invalid configuration');
     else logger.fatal({ err: safeError(error) }, 'service failed to start');
     logger.flush();
     setTimeout(() => process.exit(configuration ? EXIT_CONFIG : 1), 100);
