@@ -158,6 +158,18 @@ describe.each(['embedded', 'qdrant'] as const)('documents expire: %s backend', (
     expect(entry).toMatchObject({ tenantId: tenantA, actor: { type: 'system', id: 'retention-purge' }, details: { chunks, vectors: chunks, reason: 'expired' } });
   });
 
+  test('an expired document still being ingested is left to its ingestion (its storing would race the deletion); one stalled goes', async () => {
+    const short = await ingest(userA, 'short');
+    await age(short, 2);
+    // Made to look as if its ingestion were under way (progress a moment ago), then stalled (no progress for a day).
+    await admin.query("UPDATE vector_documents SET status = 'processing', updated_at = now() WHERE id = $1", [short.id]);
+    await purge();
+    expect((await leftOf(short)).rows).toBe(1);
+    await admin.query("UPDATE vector_documents SET updated_at = now() - interval '1 day' WHERE id = $1", [short.id]);
+    await purge();
+    expect(await leftOf(short)).toEqual(nothing);
+  });
+
   test('a document of a purpose without a retention stays until the 365-day ceiling, then leaves everything', async () => {
     const document = await ingest(userA, 'support');
     await age(document, DOCUMENT_RETENTION_DAYS - 1);

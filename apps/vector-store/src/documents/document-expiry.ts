@@ -10,6 +10,7 @@ import { withTenant, type ExpiredRow, type ExpiredRowsRemover } from '@gardien/p
 import { DOCUMENT_RETENTION_DAYS } from './document-personal-data.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentsRepository, type DocumentRow } from './documents.repository.js';
+import { STALLED_AFTER_MS } from './documents.service.js';
 
 /** Asked by no one: the retention purge acts. */
 const EXPIRY_AUTHOR = { system: 'retention-purge' };
@@ -33,13 +34,19 @@ export class DocumentExpiry {
     let removed = 0;
     for (const [tenantId, ids] of byTenant(rows)) {
       const documents = await withTenant(this.dataSource, tenantId, (manager) => this.repository.findMany(manager, ids));
-      // Checked again here: only what is expired goes, whatever ids are handed over.
-      for (const document of documents.filter((candidate) => isExpired(candidate))) {
+      // Checked again here: only what is expired goes, whatever ids are handed over; a document whose ingestion is
+      // under way is left to it (its storing would race the deletion, leaving points behind), unless it stalled.
+      for (const document of documents.filter((candidate) => isExpired(candidate) && !ingesting(candidate))) {
         if (await this.store.delete(EXPIRY_AUTHOR, document, 'expired')) removed += 1;
       }
     }
     return removed;
   };
+}
+
+/** Whether a document's ingestion is under way: processing, with progress less than STALLED_AFTER_MS ago. */
+function ingesting(document: Pick<DocumentRow, 'status' | 'updated_at'>, now = Date.now()): boolean {
+  return document.status === 'processing' && document.updated_at.getTime() > now - STALLED_AFTER_MS;
 }
 
 function byTenant(rows: readonly ExpiredRow[]): Map<string, string[]> {
