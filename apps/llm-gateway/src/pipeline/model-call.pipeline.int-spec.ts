@@ -45,9 +45,12 @@ let runtime: OllamaRuntime;
 const MODEL = 'assistant';
 /** A model that only embeds. */
 const EMBEDDER = 'embedder';
+/** A chat model of a small context (the demo model's 512 tokens). */
+const SMALL = 'small';
 const catalogue = new ModelCatalogue([
   { id: MODEL, runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat', 'embeddings'], context_length: 8_192 },
   { id: EMBEDDER, runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['embeddings'], context_length: 8_192 },
+  { id: SMALL, runtime: 'ollama', name: DEFAULT_SERVED_MODEL.name, sha256: DEFAULT_SERVED_MODEL.digest, capabilities: ['chat'], context_length: 512 },
 ]);
 
 const policies = new Map<string, ModelPolicy>();
@@ -367,6 +370,19 @@ test('for any chunks with injections planted in some, exactly the clean ones rea
 
 /** What the runtime is given, bounded as the gateway bounds it: the UTF-8 bytes of the messages (no tokenizer makes more tokens of them, but for a few of framing each). */
 const bytesOf = (body: unknown) => messagesOf(body).reduce((sum, message) => sum + Buffer.byteLength(message.content, 'utf8'), 0);
+
+test('retrieval on a small context: the runtime is asked for no more tokens than the room the chunks were fitted to leave', async () => {
+  const tenantId = tenantWith({ allowed_models: [MODEL, SMALL] });
+  const chunks = Array.from({ length: 4 }, (_, i) => retrievedChunk(`Le dossier 2024-${i} est clos depuis mars, le remboursement a suivi. `.repeat(3), 0.9 - i / 10));
+  const pipeline = await pipelineWith({ chunks: new GivenChunks(chunks) });
+  const before = server.requests.length;
+  await pipeline.chat(person(tenantId), { model: SMALL, purpose: 'support', messages: [{ role: 'user', content: 'Où en est le dossier ?' }], retrieval: { collection: 'dossiers', top_k: 4 } }, never(), 'token');
+  const [request] = server.requests.slice(before);
+  const asked = (request!.body as { options?: { num_predict?: number } }).options?.num_predict;
+  // A quarter of the 512-token context kept for the answer: the prompt's bytes and the tokens asked for fit the context together.
+  expect(asked).toBe(128);
+  expect(bytesOf(request!.body) + asked!).toBeLessThanOrEqual(512 + 64);
+});
 
 test('retrieval: dense chunks (several tokens a character) that would overflow the model’s context are dropped for it, audited apart, and the call is answered, never refused for a document', async () => {
   const tenantId = tenantWith();

@@ -217,6 +217,8 @@ export class ModelCallPipeline {
       let messages = request.messages;
       let context: number | undefined;
       let retrieved: RetrievedChunk[] | undefined;
+      /** With retrieved chunks, the room they were fitted to leave for the answer: what the runtime is then asked for. */
+      let answerRoom: number | undefined;
       if (request.retrieval) {
         const retrieval = request.retrieval;
         const chunks = await runStage('retrieval', state.timings, () =>
@@ -231,7 +233,7 @@ export class ModelCallPipeline {
         const boundary = newBoundary();
         const tokens = await this.chunkTokensAtMost(state, request.messages, admitted.kept);
         const contextLength = authorisation.model.context_length;
-        const answerRoom = request.max_tokens ?? Math.min(DEFAULT_MAX_TOKENS, Math.ceil(contextLength / 4));
+        answerRoom = request.max_tokens ?? Math.min(DEFAULT_MAX_TOKENS, Math.ceil(contextLength / 4));
         const fitted = fitRetrievedChunks(request.messages, admitted.kept, (chunk) => tokens.get(chunk)!, contextLength - answerRoom, boundary);
         const droppedAs = (reason: DroppedChunkReason) => ({ document_id, chunk_id }: SearchResult) => ({ documentId: document_id, chunkId: chunk_id, reason });
         state.retrieval = { used: fitted.kept.length, dropped: [...admitted.dropped.map(droppedAs('injection')), ...fitted.dropped.map(droppedAs('context-length'))] };
@@ -244,7 +246,7 @@ export class ModelCallPipeline {
       state.promptEstimate = estimate;
       // The in-flight place first: a call refused for want of one costs the database nothing.
       state.slot = await runStage('quota', state.timings, () => this.inFlight.acquire(authorisation.tenantId));
-      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens }));
+      state.reservation = await runStage('quota', state.timings, () => this.stages.quota.run(authorisation, { tokens: estimate, longest: estimate }, { maxTokens: request.max_tokens ?? answerRoom }));
       const stops = request.stop ?? [];
       const inspection = await runStage('input_guards', state.timings, () => this.stages.inputGuards.run(messages, authorisation.policy.guards, stops, context));
       state.injectionFlagged = inspection.injectionFlagged;
