@@ -43,6 +43,7 @@ test.each([
   ['a linked store without a tenant column', { tenantColumn: '' }, /tenant column/],
   ['an invalid expiry column', { retention: { ...store.retention, expiresAt: 'expires at' } }, /expiry column/],
   ['rows its service removes without their record id', { sealed: [], blindIndexes: {}, recordId: undefined, retention: { ...store.retention, removedBy: 'service' } }, /record id/],
+  ['rows its service removes whose retention a tenant may shorten (the remover is handed the platform maximum only)', { retention: { ...store.retention, removedBy: 'service', tenantMayShorten: true } }, /shorten/],
 ] as const)('refuses a store with %s', (_what, change, message) => {
   expect(() => personalDataStore({ ...store, ...change } as LinkedStore<'email'>)).toThrow(message);
 });

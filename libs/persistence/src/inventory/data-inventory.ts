@@ -144,6 +144,8 @@ function checkRetention(store: PersonalDataStore, fail: (why: string) => never):
   if (retention.tenantMayShorten && !store.tenantColumn) fail('tenants cannot shorten the retention of a table without a tenant column');
   if (retention.expiresAt !== undefined && !IDENTIFIER.test(retention.expiresAt)) fail('invalid retention expiry column');
   if (retention.removedBy === 'service' && !store.recordId) fail('rows a service removes itself need their record id');
+  // The purge hands a service's remover the rows past the platform's maximum: a tenant's shorter setting would not apply.
+  if (retention.removedBy === 'service' && retention.tenantMayShorten) fail('tenants cannot shorten the retention of rows a service removes itself');
 }
 
 function linkColumns(link: SubjectLink): string[] {
