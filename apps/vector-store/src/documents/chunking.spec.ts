@@ -85,6 +85,13 @@ test('spans to keep whole (identifiers) are never cut: each chunk holds a span w
   );
 });
 
+test('a chunk ended before a span, whose overlap reaches back to the text’s start, does not start the next inside the first span (a counterexample the property drew)', () => {
+  const input = `${'a'.repeat(49)}\n${'a'.repeat(200)}`;
+  const spans = [{ start: 0, end: 5 }, { start: 11, end: 51 }];
+  const starts = chunkText(input, { maxChars: 100, overlap: 11 }, spans).map((chunk) => chunk.start);
+  for (const span of spans) expect(starts.filter((start) => start > span.start && start < span.end)).toEqual([]);
+});
+
 test('an IBAN where a chunk would end is moved whole to the next chunk', () => {
   const iban = 'FR76 3000 6000 0112 3456 7890 189';
   const text = `${'a'.repeat(975)} IBAN ${iban} et la suite.`;

@@ -85,8 +85,10 @@ function nextStart(text: string, start: number, wanted: number, spans: readonly 
   const span = spanAround(spans, wanted);
   const at = notInsidePair(text, 0, span ? (span.start > start ? span.start : span.end) : wanted);
   if (at > start) return at;
+  // One unit forward at least; past the span this chunk began with, if that unit is inside it.
   const code = text.charCodeAt(start + 1);
-  return code >= 0xdc00 && code <= 0xdfff ? start + 2 : start + 1;
+  const forward = code >= 0xdc00 && code <= 0xdfff ? start + 2 : start + 1;
+  return spanAround(spans, forward)?.end ?? forward;
 }
 
 /** Never between the two halves of a surrogate pair (an emoji, a rare ideogram). */
